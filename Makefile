@@ -36,7 +36,6 @@ browser:
 	  || echo "chromium could not be installed: the e2e test will be skipped"; }
 
 serve: setup
-	$(BIN)/hub-gateway migrate
 	$(BIN)/hub-gateway serve --host $(HOST) --port $(PORT)
 
 test: setup browser

@@ -1,0 +1,42 @@
+"""The viewer's relation to a company or an agent, turned into access (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from auth.tiers import Access
+from auth.viewer import Viewer
+from connectors.hubdb import CompanyFacts
+
+__all__ = ["company_access", "may_see_agent_contact"]
+
+_ACCEPTED = "ACCEPTED"
+
+
+def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
+    """Admin sees everything; the company's members see all of their company; network members
+    have tier 1, raised to tier 2 when they are the accepted referent or belong to its
+    structure. A pending referent has tier 1 until it accepts."""
+    if viewer.is_admin:
+        return Access.ADMIN
+    if viewer.account_id is not None and viewer.account_id in facts.members:
+        return Access.OWNER
+    if not viewer.network_member:
+        return Access.PUBLIC
+    referent = facts.referent
+    if referent is not None and referent.status == _ACCEPTED and (
+        referent.agent_id == viewer.agent_id or referent.structure_id == viewer.structure_id
+    ):
+        return Access.TIER2
+    return Access.TIER1
+
+
+def may_see_agent_contact(viewer: Viewer, agent_id: str, chosen_agents: Collection[str]) -> bool:
+    """An agent's e-mail and phone: network members, the admin, the agent itself, and the
+    members of the companies that chose that agent (``chosen_agents``: their referents)."""
+    return (
+        viewer.is_admin
+        or viewer.network_member
+        or viewer.agent_id == agent_id
+        or agent_id in chosen_agents
+    )

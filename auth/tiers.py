@@ -1,0 +1,58 @@
+"""The visibility tiers (DESIGN.md §3) and the one rule that compares them with access."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+__all__ = ["Access", "Tier", "allows"]
+
+
+@strawberry.enum(description="What a viewer may see of one company, from least to most.")
+class Access(Enum):
+    PUBLIC = "PUBLIC"
+    TIER1 = "TIER1"
+    TIER2 = "TIER2"
+    OWNER = "OWNER"
+    ADMIN = "ADMIN"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {access: rank for rank, access in enumerate(Access)}
+
+
+@strawberry.enum(description="The visibility a field declares (shown in the SDL by @visibility).")
+class Tier(Enum):
+    PUBLIC = strawberry.enum_value("PUBLIC", description="Anyone, anonymous included.")
+    PUBLIC_IF_DIFFUSIBLE = strawberry.enum_value(
+        "PUBLIC_IF_DIFFUSIBLE",
+        description="Open data when the company is diffusible in Sirene; otherwise network "
+        "members, the administrator and the company's own members only.",
+    )
+    TIER1 = strawberry.enum_value(
+        "TIER1", description="Every network member (agent), the company's members, the admin."
+    )
+    TIER2 = strawberry.enum_value(
+        "TIER2",
+        description="The company's accepted referent and the agents of the referent's "
+        "structure, the company's members, the admin.",
+    )
+    NETWORK_OR_CHOSEN = strawberry.enum_value(
+        "NETWORK_OR_CHOSEN",
+        description="An agent's contact details: network members, the admin, and the "
+        "members of the companies that chose this agent.",
+    )
+
+
+_REQUIRED = {Tier.PUBLIC: Access.PUBLIC, Tier.TIER1: Access.TIER1, Tier.TIER2: Access.TIER2}
+
+
+def allows(tier: Tier, access: Access, *, diffusible: bool = True) -> bool:
+    """Whether ``access`` to a company opens a field of ``tier`` on that company."""
+    if tier is Tier.PUBLIC_IF_DIFFUSIBLE:
+        return diffusible or access.rank >= Access.TIER1.rank
+    return access.rank >= _REQUIRED[tier].rank

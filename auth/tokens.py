@@ -1,0 +1,93 @@
+"""Bearer tokens: verification, and the dev issuer that exists in sandbox mode only."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+__all__ = ["Claims", "DevTokenIssuer", "InvalidToken", "load_or_create_secret"]
+
+DEV_ISSUER = "hub-gateway-sandbox"
+AUDIENCE = "hub-gateway"
+_ALGORITHMS = ["HS256"]
+
+
+class InvalidToken(Exception):
+    """The bearer token cannot be accepted; the message says why, without echoing it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    subject: str
+    email: str
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """The dev issuer's signing key: random, made once per machine, readable by its owner only."""
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    path.touch(mode=0o600)
+    path.write_bytes(key)
+    return key
+
+
+class DevTokenIssuer:
+    """Signs and verifies HS256 tokens for seeded sandbox accounts. Refuses to exist when a
+    real identity provider is configured, so it can never mint tokens in production."""
+
+    def __init__(self, key: bytes, *, ttl_seconds: int = 12 * 3600, leeway: int = 30) -> None:
+        self._key = key
+        self._ttl = ttl_seconds
+        self._leeway = leeway
+
+    def issue(self, *, subject: str, email: str, now: float | None = None) -> str:
+        issued = int(time.time() if now is None else now)
+        payload = {
+            "iss": DEV_ISSUER,
+            "aud": AUDIENCE,
+            "sub": subject,
+            "email": email,
+            "iat": issued,
+            "exp": issued + self._ttl,
+        }
+        return jwt.encode(payload, self._key, algorithm="HS256")
+
+    def verify(self, token: str) -> Claims:
+        try:
+            payload = jwt.decode(
+                token,
+                self._key,
+                algorithms=_ALGORITHMS,
+                audience=AUDIENCE,
+                issuer=DEV_ISSUER,
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise InvalidToken("The token has expired: ask for a new one.") from None
+        except jwt.InvalidTokenError as error:
+            raise InvalidToken(f"The token is not valid: {_reason(error)}.") from None
+        email = payload.get("email")
+        if not isinstance(email, str) or not email:
+            raise InvalidToken("The token is not valid: it names no e-mail.")
+        return Claims(subject=str(payload["sub"]), email=email.lower())
+
+
+def _reason(error: jwt.InvalidTokenError) -> str:
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "its signature does not match"
+    if isinstance(error, jwt.InvalidAudienceError):
+        return "it is meant for another audience"
+    if isinstance(error, jwt.InvalidIssuerError):
+        return "it comes from an unknown issuer"
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return "its algorithm is not accepted"
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"the claim '{error.claim}' is missing"
+    return "it is malformed"

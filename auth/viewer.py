@@ -1,0 +1,44 @@
+"""Who is asking: the Viewer, built once per request from the bearer token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import strawberry
+
+__all__ = ["ANONYMOUS", "Viewer", "ViewerKind"]
+
+
+@strawberry.enum(description="The kind of person or system behind a request.")
+class ViewerKind(Enum):
+    ANONYMOUS = "ANONYMOUS"
+    COMPANY_USER = "COMPANY_USER"
+    PROJECT_HOLDER = "PROJECT_HOLDER"
+    AGENT = "AGENT"
+    ADMIN = "ADMIN"
+    PARTNER = "PARTNER"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    kind: ViewerKind
+    account_id: str | None = None
+    email: str | None = None
+    name: str | None = None
+    agent_id: str | None = None
+    structure_id: str | None = None
+    network_member: bool = False
+    """An agent (or partner) of a structure inside the network that signed its charter."""
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind is ViewerKind.ADMIN
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind is not ViewerKind.ANONYMOUS
+
+
+ANONYMOUS = Viewer(kind=ViewerKind.ANONYMOUS)

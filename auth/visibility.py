@@ -1,0 +1,99 @@
+"""The one visibility mechanism: each field declares its tier, one permission checks it.
+
+``tiered(Tier.TIER2)`` is used in ``schema/`` in place of ``strawberry.field``. It adds the
+``@visibility(tier: …)`` directive to the SDL, so frontend teams see the rule, and, for every
+tier but PUBLIC, a permission that runs before the field's resolver: a refused field is
+``null`` with an error ``extensions.code = "FORBIDDEN"``, its resolver and upstream calls
+never run, and the rest of the query answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import strawberry
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.schema_directive import Location
+
+from auth.tiers import Access, Tier, allows
+
+__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "field_tier", "tiered"]
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="visibility",
+    description="Who may see this field (DESIGN.md §3); refused fields answer null + FORBIDDEN.",
+)
+class Visibility:
+    tier: Tier
+
+
+class VisibilityContext(Protocol):
+    """What the permission needs from the request context (implemented by gateway.Context)."""
+
+    async def company_access(self, siret: str) -> Access: ...
+
+    async def company_diffusible(self, siret: str) -> bool | None: ...
+
+    async def may_see_agent_contact(self, agent_id: str) -> bool: ...
+
+
+_MESSAGES = {
+    Tier.PUBLIC_IF_DIFFUSIBLE: "This company is not diffusible: its identity is reserved to "
+    "network members and the company itself.",
+    Tier.TIER1: "Reserved to network members (tier 1) and the company itself.",
+    Tier.TIER2: "Reserved to the company's referent, its structure (tier 2) and the company "
+    "itself.",
+    Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
+    "to the companies that chose this agent.",
+}
+
+
+class VisibleTo(BasePermission):
+    """Grants a field when the viewer's access to the parent object opens its tier.
+
+    The parent of a company-tier field has a ``siret``; the parent of an agent-contact field
+    has an ``id``. Instances hold only their (immutable) tier: Strawberry shares them between
+    concurrent requests."""
+
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def __init__(self, tier: Tier) -> None:
+        self.tier = tier
+        self.message = _MESSAGES[tier]
+        self._schema_directive = Visibility(tier=tier)
+
+    async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        context: VisibilityContext = info.context
+        if self.tier is Tier.NETWORK_OR_CHOSEN:
+            return await context.may_see_agent_contact(str(source.id))
+        access = await context.company_access(source.siret)
+        if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(self.tier, access, diffusible=False):
+            # Unknown diffusion (the source is down) lets the resolver run: it fails the same way.
+            return await context.company_diffusible(source.siret) is not False
+        return allows(self.tier, access)
+
+
+def tiered(tier: Tier, *, description: str | None = None, name: str | None = None) -> Any:
+    """``strawberry.field`` with a declared visibility tier (usable as a decorator)."""
+    if tier is Tier.PUBLIC:
+        return strawberry.field(
+            description=description, name=name, directives=[Visibility(tier=tier)]
+        )
+    return strawberry.field(
+        description=description,
+        name=name,
+        extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
+    )
+
+
+def field_tier(type_: type, python_name: str) -> Tier | None:
+    """The tier a Strawberry type's field declares, or None when it declares none."""
+    definition = type_.__strawberry_definition__  # type: ignore[attr-defined]
+    for field in definition.fields:
+        if field.python_name == python_name:
+            for directive in field.directives:
+                if isinstance(directive, Visibility):
+                    return directive.tier
+    return None

@@ -1,0 +1,107 @@
+"""``hub-gateway``: serve, migrate, token, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+from pydantic import ValidationError
+
+from auth.tokens import DevTokenIssuer
+from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
+from gateway.app import create_app, dev_issuer
+from gateway.logging import configure_logging
+from gateway.settings import ConfigurationError, Settings
+from sandbox.entreprise.app import SandboxConfig
+from sandbox.entreprise.app import create_app as create_sandbox
+
+__all__ = ["main"]
+
+
+async def _prepare_database(settings: Settings) -> None:
+    """Migrate to the latest schema; in sandbox mode, also load the seed (idempotent)."""
+    await migrate(settings.database_url)
+    if settings.sandbox:
+        engine = create_engine(settings.database_url)
+        try:
+            await seed(create_session_factory(engine))
+        finally:
+            await engine.dispose()
+
+
+async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -> str:
+    engine = create_engine(settings.database_url)
+    try:
+        hub = HubRepository(create_session_factory(engine))
+        account = (await hub.accounts_by_email([email.lower()])).get(email.lower())
+    finally:
+        await engine.dispose()
+    if account is None:
+        raise ConfigurationError(f"No seeded account has the e-mail {email!r}.")
+    return issuer.issue(subject=account.id, email=account.email)
+
+
+def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server:
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
+    return uvicorn.Server(config)
+
+
+async def _serve(settings: Settings) -> None:
+    await _prepare_database(settings)
+    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
+    if settings.sandbox and settings.entreprise_url is None:
+        sandbox = create_sandbox(SandboxConfig(latency_ms=settings.sandbox_latency_ms))
+        servers.append(_server(sandbox, "127.0.0.1", settings.sandbox_port, "warning"))
+    base = f"http://{settings.host}:{settings.port}"
+    print(
+        f"\nhub-gateway ({settings.mode}) on {base}\n"
+        f"  GraphiQL:   {base}/graphql\n"
+        f"  health:     {base}/healthz  {base}/readyz\n"
+        "  a token:    .venv/bin/hub-gateway token pierre.durand@cci-gard.example\n"
+        '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n',
+        flush=True,
+    )
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hub-gateway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the gateway (and, in sandbox mode, the partners)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    commands.add_parser("migrate", help="migrate the hub database (and seed it in sandbox mode)")
+    token = commands.add_parser("token", help="print a dev token for a seeded account (sandbox)")
+    token.add_argument("email")
+    sandbox = commands.add_parser("sandbox", help="run the API Entreprise sandbox alone")
+    sandbox.add_argument("--port", type=int, default=8001)
+    sandbox.add_argument("--latency-ms", type=float, default=0.0)
+    args = parser.parse_args(argv)
+
+    try:
+        overrides = {k: v for k in ("host", "port") if (v := getattr(args, k, None)) is not None}
+        settings = Settings(**overrides)
+        configure_logging(settings.log_level)
+        if args.command == "serve":
+            asyncio.run(_serve(settings))
+        elif args.command == "migrate":
+            asyncio.run(_prepare_database(settings))
+            print(f"database ready: {settings.database_url}")
+        elif args.command == "token":
+            print(asyncio.run(_issue_token(settings, dev_issuer(settings), args.email)))
+        elif args.command == "sandbox":
+            app = create_sandbox(SandboxConfig(latency_ms=args.latency_ms))
+            asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
+    except (ConfigurationError, ValidationError) as error:
+        print(f"hub-gateway: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""The per-request context: who asks, the shared services, and this request's DataLoaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from auth.relations import company_access, may_see_agent_contact
+from auth.tiers import Access
+from auth.viewer import Viewer, ViewerKind
+from connectors.entreprise import (
+    Compliance,
+    EntrepriseConnector,
+    Etablissement,
+    Mandataire,
+    Turnover,
+)
+from connectors.errors import ConnectorError
+from connectors.hubdb import (
+    AgentRecord,
+    CompanyFacts,
+    HubRepository,
+    PersonRecord,
+    ProjectActorRecord,
+    ProjectRecord,
+    StructureRecord,
+)
+
+__all__ = ["Context", "Info", "Loaders", "Services"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+# The `object` API Entreprise requires on every call: why the hub asks (DESIGN.md §3 rule 5).
+PUBLIC_PURPOSE = "Hub Entreprendre Occitanie : identification publique d'une entreprise"
+SUPPORT_PURPOSE = "Hub Entreprendre Occitanie : accompagnement de l'entreprise par son réseau"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Built once in the app's lifespan and shared by every request."""
+
+    entreprise: EntrepriseConnector
+    hub: HubRepository
+
+
+def _batched(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], missing: V) -> Any:
+    async def load(keys: Sequence[K]) -> list[V]:
+        found = await fetch(keys)
+        return [found.get(key, missing) for key in keys]
+
+    return load
+
+
+def _each(call: Callable[[K], Awaitable[V]]) -> Any:
+    """One upstream call per key, all issued concurrently; failures stay per key."""
+
+    async def load(keys: Sequence[K]) -> list[V | BaseException]:
+        return await asyncio.gather(*(call(key) for key in keys), return_exceptions=True)
+
+    return load
+
+
+@dataclass(slots=True)
+class Loaders:
+    """Per request, never shared: a DataLoader caches for the life of one request only."""
+
+    facts: DataLoader[str, CompanyFacts]
+    members: DataLoader[str, list[PersonRecord]]
+    agents: DataLoader[str, AgentRecord | None]
+    structures: DataLoader[str, StructureRecord | None]
+    projects: DataLoader[str, list[ProjectRecord]]
+    project_actors: DataLoader[str, list[ProjectActorRecord]]
+    etablissement: DataLoader[str, Etablissement]
+    mandataires: DataLoader[str, list[Mandataire]]
+    turnover: DataLoader[str, list[Turnover]]
+    social_compliance: DataLoader[str, Compliance]
+    fiscal_compliance: DataLoader[str, Compliance]
+
+    @classmethod
+    def create(cls, services: Services) -> Loaders:
+        hub, api = services.hub, services.entreprise
+        return cls(
+            facts=DataLoader(load_fn=_batched(hub.company_facts, None)),
+            members=DataLoader(load_fn=_batched(hub.members, [])),
+            agents=DataLoader(load_fn=_batched(hub.agents, None)),
+            structures=DataLoader(load_fn=_batched(hub.structures, None)),
+            projects=DataLoader(load_fn=_batched(hub.projects, [])),
+            project_actors=DataLoader(load_fn=_batched(hub.project_actors, [])),
+            etablissement=DataLoader(
+                load_fn=_each(lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE))
+            ),
+            mandataires=DataLoader(
+                load_fn=_each(lambda siren: api.mandataires_sociaux(siren, object=SUPPORT_PURPOSE))
+            ),
+            turnover=DataLoader(
+                load_fn=_each(lambda siret: api.chiffres_affaires(siret, object=SUPPORT_PURPOSE))
+            ),
+            social_compliance=DataLoader(
+                load_fn=_each(
+                    lambda siren: api.attestation_vigilance(siren, object=SUPPORT_PURPOSE)
+                )
+            ),
+            fiscal_compliance=DataLoader(
+                load_fn=_each(lambda siren: api.attestation_fiscale(siren, object=SUPPORT_PURPOSE))
+            ),
+        )
+
+
+@dataclass(slots=True)
+class Context:
+    viewer: Viewer
+    services: Services
+    loaders: Loaders
+    request_id: str
+    _chosen: asyncio.Future[frozenset[str]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, viewer: Viewer, services: Services, request_id: str) -> Context:
+        return cls(viewer, services, Loaders.create(services), request_id)
+
+    async def company_access(self, siret: str) -> Access:
+        return company_access(self.viewer, await self.loaders.facts.load(siret))
+
+    async def company_diffusible(self, siret: str) -> bool | None:
+        try:
+            return (await self.loaders.etablissement.load(siret)).diffusible
+        except ConnectorError:
+            return None
+
+    async def may_see_agent_contact(self, agent_id: str) -> bool:
+        chosen = await self._chosen_agents() if self.viewer.kind is ViewerKind.COMPANY_USER else ()
+        return may_see_agent_contact(self.viewer, agent_id, chosen)
+
+    async def _chosen_agents(self) -> frozenset[str]:
+        """The referents of the viewer's companies, loaded once per request."""
+        if self._chosen is None:
+            self._chosen = asyncio.ensure_future(self._load_chosen_agents())
+        return await self._chosen
+
+    async def _load_chosen_agents(self) -> frozenset[str]:
+        account_id = self.viewer.account_id or ""
+        found = await self.services.hub.referent_sirets_of_accounts([account_id])
+        return frozenset(a.agent_id for a in found.get(account_id, []))
+
+
+Info = strawberry.Info[Context, None]

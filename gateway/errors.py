@@ -1,0 +1,73 @@
+"""The error policy: expected failures keep their code, unexpected ones are masked and logged
+with the request id, so no internal detail reaches a client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.schema import Schema
+from strawberry.types import ExecutionContext
+
+from connectors.errors import ConnectorError
+from resolvers.errors import from_connector_error
+
+__all__ = ["ErrorPolicy", "HubSchema"]
+
+_log = structlog.get_logger("gateway.errors")
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None:  # syntax, validation and limit errors: safe and useful
+        return True
+    if isinstance(original, ConnectorError):
+        return True
+    return isinstance(original, GraphQLError) and bool((original.extensions or {}).get("code"))
+
+
+class ErrorPolicy(MaskErrors):
+    """Connector failures become coded errors naming their source; anything unexpected
+    becomes "Unexpected error." with the request id, for the logs."""
+
+    def __init__(self) -> None:
+        super().__init__(error_message="Unexpected error.")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._process(error) for error in errors]
+
+    def _process(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, ConnectorError):
+            coded = from_connector_error(original)
+            return GraphQLError(
+                coded.message,
+                nodes=error.nodes,
+                path=error.path,
+                extensions=coded.extensions,
+            )
+        if _is_expected(error):
+            return error
+        masked = self.anonymise_error(error)
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked
+
+
+class HubSchema(Schema):
+    """Logs only the unexpected errors, once, with the request id and the traceback."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        context: Any = execution_context.context if execution_context else None
+        for error in errors:
+            if not _is_expected(error):
+                _log.error(
+                    "unexpected_error",
+                    request_id=getattr(context, "request_id", None),
+                    path=error.path,
+                    exc_info=error.original_error,
+                )

@@ -1,0 +1,60 @@
+"""The GraphQL schema as served, and its HTTP view (POST + offline GraphiQL on GET)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from auth.viewer import ANONYMOUS, Viewer
+from gateway.context import Context, Services
+from gateway.errors import ErrorPolicy, HubSchema
+from gateway.graphiql import graphiql_csp, graphiql_html
+from gateway.settings import Settings
+from schema import Query
+
+__all__ = ["GraphQLView", "build_schema"]
+
+
+def build_schema(settings: Settings) -> HubSchema:
+    """Query limits are on by default; parsing and validation are cached (a validated
+    document is not validated again), which matters on the hot path."""
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ErrorPolicy,
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return HubSchema(query=Query, extensions=extensions, config=StrawberryConfig())
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Reads the viewer and request id that the HTTP middlewares put on the request."""
+
+    def __init__(self, schema: HubSchema, services: Services) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+        self._services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        state = request.scope.get("state", {})
+        viewer: Viewer = state.get("viewer", ANONYMOUS)
+        return Context.create(viewer, self._services, state.get("request_id", "-"))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": graphiql_csp()})

@@ -1,0 +1,138 @@
+"""Company data: the federated API Entreprise record joined with the hub's own tables."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+
+from auth.tiers import Access, allows
+from auth.visibility import Visibility
+from connectors.entreprise import Compliance, Etablissement, Mandataire, Turnover
+from connectors.errors import ConnectorError, NotFound
+from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectActorRecord, ProjectRecord
+from gateway.context import Info, Loaders
+from resolvers.errors import NOT_FOUND, coded_error
+from resolvers.siret import validate_siret
+
+__all__ = [
+    "collaborators",
+    "etablissement",
+    "find_company",
+    "fiscal_compliance",
+    "legal_representatives",
+    "project_actors",
+    "projects",
+    "referent",
+    "representatives",
+    "social_compliance",
+    "turnover",
+]
+
+_MANDATAIRE = "MANDATAIRE"
+_COLLABORATOR = "COLLABORATOR"
+
+# The upstream calls behind each Company field, started as soon as the company is found so
+# that every call for one company runs concurrently (the cold sheet costs one round trip).
+_PREFETCH: dict[str, Callable[[Loaders, str], Iterable[asyncio.Future[Any]]]] = {
+    "legalRepresentatives": lambda loaders, siret: [loaders.mandataires.load(siret[:9])],
+    "turnover": lambda loaders, siret: [loaders.turnover.load(siret)],
+    "compliance": lambda loaders, siret: [
+        loaders.social_compliance.load(siret[:9]),
+        loaders.fiscal_compliance.load(siret[:9]),
+    ],
+}
+
+
+async def find_company(info: Info, raw_siret: str) -> str:
+    """The validated SIRET of an existing company; ``NOT_FOUND`` when Sirene does not know it.
+
+    When API Entreprise is down the company is still returned: its hub fields answer and
+    each upstream field reports the failure itself."""
+    siret = validate_siret(raw_siret)
+    context = info.context
+    record = context.loaders.etablissement.load(siret)
+    _prefetch(info, siret, await context.company_access(siret))
+    try:
+        await record
+    except NotFound:
+        raise coded_error(f"No company has the SIRET {siret}.", NOT_FOUND) from None
+    except ConnectorError:
+        pass
+    return siret
+
+
+def _prefetch(info: Info, siret: str, access: Access) -> None:
+    definition = info.schema.get_type_by_name("Company")
+    tiers = {
+        info.schema.config.name_converter.get_graphql_name(field): directive.tier
+        for field in getattr(definition, "fields", ())
+        for directive in field.directives
+        if isinstance(directive, Visibility)
+    }
+    selected = {name for field in info.selected_fields for name in _child_names(field.selections)}
+    for name in selected:
+        start = _PREFETCH.get(name)
+        tier = tiers.get(name)
+        if start is not None and tier is not None and allows(tier, access):
+            for future in start(info.context.loaders, siret):
+                future.add_done_callback(_consume_exception)
+
+
+def _child_names(selections: Iterable[Any]) -> Iterator[str]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection.name
+        elif isinstance(selection, (FragmentSpread, InlineFragment)):
+            yield from _child_names(selection.selections)
+
+
+def _consume_exception(future: asyncio.Future[Any]) -> None:
+    # The field resolver reports the failure; this only keeps asyncio from warning about it
+    # when the field is never resolved (e.g. the company itself was not found).
+    if not future.cancelled():
+        future.exception()
+
+
+async def etablissement(info: Info, siret: str) -> Etablissement:
+    return await info.context.loaders.etablissement.load(siret)
+
+
+async def representatives(info: Info, siret: str) -> list[PersonRecord]:
+    members = await info.context.loaders.members.load(siret)
+    return [person for person in members if person.role == _MANDATAIRE]
+
+
+async def collaborators(info: Info, siret: str) -> list[PersonRecord]:
+    members = await info.context.loaders.members.load(siret)
+    return [person for person in members if person.role == _COLLABORATOR]
+
+
+async def referent(info: Info, siret: str) -> AssignmentRecord | None:
+    return (await info.context.loaders.facts.load(siret)).referent
+
+
+async def legal_representatives(info: Info, siret: str) -> list[Mandataire]:
+    return await info.context.loaders.mandataires.load(siret[:9])
+
+
+async def turnover(info: Info, siret: str) -> list[Turnover]:
+    return await info.context.loaders.turnover.load(siret)
+
+
+async def social_compliance(info: Info, siren: str) -> Compliance:
+    return await info.context.loaders.social_compliance.load(siren)
+
+
+async def fiscal_compliance(info: Info, siren: str) -> Compliance:
+    return await info.context.loaders.fiscal_compliance.load(siren)
+
+
+async def projects(info: Info, siret: str) -> list[ProjectRecord]:
+    return await info.context.loaders.projects.load(siret)
+
+
+async def project_actors(info: Info, project_id: str) -> list[ProjectActorRecord]:
+    return await info.context.loaders.project_actors.load(project_id)

@@ -1,0 +1,214 @@
+"""A company as the hub shows it: Sirene identity, hub contacts, referent, finances, projects.
+
+Every field declares its visibility tier (DESIGN.md §3); see ``auth/visibility.py``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from auth.tiers import Access, Tier
+from auth.visibility import tiered
+from connectors.entreprise import Address as AddressRecord
+from connectors.entreprise import Mandataire
+from connectors.hubdb import PersonRecord, ProjectRecord
+from gateway.context import Info
+from resolvers import company as resolve
+from schema.directory import Agent, ReferentAssignment
+
+__all__ = [
+    "Address",
+    "CodeLabel",
+    "Company",
+    "Compliance",
+    "LegalRepresentative",
+    "Person",
+    "Project",
+    "ProjectActor",
+    "Turnover",
+]
+
+
+@strawberry.type(description="A code of a nomenclature with its label (NAF, legal form…).")
+class CodeLabel:
+    code: str | None = tiered(Tier.PUBLIC)
+    label: str | None = tiered(Tier.PUBLIC)
+
+
+@strawberry.type(description="A postal address from Sirene, with its administrative codes.")
+class Address:
+    street: str | None = tiered(Tier.PUBLIC)
+    postal_code: str | None = tiered(Tier.PUBLIC)
+    city: str | None = tiered(Tier.PUBLIC)
+    commune_code: str | None = tiered(Tier.PUBLIC)
+    department_code: str | None = tiered(Tier.PUBLIC)
+    region_code: str | None = tiered(Tier.PUBLIC)
+
+    @classmethod
+    def from_record(cls, record: AddressRecord) -> Address:
+        return cls(
+            street=record.street,
+            postal_code=record.postal_code,
+            city=record.city,
+            commune_code=record.commune_code,
+            department_code=record.department_code,
+            region_code=record.region_code,
+        )
+
+
+@strawberry.type(description="A person who holds the company space on the hub.")
+class Person:
+    name: str = tiered(Tier.PUBLIC)
+    email: str = tiered(Tier.PUBLIC)
+    phone: str | None = tiered(Tier.PUBLIC)
+
+    @classmethod
+    def from_record(cls, record: PersonRecord) -> Person:
+        return cls(name=record.name, email=record.email, phone=record.phone)
+
+
+@strawberry.type(description="A legal representative per Infogreffe (birth data never shown).")
+class LegalRepresentative:
+    first_name: str | None = tiered(Tier.PUBLIC)
+    last_name: str | None = tiered(Tier.PUBLIC)
+    company_name: str | None = tiered(Tier.PUBLIC, description="When a company holds the office.")
+    role: str = tiered(Tier.PUBLIC)
+
+    @classmethod
+    def from_record(cls, record: Mandataire) -> LegalRepresentative:
+        return cls(
+            first_name=record.first_name,
+            last_name=record.last_name,
+            company_name=record.company_name,
+            role=record.role,
+        )
+
+
+@strawberry.type(description="Turnover of one fiscal year (DGFIP), in euros.")
+class Turnover:
+    year: int = tiered(Tier.PUBLIC)
+    amount: int = tiered(Tier.PUBLIC)
+    closing_date: date | None = tiered(Tier.PUBLIC)
+
+
+@strawberry.type(description="Social (URSSAF) and tax (DGFIP) compliance certificates.")
+class Compliance:
+    siren: strawberry.Private[str]
+
+    @tiered(Tier.PUBLIC)
+    async def social_up_to_date(self, info: Info) -> bool | None:
+        return (await resolve.social_compliance(info, self.siren)).up_to_date
+
+    @tiered(Tier.PUBLIC)
+    async def fiscal_up_to_date(self, info: Info) -> bool | None:
+        return (await resolve.fiscal_compliance(info, self.siren)).up_to_date
+
+
+@strawberry.type(description="An agent taking part in a project, and in which role.")
+class ProjectActor:
+    role: str = tiered(Tier.PUBLIC)
+    agent: Agent | None = tiered(Tier.PUBLIC)
+
+
+@strawberry.type(description="A company's project and the agents supporting it.")
+class Project:
+    id: strawberry.ID = tiered(Tier.PUBLIC)
+    title: str = tiered(Tier.PUBLIC)
+    theme: str | None = tiered(Tier.PUBLIC)
+
+    @tiered(Tier.PUBLIC)
+    async def actors(self, info: Info) -> list[ProjectActor]:
+        actors = await resolve.project_actors(info, str(self.id))
+        agents = await info.context.loaders.agents.load_many([a.agent_id for a in actors])
+        return [
+            ProjectActor(role=actor.role, agent=Agent.from_record(agent) if agent else None)
+            for actor, agent in zip(actors, agents, strict=True)
+        ]
+
+    @classmethod
+    def from_record(cls, record: ProjectRecord) -> Project:
+        return cls(id=strawberry.ID(record.id), title=record.title, theme=record.theme)
+
+
+@strawberry.type(description="A company establishment, by SIRET.")
+class Company:
+    siret: str = tiered(Tier.PUBLIC)
+    siren: str = tiered(Tier.PUBLIC)
+
+    @classmethod
+    def of(cls, siret: str) -> Company:
+        return cls(siret=siret, siren=siret[:9])
+
+    # Public: the Sirene identity (name and address masked when not diffusible).
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE)
+    async def name(self, info: Info) -> str | None:
+        return (await resolve.etablissement(info, self.siret)).name
+
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE)
+    async def address(self, info: Info) -> Address | None:
+        return Address.from_record((await resolve.etablissement(info, self.siret)).address)
+
+    @tiered(Tier.PUBLIC)
+    async def naf(self, info: Info) -> CodeLabel | None:
+        record = await resolve.etablissement(info, self.siret)
+        return CodeLabel(code=record.naf_code, label=record.naf_label)
+
+    @tiered(Tier.PUBLIC)
+    async def legal_form(self, info: Info) -> CodeLabel | None:
+        record = await resolve.etablissement(info, self.siret)
+        return CodeLabel(code=record.legal_form_code, label=record.legal_form_label)
+
+    @tiered(Tier.PUBLIC)
+    async def workforce(self, info: Info) -> CodeLabel | None:
+        record = await resolve.etablissement(info, self.siret)
+        return CodeLabel(code=record.workforce_code, label=record.workforce_label)
+
+    @tiered(Tier.PUBLIC)
+    async def created_on(self, info: Info) -> date | None:
+        return (await resolve.etablissement(info, self.siret)).created_on
+
+    @tiered(Tier.PUBLIC)
+    async def head_office(self, info: Info) -> bool | None:
+        return (await resolve.etablissement(info, self.siret)).head_office
+
+    @tiered(Tier.PUBLIC)
+    async def active(self, info: Info) -> bool | None:
+        return (await resolve.etablissement(info, self.siret)).active
+
+    @tiered(Tier.PUBLIC, description="What the viewer may see of this company.")
+    async def viewer_access(self, info: Info) -> Access:
+        return await info.context.company_access(self.siret)
+
+    # Tier 1: every network member.
+    @tiered(Tier.TIER1, description="The company's mandataires on the hub, with their contacts.")
+    async def representatives(self, info: Info) -> list[Person] | None:
+        return [Person.from_record(p) for p in await resolve.representatives(info, self.siret)]
+
+    @tiered(Tier.TIER1, description="The company's current referent request (pending or accepted).")
+    async def referent(self, info: Info) -> ReferentAssignment | None:
+        record = await resolve.referent(info, self.siret)
+        return ReferentAssignment.from_record(record) if record else None
+
+    # Tier 2: the accepted referent and its structure.
+    @tiered(Tier.TIER2, description="Legal representatives per Infogreffe.")
+    async def legal_representatives(self, info: Info) -> list[LegalRepresentative] | None:
+        records = await resolve.legal_representatives(info, self.siret)
+        return [LegalRepresentative.from_record(r) for r in records]
+
+    @tiered(Tier.TIER2, description="The people the mandataires associated with the company.")
+    async def collaborators(self, info: Info) -> list[Person] | None:
+        return [Person.from_record(p) for p in await resolve.collaborators(info, self.siret)]
+
+    @tiered(Tier.TIER2, description="Turnover per fiscal year (DGFIP), newest first.")
+    async def turnover(self, info: Info) -> list[Turnover] | None:
+        records = await resolve.turnover(info, self.siret)
+        return [Turnover(year=r.year, amount=r.amount, closing_date=r.closing_date) for r in records]
+
+    @tiered(Tier.TIER2, description="Social and tax compliance certificates.")
+    async def compliance(self) -> Compliance | None:
+        return Compliance(siren=self.siren)
+
+    @tiered(Tier.TIER2, description="The company's current projects and their support group.")
+    async def projects(self, info: Info) -> list[Project] | None:
+        return [Project.from_record(p) for p in await resolve.projects(info, self.siret)]

@@ -1,0 +1,38 @@
+"""The root Query, assembled from the per-domain query classes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from auth.tiers import Tier
+from auth.visibility import tiered
+from gateway.context import Info
+from resolvers.company import find_company
+from schema.company import Company
+from schema.viewer import Viewer
+
+__all__ = ["CompanyQuery", "Query", "ViewerQuery"]
+
+
+@strawberry.type
+class CompanyQuery:
+    @tiered(
+        Tier.PUBLIC,
+        description="A company by SIRET (14 digits, valid key). Each field shows what the "
+        "viewer may see; `viewerAccess` says it in advance.",
+    )
+    async def company(self, info: Info, siret: str) -> Company | None:
+        return Company.of(await find_company(info, siret))
+
+
+@strawberry.type
+class ViewerQuery:
+    @tiered(Tier.PUBLIC, description="Who this request is from.")
+    def viewer(self, info: Info) -> Viewer:
+        viewer = info.context.viewer
+        return Viewer(kind=viewer.kind, email=viewer.email, name=viewer.name)
+
+
+@strawberry.type
+class Query(CompanyQuery, ViewerQuery):
+    pass
