@@ -24,7 +24,7 @@ $(STAMP): requirements.lock pyproject.toml
 # and are served by the gateway itself: no CDN at run time.
 assets: gateway/static/graphiql/.installed
 
-gateway/static/graphiql/.installed: web/package.json web/package-lock.json web/copy-assets.sh
+gateway/static/graphiql/.installed: web/package.json web/package-lock.json web/copy-assets.sh web/graphiql-init.js
 	cd web && npm ci --silent --no-audit --no-fund
 	sh web/copy-assets.sh gateway/static/graphiql
 	touch $@
