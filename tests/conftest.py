@@ -1,0 +1,141 @@
+"""Shared fixtures: a seeded hub database, the API Entreprise sandbox behind a counting
+transport, the real services and schema, and ``run(query, as_=email)``."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from strawberry.types import ExecutionResult
+
+from auth.identity import Authenticator
+from auth.tokens import DevTokenIssuer
+from auth.viewer import ANONYMOUS
+from connectors.cache import RawCache
+from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
+from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
+from gateway.context import Context, Services
+from gateway.errors import HubSchema
+from gateway.graphql import build_schema
+from gateway.settings import Settings
+from sandbox.entreprise.app import SandboxConfig
+from sandbox.entreprise.app import create_app as create_sandbox
+
+Run = Callable[..., Awaitable[ExecutionResult]]
+TEST_KEY = b"test-signing-key-test-signing-key"
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated and seeded once per session; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("hub") / "template.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+
+    async def build() -> None:
+        await migrate(url)
+        engine = create_engine(url)
+        await seed(create_session_factory(engine))
+        await engine.dispose()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def database_url(seeded_sqlite: Path, tmp_path: Path) -> str:
+    copy = tmp_path / "hub.sqlite3"
+    shutil.copy(seeded_sqlite, copy)
+    return f"sqlite+aiosqlite:///{copy}"
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Passes requests to the in-process sandbox and counts them by path."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.calls: Counter[str] = Counter()
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls[request.url.path] += 1
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+    def count(self, fragment: str) -> int:
+        return sum(n for path, n in self.calls.items() if fragment in path)
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig()
+
+
+@pytest.fixture
+def upstream(sandbox_config: SandboxConfig) -> CountingTransport:
+    return CountingTransport(httpx.ASGITransport(app=create_sandbox(sandbox_config)))
+
+
+@pytest.fixture
+def entreprise_config() -> EntrepriseConfig:
+    return EntrepriseConfig(
+        base_url="http://sandbox.test", token="sandbox-token", recipient="20005379100014",
+        timeout=2.0, backoff_base=0.01, backoff_max=0.02,
+    )
+
+
+@pytest.fixture
+async def services(
+    database_url: str, upstream: CountingTransport, entreprise_config: EntrepriseConfig
+) -> AsyncIterator[Services]:
+    engine = create_engine(database_url)
+    client = httpx.AsyncClient(
+        base_url=entreprise_config.base_url,
+        transport=upstream,
+        headers={"Authorization": f"Bearer {entreprise_config.token}"},
+    )
+    connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
+    yield Services(entreprise=connector, hub=HubRepository(create_session_factory(engine)))
+    await client.aclose()
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema() -> HubSchema:
+    return build_schema(Settings())
+
+
+@pytest.fixture
+def issuer() -> DevTokenIssuer:
+    return DevTokenIssuer(TEST_KEY)
+
+
+@pytest.fixture
+def run(services: Services, schema: HubSchema, issuer: DevTokenIssuer) -> Run:
+    """Executes a query as a seeded account (by e-mail), through the real token path."""
+    authenticator = Authenticator(issuer, services.hub)
+
+    async def run(
+        query: str, *, as_: str | None = None, variables: dict[str, Any] | None = None
+    ) -> ExecutionResult:
+        viewer = ANONYMOUS
+        if as_ is not None:
+            token = issuer.issue(subject=as_, email=as_)
+            viewer = await authenticator.viewer(f"Bearer {token}")
+        context = Context.create(viewer, services, "test-request")
+        return await schema.execute(query, variable_values=variables, context_value=context)
+
+    return run
+
+
+def errors_by_path(result: ExecutionResult) -> dict[str, str]:
+    """``{"company.turnover": "FORBIDDEN", …}``"""
+    return {
+        ".".join(str(p) for p in error.path or ()): (error.extensions or {}).get("code", "")
+        for error in result.errors or ()
+    }
