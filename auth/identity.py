@@ -6,7 +6,7 @@ from typing import Protocol
 
 from auth.tokens import Claims, InvalidToken
 from auth.viewer import ANONYMOUS, Viewer, ViewerKind
-from connectors.hubdb import AccountRecord, HubRepository
+from connectors.hubdb import AccountRecord, HubRepository, normalize_email
 
 __all__ = ["Authenticator", "TokenVerifier", "viewer_from_account"]
 
@@ -30,7 +30,8 @@ class Authenticator:
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("Use the header 'Authorization: Bearer <token>'.")
         claims = self._verifier.verify(token.strip())
-        account = (await self._hub.accounts_by_email([claims.email])).get(claims.email)
+        email = normalize_email(claims.email)
+        account = (await self._hub.accounts_by_email([email])).get(email)
         if account is None:
             raise InvalidToken("The token names no account of the hub.")
         in_network = False

@@ -11,7 +11,14 @@ import uvicorn
 from pydantic import ValidationError
 
 from auth.tokens import DevTokenIssuer
-from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
+from connectors.hubdb import (
+    HubRepository,
+    create_engine,
+    create_session_factory,
+    migrate,
+    normalize_email,
+    seed,
+)
 from gateway.app import create_app, dev_issuer
 from gateway.logging import configure_logging
 from gateway.settings import ConfigurationError, Settings
@@ -36,7 +43,8 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
     engine = create_engine(settings.database_url)
     try:
         hub = HubRepository(create_session_factory(engine))
-        account = (await hub.accounts_by_email([email.lower()])).get(email.lower())
+        key = normalize_email(email)
+        account = (await hub.accounts_by_email([key])).get(key)
     finally:
         await engine.dispose()
     if account is None:

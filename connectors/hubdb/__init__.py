@@ -1,0 +1,37 @@
+"""The hub's own database: the network directory, accounts, company spaces, referent
+assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via asyncpg)."""
+
+from __future__ import annotations
+
+from connectors.hubdb.engine import create_engine, create_session_factory
+from connectors.hubdb.migrate import migrate
+from connectors.hubdb.models import normalize_email
+from connectors.hubdb.records import (
+    AccountRecord,
+    AgentRecord,
+    AssignmentRecord,
+    CompanyFacts,
+    PersonRecord,
+    ProjectActorRecord,
+    ProjectRecord,
+    StructureRecord,
+)
+from connectors.hubdb.repository import HubRepository
+from connectors.hubdb.seed import seed
+
+__all__ = [
+    "AccountRecord",
+    "AgentRecord",
+    "AssignmentRecord",
+    "CompanyFacts",
+    "HubRepository",
+    "PersonRecord",
+    "ProjectActorRecord",
+    "ProjectRecord",
+    "StructureRecord",
+    "create_engine",
+    "create_session_factory",
+    "migrate",
+    "normalize_email",
+    "seed",
+]

@@ -1,0 +1,301 @@
+"""The SQL behind :class:`HubRepository`: one function per batch, each a single statement.
+
+Every function takes an open session and a chunk of distinct keys, and returns records keyed
+by those keys. Ordering that users see is done here in Python, so that SQLite and PostgreSQL
+(whose collations differ) give the same order.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from types import MappingProxyType
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from connectors.hubdb.enums import (
+    CURRENT_ASSIGNMENT_STATUSES,
+    MembershipRole,
+    ProjectActorRole,
+)
+from connectors.hubdb.models import (
+    Account,
+    Agent,
+    AgentRoleRow,
+    Company,
+    CompanyMembership,
+    Project,
+    ProjectActor,
+    ReferentAssignment,
+    Structure,
+)
+from connectors.hubdb.records import (
+    AccountRecord,
+    AgentRecord,
+    AssignmentRecord,
+    CompanyFacts,
+    PersonRecord,
+    ProjectActorRecord,
+    ProjectRecord,
+    StructureRecord,
+)
+
+__all__ = [
+    "load_accounts_by_email",
+    "load_accounts_by_id",
+    "load_agents",
+    "load_company_facts",
+    "load_current_assignments_of_accounts",
+    "load_members",
+    "load_project_actors",
+    "load_projects",
+    "load_structures",
+]
+
+_MEMBERSHIP_ORDER = {role.value: rank for rank, role in enumerate(MembershipRole)}
+_ACTOR_ORDER = {role.value: rank for rank, role in enumerate(ProjectActorRole)}
+_CURRENT = [status.value for status in CURRENT_ASSIGNMENT_STATUSES]
+
+
+def _name_key(name: str) -> str:
+    """Accent- and case-insensitive sort key ("Élodie" sorts with "Elodie")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _agent_record(agent: Agent, account: Account, roles: Iterable[str]) -> AgentRecord:
+    return AgentRecord(
+        id=agent.id,
+        account_id=account.id,
+        first_name=agent.first_name,
+        last_name=agent.last_name,
+        email=account.email,
+        phone=account.phone,
+        title=agent.title,
+        structure_id=agent.structure_id,
+        roles=frozenset(roles),
+        filieres=tuple(agent.filieres),
+        domains=tuple(agent.domains),
+    )
+
+
+def _assignment_record(assignment: ReferentAssignment, structure_id: str) -> AssignmentRecord:
+    return AssignmentRecord(
+        id=assignment.id,
+        siret=assignment.siret,
+        agent_id=assignment.agent_id,
+        structure_id=structure_id,
+        status=assignment.status,
+        requested_at=assignment.requested_at,
+        answered_at=assignment.answered_at,
+        due_at=assignment.due_at,
+        reminded_at=assignment.reminded_at,
+    )
+
+
+async def _load_accounts(
+    session: AsyncSession, where: sa.ColumnElement[bool]
+) -> list[AccountRecord]:
+    statement = (
+        sa.select(Account, Agent, AgentRoleRow.role)
+        .outerjoin(Agent, Agent.account_id == Account.id)
+        .outerjoin(AgentRoleRow, AgentRoleRow.agent_id == Agent.id)
+        .where(where)
+    )
+    accounts: dict[str, Account] = {}
+    agents: dict[str, Agent] = {}
+    roles: defaultdict[str, set[str]] = defaultdict(set)
+    for account, agent, role in await session.execute(statement):
+        accounts[account.id] = account
+        if agent is not None:
+            agents[account.id] = agent
+            if role is not None:
+                roles[account.id].add(role)
+    return [
+        AccountRecord(
+            id=account.id,
+            email=account.email,
+            name=account.name,
+            phone=account.phone,
+            kind=account.kind,
+            agent=(
+                _agent_record(agents[account.id], account, roles[account.id])
+                if account.id in agents
+                else None
+            ),
+        )
+        for account in accounts.values()
+    ]
+
+
+async def load_accounts_by_email(
+    session: AsyncSession, emails: Sequence[str]
+) -> dict[str, AccountRecord]:
+    """``emails`` are already normalised (trimmed, lower-cased)."""
+    records = await _load_accounts(session, Account.email.in_(emails))
+    return {record.email: record for record in records}
+
+
+async def load_accounts_by_id(
+    session: AsyncSession, ids: Sequence[str]
+) -> dict[str, AccountRecord]:
+    records = await _load_accounts(session, Account.id.in_(ids))
+    return {record.id: record for record in records}
+
+
+async def load_agents(session: AsyncSession, ids: Sequence[str]) -> dict[str, AgentRecord]:
+    statement = (
+        sa.select(Agent, Account, AgentRoleRow.role)
+        .join(Account, Account.id == Agent.account_id)
+        .outerjoin(AgentRoleRow, AgentRoleRow.agent_id == Agent.id)
+        .where(Agent.id.in_(ids))
+    )
+    found: dict[str, tuple[Agent, Account]] = {}
+    roles: defaultdict[str, set[str]] = defaultdict(set)
+    for agent, account, role in await session.execute(statement):
+        found[agent.id] = (agent, account)
+        if role is not None:
+            roles[agent.id].add(role)
+    return {
+        agent_id: _agent_record(agent, account, roles[agent_id])
+        for agent_id, (agent, account) in found.items()
+    }
+
+
+async def load_structures(session: AsyncSession, ids: Sequence[str]) -> dict[str, StructureRecord]:
+    rows = await session.scalars(sa.select(Structure).where(Structure.id.in_(ids)))
+    return {
+        structure.id: StructureRecord(
+            id=structure.id,
+            name=structure.name,
+            kind=structure.kind,
+            department_code=structure.department_code,
+            in_network=structure.in_network,
+            charter_signed=structure.charter_signed,
+            email=structure.email,
+            phone=structure.phone,
+        )
+        for structure in rows
+    }
+
+
+async def load_company_facts(
+    session: AsyncSession, sirets: Sequence[str]
+) -> dict[str, CompanyFacts]:
+    """Three statements: registration, memberships, current referent."""
+    registered = set(
+        await session.scalars(sa.select(Company.siret).where(Company.siret.in_(sirets)))
+    )
+    members: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    membership_rows = await session.execute(
+        sa.select(
+            CompanyMembership.siret, CompanyMembership.account_id, CompanyMembership.role
+        ).where(CompanyMembership.siret.in_(sirets))
+    )
+    for siret, account_id, role in membership_rows:
+        members[siret][account_id] = role
+    referents: dict[str, AssignmentRecord] = {}
+    assignment_rows = await session.execute(
+        sa.select(ReferentAssignment, Agent.structure_id)
+        .join(Agent, Agent.id == ReferentAssignment.agent_id)
+        .where(ReferentAssignment.siret.in_(sirets), ReferentAssignment.status.in_(_CURRENT))
+    )
+    for assignment, structure_id in assignment_rows:
+        referents[assignment.siret] = _assignment_record(assignment, structure_id)
+    return {
+        siret: CompanyFacts(
+            siret=siret,
+            registered=siret in registered,
+            members=MappingProxyType(members.get(siret, {})),
+            referent=referents.get(siret),
+        )
+        for siret in sirets
+    }
+
+
+async def load_members(
+    session: AsyncSession, sirets: Sequence[str]
+) -> dict[str, list[PersonRecord]]:
+    """Mandataires first, then collaborators, each by name."""
+    rows = await session.execute(
+        sa.select(CompanyMembership.siret, CompanyMembership.role, Account)
+        .join(Account, Account.id == CompanyMembership.account_id)
+        .where(CompanyMembership.siret.in_(sirets))
+    )
+    members: dict[str, list[PersonRecord]] = {siret: [] for siret in sirets}
+    for siret, role, account in rows:
+        members[siret].append(
+            PersonRecord(
+                account_id=account.id,
+                name=account.name,
+                email=account.email,
+                phone=account.phone,
+                role=role,
+            )
+        )
+    for people in members.values():
+        people.sort(key=lambda p: (_MEMBERSHIP_ORDER[p.role], _name_key(p.name), p.account_id))
+    return members
+
+
+async def load_projects(
+    session: AsyncSession, sirets: Sequence[str]
+) -> dict[str, list[ProjectRecord]]:
+    """A company's projects, oldest first."""
+    rows = await session.scalars(
+        sa.select(Project).where(Project.siret.in_(sirets)).order_by(Project.created_at, Project.id)
+    )
+    projects: dict[str, list[ProjectRecord]] = {siret: [] for siret in sirets}
+    for project in rows:
+        if project.siret is None:  # pragma: no cover - excluded by the WHERE clause
+            continue
+        projects[project.siret].append(
+            ProjectRecord(
+                id=project.id,
+                siret=project.siret,
+                title=project.title,
+                theme=project.theme,
+                created_at=project.created_at,
+            )
+        )
+    return projects
+
+
+async def load_project_actors(
+    session: AsyncSession, project_ids: Sequence[str]
+) -> dict[str, list[ProjectActorRecord]]:
+    """Referent first, then funding experts, then specialists, each in the order added."""
+    rows = await session.scalars(
+        sa.select(ProjectActor).where(ProjectActor.project_id.in_(project_ids))
+    )
+    ordered = sorted(rows, key=lambda a: (_ACTOR_ORDER[a.role], a.added_at, a.agent_id))
+    actors: dict[str, list[ProjectActorRecord]] = {project_id: [] for project_id in project_ids}
+    for actor in ordered:
+        actors[actor.project_id].append(
+            ProjectActorRecord(
+                project_id=actor.project_id, agent_id=actor.agent_id, role=actor.role
+            )
+        )
+    return actors
+
+
+async def load_current_assignments_of_accounts(
+    session: AsyncSession, account_ids: Sequence[str]
+) -> dict[str, list[AssignmentRecord]]:
+    """For each account, the current referent assignment of every company it belongs to."""
+    rows = await session.execute(
+        sa.select(CompanyMembership.account_id, ReferentAssignment, Agent.structure_id)
+        .join(ReferentAssignment, ReferentAssignment.siret == CompanyMembership.siret)
+        .join(Agent, Agent.id == ReferentAssignment.agent_id)
+        .where(
+            CompanyMembership.account_id.in_(account_ids),
+            ReferentAssignment.status.in_(_CURRENT),
+        )
+        .order_by(CompanyMembership.account_id, ReferentAssignment.siret)
+    )
+    assignments: dict[str, list[AssignmentRecord]] = {account_id: [] for account_id in account_ids}
+    for account_id, assignment, structure_id in rows:
+        assignments[account_id].append(_assignment_record(assignment, structure_id))
+    return assignments

@@ -1,0 +1,62 @@
+"""Engines and session factories for the hub database (SQLite by default, PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+__all__ = ["create_engine", "create_session_factory", "sqlite_file_path"]
+
+_SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def sqlite_file_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for other backends and in-memory databases."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for ``url``.
+
+    For a SQLite file, its folder is created, foreign keys are enforced and the journal is in
+    WAL mode (readers do not block the writer); other backends are used as configured.
+    """
+    parsed = make_url(url)
+    path = sqlite_file_path(parsed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = _create_async_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal=path is not None))
+    return engine
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (no implicit refresh on access)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_pragmas(*, wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+            if wal:
+                cursor.execute("PRAGMA journal_mode=WAL")
+        finally:
+            cursor.close()
+
+    return on_connect

@@ -1,0 +1,64 @@
+"""The closed vocabularies of the hub's tables, stored as plain strings guarded by CHECKs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "CURRENT_ASSIGNMENT_STATUSES",
+    "AccountKind",
+    "AgentRole",
+    "AssignmentStatus",
+    "MembershipRole",
+    "ProjectActorRole",
+    "StructureKind",
+]
+
+
+class StructureKind(StrEnum):
+    REGION = "REGION"
+    ADOCC = "ADOCC"
+    CCI = "CCI"
+    CMA = "CMA"
+    BGE = "BGE"
+    INITIATIVE = "INITIATIVE"
+    EPCI = "EPCI"
+    RESO = "RESO"
+    RESO_INNOVATION = "RESO_INNOVATION"
+    OTHER = "OTHER"
+
+
+class AccountKind(StrEnum):
+    COMPANY_USER = "COMPANY_USER"
+    PROJECT_HOLDER = "PROJECT_HOLDER"
+    AGENT = "AGENT"
+
+
+class AgentRole(StrEnum):
+    REFERENT = "REFERENT"
+    FUNDING_EXPERT = "FUNDING_EXPERT"
+    SPECIALIST = "SPECIALIST"
+    ADMIN = "ADMIN"
+
+
+class MembershipRole(StrEnum):
+    """A mandataire holds the company space; a collaborator was added by a mandataire."""
+
+    MANDATAIRE = "MANDATAIRE"
+    COLLABORATOR = "COLLABORATOR"
+
+
+class AssignmentStatus(StrEnum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REFUSED = "REFUSED"
+
+
+CURRENT_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
+"""An assignment in one of these statuses is the company's current referent (at most one)."""
+
+
+class ProjectActorRole(StrEnum):
+    REFERENT = "REFERENT"
+    FUNDING_EXPERT = "FUNDING_EXPERT"
+    SPECIALIST = "SPECIALIST"

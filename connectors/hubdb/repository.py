@@ -1,0 +1,103 @@
+"""Batched, read-only access to the hub database for the GraphQL layer's DataLoaders."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from connectors.hubdb import _loaders
+from connectors.hubdb.models import normalize_email
+from connectors.hubdb.records import (
+    AccountRecord,
+    AgentRecord,
+    AssignmentRecord,
+    CompanyFacts,
+    PersonRecord,
+    ProjectActorRecord,
+    ProjectRecord,
+    StructureRecord,
+)
+
+__all__ = ["MAX_KEYS_PER_STATEMENT", "HubRepository"]
+
+MAX_KEYS_PER_STATEMENT = 1000
+"""Keys per ``IN (…)`` list; bigger batches are split (both backends cap bound parameters)."""
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class HubRepository:
+    """Reads of the hub's own tables, shaped for DataLoaders.
+
+    Each method opens its own short session (callers may run them concurrently), takes a
+    batch of keys and issues a fixed number of statements per :data:`MAX_KEYS_PER_STATEMENT`
+    keys, whatever the batch size. Duplicate keys are read once. Results are frozen records.
+    Methods returning lists have an entry (possibly empty) for every requested key; methods
+    returning single records omit the keys that match nothing.
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def ping(self) -> None:
+        """Fails when the database cannot answer (readiness probe)."""
+        async with self._session_factory() as session:
+            await session.execute(sa.select(1))
+
+    async def accounts_by_email(self, emails: Sequence[str]) -> dict[str, AccountRecord]:
+        """Case-insensitive; keyed by the trimmed, lower-cased e-mail."""
+        return await self._batched(
+            (normalize_email(email) for email in emails), _loaders.load_accounts_by_email
+        )
+
+    async def accounts(self, ids: Sequence[str]) -> dict[str, AccountRecord]:
+        return await self._batched(ids, _loaders.load_accounts_by_id)
+
+    async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
+        """Every requested SIRET is present; ``registered`` is False when not on the hub."""
+        return await self._batched(sirets, _loaders.load_company_facts)
+
+    async def members(self, sirets: Sequence[str]) -> dict[str, list[PersonRecord]]:
+        """Mandataires first, then collaborators, each by name."""
+        return await self._batched(sirets, _loaders.load_members)
+
+    async def agents(self, ids: Sequence[str]) -> dict[str, AgentRecord]:
+        return await self._batched(ids, _loaders.load_agents)
+
+    async def structures(self, ids: Sequence[str]) -> dict[str, StructureRecord]:
+        return await self._batched(ids, _loaders.load_structures)
+
+    async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
+        """Each company's projects, oldest first."""
+        return await self._batched(sirets, _loaders.load_projects)
+
+    async def project_actors(
+        self, project_ids: Sequence[str]
+    ) -> dict[str, list[ProjectActorRecord]]:
+        """Referent first, then funding experts, then specialists."""
+        return await self._batched(project_ids, _loaders.load_project_actors)
+
+    async def referent_sirets_of_accounts(
+        self, account_ids: Sequence[str]
+    ) -> dict[str, list[AssignmentRecord]]:
+        """For each account, the current (PENDING or ACCEPTED) referent assignments of the
+        companies it is a member of, by SIRET: the agents whose contact details it may see."""
+        return await self._batched(account_ids, _loaders.load_current_assignments_of_accounts)
+
+    async def _batched(
+        self,
+        keys: Iterable[_K],
+        load: Callable[[AsyncSession, Sequence[_K]], Awaitable[dict[_K, _V]]],
+    ) -> dict[_K, _V]:
+        distinct = list(dict.fromkeys(keys))
+        if not distinct:
+            return {}
+        found: dict[_K, _V] = {}
+        async with self._session_factory() as session:
+            for start in range(0, len(distinct), MAX_KEYS_PER_STATEMENT):
+                found.update(await load(session, distinct[start : start + MAX_KEYS_PER_STATEMENT]))
+        return found
