@@ -77,7 +77,9 @@ def create_app(
             config = entreprise_config(settings)
             client = entreprise_client or create_client(config)
             stack.push_async_callback(client.aclose)
-            entreprise = EntrepriseConnector(client, config, RawCache.from_url(settings.cache_url))
+            cache = RawCache.from_url(settings.cache_url)
+            stack.push_async_callback(cache.close)
+            entreprise = EntrepriseConnector(client, config, cache)
             services = Services(entreprise=entreprise, hub=hub)
             app.state.services = services
             app.state.graphql = AuthenticationMiddleware(

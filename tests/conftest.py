@@ -19,13 +19,14 @@ from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
-from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
+from connectors.hubdb import HubRepository, create_engine, create_session_factory
 from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.settings import Settings
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
+from tests.databases import migrate_and_seed
 
 Run = Callable[..., Awaitable[ExecutionResult]]
 TEST_KEY = b"test-signing-key-test-signing-key"
@@ -37,13 +38,7 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("hub") / "template.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
 
-    async def build() -> None:
-        await migrate(url)
-        engine = create_engine(url)
-        await seed(create_session_factory(engine))
-        await engine.dispose()
-
-    asyncio.run(build())
+    asyncio.run(migrate_and_seed(url))
     return path
 
 

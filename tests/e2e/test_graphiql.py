@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
-import strawberry
-import uvicorn
 from playwright.async_api import Locator, Page, Route, async_playwright
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse
-from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp
-from strawberry.asgi import GraphQL
 
-from gateway.graphiql import ASSETS, STATIC_DIR, graphiql_csp, graphiql_html, graphiql_routes
+from gateway.app import create_app, dev_issuer
+from gateway.graphiql import ASSETS, STATIC_DIR
+from gateway.settings import Settings
+from tests.conftest import CountingTransport
+from tests.servers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,45 +42,26 @@ pytestmark = [
 ]
 
 
-@strawberry.type
-class _Query:
-    @strawberry.field
-    def hello(self, info: strawberry.Info) -> str:
-        authorization = info.context["request"].headers.get("authorization")
-        return f"Hello, {authorization or 'anonymous'}!"
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, dev_secret_file=tmp_path / "secret")
 
 
 @pytest.fixture
-def graphiql_app() -> ASGIApp:
-    """The app under test: GraphiQL on GET /graphql, its assets, and a GraphQL endpoint."""
-
-    async def graphiql_page(request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": graphiql_csp()})
-
-    schema = strawberry.Schema(query=_Query)
-    return Starlette(
-        routes=[
-            StarletteRoute("/graphql", graphiql_page, methods=["GET"]),
-            StarletteRoute("/graphql", GraphQL(schema, graphql_ide=None), methods=["POST"]),
-            *graphiql_routes(STATIC_DIR),
-        ]
+def graphiql_app(settings: Settings, upstream: CountingTransport) -> ASGIApp:
+    """The real gateway; API Entreprise is the sandbox, in-process (the browser only ever
+    talks to the gateway)."""
+    sandbox = httpx.AsyncClient(
+        base_url="http://sandbox.test", transport=upstream,
+        headers={"Authorization": "Bearer sandbox-token"},
     )
+    return create_app(settings, entreprise_client=sandbox)
 
 
 @pytest.fixture
 async def gateway_url(graphiql_app: ASGIApp) -> AsyncIterator[str]:
-    config = uvicorn.Config(graphiql_app, host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:
-            if serving.done():
-                serving.result()  # raises what stopped the server
-            await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await serving
+    async with serving(graphiql_app) as url:
+        yield url
 
 
 class _ClosedNetwork:
@@ -120,8 +99,7 @@ async def page(network: _ClosedNetwork) -> AsyncIterator[Page]:
             await browser.close()
 
 
-_GREETING = "query Greeting { hello }"
-_HEADERS = '{"Authorization": "Bearer test-token"}'
+_SHEET = 'query Sheet { company(siret: "84215637400014") { name turnover { year amount } } }'
 _QUERY_EDITOR = ".graphiql-query-editor"
 _HEADERS_EDITOR = ".graphiql-editor-tool[aria-label=Headers]"
 
@@ -157,23 +135,30 @@ async def test_graphiql_loads_offline_under_its_csp_with_the_demo_query(
     assert console_errors == []
 
 
-async def test_graphiql_runs_a_query_with_the_authorization_header(
-    page: Page, gateway_url: str, network: _ClosedNetwork
+async def test_graphiql_runs_a_query_with_the_referents_token(
+    page: Page, gateway_url: str, network: _ClosedNetwork, settings: Settings
 ) -> None:
+    token = dev_issuer(settings).issue(
+        subject="pierre.durand@cci-gard.example", email="pierre.durand@cci-gard.example"
+    )
+    headers = json.dumps({"Authorization": f"Bearer {token}"})
     await page.goto(f"{gateway_url}/graphql")
     await _editor(page, _HEADERS_EDITOR).wait_for()
 
-    await _set_editor_text(page, _QUERY_EDITOR, _GREETING)
-    await _set_editor_text(page, _HEADERS_EDITOR, _HEADERS)
+    await _set_editor_text(page, _QUERY_EDITOR, _SHEET)
+    await _set_editor_text(page, _HEADERS_EDITOR, headers)
     # GraphiQL takes in an edit (the operation name, the headers) after a debounce, then
     # stores it: the headers are stored only because the page sets shouldPersistHeaders.
     await page.wait_for_function(
         "([query, headers]) => localStorage.getItem('graphiql:query') === query"
         " && localStorage.getItem('graphiql:headers') === headers",
-        arg=[_GREETING, _HEADERS],
+        arg=[_SHEET, headers],
     )
     await page.locator(".graphiql-execute-button").click()
 
     response_pane = page.locator(".graphiql-response")
-    await response_pane.get_by_text("Hello, Bearer test-token!").wait_for()
+    # The tier-2 turnover shows: the token reached the gateway and opened the referent's view.
+    await response_pane.get_by_text("3412000").wait_for()
+    text = await response_pane.inner_text()
+    assert "LEROY SAS" in text and "FORBIDDEN" not in text
     assert network.refused == []

@@ -4,78 +4,26 @@ on PostgreSQL. Every PostgreSQL run works in throwaway databases it creates and 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 import pytest_asyncio
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
-    create_async_engine,
 )
-from sqlalchemy.pool import NullPool
 
-from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
-
-POSTGRES_ENV = "TEST_DATABASE_URL"
-
-
-class DatabaseServer(Protocol):
-    backend: str
-
-    async def new_database(self) -> str: ...
-
-    async def close(self) -> None: ...
-
-
-@dataclass
-class SqliteServer:
-    root: Path
-    backend: str = "sqlite"
-    _count: int = 0
-
-    async def new_database(self) -> str:
-        self._count += 1
-        return f"sqlite+aiosqlite:///{self.root / f'db{self._count}' / 'hub.sqlite3'}"
-
-    async def close(self) -> None:
-        return None
-
-
-@dataclass
-class PostgresServer:
-    admin_url: str
-    backend: str = "postgresql"
-    _names: list[str] = field(default_factory=list)
-
-    async def new_database(self) -> str:
-        name = f"hubdb_test_{uuid.uuid4().hex[:12]}"
-        await self._admin(f'CREATE DATABASE "{name}"')
-        self._names.append(name)
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
-
-    async def close(self) -> None:
-        for name in self._names:
-            await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    async def _admin(self, statement: str) -> None:
-        # A short-lived engine per call: fixtures run in different event loops.
-        engine = create_async_engine(
-            self.admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
-        )
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(sa.text(statement))
-        finally:
-            await engine.dispose()
-
+from connectors.hubdb import HubRepository, create_engine, create_session_factory
+from tests.databases import (
+    POSTGRES_ENV,
+    DatabaseServer,
+    PostgresServer,
+    SqliteServer,
+    migrate_and_seed,
+)
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -108,12 +56,7 @@ async def database_server(
 async def seeded_url(database_server: DatabaseServer) -> str:
     """A database migrated and seeded once per backend; tests must not write to it."""
     url = await database_server.new_database()
-    await migrate(url)
-    engine = create_engine(url)
-    try:
-        await seed(create_session_factory(engine))
-    finally:
-        await engine.dispose()
+    await migrate_and_seed(url)
     return url
 
 
@@ -126,12 +69,7 @@ async def empty_url(database_server: DatabaseServer) -> str:
 @pytest.fixture
 async def fresh_url(empty_url: str) -> str:
     """A new database, migrated and seeded: tests may write to it."""
-    await migrate(empty_url)
-    engine = create_engine(empty_url)
-    try:
-        await seed(create_session_factory(engine))
-    finally:
-        await engine.dispose()
+    await migrate_and_seed(empty_url)
     return empty_url
 
 

@@ -1,0 +1,79 @@
+"""Throwaway hub databases for tests: SQLite files, or PostgreSQL databases created on the
+server named by ``TEST_DATABASE_URL`` and dropped afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from connectors.hubdb import create_engine, create_session_factory, migrate, seed
+
+__all__ = ["POSTGRES_ENV", "DatabaseServer", "PostgresServer", "SqliteServer", "migrate_and_seed"]
+
+POSTGRES_ENV = "TEST_DATABASE_URL"
+
+
+async def migrate_and_seed(url: str) -> None:
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        await seed(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+class DatabaseServer(Protocol):
+    backend: str
+
+    async def new_database(self) -> str: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass
+class SqliteServer:
+    root: Path
+    backend: str = "sqlite"
+    _count: int = 0
+
+    async def new_database(self) -> str:
+        self._count += 1
+        return f"sqlite+aiosqlite:///{self.root / f'db{self._count}' / 'hub.sqlite3'}"
+
+    async def close(self) -> None:
+        return None
+
+
+@dataclass
+class PostgresServer:
+    admin_url: str
+    backend: str = "postgresql"
+    _names: list[str] = field(default_factory=list)
+
+    async def new_database(self) -> str:
+        name = f"hubdb_test_{uuid.uuid4().hex[:12]}"
+        await self._admin(f'CREATE DATABASE "{name}"')
+        self._names.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    async def close(self) -> None:
+        for name in self._names:
+            await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    async def _admin(self, statement: str) -> None:
+        # A short-lived engine per call: fixtures run in different event loops.
+        engine = create_async_engine(
+            self.admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+        )
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(sa.text(statement))
+        finally:
+            await engine.dispose()
