@@ -57,12 +57,15 @@ class VisibleTo(BasePermission):
     has an ``id``. Instances hold only their (immutable) tier: Strawberry shares them between
     concurrent requests."""
 
-    error_extensions = {"code": "FORBIDDEN"}
-
     def __init__(self, tier: Tier) -> None:
         self.tier = tier
+        self.error_extensions = {"code": "FORBIDDEN"}
         self.message = _MESSAGES[tier]
-        self._schema_directive = Visibility(tier=tier)
+        self._directive = Visibility(tier=tier)
+
+    @property
+    def schema_directive(self) -> object:
+        return self._directive
 
     async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
         context: VisibilityContext = info.context

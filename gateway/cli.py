@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import uvicorn
 from pydantic import ValidationError
+from starlette.types import ASGIApp
 
 from auth.tokens import DevTokenIssuer
 from connectors.hubdb import (
@@ -52,7 +53,7 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
     return issuer.issue(subject=account.id, email=account.email)
 
 
-def _server(app: object, host: str, port: int, log_level: str) -> uvicorn.Server:
+def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
     return uvicorn.Server(config)
 

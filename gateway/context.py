@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -33,8 +33,8 @@ from connectors.hubdb import (
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
 
-K = TypeVar("K")
 V = TypeVar("V")
+BatchLoad = Callable[[Sequence[str]], Awaitable[list[V]]]
 
 # The `object` API Entreprise requires on every call: why the hub asks (DESIGN.md §3 rule 5).
 PUBLIC_PURPOSE = "Hub Entreprendre Occitanie : identification publique d'une entreprise"
@@ -49,19 +49,35 @@ class Services:
     hub: HubRepository
 
 
-def _batched(fetch: Callable[[Sequence[K]], Awaitable[dict[K, V]]], missing: V) -> Any:
-    async def load(keys: Sequence[K]) -> list[V]:
+def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
+    """For repository methods that answer every key."""
+
+    async def load(keys: Sequence[str]) -> list[V]:
         found = await fetch(keys)
-        return [found.get(key, missing) for key in keys]
+        return [found[key] for key in keys]
 
     return load
 
 
-def _each(call: Callable[[K], Awaitable[V]]) -> Any:
-    """One upstream call per key, all issued concurrently; failures stay per key."""
+def _optional(
+    fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]],
+) -> BatchLoad[V | None]:
+    """For repository methods that leave unknown keys out."""
 
-    async def load(keys: Sequence[K]) -> list[V | BaseException]:
-        return await asyncio.gather(*(call(key) for key in keys), return_exceptions=True)
+    async def load(keys: Sequence[str]) -> list[V | None]:
+        found = await fetch(keys)
+        return [found.get(key) for key in keys]
+
+    return load
+
+
+def _each(call: Callable[[str], Awaitable[V]]) -> BatchLoad[V]:
+    """One upstream call per key, all issued concurrently; a failure stays with its key
+    (the DataLoader raises it to that key's callers only)."""
+
+    async def load(keys: Sequence[str]) -> list[V]:
+        results = await asyncio.gather(*(call(key) for key in keys), return_exceptions=True)
+        return results  # type: ignore[return-value]  # exceptions are set on their futures
 
     return load
 
@@ -86,12 +102,12 @@ class Loaders:
     def create(cls, services: Services) -> Loaders:
         hub, api = services.hub, services.entreprise
         return cls(
-            facts=DataLoader(load_fn=_batched(hub.company_facts, None)),
-            members=DataLoader(load_fn=_batched(hub.members, [])),
-            agents=DataLoader(load_fn=_batched(hub.agents, None)),
-            structures=DataLoader(load_fn=_batched(hub.structures, None)),
-            projects=DataLoader(load_fn=_batched(hub.projects, [])),
-            project_actors=DataLoader(load_fn=_batched(hub.project_actors, [])),
+            facts=DataLoader(load_fn=_exact(hub.company_facts)),
+            members=DataLoader(load_fn=_exact(hub.members)),
+            agents=DataLoader(load_fn=_optional(hub.agents)),
+            structures=DataLoader(load_fn=_optional(hub.structures)),
+            projects=DataLoader(load_fn=_exact(hub.projects)),
+            project_actors=DataLoader(load_fn=_exact(hub.project_actors)),
             etablissement=DataLoader(
                 load_fn=_each(lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE))
             ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
@@ -36,7 +36,7 @@ _COLLABORATOR = "COLLABORATOR"
 
 # The upstream calls behind each Company field, started as soon as the company is found so
 # that every call for one company runs concurrently (the cold sheet costs one round trip).
-_PREFETCH: dict[str, Callable[[Loaders, str], Iterable[asyncio.Future[Any]]]] = {
+_PREFETCH: dict[str, Callable[[Loaders, str], Iterable[Awaitable[Any]]]] = {
     "legalRepresentatives": lambda loaders, siret: [loaders.mandataires.load(siret[:9])],
     "turnover": lambda loaders, siret: [loaders.turnover.load(siret)],
     "compliance": lambda loaders, siret: [
@@ -77,8 +77,8 @@ def _prefetch(info: Info, siret: str, access: Access) -> None:
         start = _PREFETCH.get(name)
         tier = tiers.get(name)
         if start is not None and tier is not None and allows(tier, access):
-            for future in start(info.context.loaders, siret):
-                future.add_done_callback(_consume_exception)
+            for pending in start(info.context.loaders, siret):
+                asyncio.ensure_future(pending).add_done_callback(_consume_exception)
 
 
 def _child_names(selections: Iterable[Any]) -> Iterator[str]:

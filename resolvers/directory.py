@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gateway.context import Info
 from connectors.hubdb import AgentRecord, StructureRecord
+from gateway.context import Info
 
 __all__ = ["agent", "structure"]
 
