@@ -1,0 +1,105 @@
+"""A cache of raw upstream payloads, shared by every connector.
+
+Entries carry their write time, so freshness is decided on read: an entry is *fresh* for
+``ttl`` seconds, then *stale* for ``stale_ttl`` more seconds (served only when the upstream
+fails: stale-if-error), then gone. The backend is aiocache: in memory by default, Redis when
+built from a ``redis://`` URL. A backend failure never raises: it is logged and behaves as a
+miss, so a Redis outage degrades to "no cache", never to "no answer".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aiocache import Cache  # type: ignore[import-untyped]
+from aiocache.serializers import JsonSerializer  # type: ignore[import-untyped]
+
+__all__ = ["CacheEntry", "RawCache"]
+
+_log = structlog.get_logger(__name__)
+
+_BACKEND_TIMEOUT = 1.0
+"""Seconds a cache operation may take before it counts as a miss."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """A cached payload; ``fresh`` is False once its TTL passed (inside the stale window)."""
+
+    value: dict[str, Any]
+    fresh: bool
+
+
+class RawCache:
+    """Raw JSON payloads with a fresh TTL and a stale window, over an aiocache backend."""
+
+    def __init__(
+        self,
+        backend: Any | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._backend: Any = backend or Cache(
+            Cache.MEMORY, serializer=JsonSerializer(), timeout=_BACKEND_TIMEOUT
+        )
+        self._clock = clock
+
+    @classmethod
+    def from_url(cls, url: str | None, *, namespace: str = "hub-gateway") -> RawCache:
+        """Memory when ``url`` is empty or ``memory://``; Redis for ``redis://host:port/db``."""
+        if not url or url.startswith("memory://"):
+            return cls()
+        backend = Cache.from_url(url)
+        backend.namespace = namespace
+        backend.timeout = _BACKEND_TIMEOUT
+        return cls(backend)
+
+    async def get(self, key: str) -> CacheEntry | None:
+        try:
+            stored = await self._backend.get(key)
+        except Exception as exc:  # noqa: BLE001 - any backend fault is a miss
+            _log.warning("cache.backend_error", operation="get", error=type(exc).__name__)
+            return None
+        if not isinstance(stored, dict) or "v" not in stored:
+            return None
+        written_at = float(stored.get("t", 0.0))
+        ttl = float(stored.get("ttl", 0.0))
+        value = stored["v"]
+        if not isinstance(value, dict):
+            return None
+        return CacheEntry(value=value, fresh=self._clock() - written_at < ttl)
+
+    async def set(self, key: str, value: dict[str, Any], ttl: float, stale_ttl: float) -> None:
+        stored = {"v": value, "t": self._clock(), "ttl": ttl}
+        try:
+            await self._backend.set(key, stored, ttl=float(ttl + stale_ttl))
+        except Exception as exc:  # noqa: BLE001 - any backend fault is logged, never raised
+            _log.warning("cache.backend_error", operation="set", error=type(exc).__name__)
+
+    async def delete(self, key: str) -> None:
+        try:
+            await self._backend.delete(key)
+        except Exception as exc:  # noqa: BLE001
+            _log.warning("cache.backend_error", operation="delete", error=type(exc).__name__)
+
+    async def clear(self) -> None:
+        """Drop every entry (memory) or every entry of this namespace (Redis)."""
+        try:
+            await self._backend.clear(namespace=getattr(self._backend, "namespace", None))
+        except Exception as exc:  # noqa: BLE001
+            _log.warning("cache.backend_error", operation="clear", error=type(exc).__name__)
+
+    async def close(self) -> None:
+        """Release the backend's connections (aiocache's own close leaves Redis's pool open)."""
+        redis_client = getattr(self._backend, "client", None)
+        try:
+            if redis_client is not None and hasattr(redis_client, "aclose"):
+                await redis_client.aclose(close_connection_pool=True)
+            else:
+                await self._backend.close()
+        except Exception as exc:  # noqa: BLE001
+            _log.warning("cache.backend_error", operation="close", error=type(exc).__name__)

@@ -1,0 +1,33 @@
+"""API Entreprise ("Dites-le nous une fois"): company identity, directors, turnover and
+compliance certificates, behind one connector with cache, retries and a circuit breaker."""
+
+from __future__ import annotations
+
+from connectors.entreprise.config import DEFAULT_TTL, EntrepriseConfig, create_client
+from connectors.entreprise.connector import EntrepriseConnector
+from connectors.entreprise.endpoints import ENDPOINTS, Endpoint
+from connectors.entreprise.models import (
+    Address,
+    Compliance,
+    Etablissement,
+    Mandataire,
+    MandataireKind,
+    Turnover,
+    UniteLegale,
+)
+
+__all__ = [
+    "DEFAULT_TTL",
+    "ENDPOINTS",
+    "Address",
+    "Compliance",
+    "Endpoint",
+    "EntrepriseConfig",
+    "EntrepriseConnector",
+    "Etablissement",
+    "Mandataire",
+    "MandataireKind",
+    "Turnover",
+    "UniteLegale",
+    "create_client",
+]

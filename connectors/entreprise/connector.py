@@ -1,0 +1,176 @@
+"""The API Entreprise ("Dites-le nous une fois") connector: company data for the hub.
+
+Raw payloads are cached per endpoint and identifier (never per caller or ``object``): a fresh
+entry answers without a call; when the upstream fails (unavailable, rate limited) a stale
+entry is served and the fact logged; a 404 is remembered briefly. Concurrent identical calls
+are coalesced into one upstream call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+import structlog
+
+from connectors.cache import RawCache
+from connectors.entreprise.config import EntrepriseConfig
+from connectors.entreprise.endpoints import (
+    ATTESTATION_FISCALE,
+    ATTESTATION_VIGILANCE,
+    CHIFFRES_AFFAIRES,
+    ETABLISSEMENT,
+    MANDATAIRES_SOCIAUX,
+    UNITE_LEGALE,
+    Endpoint,
+)
+from connectors.entreprise.models import (
+    Compliance,
+    Etablissement,
+    Mandataire,
+    Turnover,
+    UniteLegale,
+)
+from connectors.entreprise.parsing import (
+    PayloadError,
+    parse_attestation_fiscale,
+    parse_attestation_vigilance,
+    parse_chiffres_affaires,
+    parse_etablissement,
+    parse_mandataires_sociaux,
+    parse_unite_legale,
+)
+from connectors.entreprise.singleflight import SingleFlight
+from connectors.entreprise.upstream import Sleep, UpstreamCaller
+from connectors.errors import (
+    NotFound,
+    RateLimited,
+    UpstreamRefused,
+    UpstreamUnavailable,
+)
+
+__all__ = ["EntrepriseConnector", "cache_key"]
+
+T = TypeVar("T")
+
+_log = structlog.get_logger(__name__)
+
+_NOT_FOUND_MARK = "__not_found__"
+
+
+def cache_key(endpoint: Endpoint, identifier: str) -> str:
+    return f"api_entreprise:{endpoint.name}:{identifier}"
+
+
+class EntrepriseConnector:
+    source = "api_entreprise"
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        config: EntrepriseConfig,
+        cache: RawCache,
+        *,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """``sleep`` waits between retries; tests pass a fake one to skip real waits."""
+        self._client = client
+        self._config = config
+        self._cache = cache
+        self._upstream = UpstreamCaller(client, config, sleep=sleep)
+        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+
+    async def etablissement(self, siret: str, *, object: str) -> Etablissement:
+        return await self._read(ETABLISSEMENT, siret, object, parse_etablissement)
+
+    async def unite_legale(self, siren: str, *, object: str) -> UniteLegale:
+        return await self._read(UNITE_LEGALE, siren, object, parse_unite_legale)
+
+    async def mandataires_sociaux(self, siren: str, *, object: str) -> list[Mandataire]:
+        return await self._read(MANDATAIRES_SOCIAUX, siren, object, parse_mandataires_sociaux)
+
+    async def chiffres_affaires(self, siret: str, *, object: str) -> list[Turnover]:
+        """Newest fiscal year first."""
+        return await self._read(CHIFFRES_AFFAIRES, siret, object, parse_chiffres_affaires)
+
+    async def attestation_vigilance(self, siren: str, *, object: str) -> Compliance:
+        """Social compliance (URSSAF)."""
+        return await self._read(ATTESTATION_VIGILANCE, siren, object, parse_attestation_vigilance)
+
+    async def attestation_fiscale(self, siren: str, *, object: str) -> Compliance:
+        """Tax compliance (DGFIP)."""
+        return await self._read(ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _read(
+        self,
+        endpoint: Endpoint,
+        identifier: str,
+        object: str,
+        parse: Callable[[dict[str, Any]], T],
+    ) -> T:
+        if not object.strip():
+            raise ValueError("API Entreprise calls need an object (why the data is read)")
+        identifier = identifier.strip()
+        if not endpoint.is_valid(identifier):
+            raise UpstreamRefused(
+                endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
+            )
+        key = cache_key(endpoint, identifier)
+        payload = await self._flights.run(
+            key, lambda: self._fetch(endpoint, identifier, object, key, parse)
+        )
+        return self._parse(endpoint, payload, parse)
+
+    async def _fetch(
+        self,
+        endpoint: Endpoint,
+        identifier: str,
+        object: str,
+        key: str,
+        parse: Callable[[dict[str, Any]], object],
+    ) -> dict[str, Any]:
+        entry = await self._cache.get(key)
+        known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
+        if entry is not None and entry.fresh:
+            if known_missing:
+                raise NotFound(endpoint.source, f"{endpoint.source}: not found (remembered)")
+            _log.debug("entreprise.cache_hit", endpoint=endpoint.name)
+            return entry.value
+        try:
+            payload = await self._upstream.get(endpoint, identifier, object=object)
+            self._parse(endpoint, payload, parse)  # never cache what we cannot read
+        except NotFound:
+            await self._cache.set(
+                key, {_NOT_FOUND_MARK: True}, ttl=self._config.not_found_ttl, stale_ttl=0
+            )
+            raise
+        except (UpstreamUnavailable, RateLimited) as exc:
+            if entry is not None and not known_missing:
+                _log.warning(
+                    "entreprise.stale_served", endpoint=endpoint.name, reason=type(exc).__name__
+                )
+                return entry.value
+            raise
+        await self._cache.set(
+            key,
+            payload,
+            ttl=self._config.ttl_for(endpoint.name),
+            stale_ttl=self._config.stale_ttl,
+        )
+        return payload
+
+    @staticmethod
+    def _parse(
+        endpoint: Endpoint, payload: dict[str, Any], parse: Callable[[dict[str, Any]], T]
+    ) -> T:
+        try:
+            return parse(payload)
+        except PayloadError as exc:
+            raise UpstreamUnavailable(
+                endpoint.source, f"{endpoint.source}: unreadable payload ({exc})"
+            ) from None

@@ -1,0 +1,67 @@
+"""The API Entreprise endpoints this connector calls, and who answers each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "ATTESTATION_FISCALE",
+    "ATTESTATION_VIGILANCE",
+    "CHIFFRES_AFFAIRES",
+    "ENDPOINTS",
+    "ETABLISSEMENT",
+    "MANDATAIRES_SOCIAUX",
+    "UNITE_LEGALE",
+    "Endpoint",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """``name`` keys the TTL table and the cache; ``source`` names the upstream in errors and
+    is the circuit-breaker family; ``identifier`` is ``"siret"`` or ``"siren"``."""
+
+    name: str
+    source: str
+    path: str
+    identifier: str
+
+    def url_path(self, identifier: str) -> str:
+        return self.path.format(identifier)
+
+    def is_valid(self, identifier: str) -> bool:
+        length = 14 if self.identifier == "siret" else 9
+        return re.fullmatch(rf"\d{{{length}}}", identifier) is not None
+
+
+# INSEE: the published API serves établissements and unités légales under /v3 (no /v4 yet).
+ETABLISSEMENT = Endpoint("etablissement", "insee", "/v3/insee/sirene/etablissements/{}", "siret")
+UNITE_LEGALE = Endpoint("unite_legale", "insee", "/v3/insee/sirene/unites_legales/{}", "siren")
+MANDATAIRES_SOCIAUX = Endpoint(
+    "mandataires_sociaux",
+    "infogreffe",
+    "/v3/infogreffe/rcs/unites_legales/{}/mandataires_sociaux",
+    "siren",
+)
+CHIFFRES_AFFAIRES = Endpoint(
+    "chiffres_affaires", "dgfip", "/v3/dgfip/etablissements/{}/chiffres_affaires", "siret"
+)
+ATTESTATION_VIGILANCE = Endpoint(
+    "attestation_vigilance",
+    "urssaf",
+    "/v4/urssaf/unites_legales/{}/attestation_vigilance",
+    "siren",
+)
+ATTESTATION_FISCALE = Endpoint(
+    "attestation_fiscale", "dgfip", "/v4/dgfip/unites_legales/{}/attestation_fiscale", "siren"
+)
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    ETABLISSEMENT,
+    UNITE_LEGALE,
+    MANDATAIRES_SOCIAUX,
+    CHIFFRES_AFFAIRES,
+    ATTESTATION_VIGILANCE,
+    ATTESTATION_FISCALE,
+)

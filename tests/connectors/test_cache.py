@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from connectors.cache import CacheEntry, RawCache
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class BrokenBackend:
+    async def get(self, key: str) -> object:
+        raise ConnectionError("redis down")
+
+    async def set(self, key: str, value: object, ttl: float | None = None) -> None:
+        raise ConnectionError("redis down")
+
+    async def delete(self, key: str) -> None:
+        raise ConnectionError("redis down")
+
+    async def clear(self, namespace: str | None = None) -> None:
+        raise ConnectionError("redis down")
+
+    async def close(self) -> None:
+        raise ConnectionError("redis down")
+
+
+async def test_miss_returns_none() -> None:
+    assert await RawCache().get("absent") is None
+
+
+async def test_entry_is_fresh_within_its_ttl() -> None:
+    clock = FakeClock()
+    cache = RawCache(clock=clock)
+    await cache.set("k", {"data": {"siret": "1"}}, ttl=60, stale_ttl=600)
+    clock.now += 59
+    assert await cache.get("k") == CacheEntry({"data": {"siret": "1"}}, fresh=True)
+
+
+async def test_entry_turns_stale_after_its_ttl_but_is_still_returned() -> None:
+    clock = FakeClock()
+    cache = RawCache(clock=clock)
+    await cache.set("k", {"v": 1}, ttl=60, stale_ttl=600)
+    clock.now += 61
+    assert await cache.get("k") == CacheEntry({"v": 1}, fresh=False)
+
+
+async def test_stored_value_is_a_copy_not_the_callers_object() -> None:
+    cache = RawCache()
+    payload = {"data": {"name": "LEROY SAS"}}
+    await cache.set("k", payload, ttl=60, stale_ttl=60)
+    payload["data"]["name"] = "changed"
+    entry = await cache.get("k")
+    assert entry is not None and entry.value == {"data": {"name": "LEROY SAS"}}
+
+
+async def test_backend_ttl_covers_fresh_and_stale_windows() -> None:
+    recorded: dict[str, float | None] = {}
+
+    class RecordingBackend(BrokenBackend):
+        async def set(self, key: str, value: object, ttl: float | None = None) -> None:
+            recorded[key] = ttl
+
+    await RawCache(RecordingBackend()).set("k", {}, ttl=30, stale_ttl=90)
+    assert recorded == {"k": 120.0}
+
+
+async def test_backend_failure_is_a_miss_and_never_raises() -> None:
+    cache = RawCache(BrokenBackend())
+    await cache.set("k", {"v": 1}, ttl=60, stale_ttl=60)
+    assert await cache.get("k") is None
+    await cache.delete("k")
+    await cache.clear()
+    await cache.close()
+
+
+async def test_from_url_without_url_is_in_memory() -> None:
+    cache = RawCache.from_url(None)
+    await cache.set("k", {"v": 1}, ttl=60, stale_ttl=0)
+    entry = await cache.get("k")
+    assert entry is not None and entry.fresh
+
+
+async def test_unreachable_redis_behaves_as_a_miss() -> None:
+    cache = RawCache.from_url("redis://127.0.0.1:1/0")
+    await cache.set("k", {"v": 1}, ttl=60, stale_ttl=60)
+    assert await cache.get("k") is None
+    await cache.close()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not os.environ.get("TEST_REDIS_URL"), reason="set TEST_REDIS_URL to run against a real Redis"
+)
+async def test_round_trip_through_redis() -> None:
+    cache = RawCache.from_url(
+        os.environ["TEST_REDIS_URL"], namespace=f"test-rawcache-{uuid.uuid4().hex}"
+    )
+    try:
+        await cache.set("k", {"data": {"siret": "84215637400014"}}, ttl=60, stale_ttl=60)
+        entry = await cache.get("k")
+        assert entry == CacheEntry({"data": {"siret": "84215637400014"}}, fresh=True)
+        await cache.set("short", {"v": 1}, ttl=0.0, stale_ttl=60)
+        stale = await cache.get("short")
+        assert stale is not None and stale.fresh is False
+    finally:
+        await cache.clear()
+        await cache.close()
