@@ -24,6 +24,8 @@ class InvalidToken(Exception):
 class Claims:
     subject: str
     email: str
+    expires_at: float
+    """Unix time after which the token is refused."""
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -76,7 +78,9 @@ class DevTokenIssuer:
         email = payload.get("email")
         if not isinstance(email, str) or not email:
             raise InvalidToken("The token is not valid: it names no e-mail.")
-        return Claims(subject=str(payload["sub"]), email=email.lower())
+        return Claims(
+            subject=str(payload["sub"]), email=email.lower(), expires_at=float(payload["exp"])
+        )
 
 
 def _reason(error: jwt.InvalidTokenError) -> str:

@@ -18,7 +18,12 @@ from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer, load_or_create_secret
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
-from connectors.hubdb import HubRepository, create_engine, create_session_factory
+from connectors.hubdb import (
+    CachedDirectory,
+    HubRepository,
+    create_engine,
+    create_session_factory,
+)
 from gateway.context import Services
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
@@ -80,10 +85,11 @@ def create_app(
             cache = RawCache.from_url(settings.cache_url)
             stack.push_async_callback(cache.close)
             entreprise = EntrepriseConnector(client, config, cache)
-            services = Services(entreprise=entreprise, hub=hub)
+            directory = CachedDirectory(hub)
+            services = Services(entreprise=entreprise, hub=hub, directory=directory)
             app.state.services = services
             app.state.graphql = AuthenticationMiddleware(
-                GraphQLView(schema, services), Authenticator(issuer, hub)
+                GraphQLView(schema, services), Authenticator(issuer, hub, directory)
             )
             _log.info("gateway_started", mode=settings.mode, entreprise=config.base_url)
             yield

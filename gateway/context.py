@@ -23,6 +23,7 @@ from connectors.entreprise import (
 from connectors.errors import ConnectorError
 from connectors.hubdb import (
     AgentRecord,
+    CachedDirectory,
     CompanyFacts,
     HubRepository,
     PersonRecord,
@@ -47,6 +48,7 @@ class Services:
 
     entreprise: EntrepriseConnector
     hub: HubRepository
+    directory: CachedDirectory
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
@@ -104,8 +106,8 @@ class Loaders:
         return cls(
             facts=DataLoader(load_fn=_exact(hub.company_facts)),
             members=DataLoader(load_fn=_exact(hub.members)),
-            agents=DataLoader(load_fn=_optional(hub.agents)),
-            structures=DataLoader(load_fn=_optional(hub.structures)),
+            agents=DataLoader(load_fn=_optional(services.directory.agents)),
+            structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
             project_actors=DataLoader(load_fn=_exact(hub.project_actors)),
             etablissement=DataLoader(

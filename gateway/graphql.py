@@ -9,6 +9,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -30,13 +31,20 @@ __all__ = ["GraphQLView", "build_schema"]
 
 def build_schema(settings: Settings) -> HubSchema:
     """Query limits are on by default; parsing and validation are cached (a validated
-    document is not validated again), which matters on the hot path."""
+    document is not validated again), which matters on the hot path.
+
+    Extensions are made per request (Strawberry keeps request state on them), but the limit
+    rules are made once here: the validation cache is keyed by the rule classes, and the
+    stock limiters would make new classes for every request, so nothing would ever hit."""
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(limit_rules),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         ErrorPolicy,
     ]
     if not settings.introspection:

@@ -19,7 +19,12 @@ from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
-from connectors.hubdb import HubRepository, create_engine, create_session_factory
+from connectors.hubdb import (
+    CachedDirectory,
+    HubRepository,
+    create_engine,
+    create_session_factory,
+)
 from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
@@ -95,7 +100,8 @@ async def services(
         headers={"Authorization": f"Bearer {entreprise_config.token}"},
     )
     connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
-    yield Services(entreprise=connector, hub=HubRepository(create_session_factory(engine)))
+    hub = HubRepository(create_session_factory(engine))
+    yield Services(entreprise=connector, hub=hub, directory=CachedDirectory(hub))
     await client.aclose()
     await engine.dispose()
 
@@ -113,7 +119,7 @@ def issuer() -> DevTokenIssuer:
 @pytest.fixture
 def run(services: Services, schema: HubSchema, issuer: DevTokenIssuer) -> Run:
     """Executes a query as a seeded account (by e-mail), through the real token path."""
-    authenticator = Authenticator(issuer, services.hub)
+    authenticator = Authenticator(issuer, services.hub, services.directory)
 
     async def run(
         query: str, *, as_: str | None = None, variables: dict[str, Any] | None = None

@@ -3,6 +3,7 @@ assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via 
 
 from __future__ import annotations
 
+from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory
 from connectors.hubdb.migrate import migrate
 from connectors.hubdb.models import normalize_email
@@ -23,6 +24,7 @@ __all__ = [
     "AccountRecord",
     "AgentRecord",
     "AssignmentRecord",
+    "CachedDirectory",
     "CompanyFacts",
     "HubRepository",
     "PersonRecord",

@@ -1,0 +1,53 @@
+"""The short-lived directory cache: hits skip the database, forget() and the TTL refresh."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from connectors.hubdb import CachedDirectory, StructureRecord
+
+
+def _structure(name: str) -> StructureRecord:
+    return StructureRecord(id="cci-gard", name=name, kind="CCI", department_code="30",
+                           in_network=True, charter_signed=True, email=None, phone=None)
+
+
+class FakeRepository:
+    def __init__(self) -> None:
+        self.name = "CCI du Gard"
+        self.calls: list[list[str]] = []
+
+    async def structures(self, ids: Sequence[str]) -> dict[str, StructureRecord]:
+        self.calls.append(list(ids))
+        return {i: _structure(self.name) for i in ids if i == "cci-gard"}
+
+    async def agents(self, ids: Sequence[str]) -> dict[str, object]:
+        return {}
+
+
+async def test_second_read_is_served_from_memory() -> None:
+    repository = FakeRepository()
+    directory = CachedDirectory(repository)  # type: ignore[arg-type]
+    await directory.structures(["cci-gard"])
+    found = await directory.structures(["cci-gard", "unknown"])
+    assert found["cci-gard"].name == "CCI du Gard"
+    assert repository.calls == [["cci-gard"], ["unknown"]]  # only the miss goes to the DB
+
+
+async def test_forget_makes_the_next_read_fresh() -> None:
+    repository = FakeRepository()
+    directory = CachedDirectory(repository)  # type: ignore[arg-type]
+    await directory.structures(["cci-gard"])
+    repository.name = "CCI Gard"
+    directory.forget(structures=["cci-gard"])
+    assert (await directory.structures(["cci-gard"]))["cci-gard"].name == "CCI Gard"
+
+
+async def test_entries_expire_after_the_ttl() -> None:
+    repository = FakeRepository()
+    directory = CachedDirectory(repository, ttl=0.05)  # type: ignore[arg-type]
+    await directory.structures(["cci-gard"])
+    repository.name = "renamed"
+    await asyncio.sleep(0.1)
+    assert (await directory.structures(["cci-gard"]))["cci-gard"].name == "renamed"
