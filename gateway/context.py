@@ -26,8 +26,6 @@ from connectors.hubdb import (
     CachedDirectory,
     CompanyFacts,
     HubRepository,
-    PersonRecord,
-    ProjectActorRecord,
     ProjectRecord,
     StructureRecord,
 )
@@ -89,11 +87,9 @@ class Loaders:
     """Per request, never shared: a DataLoader caches for the life of one request only."""
 
     facts: DataLoader[str, CompanyFacts]
-    members: DataLoader[str, list[PersonRecord]]
     agents: DataLoader[str, AgentRecord | None]
     structures: DataLoader[str, StructureRecord | None]
     projects: DataLoader[str, list[ProjectRecord]]
-    project_actors: DataLoader[str, list[ProjectActorRecord]]
     etablissement: DataLoader[str, Etablissement]
     mandataires: DataLoader[str, list[Mandataire]]
     turnover: DataLoader[str, list[Turnover]]
@@ -105,11 +101,9 @@ class Loaders:
         hub, api = services.hub, services.entreprise
         return cls(
             facts=DataLoader(load_fn=_exact(hub.company_facts)),
-            members=DataLoader(load_fn=_exact(hub.members)),
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
-            project_actors=DataLoader(load_fn=_exact(hub.project_actors)),
             etablissement=DataLoader(
                 load_fn=_each(lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE))
             ),

@@ -12,7 +12,7 @@ from auth.tiers import Access, allows
 from auth.visibility import Visibility
 from connectors.entreprise import Compliance, Etablissement, Mandataire, Turnover
 from connectors.errors import ConnectorError, NotFound
-from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectActorRecord, ProjectRecord
+from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from gateway.context import Info, Loaders
 from resolvers.errors import NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
@@ -23,7 +23,6 @@ __all__ = [
     "find_company",
     "fiscal_compliance",
     "legal_representatives",
-    "project_actors",
     "projects",
     "referent",
     "representatives",
@@ -101,13 +100,13 @@ async def etablissement(info: Info, siret: str) -> Etablissement:
 
 
 async def representatives(info: Info, siret: str) -> list[PersonRecord]:
-    members = await info.context.loaders.members.load(siret)
-    return [person for person in members if person.role == _MANDATAIRE]
+    facts = await info.context.loaders.facts.load(siret)
+    return [person for person in facts.people if person.role == _MANDATAIRE]
 
 
 async def collaborators(info: Info, siret: str) -> list[PersonRecord]:
-    members = await info.context.loaders.members.load(siret)
-    return [person for person in members if person.role == _COLLABORATOR]
+    facts = await info.context.loaders.facts.load(siret)
+    return [person for person in facts.people if person.role == _COLLABORATOR]
 
 
 async def referent(info: Info, siret: str) -> AssignmentRecord | None:
@@ -132,7 +131,3 @@ async def fiscal_compliance(info: Info, siren: str) -> Compliance:
 
 async def projects(info: Info, siret: str) -> list[ProjectRecord]:
     return await info.context.loaders.projects.load(siret)
-
-
-async def project_actors(info: Info, project_id: str) -> list[ProjectActorRecord]:
-    return await info.context.loaders.project_actors.load(project_id)

@@ -116,10 +116,11 @@ class Project:
     id: strawberry.ID = tiered(Tier.PUBLIC)
     title: str = tiered(Tier.PUBLIC)
     theme: str | None = tiered(Tier.PUBLIC)
+    record: strawberry.Private[ProjectRecord]
 
     @tiered(Tier.PUBLIC)
     async def actors(self, info: Info) -> list[ProjectActor]:
-        actors = await resolve.project_actors(info, str(self.id))
+        actors = self.record.actors
         agents = await info.context.loaders.agents.load_many([a.agent_id for a in actors])
         return [
             ProjectActor(role=actor.role, agent=Agent.from_record(agent) if agent else None)
@@ -128,7 +129,9 @@ class Project:
 
     @classmethod
     def from_record(cls, record: ProjectRecord) -> Project:
-        return cls(id=strawberry.ID(record.id), title=record.title, theme=record.theme)
+        return cls(
+            id=strawberry.ID(record.id), title=record.title, theme=record.theme, record=record
+        )
 
 
 @strawberry.type(description="A company establishment, by SIRET.")

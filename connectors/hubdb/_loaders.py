@@ -48,7 +48,6 @@ __all__ = [
     "load_agents",
     "load_company_facts",
     "load_current_assignments_of_accounts",
-    "load_members",
     "load_project_actors",
     "load_projects",
     "load_structures",
@@ -184,71 +183,78 @@ async def load_structures(session: AsyncSession, ids: Sequence[str]) -> dict[str
 async def load_company_facts(
     session: AsyncSession, sirets: Sequence[str]
 ) -> dict[str, CompanyFacts]:
-    """Three statements: registration, memberships, current referent."""
-    registered = set(
-        await session.scalars(sa.select(Company.siret).where(Company.siret.in_(sirets)))
-    )
-    members: defaultdict[str, dict[str, str]] = defaultdict(dict)
-    membership_rows = await session.execute(
+    """One statement: each registered company with its members' accounts and its current
+    referent assignment (at most one, by the partial unique index), outer-joined."""
+    rows = await session.execute(
         sa.select(
-            CompanyMembership.siret, CompanyMembership.account_id, CompanyMembership.role
-        ).where(CompanyMembership.siret.in_(sirets))
+            Company.siret,
+            CompanyMembership.role,
+            Account.id,
+            Account.name,
+            Account.email,
+            Account.phone,
+            ReferentAssignment,
+            Agent.structure_id,
+        )
+        .outerjoin(CompanyMembership, CompanyMembership.siret == Company.siret)
+        .outerjoin(Account, Account.id == CompanyMembership.account_id)
+        .outerjoin(
+            ReferentAssignment,
+            sa.and_(
+                ReferentAssignment.siret == Company.siret,
+                ReferentAssignment.status.in_(_CURRENT),
+            ),
+        )
+        .outerjoin(Agent, Agent.id == ReferentAssignment.agent_id)
+        .where(Company.siret.in_(sirets))
     )
-    for siret, account_id, role in membership_rows:
-        members[siret][account_id] = role
+    registered: set[str] = set()
+    people: defaultdict[str, list[PersonRecord]] = defaultdict(list)
     referents: dict[str, AssignmentRecord] = {}
-    assignment_rows = await session.execute(
-        sa.select(ReferentAssignment, Agent.structure_id)
-        .join(Agent, Agent.id == ReferentAssignment.agent_id)
-        .where(ReferentAssignment.siret.in_(sirets), ReferentAssignment.status.in_(_CURRENT))
-    )
-    for assignment, structure_id in assignment_rows:
-        referents[assignment.siret] = _assignment_record(assignment, structure_id)
-    return {
-        siret: CompanyFacts(
+    for siret, role, account_id, name, email, phone, assignment, structure_id in rows:
+        registered.add(siret)
+        if account_id is not None:
+            people[siret].append(
+                PersonRecord(account_id=account_id, name=name, email=email, phone=phone, role=role)
+            )
+        if assignment is not None and siret not in referents:
+            referents[siret] = _assignment_record(assignment, structure_id)
+    facts: dict[str, CompanyFacts] = {}
+    for siret in sirets:
+        members = tuple(sorted(people.get(siret, ()), key=_member_order))
+        facts[siret] = CompanyFacts(
             siret=siret,
             registered=siret in registered,
-            members=MappingProxyType(members.get(siret, {})),
+            members=MappingProxyType({p.account_id: p.role for p in members}),
+            people=members,
             referent=referents.get(siret),
         )
-        for siret in sirets
-    }
+    return facts
 
 
-async def load_members(
-    session: AsyncSession, sirets: Sequence[str]
-) -> dict[str, list[PersonRecord]]:
+def _member_order(person: PersonRecord) -> tuple[int, str, str]:
     """Mandataires first, then collaborators, each by name."""
-    rows = await session.execute(
-        sa.select(CompanyMembership.siret, CompanyMembership.role, Account)
-        .join(Account, Account.id == CompanyMembership.account_id)
-        .where(CompanyMembership.siret.in_(sirets))
-    )
-    members: dict[str, list[PersonRecord]] = {siret: [] for siret in sirets}
-    for siret, role, account in rows:
-        members[siret].append(
-            PersonRecord(
-                account_id=account.id,
-                name=account.name,
-                email=account.email,
-                phone=account.phone,
-                role=role,
-            )
-        )
-    for people in members.values():
-        people.sort(key=lambda p: (_MEMBERSHIP_ORDER[p.role], _name_key(p.name), p.account_id))
-    return members
+    return (_MEMBERSHIP_ORDER[person.role], _name_key(person.name), person.account_id)
 
 
 async def load_projects(
     session: AsyncSession, sirets: Sequence[str]
 ) -> dict[str, list[ProjectRecord]]:
-    """A company's projects, oldest first."""
-    rows = await session.scalars(
-        sa.select(Project).where(Project.siret.in_(sirets)).order_by(Project.created_at, Project.id)
+    """A company's projects, oldest first, each with its actors (one statement)."""
+    rows = await session.execute(
+        sa.select(Project, ProjectActor)
+        .outerjoin(ProjectActor, ProjectActor.project_id == Project.id)
+        .where(Project.siret.in_(sirets))
+        .order_by(Project.created_at, Project.id)
     )
+    found: dict[str, Project] = {}
+    actors: defaultdict[str, list[ProjectActor]] = defaultdict(list)
+    for project, actor in rows:
+        found[project.id] = project
+        if actor is not None:
+            actors[project.id].append(actor)
     projects: dict[str, list[ProjectRecord]] = {siret: [] for siret in sirets}
-    for project in rows:
+    for project in found.values():
         if project.siret is None:  # pragma: no cover - excluded by the WHERE clause
             continue
         projects[project.siret].append(
@@ -258,9 +264,19 @@ async def load_projects(
                 title=project.title,
                 theme=project.theme,
                 created_at=project.created_at,
+                actors=_actor_records(actors[project.id]),
             )
         )
     return projects
+
+
+def _actor_records(actors: Iterable[ProjectActor]) -> tuple[ProjectActorRecord, ...]:
+    """Referent first, then funding experts, then specialists, each in the order added."""
+    ordered = sorted(actors, key=lambda a: (_ACTOR_ORDER[a.role], a.added_at, a.agent_id))
+    return tuple(
+        ProjectActorRecord(project_id=a.project_id, agent_id=a.agent_id, role=a.role)
+        for a in ordered
+    )
 
 
 async def load_project_actors(
@@ -270,15 +286,10 @@ async def load_project_actors(
     rows = await session.scalars(
         sa.select(ProjectActor).where(ProjectActor.project_id.in_(project_ids))
     )
-    ordered = sorted(rows, key=lambda a: (_ACTOR_ORDER[a.role], a.added_at, a.agent_id))
-    actors: dict[str, list[ProjectActorRecord]] = {project_id: [] for project_id in project_ids}
-    for actor in ordered:
-        actors[actor.project_id].append(
-            ProjectActorRecord(
-                project_id=actor.project_id, agent_id=actor.agent_id, role=actor.role
-            )
-        )
-    return actors
+    grouped: defaultdict[str, list[ProjectActor]] = defaultdict(list)
+    for actor in rows:
+        grouped[actor.project_id].append(actor)
+    return {project_id: list(_actor_records(grouped[project_id])) for project_id in project_ids}
 
 
 async def load_current_assignments_of_accounts(

@@ -97,6 +97,8 @@ class CompanyFacts:
     registered: bool
     members: Mapping[str, str]
     """account id -> MANDATAIRE | COLLABORATOR"""
+    people: tuple[PersonRecord, ...]
+    """The same members with their contacts: mandataires first, then collaborators, by name."""
     referent: AssignmentRecord | None
     """The current (PENDING or ACCEPTED) assignment, if any."""
 
@@ -108,6 +110,8 @@ class ProjectRecord:
     title: str
     theme: str | None
     created_at: datetime
+    actors: tuple[ProjectActorRecord, ...]
+    """Referent first, then funding experts, then specialists, each in the order added."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from connectors.hubdb.records import (
     AgentRecord,
     AssignmentRecord,
     CompanyFacts,
-    PersonRecord,
     ProjectActorRecord,
     ProjectRecord,
     StructureRecord,
@@ -58,12 +57,10 @@ class HubRepository:
         return await self._batched(ids, _loaders.load_accounts_by_id)
 
     async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
-        """Every requested SIRET is present; ``registered`` is False when not on the hub."""
+        """Every requested SIRET is present; ``registered`` is False when not on the hub.
+        The members come with their contacts (``people``), so a company sheet needs no
+        second read for its representatives and collaborators."""
         return await self._batched(sirets, _loaders.load_company_facts)
-
-    async def members(self, sirets: Sequence[str]) -> dict[str, list[PersonRecord]]:
-        """Mandataires first, then collaborators, each by name."""
-        return await self._batched(sirets, _loaders.load_members)
 
     async def agents(self, ids: Sequence[str]) -> dict[str, AgentRecord]:
         return await self._batched(ids, _loaders.load_agents)
@@ -72,7 +69,7 @@ class HubRepository:
         return await self._batched(ids, _loaders.load_structures)
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
-        """Each company's projects, oldest first."""
+        """Each company's projects, oldest first, with their actors."""
         return await self._batched(sirets, _loaders.load_projects)
 
     async def project_actors(

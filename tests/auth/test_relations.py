@@ -23,7 +23,8 @@ def _facts(status: str | None = "ACCEPTED") -> CompanyFacts:
         )
     return CompanyFacts(
         siret="84215637400014", registered=True,
-        members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"}, referent=referent,
+        members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"}, people=(),
+        referent=referent,
     )
 
 

@@ -73,10 +73,11 @@ async def test_timestamps_are_timezone_aware_utc(repository: HubRepository) -> N
     assert referent.requested_at.utcoffset() is not None
 
 
-async def test_members_list_mandataires_first_then_collaborators(
+async def test_facts_list_members_mandataires_first_then_collaborators(
     repository: HubRepository,
 ) -> None:
-    members = await repository.members([LEROY, FABRE, ATLANTIQUE])
+    facts = await repository.company_facts([LEROY, FABRE, ATLANTIQUE])
+    members = {siret: list(f.people) for siret, f in facts.items()}
 
     assert [(p.name, p.role) for p in members[LEROY]] == [
         ("Claire Leroy", "MANDATAIRE"),
@@ -166,6 +167,11 @@ async def test_projects_of_leroy_include_the_hydrogen_fuel_cell(
     assert [(p.id, p.title, p.theme) for p in projects[LEROY]] == [
         (LEROY_PROJECT, "Pile à combustible hydrogène", "innovation")
     ]
+    assert [(a.agent_id, a.role) for a in projects[LEROY][0].actors] == [
+        ("agent-pierre-durand", "REFERENT"),
+        ("agent-lucie-mercier", "SPECIALIST"),
+        ("agent-marc-martin", "SPECIALIST"),
+    ]
     assert projects[FABRE] == []
 
 
@@ -201,21 +207,21 @@ async def test_referent_assignments_of_accounts_follow_their_companies(
 
 
 async def test_duplicate_keys_are_read_once(repository: HubRepository) -> None:
-    members = await repository.members([LEROY, LEROY])
+    facts = await repository.company_facts([LEROY, LEROY])
 
-    assert list(members) == [LEROY]
-    assert len(members[LEROY]) == 2
+    assert list(facts) == [LEROY]
+    assert len(facts[LEROY].people) == 2
 
 
 async def test_concurrent_calls_do_not_share_a_session(repository: HubRepository) -> None:
-    facts, members, agents, projects = await asyncio.gather(
+    facts, actors, agents, projects = await asyncio.gather(
         repository.company_facts(CANONICAL_SIRETS),
-        repository.members(CANONICAL_SIRETS),
+        repository.project_actors([LEROY_PROJECT]),
         repository.agents(["agent-pierre-durand"]),
         repository.projects(CANONICAL_SIRETS),
     )
 
-    assert facts[LEROY].registered and len(members[LEROY]) == 2
+    assert facts[LEROY].registered and len(actors[LEROY_PROJECT]) == 3
     assert "agent-pierre-durand" in agents and len(projects[LEROY]) == 1
 
 
@@ -235,8 +241,7 @@ BATCHED_CALLS: list[Any] = [
         HubRepository.accounts, ["account-claire-leroy", "account-pierre-durand"], 1,
         id="accounts",
     ),
-    pytest.param(HubRepository.company_facts, CANONICAL_SIRETS, 3, id="company_facts"),
-    pytest.param(HubRepository.members, CANONICAL_SIRETS, 1, id="members"),
+    pytest.param(HubRepository.company_facts, CANONICAL_SIRETS, 1, id="company_facts"),
     pytest.param(
         HubRepository.agents, ["agent-pierre-durand", "agent-lucie-mercier"], 1, id="agents"
     ),
@@ -292,7 +297,7 @@ async def test_batches_beyond_the_in_list_limit_are_split(
 
     assert set(facts) == set(CANONICAL_SIRETS)
     assert facts[LEROY].referent is not None
-    assert len(statements) == 3 * 3  # five keys in chunks of two, three statements each
+    assert len(statements) == 3  # five keys in chunks of two, one statement each
 
 
 async def test_normalize_email_gives_the_key_accounts_by_email_uses(
