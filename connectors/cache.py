@@ -9,6 +9,7 @@ miss, so a Redis outage degrades to "no cache", never to "no answer".
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 import structlog
 from aiocache import Cache  # type: ignore[import-untyped]
-from aiocache.serializers import JsonSerializer  # type: ignore[import-untyped]
+from aiocache.serializers import NullSerializer  # type: ignore[import-untyped]
 
 __all__ = ["CacheEntry", "RawCache"]
 
@@ -43,8 +44,12 @@ class RawCache:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        # In memory, a hit must cost microseconds: no serialisation, no timeout task per
+        # call. The payload is copied once when written (so the writer cannot change it
+        # afterwards) and handed out as is: callers only read it.
+        self._in_memory = backend is None
         self._backend: Any = backend or Cache(
-            Cache.MEMORY, serializer=JsonSerializer(), timeout=_BACKEND_TIMEOUT
+            Cache.MEMORY, serializer=NullSerializer(), timeout=None
         )
         self._clock = clock
 
@@ -74,6 +79,8 @@ class RawCache:
         return CacheEntry(value=value, fresh=self._clock() - written_at < ttl)
 
     async def set(self, key: str, value: dict[str, Any], ttl: float, stale_ttl: float) -> None:
+        if self._in_memory:
+            value = copy.deepcopy(value)
         stored = {"v": value, "t": self._clock(), "ttl": ttl}
         try:
             await self._backend.set(key, stored, ttl=float(ttl + stale_ttl))

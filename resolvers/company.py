@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from auth.tiers import Access, allows
+from auth.tiers import Access, Tier, allows
 from auth.visibility import Visibility
 from connectors.entreprise import Compliance, Etablissement, Mandataire, Turnover
 from connectors.errors import ConnectorError, NotFound
@@ -63,14 +64,25 @@ async def find_company(info: Info, raw_siret: str) -> str:
     return siret
 
 
+def _company_tiers(schema: Any) -> dict[str, Tier]:
+    """The tier each Company field declares, by GraphQL name; read once per schema."""
+    tiers = _TIERS.get(schema)
+    if tiers is None:
+        definition = schema.get_type_by_name("Company")
+        tiers = _TIERS[schema] = {
+            schema.config.name_converter.get_graphql_name(field): directive.tier
+            for field in getattr(definition, "fields", ())
+            for directive in field.directives
+            if isinstance(directive, Visibility)
+        }
+    return tiers
+
+
+_TIERS: WeakKeyDictionary[Any, dict[str, Tier]] = WeakKeyDictionary()
+
+
 def _prefetch(info: Info, siret: str, access: Access) -> None:
-    definition = info.schema.get_type_by_name("Company")
-    tiers = {
-        info.schema.config.name_converter.get_graphql_name(field): directive.tier
-        for field in getattr(definition, "fields", ())
-        for directive in field.directives
-        if isinstance(directive, Visibility)
-    }
+    tiers = _company_tiers(info.schema)
     selected = {name for field in info.selected_fields for name in _child_names(field.selections)}
     for name in selected:
         start = _PREFETCH.get(name)

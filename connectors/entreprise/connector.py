@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 import structlog
 
-from connectors.cache import RawCache
+from connectors.cache import CacheEntry, RawCache
 from connectors.entreprise.config import EntrepriseConfig
 from connectors.entreprise.endpoints import (
     ATTESTATION_FISCALE,
@@ -121,6 +121,9 @@ class EntrepriseConnector:
                 endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
             )
         key = cache_key(endpoint, identifier)
+        entry = await self._cache.get(key)
+        if entry is not None and entry.fresh:  # the hot path: no task, no flight
+            return self._parse(endpoint, self._remembered(endpoint, entry), parse)
         payload = await self._flights.run(
             key, lambda: self._fetch(endpoint, identifier, object, key, parse)
         )
@@ -134,13 +137,10 @@ class EntrepriseConnector:
         key: str,
         parse: Callable[[dict[str, Any]], object],
     ) -> dict[str, Any]:
-        entry = await self._cache.get(key)
+        entry = await self._cache.get(key)  # again: another flight may just have filled it
         known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
         if entry is not None and entry.fresh:
-            if known_missing:
-                raise NotFound(endpoint.source, f"{endpoint.source}: not found (remembered)")
-            _log.debug("entreprise.cache_hit", endpoint=endpoint.name)
-            return entry.value
+            return self._remembered(endpoint, entry)
         try:
             payload = await self._upstream.get(endpoint, identifier, object=object)
             self._parse(endpoint, payload, parse)  # never cache what we cannot read
@@ -163,6 +163,13 @@ class EntrepriseConnector:
             stale_ttl=self._config.stale_ttl,
         )
         return payload
+
+    @staticmethod
+    def _remembered(endpoint: Endpoint, entry: CacheEntry) -> dict[str, Any]:
+        """A fresh entry's payload, or the remembered 404."""
+        if entry.value.get(_NOT_FOUND_MARK) is True:
+            raise NotFound(endpoint.source, f"{endpoint.source}: not found (remembered)")
+        return entry.value
 
     @staticmethod
     def _parse(
