@@ -7,13 +7,15 @@ by those keys. Ordering that users see is done here in Python, so that SQLite an
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from types import MappingProxyType
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from connectors.hubdb.enums import (
     CURRENT_ASSIGNMENT_STATUSES,
@@ -56,6 +58,15 @@ __all__ = [
 _MEMBERSHIP_ORDER = {role.value: rank for rank, role in enumerate(MembershipRole)}
 _ACTOR_ORDER = {role.value: rank for rank, role in enumerate(ProjectActorRole)}
 _CURRENT = [status.value for status in CURRENT_ASSIGNMENT_STATUSES]
+
+# The tables, for the Core reads of the hot path (no ORM compile or session on every request).
+_COMPANIES = Company.__table__
+_MEMBERSHIPS = CompanyMembership.__table__
+_ACCOUNTS = Account.__table__
+_ASSIGNMENTS = ReferentAssignment.__table__
+_AGENTS = Agent.__table__
+_PROJECTS = Project.__table__
+_ACTORS = ProjectActor.__table__
 
 
 def _name_key(name: str) -> str:
@@ -181,44 +192,67 @@ async def load_structures(session: AsyncSession, ids: Sequence[str]) -> dict[str
 
 
 async def load_company_facts(
-    session: AsyncSession, sirets: Sequence[str]
+    connection: AsyncConnection, sirets: Sequence[str]
 ) -> dict[str, CompanyFacts]:
-    """One statement: each registered company with its members' accounts and its current
-    referent assignment (at most one, by the partial unique index), outer-joined."""
-    rows = await session.execute(
+    """One Core statement (this read is on every request): each registered company with
+    its members' accounts and its current referent assignment (at most one, by the partial
+    unique index), outer-joined."""
+    companies, memberships, accounts = _COMPANIES, _MEMBERSHIPS, _ACCOUNTS
+    assignments, agents = _ASSIGNMENTS, _AGENTS
+    rows = await connection.execute(
         sa.select(
-            Company.siret,
-            CompanyMembership.role,
-            Account.id,
-            Account.name,
-            Account.email,
-            Account.phone,
-            ReferentAssignment,
-            Agent.structure_id,
+            companies.c.siret,
+            memberships.c.role,
+            accounts.c.id,
+            accounts.c.name,
+            accounts.c.email,
+            accounts.c.phone,
+            assignments.c.id.label("assignment_id"),
+            assignments.c.agent_id,
+            assignments.c.status,
+            assignments.c.requested_at,
+            assignments.c.answered_at,
+            assignments.c.due_at,
+            assignments.c.reminded_at,
+            agents.c.structure_id,
         )
-        .outerjoin(CompanyMembership, CompanyMembership.siret == Company.siret)
-        .outerjoin(Account, Account.id == CompanyMembership.account_id)
+        .select_from(companies)
+        .outerjoin(memberships, memberships.c.siret == companies.c.siret)
+        .outerjoin(accounts, accounts.c.id == memberships.c.account_id)
         .outerjoin(
-            ReferentAssignment,
-            sa.and_(
-                ReferentAssignment.siret == Company.siret,
-                ReferentAssignment.status.in_(_CURRENT),
-            ),
+            assignments,
+            sa.and_(assignments.c.siret == companies.c.siret, assignments.c.status.in_(_CURRENT)),
         )
-        .outerjoin(Agent, Agent.id == ReferentAssignment.agent_id)
-        .where(Company.siret.in_(sirets))
+        .outerjoin(agents, agents.c.id == assignments.c.agent_id)
+        .where(companies.c.siret.in_(sirets))
     )
     registered: set[str] = set()
     people: defaultdict[str, list[PersonRecord]] = defaultdict(list)
     referents: dict[str, AssignmentRecord] = {}
-    for siret, role, account_id, name, email, phone, assignment, structure_id in rows:
-        registered.add(siret)
-        if account_id is not None:
-            people[siret].append(
-                PersonRecord(account_id=account_id, name=name, email=email, phone=phone, role=role)
+    for row in rows:
+        registered.add(row.siret)
+        if row.id is not None:
+            people[row.siret].append(
+                PersonRecord(
+                    account_id=row.id,
+                    name=row.name,
+                    email=row.email,
+                    phone=row.phone,
+                    role=row.role,
+                )
             )
-        if assignment is not None and siret not in referents:
-            referents[siret] = _assignment_record(assignment, structure_id)
+        if row.assignment_id is not None and row.siret not in referents:
+            referents[row.siret] = AssignmentRecord(
+                id=row.assignment_id,
+                siret=row.siret,
+                agent_id=row.agent_id,
+                structure_id=row.structure_id,
+                status=row.status,
+                requested_at=row.requested_at,
+                answered_at=row.answered_at,
+                due_at=row.due_at,
+                reminded_at=row.reminded_at,
+            )
     facts: dict[str, CompanyFacts] = {}
     for siret in sirets:
         members = tuple(sorted(people.get(siret, ()), key=_member_order))
@@ -238,35 +272,48 @@ def _member_order(person: PersonRecord) -> tuple[int, str, str]:
 
 
 async def load_projects(
-    session: AsyncSession, sirets: Sequence[str]
+    connection: AsyncConnection, sirets: Sequence[str]
 ) -> dict[str, list[ProjectRecord]]:
-    """A company's projects, oldest first, each with its actors (one statement)."""
-    rows = await session.execute(
-        sa.select(Project, ProjectActor)
-        .outerjoin(ProjectActor, ProjectActor.project_id == Project.id)
-        .where(Project.siret.in_(sirets))
-        .order_by(Project.created_at, Project.id)
+    """A company's projects, oldest first, each with its actors (one Core statement: this
+    read is on every company sheet)."""
+    projects_t, actors_t = _PROJECTS, _ACTORS
+    rows = await connection.execute(
+        sa.select(
+            projects_t.c.id,
+            projects_t.c.siret,
+            projects_t.c.title,
+            projects_t.c.theme,
+            projects_t.c.created_at,
+            actors_t.c.agent_id,
+            actors_t.c.role,
+            actors_t.c.added_at,
+        )
+        .select_from(projects_t)
+        .outerjoin(actors_t, actors_t.c.project_id == projects_t.c.id)
+        .where(projects_t.c.siret.in_(sirets))
+        .order_by(projects_t.c.created_at, projects_t.c.id)
     )
-    found: dict[str, Project] = {}
-    actors: defaultdict[str, list[ProjectActor]] = defaultdict(list)
-    for project, actor in rows:
-        found[project.id] = project
-        if actor is not None:
-            actors[project.id].append(actor)
+    found: dict[str, ProjectRecord] = {}
+    actors: defaultdict[str, list[tuple[int, datetime, str, str]]] = defaultdict(list)
+    for row in rows:
+        if row.id not in found:
+            found[row.id] = ProjectRecord(
+                id=row.id,
+                siret=row.siret,
+                title=row.title,
+                theme=row.theme,
+                created_at=row.created_at,
+                actors=(),
+            )
+        if row.agent_id is not None:
+            actors[row.id].append((_ACTOR_ORDER[row.role], row.added_at, row.agent_id, row.role))
     projects: dict[str, list[ProjectRecord]] = {siret: [] for siret in sirets}
     for project in found.values():
-        if project.siret is None:  # pragma: no cover - excluded by the WHERE clause
-            continue
-        projects[project.siret].append(
-            ProjectRecord(
-                id=project.id,
-                siret=project.siret,
-                title=project.title,
-                theme=project.theme,
-                created_at=project.created_at,
-                actors=_actor_records(actors[project.id]),
-            )
+        ordered = tuple(
+            ProjectActorRecord(project_id=project.id, agent_id=agent_id, role=role)
+            for _, _, agent_id, role in sorted(actors[project.id])
         )
+        projects[str(project.siret)].append(dataclasses.replace(project, actors=ordered))
     return projects
 
 

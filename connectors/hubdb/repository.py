@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb import _loaders
 from connectors.hubdb.models import normalize_email
@@ -41,6 +41,7 @@ class HubRepository:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
+        self._engine: AsyncEngine = session_factory.kw["bind"]
 
     async def ping(self) -> None:
         """Fails when the database cannot answer (readiness probe)."""
@@ -60,7 +61,7 @@ class HubRepository:
         """Every requested SIRET is present; ``registered`` is False when not on the hub.
         The members come with their contacts (``people``), so a company sheet needs no
         second read for its representatives and collaborators."""
-        return await self._batched(sirets, _loaders.load_company_facts)
+        return await self._batched_core(sirets, _loaders.load_company_facts)
 
     async def agents(self, ids: Sequence[str]) -> dict[str, AgentRecord]:
         return await self._batched(ids, _loaders.load_agents)
@@ -70,7 +71,7 @@ class HubRepository:
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""
-        return await self._batched(sirets, _loaders.load_projects)
+        return await self._batched_core(sirets, _loaders.load_projects)
 
     async def project_actors(
         self, project_ids: Sequence[str]
@@ -84,6 +85,23 @@ class HubRepository:
         """For each account, the current (PENDING or ACCEPTED) referent assignments of the
         companies it is a member of, by SIRET: the agents whose contact details it may see."""
         return await self._batched(account_ids, _loaders.load_current_assignments_of_accounts)
+
+    async def _batched_core(
+        self,
+        keys: Iterable[_K],
+        load: Callable[[AsyncConnection, Sequence[_K]], Awaitable[dict[_K, _V]]],
+    ) -> dict[_K, _V]:
+        """Like ``_batched`` on a bare connection: the hot-path reads skip the ORM session
+        (measured: about half the cost of a read on SQLite)."""
+        distinct = list(dict.fromkeys(keys))
+        if not distinct:
+            return {}
+        found: dict[_K, _V] = {}
+        async with self._engine.connect() as connection:
+            for start in range(0, len(distinct), MAX_KEYS_PER_STATEMENT):
+                chunk = distinct[start : start + MAX_KEYS_PER_STATEMENT]
+                found.update(await load(connection, chunk))
+        return found
 
     async def _batched(
         self,
