@@ -1,0 +1,1 @@
+"""The benchmark of hub-gateway: ``python -m bench`` (``make bench``)."""

@@ -1,0 +1,167 @@
+"""The processes a run needs (the API Entreprise sandbox, gateways), each on a free port, ready
+before use and always stopped: on success, failure, Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+__all__ = ["Service", "Workspace", "free_port", "issue_token", "running_gateway", "running_sandbox"]
+
+_READY_TIMEOUT = 60.0
+_STOP_TIMEOUT = 5.0
+
+# Settings the gateway reads from the environment that the bench sets itself or wants unset,
+# so that the caller's shell cannot change what is measured.
+_SCRUBBED = (
+    "MODE", "HOST", "PORT", "DATABASE_URL", "CACHE_URL", "ENTREPRISE_URL", "ENTREPRISE_TOKEN",
+    "ENTREPRISE_RECIPIENT", "ENTREPRISE_TIMEOUT", "SANDBOX_PORT", "SANDBOX_LATENCY_MS",
+    "OIDC_ISSUER", "DEV_SECRET_FILE", "MAX_DEPTH", "MAX_TOKENS", "MAX_ALIASES", "INTROSPECTION",
+    "LOG_LEVEL",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """The temporary directory a run lives in: database, dev secret, process logs."""
+
+    root: Path
+    sandbox_url: str = ""
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUBBED}
+        env.update(
+            MODE="sandbox",
+            DATABASE_URL=f"sqlite+aiosqlite:///{self.root / 'hub.db'}",
+            DEV_SECRET_FILE=str(self.root / "dev-token-secret"),
+            LOG_LEVEL="WARNING",
+        )
+        if self.sandbox_url:
+            env["ENTREPRISE_URL"] = self.sandbox_url
+        env.update(overrides)
+        return env
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    name: str
+    url: str
+    pid: int
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("hub-gateway")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gateway.cli"]
+
+
+@contextmanager
+def _running(name: str, args: list[str], env: Mapping[str, str], workspace: Workspace,
+             url: str, ready_path: str) -> Iterator[Service]:  # fmt: skip
+    log = workspace.root / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*_command(), *args],
+            cwd=workspace.root,  # no stray .env from the caller's directory
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches the bench only; it stops the group itself
+        )
+    try:
+        _wait_ready(name, process, url + ready_path, log)
+        yield Service(name, url, process.pid, log)
+    finally:
+        _stop(process)
+
+
+def _wait_ready(name: str, process: subprocess.Popen[bytes], probe: str, log: Path) -> None:
+    deadline = time.monotonic() + _READY_TIMEOUT
+    with httpx.Client(timeout=1.0) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}:\n{_tail(log)}")
+            try:
+                if client.get(probe).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+    raise RuntimeError(f"{name} was not ready after {_READY_TIMEOUT:.0f}s:\n{_tail(log)}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=_STOP_TIMEOUT)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@contextmanager
+def running_sandbox(workspace: Workspace, *, latency_ms: float) -> Iterator[Service]:
+    port = free_port()
+    args = ["sandbox", "--port", str(port), "--latency-ms", str(latency_ms)]
+    with _running(
+        "sandbox", args, workspace.env(), workspace, f"http://127.0.0.1:{port}", "/_sandbox/stats"
+    ) as service:
+        yield service
+
+
+@contextmanager
+def running_gateway(workspace: Workspace, name: str, *, cache_url: str | None) -> Iterator[Service]:
+    """A gateway with its own process; ``ENTREPRISE_URL`` is the separate sandbox, so the
+    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache."""
+    port = free_port()
+    env = workspace.env(**({"CACHE_URL": cache_url} if cache_url else {}))
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    with _running(name, args, env, workspace, f"http://127.0.0.1:{port}", "/healthz") as service:
+        yield service
+
+
+def issue_token(workspace: Workspace, email: str) -> str:
+    """A dev token, from the same database and secret file as the gateways."""
+    done = subprocess.run(
+        [*_command(), "token", email],
+        cwd=workspace.root,
+        env=workspace.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"hub-gateway token failed ({done.returncode}): {done.stderr.strip()}")
+    return lines[-1].strip()
