@@ -33,6 +33,11 @@ class Tier(Enum):
         description="Open data when the company is diffusible in Sirene; otherwise network "
         "members, the administrator and the company's own members only.",
     )
+    AUTHENTICATED = strawberry.enum_value(
+        "AUTHENTICATED",
+        description="Any signed-in user (e.g. an agent's public card: name, structure, "
+        "filières, domains, territory).",
+    )
     TIER1 = strawberry.enum_value(
         "TIER1", description="Every network member (agent), the company's members, the admin."
     )

@@ -16,6 +16,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
 from auth.tiers import Access, Tier, allows
+from auth.viewer import Viewer
 
 __all__ = ["Visibility", "VisibilityContext", "VisibleTo", "field_tier", "tiered"]
 
@@ -32,6 +33,9 @@ class Visibility:
 class VisibilityContext(Protocol):
     """What the permission needs from the request context (implemented by gateway.Context)."""
 
+    @property
+    def viewer(self) -> Viewer: ...
+
     async def company_access(self, siret: str) -> Access: ...
 
     async def company_diffusible(self, siret: str) -> bool | None: ...
@@ -40,6 +44,7 @@ class VisibilityContext(Protocol):
 
 
 _MESSAGES = {
+    Tier.AUTHENTICATED: "Sign in to see this (the directory is for the hub's users).",
     Tier.PUBLIC_IF_DIFFUSIBLE: "This company is not diffusible: its identity is reserved to "
     "network members and the company itself.",
     Tier.TIER1: "Reserved to network members (tier 1) and the company itself.",
@@ -69,6 +74,8 @@ class VisibleTo(BasePermission):
 
     async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
         context: VisibilityContext = info.context
+        if self.tier is Tier.AUTHENTICATED:
+            return context.viewer.is_authenticated
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)
