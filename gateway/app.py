@@ -27,6 +27,7 @@ from connectors.hubdb import (
 from gateway.context import Services
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
+from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.settings import ConfigurationError, Settings
 
@@ -110,8 +111,13 @@ def create_app(
         Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
         *graphiql_routes(STATIC_DIR),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(MetricsMiddleware), Middleware(RequestIdMiddleware)],
+    )
     app.state.settings = settings
     return app

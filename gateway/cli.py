@@ -68,7 +68,7 @@ async def _serve(settings: Settings) -> None:
     print(
         f"\nhub-gateway ({settings.mode}) on {base}\n"
         f"  GraphiQL:   {base}/graphql\n"
-        f"  health:     {base}/healthz  {base}/readyz\n"
+        f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
         "  a token:    .venv/bin/hub-gateway token pierre.durand@cci-gard.example\n"
         '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n',
         flush=True,

@@ -50,6 +50,7 @@ from connectors.errors import (
     UpstreamRefused,
     UpstreamUnavailable,
 )
+from connectors.metrics import CACHE_READS
 
 __all__ = ["EntrepriseConnector", "cache_key"]
 
@@ -123,7 +124,9 @@ class EntrepriseConnector:
         key = cache_key(endpoint, identifier)
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:  # the hot path: no task, no flight
+            CACHE_READS.labels(endpoint.name, "hit").inc()
             return self._parse(endpoint, self._remembered(endpoint, entry), parse)
+        CACHE_READS.labels(endpoint.name, "miss").inc()
         payload = await self._flights.run(
             key, lambda: self._fetch(endpoint, identifier, object, key, parse)
         )
@@ -154,6 +157,7 @@ class EntrepriseConnector:
                 _log.warning(
                     "entreprise.stale_served", endpoint=endpoint.name, reason=type(exc).__name__
                 )
+                CACHE_READS.labels(endpoint.name, "stale").inc()
                 return entry.value
             raise
         await self._cache.set(

@@ -27,6 +27,7 @@ from connectors.entreprise.failures import (
 )
 from connectors.entreprise.ratelimits import RateLimits, parse_retry_after
 from connectors.errors import ConnectorError, RateLimited, UpstreamUnavailable
+from connectors.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 __all__ = ["Sleep", "UpstreamCaller"]
 
@@ -149,7 +150,10 @@ class UpstreamCaller:
 
     @staticmethod
     def _log_call(endpoint: Endpoint, status: int | None, started: float, attempt: int) -> None:
-        duration_ms = round((asyncio.get_running_loop().time() - started) * 1000, 1)
+        duration = asyncio.get_running_loop().time() - started
+        UPSTREAM_CALLS.labels(endpoint.source, endpoint.name, str(status or "error")).inc()
+        UPSTREAM_SECONDS.labels(endpoint.source, endpoint.name).observe(duration)
+        duration_ms = round(duration * 1000, 1)
         _log.info(
             "entreprise.call",
             endpoint=endpoint.name,

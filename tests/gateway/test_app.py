@@ -164,3 +164,14 @@ async def test_too_deep_query_is_refused_before_any_call(upstream: CountingTrans
     assert result.data is None
     assert "exceeds maximum operation depth" in result.errors[0].message
     assert sum(upstream.calls.values()) == 0
+
+
+async def test_metrics_count_requests_and_upstream_calls(client: httpx.AsyncClient) -> None:
+    await client.post("/graphql", json={"query": LEROY_QUERY})
+    await client.get("/no-such-page")
+    text = (await client.get("/metrics")).text
+    assert 'hub_http_requests_total{route="/graphql",status="200"}' in text
+    assert 'hub_http_requests_total{route="other",status="404"}' in text
+    assert 'hub_upstream_calls_total{endpoint="etablissement",source="insee",status="200"}' in text
+    assert 'hub_upstream_cache_reads_total{endpoint="etablissement",result="miss"}' in text
+    assert "no-such-page" not in text

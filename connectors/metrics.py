@@ -1,0 +1,24 @@
+"""Prometheus metrics of the partners: calls, their latency, and the raw cache."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+__all__ = ["CACHE_READS", "UPSTREAM_CALLS", "UPSTREAM_SECONDS"]
+
+UPSTREAM_CALLS = Counter(
+    "hub_upstream_calls_total",
+    "HTTP calls to partners, by source, endpoint and status ('error' when none came back).",
+    ["source", "endpoint", "status"],
+)
+UPSTREAM_SECONDS = Histogram(
+    "hub_upstream_call_seconds",
+    "Duration of one HTTP call to a partner (one attempt).",
+    ["source", "endpoint"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+CACHE_READS = Counter(
+    "hub_upstream_cache_reads_total",
+    "Raw-response cache reads by endpoint: hit (fresh), miss, stale (served on error).",
+    ["endpoint", "result"],
+)
