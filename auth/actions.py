@@ -1,0 +1,107 @@
+"""Who may call each mutation: one rule per action, declared on the mutation in the SDL
+(``@allowed(action: …)``) and checked by ``require`` before anything is written."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema_directive import Location
+
+from auth.viewer import Viewer, ViewerKind
+from connectors.hubdb import AssignmentRecord, CompanyFacts
+
+__all__ = ["Action", "Allowed", "may", "require"]
+
+_MANDATAIRE = "MANDATAIRE"
+_ACCEPTED = "ACCEPTED"
+_PENDING = "PENDING"
+
+
+@strawberry.enum(description="What a mutation does, and so who may call it.")
+class Action(Enum):
+    REGISTER_COMPANY = strawberry.enum_value(
+        "REGISTER_COMPANY",
+        description="A signed-in person who is not an agent, and a mandataire social of the "
+        "SIREN per Infogreffe (checked against the source).",
+    )
+    MANAGE_COLLABORATORS = strawberry.enum_value(
+        "MANAGE_COLLABORATORS", description="A mandataire of the company space."
+    )
+    ACT_FOR_COMPANY = strawberry.enum_value(
+        "ACT_FOR_COMPANY",
+        description="A member of the company space (mandataire or collaborator): choose or "
+        "ask to change the referent, create a project.",
+    )
+    ANSWER_REFERENT_REQUEST = strawberry.enum_value(
+        "ANSWER_REFERENT_REQUEST", description="The agent the company chose, while pending."
+    )
+    ADD_PROJECT_ACTOR = strawberry.enum_value(
+        "ADD_PROJECT_ACTOR", description="The company's accepted referent, or the admin."
+    )
+    EDIT_OWN_PROFILE = strawberry.enum_value("EDIT_OWN_PROFILE", description="An agent, itself.")
+    SET_AGENT_ROLES = strawberry.enum_value("SET_AGENT_ROLES", description="The administrator.")
+    READ_OWN_NOTIFICATIONS = strawberry.enum_value(
+        "READ_OWN_NOTIFICATIONS", description="Any signed-in user, for its own notifications."
+    )
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="allowed",
+    description="Who may call this mutation; anyone else gets FORBIDDEN and nothing changes.",
+)
+class Allowed:
+    action: Action
+
+
+def may(
+    action: Action,
+    viewer: Viewer,
+    *,
+    facts: CompanyFacts | None = None,
+    assignment: AssignmentRecord | None = None,
+) -> bool:
+    """The rule of each action, given what it is about (the company's facts, or the referent
+    request being answered)."""
+    if action is Action.REGISTER_COMPANY:
+        return viewer.is_authenticated and viewer.agent_id is None
+    if action is Action.READ_OWN_NOTIFICATIONS:
+        return viewer.is_authenticated
+    if action is Action.SET_AGENT_ROLES:
+        return viewer.is_admin
+    if action is Action.EDIT_OWN_PROFILE:
+        return viewer.agent_id is not None
+    if action is Action.ANSWER_REFERENT_REQUEST:
+        return assignment is not None and assignment.agent_id == viewer.agent_id
+    role = facts.members.get(viewer.account_id or "") if facts is not None else None
+    if action is Action.MANAGE_COLLABORATORS:
+        return role == _MANDATAIRE
+    if action is Action.ACT_FOR_COMPANY:
+        return role is not None
+    if action is Action.ADD_PROJECT_ACTOR:
+        referent = facts.referent if facts is not None else None
+        accepted_referent = (
+            referent is not None
+            and referent.status == _ACCEPTED
+            and referent.agent_id == viewer.agent_id
+        )
+        return viewer.is_admin or accepted_referent
+    raise AssertionError(f"no rule for {action}")  # pragma: no cover - every action has one
+
+
+def require(
+    action: Action,
+    viewer: Viewer,
+    *,
+    facts: CompanyFacts | None = None,
+    assignment: AssignmentRecord | None = None,
+) -> None:
+    """Raises ``FORBIDDEN`` (``UNAUTHENTICATED`` when anonymous) unless ``may``."""
+    if may(action, viewer, facts=facts, assignment=assignment):
+        return
+    if viewer.kind is ViewerKind.ANONYMOUS:
+        raise GraphQLError("Sign in to do this.", extensions={"code": "UNAUTHENTICATED"})
+    what = action.name.lower().replace("_", " ")
+    raise GraphQLError(f"Not allowed: {what}.", extensions={"code": "FORBIDDEN"})

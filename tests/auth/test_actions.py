@@ -1,0 +1,73 @@
+"""Who may call each mutation: every rule, both ways."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from graphql import GraphQLError
+
+from auth.actions import Action, may, require
+from auth.viewer import ANONYMOUS, Viewer, ViewerKind
+from connectors.hubdb import AssignmentRecord, CompanyFacts
+
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def _assignment(status: str, agent: str = "durand") -> AssignmentRecord:
+    return AssignmentRecord(id="as-1", siret="84215637400014", agent_id=agent,
+                            structure_id="cci-gard", status=status, requested_at=NOW,
+                            answered_at=None, due_at=None, reminded_at=None)
+
+
+FACTS = CompanyFacts(siret="84215637400014", registered=True,
+                     members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"},
+                     people=(), referent=_assignment("ACCEPTED"))
+CLAIRE = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-claire")
+THOMAS = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-thomas")
+ANTOINE = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-antoine")
+DURAND = Viewer(kind=ViewerKind.AGENT, account_id="acc-durand", agent_id="durand",
+                structure_id="cci-gard", network_member=True)
+ROUX = Viewer(kind=ViewerKind.AGENT, account_id="acc-roux", agent_id="roux",
+              structure_id="cci-gard", network_member=True)
+ADMIN = Viewer(kind=ViewerKind.ADMIN, account_id="acc-vidal", agent_id="vidal",
+               structure_id="region-occitanie", network_member=True)
+EVERYONE = {"anonymous": ANONYMOUS, "claire": CLAIRE, "thomas": THOMAS, "antoine": ANTOINE,
+            "durand": DURAND, "roux": ROUX, "admin": ADMIN}
+
+ALLOWED = {
+    Action.REGISTER_COMPANY: {"claire", "thomas", "antoine"},
+    Action.MANAGE_COLLABORATORS: {"claire"},
+    Action.ACT_FOR_COMPANY: {"claire", "thomas"},
+    Action.ANSWER_REFERENT_REQUEST: {"durand"},
+    Action.ADD_PROJECT_ACTOR: {"durand", "admin"},
+    Action.EDIT_OWN_PROFILE: {"durand", "roux", "admin"},
+    Action.SET_AGENT_ROLES: {"admin"},
+    Action.READ_OWN_NOTIFICATIONS: {"claire", "thomas", "antoine", "durand", "roux", "admin"},
+}
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("who", list(EVERYONE))
+def test_each_action_is_allowed_to_its_callers_and_refused_to_everyone_else(
+    action: Action, who: str
+) -> None:
+    viewer = EVERYONE[who]
+    allowed = may(action, viewer, facts=FACTS, assignment=_assignment("PENDING"))
+    assert allowed is (who in ALLOWED[action])
+
+
+def test_a_pending_referent_may_not_add_project_actors() -> None:
+    pending = CompanyFacts(siret=FACTS.siret, registered=True, members=FACTS.members, people=(),
+                           referent=_assignment("PENDING"))
+    assert not may(Action.ADD_PROJECT_ACTOR, DURAND, facts=pending)
+
+
+def test_refusal_says_forbidden_or_unauthenticated() -> None:
+    with pytest.raises(GraphQLError) as refused:
+        require(Action.SET_AGENT_ROLES, DURAND)
+    assert refused.value.extensions == {"code": "FORBIDDEN"}
+    with pytest.raises(GraphQLError) as anonymous:
+        require(Action.READ_OWN_NOTIFICATIONS, ANONYMOUS)
+    assert anonymous.value.extensions == {"code": "UNAUTHENTICATED"}
+    require(Action.SET_AGENT_ROLES, ADMIN)
