@@ -14,6 +14,7 @@ __all__ = ["configure_logging"]
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs addresses at INFO
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
