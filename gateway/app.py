@@ -7,15 +7,17 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer, load_or_create_secret
+from connectors.broker import broker_from_url
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
 from connectors.hubdb import (
@@ -24,12 +26,21 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
+from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.outbox import OutboxStore
+from connectors.hubdb.reminders import ReminderStore
+from connectors.hubdb.writes import HubWriter
+from connectors.mail import MailConfig, Mailer
 from gateway.context import Services
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
+from gateway.scheduler import Scheduler
 from gateway.settings import ConfigurationError, Settings
+from resolvers.outbox import flush_outbox
+from resolvers.reminders import send_due_reminders
+from sandbox.smtp import SmtpSink
 
 __all__ = ["create_app", "dev_issuer", "entreprise_config"]
 
@@ -50,6 +61,53 @@ def entreprise_config(settings: Settings) -> EntrepriseConfig:
         recipient=settings.entreprise_recipient,
         timeout=settings.entreprise_timeout,
     )
+
+
+async def _mailer(settings: Settings, stack: AsyncExitStack) -> Mailer:
+    """The real SMTP server when SMTP_HOST is set; in sandbox mode, the local sink."""
+    if settings.smtp_host is not None:
+        password = settings.smtp_password
+        return Mailer(
+            MailConfig(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.smtp_sender,
+                username=settings.smtp_username,
+                password=password.get_secret_value() if password else None,
+                starttls=settings.smtp_starttls,
+            )
+        )
+    sink = SmtpSink(port=settings.sandbox_smtp_port, folder=settings.mail_folder)
+    port = await sink.start()
+    stack.push_async_callback(sink.stop)
+    _log.info("smtp_sink_started", port=port, folder=str(settings.mail_folder))
+    return Mailer(MailConfig(host="127.0.0.1", port=port, sender=settings.smtp_sender))
+
+
+async def _start_scheduler(
+    settings: Settings,
+    stack: AsyncExitStack,
+    services: Services,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> Scheduler:
+    """The e-mail outbox and the referent reminders. Each runs once across instances: the
+    stores claim rows with SKIP LOCKED or conditional updates."""
+    outbox, reminders = OutboxStore(session_factory), ReminderStore(session_factory)
+    scheduler = Scheduler()
+    if settings.smtp_host is None and not settings.sandbox:
+        _log.warning("outbox_not_sent", reason="SMTP_HOST is not set: e-mails stay queued")
+    else:
+        mailer = await _mailer(settings, stack)
+        scheduler.add(
+            "outbox", settings.outbox_interval_s, lambda now: flush_outbox(outbox, mailer, now=now)
+        )
+    scheduler.add(
+        "reminders",
+        settings.reminders_interval_s,
+        lambda now: send_due_reminders(services.writer, reminders, now=now, broker=services.broker),
+    )
+    await scheduler.start()
+    return scheduler
 
 
 def dev_issuer(settings: Settings) -> DevTokenIssuer:
@@ -79,7 +137,8 @@ def create_app(
         async with AsyncExitStack() as stack:
             engine = create_engine(settings.database_url)
             stack.push_async_callback(engine.dispose)
-            hub = HubRepository(create_session_factory(engine))
+            session_factory = create_session_factory(engine)
+            hub = HubRepository(session_factory)
             config = entreprise_config(settings)
             client = entreprise_client or create_client(config)
             stack.push_async_callback(client.aclose)
@@ -87,10 +146,24 @@ def create_app(
             stack.push_async_callback(cache.close)
             entreprise = EntrepriseConnector(client, config, cache)
             directory = CachedDirectory(hub)
-            services = Services(entreprise=entreprise, hub=hub, directory=directory)
+            writer = HubWriter(session_factory)
+            broker = broker_from_url(settings.broker_url)
+            stack.push_async_callback(broker.aclose)
+            services = Services(
+                entreprise=entreprise,
+                hub=hub,
+                directory=directory,
+                writer=writer,
+                broker=broker,
+                notifications=NotificationStore(session_factory),
+            )
             app.state.services = services
+            if settings.scheduler_enabled:
+                scheduler = await _start_scheduler(settings, stack, services, session_factory)
+                stack.push_async_callback(scheduler.stop)
+            authenticator = Authenticator(issuer, hub, directory)
             app.state.graphql = AuthenticationMiddleware(
-                GraphQLView(schema, services), Authenticator(issuer, hub, directory)
+                GraphQLView(schema, services, authenticator), authenticator
             )
             _log.info("gateway_started", mode=settings.mode, entreprise=config.base_url)
             yield
@@ -109,6 +182,7 @@ def create_app(
 
     routes: list[BaseRoute] = [
         Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", _GraphQLEndpoint()),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),

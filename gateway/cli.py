@@ -54,7 +54,9 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
 
 
 def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level.lower(), access_log=False
+    )
     return uvicorn.Server(config)
 
 
@@ -69,6 +71,7 @@ async def _serve(settings: Settings) -> None:
         f"\nhub-gateway ({settings.mode}) on {base}\n"
         f"  GraphiQL:   {base}/graphql\n"
         f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
+        f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
         "  a token:    .venv/bin/hub-gateway token pierre.durand@cci-gard.example\n"
         '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n',
         flush=True,
@@ -79,7 +82,9 @@ async def _serve(settings: Settings) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hub-gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the gateway (and, in sandbox mode, the partners)")
+    serve = commands.add_parser(
+        "serve", help="run the gateway (and, in sandbox mode, the partners)"
+    )
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     commands.add_parser("migrate", help="migrate the hub database (and seed it in sandbox mode)")

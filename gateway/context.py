@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -13,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from auth.relations import company_access, may_see_agent_contact
 from auth.tiers import Access
 from auth.viewer import Viewer, ViewerKind
+from connectors.broker import Broker
 from connectors.entreprise import (
     Compliance,
     EntrepriseConnector,
@@ -29,6 +31,8 @@ from connectors.hubdb import (
     ProjectRecord,
     StructureRecord,
 )
+from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.writes import HubWriter
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
 
@@ -47,6 +51,9 @@ class Services:
     entreprise: EntrepriseConnector
     hub: HubRepository
     directory: CachedDirectory
+    writer: HubWriter
+    broker: Broker
+    notifications: NotificationStore
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
@@ -131,10 +138,17 @@ class Context:
     loaders: Loaders
     request_id: str
     _chosen: asyncio.Future[frozenset[str]] | None = field(default=None, repr=False)
+    connection_params: dict[str, object] | None = field(default=None, repr=False)
+    """A websocket's ``connection_init`` payload (Strawberry sets it; None over HTTP)."""
 
     @classmethod
     def create(cls, viewer: Viewer, services: Services, request_id: str) -> Context:
         return cls(viewer, services, Loaders.create(services), request_id)
+
+    def forget_company(self, siret: str) -> None:
+        """After a write: the next read of this company's facts in the request is fresh."""
+        with contextlib.suppress(KeyError):  # not loaded yet in this request
+            self.loaders.facts.clear(siret)
 
     async def company_access(self, siret: str) -> Access:
         return company_access(self.viewer, await self.loaders.facts.load(siret))

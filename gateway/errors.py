@@ -23,9 +23,9 @@ def _is_expected(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None:  # syntax, validation and limit errors: safe and useful
         return True
-    if isinstance(original, ConnectorError):
-        return True
-    return isinstance(original, GraphQLError) and bool((original.extensions or {}).get("code"))
+    # Connector failures are mapped to coded errors; GraphQL errors are ours (coded) or
+    # graphql-core's (input coercion: "Expected value of type …"), both safe to show.
+    return isinstance(original, (ConnectorError, GraphQLError))
 
 
 class ErrorPolicy(MaskErrors):

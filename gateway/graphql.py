@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -18,13 +19,18 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
+from auth.identity import Authenticator
+from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
 from gateway.context import Context, Services
 from gateway.errors import ErrorPolicy, HubSchema
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.settings import Settings
-from schema import Query
+from resolvers.notifications import viewer_for_websocket
+from schema import Mutation, Query, Subscription
 
 __all__ = ["GraphQLView", "build_schema"]
 
@@ -49,20 +55,45 @@ def build_schema(settings: Settings) -> HubSchema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return HubSchema(query=Query, extensions=extensions, config=StrawberryConfig())
+    return HubSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(),
+    )
 
 
 class GraphQLView(GraphQL[Context, None]):
     """Reads the viewer and request id that the HTTP middlewares put on the request."""
 
-    def __init__(self, schema: HubSchema, services: Services) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+    def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        )
         self._services = services
+        self._authenticator = authenticator
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         state = request.scope.get("state", {})
         viewer: Viewer = state.get("viewer", ANONYMOUS)
         return Context.create(viewer, self._services, state.get("request_id", "-"))
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: the token comes in ``connection_init``; a bad one closes the
+        socket (4403) before any operation runs."""
+        try:
+            context.viewer = await viewer_for_websocket(
+                context.connection_params, self._authenticator
+            )
+        except InvalidToken as error:
+            raise ConnectionRejectionError({"message": str(error)}) from None
+        return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": graphiql_csp()})

@@ -30,10 +30,14 @@ class Settings(BaseSettings):
     cache_url: str | None = Field(
         None, description="redis://… for a shared cache; in-memory when unset."
     )
+    broker_url: str | None = Field(
+        None,
+        description="Live notifications across instances: postgresql://… (LISTEN/NOTIFY) or "
+        "redis://… (pub/sub); in-process (one instance) when unset.",
+    )
     entreprise_url: str | None = Field(
         None,
-        description="API Entreprise base URL; unset in sandbox mode = the sandbox on "
-        "SANDBOX_PORT.",
+        description="API Entreprise base URL; unset in sandbox mode = the sandbox on SANDBOX_PORT.",
     )
     entreprise_token: SecretStr = Field(
         SecretStr("sandbox-token"), description="API Entreprise bearer token."
@@ -50,6 +54,28 @@ class Settings(BaseSettings):
     dev_secret_file: Path = Field(
         Path("var/dev-token-secret"), description="The dev issuer's signing key (sandbox)."
     )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for e-mail; unset in sandbox mode = the local sink."
+    )
+    smtp_port: int = Field(587, description="SMTP port.")
+    smtp_username: str | None = Field(None, description="SMTP user, if the server needs one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_starttls: bool = Field(True, description="Require STARTTLS with SMTP_HOST.")
+    smtp_sender: str = Field(
+        "Hub Entreprendre Occitanie <no-reply@hub-entreprendre.example>",
+        description="From: of the hub's e-mails.",
+    )
+    sandbox_smtp_port: int = Field(
+        0, description="Port of the sandbox SMTP sink (0: any free port)."
+    )
+    mail_folder: Path = Field(
+        Path("var/mail"), description="Where the sandbox SMTP sink writes what it receives."
+    )
+    scheduler_enabled: bool = Field(
+        True, description="Run the outbox and reminder jobs in this process."
+    )
+    outbox_interval_s: float = Field(15.0, description="How often the e-mail outbox is sent.")
+    reminders_interval_s: float = Field(60.0, description="How often due reminders are sent.")
     max_depth: int = Field(12, description="Deepest query accepted.")
     max_tokens: int = Field(2000, description="Most tokens in a query document.")
     max_aliases: int = Field(30, description="Most aliases in a query document.")

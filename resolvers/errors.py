@@ -34,7 +34,9 @@ def coded_error(message: str, code: str, **extensions: Any) -> GraphQLError:
 def from_connector_error(error: ConnectorError) -> GraphQLError:
     """A connector's typed failure, told to the client without internal detail."""
     if isinstance(error, NotFound):
-        return coded_error(f"Not found at the source ({error.source}).", NOT_FOUND, source=error.source)
+        return coded_error(
+            f"Not found at the source ({error.source}).", NOT_FOUND, source=error.source
+        )
     if isinstance(error, RateLimited):
         extra = {} if error.retry_after is None else {"retryAfter": error.retry_after}
         return coded_error(

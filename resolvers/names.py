@@ -14,7 +14,7 @@ _SEPARATORS = re.compile(r"[\s\-'’.,]+")
 
 
 def name_key(name: str) -> tuple[str, ...]:
-    """"Hélène  VIDAL-Roux" and "roux vidal helene" give the same key."""
+    """ "Hélène  VIDAL-Roux" and "roux vidal helene" give the same key."""
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return tuple(sorted(token for token in _SEPARATORS.split(plain) if token))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from schema.mutations import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 
-__all__ = ["Query"]
+__all__ = ["Mutation", "Query", "Subscription"]

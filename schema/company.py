@@ -4,7 +4,8 @@ Every field declares its visibility tier (DESIGN.md §3); see ``auth/visibility.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from enum import Enum
 
 import strawberry
 
@@ -12,13 +13,15 @@ from auth.tiers import Access, Tier
 from auth.visibility import tiered
 from connectors.entreprise import Address as AddressRecord
 from connectors.entreprise import Mandataire
-from connectors.hubdb import PersonRecord, ProjectRecord
+from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from gateway.context import Info
 from resolvers import company as resolve
-from schema.directory import Agent, ReferentAssignment
+from resolvers import directory as resolve_directory
+from schema.directory import Agent
 
 __all__ = [
     "Address",
+    "AssignmentStatus",
     "CodeLabel",
     "Company",
     "Compliance",
@@ -26,6 +29,7 @@ __all__ = [
     "Person",
     "Project",
     "ProjectActor",
+    "ReferentAssignment",
     "Turnover",
 ]
 
@@ -206,7 +210,9 @@ class Company:
     @tiered(Tier.TIER2, description="Turnover per fiscal year (DGFIP), newest first.")
     async def turnover(self, info: Info) -> list[Turnover] | None:
         records = await resolve.turnover(info, self.siret)
-        return [Turnover(year=r.year, amount=r.amount, closing_date=r.closing_date) for r in records]
+        return [
+            Turnover(year=r.year, amount=r.amount, closing_date=r.closing_date) for r in records
+        ]
 
     @tiered(Tier.TIER2, description="Social and tax compliance certificates.")
     async def compliance(self) -> Compliance | None:
@@ -215,3 +221,42 @@ class Company:
     @tiered(Tier.TIER2, description="The company's current projects and their support group.")
     async def projects(self, info: Info) -> list[Project] | None:
         return [Project.from_record(p) for p in await resolve.projects(info, self.siret)]
+
+
+@strawberry.enum(description="Where a company's request to a referent stands.")
+class AssignmentStatus(Enum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REFUSED = "REFUSED"
+
+
+@strawberry.type(description="A company's choice of referent and the agent's answer.")
+class ReferentAssignment:
+    id: strawberry.ID = tiered(Tier.PUBLIC)
+    status: AssignmentStatus = tiered(Tier.PUBLIC)
+    requested_at: datetime = tiered(Tier.PUBLIC)
+    due_at: datetime | None = tiered(Tier.PUBLIC, description="Answer due (48 working hours).")
+    reminded_at: datetime | None = tiered(Tier.PUBLIC)
+    agent_id: strawberry.Private[str]
+    siret: strawberry.Private[str]
+
+    @tiered(Tier.PUBLIC)
+    async def agent(self, info: Info) -> Agent | None:
+        record = await resolve_directory.agent(info, self.agent_id)
+        return Agent.from_record(record) if record else None
+
+    @tiered(Tier.PUBLIC, description="The company that made the request.")
+    def company(self) -> Company:
+        return Company.of(self.siret)
+
+    @classmethod
+    def from_record(cls, record: AssignmentRecord) -> ReferentAssignment:
+        return cls(
+            id=strawberry.ID(record.id),
+            status=AssignmentStatus(record.status),
+            requested_at=record.requested_at,
+            due_at=record.due_at,
+            reminded_at=record.reminded_at,
+            agent_id=record.agent_id,
+            siret=record.siret,
+        )

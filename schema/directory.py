@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
-
 import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
-from connectors.hubdb import AgentRecord, AssignmentRecord, StructureRecord
+from connectors.hubdb import AgentRecord, StructureRecord
 from gateway.context import Info
 from resolvers import directory
 
-__all__ = ["Agent", "AssignmentStatus", "ReferentAssignment", "Structure"]
+__all__ = ["Agent", "Structure"]
 
 
-@strawberry.type(description="A support structure of the network (CCI, BGE, AD'OCC…) or outside it.")
+@strawberry.type(
+    description="A support structure of the network (CCI, BGE, AD'OCC…) or outside it."
+)
 class Structure:
     id: strawberry.ID = tiered(Tier.PUBLIC)
     name: str = tiered(Tier.PUBLIC)
@@ -76,39 +75,4 @@ class Agent:
             domains=list(record.domains),
             structure_id=record.structure_id,
             contact=(record.email, record.phone),
-        )
-
-
-@strawberry.enum(description="Where a company's request to a referent stands.")
-class AssignmentStatus(Enum):
-    PENDING = "PENDING"
-    ACCEPTED = "ACCEPTED"
-    REFUSED = "REFUSED"
-
-
-@strawberry.type(description="A company's choice of referent and the agent's answer.")
-class ReferentAssignment:
-    id: strawberry.ID = tiered(Tier.PUBLIC)
-    status: AssignmentStatus = tiered(Tier.PUBLIC)
-    requested_at: datetime = tiered(Tier.PUBLIC)
-    due_at: datetime | None = tiered(Tier.PUBLIC, description="Answer due (48 working hours).")
-    reminded_at: datetime | None = tiered(Tier.PUBLIC)
-    agent_id: strawberry.Private[str]
-    siret: strawberry.Private[str]
-
-    @tiered(Tier.PUBLIC)
-    async def agent(self, info: Info) -> Agent | None:
-        record = await directory.agent(info, self.agent_id)
-        return Agent.from_record(record) if record else None
-
-    @classmethod
-    def from_record(cls, record: AssignmentRecord) -> ReferentAssignment:
-        return cls(
-            id=strawberry.ID(record.id),
-            status=AssignmentStatus(record.status),
-            requested_at=record.requested_at,
-            due_at=record.due_at,
-            reminded_at=record.reminded_at,
-            agent_id=record.agent_id,
-            siret=record.siret,
         )

@@ -9,6 +9,8 @@ from auth.visibility import tiered
 from gateway.context import Info
 from resolvers.company import find_company
 from schema.company import Company
+from schema.directory_query import DirectoryQuery
+from schema.notifications import NotificationQuery
 from schema.viewer import Viewer
 
 __all__ = ["CompanyQuery", "Query", "ViewerQuery"]
@@ -34,5 +36,5 @@ class ViewerQuery:
 
 
 @strawberry.type
-class Query(CompanyQuery, ViewerQuery):
+class Query(CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery):
     pass

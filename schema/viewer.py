@@ -7,6 +7,8 @@ import strawberry
 from auth.tiers import Tier
 from auth.viewer import ViewerKind
 from auth.visibility import tiered
+from gateway.context import Info
+from resolvers import notifications
 
 __all__ = ["Viewer"]
 
@@ -16,3 +18,7 @@ class Viewer:
     kind: ViewerKind = tiered(Tier.PUBLIC)
     email: str | None = tiered(Tier.PUBLIC, description="Null when anonymous.")
     name: str | None = tiered(Tier.PUBLIC, description="Null when anonymous.")
+
+    @tiered(Tier.AUTHENTICATED, description="How many of the viewer's notifications are unread.")
+    async def unread_notifications(self, info: Info) -> int | None:
+        return await notifications.unread_count(info)

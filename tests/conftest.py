@@ -17,6 +17,7 @@ from strawberry.types import ExecutionResult
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
+from connectors.broker import InProcessBroker
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
 from connectors.hubdb import (
@@ -25,6 +26,8 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
+from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.writes import HubWriter
 from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
@@ -100,8 +103,16 @@ async def services(
         headers={"Authorization": f"Bearer {entreprise_config.token}"},
     )
     connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
-    hub = HubRepository(create_session_factory(engine))
-    yield Services(entreprise=connector, hub=hub, directory=CachedDirectory(hub))
+    sessions = create_session_factory(engine)
+    hub = HubRepository(sessions)
+    yield Services(
+        entreprise=connector,
+        hub=hub,
+        directory=CachedDirectory(hub),
+        writer=HubWriter(sessions),
+        broker=InProcessBroker(),
+        notifications=NotificationStore(sessions),
+    )
     await client.aclose()
     await engine.dispose()
 

@@ -9,12 +9,18 @@ from connectors.hubdb.migrate import migrate
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
     AccountRecord,
+    AgentFilter,
     AgentRecord,
     AssignmentRecord,
+    ChangeRequestRecord,
     CompanyFacts,
+    NotificationRecord,
+    OutboxEmailRecord,
+    Page,
     PersonRecord,
     ProjectActorRecord,
     ProjectRecord,
+    StructureFilter,
     StructureRecord,
 )
 from connectors.hubdb.repository import HubRepository
@@ -22,14 +28,20 @@ from connectors.hubdb.seed import seed
 
 __all__ = [
     "AccountRecord",
+    "AgentFilter",
     "AgentRecord",
     "AssignmentRecord",
     "CachedDirectory",
+    "ChangeRequestRecord",
     "CompanyFacts",
     "HubRepository",
+    "NotificationRecord",
+    "OutboxEmailRecord",
+    "Page",
     "PersonRecord",
     "ProjectActorRecord",
     "ProjectRecord",
+    "StructureFilter",
     "StructureRecord",
     "create_engine",
     "create_session_factory",

@@ -13,10 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from connectors.hubdb import _directory
 from connectors.hubdb.enums import (
     CURRENT_ASSIGNMENT_STATUSES,
     MembershipRole,
@@ -25,34 +27,28 @@ from connectors.hubdb.enums import (
 from connectors.hubdb.models import (
     Account,
     Agent,
-    AgentRoleRow,
     Company,
     CompanyMembership,
     Project,
     ProjectActor,
     ReferentAssignment,
-    Structure,
 )
 from connectors.hubdb.records import (
     AccountRecord,
-    AgentRecord,
     AssignmentRecord,
     CompanyFacts,
     PersonRecord,
     ProjectActorRecord,
     ProjectRecord,
-    StructureRecord,
 )
 
 __all__ = [
     "load_accounts_by_email",
     "load_accounts_by_id",
-    "load_agents",
     "load_company_facts",
     "load_current_assignments_of_accounts",
     "load_project_actors",
     "load_projects",
-    "load_structures",
 ]
 
 _MEMBERSHIP_ORDER = {role.value: rank for rank, role in enumerate(MembershipRole)}
@@ -75,22 +71,6 @@ def _name_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _agent_record(agent: Agent, account: Account, roles: Iterable[str]) -> AgentRecord:
-    return AgentRecord(
-        id=agent.id,
-        account_id=account.id,
-        first_name=agent.first_name,
-        last_name=agent.last_name,
-        email=account.email,
-        phone=account.phone,
-        title=agent.title,
-        structure_id=agent.structure_id,
-        roles=frozenset(roles),
-        filieres=tuple(agent.filieres),
-        domains=tuple(agent.domains),
-    )
-
-
 def _assignment_record(assignment: ReferentAssignment, structure_id: str) -> AssignmentRecord:
     return AssignmentRecord(
         id=assignment.id,
@@ -106,89 +86,64 @@ def _assignment_record(assignment: ReferentAssignment, structure_id: str) -> Ass
 
 
 async def _load_accounts(
-    session: AsyncSession, where: sa.ColumnElement[bool]
+    connection: AsyncConnection, where: sa.ColumnElement[bool]
 ) -> list[AccountRecord]:
-    statement = (
-        sa.select(Account, Agent, AgentRoleRow.role)
-        .outerjoin(Agent, Agent.account_id == Account.id)
-        .outerjoin(AgentRoleRow, AgentRoleRow.agent_id == Agent.id)
+    """Accounts with, for agents' accounts, the agent (one statement)."""
+    agent_ids = (
+        sa.select(_AGENTS.c.id)
+        .join(_ACCOUNTS, _ACCOUNTS.c.id == _AGENTS.c.account_id)
+        .where(where)
+        .scalar_subquery()
+    )
+    attributes = _directory.agent_attributes(sa.select(agent_ids))
+    rows = await connection.execute(
+        sa.select(
+            _ACCOUNTS.c.id,
+            _ACCOUNTS.c.email,
+            _ACCOUNTS.c.name,
+            _ACCOUNTS.c.phone,
+            _ACCOUNTS.c.kind,
+            *_directory.agent_columns(),
+            attributes.c.attribute_kind,
+            attributes.c.attribute_value,
+        )
+        .select_from(_ACCOUNTS)
+        .outerjoin(_AGENTS, _AGENTS.c.account_id == _ACCOUNTS.c.id)
+        .outerjoin(attributes, attributes.c.agent_id == _AGENTS.c.id)
         .where(where)
     )
-    accounts: dict[str, Account] = {}
-    agents: dict[str, Agent] = {}
-    roles: defaultdict[str, set[str]] = defaultdict(set)
-    for account, agent, role in await session.execute(statement):
-        accounts[account.id] = account
-        if agent is not None:
-            agents[account.id] = agent
-            if role is not None:
-                roles[account.id].add(role)
+    accounts: dict[str, Any] = {}
+    agents = _directory.AgentRows()
+    for row in rows:
+        accounts.setdefault(row.id, row)
+        agents.add(row)
+    agent_records = {record.account_id: record for record in agents.records().values()}
     return [
         AccountRecord(
-            id=account.id,
-            email=account.email,
-            name=account.name,
-            phone=account.phone,
-            kind=account.kind,
-            agent=(
-                _agent_record(agents[account.id], account, roles[account.id])
-                if account.id in agents
-                else None
-            ),
+            id=row.id,
+            email=row.email,
+            name=row.name,
+            phone=row.phone,
+            kind=row.kind,
+            agent=agent_records.get(row.id),
         )
-        for account in accounts.values()
+        for row in accounts.values()
     ]
 
 
 async def load_accounts_by_email(
-    session: AsyncSession, emails: Sequence[str]
+    connection: AsyncConnection, emails: Sequence[str]
 ) -> dict[str, AccountRecord]:
     """``emails`` are already normalised (trimmed, lower-cased)."""
-    records = await _load_accounts(session, Account.email.in_(emails))
+    records = await _load_accounts(connection, _ACCOUNTS.c.email.in_(emails))
     return {record.email: record for record in records}
 
 
 async def load_accounts_by_id(
-    session: AsyncSession, ids: Sequence[str]
+    connection: AsyncConnection, ids: Sequence[str]
 ) -> dict[str, AccountRecord]:
-    records = await _load_accounts(session, Account.id.in_(ids))
+    records = await _load_accounts(connection, _ACCOUNTS.c.id.in_(ids))
     return {record.id: record for record in records}
-
-
-async def load_agents(session: AsyncSession, ids: Sequence[str]) -> dict[str, AgentRecord]:
-    statement = (
-        sa.select(Agent, Account, AgentRoleRow.role)
-        .join(Account, Account.id == Agent.account_id)
-        .outerjoin(AgentRoleRow, AgentRoleRow.agent_id == Agent.id)
-        .where(Agent.id.in_(ids))
-    )
-    found: dict[str, tuple[Agent, Account]] = {}
-    roles: defaultdict[str, set[str]] = defaultdict(set)
-    for agent, account, role in await session.execute(statement):
-        found[agent.id] = (agent, account)
-        if role is not None:
-            roles[agent.id].add(role)
-    return {
-        agent_id: _agent_record(agent, account, roles[agent_id])
-        for agent_id, (agent, account) in found.items()
-    }
-
-
-async def load_structures(session: AsyncSession, ids: Sequence[str]) -> dict[str, StructureRecord]:
-    rows = await session.scalars(sa.select(Structure).where(Structure.id.in_(ids)))
-    return {
-        structure.id: StructureRecord(
-            id=structure.id,
-            name=structure.name,
-            kind=structure.kind,
-            department_code=structure.department_code,
-            in_network=structure.in_network,
-            charter_signed=structure.charter_signed,
-            email=structure.email,
-            phone=structure.phone,
-        )
-        for structure in rows
-    }
 
 
 async def load_company_facts(
@@ -283,6 +238,8 @@ async def load_projects(
             projects_t.c.siret,
             projects_t.c.title,
             projects_t.c.theme,
+            projects_t.c.filiere,
+            projects_t.c.structure_id,
             projects_t.c.created_at,
             actors_t.c.agent_id,
             actors_t.c.role,
@@ -304,6 +261,8 @@ async def load_projects(
                 theme=row.theme,
                 created_at=row.created_at,
                 actors=(),
+                filiere=row.filiere,
+                structure_id=row.structure_id,
             )
         if row.agent_id is not None:
             actors[row.id].append((_ACTOR_ORDER[row.role], row.added_at, row.agent_id, row.role))

@@ -9,9 +9,12 @@ __all__ = [
     "AccountKind",
     "AgentRole",
     "AssignmentStatus",
+    "ChangeRequestStatus",
     "MembershipRole",
+    "OutboxStatus",
     "ProjectActorRole",
     "StructureKind",
+    "SupportKind",
 ]
 
 
@@ -62,3 +65,28 @@ class ProjectActorRole(StrEnum):
     REFERENT = "REFERENT"
     FUNDING_EXPERT = "FUNDING_EXPERT"
     SPECIALIST = "SPECIALIST"
+
+
+class SupportKind(StrEnum):
+    """The kinds of support a structure offers (what a project holder looks for)."""
+
+    CREATION = "CREATION"
+    REPRISE = "REPRISE"
+    DEVELOPPEMENT = "DEVELOPPEMENT"
+    INNOVATION = "INNOVATION"
+    INTERNATIONAL = "INTERNATIONAL"
+    FINANCEMENT = "FINANCEMENT"
+    TRANSMISSION = "TRANSMISSION"
+    EMPLOI_FORMATION = "EMPLOI_FORMATION"
+    DEVELOPPEMENT_DURABLE = "DEVELOPPEMENT_DURABLE"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "PENDING"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+class ChangeRequestStatus(StrEnum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"

@@ -5,17 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 __all__ = [
     "AccountRecord",
+    "AgentFilter",
     "AgentRecord",
     "AssignmentRecord",
+    "ChangeRequestRecord",
     "CompanyFacts",
+    "NotificationRecord",
+    "OutboxEmailRecord",
+    "Page",
     "PersonRecord",
     "ProjectActorRecord",
     "ProjectRecord",
+    "StructureFilter",
     "StructureRecord",
 ]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +41,11 @@ class AgentRecord:
     structure_id: str
     roles: frozenset[str]
     filieres: tuple[str, ...]
+    """Sorted."""
     domains: tuple[str, ...]
+    """Sorted."""
+    territories: tuple[str, ...] = ()
+    """Department codes ("30", "2A") or postal-code prefixes ("301") covered; sorted."""
 
     @property
     def name(self) -> str:
@@ -61,6 +74,17 @@ class StructureRecord:
     charter_signed: bool
     email: str | None
     phone: str | None
+    city: str | None = None
+    postal_code: str | None = None
+    labelled: bool = False
+    """Labelled by the Région to support creators and buyers (project holders)."""
+    support_kinds: tuple[str, ...] = ()
+    """``SupportKind`` values, in the enum's order."""
+
+    @property
+    def selectable(self) -> bool:
+        """Its agents may be chosen as referents: in the network, charter signed."""
+        return self.in_network and self.charter_signed
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +136,8 @@ class ProjectRecord:
     created_at: datetime
     actors: tuple[ProjectActorRecord, ...]
     """Referent first, then funding experts, then specialists, each in the order added."""
+    filiere: str | None = None
+    structure_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +145,92 @@ class ProjectActorRecord:
     project_id: str
     agent_id: str
     role: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    id: str
+    account_id: str
+    kind: str
+    payload: Mapping[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+    dedupe_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEmailRecord:
+    """An e-mail of the outbox; ``status`` is PENDING, SENT or FAILED."""
+
+    id: str
+    dedupe_key: str
+    to_address: str
+    subject: str
+    body: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    locked_until: datetime | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRequestRecord:
+    """A company's request to change referent; ``status`` is OPEN or CLOSED."""
+
+    id: str
+    siret: str
+    account_id: str
+    message: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFilter:
+    """Agent search criteria, all combined with AND; empty ones are ignored.
+
+    ``name``: accent- and case-insensitive substring of "first last". ``postal_code``: the
+    agent's territories cover it (its department, or a prefix of it). ``filieres`` and
+    ``domains``: the agent has ANY of the given ones. ``role``: the agent has that role.
+    ``selectable_only``: the agent's structure is in the network and signed the charter
+    (only those agents may be chosen as referents; add ``role="REFERENT"`` for referents).
+    """
+
+    name: str | None = None
+    postal_code: str | None = None
+    structure_id: str | None = None
+    filieres: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    role: str | None = None
+    selectable_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StructureFilter:
+    """Structure search criteria, combined with AND. ``name``: accent- and case-insensitive
+    substring; ``postal_code``: structures of that postal code's department."""
+
+    name: str | None = None
+    kind: str | None = None
+    department_code: str | None = None
+    in_network: bool | None = None
+    labelled: bool | None = None
+    support_kind: str | None = None
+    postal_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a search: ``total`` counts every match; ``cursors[i]`` is the opaque
+    cursor of ``items[i]`` (pass ``end_cursor`` as ``after`` for the next page)."""
+
+    items: tuple[T, ...]
+    total: int
+    end_cursor: str | None
+    has_next: bool
+    start_cursor: str | None
+    cursors: tuple[str, ...] = ()
+    has_previous: bool = False

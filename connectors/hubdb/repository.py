@@ -8,15 +8,18 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb import _loaders
+from connectors.hubdb import _directory, _loaders, _search
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
     AccountRecord,
+    AgentFilter,
     AgentRecord,
     AssignmentRecord,
     CompanyFacts,
+    Page,
     ProjectActorRecord,
     ProjectRecord,
+    StructureFilter,
     StructureRecord,
 )
 
@@ -50,12 +53,12 @@ class HubRepository:
 
     async def accounts_by_email(self, emails: Sequence[str]) -> dict[str, AccountRecord]:
         """Case-insensitive; keyed by the trimmed, lower-cased e-mail."""
-        return await self._batched(
+        return await self._batched_core(
             (normalize_email(email) for email in emails), _loaders.load_accounts_by_email
         )
 
     async def accounts(self, ids: Sequence[str]) -> dict[str, AccountRecord]:
-        return await self._batched(ids, _loaders.load_accounts_by_id)
+        return await self._batched_core(ids, _loaders.load_accounts_by_id)
 
     async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
         """Every requested SIRET is present; ``registered`` is False when not on the hub.
@@ -64,10 +67,28 @@ class HubRepository:
         return await self._batched_core(sirets, _loaders.load_company_facts)
 
     async def agents(self, ids: Sequence[str]) -> dict[str, AgentRecord]:
-        return await self._batched(ids, _loaders.load_agents)
+        return await self._batched_core(ids, _directory.load_agents)
 
     async def structures(self, ids: Sequence[str]) -> dict[str, StructureRecord]:
-        return await self._batched(ids, _loaders.load_structures)
+        return await self._batched_core(ids, _directory.load_structures)
+
+    async def search_agents(
+        self, filter: AgentFilter, first: int, after: str | None
+    ) -> Page[AgentRecord]:
+        """Agents matching every criterion of ``filter`` (see :class:`AgentFilter`), by last
+        name, first name (accent- and case-insensitive), then id; ``first`` of them after the
+        cursor ``after``. One statement. ``ValueError("invalid cursor")`` for a cursor this
+        method did not give."""
+        async with self._engine.connect() as connection:
+            return await _search.search_agents(connection, filter, first, after)
+
+    async def search_structures(
+        self, filter: StructureFilter, first: int, after: str | None
+    ) -> Page[StructureRecord]:
+        """Structures matching every criterion of ``filter``, by folded name then id; like
+        :meth:`search_agents` otherwise."""
+        async with self._engine.connect() as connection:
+            return await _search.search_structures(connection, filter, first, after)
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""

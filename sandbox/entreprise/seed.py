@@ -28,7 +28,7 @@ from sandbox.entreprise.tables import (
 __all__ = ["DEFAULT_SEED", "GENERATED_COUNT", "by_siren", "companies", "generate"]
 
 DEFAULT_SEED = 20261123
-GENERATED_COUNT = 2000
+GENERATED_COUNT = 2700
 
 _LEGAL_FORM_WEIGHTS = (("5710", 30), ("5499", 25), ("5720", 15), ("5498", 8), ("1000", 12),
                        ("5599", 4), ("5202", 1), ("9220", 5))  # fmt: skip

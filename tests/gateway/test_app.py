@@ -20,7 +20,10 @@ LEROY_QUERY = '{ company(siret: "84215637400014") { name turnover { year } } vie
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, dev_secret_file=tmp_path / "secret")
+    # The scheduled jobs have their own tests (test_app_workflow, test_scheduler).
+    return Settings(
+        database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False
+    )
 
 
 @pytest.fixture

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from connectors.hubdb.models.base import Base, UTCDateTime
+from connectors.hubdb.models.base import Base, UTCDateTime, fold
 from connectors.hubdb.models.companies import Company, CompanyMembership, ReferentAssignment
 from connectors.hubdb.models.directory import (
     Account,
     Agent,
+    AgentDomain,
+    AgentFiliere,
     AgentRoleRow,
+    AgentTerritory,
     Structure,
+    StructureSupportKind,
+    agent_sort_name,
     normalize_email,
 )
 from connectors.hubdb.models.projects import Project, ProjectActor
+from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
 
 __all__ = [
     "Account",
     "Agent",
+    "AgentDomain",
+    "AgentFiliere",
     "AgentRoleRow",
+    "AgentTerritory",
     "Base",
     "Company",
     "CompanyMembership",
+    "EmailOutbox",
+    "Notification",
     "Project",
     "ProjectActor",
     "ReferentAssignment",
+    "ReferentChangeRequest",
     "Structure",
+    "StructureSupportKind",
     "UTCDateTime",
+    "agent_sort_name",
+    "fold",
     "normalize_email",
 ]

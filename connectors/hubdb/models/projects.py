@@ -31,6 +31,9 @@ class Project(Base):
     )
     title: Mapped[str] = mapped_column(sa.String(200))
     theme: Mapped[str | None] = mapped_column(sa.String(64))
+    filiere: Mapped[str | None] = mapped_column(sa.String(64))
+    structure_id: Mapped[str | None] = mapped_column(sa.ForeignKey("structures.id"), index=True)
+    """The (labelled) support structure of a project holder's project."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

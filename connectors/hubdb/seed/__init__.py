@@ -1,9 +1,10 @@
-"""Seed data of the hub database. ``canonical`` holds the stable sandbox identities; later
-data sets (the full network directory) add modules here and are chained in ``seed``."""
+"""Seed data of the hub database: the canonical sandbox identities (``canonical``), then a
+generated network directory (``directory``), companies from the API Entreprise sandbox and
+project holders (``companies``), written in bulk by ``seed`` (``runner``)."""
 
 from __future__ import annotations
 
 from connectors.hubdb.seed.canonical import canonical_rows
-from connectors.hubdb.seed.runner import seed
+from connectors.hubdb.seed.runner import seed, seed_rows
 
-__all__ = ["canonical_rows", "seed"]
+__all__ = ["canonical_rows", "seed", "seed_rows"]

@@ -17,11 +17,15 @@ from connectors.hubdb.enums import (
     MembershipRole,
     ProjectActorRole,
     StructureKind,
+    SupportKind,
 )
 from connectors.hubdb.models import (
     Account,
     Agent,
+    AgentDomain,
+    AgentFiliere,
     AgentRoleRow,
+    AgentTerritory,
     Base,
     Company,
     CompanyMembership,
@@ -29,9 +33,11 @@ from connectors.hubdb.models import (
     ProjectActor,
     ReferentAssignment,
     Structure,
+    StructureSupportKind,
 )
+from connectors.hubdb.seed.directory import StructureSpec
 
-__all__ = ["OCCITANIE_DEPARTMENTS", "canonical_rows"]
+__all__ = ["CANONICAL_PEOPLE", "CANONICAL_STRUCTURES", "OCCITANIE_DEPARTMENTS", "canonical_rows"]
 
 OCCITANIE_DEPARTMENTS = (
     "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
@@ -49,9 +55,24 @@ def _stable_id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, ":".join(parts)))
 
 
+_S = SupportKind
+_PLACES = {"region-occitanie": ("Toulouse", "31000", False,
+                                (_S.DEVELOPPEMENT, _S.INNOVATION, _S.INTERNATIONAL, _S.FINANCEMENT,
+                                 _S.EMPLOI_FORMATION, _S.DEVELOPPEMENT_DURABLE)),
+           "cci-gard": ("Nîmes", "30000", True,
+                        (_S.CREATION, _S.REPRISE, _S.DEVELOPPEMENT, _S.INTERNATIONAL,
+                         _S.TRANSMISSION, _S.EMPLOI_FORMATION)),
+           "bge-occitanie": ("Toulouse", "31000", True,
+                             (_S.CREATION, _S.REPRISE, _S.EMPLOI_FORMATION)),
+           "adocc": ("Montpellier", "34000", False,
+                     (_S.DEVELOPPEMENT, _S.INNOVATION, _S.INTERNATIONAL, _S.FINANCEMENT)),
+           "ademe": (None, None, False, (_S.DEVELOPPEMENT_DURABLE, _S.FINANCEMENT))}  # fmt: skip
+"""City, postal code, labelled flag and kinds of support of the canonical structures."""
+
+
 def _structures() -> list[Base]:
     network = {"in_network": True, "charter_signed": True}
-    return [
+    structures = [
         Structure(id="region-occitanie", name="Région Occitanie", kind=StructureKind.REGION,
                   department_code="31", email="hub@laregion.example",
                   phone="04 65 71 00 01", **network),
@@ -67,6 +88,23 @@ def _structures() -> list[Base]:
         Structure(id="ademe", name="ADEME", kind=StructureKind.OTHER, department_code=None,
                   in_network=False, charter_signed=False, email="contact@ademe.example",
                   phone="04 65 71 00 05"),
+    ]  # fmt: skip
+    rows: list[Base] = []
+    for structure in structures:
+        city, postal_code, labelled, kinds = _PLACES[structure.id]
+        structure.city, structure.postal_code, structure.labelled = city, postal_code, labelled
+        rows.append(structure)
+        rows.extend(StructureSupportKind(structure_id=structure.id, support_kind=kind)
+                    for kind in kinds)  # fmt: skip
+    return rows
+
+
+def _structure_specs() -> list[StructureSpec]:
+    return [
+        StructureSpec(s.id, s.name, StructureKind(s.kind), s.department_code,
+                      (s.city, s.postal_code) if s.city and s.postal_code else None,
+                      s.in_network, s.charter_signed)
+        for s in _structures() if isinstance(s, Structure)
     ]  # fmt: skip
 
 
@@ -99,11 +137,15 @@ def _agent(
         first_name=first_name,
         last_name=last_name,
         title=title,
-        filieres=list(filieres),
-        domains=list(domains),
-        territory=list(territory),
     )
-    return [account, agent, *(AgentRoleRow(agent_id=agent.id, role=role) for role in roles)]
+    return [
+        account,
+        agent,
+        *(AgentRoleRow(agent_id=agent.id, role=role) for role in roles),
+        *(AgentFiliere(agent_id=agent.id, filiere=filiere) for filiere in filieres),
+        *(AgentDomain(agent_id=agent.id, domain=domain) for domain in domains),
+        *(AgentTerritory(agent_id=agent.id, code=code) for code in territory),
+    ]
 
 
 def _agents() -> list[Base]:
@@ -246,6 +288,17 @@ def _projects() -> list[Base]:
         ProjectActor(project_id=project_id, agent_id="agent-marc-martin",
                      role=ProjectActorRole.SPECIALIST, added_at=_at("2025-01-21", 10, 5)),
     ]  # fmt: skip
+
+
+CANONICAL_STRUCTURES = _structure_specs()
+CANONICAL_PEOPLE = {(a.first_name, a.last_name) for a in _agents() if isinstance(a, Agent)} | {
+    ("Claire", "Leroy"),
+    ("Thomas", "Blanc"),
+    ("Antoine", "Fabre"),
+    ("Inès", "Moreau"),
+    ("Paul", "Girard"),
+}
+"""Names generated people never take (so a name search finds the canonical person only)."""
 
 
 def canonical_rows() -> list[Base]:

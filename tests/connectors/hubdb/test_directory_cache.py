@@ -9,8 +9,16 @@ from connectors.hubdb import CachedDirectory, StructureRecord
 
 
 def _structure(name: str) -> StructureRecord:
-    return StructureRecord(id="cci-gard", name=name, kind="CCI", department_code="30",
-                           in_network=True, charter_signed=True, email=None, phone=None)
+    return StructureRecord(
+        id="cci-gard",
+        name=name,
+        kind="CCI",
+        department_code="30",
+        in_network=True,
+        charter_signed=True,
+        email=None,
+        phone=None,
+    )
 
 
 class FakeRepository:

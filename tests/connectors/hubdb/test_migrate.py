@@ -13,7 +13,7 @@ from connectors.hubdb import create_engine, migrate
 from connectors.hubdb.migrate import alembic_config
 from connectors.hubdb.models import Base
 
-TABLES = {
+TABLES_0001 = {
     "structures",
     "accounts",
     "agents",
@@ -24,6 +24,16 @@ TABLES = {
     "projects",
     "project_actors",
 }
+TABLES = TABLES_0001 | {
+    "structure_support_kinds",
+    "agent_filieres",
+    "agent_domains",
+    "agent_territories",
+    "notifications",
+    "email_outbox",
+    "referent_change_requests",
+}
+HEAD = "0002"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
@@ -46,14 +56,14 @@ async def test_migrate_upgrades_an_empty_database_to_head(empty_url: str) -> Non
 
     tables, revision = await _tables_and_revision(empty_url)
     assert tables == TABLES
-    assert revision == "0001"
+    assert revision == HEAD
 
 
 async def test_migrate_twice_is_a_no_op(empty_url: str) -> None:
     await migrate(empty_url)
     await migrate(empty_url)
 
-    assert await _tables_and_revision(empty_url) == (TABLES, "0001")
+    assert await _tables_and_revision(empty_url) == (TABLES, HEAD)
 
 
 async def test_migrate_needs_no_alembic_ini_in_the_working_directory(
@@ -63,7 +73,7 @@ async def test_migrate_needs_no_alembic_ini_in_the_working_directory(
 
     await migrate(empty_url)
 
-    assert (await _tables_and_revision(empty_url))[1] == "0001"
+    assert (await _tables_and_revision(empty_url))[1] == HEAD
 
 
 async def test_migrations_match_the_models(seeded_url: str) -> None:
@@ -99,4 +109,4 @@ async def test_downgrade_to_base_removes_every_table_and_upgrade_restores_them(
     assert await _tables_and_revision(empty_url) == (set(), None)
 
     await migrate(empty_url)
-    assert await _tables_and_revision(empty_url) == (TABLES, "0001")
+    assert await _tables_and_revision(empty_url) == (TABLES, HEAD)

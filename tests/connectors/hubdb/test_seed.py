@@ -3,21 +3,29 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb import HubRepository, seed
+from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
 from connectors.hubdb.models import Account, Base, ReferentAssignment
+from connectors.hubdb.seed import canonical_rows
 
 from .canonical import LEROY
 
-EXPECTED_COUNTS = {
+CANONICAL_COUNTS = {
     "structures": 5,
+    "structure_support_kinds": 21,
     "accounts": 12,
     "agents": 7,
     "agent_roles": 7,
+    "agent_filieres": 8,
+    "agent_domains": 11,
+    "agent_territories": 57,
     "companies": 4,
     "company_memberships": 5,
     "referent_assignments": 4,
     "projects": 1,
     "project_actors": 3,
+    "notifications": 0,
+    "email_outbox": 0,
+    "referent_change_requests": 0,
 }
 
 
@@ -32,12 +40,39 @@ async def _dump(
     return dump
 
 
-async def test_seed_writes_the_canonical_identities(
-    fresh_session_factory: async_sessionmaker[AsyncSession],
-) -> None:
-    dump = await _dump(fresh_session_factory)
+async def test_seed_writes_the_canonical_identities(empty_url: str) -> None:
+    await migrate(empty_url)
+    engine = create_engine(empty_url)
+    try:
+        session_factory = create_session_factory(engine)
+        await seed(session_factory, canonical_rows)
+        dump = await _dump(session_factory)
+    finally:
+        await engine.dispose()
 
-    assert {name: len(rows) for name, rows in dump.items()} == EXPECTED_COUNTS
+    assert {name: len(rows) for name, rows in dump.items()} == CANONICAL_COUNTS
+
+
+async def test_the_full_seed_keeps_every_canonical_row_as_it_is(
+    empty_url: str, fresh_session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    await migrate(empty_url)
+    engine = create_engine(empty_url)
+    try:
+        only_canonical = await _dump_after_seed(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+    full = await _dump(fresh_session_factory)
+
+    for table, rows in only_canonical.items():
+        assert set(rows) <= set(full[table]), table
+
+
+async def _dump_after_seed(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> dict[str, list[tuple[object, ...]]]:
+    await seed(session_factory, canonical_rows)
+    return await _dump(session_factory)
 
 
 async def test_seed_twice_changes_nothing(

@@ -1,0 +1,138 @@
+"""An account's in-app notifications: listed newest first, counted unread, marked read.
+
+Every read and write is scoped to one account: another account's notification ids are
+ignored as if they did not exist (nothing tells a caller that they do)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from connectors.hubdb._search import decode_cursor, encode_cursor
+from connectors.hubdb.models import Notification
+from connectors.hubdb.records import NotificationRecord, Page
+
+__all__ = ["NotificationPage", "NotificationRecord", "NotificationStore"]
+
+NotificationPage = Page[NotificationRecord]
+"""Satisfies ``schema.pagination.RecordPage``: items, cursors, total, has_next, has_previous."""
+
+_TABLE = Notification.__table__
+
+
+def _record(row: sa.Row[tuple[object, ...]]) -> NotificationRecord:
+    return NotificationRecord(
+        id=row.id,
+        account_id=row.account_id,
+        kind=row.kind,
+        payload=row.payload or {},
+        created_at=row.created_at,
+        read_at=row.read_at,
+        dedupe_key=row.dedupe_key,
+    )
+
+
+def _cursor(record: NotificationRecord) -> str:
+    return encode_cursor(record.created_at.isoformat(), record.id)
+
+
+def _after(cursor: str) -> tuple[datetime, str]:
+    """``ValueError("invalid cursor")`` for a cursor this store did not give."""
+    created_at, id_ = decode_cursor(cursor)
+    try:
+        moment = datetime.fromisoformat(created_at)
+    except ValueError:
+        raise ValueError("invalid cursor") from None
+    if moment.tzinfo is None:
+        raise ValueError("invalid cursor")
+    return moment, id_
+
+
+class NotificationStore:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def page(
+        self, account_id: str, *, first: int, after: str | None = None, unread_only: bool = False
+    ) -> NotificationPage:
+        """Newest first (ties by id); ``total`` counts every match of the filter, all pages.
+        ``ValueError("invalid cursor")`` for an ``after`` this store did not give."""
+        if first < 0:
+            raise ValueError("first must not be negative")
+        mine = [_TABLE.c.account_id == account_id]
+        if unread_only:
+            mine.append(_TABLE.c.read_at.is_(None))
+        conditions = list(mine)
+        if after is not None:
+            created_at, id_ = _after(after)
+            conditions.append(
+                sa.or_(
+                    _TABLE.c.created_at < created_at,
+                    sa.and_(_TABLE.c.created_at == created_at, _TABLE.c.id < id_),
+                )
+            )
+        query = (
+            sa.select(_TABLE)
+            .where(*conditions)
+            .order_by(_TABLE.c.created_at.desc(), _TABLE.c.id.desc())
+            .limit(first + 1)
+        )
+        async with self._session_factory() as session:
+            rows = (await session.execute(query)).all()
+            total = await session.scalar(sa.select(sa.func.count()).where(*mine)) or 0
+        items = tuple(_record(row) for row in rows[:first])
+        cursors = tuple(_cursor(item) for item in items)
+        return Page(
+            items=items,
+            total=total,
+            end_cursor=cursors[-1] if cursors else None,
+            has_next=len(rows) > first,
+            start_cursor=cursors[0] if cursors else None,
+            cursors=cursors,
+            has_previous=after is not None,
+        )
+
+    async def get(self, account_id: str, notification_id: str) -> NotificationRecord | None:
+        """One of the account's notifications; None for anyone else's (or none at all)."""
+        query = sa.select(_TABLE).where(
+            _TABLE.c.account_id == account_id, _TABLE.c.id == notification_id
+        )
+        async with self._session_factory() as session:
+            row = (await session.execute(query)).first()
+        return None if row is None else _record(row)
+
+    async def unread_count(self, account_ids: Sequence[str]) -> dict[str, int]:
+        """Every account asked for, in one statement (0 when it has none unread)."""
+        counts = dict.fromkeys(account_ids, 0)
+        if not counts:
+            return counts
+        query = (
+            sa.select(_TABLE.c.account_id, sa.func.count())
+            .where(_TABLE.c.account_id.in_(sorted(counts)), _TABLE.c.read_at.is_(None))
+            .group_by(_TABLE.c.account_id)
+        )
+        async with self._session_factory() as session:
+            for account_id, count in await session.execute(query):
+                counts[account_id] = count
+        return counts
+
+    async def mark_read(self, account_id: str, ids: Sequence[str], now: datetime) -> int:
+        """How many of the account's unread notifications among ``ids`` are now read; ids
+        of read, unknown or other accounts' notifications count for nothing."""
+        if not ids:
+            return 0
+        statement = (
+            sa.update(Notification)
+            .where(
+                Notification.account_id == account_id,
+                Notification.id.in_(sorted(set(ids))),
+                Notification.read_at.is_(None),
+            )
+            .values(read_at=now)
+        )
+        async with self._session_factory() as session, session.begin():
+            result = await session.execute(statement)
+        return int(result.rowcount)  # type: ignore[attr-defined]

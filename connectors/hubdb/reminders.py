@@ -1,0 +1,96 @@
+"""Referent requests left unanswered past their deadline, and taking one to remind it.
+
+Taking is a conditional update (``reminded_at`` from NULL to now, only while the request is
+PENDING and due), run in the caller's transaction: of several workers that try the same
+request, exactly one updates the row (on PostgreSQL the others wait for its row lock, then
+see ``reminded_at`` set; on SQLite writes are serialised), so each reminder goes out once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from connectors.hubdb.enums import AssignmentStatus
+from connectors.hubdb.models import Account, Agent, Company, ReferentAssignment
+
+__all__ = ["DueReminder", "ReminderStore"]
+
+_PENDING = AssignmentStatus.PENDING.value
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A request taken for its reminder, with what the reminder tells the agent."""
+
+    assignment_id: str
+    siret: str
+    company_name: str | None
+    due_at: datetime
+    agent_account_id: str
+    agent_email: str
+
+
+class ReminderStore:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def due(self, *, now: datetime, limit: int = 100) -> list[str]:
+        """Ids of PENDING requests due at ``now`` and not reminded yet, oldest first."""
+        async with self._session_factory() as session:
+            ids = await session.scalars(
+                sa.select(ReferentAssignment.id)
+                .where(_is_due(now))
+                .order_by(ReferentAssignment.due_at, ReferentAssignment.id)
+                .limit(limit)
+            )
+            return list(ids)
+
+    async def take(
+        self, session: AsyncSession, assignment_id: str, *, now: datetime
+    ) -> DueReminder | None:
+        """Marks the request reminded at ``now`` in ``session``'s transaction; None when it
+        is no longer due (answered, reminded by another worker, or not due yet)."""
+        taken = await session.execute(
+            sa.update(ReferentAssignment)
+            .where(ReferentAssignment.id == assignment_id, _is_due(now))
+            .values(reminded_at=now)
+            .returning(ReferentAssignment.id)
+        )
+        if taken.first() is None:
+            return None
+        row = (
+            await session.execute(
+                sa.select(
+                    ReferentAssignment.siret,
+                    Company.display_name,
+                    ReferentAssignment.due_at,
+                    Account.id,
+                    Account.email,
+                )
+                .join(Agent, Agent.id == ReferentAssignment.agent_id)
+                .join(Account, Account.id == Agent.account_id)
+                .outerjoin(Company, Company.siret == ReferentAssignment.siret)
+                .where(ReferentAssignment.id == assignment_id)
+            )
+        ).one()
+        siret, company_name, due_at, account_id, email = row
+        assert due_at is not None  # taken only when due_at <= now
+        return DueReminder(
+            assignment_id=assignment_id,
+            siret=siret,
+            company_name=company_name,
+            due_at=due_at,
+            agent_account_id=account_id,
+            agent_email=email,
+        )
+
+
+def _is_due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        ReferentAssignment.status == _PENDING,
+        ReferentAssignment.due_at <= now,
+        ReferentAssignment.reminded_at.is_(None),
+    )

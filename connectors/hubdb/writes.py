@@ -1,0 +1,343 @@
+"""Writes to the hub database: one transaction per mutation, nothing half-written.
+
+``async with writer.transaction() as tx:`` commits when the block ends normally and rolls
+back on any exception. Races are settled by the database itself (unique keys, conditional
+updates), never by a read-then-write in Python."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from connectors.hubdb.models import (
+    Account,
+    Agent,
+    AgentDomain,
+    AgentFiliere,
+    AgentRoleRow,
+    AgentTerritory,
+    Company,
+    CompanyMembership,
+    EmailOutbox,
+    Notification,
+    Project,
+    ProjectActor,
+    ReferentAssignment,
+    ReferentChangeRequest,
+    normalize_email,
+)
+from connectors.hubdb.records import AssignmentRecord
+
+__all__ = ["AlreadyExists", "HubWriter", "WriteTransaction"]
+
+
+_AGENT_LISTS: dict[str, tuple[Any, str]] = {
+    "filieres": (AgentFiliere, "filiere"),
+    "domains": (AgentDomain, "domain"),
+    "territories": (AgentTerritory, "code"),
+}
+
+
+class AlreadyExists(Exception):
+    """The row the write would create is already there (unique key)."""
+
+
+class WriteTransaction:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def register_company(
+        self, *, siret: str, display_name: str, mandataire_account_id: str, now: datetime
+    ) -> None:
+        """The company space and its first mandataire; ``AlreadyExists`` if registered."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    Company(
+                        siret=siret, siren=siret[:9], display_name=display_name, registered_at=now
+                    )
+                )
+                await self.session.flush()
+        except IntegrityError:
+            raise AlreadyExists(f"company {siret}") from None
+        await self.add_member(siret=siret, account_id=mandataire_account_id, role="MANDATAIRE")
+
+    async def account_for(self, *, email: str, name: str, phone: str | None, now: datetime) -> str:
+        """The id of the account with this e-mail, created (company user) if new."""
+        key = normalize_email(email)
+        found = await self.session.scalar(sa.select(Account.id).where(Account.email == key))
+        if found is not None:
+            return found
+        account_id = str(uuid.uuid4())
+        self.session.add(
+            Account(
+                id=account_id,
+                email=key,
+                name=name,
+                phone=phone,
+                kind="COMPANY_USER",
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return account_id
+
+    async def add_member(self, *, siret: str, account_id: str, role: str) -> None:
+        """``AlreadyExists`` when the account is already a member of this space."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    CompanyMembership(
+                        id=str(uuid.uuid4()), siret=siret, account_id=account_id, role=role
+                    )
+                )
+                await self.session.flush()
+        except IntegrityError:
+            raise AlreadyExists(f"member of {siret}") from None
+
+    async def remove_member(self, *, siret: str, account_id: str, role: str) -> bool:
+        """Removes the membership if it has ``role``; whether there was one."""
+        result = await self.session.execute(
+            sa.delete(CompanyMembership).where(
+                CompanyMembership.siret == siret,
+                CompanyMembership.account_id == account_id,
+                CompanyMembership.role == role,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def create_assignment(
+        self, *, siret: str, agent_id: str, now: datetime, due_at: datetime
+    ) -> str:
+        """A PENDING referent request; ``AlreadyExists`` when the company has a current one
+        (the partial unique index decides, so two simultaneous choices cannot both win)."""
+        assignment_id = str(uuid.uuid4())
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    ReferentAssignment(
+                        id=assignment_id,
+                        siret=siret,
+                        agent_id=agent_id,
+                        status="PENDING",
+                        requested_at=now,
+                        due_at=due_at,
+                    )
+                )
+                await self.session.flush()
+        except IntegrityError:
+            raise AlreadyExists(f"current referent of {siret}") from None
+        return assignment_id
+
+    async def assignment(self, assignment_id: str) -> AssignmentRecord | None:
+        row = (
+            await self.session.execute(
+                sa.select(ReferentAssignment, Agent.structure_id)
+                .join(Agent, Agent.id == ReferentAssignment.agent_id)
+                .where(ReferentAssignment.id == assignment_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        found, structure_id = row
+        return AssignmentRecord(
+            id=found.id,
+            siret=found.siret,
+            agent_id=found.agent_id,
+            structure_id=structure_id,
+            status=found.status,
+            requested_at=found.requested_at,
+            answered_at=found.answered_at,
+            due_at=found.due_at,
+            reminded_at=found.reminded_at,
+        )
+
+    async def answer_assignment(
+        self, *, assignment_id: str, accept: bool, reason: str | None, now: datetime
+    ) -> bool:
+        """Accepts or refuses a PENDING request; False when it was answered already (a
+        conditional update: of two simultaneous answers exactly one wins)."""
+        result = await self.session.execute(
+            sa.update(ReferentAssignment)
+            .where(ReferentAssignment.id == assignment_id, ReferentAssignment.status == "PENDING")
+            .values(
+                status="ACCEPTED" if accept else "REFUSED",
+                answered_at=now,
+                refusal_reason=None if accept else reason,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def add_change_request(
+        self, *, siret: str, account_id: str, message: str, now: datetime
+    ) -> str:
+        request_id = str(uuid.uuid4())
+        self.session.add(
+            ReferentChangeRequest(
+                id=request_id,
+                siret=siret,
+                account_id=account_id,
+                message=message,
+                status="OPEN",
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return request_id
+
+    async def company_name(self, siret: str) -> str:
+        name = await self.session.scalar(
+            sa.select(Company.display_name).where(Company.siret == siret)
+        )
+        return name or siret
+
+    async def create_project(
+        self, *, siret: str, title: str, theme: str | None, now: datetime
+    ) -> str:
+        project_id = str(uuid.uuid4())
+        self.session.add(
+            Project(id=project_id, siret=siret, title=title, theme=theme, created_at=now)
+        )
+        await self.session.flush()
+        return project_id
+
+    async def project_siret(self, project_id: str) -> str | None:
+        """The company of a company project (None for unknown or a holder's project)."""
+        return await self.session.scalar(sa.select(Project.siret).where(Project.id == project_id))
+
+    async def add_project_actor(
+        self, *, project_id: str, agent_id: str, role: str, now: datetime
+    ) -> None:
+        """``AlreadyExists`` when the agent already has this role in the project."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    ProjectActor(project_id=project_id, agent_id=agent_id, role=role, added_at=now)
+                )
+                await self.session.flush()
+        except IntegrityError:
+            raise AlreadyExists(f"actor of {project_id}") from None
+
+    async def update_agent_profile(
+        self,
+        *,
+        agent_id: str,
+        changes: dict[str, str | None],
+        phone: str | None,
+        lists: dict[str, tuple[str, ...] | None],
+    ) -> bool:
+        """Updates an agent's own profile ("Mon profil": everything but its roles).
+        ``changes`` are Agent columns; ``lists`` replace the filières, domains or territories
+        given (None: unchanged). False when the agent does not exist."""
+        agent = await self.session.get(Agent, agent_id)
+        if agent is None:
+            return False
+        for column, value in changes.items():
+            setattr(agent, column, value)
+        if phone is not None:
+            account = await self.session.get(Account, agent.account_id)
+            if account is not None:
+                account.phone = phone or None
+        for name, (model, column) in _AGENT_LISTS.items():
+            values = lists.get(name)
+            if values is None:
+                continue
+            await self.session.execute(sa.delete(model).where(model.agent_id == agent_id))
+            self.session.add_all(model(agent_id=agent_id, **{column: v}) for v in values)
+        await self.session.flush()
+        return True
+
+    async def set_agent_roles(self, *, agent_id: str, roles: tuple[str, ...]) -> bool:
+        """Replaces an agent's roles (administrator only); False when the agent is unknown."""
+        if await self.session.get(Agent, agent_id) is None:
+            return False
+        await self.session.execute(sa.delete(AgentRoleRow).where(AgentRoleRow.agent_id == agent_id))
+        self.session.add_all(AgentRoleRow(agent_id=agent_id, role=role) for role in roles)
+        await self.session.flush()
+        return True
+
+    async def admin_accounts(self) -> list[tuple[str, str]]:
+        """(account id, e-mail) of the hub administrators."""
+        rows = await self.session.execute(
+            sa.select(Account.id, Account.email)
+            .join(Agent, Agent.account_id == Account.id)
+            .join(AgentRoleRow, AgentRoleRow.agent_id == Agent.id)
+            .where(AgentRoleRow.role == "ADMIN")
+            .order_by(Account.id)
+        )
+        return [(account_id, email) for account_id, email in rows]
+
+    async def notify(
+        self,
+        *,
+        account_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        dedupe_key: str,
+        now: datetime,
+    ) -> dict[str, Any] | None:
+        """An in-app notification; None when one with this ``dedupe_key`` exists already."""
+        notification_id = str(uuid.uuid4())
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    Notification(
+                        id=notification_id,
+                        account_id=account_id,
+                        kind=kind,
+                        payload=payload,
+                        created_at=now,
+                        dedupe_key=dedupe_key,
+                    )
+                )
+                await self.session.flush()
+        except IntegrityError:
+            return None
+        return {
+            "id": notification_id,
+            "accountId": account_id,
+            "kind": kind,
+            "payload": payload,
+            "createdAt": now.isoformat(),
+        }
+
+    async def enqueue_mail(
+        self, *, dedupe_key: str, to: str, subject: str, body: str, now: datetime
+    ) -> bool:
+        """An e-mail for the outbox worker; False when this ``dedupe_key`` is queued already."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    EmailOutbox(
+                        id=str(uuid.uuid4()),
+                        dedupe_key=dedupe_key,
+                        to_address=to,
+                        subject=subject,
+                        body=body,
+                        status="PENDING",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+
+class HubWriter:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[WriteTransaction]:
+        async with self._session_factory() as session, session.begin():
+            yield WriteTransaction(session)

@@ -1,0 +1,58 @@
+"""Directory search: the hub's four criteria, paginated and counted."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from connectors.hubdb import AgentFilter, AgentRecord, Page, StructureFilter, StructureRecord
+from gateway.context import Info
+from resolvers.directory import agent
+from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+
+__all__ = ["MAX_PAGE", "find_agent", "search_agents", "search_structures"]
+
+T = TypeVar("T")
+
+MAX_PAGE = 100
+
+
+def _page_size(first: int | None) -> int:
+    size = 20 if first is None else first
+    if not 1 <= size <= MAX_PAGE:
+        raise coded_error(
+            f"`first` is between 1 and {MAX_PAGE}; it was {size}.", BAD_USER_INPUT, argument="first"
+        )
+    return size
+
+
+async def _paged(search: Awaitable[Page[T]]) -> Page[T]:
+    try:
+        return await search
+    except ValueError:
+        raise coded_error(
+            "This cursor is not one the hub gave: start again without `after`.",
+            BAD_USER_INPUT,
+            argument="after",
+        ) from None
+
+
+async def search_agents(
+    info: Info, filter: AgentFilter, first: int | None, after: str | None
+) -> Page[AgentRecord]:
+    hub = info.context.services.hub
+    return await _paged(hub.search_agents(filter, _page_size(first), after))
+
+
+async def search_structures(
+    info: Info, filter: StructureFilter, first: int | None, after: str | None
+) -> Page[StructureRecord]:
+    hub = info.context.services.hub
+    return await _paged(hub.search_structures(filter, _page_size(first), after))
+
+
+async def find_agent(info: Info, agent_id: str) -> AgentRecord:
+    record = await agent(info, agent_id)
+    if record is None:
+        raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="id")
+    return record

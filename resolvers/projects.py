@@ -1,0 +1,83 @@
+"""A company's projects, and the support group its referent builds around each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from auth.actions import Action, require
+from connectors.hubdb import ProjectRecord
+from connectors.hubdb.writes import AlreadyExists
+from gateway.context import Info
+from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.siret import validate_siret
+
+__all__ = ["ACTOR_ROLES", "add_project_actor", "create_project"]
+
+ACTOR_ROLES = ("REFERENT", "FUNDING_EXPERT", "SPECIALIST")
+_MAX_TITLE = 200
+
+
+async def _project(info: Info, siret: str, project_id: str) -> ProjectRecord:
+    info.context.forget_company(siret)
+    projects = await info.context.services.hub.projects([siret])
+    return next(p for p in projects[siret] if p.id == project_id)
+
+
+async def create_project(
+    info: Info, raw_siret: str, title: str, theme: str | None
+) -> ProjectRecord:
+    siret = validate_siret(raw_siret)
+    facts = await info.context.loaders.facts.load(siret)
+    require(Action.ACT_FOR_COMPANY, info.context.viewer, facts=facts)
+    title = title.strip()
+    if not title:
+        raise coded_error("A project needs a title.", BAD_USER_INPUT, argument="title")
+    if len(title) > _MAX_TITLE:
+        raise coded_error(
+            f"A project title has at most {_MAX_TITLE} characters.",
+            BAD_USER_INPUT,
+            argument="title",
+        )
+    async with info.context.services.writer.transaction() as tx:
+        project_id = await tx.create_project(
+            siret=siret, title=title, theme=(theme or "").strip() or None, now=datetime.now(UTC)
+        )
+    return await _project(info, siret, project_id)
+
+
+async def add_project_actor(info: Info, project_id: str, agent_id: str, role: str) -> ProjectRecord:
+    """The company's accepted referent (or the administrator) adds a funding expert, a
+    specialist (inside or outside the network) or a referent to a project. A funding expert
+    must hold that role; any agent may be a specialist."""
+    if role not in ACTOR_ROLES:
+        raise coded_error(f"A project actor is one of {', '.join(ACTOR_ROLES)}.",
+                          BAD_USER_INPUT, argument="role")
+    context = info.context
+    async with context.services.writer.transaction() as tx:
+        siret = await tx.project_siret(project_id)
+        if siret is None:
+            raise coded_error(
+                f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId"
+            )
+        facts = (await context.services.hub.company_facts([siret]))[siret]
+        require(Action.ADD_PROJECT_ACTOR, context.viewer, facts=facts)
+        agent = (await context.services.hub.agents([agent_id])).get(agent_id)
+        if agent is None:
+            raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="agentId")
+        if role != "SPECIALIST" and role not in agent.roles:
+            raise coded_error(
+                f"{agent.name} is not a {role.lower().replace('_', ' ')}.",
+                BAD_USER_INPUT,
+                argument="role",
+            )
+        try:
+            await tx.add_project_actor(
+                project_id=project_id, agent_id=agent_id, role=role, now=datetime.now(UTC)
+            )
+        except AlreadyExists:
+            raise coded_error(
+                f"{agent.name} is already in this project as {role}.",
+                BAD_USER_INPUT,
+                argument="agentId",
+            ) from None
+    return await _project(info, siret, project_id)

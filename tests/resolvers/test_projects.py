@@ -1,0 +1,91 @@
+"""Company projects and their support group: who may create, who may add actors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Run, errors_by_path
+
+CLAIRE = "claire.leroy@leroy-sas.example"
+THOMAS = "thomas.blanc@cabinet-blanc.example"
+DURAND = "pierre.durand@cci-gard.example"
+LEROY_PROJECT = "project-leroy-pile-hydrogene"
+
+CREATE = """mutation($title: String!) { createProject(siret: "84215637400014", title: $title,
+  theme: "export") { id title theme actors { role } } }"""
+ADD = """mutation($agent: ID!, $role: AgentRole!) {
+  addProjectActor(projectId: "project-leroy-pile-hydrogene", agentId: $agent, role: $role) {
+    actors { role agent { name } } } }"""
+
+
+@pytest.mark.parametrize("who", [CLAIRE, THOMAS])
+async def test_the_companys_members_create_projects(run: Run, who: str) -> None:
+    result = await run(CREATE, as_=who, variables={"title": "Salon export Hanovre"})
+    assert result.errors is None
+    project = result.data["createProject"]
+    assert (project["title"], project["theme"], project["actors"]) == (
+        "Salon export Hanovre", "export", [])
+    sheet = await run('{ company(siret: "84215637400014") { projects { title } } }', as_=CLAIRE)
+    assert "Salon export Hanovre" in [p["title"] for p in sheet.data["company"]["projects"]]
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [(DURAND, "FORBIDDEN"), ("antoine.fabre@menuiserie-fabre.example", "FORBIDDEN"),
+     (None, "UNAUTHENTICATED")],
+)
+async def test_others_may_not_create_a_companys_project(run: Run, who: str | None, code: str) -> None:
+    result = await run(CREATE, as_=who, variables={"title": "X"})
+    assert errors_by_path(result) == {"createProject": code}
+
+
+async def test_an_empty_title_is_refused(run: Run) -> None:
+    result = await run(CREATE, as_=CLAIRE, variables={"title": "   "})
+    assert errors_by_path(result) == {"createProject": "BAD_USER_INPUT"}
+
+
+async def test_the_referent_adds_a_funding_expert_and_the_company_sees_the_group(
+    run: Run,
+) -> None:
+    result = await run(ADD, as_=DURAND,
+                       variables={"agent": "agent-nadia-benali", "role": "FUNDING_EXPERT"})
+    assert result.errors is None
+    actors = {(a["agent"]["name"], a["role"]) for a in result.data["addProjectActor"]["actors"]}
+    assert ("Nadia Benali", "FUNDING_EXPERT") in actors
+    seen = await run('{ company(siret: "84215637400014") { projects { actors { agent { name } } } } }',
+                     as_=CLAIRE)
+    names = [a["agent"]["name"] for a in seen.data["company"]["projects"][0]["actors"]]
+    assert "Nadia Benali" in names
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [(CLAIRE, "FORBIDDEN"), ("sophie.roux@cci-gard.example", "FORBIDDEN"),
+     ("julien.garcia@bge-occitanie.example", "FORBIDDEN"), (None, "UNAUTHENTICATED")],
+)
+async def test_only_the_accepted_referent_or_admin_adds_actors(
+    run: Run, who: str | None, code: str
+) -> None:
+    result = await run(ADD, as_=who, variables={"agent": "agent-nadia-benali",
+                                                 "role": "FUNDING_EXPERT"})
+    assert errors_by_path(result) == {"addProjectActor": code}
+
+
+@pytest.mark.parametrize(
+    ("agent", "role", "code"),
+    [
+        ("agent-lucie-mercier", "SPECIALIST", "BAD_USER_INPUT"),  # already in the group
+        ("agent-julien-garcia", "FUNDING_EXPERT", "BAD_USER_INPUT"),  # not a funding expert
+        ("agent-julien-garcia", "ADMIN", "BAD_USER_INPUT"),
+        ("agent-nobody", "SPECIALIST", "NOT_FOUND"),
+    ],
+)
+async def test_bad_actors_are_refused(run: Run, agent: str, role: str, code: str) -> None:
+    result = await run(ADD, as_=DURAND, variables={"agent": agent, "role": role})
+    assert errors_by_path(result) == {"addProjectActor": code}
+
+
+async def test_the_admin_adds_a_specialist_from_outside_the_network(run: Run) -> None:
+    result = await run(ADD, as_="helene.vidal@laregion.example",
+                       variables={"agent": "agent-julien-garcia", "role": "SPECIALIST"})
+    assert result.errors is None

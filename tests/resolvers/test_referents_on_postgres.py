@@ -1,0 +1,46 @@
+"""Concurrent answers to one referent request on PostgreSQL, with real concurrent sessions:
+exactly one wins, the other is told the request was answered already."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.conftest import Run, errors_by_path
+from tests.databases import POSTGRES_ENV, PostgresServer, migrate_and_seed
+
+pytestmark = pytest.mark.postgres
+
+RESPOND = """mutation($id: ID!, $accept: Boolean!) {
+  respondToReferentRequest(assignmentId: $id, accept: $accept) { status } }"""
+
+
+@pytest.fixture
+async def database_url() -> AsyncIterator[str]:
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL concurrency test")
+    server = PostgresServer(admin_url)
+    url = await server.new_database()
+    try:
+        await migrate_and_seed(url)
+        yield url
+    finally:
+        await server.close()
+
+
+async def test_two_simultaneous_answers_on_postgres_exactly_one_wins(run: Run) -> None:
+    found = await run('{ company(siret: "44306184100047") { referent { id } } }',
+                      as_="paul.girard@biocosmetiques.example")
+    assignment_id = found.data["company"]["referent"]["id"]
+    durand = "pierre.durand@cci-gard.example"
+    results = await asyncio.gather(*(
+        run(RESPOND, as_=durand, variables={"id": assignment_id, "accept": accept})
+        for accept in (True, False, True, False)
+    ))
+    winners = [r for r in results if r.errors is None]
+    losers = [errors_by_path(r)["respondToReferentRequest"] for r in results if r.errors]
+    assert len(winners) == 1 and losers == ["BAD_USER_INPUT"] * 3
