@@ -10,14 +10,21 @@ from gateway.context import Info
 from resolvers.directory import agent
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 
-__all__ = ["MAX_PAGE", "find_agent", "search_agents", "search_structures"]
+__all__ = [
+    "MAX_PAGE",
+    "find_agent",
+    "page_size",
+    "paged",
+    "search_agents",
+    "search_structures",
+]
 
 T = TypeVar("T")
 
 MAX_PAGE = 100
 
 
-def _page_size(first: int | None) -> int:
+def page_size(first: int | None) -> int:
     size = 20 if first is None else first
     if not 1 <= size <= MAX_PAGE:
         raise coded_error(
@@ -26,7 +33,7 @@ def _page_size(first: int | None) -> int:
     return size
 
 
-async def _paged(search: Awaitable[Page[T]]) -> Page[T]:
+async def paged(search: Awaitable[Page[T]]) -> Page[T]:
     try:
         return await search
     except ValueError:
@@ -41,14 +48,14 @@ async def search_agents(
     info: Info, filter: AgentFilter, first: int | None, after: str | None
 ) -> Page[AgentRecord]:
     hub = info.context.services.hub
-    return await _paged(hub.search_agents(filter, _page_size(first), after))
+    return await paged(hub.search_agents(filter, page_size(first), after))
 
 
 async def search_structures(
     info: Info, filter: StructureFilter, first: int | None, after: str | None
 ) -> Page[StructureRecord]:
     hub = info.context.services.hub
-    return await _paged(hub.search_structures(filter, _page_size(first), after))
+    return await paged(hub.search_structures(filter, page_size(first), after))
 
 
 async def find_agent(info: Info, agent_id: str) -> AgentRecord:

@@ -8,7 +8,9 @@ from auth.tiers import Tier
 from auth.viewer import ViewerKind
 from auth.visibility import tiered
 from gateway.context import Info
-from resolvers import notifications
+from resolvers import notifications, viewer
+from schema.company import Company, Project
+from schema.pagination import Connection
 
 __all__ = ["Viewer"]
 
@@ -18,6 +20,23 @@ class Viewer:
     kind: ViewerKind = tiered(Tier.PUBLIC)
     email: str | None = tiered(Tier.PUBLIC, description="Null when anonymous.")
     name: str | None = tiered(Tier.PUBLIC, description="Null when anonymous.")
+
+    @tiered(Tier.PUBLIC, description="The viewer's company spaces (empty for agents).")
+    async def companies(self, info: Info) -> list[Company]:
+        return [Company.of(siret) for siret in await viewer.my_companies(info)]
+
+    @tiered(Tier.PUBLIC, description="A project holder's own projects.")
+    async def projects(self, info: Info) -> list[Project]:
+        return [Project.from_record(p) for p in await viewer.my_projects(info)]
+
+    @tiered(
+        Tier.PUBLIC,
+        description="An agent's portfolio: the companies it is the accepted referent of.",
+    )
+    async def portfolio(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[Company]:
+        return Connection.of(await viewer.my_portfolio(info, first, after), Company.of)
 
     @tiered(Tier.AUTHENTICATED, description="How many of the viewer's notifications are unread.")
     async def unread_notifications(self, info: Info) -> int | None:

@@ -8,7 +8,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb import _directory, _loaders, _search
+from connectors.hubdb import _directory, _loaders, _portfolio, _search
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
     AccountRecord,
@@ -106,6 +106,19 @@ class HubRepository:
         """For each account, the current (PENDING or ACCEPTED) referent assignments of the
         companies it is a member of, by SIRET: the agents whose contact details it may see."""
         return await self._batched(account_ids, _loaders.load_current_assignments_of_accounts)
+
+    async def portfolio(self, agent_id: str, first: int, after: str | None) -> Page[str]:
+        """The SIRETs of the companies whose accepted referent is this agent (paged)."""
+        async with self._engine.connect() as connection:
+            return await _portfolio.portfolio(connection, agent_id, first, after)
+
+    async def memberships(self, account_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each account's company spaces as (SIRET, role)."""
+        return await self._batched_core(account_ids, _portfolio.load_memberships)
+
+    async def holder_projects(self, account_ids: Sequence[str]) -> dict[str, list[ProjectRecord]]:
+        """Each project holder's own projects."""
+        return await self._batched_core(account_ids, _portfolio.load_holder_projects)
 
     async def _batched_core(
         self,

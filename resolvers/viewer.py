@@ -1,0 +1,37 @@
+"""What belongs to the viewer: its company spaces, its own projects, its portfolio."""
+
+from __future__ import annotations
+
+from connectors.hubdb import Page, ProjectRecord
+from gateway.context import Info
+from resolvers.directory_search import page_size, paged
+
+__all__ = ["my_companies", "my_portfolio", "my_projects"]
+
+_EMPTY: Page[str] = Page(items=(), total=0, end_cursor=None, has_next=False, start_cursor=None)
+
+
+async def my_companies(info: Info) -> list[str]:
+    """The SIRETs of the viewer's company spaces (mandataire or collaborator)."""
+    account_id = info.context.viewer.account_id
+    if account_id is None:
+        return []
+    found = await info.context.services.hub.memberships([account_id])
+    return [siret for siret, _role in found.get(account_id, [])]
+
+
+async def my_projects(info: Info) -> list[ProjectRecord]:
+    """A project holder's own projects (a company's are under its space)."""
+    account_id = info.context.viewer.account_id
+    if account_id is None:
+        return []
+    return (await info.context.services.hub.holder_projects([account_id])).get(account_id, [])
+
+
+async def my_portfolio(info: Info, first: int | None, after: str | None) -> Page[str]:
+    """An agent's portfolio: the companies it is the accepted referent of."""
+    agent_id = info.context.viewer.agent_id
+    size = page_size(first)
+    if agent_id is None:
+        return _EMPTY
+    return await paged(info.context.services.hub.portfolio(agent_id, size, after))
