@@ -40,6 +40,13 @@ class Action(Enum):
     ADD_PROJECT_ACTOR = strawberry.enum_value(
         "ADD_PROJECT_ACTOR", description="The company's accepted referent, or the admin."
     )
+    CREATE_OWN_PROJECT = strawberry.enum_value(
+        "CREATE_OWN_PROJECT", description="A project holder (créateur, repreneur)."
+    )
+    RENAME_PROJECT = strawberry.enum_value(
+        "RENAME_PROJECT",
+        description="The project's holder, or a member of the company whose project it is.",
+    )
     EDIT_OWN_PROFILE = strawberry.enum_value("EDIT_OWN_PROFILE", description="An agent, itself.")
     SET_AGENT_ROLES = strawberry.enum_value("SET_AGENT_ROLES", description="The administrator.")
     READ_OWN_NOTIFICATIONS = strawberry.enum_value(
@@ -62,9 +69,10 @@ def may(
     *,
     facts: CompanyFacts | None = None,
     assignment: AssignmentRecord | None = None,
+    project_holder: str | None = None,
 ) -> bool:
-    """The rule of each action, given what it is about (the company's facts, or the referent
-    request being answered)."""
+    """The rule of each action, given what it is about (the company's facts, the referent
+    request being answered, or the holder of a project)."""
     if action is Action.REGISTER_COMPANY:
         return viewer.is_authenticated and viewer.agent_id is None
     if action is Action.READ_OWN_NOTIFICATIONS:
@@ -73,12 +81,16 @@ def may(
         return viewer.is_admin
     if action is Action.EDIT_OWN_PROFILE:
         return viewer.agent_id is not None
+    if action is Action.CREATE_OWN_PROJECT:
+        return viewer.kind is ViewerKind.PROJECT_HOLDER
+    if action is Action.RENAME_PROJECT and project_holder is not None:
+        return viewer.account_id == project_holder
     if action is Action.ANSWER_REFERENT_REQUEST:
         return assignment is not None and assignment.agent_id == viewer.agent_id
     role = facts.members.get(viewer.account_id or "") if facts is not None else None
     if action is Action.MANAGE_COLLABORATORS:
         return role == _MANDATAIRE
-    if action is Action.ACT_FOR_COMPANY:
+    if action in (Action.ACT_FOR_COMPANY, Action.RENAME_PROJECT):
         return role is not None
     if action is Action.ADD_PROJECT_ACTOR:
         referent = facts.referent if facts is not None else None
@@ -97,9 +109,10 @@ def require(
     *,
     facts: CompanyFacts | None = None,
     assignment: AssignmentRecord | None = None,
+    project_holder: str | None = None,
 ) -> None:
     """Raises ``FORBIDDEN`` (``UNAUTHENTICATED`` when anonymous) unless ``may``."""
-    if may(action, viewer, facts=facts, assignment=assignment):
+    if may(action, viewer, facts=facts, assignment=assignment, project_holder=project_holder):
         return
     if viewer.kind is ViewerKind.ANONYMOUS:
         raise GraphQLError("Sign in to do this.", extensions={"code": "UNAUTHENTICATED"})

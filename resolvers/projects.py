@@ -11,10 +11,29 @@ from gateway.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
 
-__all__ = ["ACTOR_ROLES", "add_project_actor", "create_project"]
+__all__ = [
+    "ACTOR_ROLES",
+    "add_project_actor",
+    "create_holder_project",
+    "create_project",
+    "rename_project",
+]
 
 ACTOR_ROLES = ("REFERENT", "FUNDING_EXPERT", "SPECIALIST")
 _MAX_TITLE = 200
+
+
+def _title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise coded_error("A project needs a title.", BAD_USER_INPUT, argument="title")
+    if len(title) > _MAX_TITLE:
+        raise coded_error(
+            f"A project title has at most {_MAX_TITLE} characters.",
+            BAD_USER_INPUT,
+            argument="title",
+        )
+    return title
 
 
 async def _project(info: Info, siret: str, project_id: str) -> ProjectRecord:
@@ -29,15 +48,7 @@ async def create_project(
     siret = validate_siret(raw_siret)
     facts = await info.context.loaders.facts.load(siret)
     require(Action.ACT_FOR_COMPANY, info.context.viewer, facts=facts)
-    title = title.strip()
-    if not title:
-        raise coded_error("A project needs a title.", BAD_USER_INPUT, argument="title")
-    if len(title) > _MAX_TITLE:
-        raise coded_error(
-            f"A project title has at most {_MAX_TITLE} characters.",
-            BAD_USER_INPUT,
-            argument="title",
-        )
+    title = _title(title)
     async with info.context.services.writer.transaction() as tx:
         project_id = await tx.create_project(
             siret=siret, title=title, theme=(theme or "").strip() or None, now=datetime.now(UTC)
@@ -50,8 +61,9 @@ async def add_project_actor(info: Info, project_id: str, agent_id: str, role: st
     specialist (inside or outside the network) or a referent to a project. A funding expert
     must hold that role; any agent may be a specialist."""
     if role not in ACTOR_ROLES:
-        raise coded_error(f"A project actor is one of {', '.join(ACTOR_ROLES)}.",
-                          BAD_USER_INPUT, argument="role")
+        raise coded_error(
+            f"A project actor is one of {', '.join(ACTOR_ROLES)}.", BAD_USER_INPUT, argument="role"
+        )
     context = info.context
     async with context.services.writer.transaction() as tx:
         siret = await tx.project_siret(project_id)
@@ -81,3 +93,54 @@ async def add_project_actor(info: Info, project_id: str, agent_id: str, role: st
                 argument="agentId",
             ) from None
     return await _project(info, siret, project_id)
+
+
+async def create_holder_project(
+    info: Info, title: str, filiere: str | None, structure_id: str
+) -> ProjectRecord:
+    """A project holder names its project, its filière and the labelled structure that
+    supports it (found with ``structures(filter: {labelled: true, postalCode, supportKind})``)."""
+    viewer = info.context.viewer
+    require(Action.CREATE_OWN_PROJECT, viewer)
+    title = _title(title)
+    structure = (await info.context.services.hub.structures([structure_id])).get(structure_id)
+    if structure is None:
+        raise coded_error(
+            f"No structure has the id {structure_id!r}.", NOT_FOUND, argument="structureId"
+        )
+    if not structure.labelled:
+        raise coded_error(
+            f"{structure.name} is not a labelled support structure.",
+            BAD_USER_INPUT,
+            argument="structureId",
+        )
+    account_id = viewer.account_id or ""
+    async with info.context.services.writer.transaction() as tx:
+        project_id = await tx.create_holder_project(
+            account_id=account_id,
+            title=title,
+            filiere=(filiere or "").strip() or None,
+            structure_id=structure_id,
+            now=datetime.now(UTC),
+        )
+    projects = await info.context.services.hub.holder_projects([account_id])
+    return next(p for p in projects[account_id] if p.id == project_id)
+
+
+async def rename_project(info: Info, project_id: str, title: str) -> str:
+    """Renames a project: its holder, or a member of its company. Returns its title."""
+    title = _title(title)
+    context = info.context
+    async with context.services.writer.transaction() as tx:
+        owner = await tx.project_owner(project_id)
+        if owner is None:
+            raise coded_error(
+                f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId"
+            )
+        siret, holder = owner
+        facts = (await context.services.hub.company_facts([siret]))[siret] if siret else None
+        require(Action.RENAME_PROJECT, context.viewer, facts=facts, project_holder=holder)
+        await tx.rename_project(project_id=project_id, title=title)
+    if siret:
+        context.forget_company(siret)
+    return title

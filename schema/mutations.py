@@ -97,6 +97,22 @@ class ProjectMutation:
         record = await projects.add_project_actor(info, str(project_id), str(agent_id), role.value)
         return Project.from_record(record)
 
+    @_mutation(
+        Action.CREATE_OWN_PROJECT,
+        "A project holder names its project, with its filière and a labelled support "
+        "structure (chosen, or suggested by `structures(filter: {labelled: true, postalCode, "
+        "supportKind})`).",
+    )
+    async def create_my_project(
+        self, info: Info, title: str, structure_id: strawberry.ID, filiere: str | None = None
+    ) -> Project:
+        record = await projects.create_holder_project(info, title, filiere, str(structure_id))
+        return Project.from_record(record)
+
+    @_mutation(Action.RENAME_PROJECT, "Rename a project; returns its new title.")
+    async def rename_project(self, info: Info, project_id: strawberry.ID, title: str) -> str:
+        return await projects.rename_project(info, str(project_id), title)
+
 
 @strawberry.input(description='"Mon profil": what to change (omitted fields stay).')
 class ProfileInput:

@@ -208,6 +208,43 @@ class WriteTransaction:
         await self.session.flush()
         return project_id
 
+    async def create_holder_project(
+        self,
+        *,
+        account_id: str,
+        title: str,
+        filiere: str | None,
+        structure_id: str,
+        now: datetime,
+    ) -> str:
+        project_id = str(uuid.uuid4())
+        self.session.add(
+            Project(
+                id=project_id,
+                holder_account_id=account_id,
+                title=title,
+                filiere=filiere,
+                structure_id=structure_id,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return project_id
+
+    async def project_owner(self, project_id: str) -> tuple[str | None, str | None] | None:
+        """(company SIRET, holder account) of a project; None when it does not exist."""
+        row = (
+            await self.session.execute(
+                sa.select(Project.siret, Project.holder_account_id).where(Project.id == project_id)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    async def rename_project(self, *, project_id: str, title: str) -> None:
+        await self.session.execute(
+            sa.update(Project).where(Project.id == project_id).values(title=title)
+        )
+
     async def project_siret(self, project_id: str) -> str | None:
         """The company of a company project (None for unknown or a holder's project)."""
         return await self.session.scalar(sa.select(Project.siret).where(Project.id == project_id))

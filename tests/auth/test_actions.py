@@ -32,18 +32,22 @@ ROUX = Viewer(kind=ViewerKind.AGENT, account_id="acc-roux", agent_id="roux",
               structure_id="cci-gard", network_member=True)
 ADMIN = Viewer(kind=ViewerKind.ADMIN, account_id="acc-vidal", agent_id="vidal",
                structure_id="region-occitanie", network_member=True)
+HOLDER = Viewer(kind=ViewerKind.PROJECT_HOLDER, account_id="acc-holder")
 EVERYONE = {"anonymous": ANONYMOUS, "claire": CLAIRE, "thomas": THOMAS, "antoine": ANTOINE,
-            "durand": DURAND, "roux": ROUX, "admin": ADMIN}
+            "durand": DURAND, "roux": ROUX, "admin": ADMIN, "holder": HOLDER}
 
 ALLOWED = {
-    Action.REGISTER_COMPANY: {"claire", "thomas", "antoine"},
     Action.MANAGE_COLLABORATORS: {"claire"},
     Action.ACT_FOR_COMPANY: {"claire", "thomas"},
     Action.ANSWER_REFERENT_REQUEST: {"durand"},
     Action.ADD_PROJECT_ACTOR: {"durand", "admin"},
     Action.EDIT_OWN_PROFILE: {"durand", "roux", "admin"},
+    Action.CREATE_OWN_PROJECT: {"holder"},
+    Action.RENAME_PROJECT: {"claire", "thomas"},  # a project of the company (FACTS)
     Action.SET_AGENT_ROLES: {"admin"},
-    Action.READ_OWN_NOTIFICATIONS: {"claire", "thomas", "antoine", "durand", "roux", "admin"},
+    Action.READ_OWN_NOTIFICATIONS: {"claire", "thomas", "antoine", "durand", "roux", "admin",
+                                    "holder"},
+    Action.REGISTER_COMPANY: {"claire", "thomas", "antoine", "holder"},
 }
 
 
@@ -71,3 +75,9 @@ def test_refusal_says_forbidden_or_unauthenticated() -> None:
         require(Action.READ_OWN_NOTIFICATIONS, ANONYMOUS)
     assert anonymous.value.extensions == {"code": "UNAUTHENTICATED"}
     require(Action.SET_AGENT_ROLES, ADMIN)
+
+
+def test_only_its_holder_renames_a_holders_project() -> None:
+    assert may(Action.RENAME_PROJECT, HOLDER, project_holder="acc-holder")
+    for other in (CLAIRE, DURAND, ADMIN, ANONYMOUS):
+        assert not may(Action.RENAME_PROJECT, other, project_holder="acc-holder")

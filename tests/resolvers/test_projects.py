@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from connectors.hubdb.models import Account, Structure
+from gateway.context import Services
 from tests.conftest import Run, errors_by_path
 
 CLAIRE = "claire.leroy@leroy-sas.example"
@@ -89,3 +92,60 @@ async def test_the_admin_adds_a_specialist_from_outside_the_network(run: Run) ->
     result = await run(ADD, as_="helene.vidal@laregion.example",
                        variables={"agent": "agent-julien-garcia", "role": "SPECIALIST"})
     assert result.errors is None
+
+
+HOLDER_PROJECT = """mutation($title: String!, $structure: ID!) {
+  createMyProject(title: $title, structureId: $structure, filiere: "agroalimentaire") {
+    id title } }"""
+RENAME = """mutation($id: ID!, $title: String!) { renameProject(projectId: $id, title: $title) }"""
+
+
+async def _holder(services: Services) -> tuple[str, str]:
+    """A seeded project holder's e-mail, and a labelled structure."""
+    async with services.writer.transaction() as tx:
+        email = await tx.session.scalar(
+            sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").order_by(Account.id)
+            .limit(1))
+        labelled = await tx.session.scalar(
+            sa.select(Structure.id).where(Structure.labelled.is_(True)).order_by(Structure.id)
+            .limit(1))
+    return email, labelled
+
+
+async def test_a_project_holder_names_its_project_with_a_labelled_structure_and_renames_it(
+    run: Run, services: Services
+) -> None:
+    email, labelled = await _holder(services)
+    created = await run(HOLDER_PROJECT, as_=email,
+                        variables={"title": "Reprise d'une fromagerie", "structure": labelled})
+    assert created.errors is None
+    project_id = created.data["createMyProject"]["id"]
+    renamed = await run(RENAME, as_=email, variables={"id": project_id, "title": "Fromagerie"})
+    assert renamed.data == {"renameProject": "Fromagerie"}
+    mine = await run("{ viewer { projects { title } } }", as_=email)
+    assert {"title": "Fromagerie"} in mine.data["viewer"]["projects"]
+    other = await run(RENAME, as_=CLAIRE, variables={"id": project_id, "title": "Pris"})
+    assert errors_by_path(other) == {"renameProject": "FORBIDDEN"}
+
+
+async def test_only_project_holders_create_their_own_project_with_a_labelled_structure(
+    run: Run, services: Services
+) -> None:
+    email, labelled = await _holder(services)
+    refused = await run(HOLDER_PROJECT, as_=CLAIRE,
+                        variables={"title": "X", "structure": labelled})
+    assert errors_by_path(refused) == {"createMyProject": "FORBIDDEN"}
+    unlabelled = await run(HOLDER_PROJECT, as_=email,
+                           variables={"title": "X", "structure": "ademe"})
+    assert errors_by_path(unlabelled) == {"createMyProject": "BAD_USER_INPUT"}
+    unknown = await run(HOLDER_PROJECT, as_=email, variables={"title": "X", "structure": "nope"})
+    assert errors_by_path(unknown) == {"createMyProject": "NOT_FOUND"}
+
+
+async def test_company_members_rename_their_project(run: Run) -> None:
+    renamed = await run(RENAME, as_=THOMAS, variables={"id": LEROY_PROJECT, "title": "PAC H2"})
+    assert renamed.data == {"renameProject": "PAC H2"}
+    refused = await run(RENAME, as_=DURAND, variables={"id": LEROY_PROJECT, "title": "Autre"})
+    assert errors_by_path(refused) == {"renameProject": "FORBIDDEN"}
+    empty = await run(RENAME, as_=THOMAS, variables={"id": LEROY_PROJECT, "title": " "})
+    assert errors_by_path(empty) == {"renameProject": "BAD_USER_INPUT"}

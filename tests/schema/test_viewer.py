@@ -63,8 +63,8 @@ async def test_portfolio_sql_statements_do_not_grow_with_the_companies(
     run: Run, services: Services
 ) -> None:
     sent: list[str] = []
-    engine = services.hub._engine  # noqa: SLF001 - counting statements is the point here
-    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    engine = services.hub._engine
+    listener = lambda *args: sent.append(args[2])
     sa.event.listen(engine.sync_engine, "before_cursor_execute", listener)
     try:
         counts = []
