@@ -15,7 +15,9 @@ from bench.environment import process_cpu_seconds
 from bench.measure import run_closed_loop, summarize
 from bench.scenarios import SheetClient, UpstreamFloor, upstream_paths
 
-__all__ = ["Tally", "cold_and_floor", "floor_only", "redis_problem", "warm"]
+__all__ = [
+    "Tally", "cold_and_floor", "floor_only", "redis_problem", "upstream_calls", "warm", "warm_with"
+]  # fmt: skip
 
 Sample = Callable[[], Awaitable[tuple[float, str | None]]]
 
@@ -124,20 +126,46 @@ async def warm(
     duration: float,
 ) -> tuple[Tally, dict[str, Any], dict[str, Any]]:
     """(sequential latency, throughput, evidence) against the in-memory-cache gateway."""
+    return await warm_with(
+        lambda session: SheetClient(session, gateway_url, token).request,
+        sandbox_url,
+        gateway_pid=gateway_pid,
+        samples=samples,
+        warmup=warmup,
+        concurrency=concurrency,
+        duration=duration,
+    )
+
+
+async def warm_with(
+    client: Callable[[aiohttp.ClientSession], Sample],
+    sandbox_url: str,
+    *,
+    gateway_pid: int,
+    samples: int,
+    warmup: int,
+    concurrency: int,
+    duration: float,
+) -> tuple[Tally, dict[str, Any], dict[str, Any]]:
+    """(sequential latency, throughput, evidence) of one scenario's request against a warm
+    gateway; ``client`` makes the (checking) request function over the phase's session.
+    ``concurrency=0`` skips the throughput run."""
     latency = Tally()
-    connector = aiohttp.TCPConnector(limit=concurrency)
+    connector = aiohttp.TCPConnector(limit=max(concurrency, 1))
     async with aiohttp.ClientSession(connector=connector) as session:
-        sheet = SheetClient(session, gateway_url, token)
+        request = client(session)
         for _ in range(warmup):
-            await sheet.request()
-        await run_closed_loop(sheet.request, concurrency=concurrency, duration=1.0)
+            await request()
+        if concurrency:
+            await run_closed_loop(request, concurrency=concurrency, duration=1.0)
         before = await upstream_calls(sandbox_url)
         for _ in range(samples):
-            await latency.take(sheet.request)
+            await latency.take(request)
+        if not concurrency:
+            calls = await upstream_calls(sandbox_url) - before
+            return latency, {}, {"upstream_calls_while_measuring": calls}
         cpu_before = process_cpu_seconds(gateway_pid)
-        throughput = await run_closed_loop(
-            sheet.request, concurrency=concurrency, duration=duration
-        )
+        throughput = await run_closed_loop(request, concurrency=concurrency, duration=duration)
         cpu = process_cpu_seconds(gateway_pid) - cpu_before
         calls = await upstream_calls(sandbox_url) - before
     load = throughput.as_dict()

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TARGETS", "judge", "render", "write"]
+__all__ = ["TARGETS", "judge", "render", "table", "write"]
 
 TARGETS = {"cold_p50_ratio_max": 1.3, "warm_p50_ms_max": 5.0}
 _BUSY = 0.2
@@ -130,8 +130,23 @@ def _notes(result: dict[str, Any]) -> list[str]:
     return notes
 
 
-def write(result: dict[str, Any], directory: Path, started: datetime) -> Path:
+def table(title: str, header: tuple[str, str, str, str], rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of four columns, aligned, between two rules; ``title`` heads the first column."""
+    head = (title, *header[1:])
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(head)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip(), line]
+    out += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    out.append(line)
+    return out
+
+
+def write(
+    result: dict[str, Any], directory: Path, started: datetime, name: str = "company-sheet"
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{started.strftime('%Y%m%dT%H%M%SZ')}-company-sheet.json"
+    path = directory / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{name}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return path

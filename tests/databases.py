@@ -3,11 +3,15 @@ server named by ``TEST_DATABASE_URL`` and dropped afterwards."""
 
 from __future__ import annotations
 
+import os
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -15,7 +19,14 @@ from sqlalchemy.pool import NullPool
 
 from connectors.hubdb import create_engine, create_session_factory, migrate, seed
 
-__all__ = ["POSTGRES_ENV", "DatabaseServer", "PostgresServer", "SqliteServer", "migrate_and_seed"]
+__all__ = [
+    "POSTGRES_ENV",
+    "DatabaseServer",
+    "PostgresServer",
+    "SqliteServer",
+    "migrate_and_seed",
+    "seeded_database",
+]
 
 POSTGRES_ENV = "TEST_DATABASE_URL"
 
@@ -77,3 +88,24 @@ class PostgresServer:
                 await connection.execute(sa.text(statement))
         finally:
             await engine.dispose()
+
+
+@asynccontextmanager
+async def seeded_database(backend: str, folder: Path) -> AsyncIterator[str]:
+    """A migrated and seeded database of ``backend`` ("sqlite" or "postgresql"), dropped
+    afterwards; PostgreSQL needs ``TEST_DATABASE_URL`` (the test is skipped without it)."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{folder / 'hub.sqlite3'}"
+        await migrate_and_seed(url)
+        yield url
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run is skipped")
+    server = PostgresServer(admin_url)
+    try:
+        url = await server.new_database()
+        await migrate_and_seed(url)
+        yield url
+    finally:
+        await server.close()

@@ -16,7 +16,7 @@ from gateway.app import create_app, dev_issuer
 from gateway.settings import Settings
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
-from tests.databases import POSTGRES_ENV, PostgresServer, migrate_and_seed
+from tests.databases import seeded_database
 from tests.servers import serving
 
 REDIS_ENV = "TEST_REDIS_URL"
@@ -34,20 +34,9 @@ async def sandbox_url() -> AsyncIterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def hub_database(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield database_url
-        return
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run of the HTTP suite")
-    server = PostgresServer(admin_url)
-    url = await server.new_database()
-    try:
-        await migrate_and_seed(url)
+async def hub_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async with seeded_database(request.param, tmp_path) as url:
         yield url
-    finally:
-        await server.close()
 
 
 def _settings(database_url: str, sandbox_url: str, tmp_path: Path, **extra: object) -> Settings:

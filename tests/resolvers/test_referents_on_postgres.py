@@ -4,13 +4,13 @@ exactly one wins, the other is told the request was answered already."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import Run, errors_by_path
-from tests.databases import POSTGRES_ENV, PostgresServer, migrate_and_seed
+from tests.databases import seeded_database
 
 pytestmark = pytest.mark.postgres
 
@@ -19,17 +19,9 @@ RESPOND = """mutation($id: ID!, $accept: Boolean!) {
 
 
 @pytest.fixture
-async def database_url() -> AsyncIterator[str]:
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL concurrency test")
-    server = PostgresServer(admin_url)
-    url = await server.new_database()
-    try:
-        await migrate_and_seed(url)
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    async with seeded_database("postgresql", tmp_path) as url:
         yield url
-    finally:
-        await server.close()
 
 
 async def test_two_simultaneous_answers_on_postgres_exactly_one_wins(run: Run) -> None:
