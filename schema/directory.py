@@ -23,6 +23,12 @@ class Structure:
     department_code: str | None = tiered(Tier.PUBLIC)
     in_network: bool = tiered(Tier.PUBLIC)
     charter_signed: bool = tiered(Tier.PUBLIC)
+    city: str | None = tiered(Tier.PUBLIC)
+    postal_code: str | None = tiered(Tier.PUBLIC)
+    labelled: bool = tiered(
+        Tier.PUBLIC, description="Labelled to support project holders (créateurs, repreneurs)."
+    )
+    support_kinds: list[str] = tiered(Tier.PUBLIC, description="The kinds of support offered.")
 
     @classmethod
     def from_record(cls, record: StructureRecord) -> Structure:
@@ -33,6 +39,10 @@ class Structure:
             department_code=record.department_code,
             in_network=record.in_network,
             charter_signed=record.charter_signed,
+            city=record.city,
+            postal_code=record.postal_code,
+            labelled=record.labelled,
+            support_kinds=list(record.support_kinds),
         )
 
 
@@ -46,6 +56,9 @@ class Agent:
     roles: list[str] = tiered(Tier.PUBLIC)
     filieres: list[str] = tiered(Tier.PUBLIC)
     domains: list[str] = tiered(Tier.PUBLIC)
+    territories: list[str] = tiered(
+        Tier.PUBLIC, description="Department codes or postal-code prefixes the agent covers."
+    )
     structure_id: strawberry.Private[str]
     contact: strawberry.Private[tuple[str, str | None]]
 
@@ -73,6 +86,7 @@ class Agent:
             roles=sorted(record.roles),
             filieres=list(record.filieres),
             domains=list(record.domains),
+            territories=list(record.territories),
             structure_id=record.structure_id,
             contact=(record.email, record.phone),
         )

@@ -114,3 +114,20 @@ async def test_agent_card_for_signed_in_users_contact_for_network_and_choosers(
 async def test_anonymous_may_not_read_an_agent_card(run: Run) -> None:
     result = await run(AGENT, variables={"id": "agent-pierre-durand"})
     assert errors_by_path(result) == {"agent": "FORBIDDEN"}
+
+
+async def test_structures_suggested_to_a_project_holder_by_territory_and_support(run: Run) -> None:
+    result = await run("""{ structures(filter: {labelled: true, postalCode: "30000",
+        supportKind: "CREATION"}, first: 50) {
+        totalCount edges { node { id departmentCode labelled supportKinds city } } } }""")
+    assert result.errors is None
+    nodes = [e["node"] for e in result.data["structures"]["edges"]]
+    assert nodes, "the seed has labelled structures for creators in the Gard"
+    for node in nodes:
+        assert node["labelled"] and "CREATION" in node["supportKinds"]
+        assert node["departmentCode"] == "30"
+
+
+async def test_an_agent_card_shows_its_territories(run: Run) -> None:
+    result = await run('{ agent(id: "agent-pierre-durand") { territories } }', as_=CLAIRE)
+    assert "30" in result.data["agent"]["territories"]
