@@ -1,0 +1,90 @@
+"""Every mutation × every kind of viewer that may not call it: refused, nothing written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from connectors.hubdb.models import Account
+from gateway.context import Services
+from tests.conftest import Run, errors_by_path
+
+ANONYMOUS = None
+CLAIRE = "claire.leroy@leroy-sas.example"  # mandataire of LEROY
+THOMAS = "thomas.blanc@cabinet-blanc.example"  # collaborator of LEROY
+ANTOINE = "antoine.fabre@menuiserie-fabre.example"  # another company
+DURAND = "pierre.durand@cci-gard.example"  # LEROY's accepted referent
+ROUX = "sophie.roux@cci-gard.example"  # the referent's structure
+GARCIA = "julien.garcia@bge-occitanie.example"  # another structure
+VIDAL = "helene.vidal@laregion.example"  # administrator
+HOLDER = "holder"  # a seeded project holder (resolved in the test)
+VIEWERS = [ANONYMOUS, CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER]
+
+# (mutation, variables, the viewers who may call it)
+MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
+    ('mutation { registerCompany(siret: "38271940900031") { siret } }', {},
+     set()),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
+    ('mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
+     "{ siret } }", {}, {CLAIRE}),
+    ('mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
+     'blanc.example") { siret } }', {}, {CLAIRE}),
+    ('mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+     "{ id } }", {}, {CLAIRE, THOMAS}),  # members may, but LEROY has a referent: bad input
+    ('mutation { requestReferentChange(siret: "84215637400014", message: "m") }', {},
+     {CLAIRE, THOMAS}),
+    ('mutation { createProject(siret: "84215637400014", title: "T") { id } }', {},
+     {CLAIRE, THOMAS}),
+    ('mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
+     'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }', {}, {DURAND, VIDAL}),
+    ('mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }', {},
+     {CLAIRE, THOMAS}),
+    ('mutation { createMyProject(title: "T", structureId: "cci-gard") { id } }', {}, {HOLDER}),
+    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {},
+     {DURAND, ROUX, GARCIA, VIDAL}),
+    ('mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }', {},
+     {VIDAL}),
+    ("mutation { markNotificationsRead(ids: []) }", {},
+     {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER}),
+]
+CASES = [
+    pytest.param(query, variables, who, id=f"{query.split('(')[0].split()[-1]}-{who}")
+    for query, variables, allowed in MUTATIONS
+    for who in VIEWERS
+    if who not in allowed
+]
+
+
+async def _holder_email(services: Services) -> str:
+    async with services.writer.transaction() as tx:
+        email = await tx.session.scalar(
+            sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").order_by(Account.id)
+        )
+    assert email is not None
+    return email
+
+
+async def _state(services: Services) -> tuple[int, ...]:
+    """Row counts of every table a mutation writes."""
+    tables = ["companies", "company_memberships", "referent_assignments", "projects",
+              "project_actors", "agent_roles", "notifications", "email_outbox",
+              "referent_change_requests", "accounts"]
+    async with services.writer.transaction() as tx:
+        return tuple([
+            int(await tx.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0)
+            for table in tables
+        ])
+
+
+@pytest.mark.parametrize(("query", "variables", "who"), CASES)
+async def test_a_viewer_who_may_not_call_a_mutation_is_refused_and_nothing_changes(
+    run: Run, services: Services, query: str, variables: dict[str, Any], who: str | None
+) -> None:
+    email = await _holder_email(services) if who == HOLDER else who
+    before = await _state(services)
+    result = await run(query, as_=email, variables=variables)
+    codes = set(errors_by_path(result).values())
+    expected = {"UNAUTHENTICATED"} if who is ANONYMOUS else {"FORBIDDEN"}
+    assert codes == expected, result.errors
+    assert await _state(services) == before
