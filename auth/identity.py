@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable
@@ -74,7 +75,8 @@ class Authenticator:
             structure_id = account.agent.structure_id
             structure = (await self._directory.structures([structure_id])).get(structure_id)
             in_network = structure is not None and structure.in_network and structure.charter_signed
-        return viewer_from_account(account, in_network=in_network)
+        viewer = viewer_from_account(account, in_network=in_network)
+        return dataclasses.replace(viewer, verified_name=claims.name)
 
 
 def viewer_from_account(account: AccountRecord, *, in_network: bool) -> Viewer:

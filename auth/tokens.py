@@ -26,6 +26,9 @@ class Claims:
     email: str
     expires_at: float
     """Unix time after which the token is refused."""
+    name: str | None = None
+    """The person's name as the identity provider vouches for it (``given_name`` and
+    ``family_name``), never the name typed into the hub."""
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -48,9 +51,17 @@ class DevTokenIssuer:
         self._ttl = ttl_seconds
         self._leeway = leeway
 
-    def issue(self, *, subject: str, email: str, now: float | None = None) -> str:
+    def issue(
+        self,
+        *,
+        subject: str,
+        email: str,
+        given_name: str | None = None,
+        family_name: str | None = None,
+        now: float | None = None,
+    ) -> str:
         issued = int(time.time() if now is None else now)
-        payload = {
+        payload: dict[str, object] = {
             "iss": DEV_ISSUER,
             "aud": AUDIENCE,
             "sub": subject,
@@ -58,6 +69,10 @@ class DevTokenIssuer:
             "iat": issued,
             "exp": issued + self._ttl,
         }
+        if given_name:
+            payload["given_name"] = given_name
+        if family_name:
+            payload["family_name"] = family_name
         return jwt.encode(payload, self._key, algorithm="HS256")
 
     def verify(self, token: str) -> Claims:
@@ -78,8 +93,13 @@ class DevTokenIssuer:
         email = payload.get("email")
         if not isinstance(email, str) or not email:
             raise InvalidToken("The token is not valid: it names no e-mail.")
+        names = [payload.get("given_name"), payload.get("family_name")]
+        full_name = " ".join(n for n in names if isinstance(n, str) and n.strip()) or None
         return Claims(
-            subject=str(payload["sub"]), email=email.lower(), expires_at=float(payload["exp"])
+            subject=str(payload["sub"]),
+            email=email.lower(),
+            expires_at=float(payload["exp"]),
+            name=full_name,
         )
 
 

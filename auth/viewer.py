@@ -31,6 +31,9 @@ class Viewer:
     network_member: bool = False
     """An agent (or partner) of a structure inside the network that signed its charter."""
     roles: frozenset[str] = field(default_factory=frozenset)
+    verified_name: str | None = None
+    """The name the identity provider vouches for; only this proves who a person is (e.g.
+    a mandataire social), never the account's name, which others may have typed."""
 
     @property
     def is_admin(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
@@ -311,8 +312,10 @@ async def statement_probe(
     from connectors.hubdb.writes import HubWriter
     from gateway.context import Context, Services
     from gateway.graphql import build_schema
+    from gateway.logging import configure_logging
     from gateway.settings import Settings
 
+    configure_logging("WARNING")  # like the gateways of the run (LOG_LEVEL=WARNING)
     schema = build_schema(Settings())
     issuer = DevTokenIssuer(load_or_create_secret(root / "dev-token-secret"))
     found: dict[str, Any] = {}
@@ -324,10 +327,7 @@ async def statement_probe(
             engine = create_engine(f"sqlite+aiosqlite:///{root / 'hub.db'}")
             statements: list[str] = []
 
-            def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-                statements.append(statement)
-
-            sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+            sa.event.listen(engine.sync_engine, "before_cursor_execute", _recorder(statements))
             client = create_client(config)
             sessions = create_session_factory(engine)
             hub = HubRepository(sessions)
@@ -374,6 +374,13 @@ async def statement_probe(
                 await client.aclose()
                 await engine.dispose()
     return found
+
+
+def _recorder(statements: list[str]) -> Callable[..., None]:
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    return record
 
 
 def _shapes(statements: list[str]) -> list[str]:

@@ -27,7 +27,7 @@ _SCRUBBED = (
     "MODE", "HOST", "PORT", "DATABASE_URL", "CACHE_URL", "ENTREPRISE_URL", "ENTREPRISE_TOKEN",
     "ENTREPRISE_RECIPIENT", "ENTREPRISE_TIMEOUT", "SANDBOX_PORT", "SANDBOX_LATENCY_MS",
     "OIDC_ISSUER", "DEV_SECRET_FILE", "MAX_DEPTH", "MAX_TOKENS", "MAX_ALIASES", "INTROSPECTION",
-    "LOG_LEVEL",
+    "LOG_LEVEL", "SCHEDULER_ENABLED", "MAIL_FOLDER", "BROKER_URL", "SMTP_HOST",
 )  # fmt: skip
 
 
@@ -45,6 +45,10 @@ class Workspace:
             DATABASE_URL=f"sqlite+aiosqlite:///{self.root / 'hub.db'}",
             DEV_SECRET_FILE=str(self.root / "dev-token-secret"),
             LOG_LEVEL="WARNING",
+            # Background jobs (the seed's overdue reminders and their e-mails) are not what
+            # is measured: they would share the gateway's core with the requests.
+            SCHEDULER_ENABLED="false",
+            MAIL_FOLDER=str(self.root / "mail"),
         )
         if self.sandbox_url:
             env["ENTREPRISE_URL"] = self.sandbox_url

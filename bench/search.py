@@ -24,7 +24,8 @@ query Search($f: AgentFilterInput!) { agents(filter: $f, first: 20) { totalCount
 """
 
 # Towns of Occitanie (connectors/hubdb/seed/vocabulary.py TOWNS) and slugs of its FILIERES
-# and DOMAINS; every postal code meets every (filières, domains) pair once.
+# and DOMAINS; every postal code meets every (filières, domains) pair once, plus a wide and
+# a narrow search.
 _POSTAL_CODES = ("30000", "31000", "34000", "81000", "66000")
 _CRITERIA: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("industrie",), ("creation",)),
@@ -39,8 +40,14 @@ FILTERS: tuple[dict[str, Any], ...] = tuple(
         "role": "REFERENT",
         "selectableOnly": True,
     }
-    for postal_code, (filieres, domains) in itertools.product(_POSTAL_CODES, _CRITERIA)
-)
+    for postal_code, (filieres, domains) in [
+        *itertools.product(_POSTAL_CODES, _CRITERIA),
+        # wide: more than a page (hasNextPage); narrow: nautisme in Lozère, likely none
+        ("31000", (("aeronautique", "spatial", "numerique", "industrie"),
+                   ("innovation", "financement", "export", "creation"))),
+        ("48000", (("nautisme",), ("immobilier-entreprise",))),
+    ]
+)  # fmt: skip
 
 
 def _page_problem(data: Any, wanted: dict[str, Any]) -> str | None:
@@ -123,9 +130,7 @@ def total_count_summary(counts: list[int | None]) -> dict[str, Any]:
         else:
             buckets[f">{PAGE}"] += 1
     return {
-        "per_filter": [
-            {**f, "totalCount": c} for f, c in zip(FILTERS, counts, strict=True)
-        ],
+        "per_filter": [{**f, "totalCount": c} for f, c in zip(FILTERS, counts, strict=True)],
         "filters": len(counts),
         "with_results": sum(1 for c in known if c > 0),
         "min": known[0] if known else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -165,6 +166,10 @@ def create_app(
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(schema, services, authenticator), authenticator
             )
+            # What start-up built lives as long as the process: keep it out of the garbage
+            # collector's full passes (measured: ~110 ms pauses on the warm path without this).
+            gc.collect()
+            gc.freeze()
             _log.info("gateway_started", mode=settings.mode, entreprise=config.base_url)
             yield
 

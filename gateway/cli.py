@@ -50,7 +50,11 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
         await engine.dispose()
     if account is None:
         raise ConfigurationError(f"No seeded account has the e-mail {email!r}.")
-    return issuer.issue(subject=account.id, email=account.email)
+    # The sandbox issuer plays the identity provider: it vouches for the seeded name.
+    given, _, family = account.name.partition(" ")
+    return issuer.issue(
+        subject=account.id, email=account.email, given_name=given, family_name=family or None
+    )
 
 
 def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:

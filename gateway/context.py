@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from auth.relations import company_access, may_see_agent_contact
 from auth.tiers import Access
-from auth.viewer import Viewer, ViewerKind
+from auth.viewer import Viewer
 from connectors.broker import Broker
 from connectors.entreprise import (
     Compliance,
@@ -147,8 +147,9 @@ class Context:
 
     def forget_company(self, siret: str) -> None:
         """After a write: the next read of this company's facts in the request is fresh."""
-        with contextlib.suppress(KeyError):  # not loaded yet in this request
-            self.loaders.facts.clear(siret)
+        for loader in (self.loaders.facts, self.loaders.projects):
+            with contextlib.suppress(KeyError):  # not loaded yet in this request
+                loader.clear(siret)
 
     async def company_access(self, siret: str) -> Access:
         return company_access(self.viewer, await self.loaders.facts.load(siret))
@@ -160,7 +161,12 @@ class Context:
             return None
 
     async def may_see_agent_contact(self, agent_id: str) -> bool:
-        chosen = await self._chosen_agents() if self.viewer.kind is ViewerKind.COMPANY_USER else ()
+        # any account may hold a company space (a project holder too); agents see contacts anyway
+        chosen = (
+            await self._chosen_agents()
+            if self.viewer.account_id and not self.viewer.agent_id
+            else ()
+        )
         return may_see_agent_contact(self.viewer, agent_id, chosen)
 
     async def _chosen_agents(self) -> frozenset[str]:

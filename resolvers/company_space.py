@@ -38,7 +38,8 @@ def _valid_email(email: str) -> str:
 async def register_company(info: Info, raw_siret: str) -> str:
     """Creates the space of the company; its caller becomes its first mandataire. Only a
     mandataire social of the SIREN per Infogreffe may (names compared without accents,
-    case or order)."""
+    case or order). The caller's name is the one its identity provider vouches for (token
+    claims), never the account's name, which a mandataire may have typed for someone else."""
     viewer = info.context.viewer
     require(Action.REGISTER_COMPANY, viewer)
     siret = validate_siret(raw_siret)
@@ -48,7 +49,7 @@ async def register_company(info: Info, raw_siret: str) -> str:
         mandataires = await services.entreprise.mandataires_sociaux(siret[:9], object=_PURPOSE)
     except NotFound:
         raise coded_error(f"No company has the SIRET {siret}.", NOT_FOUND) from None
-    if named_mandataire(viewer.name or "", mandataires) is None:
+    if named_mandataire(viewer.verified_name or "", mandataires) is None:
         raise coded_error(
             "Only a mandataire social of this company (per Infogreffe) can create its space; "
             "ask one of them to add you as a collaborator.",

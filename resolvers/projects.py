@@ -23,6 +23,12 @@ ACTOR_ROLES = ("REFERENT", "FUNDING_EXPERT", "SPECIALIST")
 _MAX_TITLE = 200
 
 
+async def _owner(info: Info, project_id: str) -> tuple[str | None, str | None]:
+    """(company SIRET, holder account) of a project; (None, None) when there is none."""
+    async with info.context.services.writer.transaction() as tx:
+        return await tx.project_owner(project_id) or (None, None)
+
+
 def _title(title: str) -> str:
     title = title.strip()
     if not title:
@@ -65,23 +71,23 @@ async def add_project_actor(info: Info, project_id: str, agent_id: str, role: st
             f"A project actor is one of {', '.join(ACTOR_ROLES)}.", BAD_USER_INPUT, argument="role"
         )
     context = info.context
+    # Reads first, the write transaction last: a transaction never waits for a second
+    # connection (the primary key settles concurrent additions).
+    siret, _holder = await _owner(info, project_id)
+    if siret is None:
+        raise coded_error(f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId")
+    facts = (await context.services.hub.company_facts([siret]))[siret]
+    require(Action.ADD_PROJECT_ACTOR, context.viewer, facts=facts)
+    agent = (await context.services.hub.agents([agent_id])).get(agent_id)
+    if agent is None:
+        raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="agentId")
+    if role != "SPECIALIST" and role not in agent.roles:
+        raise coded_error(
+            f"{agent.name} is not a {role.lower().replace('_', ' ')}.",
+            BAD_USER_INPUT,
+            argument="role",
+        )
     async with context.services.writer.transaction() as tx:
-        siret = await tx.project_siret(project_id)
-        if siret is None:
-            raise coded_error(
-                f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId"
-            )
-        facts = (await context.services.hub.company_facts([siret]))[siret]
-        require(Action.ADD_PROJECT_ACTOR, context.viewer, facts=facts)
-        agent = (await context.services.hub.agents([agent_id])).get(agent_id)
-        if agent is None:
-            raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="agentId")
-        if role != "SPECIALIST" and role not in agent.roles:
-            raise coded_error(
-                f"{agent.name} is not a {role.lower().replace('_', ' ')}.",
-                BAD_USER_INPUT,
-                argument="role",
-            )
         try:
             await tx.add_project_actor(
                 project_id=project_id, agent_id=agent_id, role=role, now=datetime.now(UTC)
@@ -131,15 +137,12 @@ async def rename_project(info: Info, project_id: str, title: str) -> str:
     """Renames a project: its holder, or a member of its company. Returns its title."""
     title = _title(title)
     context = info.context
+    siret, holder = await _owner(info, project_id)
+    if siret is None and holder is None:
+        raise coded_error(f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId")
+    facts = (await context.services.hub.company_facts([siret]))[siret] if siret else None
+    require(Action.RENAME_PROJECT, context.viewer, facts=facts, project_holder=holder)
     async with context.services.writer.transaction() as tx:
-        owner = await tx.project_owner(project_id)
-        if owner is None:
-            raise coded_error(
-                f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId"
-            )
-        siret, holder = owner
-        facts = (await context.services.hub.company_facts([siret]))[siret] if siret else None
-        require(Action.RENAME_PROJECT, context.viewer, facts=facts, project_holder=holder)
         await tx.rename_project(project_id=project_id, title=title)
     if siret:
         context.forget_company(siret)

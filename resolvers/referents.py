@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import structlog
+
 from auth.actions import Action, require
 from connectors.hubdb import AssignmentRecord
 from connectors.hubdb.writes import AlreadyExists, WriteTransaction
@@ -20,6 +22,8 @@ from resolvers.working_hours import working_deadline
 __all__ = ["choose_referent", "request_referent_change", "respond_to_referent_request"]
 
 _REFERENT = "REFERENT"
+_MAX_TEXT = 2000
+_log = structlog.get_logger(__name__)
 _PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -69,8 +73,13 @@ class _Announcements:
 
 
 async def _publish(info: Info, announcements: _Announcements) -> None:
+    """Live delivery is best effort, after the commit: the step is done and its
+    notifications are stored whatever the broker says."""
     for account_id, message in announcements.published:
-        await info.context.services.broker.publish(account_id, message)
+        try:
+            await info.context.services.broker.publish(account_id, message)
+        except Exception:  # noqa: BLE001 - a broker fault must not fail a committed step
+            _log.warning("notification.publish_failed", kind=message.get("kind"))
 
 
 async def choose_referent(info: Info, raw_siret: str, agent_id: str) -> AssignmentRecord:
@@ -137,6 +146,10 @@ async def respond_to_referent_request(
     info: Info, assignment_id: str, accept: bool, reason: str | None
 ) -> AssignmentRecord:
     context = info.context
+    if reason is not None and len(reason) > _MAX_TEXT:
+        raise coded_error(
+            f"A reason has at most {_MAX_TEXT} characters.", BAD_USER_INPUT, argument="reason"
+        )
     now = _now()
     async with context.services.writer.transaction() as tx:
         assignment = await tx.assignment(assignment_id)
@@ -156,8 +169,7 @@ async def respond_to_referent_request(
                 argument="assignmentId",
             )
         name = await tx.company_name(assignment.siret)
-        facts = await context.services.hub.company_facts([assignment.siret])
-        members = facts[assignment.siret].people
+        members = await tx.members(assignment.siret)
         news = _Announcements(tx, now)
         agent_name = context.viewer.name or "Votre référent"
         kind = "REFERENT_ACCEPTED" if accept else "REFERENT_REFUSED"
@@ -173,10 +185,10 @@ async def respond_to_referent_request(
             if accept
             else ("\nL'administrateur du Hub va vous aider à choisir un autre référent.")
         )
-        for member in members:
+        for account_id, email in members:
             await news.send(
-                member.account_id,
-                member.email,
+                account_id,
+                email,
                 kind=kind,
                 key=f"{kind.lower()}:{assignment_id}",
                 payload=payload,
@@ -213,6 +225,10 @@ async def request_referent_change(info: Info, raw_siret: str, message: str) -> s
     if not message.strip():
         raise coded_error(
             "Say why you want to change referent.", BAD_USER_INPUT, argument="message"
+        )
+    if len(message) > _MAX_TEXT:
+        raise coded_error(
+            f"A message has at most {_MAX_TEXT} characters.", BAD_USER_INPUT, argument="message"
         )
     now = _now()
     async with context.services.writer.transaction() as tx:

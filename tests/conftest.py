@@ -133,11 +133,19 @@ def run(services: Services, schema: HubSchema, issuer: DevTokenIssuer) -> Run:
     authenticator = Authenticator(issuer, services.hub, services.directory)
 
     async def run(
-        query: str, *, as_: str | None = None, variables: dict[str, Any] | None = None
+        query: str,
+        *,
+        as_: str | None = None,
+        variables: dict[str, Any] | None = None,
+        verified_name: str | None = None,
     ) -> ExecutionResult:
+        """``verified_name``: the name the identity provider vouches for (token claims)."""
         viewer = ANONYMOUS
         if as_ is not None:
-            token = issuer.issue(subject=as_, email=as_)
+            given, _, family = (verified_name or "").partition(" ")
+            token = issuer.issue(
+                subject=as_, email=as_, given_name=given or None, family_name=family or None
+            )
             viewer = await authenticator.viewer(f"Bearer {token}")
         context = Context.create(viewer, services, "test-request")
         return await schema.execute(query, variable_values=variables, context_value=context)

@@ -76,17 +76,24 @@ class WriteTransaction:
         if found is not None:
             return found
         account_id = str(uuid.uuid4())
-        self.session.add(
-            Account(
-                id=account_id,
-                email=key,
-                name=name,
-                phone=phone,
-                kind="COMPANY_USER",
-                created_at=now,
-            )
-        )
-        await self.session.flush()
+        try:
+            async with self.session.begin_nested():
+                self.session.add(
+                    Account(
+                        id=account_id,
+                        email=key,
+                        name=name,
+                        phone=phone,
+                        kind="COMPANY_USER",
+                        created_at=now,
+                    )
+                )
+                await self.session.flush()
+        except IntegrityError:  # created meanwhile by a concurrent request: use that one
+            existing = await self.session.scalar(sa.select(Account.id).where(Account.email == key))
+            if existing is None:
+                raise
+            return existing
         return account_id
 
     async def add_member(self, *, siret: str, account_id: str, role: str) -> None:
@@ -299,6 +306,16 @@ class WriteTransaction:
         self.session.add_all(AgentRoleRow(agent_id=agent_id, role=role) for role in roles)
         await self.session.flush()
         return True
+
+    async def members(self, siret: str) -> list[tuple[str, str]]:
+        """(account id, e-mail) of the company space's members, read in this transaction."""
+        rows = await self.session.execute(
+            sa.select(Account.id, Account.email)
+            .join(CompanyMembership, CompanyMembership.account_id == Account.id)
+            .where(CompanyMembership.siret == siret)
+            .order_by(Account.id)
+        )
+        return [(account_id, email) for account_id, email in rows]
 
     async def admin_accounts(self) -> list[tuple[str, str]]:
         """(account id, e-mail) of the hub administrators."""

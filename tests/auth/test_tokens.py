@@ -50,3 +50,11 @@ def test_secret_is_created_once_and_private(tmp_path: Path) -> None:
     first = load_or_create_secret(path)
     assert load_or_create_secret(path) == first and len(first) == 32
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_the_identity_providers_names_are_carried_as_the_verified_name() -> None:
+    issuer = DevTokenIssuer(b"k" * 32)
+    named = issuer.verify(issuer.issue(subject="a", email="a@b.example", given_name="Hélène",
+                                       family_name="Vidal"))
+    assert named.name == "Hélène Vidal"
+    assert issuer.verify(issuer.issue(subject="a", email="a@b.example")).name is None

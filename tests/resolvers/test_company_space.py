@@ -20,6 +20,8 @@ ADD = """mutation($siret: String!, $email: String!, $name: String!) {
   addCollaborator(siret: $siret, email: $email, name: $name) { collaborators { name email } } }"""
 REMOVE = """mutation($siret: String!, $email: String!) {
   removeCollaborator(siret: $siret, email: $email) { collaborators { email } } }"""
+ADD_NEW = """mutation($email: String!) { addCollaborator(siret: "84215637400014", email: $email,
+  name: "Hugo Lemaire") { siret } }"""
 FACTS = '{ company(siret: "38271940900031") { viewerAccess } }'
 
 
@@ -33,7 +35,8 @@ async def test_a_mandataire_per_infogreffe_creates_the_space_and_holds_it(
     run: Run, services: Services, name: str
 ) -> None:
     await _account(services, "hugo@atlantique.example", name)
-    result = await run(REGISTER, as_="hugo@atlantique.example", variables={"siret": ATLANTIQUE})
+    result = await run(REGISTER, as_="hugo@atlantique.example", variables={"siret": ATLANTIQUE},
+                       verified_name=name)
     assert result.errors is None
     company = result.data["registerCompany"]
     assert company["viewerAccess"] == "OWNER"
@@ -61,8 +64,19 @@ async def test_anyone_else_is_refused_and_nothing_is_written(
     assert check.data["company"]["representatives"] == []
 
 
+async def test_the_name_typed_into_the_hub_proves_nothing(run: Run, services: Services) -> None:
+    """A mandataire of LEROY names a new collaborator after ATLANTIQUE's director: the
+    collaborator's identity provider vouches for another name, so the space is refused."""
+    await run(ADD_NEW, as_=CLAIRE, variables={"email": "mallory@evil.example"})
+    result = await run(REGISTER, as_="mallory@evil.example", variables={"siret": ATLANTIQUE},
+                       verified_name="Mallory Martin")
+    assert errors_by_path(result) == {"registerCompany": "FORBIDDEN"}
+    unverified = await run(REGISTER, as_="mallory@evil.example", variables={"siret": ATLANTIQUE})
+    assert errors_by_path(unverified) == {"registerCompany": "FORBIDDEN"}
+
+
 async def test_a_company_already_on_the_hub_cannot_be_registered_again(run: Run) -> None:
-    result = await run(REGISTER, as_=CLAIRE, variables={"siret": LEROY})
+    result = await run(REGISTER, as_=CLAIRE, variables={"siret": LEROY}, verified_name="Claire Leroy")
     assert errors_by_path(result) == {"registerCompany": "BAD_USER_INPUT"}
 
 

@@ -65,7 +65,7 @@ async def test_the_whole_referent_workflow(
             await tx.account_for(email=HUGO, name="Hugo Lemaire", phone=None,
                                  now=datetime.now(UTC))
         registered = await run('mutation { registerCompany(siret: "38271940900031") { siret } }',
-                               as_=HUGO)
+                               as_=HUGO, verified_name="Hugo Lemaire")
         assert registered.errors is None
 
         # choose: the agent is told in-app, live and by e-mail

@@ -118,7 +118,7 @@ async def _register_atlantique(run: Run, services: Services) -> None:
         await tx.account_for(email="hugo@atlantique.example", name="Hugo Lemaire", phone=None,
                              now=datetime.now(UTC))
     registered = await run("mutation { registerCompany(siret: \"38271940900031\") { siret } }",
-                           as_="hugo@atlantique.example")
+                           as_="hugo@atlantique.example", verified_name="Hugo Lemaire")
     assert registered.errors is None
 
 

@@ -26,18 +26,18 @@ VIEWERS = [ANONYMOUS, CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLD
 MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
     ('mutation { registerCompany(siret: "38271940900031") { siret } }', {},
      set()),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
-    ('mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
-     "{ siret } }", {}, {CLAIRE}),
-    ('mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
-     'blanc.example") { siret } }', {}, {CLAIRE}),
-    ('mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
-     "{ id } }", {}, {CLAIRE, THOMAS}),  # members may, but LEROY has a referent: bad input
+    (('mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
+     "{ siret } }"), {}, {CLAIRE}),
+    (('mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
+     'blanc.example") { siret } }'), {}, {CLAIRE}),
+    (('mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+     "{ id } }"), {}, {CLAIRE, THOMAS}),  # members may, but LEROY has a referent: bad input
     ('mutation { requestReferentChange(siret: "84215637400014", message: "m") }', {},
      {CLAIRE, THOMAS}),
     ('mutation { createProject(siret: "84215637400014", title: "T") { id } }', {},
      {CLAIRE, THOMAS}),
-    ('mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
-     'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }', {}, {DURAND, VIDAL}),
+    (('mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
+     'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'), {}, {DURAND, VIDAL}),
     ('mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }', {},
      {CLAIRE, THOMAS}),
     ('mutation { createMyProject(title: "T", structureId: "cci-gard") { id } }', {}, {HOLDER}),

@@ -1,0 +1,196 @@
+"""Verdicts and printed tables of the "referent search" and "agent portfolio" scenarios
+(the company sheet's are in ``report``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from bench.report import table
+
+__all__ = [
+    "PORTFOLIO_TARGETS",
+    "SEARCH_TARGETS",
+    "judge_portfolio",
+    "judge_search",
+    "render_portfolio",
+    "render_search",
+]
+
+SEARCH_TARGETS = {"warm_p50_ms_max": 15.0}
+PORTFOLIO_TARGETS = {"cold_p50_ratio_max": 3.0}
+_BUSY = 0.2
+_HEADER = ("", "value", "× floor", "target")
+
+
+def _pass(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None or math.isnan(value) else f"{value:.2f} ms"
+
+
+def _x(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def _ratio(value: float | None, floor: float | None) -> float | None:
+    if value is None or floor is None or not floor or math.isnan(value) or math.isnan(floor):
+        return None
+    return round(value / floor, 2)
+
+
+def _failed(*parts: dict[str, Any]) -> int:
+    return sum(int(p.get("failed", p.get("requests_failed", 0))) for p in parts)
+
+
+def _reasons(*parts: dict[str, Any]) -> list[str]:
+    found: dict[str, int] = {}
+    for part in parts:
+        for reason, count in (part.get("failure_reasons") or {}).items():
+            found[reason] = found.get(reason, 0) + count
+    return [f"FAILURE {count} × {reason}" for reason, count in found.items()]
+
+
+def _noise(result: dict[str, Any], phases: tuple[str, ...]) -> list[str]:
+    notes = []
+    busy = result.get("machine_busy_before_run")
+    if busy is not None and busy > _BUSY:
+        notes.append(f"NOTE {busy:.0%} of the CPUs were busy with other work just before the "
+                     "run: figures are noisy.")  # fmt: skip
+    for phase in phases:
+        other = ((result.get(phase) or {}).get("cpu") or {}).get("other")
+        if other is not None and other > _BUSY:
+            notes.append(f"NOTE other work used {other:.0%} of the CPUs during the {phase} "
+                         "phase: its figures are noisy.")  # fmt: skip
+    return notes
+
+
+def judge_search(result: dict[str, Any]) -> dict[str, str]:
+    warm, load = result["warm"], result["throughput"]
+    p50 = warm["latency_ms"]["p50"]
+    counts = result["total_count"]
+    return {
+        "warm_p50": _pass(not math.isnan(p50) and p50 <= SEARCH_TARGETS["warm_p50_ms_max"]),
+        "all_answers_correct": _pass(_failed(warm, load) == 0),
+        "most_filters_have_results": _pass(counts["with_results"] * 2 > counts["filters"]),
+    }
+
+
+def render_search(result: dict[str, Any]) -> str:
+    warm, load, verdicts = result["warm"], result["throughput"], result["verdicts"]
+    counts = result["total_count"]
+    rows: list[tuple[str, ...]] = [
+        ("warm p50 (in-memory cache)", _ms(warm["latency_ms"]["p50"]), "",
+         f"≤ {SEARCH_TARGETS['warm_p50_ms_max']} ms → {verdicts['warm_p50']}"),
+        ("warm p99", _ms(warm["latency_ms"]["p99"]), "", ""),
+        (f"warm throughput, {load['concurrency']} clients, {load['duration_s']:.0f} s",
+         f"{load['req_per_s']:.0f} req/s", "",
+         f"p50 {_ms(load['latency_ms']['p50'])}, p99 {_ms(load['latency_ms']['p99'])}"),
+        ("gateway CPU per warm request (under load)",
+         _ms(load.get("gateway_cpu_ms_per_request")), "",
+         f"gateway process at {load.get('gateway_cpu_share', 0):.0%} of one core"),
+        (f"totalCount over {counts['filters']} filters",
+         f"min {counts['min']}, median {counts['median']}, max {counts['max']}", "",
+         f"{counts['with_results']} with results → {verdicts['most_filters_have_results']}"),
+        ("failed answers (all phases)", str(_failed(warm, load)), "",
+         verdicts["all_answers_correct"]),
+    ]  # fmt: skip
+    out = table("referent search", _HEADER, rows)
+    out.append("totalCount per filter: " + ", ".join(
+        f"{f['postalCode']} {'+'.join(f['filieres'])}/{'+'.join(f['domains'])}={f['totalCount']}"
+        for f in counts["per_filter"]
+    ))  # fmt: skip
+    if warm.get("evidence", {}).get("upstream_calls_while_measuring"):
+        out.append("NOTE the search called API Entreprise while measured.")
+    out += _reasons(warm, load)
+    out += _noise(result, ("warm",))
+    return "\n".join(out)
+
+
+def _probe_counts(probe: dict[str, Any], caches: str) -> dict[str, int]:
+    return {
+        first: next(r["sql_statements"] for r in runs if r["caches"] == caches)
+        for first, runs in probe.items()
+    }
+
+
+def judge_portfolio(result: dict[str, Any]) -> dict[str, str]:
+    if "not_measured" in result:
+        return {"measured": "NOT MEASURED"}
+    floor, cold, warm = result["floor"], result["cold"], result["warm"]
+    verdicts: dict[str, str] = {}
+    cold["ratio_p50"] = _ratio(cold["latency_ms"]["p50"], floor["latency_ms"]["p50"])
+    cold["ratio_p99"] = _ratio(cold["latency_ms"]["p99"], floor["latency_ms"]["p99"])
+    warm["ratio_p50"] = _ratio(warm["latency_ms"]["p50"], floor["latency_ms"]["p50"])
+    ratio = cold["ratio_p50"]
+    verdicts["cold_p50"] = _pass(
+        ratio is not None and ratio <= PORTFOLIO_TARGETS["cold_p50_ratio_max"]
+    )
+    probe = result["sql"]
+    problems = [r["problem"] for runs in probe.values() for r in runs if r["problem"]]
+    verdicts["sql_constant_in_companies"] = _pass(
+        not problems
+        and len(set(_probe_counts(probe, "cold").values())) == 1
+        and len(set(_probe_counts(probe, "repeat").values())) == 1
+    )
+    evidence = cold["evidence"]
+    companies = evidence["companies_per_request"]
+    verdicts["one_upstream_call_per_company"] = _pass(
+        companies is not None and set(evidence["upstream_calls_per_request"]) == {companies}
+    )
+    runs = [r for runs in probe.values() for r in runs if r["caches"] == "cold"]
+    verdicts["upstream_calls_concurrent"] = _pass(
+        all(r["upstream_max_in_flight"] > 1 for r in runs if r["upstream_calls"] > 1)
+    )
+    verdicts["all_answers_correct"] = _pass(_failed(floor, cold, warm) == 0 and not problems)
+    return verdicts
+
+
+def render_portfolio(result: dict[str, Any]) -> str:
+    verdicts = result["verdicts"]
+    if "not_measured" in result:
+        return "\n".join(table("agent portfolio", _HEADER, [
+            ("NOT MEASURED", "", "", result["not_measured"][:120])]))  # fmt: skip
+    floor, cold, warm = result["floor"], result["cold"], result["warm"]
+    probe, evidence = result["sql"], cold["evidence"]
+    cold_counts, repeat_counts = _probe_counts(probe, "cold"), _probe_counts(probe, "repeat")
+    concurrency = {first: next(r["upstream_max_in_flight"] for r in runs if r["caches"] == "cold")
+                   for first, runs in probe.items()}  # fmt: skip
+    calls = {first: next(r["upstream_calls"] for r in runs if r["caches"] == "cold")
+             for first, runs in probe.items()}  # fmt: skip
+    companies = evidence["companies_per_request"]
+    rows: list[tuple[str, ...]] = [
+        ("SQL statements per request, first: " + " / ".join(cold_counts),
+         " / ".join(map(str, cold_counts.values())), "",
+         f"equal → {verdicts['sql_constant_in_companies']}"),
+        ("  same, caches warm (repeat)", " / ".join(map(str, repeat_counts.values())), "", ""),
+        ("API Entreprise calls, cold request", ", ".join(
+            f"{calls_} ({n}×)" for calls_, n in evidence["upstream_calls_per_request"].items()),
+         "", f"= {companies} companies → {verdicts['one_upstream_call_per_company']}"),
+        ("  most in flight at once, first: " + " / ".join(concurrency),
+         " / ".join(map(str, concurrency.values())), "",
+         (f"of {' / '.join(map(str, calls.values()))} calls → "
+          f"{verdicts['upstream_calls_concurrent']}")),
+        ("floor (ONE établissement call) p50", _ms(floor["latency_ms"]["p50"]), "1.00×", ""),
+        ("floor p99", _ms(floor["latency_ms"]["p99"]), "1.00×", ""),
+        (f"cold p50 (Redis flushed), {companies} companies", _ms(cold["latency_ms"]["p50"]),
+         _x(cold["ratio_p50"]),
+         f"≤ {PORTFOLIO_TARGETS['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"),
+        ("cold p99", _ms(cold["latency_ms"]["p99"]), _x(cold["ratio_p99"]), ""),
+        ("warm p50 (in-memory cache)", _ms(warm["latency_ms"]["p50"]), _x(warm["ratio_p50"]), ""),
+        ("warm p99", _ms(warm["latency_ms"]["p99"]), "", ""),
+        ("failed answers (all phases)", str(_failed(floor, cold, warm)), "",
+         verdicts["all_answers_correct"]),
+    ]  # fmt: skip
+    out = table("agent portfolio", _HEADER, rows)
+    out.append("the sandbox does not report concurrency: the figure comes from a counting "
+               "proxy in front of it, in the in-process probe")  # fmt: skip
+    if warm.get("evidence", {}).get("upstream_calls_while_measuring"):
+        out.append("NOTE the warm gateway called the upstream while measured: not all cached.")
+    for runs in probe.values():
+        out += [f"FAILURE probe: {r['problem']}" for r in runs if r["problem"]]
+    out += _reasons(floor, cold, warm)
+    out += _noise(result, ("cold", "warm"))
+    return "\n".join(out)
