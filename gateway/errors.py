@@ -3,18 +3,20 @@ with the request id, so no internal detail reaches a client."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import structlog
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema import Schema
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from connectors.errors import ConnectorError
 from resolvers.errors import from_connector_error
 
-__all__ = ["ErrorPolicy", "HubSchema"]
+__all__ = ["ErrorPolicy", "HubSchema", "SubscriptionsOnlyOverWebsockets"]
 
 _log = structlog.get_logger("gateway.errors")
 
@@ -71,3 +73,20 @@ class HubSchema(Schema):
                     path=error.path,
                     exc_info=error.original_error,
                 )
+
+
+class SubscriptionsOnlyOverWebsockets(SchemaExtension):
+    """A websocket keeps one context (viewer, loaders) for its whole life: good for a
+    subscription, wrong for queries and mutations, which must see access as it is now.
+    Those go over HTTP; over a websocket they are refused."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        websocket = getattr(context, "connection_params", None) is not None
+        if websocket and self.execution_context.operation_type is not OperationType.SUBSCRIPTION:
+            raise GraphQLError(
+                "Over a websocket the hub takes subscriptions only; send queries and "
+                "mutations over HTTP.",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
+        yield

@@ -250,6 +250,16 @@ async def test_end_to_end_over_graphql_transport_ws(
             await ws.send(json.dumps({"id": "1", "type": "complete"}))
             await _until_subscribed(services, CLAIRE_ID, 0)
 
+            # queries and mutations go over HTTP, where access is read afresh each time
+            await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": {
+                "query": '{ company(siret: "84215637400014") { turnover { year } } }'}}))
+            refused = json.loads(await asyncio.wait_for(ws.recv(), 2))
+            assert refused["id"] == "2"
+            payload = refused["payload"]
+            errors = payload if refused["type"] == "error" else payload["errors"]
+            assert "subscriptions only" in json.dumps(errors)
+            assert refused["type"] == "error" or not (payload.get("data") or {}).get("company")
+
         async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
             await ws.send(json.dumps({"type": "connection_init",
                                       "payload": {"Authorization": "Bearer forged"}}))  # fmt: skip
