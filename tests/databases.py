@@ -91,12 +91,16 @@ class PostgresServer:
 
 
 @asynccontextmanager
-async def seeded_database(backend: str, folder: Path) -> AsyncIterator[str]:
-    """A migrated and seeded database of ``backend`` ("sqlite" or "postgresql"), dropped
-    afterwards; PostgreSQL needs ``TEST_DATABASE_URL`` (the test is skipped without it)."""
+async def seeded_database(
+    backend: str, folder: Path, *, seed: bool = True
+) -> AsyncIterator[str]:
+    """A migrated (and, unless ``seed=False``, seeded) database of ``backend`` ("sqlite" or
+    "postgresql"), dropped afterwards; PostgreSQL needs ``TEST_DATABASE_URL`` (the test is
+    skipped without it)."""
+    prepare = migrate_and_seed if seed else migrate
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{folder / 'hub.sqlite3'}"
-        await migrate_and_seed(url)
+        await prepare(url)
         yield url
         return
     admin_url = os.environ.get(POSTGRES_ENV)
@@ -105,7 +109,7 @@ async def seeded_database(backend: str, folder: Path) -> AsyncIterator[str]:
     server = PostgresServer(admin_url)
     try:
         url = await server.new_database()
-        await migrate_and_seed(url)
+        await prepare(url)
         yield url
     finally:
         await server.close()

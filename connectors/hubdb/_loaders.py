@@ -43,6 +43,7 @@ from connectors.hubdb.records import (
 )
 
 __all__ = [
+    "assignment_record",
     "load_accounts_by_email",
     "load_accounts_by_id",
     "load_company_facts",
@@ -71,7 +72,7 @@ def _name_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _assignment_record(assignment: ReferentAssignment, structure_id: str) -> AssignmentRecord:
+def assignment_record(assignment: ReferentAssignment, structure_id: str) -> AssignmentRecord:
     return AssignmentRecord(
         id=assignment.id,
         siret=assignment.siret,
@@ -314,5 +315,5 @@ async def load_current_assignments_of_accounts(
     )
     assignments: dict[str, list[AssignmentRecord]] = {account_id: [] for account_id in account_ids}
     for account_id, assignment, structure_id in rows:
-        assignments[account_id].append(_assignment_record(assignment, structure_id))
+        assignments[account_id].append(assignment_record(assignment, structure_id))
     return assignments

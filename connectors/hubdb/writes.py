@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from connectors.hubdb._loaders import assignment_record
 from connectors.hubdb.models import (
     Account,
     Agent,
@@ -23,6 +24,7 @@ from connectors.hubdb.models import (
     AgentFiliere,
     AgentRoleRow,
     AgentTerritory,
+    Base,
     Company,
     CompanyMembership,
     EmailOutbox,
@@ -53,20 +55,25 @@ class WriteTransaction:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def _insert(self, row: Base) -> bool:
+        """Inserts ``row`` under a savepoint; False when a unique key refuses it (the rest
+        of the transaction goes on)."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
     async def register_company(
         self, *, siret: str, display_name: str, mandataire_account_id: str, now: datetime
     ) -> None:
         """The company space and its first mandataire; ``AlreadyExists`` if registered."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    Company(
-                        siret=siret, siren=siret[:9], display_name=display_name, registered_at=now
-                    )
-                )
-                await self.session.flush()
-        except IntegrityError:
-            raise AlreadyExists(f"company {siret}") from None
+        if not await self._insert(
+            Company(siret=siret, siren=siret[:9], display_name=display_name, registered_at=now)
+        ):
+            raise AlreadyExists(f"company {siret}")
         await self.add_member(siret=siret, account_id=mandataire_account_id, role="MANDATAIRE")
 
     async def account_for(self, *, email: str, name: str, phone: str | None, now: datetime) -> str:
@@ -76,38 +83,23 @@ class WriteTransaction:
         if found is not None:
             return found
         account_id = str(uuid.uuid4())
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    Account(
-                        id=account_id,
-                        email=key,
-                        name=name,
-                        phone=phone,
-                        kind="COMPANY_USER",
-                        created_at=now,
-                    )
-                )
-                await self.session.flush()
-        except IntegrityError:  # created meanwhile by a concurrent request: use that one
-            existing = await self.session.scalar(sa.select(Account.id).where(Account.email == key))
-            if existing is None:
-                raise
-            return existing
-        return account_id
+        row = Account(
+            id=account_id, email=key, name=name, phone=phone, kind="COMPANY_USER", created_at=now
+        )
+        if await self._insert(row):
+            return account_id
+        # created meanwhile by a concurrent request: use that one
+        existing = await self.session.scalar(sa.select(Account.id).where(Account.email == key))
+        if existing is None:
+            raise AlreadyExists(f"account {key}")
+        return existing
 
     async def add_member(self, *, siret: str, account_id: str, role: str) -> None:
         """``AlreadyExists`` when the account is already a member of this space."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    CompanyMembership(
-                        id=str(uuid.uuid4()), siret=siret, account_id=account_id, role=role
-                    )
-                )
-                await self.session.flush()
-        except IntegrityError:
-            raise AlreadyExists(f"member of {siret}") from None
+        if not await self._insert(
+            CompanyMembership(id=str(uuid.uuid4()), siret=siret, account_id=account_id, role=role)
+        ):
+            raise AlreadyExists(f"member of {siret}")
 
     async def remove_member(self, *, siret: str, account_id: str, role: str) -> bool:
         """Removes the membership if it has ``role``; whether there was one."""
@@ -126,21 +118,17 @@ class WriteTransaction:
         """A PENDING referent request; ``AlreadyExists`` when the company has a current one
         (the partial unique index decides, so two simultaneous choices cannot both win)."""
         assignment_id = str(uuid.uuid4())
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    ReferentAssignment(
-                        id=assignment_id,
-                        siret=siret,
-                        agent_id=agent_id,
-                        status="PENDING",
-                        requested_at=now,
-                        due_at=due_at,
-                    )
-                )
-                await self.session.flush()
-        except IntegrityError:
-            raise AlreadyExists(f"current referent of {siret}") from None
+        if not await self._insert(
+            ReferentAssignment(
+                id=assignment_id,
+                siret=siret,
+                agent_id=agent_id,
+                status="PENDING",
+                requested_at=now,
+                due_at=due_at,
+            )
+        ):
+            raise AlreadyExists(f"current referent of {siret}")
         return assignment_id
 
     async def assignment(self, assignment_id: str) -> AssignmentRecord | None:
@@ -154,17 +142,7 @@ class WriteTransaction:
         if row is None:
             return None
         found, structure_id = row
-        return AssignmentRecord(
-            id=found.id,
-            siret=found.siret,
-            agent_id=found.agent_id,
-            structure_id=structure_id,
-            status=found.status,
-            requested_at=found.requested_at,
-            answered_at=found.answered_at,
-            due_at=found.due_at,
-            reminded_at=found.reminded_at,
-        )
+        return assignment_record(found, structure_id)
 
     async def answer_assignment(
         self, *, assignment_id: str, accept: bool, reason: str | None, now: datetime
@@ -260,14 +238,10 @@ class WriteTransaction:
         self, *, project_id: str, agent_id: str, role: str, now: datetime
     ) -> None:
         """``AlreadyExists`` when the agent already has this role in the project."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    ProjectActor(project_id=project_id, agent_id=agent_id, role=role, added_at=now)
-                )
-                await self.session.flush()
-        except IntegrityError:
-            raise AlreadyExists(f"actor of {project_id}") from None
+        if not await self._insert(
+            ProjectActor(project_id=project_id, agent_id=agent_id, role=role, added_at=now)
+        ):
+            raise AlreadyExists(f"actor of {project_id}")
 
     async def update_agent_profile(
         self,
@@ -339,20 +313,16 @@ class WriteTransaction:
     ) -> dict[str, Any] | None:
         """An in-app notification; None when one with this ``dedupe_key`` exists already."""
         notification_id = str(uuid.uuid4())
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    Notification(
-                        id=notification_id,
-                        account_id=account_id,
-                        kind=kind,
-                        payload=payload,
-                        created_at=now,
-                        dedupe_key=dedupe_key,
-                    )
-                )
-                await self.session.flush()
-        except IntegrityError:
+        if not await self._insert(
+            Notification(
+                id=notification_id,
+                account_id=account_id,
+                kind=kind,
+                payload=payload,
+                created_at=now,
+                dedupe_key=dedupe_key,
+            )
+        ):
             return None
         return {
             "id": notification_id,
@@ -366,25 +336,19 @@ class WriteTransaction:
         self, *, dedupe_key: str, to: str, subject: str, body: str, now: datetime
     ) -> bool:
         """An e-mail for the outbox worker; False when this ``dedupe_key`` is queued already."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    EmailOutbox(
-                        id=str(uuid.uuid4()),
-                        dedupe_key=dedupe_key,
-                        to_address=to,
-                        subject=subject,
-                        body=body,
-                        status="PENDING",
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
-                await self.session.flush()
-        except IntegrityError:
-            return False
-        return True
+        return await self._insert(
+            EmailOutbox(
+                id=str(uuid.uuid4()),
+                dedupe_key=dedupe_key,
+                to_address=to,
+                subject=subject,
+                body=body,
+                status="PENDING",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
 
 
 class HubWriter:

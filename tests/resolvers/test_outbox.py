@@ -5,7 +5,6 @@ workers send every message once."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,14 +13,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb import create_engine, create_session_factory, migrate
+from connectors.hubdb import create_engine, create_session_factory
 from connectors.hubdb.models import EmailOutbox
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mail import MAX_ATTEMPTS, MailConfig, Mailer
 from resolvers.outbox import FlushReport, flush_outbox, message_id_for
 from sandbox.smtp import SmtpSink
-from tests.databases import POSTGRES_ENV, PostgresServer
+from tests.databases import seeded_database
 
 T0 = datetime(2027, 5, 3, 8, 0, tzinfo=UTC)
 DELAY = 90.0
@@ -35,21 +34,8 @@ def _delay(attempts: int) -> float:
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )  # fmt: skip
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-        await migrate(url)
+    async with seeded_database(request.param, tmp_path, seed=False) as url:
         yield url
-        return
-    admin = os.environ.get(POSTGRES_ENV)
-    if not admin:
-        pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV}")
-    server = PostgresServer(admin)
-    try:
-        url = await server.new_database()
-        await migrate(url)
-        yield url
-    finally:
-        await server.close()
 
 
 @pytest.fixture

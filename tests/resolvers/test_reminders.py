@@ -5,7 +5,6 @@ for an answered one, and exactly once with two instances at the same time."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.writes import HubWriter
 from resolvers.reminders import send_due_reminders
 from resolvers.working_hours import working_deadline
-from tests.databases import POSTGRES_ENV, PostgresServer, migrate_and_seed
+from tests.databases import seeded_database
 
 PARIS = ZoneInfo("Europe/Paris")
 DURAND_ACCOUNT_EMAIL = "pierre.durand@cci-gard.example"
@@ -37,25 +36,12 @@ def paris(*args: int) -> datetime:
 )  # fmt: skip
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A seeded database whose seeded requests were all reminded already (quiet)."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-        await _seed_quiet(url)
+    async with seeded_database(request.param, tmp_path) as url:
+        await _quiet(url)
         yield url
-        return
-    admin = os.environ.get(POSTGRES_ENV)
-    if not admin:
-        pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV}")
-    server = PostgresServer(admin)
-    try:
-        url = await server.new_database()
-        await _seed_quiet(url)
-        yield url
-    finally:
-        await server.close()
 
 
-async def _seed_quiet(url: str) -> None:
-    await migrate_and_seed(url)
+async def _quiet(url: str) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
