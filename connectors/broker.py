@@ -156,7 +156,32 @@ class InProcessBroker:
         self._local.clear()
 
 
-class PostgresBroker:
+class _SharedChannel:
+    """What the PostgreSQL and Redis brokers share: one connection listening on a channel
+    per process (opened by ``_listen``), fanned out to this process's subscribers."""
+
+    _local: _FanOut
+
+    async def _listen(self) -> None:
+        raise NotImplementedError
+
+    def local_subscribers(self, account_id: str) -> int:
+        """How many subscriptions of this process listen for the account."""
+        return self._local.count(account_id)
+
+    def subscribe(
+        self, account_id: str
+    ) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
+        return self._subscription(account_id)
+
+    @asynccontextmanager
+    async def _subscription(self, account_id: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+        await self._listen()
+        async with self._local.subscription(account_id) as messages:
+            yield messages
+
+
+class PostgresBroker(_SharedChannel):
     """PostgreSQL LISTEN/NOTIFY on ``CHANNEL``: one listening connection per process,
     opened by the first subscription; publishing borrows from a small pool.
 
@@ -178,21 +203,6 @@ class PostgresBroker:
             payload = _encode(account_id, {k: message[k] for k in STUB_KEYS if k in message})
         pool = await self._publisher()
         await pool.execute("SELECT pg_notify($1, $2)", self._channel, payload)
-
-    def local_subscribers(self, account_id: str) -> int:
-        """How many subscriptions of this process listen for the account."""
-        return self._local.count(account_id)
-
-    def subscribe(
-        self, account_id: str
-    ) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
-        return self._subscription(account_id)
-
-    @asynccontextmanager
-    async def _subscription(self, account_id: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
-        await self._listen()
-        async with self._local.subscription(account_id) as messages:
-            yield messages
 
     async def aclose(self) -> None:
         async with self._lock:
@@ -245,7 +255,7 @@ class PostgresBroker:
             self._local.fail_all(BrokerUnavailable("the listening connection was lost"))
 
 
-class RedisBroker:
+class RedisBroker(_SharedChannel):
     """Redis pub/sub on ``CHANNEL``: one subscribed connection per process, read by one
     task, opened by the first subscription; redis-py reconnects and resubscribes it."""
 
@@ -262,21 +272,6 @@ class RedisBroker:
         if self._closed:
             raise BrokerUnavailable("the broker is closed")
         await self._client.publish(self._channel, _encode(account_id, message))
-
-    def local_subscribers(self, account_id: str) -> int:
-        """How many subscriptions of this process listen for the account."""
-        return self._local.count(account_id)
-
-    def subscribe(
-        self, account_id: str
-    ) -> AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]:
-        return self._subscription(account_id)
-
-    @asynccontextmanager
-    async def _subscription(self, account_id: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
-        await self._listen()
-        async with self._local.subscription(account_id) as messages:
-            yield messages
 
     async def aclose(self) -> None:
         async with self._lock:
