@@ -1,0 +1,390 @@
+"""Aid estimates: one engine evaluating any scheme's funding rules (``resolvers.aid_rules``).
+
+For the expenses of one phase, in this order:
+
+1. expenses of a category the scheme does not fund are set aside;
+2. day rules: days beyond the phase's maximum are not funded (the expenses are retained in
+   proportion), then the retained expenses are capped per funded day;
+3. the scheme's cap on expenses, then its minimum of eligible expenses;
+4. the phase's rate, then the cap on the aid; the aid is rounded to the cent, half up;
+5. with ``planned``, the aid computed on the planned expenses is the aid granted: the aid on
+   what was spent is paid up to it (prorata when less was spent, never more than granted);
+6. subsidy ≤ equity, when the scheme says so and the equity is known.
+
+The advance is a share of the aid granted; the balance is what remains due. The effective
+rate is the aid over the eligible expenses declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from resolvers.aid_format import add_months, cents, euros, number, percent
+from resolvers.aid_rules import AidRules, Phase, Schedule
+from resolvers.aid_schemes import RULES
+
+__all__ = [
+    "AidEstimate",
+    "Deadline",
+    "EstimateInputError",
+    "Expense",
+    "Payment",
+    "UnknownScheme",
+    "estimate_aid",
+]
+
+_CENT = Decimal("0.01")
+_RATE_PLACES = Decimal("0.0001")
+_ZERO = Decimal(0)
+_ABSURD_AMOUNT = Decimal(10) ** 9
+_ABSURD_DAYS = Decimal(1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Expense:
+    amount: Decimal
+    category: str
+    days: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    label: str
+    amount: Decimal
+    due: str
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    label: str
+    date: date | None
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class AidEstimate:
+    eligible: bool
+    amount: Decimal
+    effective_rate: Decimal
+    applied_rules: tuple[str, ...]
+    reasons: tuple[str, ...]
+    payments: tuple[Payment, ...]
+    deadlines: tuple[Deadline, ...]
+
+
+class EstimateInputError(ValueError):
+    """Input no estimate can be made from; ``argument`` names it (``expenses[2].days``)."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+class UnknownScheme(LookupError):
+    def __init__(self, scheme_id: str) -> None:
+        super().__init__(f"No aid scheme has the id {scheme_id!r}.")
+        self.scheme_id = scheme_id
+
+
+def estimate_aid(
+    scheme_id: str,
+    expenses: Sequence[Expense],
+    *,
+    phase: int | None = None,
+    equity: Decimal | None = None,
+    planned: Sequence[Expense] | None = None,
+    start: date | None = None,
+) -> AidEstimate:
+    """The aid ``scheme_id`` pays for ``expenses`` (spent, or planned when nothing is spent yet).
+
+    ``planned``: the expenses the aid was granted on, when ``expenses`` are those spent.
+    ``start``: the date the scheme counts its deadlines from (``AidRules.start`` says which).
+    """
+    rules = RULES.get(scheme_id)
+    if rules is None:
+        raise UnknownScheme(scheme_id)
+    chosen = _phase(rules, phase)
+    _check(rules, chosen, expenses, "expenses")
+    if planned is not None:
+        _check(rules, chosen, planned, "planned")
+    if equity is not None and not equity.is_finite():
+        raise EstimateInputError("equity", f"The equity must be an amount in euros, not {equity}.")
+
+    spent = _evaluate(rules, chosen, expenses, "expenses")
+    log = _Log(list(spent.applied), list(spent.blocked), list(spent.excluded))
+    amount = granted = spent.aid
+    if planned is not None:
+        plan = _evaluate(rules, chosen, planned, "planned")
+        log.blocked += [f"Planned expenses: {reason}" for reason in plan.blocked]
+        granted = plan.aid
+        amount = min(spent.aid, plan.aid)
+        if spent.aid < plan.aid:
+            log.applied.append(
+                f"prorata: {euros(spent.aid)} instead of the {euros(plan.aid)} granted, "
+                "since less was spent than planned"
+            )
+        elif spent.aid > plan.aid:
+            log.applied.append(
+                f"granted: the aid stays at the {euros(plan.aid)} granted on the planned "
+                "expenses, though more was spent"
+            )
+    if rules.equity_cap is not None:
+        amount, granted = _cap_by_equity(rules.equity_cap, equity, amount, granted, log)
+    log.notes += chosen.notes
+    if rules.company_cap is not None:
+        cap = rules.company_cap
+        log.notes.append(
+            f"Not checked: at most {euros(cap.amount)} of this aid per company, and once "
+            f"reached no new application for {cap.years} full years counted from "
+            f"{cap.counted_from}; the company's earlier aid from this scheme is not known here "
+            f"({cap.source})"
+        )
+    deadlines = _deadlines(rules, start, log)
+
+    eligible = not log.blocked
+    if not eligible:
+        amount = _ZERO
+    payments = _payments(chosen.schedule, granted, amount, log) if eligible else ()
+    effective = _ZERO if not spent.presented else amount / spent.presented
+    return AidEstimate(
+        eligible=eligible,
+        amount=amount,
+        effective_rate=effective.quantize(_RATE_PLACES, ROUND_HALF_UP),
+        applied_rules=tuple(log.applied),
+        reasons=tuple(log.blocked + log.notes),
+        payments=payments,
+        deadlines=deadlines,
+    )
+
+
+@dataclass(slots=True)
+class _Log:
+    applied: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Evaluation:
+    presented: Decimal
+    aid: Decimal
+    applied: tuple[str, ...]
+    blocked: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+def _phase(rules: AidRules, number: int | None) -> Phase:
+    numbers = ", ".join(str(p.number) for p in rules.phases)
+    if number is None:
+        if len(rules.phases) == 1:
+            return rules.phases[0]
+        raise EstimateInputError(
+            "phase", f"{rules.title} is funded phase by phase ({numbers}): say which phase."
+        )
+    found = rules.phase(number)
+    if found is None:
+        raise EstimateInputError("phase", f"{rules.title} has no phase {number} (only {numbers}).")
+    return found
+
+
+def _check(rules: AidRules, phase: Phase, expenses: Sequence[Expense], argument: str) -> None:
+    total = _ZERO
+    for index, expense in enumerate(expenses):
+        where = f"{argument}[{index}]"
+        amount = expense.amount
+        if not amount.is_finite() or amount < 0:
+            raise EstimateInputError(
+                f"{where}.amount", f"An expense is a positive amount in euros, not {amount}."
+            )
+        if amount >= _ABSURD_AMOUNT:
+            raise EstimateInputError(
+                f"{where}.amount", f"{euros(amount)} is not a plausible expense for an aid."
+            )
+        category = rules.category(expense.category)
+        if category is None:
+            known = ", ".join(c.code for c in rules.categories)
+            raise EstimateInputError(
+                f"{where}.category",
+                f"{rules.title} knows no expense category {expense.category!r} (known: {known}).",
+            )
+        days = expense.days
+        if days is not None and not (days.is_finite() and _ZERO < days <= _ABSURD_DAYS):
+            raise EstimateInputError(
+                f"{where}.days", f"The days of an expense are a positive number, not {days}."
+            )
+        if days is None and category.counts_days and phase.days is not None:
+            raise EstimateInputError(
+                f"{where}.days",
+                f"Phase {phase.number} of {rules.title} is funded by the day: give the days "
+                f"of {category.code}.",
+            )
+        total += amount
+    if total >= _ABSURD_AMOUNT:
+        raise EstimateInputError(
+            argument, f"{euros(total)} of expenses is not a plausible project for an aid."
+        )
+
+
+def _evaluate(
+    rules: AidRules, phase: Phase, expenses: Sequence[Expense], argument: str
+) -> _Evaluation:
+    applied: list[str] = []
+    blocked: list[str] = []
+    excluded: list[str] = []
+    retained = days = _ZERO
+    for expense in expenses:
+        category = rules.category(expense.category)
+        assert category is not None  # _check has refused unknown categories
+        if not category.eligible:
+            excluded.append(
+                f"{euros(expense.amount)} of {category.code} ({category.label}) is not an "
+                f"eligible expense ({category.source})"
+            )
+            continue
+        retained += expense.amount
+        if category.counts_days and expense.days is not None:
+            days += expense.days
+    presented = retained
+
+    if phase.days is not None and retained:
+        retained = _cap_by_days(rules, phase, retained, days, argument, applied, blocked)
+    if rules.expense_cap is not None:
+        cap = rules.expense_cap
+        effect = "reached" if retained > cap.value else "not reached"
+        applied.append(f"expense_cap: {euros(cap.value)} of eligible expenses, {effect}")
+        retained = min(retained, cap.value)
+    if rules.minimum_expenses is not None:
+        minimum = rules.minimum_expenses
+        if retained < minimum.value:
+            blocked.append(
+                f"Eligible expenses of {euros(retained)} are below the minimum of "
+                f"{euros(minimum.value)} ({minimum.source})"
+            )
+        else:
+            applied.append(f"minimum_expenses: {euros(minimum.value)} of eligible expenses, met")
+
+    aid = retained * phase.rate.value
+    applied.append(
+        f"rate: {percent(phase.rate.value)} of {euros(retained)} of eligible expenses "
+        f"(phase {phase.number}, {phase.label})"
+    )
+    if rules.aid_cap is not None:
+        cap = rules.aid_cap
+        if aid > cap.value:
+            base = cap.value / phase.rate.value
+            applied.append(
+                f"aid_cap: {euros(cap.value)}, reached (eligible expenses retained up to "
+                f"{euros(base)})"
+            )
+            aid = cap.value
+        else:
+            applied.append(f"aid_cap: {euros(cap.value)}, not reached")
+    if not aid and not blocked:
+        blocked.append("No eligible expense: the aid would be €0.00.")
+    return _Evaluation(presented, cents(aid), tuple(applied), tuple(blocked), tuple(excluded))
+
+
+def _cap_by_days(
+    rules: AidRules,
+    phase: Phase,
+    retained: Decimal,
+    days: Decimal,
+    argument: str,
+    applied: list[str],
+    blocked: list[str],
+) -> Decimal:
+    day_rules = phase.days
+    assert day_rules is not None
+    if not days:
+        raise EstimateInputError(
+            argument,
+            f"Phase {phase.number} of {rules.title} is funded by the day: give the days of "
+            "consulting.",
+        )
+    funded = days
+    if day_rules.minimum is not None and days < day_rules.minimum.value:
+        blocked.append(
+            f"{number(days)} days of consulting, fewer than the {number(day_rules.minimum.value)}"
+            f" days phase {phase.number} requires ({day_rules.minimum.source})"
+        )
+    if day_rules.maximum is not None and days > day_rules.maximum.value:
+        funded = day_rules.maximum.value
+        retained = retained * funded / days
+        applied.append(
+            f"days_limit: phase {phase.number} funds at most {number(funded)} days; "
+            f"{number(days)} declared, expenses retained for {number(funded)} days "
+            f"({euros(retained)})"
+        )
+    per_day = day_rules.per_day.value
+    ceiling = per_day * funded
+    effect = "reached" if retained > ceiling else "not reached"
+    applied.append(
+        f"day_cap: {euros(per_day)} per day × {number(funded)} days = {euros(ceiling)}, {effect}"
+    )
+    return min(retained, ceiling)
+
+
+def _cap_by_equity(
+    source: str, equity: Decimal | None, amount: Decimal, granted: Decimal, log: _Log
+) -> tuple[Decimal, Decimal]:
+    if equity is None:
+        log.notes.append(
+            f"The company's equity is not known, so this rule was not applied: {source}"
+        )
+        return amount, granted
+    ceiling = max(equity, _ZERO).quantize(_CENT, ROUND_DOWN)
+    if ceiling <= _ZERO:
+        log.blocked.append(f"The company's equity is {euros(equity)}: {source}")
+    effect = "reached" if amount > ceiling else "not reached"
+    log.applied.append(f"equity: the subsidy cannot exceed the equity of {euros(equity)}, {effect}")
+    return min(amount, ceiling), min(granted, ceiling)
+
+
+def _payments(
+    schedule: Schedule, granted: Decimal, amount: Decimal, log: _Log
+) -> tuple[Payment, ...]:
+    single, advance = schedule.single, schedule.advance
+    if single is not None and (single.up_to is None or granted <= single.up_to):
+        if single.up_to is not None:
+            log.applied.append(
+                f"single_payment: an aid of at most {euros(single.up_to)} is paid at once"
+            )
+        return (Payment(single.label, amount, single.due),)
+    assert advance is not None  # a Schedule has a single payment or an advance
+    first = cents(granted * advance.rate)
+    log.applied.append(
+        f"advance: {percent(advance.rate)} of the {euros(granted)} granted, "
+        f"{euros(first)}; the balance when the expenses are proven"
+    )
+    rest = amount - first
+    if rest >= 0:
+        return (
+            Payment(advance.label, first, advance.due),
+            Payment(advance.balance_label, rest, advance.balance_due),
+        )
+    return (
+        Payment(advance.label, first, advance.due),
+        Payment(
+            "Trop-perçu à reverser",
+            -rest,
+            "l'avance dépasse l'aide due sur les dépenses justifiées",
+        ),
+    )
+
+
+def _deadlines(rules: AidRules, start: date | None, log: _Log) -> tuple[Deadline, ...]:
+    dates: dict[str, date | None] = {}
+    deadlines = []
+    for rule in rules.deadlines:
+        when = rule.on
+        if rule.months_after is not None:
+            base = start if rule.after is None else dates[rule.after]
+            when = None if base is None else add_months(base, rule.months_after)
+        if rule.bars_later_start and start is not None and when is not None and start > when:
+            log.blocked.append(f"Starting on {start.isoformat()} is too late ({rule.source})")
+        dates[rule.label] = when
+        deadlines.append(Deadline(rule.label, when, rule.rule))
+    return tuple(deadlines)
