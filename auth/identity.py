@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from cachetools import TLRUCache
@@ -21,7 +21,9 @@ _PROJECT_HOLDER = "PROJECT_HOLDER"
 
 
 class TokenVerifier(Protocol):
-    def verify(self, token: str) -> Claims: ...
+    """``DevTokenIssuer`` verifies in place; ``OIDCVerifier`` awaits its provider's keys."""
+
+    def verify(self, token: str) -> Claims | Awaitable[Claims]: ...
 
 
 class Authenticator:
@@ -60,7 +62,8 @@ class Authenticator:
         remembered = self._viewers.get(digest)
         if remembered is not None:
             return remembered[0]
-        claims = self._verifier.verify(token)
+        verified = self._verifier.verify(token)
+        claims = verified if isinstance(verified, Claims) else await verified
         viewer = await self._lookup(claims)
         self._viewers[digest] = (viewer, claims.expires_at)
         return viewer

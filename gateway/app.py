@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from auth.identity import Authenticator
+from auth.identity import Authenticator, TokenVerifier
+from auth.oidc import OIDCIssuer, OIDCVerifier
 from auth.tokens import DevTokenIssuer, load_or_create_secret
 from connectors.broker import broker_from_url
 from connectors.cache import RawCache
@@ -125,12 +126,7 @@ def create_app(
 ) -> Starlette:
     """``entreprise_client`` lets tests put a mock transport under the real connector."""
     settings = settings or Settings()
-    if settings.oidc_issuer is not None:
-        raise ConfigurationError(
-            "OIDC_ISSUER is set, so the dev token issuer refuses to run; verification of "
-            "OIDC tokens is not available in this version yet."
-        )
-    issuer = dev_issuer(settings)
+    issuer = dev_issuer(settings) if settings.oidc_issuer is None else None
     schema = build_schema(settings)
 
     @asynccontextmanager
@@ -146,6 +142,16 @@ def create_app(
             cache = RawCache.from_url(settings.cache_url)
             stack.push_async_callback(cache.close)
             entreprise = EntrepriseConnector(client, config, cache)
+            verifier: TokenVerifier
+            if issuer is not None:
+                verifier = issuer
+            else:
+                oidc_client = httpx.AsyncClient(timeout=httpx.Timeout(5.0))
+                stack.push_async_callback(oidc_client.aclose)
+                verifier = OIDCVerifier(
+                    [OIDCIssuer(settings.oidc_issuer or "", settings.oidc_audience, "AGENT")],
+                    oidc_client,
+                )
             directory = CachedDirectory(hub)
             writer = HubWriter(session_factory)
             broker = broker_from_url(settings.broker_url)
@@ -162,7 +168,7 @@ def create_app(
             if settings.scheduler_enabled:
                 scheduler = await _start_scheduler(settings, stack, services, session_factory)
                 stack.push_async_callback(scheduler.stop)
-            authenticator = Authenticator(issuer, hub, directory)
+            authenticator = Authenticator(verifier, hub, directory)
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(schema, services, authenticator), authenticator
             )

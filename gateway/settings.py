@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = Field(
         None, description="A real identity provider; the dev token issuer then refuses to run."
     )
+    oidc_audience: str = Field(
+        "hub-gateway", description="The audience (client id) OIDC tokens must name."
+    )
     dev_secret_file: Path = Field(
         Path("var/dev-token-secret"), description="The dev issuer's signing key (sandbox)."
     )
