@@ -46,7 +46,8 @@ class Authenticator:
         self._directory = directory
         self._ttl = ttl
         self._viewers: TLRUCache[bytes, tuple[Viewer, float]] = TLRUCache(
-            maxsize=size, ttu=lambda _key, value, now: min(now + self._ttl, value[1]),
+            maxsize=size,
+            ttu=lambda _key, value, now: min(now + self._ttl, value[1]),
             timer=clock,
         )
 
@@ -85,7 +86,11 @@ class Authenticator:
 def viewer_from_account(account: AccountRecord, *, in_network: bool) -> Viewer:
     agent = account.agent
     if agent is None:
-        kind = ViewerKind.PROJECT_HOLDER if account.kind == _PROJECT_HOLDER else ViewerKind.COMPANY_USER
+        kind = (
+            ViewerKind.PROJECT_HOLDER
+            if account.kind == _PROJECT_HOLDER
+            else ViewerKind.COMPANY_USER
+        )
         return Viewer(kind=kind, account_id=account.id, email=account.email, name=account.name)
     return Viewer(
         kind=ViewerKind.ADMIN if _ADMIN in agent.roles else ViewerKind.AGENT,

@@ -19,7 +19,7 @@ import httpx
 import jwt
 import structlog
 
-from auth.tokens import Claims, InvalidToken
+from auth.tokens import Claims, InvalidToken, token_error_reason
 
 __all__ = ["IdentityProviderUnavailable", "OIDCIdentity", "OIDCIssuer", "OIDCVerifier"]
 
@@ -143,7 +143,7 @@ class OIDCVerifier:
                 },
             )
         except jwt.InvalidTokenError as error:
-            raise _invalid(_reason(error)) from None
+            raise _invalid(token_error_reason(error)) from None
         self._check_times(payload)
         return _identity(payload, issuer)
 
@@ -326,19 +326,3 @@ def _text(payload: Mapping[str, Any], claim: str) -> str | None:
 
 def _invalid(reason: str) -> InvalidToken:
     return InvalidToken(f"The token is not valid: {reason}.")
-
-
-def _reason(error: jwt.InvalidTokenError) -> str:
-    if isinstance(error, jwt.InvalidSignatureError):
-        return "its signature does not match"
-    if isinstance(error, jwt.InvalidAudienceError):
-        return "it is meant for another audience"
-    if isinstance(error, jwt.InvalidIssuerError):
-        return "it comes from an unknown issuer"
-    if isinstance(error, jwt.InvalidAlgorithmError):
-        return "its algorithm is not accepted"
-    if isinstance(error, jwt.MissingRequiredClaimError):
-        return f"the claim '{error.claim}' is missing"
-    if isinstance(error, jwt.InvalidKeyError):
-        return "its issuer publishes an unusable key"
-    return "it is malformed"

@@ -24,8 +24,10 @@ def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
     if not viewer.network_member:
         return Access.PUBLIC
     referent = facts.referent
-    if referent is not None and referent.status == _ACCEPTED and (
-        referent.agent_id == viewer.agent_id or referent.structure_id == viewer.structure_id
+    if (
+        referent is not None
+        and referent.status == _ACCEPTED
+        and (referent.agent_id == viewer.agent_id or referent.structure_id == viewer.structure_id)
     ):
         return Access.TIER2
     return Access.TIER1

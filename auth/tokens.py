@@ -9,7 +9,13 @@ from pathlib import Path
 
 import jwt
 
-__all__ = ["Claims", "DevTokenIssuer", "InvalidToken", "load_or_create_secret"]
+__all__ = [
+    "Claims",
+    "DevTokenIssuer",
+    "InvalidToken",
+    "load_or_create_secret",
+    "token_error_reason",
+]
 
 DEV_ISSUER = "hub-gateway-sandbox"
 AUDIENCE = "hub-gateway"
@@ -89,7 +95,7 @@ class DevTokenIssuer:
         except jwt.ExpiredSignatureError:
             raise InvalidToken("The token has expired: ask for a new one.") from None
         except jwt.InvalidTokenError as error:
-            raise InvalidToken(f"The token is not valid: {_reason(error)}.") from None
+            raise InvalidToken(f"The token is not valid: {token_error_reason(error)}.") from None
         email = payload.get("email")
         if not isinstance(email, str) or not email:
             raise InvalidToken("The token is not valid: it names no e-mail.")
@@ -103,7 +109,8 @@ class DevTokenIssuer:
         )
 
 
-def _reason(error: jwt.InvalidTokenError) -> str:
+def token_error_reason(error: jwt.InvalidTokenError) -> str:
+    """Why PyJWT refused a token, in words that repeat nothing of the token."""
     if isinstance(error, jwt.InvalidSignatureError):
         return "its signature does not match"
     if isinstance(error, jwt.InvalidAudienceError):
@@ -114,4 +121,6 @@ def _reason(error: jwt.InvalidTokenError) -> str:
         return "its algorithm is not accepted"
     if isinstance(error, jwt.MissingRequiredClaimError):
         return f"the claim '{error.claim}' is missing"
+    if isinstance(error, jwt.InvalidKeyError):
+        return "its issuer publishes an unusable key"
     return "it is malformed"

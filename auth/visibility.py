@@ -79,7 +79,9 @@ class VisibleTo(BasePermission):
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)
-        if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(self.tier, access, diffusible=False):
+        if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(
+            self.tier, access, diffusible=False
+        ):
             # Unknown diffusion (the source is down) lets the resolver run: it fails the same way.
             return await context.company_diffusible(source.siret) is not False
         return allows(self.tier, access)
