@@ -19,12 +19,17 @@ import httpx
 import redis.asyncio as redis
 import sqlalchemy as sa
 from aiohttp import web
-from httpx_aiohttp import AiohttpTransport
 
 from bench.client import GraphQLPoster, graphql_failure
 from bench.phases import Tally
 from bench.processes import free_port
-from bench.scenarios import REFERENT_EMAIL, SIRET
+from bench.scenarios import (
+    REFERENT_EMAIL,
+    SIRET,
+    UPSTREAM_PARAMS,
+    UPSTREAM_TOKEN,
+    upstream_client,
+)
 from connectors.entreprise.endpoints import ETABLISSEMENT
 
 __all__ = [
@@ -39,12 +44,6 @@ __all__ = [
 
 AGENT_EMAIL = REFERENT_EMAIL
 MIN_COMPANIES = 50
-_UPSTREAM_PARAMS = {
-    "context": "Hub Entreprendre Occitanie",
-    "recipient": "20005379100014",
-    "object": "Hub Entreprendre Occitanie : accompagnement de l'entreprise par son réseau",
-}
-_UPSTREAM_TOKEN = "sandbox-token"
 
 
 def portfolio_query(first: int) -> str:
@@ -149,12 +148,7 @@ class SingleCallFloor:
     aiohttp transport (the gateway's stack), over a warm keep-alive pool."""
 
     def __init__(self, sandbox_url: str) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=sandbox_url,
-            transport=AiohttpTransport(),
-            headers={"Authorization": f"Bearer {_UPSTREAM_TOKEN}", "Accept": "application/json"},
-            timeout=httpx.Timeout(5.0),
-        )
+        self._client = upstream_client(sandbox_url)
         self._path = ETABLISSEMENT.url_path(SIRET)
 
     async def __aenter__(self) -> Self:
@@ -165,7 +159,7 @@ class SingleCallFloor:
 
     async def sample(self) -> tuple[float, str | None]:
         started = time.perf_counter()
-        response = await self._client.get(self._path, params=_UPSTREAM_PARAMS)
+        response = await self._client.get(self._path, params=UPSTREAM_PARAMS)
         elapsed = time.perf_counter() - started
         if response.status_code != 200 or not isinstance(response.json().get("data"), dict):
             return elapsed, f"{self._path}: HTTP {response.status_code}"
@@ -321,7 +315,7 @@ async def statement_probe(
     found: dict[str, Any] = {}
     async with CountingProxy(sandbox_url) as proxy:
         config = EntrepriseConfig(
-            base_url=proxy.url, token=_UPSTREAM_TOKEN, recipient="20005379100014"
+            base_url=proxy.url, token=UPSTREAM_TOKEN, recipient="20005379100014"
         )
         for first in firsts:
             engine = create_engine(f"sqlite+aiosqlite:///{root / 'hub.db'}")

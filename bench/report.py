@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TARGETS", "judge", "render", "table", "write"]
+__all__ = ["TARGETS", "judge", "ms", "passed", "render", "table", "times", "write"]
 
 TARGETS = {"cold_p50_ratio_max": 1.3, "warm_p50_ms_max": 5.0}
 _BUSY = 0.2
@@ -32,25 +32,25 @@ def judge(result: dict[str, Any]) -> dict[str, str]:
         cold["ratio_p50"] = _ratio(cold["latency_ms"]["p50"], floor["p50"])
         cold["ratio_p99"] = _ratio(cold["latency_ms"]["p99"], floor["p99"])
         ratio = cold["ratio_p50"]
-        verdicts["cold_p50"] = _pass(ratio is not None and ratio <= TARGETS["cold_p50_ratio_max"])
+        verdicts["cold_p50"] = passed(ratio is not None and ratio <= TARGETS["cold_p50_ratio_max"])
     warm["ratio_p50"] = _ratio(warm["latency_ms"]["p50"], floor["p50"])
     p50 = warm["latency_ms"]["p50"]
-    verdicts["warm_p50"] = _pass(not math.isnan(p50) and p50 <= TARGETS["warm_p50_ms_max"])
+    verdicts["warm_p50"] = passed(not math.isnan(p50) and p50 <= TARGETS["warm_p50_ms_max"])
     failed = sum(part.get("failed", 0) for part in (result["floor"], cold, warm))
     failed += load["requests_failed"]
-    verdicts["all_answers_correct"] = _pass(failed == 0)
+    verdicts["all_answers_correct"] = passed(failed == 0)
     return verdicts
 
 
-def _pass(ok: bool) -> str:
+def passed(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def _ms(value: float | None) -> str:
+def ms(value: float | None) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.2f} ms"
 
 
-def _x(value: float | None) -> str:
+def times(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
@@ -59,30 +59,32 @@ def render(result: dict[str, Any]) -> str:
     cold, warm, load = result["cold"], result["warm"], result["throughput"]
     verdicts, targets = result["verdicts"], result["targets"]
     rows: list[tuple[str, str, str, str]] = [
-        ("floor (direct upstream, 5 calls at once) p50", _ms(floor["p50"]), "1.00×", ""),
-        ("floor p99", _ms(floor["p99"]), "1.00×", ""),
+        ("floor (direct upstream, 5 calls at once) p50", ms(floor["p50"]), "1.00×", ""),
+        ("floor p99", ms(floor["p99"]), "1.00×", ""),
     ]
     if "skipped" in cold:
         rows.append(("cold p50 / p99", "skipped", "", cold["skipped"]))
     else:
         cold_ms = cold["latency_ms"]
         limit = f"≤ {targets['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"
-        rows.append(("cold p50 (Redis flushed)", _ms(cold_ms["p50"]), _x(cold["ratio_p50"]), limit))
-        rows.append(("cold p99", _ms(cold_ms["p99"]), _x(cold["ratio_p99"]), ""))
+        rows.append(
+            ("cold p50 (Redis flushed)", ms(cold_ms["p50"]), times(cold["ratio_p50"]), limit)
+        )
+        rows.append(("cold p99", ms(cold_ms["p99"]), times(cold["ratio_p99"]), ""))
     limit = f"≤ {targets['warm_p50_ms_max']} ms → {verdicts['warm_p50']}"
-    rows.append(("warm p50 (in-memory cache)", _ms(warm["latency_ms"]["p50"]),
-                 _x(warm["ratio_p50"]), limit))  # fmt: skip
-    rows.append(("warm p99", _ms(warm["latency_ms"]["p99"]), "", ""))
+    rows.append(("warm p50 (in-memory cache)", ms(warm["latency_ms"]["p50"]),
+                 times(warm["ratio_p50"]), limit))  # fmt: skip
+    rows.append(("warm p99", ms(warm["latency_ms"]["p99"]), "", ""))
     rows.append(
         (
             f"warm throughput, {load['concurrency']} clients, {load['duration_s']:.0f} s",
             f"{load['req_per_s']:.0f} req/s",
             "",
-            f"p50 {_ms(load['latency_ms']['p50'])}, p99 {_ms(load['latency_ms']['p99'])}",
+            f"p50 {ms(load['latency_ms']['p50'])}, p99 {ms(load['latency_ms']['p99'])}",
         )
     )
     rows.append(("gateway CPU per warm request (under load)",
-                 _ms(load.get("gateway_cpu_ms_per_request")), "",
+                 ms(load.get("gateway_cpu_ms_per_request")), "",
                  f"gateway process at {load.get('gateway_cpu_share', 0):.0%} of one core"))  # fmt: skip
     failed = sum(part.get("failed", 0) for part in (result["floor"], cold, warm))
     failed += load["requests_failed"]

@@ -25,9 +25,12 @@ __all__ = [
     "COMPANY_SHEET",
     "REFERENT_EMAIL",
     "SIRET",
+    "UPSTREAM_PARAMS",
+    "UPSTREAM_TOKEN",
     "SheetCheck",
     "SheetClient",
     "UpstreamFloor",
+    "upstream_client",
     "upstream_paths",
 ]
 
@@ -54,12 +57,23 @@ _SHEET_ENDPOINTS: tuple[Endpoint, ...] = (
     ATTESTATION_VIGILANCE,
     ATTESTATION_FISCALE,
 )
-_UPSTREAM_PARAMS = {
+UPSTREAM_PARAMS = {
     "context": "Hub Entreprendre Occitanie",
     "recipient": "20005379100014",
     "object": "Hub Entreprendre Occitanie : accompagnement de l'entreprise par son réseau",
 }
-_UPSTREAM_TOKEN = "sandbox-token"
+UPSTREAM_TOKEN = "sandbox-token"
+
+
+def upstream_client(sandbox_url: str) -> httpx.AsyncClient:
+    """A direct client of the sandbox, on the aiohttp transport the gateway uses, with the
+    bearer token: what the floor measurements call API Entreprise with."""
+    return httpx.AsyncClient(
+        base_url=sandbox_url,
+        transport=AiohttpTransport(),
+        headers={"Authorization": f"Bearer {UPSTREAM_TOKEN}", "Accept": "application/json"},
+        timeout=httpx.Timeout(5.0),
+    )
 
 
 def upstream_paths() -> list[str]:
@@ -144,12 +158,7 @@ class UpstreamFloor:
     until the last one answers."""
 
     def __init__(self, sandbox_url: str) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=sandbox_url,
-            transport=AiohttpTransport(),
-            headers={"Authorization": f"Bearer {_UPSTREAM_TOKEN}", "Accept": "application/json"},
-            timeout=httpx.Timeout(5.0),
-        )
+        self._client = upstream_client(sandbox_url)
         self._paths = upstream_paths()
 
     async def __aenter__(self) -> Self:
@@ -166,6 +175,6 @@ class UpstreamFloor:
         return elapsed, ("; ".join(bad) or None)
 
     async def _call(self, path: str) -> tuple[str, int, bool]:
-        response = await self._client.get(path, params=_UPSTREAM_PARAMS)
+        response = await self._client.get(path, params=UPSTREAM_PARAMS)
         ok = response.status_code == 200 and isinstance(response.json().get("data"), dict | list)
         return path, response.status_code, ok

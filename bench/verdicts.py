@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench.report import table
+from bench.report import ms, passed, table, times
 
 __all__ = [
     "PORTFOLIO_TARGETS",
@@ -21,18 +21,6 @@ SEARCH_TARGETS = {"warm_p50_ms_max": 15.0}
 PORTFOLIO_TARGETS = {"cold_p50_ratio_max": 3.0}
 _BUSY = 0.2
 _HEADER = ("", "value", "× floor", "target")
-
-
-def _pass(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
-def _ms(value: float | None) -> str:
-    return "—" if value is None or math.isnan(value) else f"{value:.2f} ms"
-
-
-def _x(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}×"
 
 
 def _ratio(value: float | None, floor: float | None) -> float | None:
@@ -72,9 +60,9 @@ def judge_search(result: dict[str, Any]) -> dict[str, str]:
     p50 = warm["latency_ms"]["p50"]
     counts = result["total_count"]
     return {
-        "warm_p50": _pass(not math.isnan(p50) and p50 <= SEARCH_TARGETS["warm_p50_ms_max"]),
-        "all_answers_correct": _pass(_failed(warm, load) == 0),
-        "most_filters_have_results": _pass(counts["with_results"] * 2 > counts["filters"]),
+        "warm_p50": passed(not math.isnan(p50) and p50 <= SEARCH_TARGETS["warm_p50_ms_max"]),
+        "all_answers_correct": passed(_failed(warm, load) == 0),
+        "most_filters_have_results": passed(counts["with_results"] * 2 > counts["filters"]),
     }
 
 
@@ -82,14 +70,14 @@ def render_search(result: dict[str, Any]) -> str:
     warm, load, verdicts = result["warm"], result["throughput"], result["verdicts"]
     counts = result["total_count"]
     rows: list[tuple[str, ...]] = [
-        ("warm p50 (in-memory cache)", _ms(warm["latency_ms"]["p50"]), "",
+        ("warm p50 (in-memory cache)", ms(warm["latency_ms"]["p50"]), "",
          f"≤ {SEARCH_TARGETS['warm_p50_ms_max']} ms → {verdicts['warm_p50']}"),
-        ("warm p99", _ms(warm["latency_ms"]["p99"]), "", ""),
+        ("warm p99", ms(warm["latency_ms"]["p99"]), "", ""),
         (f"warm throughput, {load['concurrency']} clients, {load['duration_s']:.0f} s",
          f"{load['req_per_s']:.0f} req/s", "",
-         f"p50 {_ms(load['latency_ms']['p50'])}, p99 {_ms(load['latency_ms']['p99'])}"),
+         f"p50 {ms(load['latency_ms']['p50'])}, p99 {ms(load['latency_ms']['p99'])}"),
         ("gateway CPU per warm request (under load)",
-         _ms(load.get("gateway_cpu_ms_per_request")), "",
+         ms(load.get("gateway_cpu_ms_per_request")), "",
          f"gateway process at {load.get('gateway_cpu_share', 0):.0%} of one core"),
         (f"totalCount over {counts['filters']} filters",
          f"min {counts['min']}, median {counts['median']}, max {counts['max']}", "",
@@ -125,26 +113,26 @@ def judge_portfolio(result: dict[str, Any]) -> dict[str, str]:
     cold["ratio_p99"] = _ratio(cold["latency_ms"]["p99"], floor["latency_ms"]["p99"])
     warm["ratio_p50"] = _ratio(warm["latency_ms"]["p50"], floor["latency_ms"]["p50"])
     ratio = cold["ratio_p50"]
-    verdicts["cold_p50"] = _pass(
+    verdicts["cold_p50"] = passed(
         ratio is not None and ratio <= PORTFOLIO_TARGETS["cold_p50_ratio_max"]
     )
     probe = result["sql"]
     problems = [r["problem"] for runs in probe.values() for r in runs if r["problem"]]
-    verdicts["sql_constant_in_companies"] = _pass(
+    verdicts["sql_constant_in_companies"] = passed(
         not problems
         and len(set(_probe_counts(probe, "cold").values())) == 1
         and len(set(_probe_counts(probe, "repeat").values())) == 1
     )
     evidence = cold["evidence"]
     companies = evidence["companies_per_request"]
-    verdicts["one_upstream_call_per_company"] = _pass(
+    verdicts["one_upstream_call_per_company"] = passed(
         companies is not None and set(evidence["upstream_calls_per_request"]) == {companies}
     )
     runs = [r for runs in probe.values() for r in runs if r["caches"] == "cold"]
-    verdicts["upstream_calls_concurrent"] = _pass(
+    verdicts["upstream_calls_concurrent"] = passed(
         all(r["upstream_max_in_flight"] > 1 for r in runs if r["upstream_calls"] > 1)
     )
-    verdicts["all_answers_correct"] = _pass(_failed(floor, cold, warm) == 0 and not problems)
+    verdicts["all_answers_correct"] = passed(_failed(floor, cold, warm) == 0 and not problems)
     return verdicts
 
 
@@ -173,14 +161,14 @@ def render_portfolio(result: dict[str, Any]) -> str:
          " / ".join(map(str, concurrency.values())), "",
          (f"of {' / '.join(map(str, calls.values()))} calls → "
           f"{verdicts['upstream_calls_concurrent']}")),
-        ("floor (ONE établissement call) p50", _ms(floor["latency_ms"]["p50"]), "1.00×", ""),
-        ("floor p99", _ms(floor["latency_ms"]["p99"]), "1.00×", ""),
-        (f"cold p50 (Redis flushed), {companies} companies", _ms(cold["latency_ms"]["p50"]),
-         _x(cold["ratio_p50"]),
+        ("floor (ONE établissement call) p50", ms(floor["latency_ms"]["p50"]), "1.00×", ""),
+        ("floor p99", ms(floor["latency_ms"]["p99"]), "1.00×", ""),
+        (f"cold p50 (Redis flushed), {companies} companies", ms(cold["latency_ms"]["p50"]),
+         times(cold["ratio_p50"]),
          f"≤ {PORTFOLIO_TARGETS['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"),
-        ("cold p99", _ms(cold["latency_ms"]["p99"]), _x(cold["ratio_p99"]), ""),
-        ("warm p50 (in-memory cache)", _ms(warm["latency_ms"]["p50"]), _x(warm["ratio_p50"]), ""),
-        ("warm p99", _ms(warm["latency_ms"]["p99"]), "", ""),
+        ("cold p99", ms(cold["latency_ms"]["p99"]), times(cold["ratio_p99"]), ""),
+        ("warm p50 (in-memory cache)", ms(warm["latency_ms"]["p50"]), times(warm["ratio_p50"]), ""),
+        ("warm p99", ms(warm["latency_ms"]["p99"]), "", ""),
         ("failed answers (all phases)", str(_failed(floor, cold, warm)), "",
          verdicts["all_answers_correct"]),
     ]  # fmt: skip
