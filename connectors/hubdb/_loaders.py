@@ -50,6 +50,7 @@ __all__ = [
     "load_current_assignments_of_accounts",
     "load_project_actors",
     "load_projects",
+    "project_record",
 ]
 
 _MEMBERSHIP_ORDER = {role.value: rank for rank, role in enumerate(MembershipRole)}
@@ -70,6 +71,20 @@ def _name_key(name: str) -> str:
     """Accent- and case-insensitive sort key ("Élodie" sorts with "Elodie")."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def project_record(row: Any) -> ProjectRecord:
+    """A project read from a row of the ``projects`` table (its actors are added apart)."""
+    return ProjectRecord(
+        id=row.id,
+        siret=row.siret,
+        title=row.title,
+        theme=row.theme,
+        created_at=row.created_at,
+        actors=(),
+        filiere=row.filiere,
+        structure_id=row.structure_id,
+    )
 
 
 def assignment_record(assignment: ReferentAssignment, structure_id: str) -> AssignmentRecord:
@@ -255,16 +270,7 @@ async def load_projects(
     actors: defaultdict[str, list[tuple[int, datetime, str, str]]] = defaultdict(list)
     for row in rows:
         if row.id not in found:
-            found[row.id] = ProjectRecord(
-                id=row.id,
-                siret=row.siret,
-                title=row.title,
-                theme=row.theme,
-                created_at=row.created_at,
-                actors=(),
-                filiere=row.filiere,
-                structure_id=row.structure_id,
-            )
+            found[row.id] = project_record(row)
         if row.agent_id is not None:
             actors[row.id].append((_ACTOR_ORDER[row.role], row.added_at, row.agent_id, row.role))
     projects: dict[str, list[ProjectRecord]] = {siret: [] for siret in sirets}

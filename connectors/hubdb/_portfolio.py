@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from connectors.hubdb._loaders import project_record
 from connectors.hubdb._search import decode_cursor, encode_cursor
 from connectors.hubdb.models import CompanyMembership, Project, ReferentAssignment
 from connectors.hubdb.records import Page, ProjectRecord
@@ -69,16 +70,5 @@ async def load_holder_projects(
     )
     found: dict[str, list[ProjectRecord]] = {account_id: [] for account_id in account_ids}
     for row in rows:
-        found[row.holder_account_id].append(
-            ProjectRecord(
-                id=row.id,
-                siret=None,
-                title=row.title,
-                theme=row.theme,
-                created_at=row.created_at,
-                actors=(),
-                filiere=row.filiere,
-                structure_id=row.structure_id,
-            )
-        )
+        found[row.holder_account_id].append(project_record(row))
     return found
