@@ -22,6 +22,8 @@ DEFAULT_TTL: Mapping[str, float] = MappingProxyType(
         "chiffres_affaires": _DAY,
         "attestation_vigilance": _HOUR,
         "attestation_fiscale": _HOUR,
+        "effectifs_annuels": _DAY,
+        "bilans": _DAY,
     }
 )
 """Fresh TTL (seconds) per endpoint; identity data changes daily at most, certificates more."""

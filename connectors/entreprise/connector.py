@@ -20,15 +20,19 @@ from connectors.entreprise.config import EntrepriseConfig
 from connectors.entreprise.endpoints import (
     ATTESTATION_FISCALE,
     ATTESTATION_VIGILANCE,
+    BILANS,
     CHIFFRES_AFFAIRES,
+    EFFECTIFS_ANNUELS,
     ETABLISSEMENT,
     MANDATAIRES_SOCIAUX,
     UNITE_LEGALE,
     Endpoint,
 )
 from connectors.entreprise.models import (
+    BalanceSheet,
     Compliance,
     Etablissement,
+    Headcount,
     Mandataire,
     Turnover,
     UniteLegale,
@@ -37,7 +41,9 @@ from connectors.entreprise.parsing import (
     PayloadError,
     parse_attestation_fiscale,
     parse_attestation_vigilance,
+    parse_bilans,
     parse_chiffres_affaires,
+    parse_effectifs_annuels,
     parse_etablissement,
     parse_mandataires_sociaux,
     parse_unite_legale,
@@ -103,6 +109,14 @@ class EntrepriseConnector:
     async def attestation_fiscale(self, siren: str, *, object: str) -> Compliance:
         """Tax compliance (DGFIP)."""
         return await self._read(ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale)
+
+    async def effectifs_annuels(self, siren: str, *, object: str) -> Headcount:
+        """Annual average headcount of the last complete year (GIP-MDS)."""
+        return await self._read(EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels)
+
+    async def bilans(self, siren: str, *, object: str) -> list[BalanceSheet]:
+        """The last balance sheets (Banque de France), newest first."""
+        return await self._read(BILANS, siren, object, parse_bilans)
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 __all__ = [
     "ATTESTATION_FISCALE",
     "ATTESTATION_VIGILANCE",
+    "BILANS",
     "CHIFFRES_AFFAIRES",
+    "EFFECTIFS_ANNUELS",
     "ENDPOINTS",
     "ETABLISSEMENT",
     "MANDATAIRES_SOCIAUX",
@@ -27,8 +30,9 @@ class Endpoint:
     path: str
     identifier: str
 
-    def url_path(self, identifier: str) -> str:
-        return self.path.format(identifier)
+    def url_path(self, identifier: str, *, today: date | None = None) -> str:
+        """``{year}`` in a path is the last complete year (annual headcounts)."""
+        return self.path.format(identifier, year=(today or date.today()).year - 1)
 
     def is_valid(self, identifier: str) -> bool:
         length = 14 if self.identifier == "siret" else 9
@@ -57,6 +61,18 @@ ATTESTATION_FISCALE = Endpoint(
     "attestation_fiscale", "dgfip", "/v4/dgfip/unites_legales/{}/attestation_fiscale", "siren"
 )
 
+# GIP-MDS: the annual average headcount of the last complete year.
+EFFECTIFS_ANNUELS = Endpoint(
+    "effectifs_annuels",
+    "gip_mds",
+    "/v3/gip_mds/unites_legales/{}/effectifs_annuels/{year}",
+    "siren",
+)
+# Banque de France: the last three balance sheets.
+BILANS = Endpoint(
+    "bilans", "banque_de_france", "/v3/banque_de_france/unites_legales/{}/bilans", "siren"
+)
+
 ENDPOINTS: tuple[Endpoint, ...] = (
     ETABLISSEMENT,
     UNITE_LEGALE,
@@ -64,4 +80,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     CHIFFRES_AFFAIRES,
     ATTESTATION_VIGILANCE,
     ATTESTATION_FISCALE,
+    EFFECTIFS_ANNUELS,
+    BILANS,
 )

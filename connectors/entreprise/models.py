@@ -8,8 +8,10 @@ from typing import Literal
 
 __all__ = [
     "Address",
+    "BalanceSheet",
     "Compliance",
     "Etablissement",
+    "Headcount",
     "Mandataire",
     "MandataireKind",
     "Turnover",
@@ -87,3 +89,23 @@ class Compliance:
     up_to_date: bool
     issued_on: date | None
     valid_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Headcount:
+    """Annual average headcount (GIP-MDS), all social regimes together."""
+
+    year: int
+    staff: float
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceSheet:
+    """One fiscal year's balance sheet (Banque de France), in euros."""
+
+    year: int
+    closing_date: date
+    turnover: int | None
+    total: int | None
+    share_capital: int | None
+    equity: int | None

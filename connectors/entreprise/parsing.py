@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 from connectors.entreprise.geography import department_of_commune, region_of_department
 from connectors.entreprise.models import (
     Address,
+    BalanceSheet,
     Compliance,
     Etablissement,
+    Headcount,
     Mandataire,
     Turnover,
     UniteLegale,
@@ -226,3 +228,43 @@ def _iso_date(value: Any) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError as exc:
         raise PayloadError("malformed date") from exc
+
+
+def parse_effectifs_annuels(payload: Mapping[str, Any]) -> Headcount:
+    data = _data(payload)
+    year = data.get("annee")
+    values = [
+        value
+        for item in data.get("effectifs") or ()
+        if isinstance(value := _mapping(item).get("valeur"), int | float)
+    ]
+    if not isinstance(year, str) or not year.isdigit() or not values:
+        raise PayloadError("effectifs without year or value")
+    return Headcount(year=int(year), staff=float(sum(values)))
+
+
+def parse_bilans(payload: Mapping[str, Any]) -> list[BalanceSheet]:
+    """Newest fiscal year first."""
+    sheets = []
+    for item in _items(payload):
+        closing = _iso_date(item.get("date_arret_exercice"))
+        if closing is None:
+            raise PayloadError("bilan without closing date")
+        values = _mapping(item.get("valeurs"))
+        sheets.append(
+            BalanceSheet(
+                year=closing.year,
+                closing_date=closing,
+                turnover=_amount(values.get("chiffre_affaires_ht")),
+                total=_amount(values.get("total_bilan")),
+                share_capital=_amount(values.get("capital_social")),
+                equity=_amount(values.get("capitaux_propres")),
+            )
+        )
+    return sorted(sheets, key=lambda sheet: sheet.closing_date, reverse=True)
+
+
+def _amount(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(value)

@@ -32,7 +32,8 @@ Builder = Callable[[SandboxCompany, date], dict[str, Any] | None]
 Handler = Callable[[Request], Awaitable[Response]]
 
 _PROVIDERS = {"insee": "INSEE", "infogreffe": "Infogreffe", "dgfip": "DGFIP - Adélie",
-              "urssaf": "ACOSS"}  # fmt: skip
+              "urssaf": "ACOSS", "gip_mds": "GIP-MDS",
+              "banque_de_france": "Banque de France"}  # fmt: skip
 
 
 class _State:
@@ -201,6 +202,10 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
          "urssaf", "siren", payloads.attestation_vigilance),
         ("/v4/dgfip/unites_legales/{siren}/attestation_fiscale", "attestation_fiscale", "dgfip",
          "siren", payloads.attestation_fiscale),
+        ("/v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}", "effectifs_annuels",
+         "gip_mds", "siren", payloads.effectifs_annuels),
+        ("/v3/banque_de_france/unites_legales/{siren}/bilans", "bilans", "banque_de_france",
+         "siren", payloads.bilans),
     ]  # fmt: skip
     routes = [
         Route(path, _endpoint(state, name, provider, kind, build), methods=["GET"])

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sandbox.entreprise import finances
 from sandbox.entreprise.records import SandboxCompany
 from sandbox.entreprise.tables import WORKFORCE_BANDS
 
@@ -258,3 +259,51 @@ def attestation_fiscale(company: SandboxCompany, today: date) -> dict[str, Any]:
             },
         }
     return {"data": data, "links": {}, "meta": {}}
+
+
+def effectifs_annuels(company: SandboxCompany, today: date) -> dict[str, Any] | None:
+    """GIP-MDS annual average headcount of the last complete year (modelled on API
+    Entreprise's ``effectifs_annuels``; the real field names may differ, see docs/sandbox.md)."""
+    staff = finances.headcount(company)
+    if staff is None:
+        return None
+    return {
+        "data": {
+            "siren": company.siren,
+            "annee": str(today.year - 1),
+            "nature": "effectif_moyen_annuel",
+            "effectifs": [
+                {"regime": "regime_general", "valeur": staff},
+                {"regime": "regime_agricole", "valeur": None},
+            ],
+        },
+        "links": {},
+        "meta": {},
+    }
+
+
+def bilans(company: SandboxCompany, today: date) -> dict[str, Any] | None:
+    """The last three balance sheets (modelled on API Entreprise's Banque de France
+    ``bilans``: the figures the hub's criteria need)."""
+    sheets = finances.balance_sheets(company)
+    if not sheets:
+        return None
+    items = [
+        {
+            "data": {
+                "annee": str(sheet.closing_date.year),
+                "date_arret_exercice": sheet.closing_date.isoformat(),
+                "devise": "EUR",
+                "valeurs": {
+                    "chiffre_affaires_ht": sheet.turnover,
+                    "total_bilan": sheet.total,
+                    "capital_social": sheet.share_capital,
+                    "capitaux_propres": sheet.equity,
+                },
+            },
+            "links": {},
+            "meta": {},
+        }
+        for sheet in sheets[:3]
+    ]
+    return {"data": items, "links": {}, "meta": {}}

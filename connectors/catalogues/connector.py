@@ -1,0 +1,313 @@
+"""The aid-scheme catalogues and France Num's activators, behind one connector.
+
+Each feed (the Régions' catalogue, Bpifrance's, France Num's schemes, France Num's activators)
+is read whole — its pages fetched concurrently when the paging allows it — and kept as one
+raw entry in the shared ``RawCache`` (memory or Redis): fresh for ``ttl``, then served only
+if the partner fails (stale-if-error) for ``stale_ttl``. Concurrent loads of one feed are
+coalesced (single flight). The parsed records are memoised in process for ``local_ttl``, so
+a warm request touches neither the partner nor the cache backend.
+
+A feed that fails with nothing cached does not fail the others: ``schemes()`` answers with
+what it has and names the feeds it could not read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+import structlog
+
+from connectors.cache import RawCache
+from connectors.catalogues import bpifrance, francenum, region
+from connectors.catalogues.models import Activator, Scheme
+from connectors.catalogues.wire import PayloadError, mapping
+from connectors.entreprise.singleflight import SingleFlight
+from connectors.errors import ConnectorError, RateLimited, UpstreamUnavailable
+from connectors.metrics import CACHE_READS
+from connectors.resilient import Resilience, ResilientGetter, Sleep
+
+__all__ = ["Catalogue", "CatalogueConfig", "CatalogueConnector", "Feed"]
+
+T = TypeVar("T")
+
+_log = structlog.get_logger(__name__)
+
+_HOUR = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueConfig:
+    region_url: str
+    bpifrance_url: str
+    francenum_url: str
+    bpifrance_key: str = field(repr=False)
+    resilience: Resilience = field(default_factory=lambda: Resilience(timeout=8.0))
+    ttl: float = _HOUR
+    """A catalogue changes a few times a day at most."""
+    stale_ttl: float = 7 * 24 * _HOUR
+    local_ttl: float = 30.0
+    """How long a worker reuses its parsed copy before it looks at the shared cache again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Every scheme that could be read, and the feeds that could not."""
+
+    schemes: tuple[Scheme, ...]
+    by_id: Mapping[str, Scheme]
+    unavailable: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Parsed(Generic[T]):
+    fetched_at: float
+    checked_at: float
+    records: tuple[T, ...]
+
+
+class Feed(Generic[T]):
+    """One catalogue feed: how to fetch all its raw items and how to parse one."""
+
+    def __init__(
+        self,
+        name: str,
+        fetch: Callable[[ResilientGetter], Awaitable[list[Any]]],
+        parse: Callable[[Mapping[str, Any]], T],
+        getter: ResilientGetter,
+    ) -> None:
+        self.name = name
+        self.fetch = fetch
+        self.parse = parse
+        self.getter = getter
+        self.parsed: _Parsed[T] | None = None
+
+
+class CatalogueConnector:
+    def __init__(
+        self,
+        config: CatalogueConfig,
+        cache: RawCache,
+        *,
+        clients: Mapping[str, httpx.AsyncClient] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``clients`` (by feed family: region, bpifrance, francenum) lets tests put a mock
+        transport under the real connector."""
+        self._config = config
+        self._cache = cache
+        self._clock = clock
+        made = dict(clients or {})
+        made.setdefault("region", _client(config.region_url, {}))
+        made.setdefault(
+            "bpifrance", _client(config.bpifrance_url, {"X-Api-Key": config.bpifrance_key})
+        )
+        made.setdefault("francenum", _client(config.francenum_url, {}))
+        self._clients = made
+        getters = {
+            family: ResilientGetter(client, family, config.resilience, sleep=sleep)
+            for family, client in made.items()
+        }
+        self._schemes: tuple[Feed[Scheme], ...] = (
+            Feed("region", _fetch_region, region.parse_dispositif, getters["region"]),
+            Feed("bpifrance", _fetch_bpifrance, bpifrance.parse_aid, getters["bpifrance"]),
+            Feed(
+                "francenum", _fetch_francenum_schemes, francenum.parse_dispositif,
+                getters["francenum"],
+            ),
+        )  # fmt: skip
+        self._activators: Feed[Activator] = Feed(
+            "francenum_activators",
+            _fetch_francenum_activators,
+            francenum.parse_activateur,
+            getters["francenum"],
+        )
+        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+
+    async def schemes(self) -> Catalogue:
+        results = await asyncio.gather(
+            *(self._records(feed) for feed in self._schemes), return_exceptions=True
+        )
+        schemes: list[Scheme] = []
+        unavailable: list[str] = []
+        for feed, result in zip(self._schemes, results, strict=True):
+            if isinstance(result, ConnectorError):
+                _log.warning("catalogue.unavailable", feed=feed.name, reason=result.message)
+                unavailable.append(feed.name)
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                schemes.extend(result)
+        return Catalogue(tuple(schemes), {s.id: s for s in schemes}, tuple(unavailable))
+
+    async def activators(self) -> tuple[Activator, ...]:
+        return await self._records(self._activators)
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+
+    async def _records(self, feed: Feed[T]) -> tuple[T, ...]:
+        now = self._clock()
+        parsed = feed.parsed
+        if parsed is not None and now - parsed.checked_at < self._config.local_ttl:
+            return parsed.records  # the hot path: no cache backend, no partner
+        payload = await self._payload(feed)
+        fetched_at = float(payload.get("fetched_at", 0.0))
+        if parsed is not None and parsed.fetched_at == fetched_at:
+            parsed.checked_at = now
+            return parsed.records
+        feed.parsed = _Parsed(fetched_at, now, _parse_all(feed, payload.get("items")))
+        return feed.parsed.records
+
+    async def _payload(self, feed: Feed[Any]) -> dict[str, Any]:
+        key = f"catalogue:{feed.name}"
+        entry = await self._cache.get(key)
+        if entry is not None and entry.fresh:
+            CACHE_READS.labels(feed.name, "hit").inc()
+            return entry.value
+        CACHE_READS.labels(feed.name, "miss").inc()
+        return await self._flights.run(key, lambda: self._fetch(feed, key))
+
+    async def _fetch(self, feed: Feed[Any], key: str) -> dict[str, Any]:
+        entry = await self._cache.get(key)  # another flight may just have filled it
+        if entry is not None and entry.fresh:
+            return entry.value
+        try:
+            items = await feed.fetch(feed.getter)
+        except PayloadError as exc:
+            error: ConnectorError = UpstreamUnavailable(
+                feed.getter.source, f"{feed.getter.source}: unreadable page ({exc})"
+            )
+            return await self._stale_or_raise(feed, entry, error)
+        except (UpstreamUnavailable, RateLimited) as exc:
+            return await self._stale_or_raise(feed, entry, exc)
+        payload = {"fetched_at": time.time(), "items": items}
+        await self._cache.set(key, payload, ttl=self._config.ttl, stale_ttl=self._config.stale_ttl)
+        _log.info("catalogue.loaded", feed=feed.name, items=len(items))
+        return payload
+
+    @staticmethod
+    async def _stale_or_raise(feed: Feed[Any], entry: Any, error: ConnectorError) -> dict[str, Any]:
+        if entry is None:
+            raise error
+        _log.warning("catalogue.stale_served", feed=feed.name, reason=type(error).__name__)
+        CACHE_READS.labels(feed.name, "stale").inc()
+        value: dict[str, Any] = entry.value
+        return value
+
+
+def _client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=httpx.Timeout(8.0, connect=2.0),
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        headers={
+            "Accept": "application/json",
+            "User-Agent": "hub-gateway (connectors.catalogues)",
+            **headers,
+        },
+    )
+
+
+def _parse_all(feed: Feed[T], items: Any) -> tuple[T, ...]:
+    records: list[T] = []
+    skipped = 0
+    for item in items if isinstance(items, list) else ():
+        try:
+            records.append(feed.parse(mapping(item)))
+        except (PayloadError, KeyError, ValueError):
+            skipped += 1
+    if skipped:
+        _log.warning("catalogue.items_skipped", feed=feed.name, skipped=skipped)
+    return tuple(records)
+
+
+def _page_items(body: Any, key: str) -> list[Any]:
+    items = mapping(body).get(key)
+    if not isinstance(items, list):
+        raise PayloadError(f"page without {key}")
+    return items
+
+
+async def _numbered_pages(
+    getter: ResilientGetter,
+    path: str,
+    name: str,
+    first: dict[str, str | int],
+    pages_of: Callable[[Mapping[str, Any]], int],
+    page_params: Callable[[int], dict[str, str | int]],
+    key: str,
+) -> list[Any]:
+    """Page 1 tells how many pages there are; the others are fetched concurrently."""
+    body = mapping(await getter.get_json(path, name=name, params=first))
+    items = list(_page_items(body, key))
+    pages = pages_of(body)
+    rest = await asyncio.gather(
+        *(
+            getter.get_json(path, name=name, params=page_params(page))
+            for page in range(2, pages + 1)
+        )
+    )
+    for page in rest:
+        items.extend(_page_items(page, key))
+    return items
+
+
+async def _fetch_region(getter: ResilientGetter) -> list[Any]:
+    def params(page: int) -> dict[str, str | int]:
+        return {"page": page, "per_page": region.PAGE_SIZE}
+
+    return await _numbered_pages(
+        getter, region.PATH, "region_page", params(1), region.page_count, params, "data"
+    )
+
+
+async def _fetch_bpifrance(getter: ResilientGetter) -> list[Any]:
+    def params(page: int) -> dict[str, str | int]:
+        return {"page": page, "page_size": bpifrance.PAGE_SIZE}
+
+    return await _numbered_pages(
+        getter,
+        bpifrance.PATH,
+        "bpifrance_page",
+        params(1),
+        lambda body: bpifrance.page_count(body, bpifrance.PAGE_SIZE),
+        params,
+        "results",
+    )
+
+
+async def _cursor_pages(getter: ResilientGetter, path: str, name: str, limit: int) -> list[Any]:
+    items: list[Any] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        body = mapping(await getter.get_json(path, name=name, params=params))
+        following = francenum.next_cursor(body)
+        items.extend(_page_items(body, "items"))
+        if following is None or following == cursor:
+            return items
+        cursor = following
+
+
+async def _fetch_francenum_schemes(getter: ResilientGetter) -> list[Any]:
+    return await _cursor_pages(
+        getter, francenum.SCHEMES_PATH, "francenum_schemes_page", francenum.SCHEMES_PAGE_SIZE
+    )
+
+
+async def _fetch_francenum_activators(getter: ResilientGetter) -> list[Any]:
+    return await _cursor_pages(
+        getter,
+        francenum.ACTIVATORS_PATH,
+        "francenum_activators_page",
+        francenum.ACTIVATORS_PAGE_SIZE,
+    )
