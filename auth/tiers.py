@@ -46,6 +46,11 @@ class Tier(Enum):
         description="The company's accepted referent and the agents of the referent's "
         "structure, the company's members, the admin.",
     )
+    NETWORK = strawberry.enum_value(
+        "NETWORK",
+        description="Network members (agents) and the administrator, whatever the company "
+        "(e.g. a scheme's funding expert).",
+    )
     NETWORK_OR_CHOSEN = strawberry.enum_value(
         "NETWORK_OR_CHOSEN",
         description="An agent's contact details: network members, the admin, and the "

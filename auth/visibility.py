@@ -50,6 +50,7 @@ _MESSAGES = {
     Tier.TIER1: "Reserved to network members (tier 1) and the company itself.",
     Tier.TIER2: "Reserved to the company's referent, its structure (tier 2) and the company "
     "itself.",
+    Tier.NETWORK: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
     "to the companies that chose this agent.",
 }
@@ -76,6 +77,9 @@ class VisibleTo(BasePermission):
         context: VisibilityContext = info.context
         if self.tier is Tier.AUTHENTICATED:
             return context.viewer.is_authenticated
+        if self.tier is Tier.NETWORK:
+            viewer = context.viewer
+            return viewer.network_member or viewer.is_admin
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)

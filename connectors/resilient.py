@@ -57,11 +57,14 @@ class ResilientGetter:
         source: str,
         resilience: Resilience,
         *,
+        headers: Mapping[str, str] | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        """``headers`` go with every call (e.g. the partner's API key)."""
         self._client = client
         self.source = source
+        self._headers = dict(headers or {})
         self._resilience = resilience
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -101,7 +104,7 @@ class ResilientGetter:
             retry_after: float | None = None
             try:
                 async with asyncio.timeout(budget):
-                    response = await self._client.get(path, params=params)
+                    response = await self._client.get(path, params=params, headers=self._headers)
             except (httpx.TimeoutException, TimeoutError):
                 status, reason = None, "timeout"
             except httpx.RequestError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
@@ -21,6 +21,7 @@ from auth.oidc import OIDCIssuer, OIDCVerifier
 from auth.tokens import DevTokenIssuer, load_or_create_secret
 from connectors.broker import broker_from_url
 from connectors.cache import RawCache
+from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
 from connectors.hubdb import (
     CachedDirectory,
@@ -44,7 +45,7 @@ from resolvers.outbox import flush_outbox
 from resolvers.reminders import send_due_reminders
 from sandbox.smtp import SmtpSink
 
-__all__ = ["create_app", "dev_issuer", "entreprise_config"]
+__all__ = ["catalogue_config", "create_app", "dev_issuer", "entreprise_config"]
 
 _log = structlog.get_logger("gateway.app")
 
@@ -62,6 +63,17 @@ def entreprise_config(settings: Settings) -> EntrepriseConfig:
         token=settings.entreprise_token.get_secret_value(),
         recipient=settings.entreprise_recipient,
         timeout=settings.entreprise_timeout,
+    )
+
+
+def catalogue_config(settings: Settings) -> CatalogueConfig:
+    sandbox = settings.catalogues_sandbox_url
+    return CatalogueConfig(
+        region_url=settings.region_catalogue_url or sandbox,
+        bpifrance_url=settings.bpifrance_catalogue_url or sandbox,
+        francenum_url=settings.francenum_url or sandbox,
+        bpifrance_key=settings.bpifrance_api_key.get_secret_value(),
+        ttl=settings.catalogue_ttl_s,
     )
 
 
@@ -122,9 +134,13 @@ def dev_issuer(settings: Settings) -> DevTokenIssuer:
 
 
 def create_app(
-    settings: Settings | None = None, *, entreprise_client: httpx.AsyncClient | None = None
+    settings: Settings | None = None,
+    *,
+    entreprise_client: httpx.AsyncClient | None = None,
+    catalogue_clients: Mapping[str, httpx.AsyncClient] | None = None,
 ) -> Starlette:
-    """``entreprise_client`` lets tests put a mock transport under the real connector."""
+    """``entreprise_client`` and ``catalogue_clients`` let tests put a mock transport under
+    the real connectors."""
     settings = settings or Settings()
     issuer = dev_issuer(settings) if settings.oidc_issuer is None else None
     schema = build_schema(settings)
@@ -142,6 +158,10 @@ def create_app(
             cache = RawCache.from_url(settings.cache_url)
             stack.push_async_callback(cache.close)
             entreprise = EntrepriseConnector(client, config, cache)
+            catalogues = CatalogueConnector(
+                catalogue_config(settings), cache, clients=catalogue_clients
+            )
+            stack.push_async_callback(catalogues.aclose)
             verifier: TokenVerifier
             if issuer is not None:
                 verifier = issuer
@@ -163,6 +183,7 @@ def create_app(
                 writer=writer,
                 broker=broker,
                 notifications=NotificationStore(session_factory),
+                catalogues=catalogues,
             )
             app.state.services = services
             if settings.scheduler_enabled:

@@ -15,12 +15,16 @@ from auth.relations import company_access, may_see_agent_contact
 from auth.tiers import Access
 from auth.viewer import Viewer
 from connectors.broker import Broker
+from connectors.catalogues import CatalogueConnector
 from connectors.entreprise import (
+    BalanceSheet,
     Compliance,
     EntrepriseConnector,
     Etablissement,
+    Headcount,
     Mandataire,
     Turnover,
+    UniteLegale,
 )
 from connectors.errors import ConnectorError
 from connectors.hubdb import (
@@ -42,6 +46,7 @@ BatchLoad = Callable[[Sequence[str]], Awaitable[list[V]]]
 # The `object` API Entreprise requires on every call: why the hub asks (DESIGN.md §3 rule 5).
 PUBLIC_PURPOSE = "Hub Entreprendre Occitanie : identification publique d'une entreprise"
 SUPPORT_PURPOSE = "Hub Entreprendre Occitanie : accompagnement de l'entreprise par son réseau"
+ELIGIBILITY_PURPOSE = "Hub Entreprendre Occitanie : éligibilité de l'entreprise aux aides publiques"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class Services:
     writer: HubWriter
     broker: Broker
     notifications: NotificationStore
+    catalogues: CatalogueConnector
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
@@ -102,6 +108,9 @@ class Loaders:
     turnover: DataLoader[str, list[Turnover]]
     social_compliance: DataLoader[str, Compliance]
     fiscal_compliance: DataLoader[str, Compliance]
+    unite_legale: DataLoader[str, UniteLegale]
+    headcount: DataLoader[str, Headcount]
+    balance_sheets: DataLoader[str, list[BalanceSheet]]
 
     @classmethod
     def create(cls, services: Services) -> Loaders:
@@ -128,6 +137,17 @@ class Loaders:
             fiscal_compliance=DataLoader(
                 load_fn=_each(lambda siren: api.attestation_fiscale(siren, object=SUPPORT_PURPOSE))
             ),
+            unite_legale=DataLoader(
+                load_fn=_each(lambda siren: api.unite_legale(siren, object=PUBLIC_PURPOSE))
+            ),
+            headcount=DataLoader(
+                load_fn=_each(
+                    lambda siren: api.effectifs_annuels(siren, object=ELIGIBILITY_PURPOSE)
+                )
+            ),
+            balance_sheets=DataLoader(
+                load_fn=_each(lambda siren: api.bilans(siren, object=ELIGIBILITY_PURPOSE))
+            ),
         )
 
 
@@ -140,10 +160,17 @@ class Context:
     _chosen: asyncio.Future[frozenset[str]] | None = field(default=None, repr=False)
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A websocket's ``connection_init`` payload (Strawberry sets it; None over HTTP)."""
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    """What made this answer partial (``gateway.errors.Warnings`` puts it in extensions)."""
 
     @classmethod
     def create(cls, viewer: Viewer, services: Services, request_id: str) -> Context:
         return cls(viewer, services, Loaders.create(services), request_id)
+
+    def warn(self, code: str, message: str, **details: str) -> None:
+        warning = {"code": code, "message": message, **details}
+        if warning not in self.warnings:
+            self.warnings.append(warning)
 
     def forget_company(self, siret: str) -> None:
         """After a write: the next read of this company's facts in the request is fresh."""

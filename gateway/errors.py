@@ -90,3 +90,12 @@ class SubscriptionsOnlyOverWebsockets(SchemaExtension):
                 extensions={"code": "BAD_USER_INPUT"},
             )
         yield
+
+
+class Warnings(SchemaExtension):
+    """A partial answer says so: what a resolver noted with ``Context.warn`` (a source that
+    failed without failing the query) comes out in ``extensions.warnings``."""
+
+    def get_results(self) -> dict[str, Any]:
+        warnings = getattr(self.execution_context.context, "warnings", None)
+        return {"warnings": list(warnings)} if warnings else {}

@@ -26,7 +26,7 @@ from auth.identity import Authenticator
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
 from gateway.context import Context, Services
-from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets
+from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.settings import Settings
 from resolvers.notifications import viewer_for_websocket
@@ -53,6 +53,7 @@ def build_schema(settings: Settings) -> HubSchema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         ErrorPolicy,
         SubscriptionsOnlyOverWebsockets,
+        Warnings,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)

@@ -46,6 +46,22 @@ class Settings(BaseSettings):
         "20005379100014", description="SIRET of the hub operator, sent as `recipient`."
     )
     entreprise_timeout: float = Field(5.0, description="Budget per API Entreprise call (s).")
+    region_catalogue_url: str | None = Field(
+        None, description="The Régions' aid catalogue; unset in sandbox mode = the sandbox."
+    )
+    bpifrance_catalogue_url: str | None = Field(
+        None, description="Bpifrance's aid catalogue; unset in sandbox mode = the sandbox."
+    )
+    bpifrance_api_key: SecretStr = Field(
+        SecretStr("sandbox-bpifrance-key"), description="Bpifrance catalogue API key."
+    )
+    francenum_url: str | None = Field(
+        None, description="France Num (schemes, activators); unset in sandbox mode = the sandbox."
+    )
+    catalogue_ttl_s: float = Field(3600.0, description="How long a catalogue is fresh (s).")
+    catalogues_sandbox_port: int = Field(
+        8002, description="Port of the in-process aid-catalogue sandbox."
+    )
     sandbox_port: int = Field(8001, description="Port of the in-process sandbox partners.")
     sandbox_latency_ms: float = Field(0.0, description="Latency the sandbox adds per call.")
     oidc_issuer: str | None = Field(
@@ -92,6 +108,13 @@ class Settings(BaseSettings):
                 raise ConfigurationError("production mode needs ENTREPRISE_URL.")
             if self.oidc_issuer is None:
                 raise ConfigurationError("production mode needs OIDC_ISSUER.")
+            missing = [
+                name.upper()
+                for name in ("region_catalogue_url", "bpifrance_catalogue_url", "francenum_url")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ConfigurationError(f"production mode needs {', '.join(missing)}.")
         return self
 
     @property
@@ -101,3 +124,7 @@ class Settings(BaseSettings):
     @property
     def resolved_entreprise_url(self) -> str:
         return self.entreprise_url or f"http://127.0.0.1:{self.sandbox_port}"
+
+    @property
+    def catalogues_sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.catalogues_sandbox_port}"

@@ -17,7 +17,9 @@ from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from gateway.context import Info
 from resolvers import company as resolve
 from resolvers import directory as resolve_directory
+from resolvers import schemes as resolve_schemes
 from schema.directory import Agent
+from schema.schemes import SchemeEligibility, SchemeFilter
 
 __all__ = [
     "Address",
@@ -217,6 +219,21 @@ class Company:
     @tiered(Tier.TIER2, description="Social and tax compliance certificates.")
     async def compliance(self) -> Compliance | None:
         return Compliance(siren=self.siren)
+
+    @tiered(
+        Tier.TIER2,
+        description="Every scheme of the catalogue (or of the filter) checked against the "
+        "company's federated data: ELIGIBLE first, then UNKNOWN (with the data missing), then "
+        "NOT_ELIGIBLE. Tier 2: verdicts are computed from tier-2 data.",
+    )
+    async def eligible_schemes(
+        self, info: Info, filter: SchemeFilter | None = None
+    ) -> list[SchemeEligibility]:
+        query = (filter or SchemeFilter()).to_query()
+        return [
+            SchemeEligibility.of(verdict)
+            for verdict in await resolve_schemes.eligible_schemes(info, self.siret, query)
+        ]
 
     @tiered(Tier.TIER2, description="The company's current projects and their support group.")
     async def projects(self, info: Info) -> list[Project] | None:

@@ -103,14 +103,15 @@ class CatalogueConnector:
         self._cache = cache
         self._clock = clock
         made = dict(clients or {})
-        made.setdefault("region", _client(config.region_url, {}))
-        made.setdefault(
-            "bpifrance", _client(config.bpifrance_url, {"X-Api-Key": config.bpifrance_key})
-        )
-        made.setdefault("francenum", _client(config.francenum_url, {}))
+        headers = {"bpifrance": {"X-Api-Key": config.bpifrance_key}}
+        made.setdefault("region", _client(config.region_url))
+        made.setdefault("bpifrance", _client(config.bpifrance_url))
+        made.setdefault("francenum", _client(config.francenum_url))
         self._clients = made
         getters = {
-            family: ResilientGetter(client, family, config.resilience, sleep=sleep)
+            family: ResilientGetter(
+                client, family, config.resilience, headers=headers.get(family), sleep=sleep
+            )
             for family, client in made.items()
         }
         self._schemes: tuple[Feed[Scheme], ...] = (
@@ -202,7 +203,7 @@ class CatalogueConnector:
         return value
 
 
-def _client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
+def _client(base_url: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=base_url,
         timeout=httpx.Timeout(8.0, connect=2.0),
@@ -210,7 +211,6 @@ def _client(base_url: str, headers: dict[str, str]) -> httpx.AsyncClient:
         headers={
             "Accept": "application/json",
             "User-Agent": "hub-gateway (connectors.catalogues)",
-            **headers,
         },
     )
 

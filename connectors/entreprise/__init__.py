@@ -1,5 +1,5 @@
 """API Entreprise ("Dites-le nous une fois"): company identity, directors, turnover and
-compliance certificates, behind one connector with cache, retries and a circuit breaker."""
+compliance certificates, headcount and balance sheets, behind one connector with cache, retries and a circuit breaker."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from connectors.entreprise.connector import EntrepriseConnector
 from connectors.entreprise.endpoints import ENDPOINTS, Endpoint
 from connectors.entreprise.models import (
     Address,
+    BalanceSheet,
     Compliance,
     Etablissement,
+    Headcount,
     Mandataire,
     MandataireKind,
     Turnover,
@@ -20,11 +22,13 @@ __all__ = [
     "DEFAULT_TTL",
     "ENDPOINTS",
     "Address",
+    "BalanceSheet",
     "Compliance",
     "Endpoint",
     "EntrepriseConfig",
     "EntrepriseConnector",
     "Etablissement",
+    "Headcount",
     "Mandataire",
     "MandataireKind",
     "Turnover",

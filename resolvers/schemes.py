@@ -1,0 +1,179 @@
+"""A company's eligibility to the catalogue's schemes, and aid estimates.
+
+Verdicts are computed from tier-2 data (turnover, headcount, balance sheets, certificates),
+so they are tier 2 themselves (DESIGN.md §3 rule 3): ``eligibility`` refuses a viewer
+without tier-2 access to the company before it reads anything, with the same answer
+whether the company is registered or not."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from auth.tiers import Tier, allows
+from connectors.catalogues.models import Scheme
+from connectors.errors import ConnectorError
+from gateway.context import Info
+from resolvers.aid_estimate import (
+    AidEstimate,
+    EstimateInputError,
+    Expense,
+    UnknownScheme,
+    estimate_aid,
+)
+from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
+from resolvers.company import find_company
+from resolvers.company_profile import company_profile
+from resolvers.eligibility import Answers, Ownership, SchemeVerdict, Verdict, evaluate
+from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
+from resolvers.siret import validate_siret
+
+__all__ = [
+    "ExpenseValue",
+    "OwnershipValue",
+    "answers",
+    "eligibility",
+    "eligible_schemes",
+    "estimate",
+]
+
+_TIER2_REFUSAL = (
+    "Reserved to the company's referent, its structure (tier 2) and the company itself."
+)
+_ORDER = {Verdict.ELIGIBLE: 0, Verdict.UNKNOWN: 1, Verdict.NOT_ELIGIBLE: 2}
+
+OwnershipValue = tuple[float, float, int, int | None]
+"""(share, staff, turnover, balance-sheet total) as the client sent them."""
+ExpenseValue = tuple[Decimal, str, Decimal | None]
+"""(amount, category, days) as the client sent them."""
+
+
+def answers(
+    *,
+    staff: float | None = None,
+    turnover: int | None = None,
+    balance_sheet_total: int | None = None,
+    ownership: Sequence[OwnershipValue] | None = None,
+    market_income_share: float | None = None,
+    ei_ea_agreement: bool | None = None,
+    certified_accounts: bool | None = None,
+) -> Answers:
+    """The user's answers, checked: ``BAD_USER_INPUT`` names a figure no company can have."""
+    _not_negative("answers.staff", staff)
+    _not_negative("answers.turnover", turnover)
+    _not_negative("answers.balanceSheetTotal", balance_sheet_total)
+    holdings = None
+    if ownership is not None:
+        holdings = []
+        for index, (share, held_staff, held_turnover, held_balance) in enumerate(ownership):
+            where = f"answers.ownership[{index}]"
+            _share(f"{where}.share", share)
+            _not_negative(f"{where}.staff", held_staff)
+            _not_negative(f"{where}.turnover", held_turnover)
+            _not_negative(f"{where}.balanceSheetTotal", held_balance)
+            holdings.append(Ownership(Decimal(str(share)), held_staff, held_turnover, held_balance))
+    _share("answers.marketIncomeShare", market_income_share)
+    return Answers(
+        staff=staff,
+        turnover=turnover,
+        balance_sheet_total=balance_sheet_total,
+        ownership=tuple(holdings) if holdings is not None else None,
+        market_income_share=(
+            Decimal(str(market_income_share)) if market_income_share is not None else None
+        ),
+        ei_ea_agreement=ei_ea_agreement,
+        certified_accounts=certified_accounts,
+    )
+
+
+def _not_negative(argument: str, value: float | None) -> None:
+    if value is not None and not 0 <= value < 1e13:
+        raise coded_error(
+            f"`{argument}` must be a positive figure; it was {value}.",
+            BAD_USER_INPUT,
+            argument=argument,
+        )
+
+
+def _share(argument: str, value: float | None) -> None:
+    if value is not None and not 0 <= value <= 1:
+        raise coded_error(
+            f"`{argument}` is a share between 0 and 1 (0.3 for 30 %); it was {value}.",
+            BAD_USER_INPUT,
+            argument=argument,
+        )
+
+
+async def _require_tier2(info: Info, raw_siret: str) -> str:
+    siret = validate_siret(raw_siret)
+    if not allows(Tier.TIER2, await info.context.company_access(siret)):
+        raise coded_error(_TIER2_REFUSAL, FORBIDDEN)
+    return await find_company(info, siret)
+
+
+async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[SchemeVerdict]:
+    """Every scheme of the filter, ELIGIBLE first, then UNKNOWN, then NOT_ELIGIBLE (by title
+    within each). The field's tier is checked by its permission before this runs."""
+    found, profile = await asyncio.gather(catalogue(info), company_profile(info, siret))
+    today = date.today()
+    verdicts = [
+        evaluate(scheme, profile, Answers(), today)
+        for scheme in found.schemes
+        if query.matches(scheme, today)
+    ]
+    verdicts.sort(key=lambda v: (_ORDER[v.verdict], v.scheme.title.casefold(), v.scheme.id))
+    return verdicts
+
+
+async def eligibility(
+    info: Info, raw_siret: str, scheme_id: str, given: Answers | None
+) -> SchemeVerdict:
+    siret = await _require_tier2(info, raw_siret)
+    scheme, profile = await asyncio.gather(
+        find_scheme(info, scheme_id), company_profile(info, siret)
+    )
+    return evaluate(scheme, profile, given or Answers(), date.today())
+
+
+async def estimate(
+    info: Info,
+    scheme_id: str,
+    expenses: Sequence[ExpenseValue],
+    raw_siret: str | None,
+    phase: int | None,
+) -> AidEstimate:
+    equity = None
+    if raw_siret is not None:
+        siret = await _require_tier2(info, raw_siret)
+        equity = await _equity(info, siret)
+    records = [Expense(amount, category, days) for amount, category, days in expenses]
+    try:
+        return estimate_aid(scheme_id.strip(), records, phase=phase, equity=equity)
+    except EstimateInputError as exc:
+        raise coded_error(str(exc), BAD_USER_INPUT, argument=exc.argument) from None
+    except (UnknownScheme, InvalidOperation):
+        pass
+    scheme: Scheme = await find_scheme(info, scheme_id)  # NOT_FOUND when no catalogue has it
+    return AidEstimate(
+        eligible=False,
+        amount=Decimal(0),
+        effective_rate=Decimal(0),
+        applied_rules=(),
+        reasons=(
+            f"The hub has no computable funding rules for {scheme.title!r} yet: its "
+            + "`fundingRules` say how it is funded.",
+        ),
+        payments=(),
+        deadlines=(),
+    )
+
+
+async def _equity(info: Info, siret: str) -> Decimal | None:
+    try:
+        sheets = await info.context.loaders.balance_sheets.load(siret[:9])
+    except ConnectorError:
+        return None
+    equity = sheets[0].equity if sheets else None
+    return Decimal(equity) if equity is not None else None

@@ -1,0 +1,95 @@
+"""The aid-scheme queries: the catalogue, France Num's activators, a company's eligibility
+with the user's answers, and aid estimates."""
+
+from __future__ import annotations
+
+import strawberry
+
+from auth.tiers import Tier
+from auth.visibility import tiered
+from gateway.context import Info
+from resolvers import catalogue, schemes
+from schema.pagination import Connection
+from schema.schemes import (
+    Activator,
+    ActivatorFilter,
+    AidEstimate,
+    EligibilityAnswers,
+    ExpenseInput,
+    Scheme,
+    SchemeEligibility,
+    SchemeFilter,
+)
+
+__all__ = ["SchemeCatalogueQuery"]
+
+
+@strawberry.type
+class SchemeCatalogueQuery:
+    @tiered(
+        Tier.PUBLIC,
+        description="Aid schemes of every catalogue (Régions, Bpifrance, France Num), by title. "
+        "A catalogue that cannot be read is named in `extensions.warnings`.",
+    )
+    async def schemes(
+        self,
+        info: Info,
+        filter: SchemeFilter | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[Scheme]:
+        page = await catalogue.search_schemes(
+            info, (filter or SchemeFilter()).to_query(), first, after
+        )
+        return Connection.of(page, lambda record: Scheme(record=record))
+
+    @tiered(Tier.PUBLIC, description="One scheme by its namespaced id.")
+    async def scheme(self, info: Info, id: strawberry.ID) -> Scheme | None:
+        return Scheme(record=await catalogue.find_scheme(info, str(id)))
+
+    @tiered(Tier.PUBLIC, description="France Num's activators, by name.")
+    async def activators(
+        self,
+        info: Info,
+        filter: ActivatorFilter | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[Activator]:
+        query = (filter or ActivatorFilter()).to_query()
+        page = await catalogue.search_activators(info, query, first, after)
+        return Connection.of(page, lambda record: Activator(record=record))
+
+    @tiered(
+        Tier.AUTHENTICATED,
+        description="Whether a company can get a scheme, with what the user knows that the "
+        "sources do not (ownership, market income…). Tier 2: the company's referent, its "
+        "structure, the company's members and the administrator.",
+    )
+    async def eligibility(
+        self,
+        info: Info,
+        siret: str,
+        scheme_id: strawberry.ID,
+        answers: EligibilityAnswers | None = None,
+    ) -> SchemeEligibility:
+        given = answers.to_answers() if answers is not None else None
+        verdict = await schemes.eligibility(info, siret, str(scheme_id), given)
+        return SchemeEligibility.of(verdict)
+
+    @tiered(
+        Tier.PUBLIC,
+        description="How much a scheme pays for these expenses (euros, excluding VAT), and "
+        "when. With `siret` (tier 2), the company's equity caps the aid where the scheme "
+        "says so.",
+    )
+    async def estimate_aid(
+        self,
+        info: Info,
+        scheme_id: strawberry.ID,
+        expenses: list[ExpenseInput],
+        siret: str | None = None,
+        phase: int | None = None,
+    ) -> AidEstimate:
+        values = [(e.amount, e.category, e.days) for e in expenses]
+        estimate = await schemes.estimate(info, str(scheme_id), values, siret, phase)
+        return AidEstimate.of(estimate)

@@ -1,0 +1,227 @@
+"""The eligibility engine: every criterion kind met, not met and unknown, the EU SME
+aggregation, and how criteria roll up into a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from connectors.catalogues.models import (
+    Associations,
+    BalanceSheet,
+    CompanyAge,
+    Criterion,
+    Headcount,
+    LegalForms,
+    MicroEnterprise,
+    NafCodes,
+    NotInDifficulty,
+    Scheme,
+    SchemeSource,
+    SizeCategory,
+    TaxSocialCompliance,
+    Territory,
+    Turnover,
+)
+from resolvers.eligibility import (
+    Answers,
+    CompanyProfile,
+    Outcome,
+    Ownership,
+    Verdict,
+    evaluate,
+    size_category,
+)
+
+TODAY = date(2026, 11, 23)
+
+LEROY = CompanyProfile(
+    siret="84215637400014", naf_code="25.62A", legal_form_code="5710",
+    registered_on=date(2018, 4, 12), region_code="76", department_code="30", staff=31.5,
+    turnover=3_412_000, balance_sheet_total=2_661_360, share_capital=150_000, equity=940_000,
+    tax_up_to_date=True, social_up_to_date=True,
+)  # fmt: skip
+
+
+def scheme(*criteria: Criterion, opens: date | None = None, closes: date | None = None) -> Scheme:
+    return Scheme(
+        id="region:test", source=SchemeSource.REGION_OCCITANIE, title="Test", summary="",
+        description="", financers=(), kinds=(), themes=(), beneficiaries=(),
+        territory_scale="region", territory_codes=("76",), opens_on=opens, closes_on=closes,
+        channel=None, submission_url=None, eligible_expenses=(), funding_rules=(),
+        legal_references=(), providers=(), faq=(), expert=None, de_minimis_regulation=None,
+        flat_amount=None, criteria=criteria,
+    )  # fmt: skip
+
+
+def check(
+    criterion: Criterion, company: CompanyProfile = LEROY, answers: Answers = Answers()
+) -> tuple[Outcome, tuple[str, ...]]:
+    result = evaluate(scheme(criterion), company, answers, TODAY).criteria[1]
+    return result.outcome, result.missing
+
+
+MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("criterion", "company", "expected"),
+    [
+        (Headcount(maximum=49), LEROY, MET),
+        (Headcount(maximum=30), LEROY, NOT_MET),
+        (Headcount(minimum=35), LEROY, NOT_MET),
+        (Headcount(maximum=49), replace(LEROY, staff=None), UNKNOWN),
+        (Turnover(10_000_000), LEROY, MET),
+        (Turnover(3_000_000), LEROY, NOT_MET),
+        (Turnover(3_000_000), replace(LEROY, turnover=None), UNKNOWN),
+        (BalanceSheet(43_000_000), LEROY, MET),
+        (BalanceSheet(1_000_000), LEROY, NOT_MET),
+        (BalanceSheet(1_000_000), replace(LEROY, balance_sheet_total=None), UNKNOWN),
+        (SizeCategory(("PME",)), LEROY, MET),
+        (SizeCategory(("GE",)), LEROY, NOT_MET),
+        (SizeCategory(("PME",)), replace(LEROY, staff=None), UNKNOWN),
+        (CompanyAge(24), LEROY, MET),
+        (CompanyAge(200), LEROY, NOT_MET),
+        (CompanyAge(24), replace(LEROY, registered_on=None), UNKNOWN),
+        (Territory(("76",)), LEROY, MET),
+        (Territory(("52",)), LEROY, NOT_MET),
+        (Territory((), ("30",)), LEROY, MET),
+        (Territory(("76",)), replace(LEROY, region_code=None, department_code=None), UNKNOWN),
+        (NafCodes(include=("10", "25")), LEROY, MET),
+        (NafCodes(include=("10",)), LEROY, NOT_MET),
+        (NafCodes(exclude=("2562",)), LEROY, NOT_MET),
+        (NafCodes(exclude=("64",)), replace(LEROY, naf_code=None), UNKNOWN),
+        (LegalForms(("57",)), LEROY, MET),
+        (LegalForms(("54",)), LEROY, NOT_MET),
+        (LegalForms(("54",)), replace(LEROY, legal_form_code=None), UNKNOWN),
+        (NotInDifficulty(), LEROY, MET),
+        (NotInDifficulty(), replace(LEROY, equity=70_000), NOT_MET),
+        (NotInDifficulty(), replace(LEROY, equity=-10_000), NOT_MET),
+        (NotInDifficulty(), replace(LEROY, equity=None, share_capital=None), UNKNOWN),
+        (NotInDifficulty(), replace(LEROY, legal_form_code="1000", equity=None), MET),
+        (TaxSocialCompliance(), LEROY, MET),
+        (TaxSocialCompliance(), replace(LEROY, tax_up_to_date=False), NOT_MET),
+        (TaxSocialCompliance(), replace(LEROY, social_up_to_date=False), NOT_MET),
+        (TaxSocialCompliance(), replace(LEROY, social_up_to_date=None), UNKNOWN),
+    ],
+)
+def test_each_criterion_kind_both_ways(
+    criterion: Criterion, company: CompanyProfile, expected: Outcome
+) -> None:
+    assert check(criterion, company)[0] is expected
+
+
+def test_an_unknown_figure_says_what_is_missing_and_a_declared_one_is_used() -> None:
+    unknown = replace(LEROY, staff=None)
+    assert check(Headcount(maximum=49), unknown) == (UNKNOWN, ("staff",))
+    assert check(Headcount(maximum=49), unknown, Answers(staff=12))[0] is MET
+
+
+def test_sources_win_over_declarations() -> None:
+    assert check(Headcount(maximum=30), LEROY, Answers(staff=5))[0] is NOT_MET
+
+
+def test_partners_count_in_proportion_and_linked_enterprises_in_full() -> None:
+    small = replace(LEROY, staff=30.0)
+    partner = Ownership(Decimal("0.30"), staff=40, turnover=1_000_000)  # +12 staff
+    linked = Ownership(Decimal("0.60"), staff=40, turnover=1_000_000)  # +40 staff
+    minor = Ownership(Decimal("0.20"), staff=400, turnover=1_000_000)  # autonomous: +0
+    assert check(Headcount(maximum=49), small, Answers(ownership=(partner,)))[0] is MET
+    assert check(Headcount(maximum=49), small, Answers(ownership=(linked,)))[0] is NOT_MET
+    assert check(Headcount(maximum=49), small, Answers(ownership=(minor,)))[0] is MET
+
+
+def test_the_eu_size_categories() -> None:
+    assert size_category(249, 60e6, 40e6) == "PME"  # balance sheet under its ceiling suffices
+    assert size_category(249, 60e6, 50e6) == "ETI"
+    assert size_category(250, 1e6, None) == "ETI"
+    assert size_category(5000, 1e6, None) == "GE"
+    assert size_category(10, None, None) is None
+
+
+ASSOCIATION = replace(LEROY, legal_form_code="9220", equity=None, share_capital=None)
+
+
+@pytest.mark.parametrize(
+    ("rule", "answers", "expected"),
+    [
+        (Associations(Decimal("0.5"), True), Answers(market_income_share=Decimal("0.6")), MET),
+        (Associations(Decimal("0.5"), True), Answers(ei_ea_agreement=True), MET),
+        (
+            Associations(Decimal("0.5"), True),
+            Answers(market_income_share=Decimal("0.3"), ei_ea_agreement=False),
+            NOT_MET,
+        ),
+        (Associations(Decimal("0.5"), False), Answers(market_income_share=Decimal("0.3")), NOT_MET),
+        (Associations(Decimal("0.5"), True), Answers(), UNKNOWN),
+    ],
+)
+def test_the_associations_rule(rule: Associations, answers: Answers, expected: Outcome) -> None:
+    assert check(rule, ASSOCIATION, answers)[0] is expected
+
+
+def test_the_associations_rule_asks_for_what_it_needs_and_ignores_companies() -> None:
+    rule = Associations(Decimal("0.5"), True)
+    assert check(rule, ASSOCIATION) == (UNKNOWN, ("marketIncomeShare", "eiEaAgreement"))
+    assert check(rule, LEROY)[0] is MET
+
+
+def test_an_association_passes_the_legal_form_rule_when_the_scheme_has_an_associations_rule() -> (
+    None
+):
+    with_rule = scheme(LegalForms(("5",)), Associations(Decimal("0.5"), False))
+    verdict = evaluate(with_rule, ASSOCIATION, Answers(market_income_share=Decimal("0.7")), TODAY)
+    assert verdict.verdict is Verdict.ELIGIBLE
+    assert check(LegalForms(("5",)), ASSOCIATION)[0] is NOT_MET
+
+
+SOLE_TRADER = replace(LEROY, legal_form_code="1000", turnover=35_000)
+
+
+@pytest.mark.parametrize(
+    ("company", "answers", "expected"),
+    [
+        (SOLE_TRADER, Answers(certified_accounts=True), MET),
+        (SOLE_TRADER, Answers(certified_accounts=False), NOT_MET),
+        (replace(SOLE_TRADER, turnover=12_000), Answers(certified_accounts=True), NOT_MET),
+        (SOLE_TRADER, Answers(), UNKNOWN),
+        (LEROY, Answers(), MET),
+    ],
+)
+def test_the_micro_enterprise_conditions(
+    company: CompanyProfile, answers: Answers, expected: Outcome
+) -> None:
+    assert check(MicroEnterprise(20_000, True), company, answers)[0] is expected
+
+
+def test_dates_open_closed_and_not_yet_open() -> None:
+    def dates(**bounds: date) -> Outcome:
+        return evaluate(scheme(**bounds), LEROY, Answers(), TODAY).criteria[0].outcome
+
+    assert dates() is MET
+    assert dates(closes=date(2022, 12, 31)) is NOT_MET
+    assert dates(opens=date(2027, 1, 1)) is NOT_MET
+    assert dates(opens=date(2020, 1, 1), closes=TODAY) is MET
+
+
+def test_verdicts_roll_up_not_met_first_then_unknown() -> None:
+    eligible = evaluate(scheme(Headcount(maximum=49), Territory(("76",))), LEROY, Answers(), TODAY)
+    assert eligible.verdict is Verdict.ELIGIBLE and eligible.missing == ()
+    unknown = evaluate(scheme(Headcount(maximum=49)), replace(LEROY, staff=None), Answers(), TODAY)
+    assert unknown.verdict is Verdict.UNKNOWN and unknown.missing == ("staff",)
+    refused = evaluate(
+        scheme(Headcount(maximum=49), Territory(("52",))),
+        replace(LEROY, staff=None),
+        Answers(),
+        TODAY,
+    )
+    assert refused.verdict is Verdict.NOT_ELIGIBLE
+
+
+def test_each_result_names_the_value_it_used() -> None:
+    result = evaluate(scheme(Turnover(10_000_000)), LEROY, Answers(), TODAY).criteria[1]
+    assert result.name == "turnover" and result.value == "3 412 000 €"
+    assert "at most 10 000 000 €" in result.detail
