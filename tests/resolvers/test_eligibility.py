@@ -58,9 +58,9 @@ def scheme(*criteria: Criterion, opens: date | None = None, closes: date | None 
 
 
 def check(
-    criterion: Criterion, company: CompanyProfile = LEROY, answers: Answers = Answers()
+    criterion: Criterion, company: CompanyProfile = LEROY, answers: Answers | None = None
 ) -> tuple[Outcome, tuple[str, ...]]:
-    result = evaluate(scheme(criterion), company, answers, TODAY).criteria[1]
+    result = evaluate(scheme(criterion), company, answers or Answers(), TODAY).criteria[1]
     return result.outcome, result.missing
 
 
