@@ -304,6 +304,8 @@ async def statement_probe(
     )
     from connectors.hubdb.notifications import NotificationStore
     from connectors.hubdb.writes import HubWriter
+    from connectors.catalogues import CatalogueConnector
+    from gateway.app import catalogue_config
     from gateway.context import Context, Services
     from gateway.graphql import build_schema
     from gateway.logging import configure_logging
@@ -332,6 +334,9 @@ async def statement_probe(
                 writer=HubWriter(sessions),
                 broker=InProcessBroker(),
                 notifications=NotificationStore(sessions),
+                catalogues=CatalogueConnector(
+                    catalogue_config(Settings()), RawCache.from_url(None)
+                ),  # not read by the portfolio
             )
             try:
                 viewer = await Authenticator(issuer, hub, services.directory).viewer(

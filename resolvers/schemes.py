@@ -26,6 +26,7 @@ from resolvers.aid_estimate import (
 from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
 from resolvers.company import find_company
 from resolvers.company_profile import company_profile
+from resolvers.de_minimis import CEILINGS, DEFAULT_REGULATION, DeMinimisSummary, summarise
 from resolvers.eligibility import Answers, Ownership, SchemeVerdict, Verdict, evaluate
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret
@@ -34,6 +35,7 @@ __all__ = [
     "ExpenseValue",
     "OwnershipValue",
     "answers",
+    "de_minimis",
     "eligibility",
     "eligible_schemes",
     "estimate",
@@ -177,3 +179,25 @@ async def _equity(info: Info, siret: str) -> Decimal | None:
         return None
     equity = sheets[0].equity if sheets else None
     return Decimal(equity) if equity is not None else None
+
+
+async def de_minimis(
+    info: Info,
+    siret: str,
+    scheme_id: str | None,
+    regulation_name: str | None,
+    as_of: date | None,
+) -> DeMinimisSummary:
+    """The de minimis ceiling of the regulation asked, or of the one the scheme names."""
+    if regulation_name is None and scheme_id is not None:
+        regulation_name = (await find_scheme(info, scheme_id)).de_minimis_regulation
+    name = (regulation_name or DEFAULT_REGULATION).removeprefix("EU").strip()
+    regulation = CEILINGS.get(name)
+    if regulation is None:
+        raise coded_error(
+            f"The hub knows the de minimis regulations {', '.join(CEILINGS)}; not {name!r}.",
+            BAD_USER_INPUT,
+            argument="regulation",
+        )
+    aids = (await info.context.services.hub.public_aids([siret]))[siret]
+    return summarise(aids, regulation, as_of or date.today())

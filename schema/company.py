@@ -19,7 +19,7 @@ from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
 from schema.directory import Agent
-from schema.schemes import SchemeEligibility, SchemeFilter
+from schema.schemes import DeMinimis, SchemeEligibility, SchemeFilter
 
 __all__ = [
     "Address",
@@ -234,6 +234,24 @@ class Company:
             SchemeEligibility.of(verdict)
             for verdict in await resolve_schemes.eligible_schemes(info, self.siret, query)
         ]
+
+    @tiered(
+        Tier.TIER2,
+        description="The de minimis aids the company received over the period of the "
+        "regulation asked (or the one the scheme names; EU 2023/2831 by default), against "
+        "its ceiling.",
+    )
+    async def de_minimis(
+        self,
+        info: Info,
+        scheme_id: strawberry.ID | None = None,
+        regulation: str | None = None,
+        as_of: date | None = None,
+    ) -> DeMinimis:
+        summary = await resolve_schemes.de_minimis(
+            info, self.siret, str(scheme_id) if scheme_id else None, regulation, as_of
+        )
+        return DeMinimis.of(summary)
 
     @tiered(Tier.TIER2, description="The company's current projects and their support group.")
     async def projects(self, info: Info) -> list[Project] | None:

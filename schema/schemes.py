@@ -12,7 +12,7 @@ import strawberry
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.catalogues import models
-from resolvers import aid_estimate, catalogue, eligibility, schemes
+from resolvers import aid_estimate, catalogue, de_minimis, eligibility, schemes
 
 __all__ = [
     "Activator",
@@ -22,6 +22,7 @@ __all__ = [
     "AidKind",
     "CriterionCheck",
     "CriterionOutcome",
+    "DeMinimis",
     "EligibilityAnswers",
     "ExpenseInput",
     "OwnershipInput",
@@ -417,3 +418,41 @@ class AidEstimate:
                 Deadline(label=d.label, date=d.date, rule=d.rule) for d in estimate.deadlines
             ],
         )
+
+
+@strawberry.type(description="A public aid the company received.")
+class PublicAid:
+    granted_on: date = tiered(Tier.PUBLIC)
+    amount: int = tiered(Tier.PUBLIC, description="Gross grant equivalent, in euros.")
+    grantor: str = tiered(Tier.PUBLIC)
+    scheme: str = tiered(Tier.PUBLIC)
+    regulation: str | None = tiered(
+        Tier.PUBLIC, description="The EU regulation it was granted under."
+    )
+
+
+@strawberry.type(description="The de minimis aids received over a regulation's period, "
+                 "against its ceiling.")  # fmt: skip
+class DeMinimis:
+    regulation: str = tiered(Tier.PUBLIC, description="EU 2023/2831 or EU 1407/2013.")
+    ceiling: int = tiered(Tier.PUBLIC, description="In euros.")
+    period: str = tiered(Tier.PUBLIC)
+    period_start: date = tiered(Tier.PUBLIC)
+    total: int = tiered(Tier.PUBLIC, description="De minimis aids received in the period (€).")
+    remaining: int = tiered(Tier.PUBLIC, description="What the ceiling still allows (€).")
+    exceeded: bool = tiered(Tier.PUBLIC)
+    aids: list[PublicAid] = tiered(Tier.PUBLIC, description="The aids counted, newest first.")
+
+    @classmethod
+    def of(cls, summary: de_minimis.DeMinimisSummary) -> DeMinimis:
+        rule = summary.regulation
+        return cls(
+            regulation=f"EU {rule.name}", ceiling=rule.ceiling, period=rule.period,
+            period_start=summary.period_start, total=summary.total,
+            remaining=summary.remaining, exceeded=summary.exceeded,
+            aids=[
+                PublicAid(granted_on=a.granted_on, amount=a.amount, grantor=a.grantor,
+                          scheme=a.scheme, regulation=a.regulation)
+                for a in summary.aids
+            ],
+        )  # fmt: skip

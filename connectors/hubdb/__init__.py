@@ -20,6 +20,7 @@ from connectors.hubdb.records import (
     PersonRecord,
     ProjectActorRecord,
     ProjectRecord,
+    PublicAidRecord,
     StructureFilter,
     StructureRecord,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "PersonRecord",
     "ProjectActorRecord",
     "ProjectRecord",
+    "PublicAidRecord",
     "StructureFilter",
     "StructureRecord",
     "create_engine",

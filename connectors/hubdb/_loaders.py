@@ -31,6 +31,7 @@ from connectors.hubdb.models import (
     CompanyMembership,
     Project,
     ProjectActor,
+    PublicAid,
     ReferentAssignment,
 )
 from connectors.hubdb.records import (
@@ -40,6 +41,7 @@ from connectors.hubdb.records import (
     PersonRecord,
     ProjectActorRecord,
     ProjectRecord,
+    PublicAidRecord,
 )
 
 __all__ = [
@@ -323,3 +325,24 @@ async def load_current_assignments_of_accounts(
     for account_id, assignment, structure_id in rows:
         assignments[account_id].append(assignment_record(assignment, structure_id))
     return assignments
+
+
+async def load_public_aids(
+    connection: AsyncConnection, sirets: Sequence[str]
+) -> dict[str, list[PublicAidRecord]]:
+    """Each company's public aids, newest first."""
+    aids = PublicAid.__table__
+    rows = await connection.execute(
+        sa.select(aids)
+        .where(aids.c.siret.in_(sirets))
+        .order_by(aids.c.granted_on.desc(), aids.c.id)
+    )
+    found: dict[str, list[PublicAidRecord]] = {siret: [] for siret in sirets}
+    for row in rows:
+        found[row.siret].append(
+            PublicAidRecord(
+                id=row.id, siret=row.siret, granted_on=row.granted_on, amount=row.amount,
+                grantor=row.grantor, scheme=row.scheme, regulation=row.regulation,
+            )
+        )  # fmt: skip
+    return found

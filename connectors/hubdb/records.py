@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "PersonRecord",
     "ProjectActorRecord",
     "ProjectRecord",
+    "PublicAidRecord",
     "StructureFilter",
     "StructureRecord",
 ]
@@ -234,3 +235,16 @@ class Page(Generic[T]):
     start_cursor: str | None
     cursors: tuple[str, ...] = ()
     has_previous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAidRecord:
+    """A public aid a company received (gross grant equivalent, euros)."""
+
+    id: str
+    siret: str
+    granted_on: date
+    amount: int
+    grantor: str
+    scheme: str
+    regulation: str | None

@@ -19,6 +19,7 @@ from connectors.hubdb.records import (
     Page,
     ProjectActorRecord,
     ProjectRecord,
+    PublicAidRecord,
     StructureFilter,
     StructureRecord,
 )
@@ -93,6 +94,10 @@ class HubRepository:
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""
         return await self._batched_core(sirets, _loaders.load_projects)
+
+    async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
+        """Each company's public aids (granted or declared), newest first."""
+        return await self._batched_core(sirets, _loaders.load_public_aids)
 
     async def project_actors(
         self, project_ids: Sequence[str]

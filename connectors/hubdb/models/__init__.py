@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from connectors.hubdb.models.aids import PublicAid
 from connectors.hubdb.models.base import Base, UTCDateTime, fold
 from connectors.hubdb.models.companies import Company, CompanyMembership, ReferentAssignment
 from connectors.hubdb.models.directory import (
@@ -33,6 +34,7 @@ __all__ = [
     "Notification",
     "Project",
     "ProjectActor",
+    "PublicAid",
     "ReferentAssignment",
     "ReferentChangeRequest",
     "Structure",

@@ -8,7 +8,7 @@ Invented people only: e-mails under ``.example``, phones in the French fiction r
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from connectors.hubdb.enums import (
     AccountKind,
@@ -31,6 +31,7 @@ from connectors.hubdb.models import (
     CompanyMembership,
     Project,
     ProjectActor,
+    PublicAid,
     ReferentAssignment,
     Structure,
     StructureSupportKind,
@@ -290,6 +291,24 @@ def _projects() -> list[Base]:
     ]  # fmt: skip
 
 
+def _public_aids() -> list[Base]:
+    """Aids LEROY and MENUISERIE FABRE received (invented), for the de minimis ceiling."""
+    aids = (
+        (LEROY, "2021-05-03", 20_000, "Région Occitanie", "Contrat Croissance", "1407/2013"),
+        (LEROY, "2022-09-01", 30_000, "AD'OCC", "Pass Export", "1407/2013"),
+        (LEROY, "2024-06-10", 45_000, "Région Occitanie", "Contrat Innovation", "2023/2831"),
+        (LEROY, "2025-02-14", 12_500, "Bpifrance", "Bourse French Tech", "2023/2831"),
+        (LEROY, "2025-09-15", 80_000, "Bpifrance", "Prêt d'amorçage", None),
+        (FABRE, "2024-03-01", 180_000, "Région Occitanie", "Contrat Relance", "2023/2831"),
+    )
+    return [
+        PublicAid(id=_stable_id("aid", siret, day, scheme), siret=siret,
+                  granted_on=date.fromisoformat(day), amount=amount, grantor=grantor,
+                  scheme=scheme, regulation=regulation)
+        for siret, day, amount, grantor, scheme, regulation in aids
+    ]  # fmt: skip
+
+
 CANONICAL_STRUCTURES = _structure_specs()
 CANONICAL_PEOPLE = {(a.first_name, a.last_name) for a in _agents() if isinstance(a, Agent)} | {
     ("Claire", "Leroy"),
@@ -303,4 +322,4 @@ CANONICAL_PEOPLE = {(a.first_name, a.last_name) for a in _agents() if isinstance
 
 def canonical_rows() -> list[Base]:
     """Fresh (unsaved) rows, parents before children."""
-    return [*_structures(), *_agents(), *_companies(), *_projects()]
+    return [*_structures(), *_agents(), *_companies(), *_projects(), *_public_aids()]
