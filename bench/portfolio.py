@@ -295,6 +295,7 @@ async def statement_probe(
     from auth.tokens import DevTokenIssuer, load_or_create_secret
     from connectors.broker import InProcessBroker
     from connectors.cache import RawCache
+    from connectors.catalogues import CatalogueConnector
     from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
     from connectors.hubdb import (
         CachedDirectory,
@@ -304,7 +305,6 @@ async def statement_probe(
     )
     from connectors.hubdb.notifications import NotificationStore
     from connectors.hubdb.writes import HubWriter
-    from connectors.catalogues import CatalogueConnector
     from gateway.app import catalogue_config
     from gateway.context import Context, Services
     from gateway.graphql import build_schema
