@@ -23,6 +23,7 @@ from connectors.hubdb import (
 from gateway.app import create_app, dev_issuer
 from gateway.logging import configure_logging
 from gateway.settings import ConfigurationError, Settings
+from sandbox.catalogues import create_app as create_catalogues
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
 
@@ -70,6 +71,15 @@ async def _serve(settings: Settings) -> None:
     if settings.sandbox and settings.entreprise_url is None:
         sandbox = create_sandbox(SandboxConfig(latency_ms=settings.sandbox_latency_ms))
         servers.append(_server(sandbox, "127.0.0.1", settings.sandbox_port, "warning"))
+    if settings.sandbox and None in (
+        settings.region_catalogue_url,
+        settings.bpifrance_catalogue_url,
+        settings.francenum_url,
+    ):
+        catalogues = create_catalogues()
+        servers.append(
+            _server(catalogues, "127.0.0.1", settings.catalogues_sandbox_port, "warning")
+        )
     base = f"http://{settings.host}:{settings.port}"
     print(
         f"\nhub-gateway ({settings.mode}) on {base}\n"

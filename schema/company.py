@@ -228,7 +228,7 @@ class Company:
     )
     async def eligible_schemes(
         self, info: Info, filter: SchemeFilter | None = None
-    ) -> list[SchemeEligibility]:
+    ) -> list[SchemeEligibility] | None:
         query = (filter or SchemeFilter()).to_query()
         return [
             SchemeEligibility.of(verdict)
@@ -247,7 +247,7 @@ class Company:
         scheme_id: strawberry.ID | None = None,
         regulation: str | None = None,
         as_of: date | None = None,
-    ) -> DeMinimis:
+    ) -> DeMinimis | None:
         summary = await resolve_schemes.de_minimis(
             info, self.siret, str(scheme_id) if scheme_id else None, regulation, as_of
         )

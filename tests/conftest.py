@@ -19,6 +19,7 @@ from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
 from connectors.broker import InProcessBroker
 from connectors.cache import RawCache
+from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
 from connectors.hubdb import (
     CachedDirectory,
@@ -28,10 +29,12 @@ from connectors.hubdb import (
 )
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.writes import HubWriter
+from connectors.resilient import Resilience
 from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.settings import Settings
+from sandbox.catalogues import create_app as create_catalogues
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
 from tests.databases import migrate_and_seed
@@ -85,16 +88,43 @@ def upstream(sandbox_config: SandboxConfig) -> CountingTransport:
 
 
 @pytest.fixture
+def catalogues_upstream() -> CountingTransport:
+    """The catalogue sandbox (Régions, Bpifrance, France Num), in process, counted."""
+    return CountingTransport(httpx.ASGITransport(app=create_catalogues()))
+
+
+def catalogue_connector(transport: httpx.AsyncBaseTransport) -> CatalogueConnector:
+    base = "http://catalogues.test"
+    clients = {
+        family: httpx.AsyncClient(base_url=base, transport=transport)
+        for family in ("region", "bpifrance", "francenum")
+    }
+    config = CatalogueConfig(
+        region_url=base, bpifrance_url=base, francenum_url=base,
+        bpifrance_key="sandbox-bpifrance-key",
+        resilience=Resilience(timeout=2.0, max_retries=1, backoff_base=0.01, backoff_max=0.02),
+    )  # fmt: skip
+    return CatalogueConnector(config, RawCache.from_url(None), clients=clients)
+
+
+@pytest.fixture
 def entreprise_config() -> EntrepriseConfig:
     return EntrepriseConfig(
-        base_url="http://sandbox.test", token="sandbox-token", recipient="20005379100014",
-        timeout=2.0, backoff_base=0.01, backoff_max=0.02,
+        base_url="http://sandbox.test",
+        token="sandbox-token",
+        recipient="20005379100014",
+        timeout=2.0,
+        backoff_base=0.01,
+        backoff_max=0.02,
     )
 
 
 @pytest.fixture
 async def services(
-    database_url: str, upstream: CountingTransport, entreprise_config: EntrepriseConfig
+    database_url: str,
+    upstream: CountingTransport,
+    catalogues_upstream: CountingTransport,
+    entreprise_config: EntrepriseConfig,
 ) -> AsyncIterator[Services]:
     engine = create_engine(database_url)
     client = httpx.AsyncClient(
@@ -112,7 +142,9 @@ async def services(
         writer=HubWriter(sessions),
         broker=InProcessBroker(),
         notifications=NotificationStore(sessions),
+        catalogues=(catalogues := catalogue_connector(catalogues_upstream)),
     )
+    await catalogues.aclose()
     await client.aclose()
     await engine.dispose()
 

@@ -91,9 +91,7 @@ class PostgresServer:
 
 
 @asynccontextmanager
-async def seeded_database(
-    backend: str, folder: Path, *, seed: bool = True
-) -> AsyncIterator[str]:
+async def seeded_database(backend: str, folder: Path, *, seed: bool = True) -> AsyncIterator[str]:
     """A migrated (and, unless ``seed=False``, seeded) database of ``backend`` ("sqlite" or
     "postgresql"), dropped afterwards; PostgreSQL needs ``TEST_DATABASE_URL`` (the test is
     skipped without it)."""

@@ -15,26 +15,61 @@ NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 def _assignment(status: str, agent: str = "durand") -> AssignmentRecord:
-    return AssignmentRecord(id="as-1", siret="84215637400014", agent_id=agent,
-                            structure_id="cci-gard", status=status, requested_at=NOW,
-                            answered_at=None, due_at=None, reminded_at=None)
+    return AssignmentRecord(
+        id="as-1",
+        siret="84215637400014",
+        agent_id=agent,
+        structure_id="cci-gard",
+        status=status,
+        requested_at=NOW,
+        answered_at=None,
+        due_at=None,
+        reminded_at=None,
+    )
 
 
-FACTS = CompanyFacts(siret="84215637400014", registered=True,
-                     members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"},
-                     people=(), referent=_assignment("ACCEPTED"))
+FACTS = CompanyFacts(
+    siret="84215637400014",
+    registered=True,
+    members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"},
+    people=(),
+    referent=_assignment("ACCEPTED"),
+)
 CLAIRE = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-claire")
 THOMAS = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-thomas")
 ANTOINE = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-antoine")
-DURAND = Viewer(kind=ViewerKind.AGENT, account_id="acc-durand", agent_id="durand",
-                structure_id="cci-gard", network_member=True)
-ROUX = Viewer(kind=ViewerKind.AGENT, account_id="acc-roux", agent_id="roux",
-              structure_id="cci-gard", network_member=True)
-ADMIN = Viewer(kind=ViewerKind.ADMIN, account_id="acc-vidal", agent_id="vidal",
-               structure_id="region-occitanie", network_member=True)
+DURAND = Viewer(
+    kind=ViewerKind.AGENT,
+    account_id="acc-durand",
+    agent_id="durand",
+    structure_id="cci-gard",
+    network_member=True,
+)
+ROUX = Viewer(
+    kind=ViewerKind.AGENT,
+    account_id="acc-roux",
+    agent_id="roux",
+    structure_id="cci-gard",
+    network_member=True,
+)
+ADMIN = Viewer(
+    kind=ViewerKind.ADMIN,
+    account_id="acc-vidal",
+    agent_id="vidal",
+    structure_id="region-occitanie",
+    network_member=True,
+)
 HOLDER = Viewer(kind=ViewerKind.PROJECT_HOLDER, account_id="acc-holder")
-EVERYONE = {"anonymous": ANONYMOUS, "claire": CLAIRE, "thomas": THOMAS, "antoine": ANTOINE,
-            "durand": DURAND, "roux": ROUX, "admin": ADMIN, "holder": HOLDER}
+EVERYONE = {
+    "anonymous": ANONYMOUS,
+    "claire": CLAIRE,
+    "thomas": THOMAS,
+    "antoine": ANTOINE,
+    "durand": DURAND,
+    "roux": ROUX,
+    "admin": ADMIN,
+    "holder": HOLDER,
+}
 
 ALLOWED = {
     Action.MANAGE_COLLABORATORS: {"claire"},
@@ -45,8 +80,15 @@ ALLOWED = {
     Action.CREATE_OWN_PROJECT: {"holder"},
     Action.RENAME_PROJECT: {"claire", "thomas"},  # a project of the company (FACTS)
     Action.SET_AGENT_ROLES: {"admin"},
-    Action.READ_OWN_NOTIFICATIONS: {"claire", "thomas", "antoine", "durand", "roux", "admin",
-                                    "holder"},
+    Action.READ_OWN_NOTIFICATIONS: {
+        "claire",
+        "thomas",
+        "antoine",
+        "durand",
+        "roux",
+        "admin",
+        "holder",
+    },
     Action.REGISTER_COMPANY: {"claire", "thomas", "antoine", "holder"},
 }
 
@@ -62,8 +104,13 @@ def test_each_action_is_allowed_to_its_callers_and_refused_to_everyone_else(
 
 
 def test_a_pending_referent_may_not_add_project_actors() -> None:
-    pending = CompanyFacts(siret=FACTS.siret, registered=True, members=FACTS.members, people=(),
-                           referent=_assignment("PENDING"))
+    pending = CompanyFacts(
+        siret=FACTS.siret,
+        registered=True,
+        members=FACTS.members,
+        people=(),
+        referent=_assignment("PENDING"),
+    )
     assert not may(Action.ADD_PROJECT_ACTOR, DURAND, facts=pending)
 
 

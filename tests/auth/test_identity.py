@@ -13,22 +13,46 @@ from auth.viewer import ANONYMOUS, ViewerKind
 from connectors.hubdb import AccountRecord, AgentRecord, StructureRecord
 
 DURAND = AgentRecord(
-    id="agent-durand", account_id="acc-durand", first_name="Pierre", last_name="Durand",
-    email="pierre.durand@cci-gard.example", phone=None, title=None, structure_id="cci-gard",
-    roles=frozenset({"REFERENT"}), filieres=(), domains=(),
+    id="agent-durand",
+    account_id="acc-durand",
+    first_name="Pierre",
+    last_name="Durand",
+    email="pierre.durand@cci-gard.example",
+    phone=None,
+    title=None,
+    structure_id="cci-gard",
+    roles=frozenset({"REFERENT"}),
+    filieres=(),
+    domains=(),
 )
 ACCOUNTS = {
     "pierre.durand@cci-gard.example": AccountRecord(
-        id="acc-durand", email="pierre.durand@cci-gard.example", name="Pierre Durand",
-        phone=None, kind="AGENT", agent=DURAND,
+        id="acc-durand",
+        email="pierre.durand@cci-gard.example",
+        name="Pierre Durand",
+        phone=None,
+        kind="AGENT",
+        agent=DURAND,
     ),
     "claire.leroy@leroy-sas.example": AccountRecord(
-        id="acc-claire", email="claire.leroy@leroy-sas.example", name="Claire Leroy",
-        phone=None, kind="COMPANY_USER", agent=None,
+        id="acc-claire",
+        email="claire.leroy@leroy-sas.example",
+        name="Claire Leroy",
+        phone=None,
+        kind="COMPANY_USER",
+        agent=None,
     ),
 }
-CCI = StructureRecord(id="cci-gard", name="CCI du Gard", kind="CCI", department_code="30",
-                      in_network=True, charter_signed=True, email=None, phone=None)
+CCI = StructureRecord(
+    id="cci-gard",
+    name="CCI du Gard",
+    kind="CCI",
+    department_code="30",
+    in_network=True,
+    charter_signed=True,
+    email=None,
+    phone=None,
+)
 
 
 class FakeHub:
@@ -71,7 +95,9 @@ async def test_agent_of_a_signed_network_structure_is_a_network_member(
     viewer = await authenticator.viewer(f"Bearer {token}")
     assert viewer.kind is ViewerKind.AGENT
     assert (viewer.agent_id, viewer.structure_id, viewer.network_member) == (
-        "agent-durand", "cci-gard", True,
+        "agent-durand",
+        "cci-gard",
+        True,
     )
 
 
@@ -106,7 +132,11 @@ async def test_a_viewer_is_forgotten_after_the_ttl_and_never_kept_past_the_token
     clock = FakeClock()
     issuer = DevTokenIssuer(b"k" * 32, ttl_seconds=120)
     authenticator = Authenticator(
-        issuer, hub, FakeDirectory(), ttl=60, clock=clock  # type: ignore[arg-type]
+        issuer,
+        hub,
+        FakeDirectory(),
+        ttl=60,
+        clock=clock,  # type: ignore[arg-type]
     )
     header = "Bearer " + issuer.issue(subject="x", email="pierre.durand@cci-gard.example")
     await authenticator.viewer(header)

@@ -18,23 +18,42 @@ def _facts(status: str | None = "ACCEPTED") -> CompanyFacts:
     referent = None
     if status is not None:
         referent = AssignmentRecord(
-            id="as-1", siret="84215637400014", agent_id="durand", structure_id="cci-gard",
-            status=status, requested_at=NOW, answered_at=None, due_at=None, reminded_at=None,
+            id="as-1",
+            siret="84215637400014",
+            agent_id="durand",
+            structure_id="cci-gard",
+            status=status,
+            requested_at=NOW,
+            answered_at=None,
+            due_at=None,
+            reminded_at=None,
         )
     return CompanyFacts(
-        siret="84215637400014", registered=True,
-        members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"}, people=(),
+        siret="84215637400014",
+        registered=True,
+        members={"acc-claire": "MANDATAIRE", "acc-thomas": "COLLABORATOR"},
+        people=(),
         referent=referent,
     )
 
 
 def _agent(agent_id: str, structure: str, *, network: bool = True) -> Viewer:
-    return Viewer(kind=ViewerKind.AGENT, account_id=f"acc-{agent_id}", agent_id=agent_id,
-                  structure_id=structure, network_member=network)
+    return Viewer(
+        kind=ViewerKind.AGENT,
+        account_id=f"acc-{agent_id}",
+        agent_id=agent_id,
+        structure_id=structure,
+        network_member=network,
+    )
 
 
-ADMIN = Viewer(kind=ViewerKind.ADMIN, account_id="acc-vidal", agent_id="vidal",
-               structure_id="region-occitanie", network_member=True)
+ADMIN = Viewer(
+    kind=ViewerKind.ADMIN,
+    account_id="acc-vidal",
+    agent_id="vidal",
+    structure_id="region-occitanie",
+    network_member=True,
+)
 CLAIRE = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-claire")
 THOMAS = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-thomas")
 ANTOINE = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-antoine")

@@ -30,8 +30,14 @@ def test_token_signed_with_another_key_is_refused() -> None:
 
 def test_unsigned_token_is_refused() -> None:
     token = jwt.encode(
-        {"sub": "a", "email": "a@b.example", "aud": "hub-gateway", "iss": "hub-gateway-sandbox",
-         "iat": int(time.time()), "exp": int(time.time()) + 60},
+        {
+            "sub": "a",
+            "email": "a@b.example",
+            "aud": "hub-gateway",
+            "iss": "hub-gateway-sandbox",
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
         key=None,
         algorithm="none",
     )
@@ -54,7 +60,8 @@ def test_secret_is_created_once_and_private(tmp_path: Path) -> None:
 
 def test_the_identity_providers_names_are_carried_as_the_verified_name() -> None:
     issuer = DevTokenIssuer(b"k" * 32)
-    named = issuer.verify(issuer.issue(subject="a", email="a@b.example", given_name="Hélène",
-                                       family_name="Vidal"))
+    named = issuer.verify(
+        issuer.issue(subject="a", email="a@b.example", given_name="Hélène", family_name="Vidal")
+    )
     assert named.name == "Hélène Vidal"
     assert issuer.verify(issuer.issue(subject="a", email="a@b.example")).name is None

@@ -52,7 +52,8 @@ def graphiql_app(settings: Settings, upstream: CountingTransport) -> ASGIApp:
     """The real gateway; API Entreprise is the sandbox, in-process (the browser only ever
     talks to the gateway)."""
     sandbox = httpx.AsyncClient(
-        base_url="http://sandbox.test", transport=upstream,
+        base_url="http://sandbox.test",
+        transport=upstream,
         headers={"Authorization": "Bearer sandbox-token"},
     )
     return create_app(settings, entreprise_client=sandbox)

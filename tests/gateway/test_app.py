@@ -15,7 +15,9 @@ from gateway.graphql import build_schema
 from gateway.settings import ConfigurationError, Settings
 from tests.conftest import CountingTransport
 
-LEROY_QUERY = '{ company(siret: "84215637400014") { name turnover { year } } viewer { kind email } }'
+LEROY_QUERY = (
+    '{ company(siret: "84215637400014") { name turnover { year } } viewer { kind email } }'
+)
 
 
 @pytest.fixture
@@ -27,9 +29,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings, upstream: CountingTransport) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    settings: Settings, upstream: CountingTransport
+) -> AsyncIterator[httpx.AsyncClient]:
     sandbox = httpx.AsyncClient(
-        base_url="http://sandbox.test", transport=upstream,
+        base_url="http://sandbox.test",
+        transport=upstream,
         headers={"Authorization": "Bearer sandbox-token"},
     )
     app = create_app(settings, entreprise_client=sandbox)
@@ -75,8 +80,9 @@ async def test_referent_token_opens_tier2(client: httpx.AsyncClient, settings: S
 async def test_bad_authorization_is_401_with_a_clear_message(
     client: httpx.AsyncClient, header: str, reason: str
 ) -> None:
-    response = await client.post("/graphql", json={"query": "{ viewer { kind } }"},
-                                 headers={"Authorization": header})
+    response = await client.post(
+        "/graphql", json={"query": "{ viewer { kind } }"}, headers={"Authorization": header}
+    )
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     error = response.json()["errors"][0]
@@ -86,8 +92,11 @@ async def test_bad_authorization_is_401_with_a_clear_message(
 
 async def test_expired_token_is_401(client: httpx.AsyncClient, settings: Settings) -> None:
     token = _token(settings, "pierre.durand@cci-gard.example", now=time.time() - 86_400)
-    response = await client.post("/graphql", json={"query": "{ viewer { kind } }"},
-                                 headers={"Authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/graphql",
+        json={"query": "{ viewer { kind } }"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 401
     assert "expired" in response.json()["errors"][0]["message"]
 
@@ -96,8 +105,11 @@ async def test_token_for_an_unknown_account_is_401(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     token = _token(settings, "nobody@nowhere.example")
-    response = await client.post("/graphql", json={"query": "{ viewer { kind } }"},
-                                 headers={"Authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/graphql",
+        json={"query": "{ viewer { kind } }"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 401
 
 
@@ -144,8 +156,9 @@ async def test_unexpected_error_is_masked_with_a_request_id(
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(resolvers.company, "etablissement", broken)
-    response = await client.post("/graphql", json={"query": LEROY_QUERY},
-                                 headers={"X-Request-Id": "req-12345678"})
+    response = await client.post(
+        "/graphql", json={"query": LEROY_QUERY}, headers={"X-Request-Id": "req-12345678"}
+    )
     error = response.json()["errors"][0]
     assert error["message"] == "Unexpected error."
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-12345678"}

@@ -34,7 +34,7 @@ async def test_closed_company_is_returned_inactive(run: Run) -> None:
 
 async def test_company_not_on_the_hub_has_public_identity(run: Run) -> None:
     result = await run(
-        "{ company(siret: \"38271940900031\") { name workforce { label } createdOn } }"
+        '{ company(siret: "38271940900031") { name workforce { label } createdOn } }'
     )
     assert result.errors is None
     assert result.data["company"]["name"] == "ATLANTIQUE NUMERIQUE"
@@ -88,8 +88,10 @@ async def test_one_call_per_source_when_many_fields_and_aliases_need_it(
 async def test_every_upstream_call_carries_context_recipient_and_object(
     run: Run, upstream: CountingTransport
 ) -> None:
-    await run("{ company(siret: \"84215637400014\") { name turnover { year } } }",
-              as_="pierre.durand@cci-gard.example")
+    await run(
+        '{ company(siret: "84215637400014") { name turnover { year } } }',
+        as_="pierre.durand@cci-gard.example",
+    )
     assert upstream.requests
     for request in upstream.requests:
         params = request.url.params

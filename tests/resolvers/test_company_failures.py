@@ -39,8 +39,10 @@ class TestWhenApiEntrepriseIsDown:
         assert company["projects"] == [{"title": "Pile à combustible hydrogène"}]
         assert company["name"] is None and company["turnover"] is None
         errors = errors_by_path(result)
-        assert errors == {"company.name": "UPSTREAM_UNAVAILABLE",
-                          "company.turnover": "UPSTREAM_UNAVAILABLE"}
+        assert errors == {
+            "company.name": "UPSTREAM_UNAVAILABLE",
+            "company.turnover": "UPSTREAM_UNAVAILABLE",
+        }
         sources = {".".join(map(str, e.path)): e.extensions["source"] for e in result.errors}
         assert sources == {"company.name": "insee", "company.turnover": "dgfip"}
 

@@ -35,8 +35,9 @@ async def test_a_mandataire_per_infogreffe_creates_the_space_and_holds_it(
     run: Run, services: Services, name: str
 ) -> None:
     await _account(services, "hugo@atlantique.example", name)
-    result = await run(REGISTER, as_="hugo@atlantique.example", variables={"siret": ATLANTIQUE},
-                       verified_name=name)
+    result = await run(
+        REGISTER, as_="hugo@atlantique.example", variables={"siret": ATLANTIQUE}, verified_name=name
+    )
     assert result.errors is None
     company = result.data["registerCompany"]
     assert company["viewerAccess"] == "OWNER"
@@ -59,8 +60,10 @@ async def test_anyone_else_is_refused_and_nothing_is_written(
     assert result.data is None
     after = await run(FACTS, as_="helene.vidal@laregion.example")
     assert after.data["company"]["viewerAccess"] == "ADMIN"  # and still not registered:
-    check = await run('{ company(siret: "38271940900031") { representatives { email } } }',
-                      as_="helene.vidal@laregion.example")
+    check = await run(
+        '{ company(siret: "38271940900031") { representatives { email } } }',
+        as_="helene.vidal@laregion.example",
+    )
     assert check.data["company"]["representatives"] == []
 
 
@@ -68,15 +71,21 @@ async def test_the_name_typed_into_the_hub_proves_nothing(run: Run, services: Se
     """A mandataire of LEROY names a new collaborator after ATLANTIQUE's director: the
     collaborator's identity provider vouches for another name, so the space is refused."""
     await run(ADD_NEW, as_=CLAIRE, variables={"email": "mallory@evil.example"})
-    result = await run(REGISTER, as_="mallory@evil.example", variables={"siret": ATLANTIQUE},
-                       verified_name="Mallory Martin")
+    result = await run(
+        REGISTER,
+        as_="mallory@evil.example",
+        variables={"siret": ATLANTIQUE},
+        verified_name="Mallory Martin",
+    )
     assert errors_by_path(result) == {"registerCompany": "FORBIDDEN"}
     unverified = await run(REGISTER, as_="mallory@evil.example", variables={"siret": ATLANTIQUE})
     assert errors_by_path(unverified) == {"registerCompany": "FORBIDDEN"}
 
 
 async def test_a_company_already_on_the_hub_cannot_be_registered_again(run: Run) -> None:
-    result = await run(REGISTER, as_=CLAIRE, variables={"siret": LEROY}, verified_name="Claire Leroy")
+    result = await run(
+        REGISTER, as_=CLAIRE, variables={"siret": LEROY}, verified_name="Claire Leroy"
+    )
     assert errors_by_path(result) == {"registerCompany": "BAD_USER_INPUT"}
 
 
@@ -86,14 +95,19 @@ async def test_an_invalid_siret_is_bad_input(run: Run) -> None:
 
 
 async def test_the_mandataire_adds_and_removes_a_collaborator(run: Run) -> None:
-    added = await run(ADD, as_=CLAIRE, variables={
-        "siret": LEROY, "email": "Expert@Comptable.example", "name": "Léa Expert"})
+    added = await run(
+        ADD,
+        as_=CLAIRE,
+        variables={"siret": LEROY, "email": "Expert@Comptable.example", "name": "Léa Expert"},
+    )
     assert added.errors is None
     emails = [c["email"] for c in added.data["addCollaborator"]["collaborators"]]
     assert emails == ["expert@comptable.example", THOMAS]
     # the new collaborator sees everything of the company, like the mandataire
-    sheet = await run('{ company(siret: "84215637400014") { viewerAccess turnover { year } } }',
-                      as_="expert@comptable.example")
+    sheet = await run(
+        '{ company(siret: "84215637400014") { viewerAccess turnover { year } } }',
+        as_="expert@comptable.example",
+    )
     assert sheet.data["company"]["viewerAccess"] == "OWNER" and sheet.errors is None
 
     removed = await run(REMOVE, as_=CLAIRE, variables={"siret": LEROY, "email": THOMAS})
@@ -120,8 +134,9 @@ async def test_only_a_mandataire_manages_collaborators(
     assert errors_by_path(add) == {"addCollaborator": code}
     remove = await run(REMOVE, as_=who, variables={"siret": LEROY, "email": THOMAS})
     assert errors_by_path(remove) == {"removeCollaborator": code}
-    still = await run('{ company(siret: "84215637400014") { collaborators { email } } }',
-                      as_=CLAIRE)
+    still = await run(
+        '{ company(siret: "84215637400014") { collaborators { email } } }', as_=CLAIRE
+    )
     assert still.data["company"]["collaborators"] == [{"email": THOMAS}]
 
 

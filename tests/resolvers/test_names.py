@@ -7,17 +7,26 @@ import pytest
 from connectors.entreprise import Mandataire
 from resolvers.names import name_key, named_mandataire
 
-LEROY = Mandataire(kind="PERSON", first_name="Claire", last_name="LEROY",
-                   company_name=None, role="Présidente")
-VIDAL = Mandataire(kind="PERSON", first_name="Hélène", last_name="VIDAL-ROUX",
-                   company_name=None, role="Directrice générale")
-HOLDING = Mandataire(kind="COMPANY", first_name=None, last_name=None,
-                     company_name="LEROY HOLDING", role="Commissaire aux comptes")
-
-
-@pytest.mark.parametrize(
-    "name", ["Claire Leroy", "LEROY Claire", "claire   leroy", "Clairé Leroy"]
+LEROY = Mandataire(
+    kind="PERSON", first_name="Claire", last_name="LEROY", company_name=None, role="Présidente"
 )
+VIDAL = Mandataire(
+    kind="PERSON",
+    first_name="Hélène",
+    last_name="VIDAL-ROUX",
+    company_name=None,
+    role="Directrice générale",
+)
+HOLDING = Mandataire(
+    kind="COMPANY",
+    first_name=None,
+    last_name=None,
+    company_name="LEROY HOLDING",
+    role="Commissaire aux comptes",
+)
+
+
+@pytest.mark.parametrize("name", ["Claire Leroy", "LEROY Claire", "claire   leroy", "Clairé Leroy"])
 def test_the_registrys_mandataire_is_recognised(name: str) -> None:
     assert named_mandataire(name, [HOLDING, LEROY]) is LEROY
 

@@ -1,4 +1,4 @@
-""""Mon profil" (an agent edits all but its roles) and the administrator's role setting."""
+""" "Mon profil" (an agent edits all but its roles) and the administrator's role setting."""
 
 from __future__ import annotations
 
@@ -16,18 +16,29 @@ ROLES = """mutation($agent: ID!, $roles: [AgentRole!]!) {
 
 
 async def test_an_agent_edits_its_profile_and_the_directory_shows_it(run: Run) -> None:
-    result = await run(UPDATE, as_=DURAND, variables={"input": {
-        "title": "Conseiller industrie", "phone": "04 65 71 99 99",
-        "filieres": ["hydrogene", "aeronautique"], "domains": ["innovation"],
-        "territories": ["30", "34"],
-    }})
+    result = await run(
+        UPDATE,
+        as_=DURAND,
+        variables={
+            "input": {
+                "title": "Conseiller industrie",
+                "phone": "04 65 71 99 99",
+                "filieres": ["hydrogene", "aeronautique"],
+                "domains": ["innovation"],
+                "territories": ["30", "34"],
+            }
+        },
+    )
     assert result.errors is None
     card = result.data["updateMyProfile"]
     assert card["title"] == "Conseiller industrie" and card["phone"] == "04 65 71 99 99"
     assert sorted(card["filieres"]) == ["aeronautique", "hydrogene"]
     assert card["domains"] == ["innovation"] and card["roles"] == ["REFERENT"]
-    found = await run('{ agents(filter: {filieres: ["aeronautique"], name: "pierre durand"}) { '
-                      'edges { node { id title } } } }', as_=VIDAL)
+    found = await run(
+        '{ agents(filter: {filieres: ["aeronautique"], name: "pierre durand"}) { '
+        "edges { node { id title } } } }",
+        as_=VIDAL,
+    )
     assert found.data["agents"]["edges"] == [
         {"node": {"id": "agent-pierre-durand", "title": "Conseiller industrie"}}
     ]
@@ -61,14 +72,22 @@ async def test_the_profile_has_no_role_to_change(run: Run) -> None:
 
 
 async def test_only_the_administrator_sets_roles(run: Run) -> None:
-    refused = await run(ROLES, as_=DURAND, variables={
-        "agent": "agent-pierre-durand", "roles": ["REFERENT", "ADMIN"]})
+    refused = await run(
+        ROLES,
+        as_=DURAND,
+        variables={"agent": "agent-pierre-durand", "roles": ["REFERENT", "ADMIN"]},
+    )
     assert errors_by_path(refused) == {"setAgentRoles": "FORBIDDEN"}
-    done = await run(ROLES, as_=VIDAL, variables={
-        "agent": "agent-sophie-roux", "roles": ["REFERENT", "FUNDING_EXPERT"]})
+    done = await run(
+        ROLES,
+        as_=VIDAL,
+        variables={"agent": "agent-sophie-roux", "roles": ["REFERENT", "FUNDING_EXPERT"]},
+    )
     assert done.errors is None
     assert sorted(done.data["setAgentRoles"]["roles"]) == ["FUNDING_EXPERT", "REFERENT"]
     empty = await run(ROLES, as_=VIDAL, variables={"agent": "agent-sophie-roux", "roles": []})
     assert errors_by_path(empty) == {"setAgentRoles": "BAD_USER_INPUT"}
-    unknown = await run(ROLES, as_=VIDAL, variables={"agent": "agent-nobody", "roles": ["REFERENT"]})
+    unknown = await run(
+        ROLES, as_=VIDAL, variables={"agent": "agent-nobody", "roles": ["REFERENT"]}
+    )
     assert errors_by_path(unknown) == {"setAgentRoles": "NOT_FOUND"}

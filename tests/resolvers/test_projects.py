@@ -27,17 +27,25 @@ async def test_the_companys_members_create_projects(run: Run, who: str) -> None:
     assert result.errors is None
     project = result.data["createProject"]
     assert (project["title"], project["theme"], project["actors"]) == (
-        "Salon export Hanovre", "export", [])
+        "Salon export Hanovre",
+        "export",
+        [],
+    )
     sheet = await run('{ company(siret: "84215637400014") { projects { title } } }', as_=CLAIRE)
     assert "Salon export Hanovre" in [p["title"] for p in sheet.data["company"]["projects"]]
 
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [(DURAND, "FORBIDDEN"), ("antoine.fabre@menuiserie-fabre.example", "FORBIDDEN"),
-     (None, "UNAUTHENTICATED")],
+    [
+        (DURAND, "FORBIDDEN"),
+        ("antoine.fabre@menuiserie-fabre.example", "FORBIDDEN"),
+        (None, "UNAUTHENTICATED"),
+    ],
 )
-async def test_others_may_not_create_a_companys_project(run: Run, who: str | None, code: str) -> None:
+async def test_others_may_not_create_a_companys_project(
+    run: Run, who: str | None, code: str
+) -> None:
     result = await run(CREATE, as_=who, variables={"title": "X"})
     assert errors_by_path(result) == {"createProject": code}
 
@@ -50,27 +58,35 @@ async def test_an_empty_title_is_refused(run: Run) -> None:
 async def test_the_referent_adds_a_funding_expert_and_the_company_sees_the_group(
     run: Run,
 ) -> None:
-    result = await run(ADD, as_=DURAND,
-                       variables={"agent": "agent-nadia-benali", "role": "FUNDING_EXPERT"})
+    result = await run(
+        ADD, as_=DURAND, variables={"agent": "agent-nadia-benali", "role": "FUNDING_EXPERT"}
+    )
     assert result.errors is None
     actors = {(a["agent"]["name"], a["role"]) for a in result.data["addProjectActor"]["actors"]}
     assert ("Nadia Benali", "FUNDING_EXPERT") in actors
-    seen = await run('{ company(siret: "84215637400014") { projects { actors { agent { name } } } } }',
-                     as_=CLAIRE)
+    seen = await run(
+        '{ company(siret: "84215637400014") { projects { actors { agent { name } } } } }',
+        as_=CLAIRE,
+    )
     names = [a["agent"]["name"] for a in seen.data["company"]["projects"][0]["actors"]]
     assert "Nadia Benali" in names
 
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [(CLAIRE, "FORBIDDEN"), ("sophie.roux@cci-gard.example", "FORBIDDEN"),
-     ("julien.garcia@bge-occitanie.example", "FORBIDDEN"), (None, "UNAUTHENTICATED")],
+    [
+        (CLAIRE, "FORBIDDEN"),
+        ("sophie.roux@cci-gard.example", "FORBIDDEN"),
+        ("julien.garcia@bge-occitanie.example", "FORBIDDEN"),
+        (None, "UNAUTHENTICATED"),
+    ],
 )
 async def test_only_the_accepted_referent_or_admin_adds_actors(
     run: Run, who: str | None, code: str
 ) -> None:
-    result = await run(ADD, as_=who, variables={"agent": "agent-nadia-benali",
-                                                 "role": "FUNDING_EXPERT"})
+    result = await run(
+        ADD, as_=who, variables={"agent": "agent-nadia-benali", "role": "FUNDING_EXPERT"}
+    )
     assert errors_by_path(result) == {"addProjectActor": code}
 
 
@@ -89,8 +105,11 @@ async def test_bad_actors_are_refused(run: Run, agent: str, role: str, code: str
 
 
 async def test_the_admin_adds_a_specialist_from_outside_the_network(run: Run) -> None:
-    result = await run(ADD, as_="helene.vidal@laregion.example",
-                       variables={"agent": "agent-julien-garcia", "role": "SPECIALIST"})
+    result = await run(
+        ADD,
+        as_="helene.vidal@laregion.example",
+        variables={"agent": "agent-julien-garcia", "role": "SPECIALIST"},
+    )
     assert result.errors is None
 
 
@@ -104,11 +123,17 @@ async def _holder(services: Services) -> tuple[str, str]:
     """A seeded project holder's e-mail, and a labelled structure."""
     async with services.writer.transaction() as tx:
         email = await tx.session.scalar(
-            sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").order_by(Account.id)
-            .limit(1))
+            sa.select(Account.email)
+            .where(Account.kind == "PROJECT_HOLDER")
+            .order_by(Account.id)
+            .limit(1)
+        )
         labelled = await tx.session.scalar(
-            sa.select(Structure.id).where(Structure.labelled.is_(True)).order_by(Structure.id)
-            .limit(1))
+            sa.select(Structure.id)
+            .where(Structure.labelled.is_(True))
+            .order_by(Structure.id)
+            .limit(1)
+        )
     return email, labelled
 
 
@@ -116,8 +141,11 @@ async def test_a_project_holder_names_its_project_with_a_labelled_structure_and_
     run: Run, services: Services
 ) -> None:
     email, labelled = await _holder(services)
-    created = await run(HOLDER_PROJECT, as_=email,
-                        variables={"title": "Reprise d'une fromagerie", "structure": labelled})
+    created = await run(
+        HOLDER_PROJECT,
+        as_=email,
+        variables={"title": "Reprise d'une fromagerie", "structure": labelled},
+    )
     assert created.errors is None
     project_id = created.data["createMyProject"]["id"]
     renamed = await run(RENAME, as_=email, variables={"id": project_id, "title": "Fromagerie"})
@@ -132,11 +160,11 @@ async def test_only_project_holders_create_their_own_project_with_a_labelled_str
     run: Run, services: Services
 ) -> None:
     email, labelled = await _holder(services)
-    refused = await run(HOLDER_PROJECT, as_=CLAIRE,
-                        variables={"title": "X", "structure": labelled})
+    refused = await run(HOLDER_PROJECT, as_=CLAIRE, variables={"title": "X", "structure": labelled})
     assert errors_by_path(refused) == {"createMyProject": "FORBIDDEN"}
-    unlabelled = await run(HOLDER_PROJECT, as_=email,
-                           variables={"title": "X", "structure": "ademe"})
+    unlabelled = await run(
+        HOLDER_PROJECT, as_=email, variables={"title": "X", "structure": "ademe"}
+    )
     assert errors_by_path(unlabelled) == {"createMyProject": "BAD_USER_INPUT"}
     unknown = await run(HOLDER_PROJECT, as_=email, variables={"title": "X", "structure": "nope"})
     assert errors_by_path(unknown) == {"createMyProject": "NOT_FOUND"}

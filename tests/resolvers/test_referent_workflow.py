@@ -62,17 +62,21 @@ async def test_the_whole_referent_workflow(
             pass
         sink.clear()
         async with services.writer.transaction() as tx:
-            await tx.account_for(email=HUGO, name="Hugo Lemaire", phone=None,
-                                 now=datetime.now(UTC))
-        registered = await run('mutation { registerCompany(siret: "38271940900031") { siret } }',
-                               as_=HUGO, verified_name="Hugo Lemaire")
+            await tx.account_for(email=HUGO, name="Hugo Lemaire", phone=None, now=datetime.now(UTC))
+        registered = await run(
+            'mutation { registerCompany(siret: "38271940900031") { siret } }',
+            as_=HUGO,
+            verified_name="Hugo Lemaire",
+        )
         assert registered.errors is None
 
         # choose: the agent is told in-app, live and by e-mail
         async with services.broker.subscribe("account-julien-garcia") as live:
             chosen = await run(
                 'mutation { chooseReferent(siret: "38271940900031", '
-                'agentId: "agent-julien-garcia") { id status dueAt } }', as_=HUGO)
+                'agentId: "agent-julien-garcia") { id status dueAt } }',
+                as_=HUGO,
+            )
             assert chosen.errors is None
             assert (await anext(live))["kind"] == "REFERENT_CHOSEN"
         assignment = chosen.data["chooseReferent"]
@@ -83,19 +87,24 @@ async def test_the_whole_referent_workflow(
 
         # no answer: nothing before the deadline, one reminder at it
         due = datetime.fromisoformat(assignment["dueAt"])
-        assert await send_due_reminders(services.writer, reminders,
-                                        now=due - timedelta(seconds=1)) == 0
+        assert (
+            await send_due_reminders(services.writer, reminders, now=due - timedelta(seconds=1))
+            == 0
+        )
         assert await send_due_reminders(services.writer, reminders, now=due) == 1
         assert await _kinds(run, GARCIA) == ["REFERENT_REMINDER", "REFERENT_CHOSEN"]
-        reminded = await run('{ company(siret: "38271940900031") { referent { remindedAt } } }',
-                             as_=HUGO)
+        reminded = await run(
+            '{ company(siret: "38271940900031") { referent { remindedAt } } }', as_=HUGO
+        )
         assert reminded.data["company"]["referent"]["remindedAt"] is not None
 
         # refusal: the company and the administrator are told, by e-mail too
         refused = await run(
-            'mutation($id: ID!) { respondToReferentRequest(assignmentId: $id, accept: false, '
-            'reason: "Hors de mon territoire") { status } }', as_=GARCIA,
-            variables={"id": assignment["id"]})
+            "mutation($id: ID!) { respondToReferentRequest(assignmentId: $id, accept: false, "
+            'reason: "Hors de mon territoire") { status } }',
+            as_=GARCIA,
+            variables={"id": assignment["id"]},
+        )
         assert refused.data["respondToReferentRequest"]["status"] == "REFUSED"
         assert await _kinds(run, HUGO) == ["REFERENT_REFUSED"]
         assert "REFERENT_HELP_NEEDED" in await _kinds(run, VIDAL)
@@ -103,8 +112,11 @@ async def test_the_whole_referent_workflow(
         assert {HUGO, VIDAL} <= {m.to for m in sink.messages}
 
         # and the company chooses again
-        again = await run('mutation { chooseReferent(siret: "38271940900031", '
-                          'agentId: "agent-sophie-roux") { status } }', as_=HUGO)
+        again = await run(
+            'mutation { chooseReferent(siret: "38271940900031", '
+            'agentId: "agent-sophie-roux") { status } }',
+            as_=HUGO,
+        )
         assert again.data["chooseReferent"]["status"] == "PENDING"
     finally:
         await engine.dispose()

@@ -71,8 +71,11 @@ async def test_a_refusal_tells_the_company_and_the_administrator(
     run: Run, services: Services
 ) -> None:
     assignment_id = await _pending_id(run)
-    result = await run(RESPOND, as_=DURAND,
-                       variables={"id": assignment_id, "accept": False, "reason": "Hors filière"})
+    result = await run(
+        RESPOND,
+        as_=DURAND,
+        variables={"id": assignment_id, "accept": False, "reason": "Hors filière"},
+    )
     assert result.data["respondToReferentRequest"]["status"] == "REFUSED"
     assert [n.kind for n in await _inbox(services, PAUL)] == ["REFERENT_REFUSED"]
     help_needed = await _inbox(services, VIDAL)
@@ -108,17 +111,23 @@ async def test_two_simultaneous_answers_exactly_one_wins(run: Run) -> None:
         run(RESPOND, as_=DURAND, variables={"id": assignment_id, "accept": True}),
         run(RESPOND, as_=DURAND, variables={"id": assignment_id, "accept": False}),
     )
-    outcomes = sorted("won" if r.errors is None else errors_by_path(r)[
-        "respondToReferentRequest"] for r in results)
+    outcomes = sorted(
+        "won" if r.errors is None else errors_by_path(r)["respondToReferentRequest"]
+        for r in results
+    )
     assert outcomes == ["BAD_USER_INPUT", "won"]
 
 
 async def _register_atlantique(run: Run, services: Services) -> None:
     async with services.writer.transaction() as tx:
-        await tx.account_for(email="hugo@atlantique.example", name="Hugo Lemaire", phone=None,
-                             now=datetime.now(UTC))
-    registered = await run("mutation { registerCompany(siret: \"38271940900031\") { siret } }",
-                           as_="hugo@atlantique.example", verified_name="Hugo Lemaire")
+        await tx.account_for(
+            email="hugo@atlantique.example", name="Hugo Lemaire", phone=None, now=datetime.now(UTC)
+        )
+    registered = await run(
+        'mutation { registerCompany(siret: "38271940900031") { siret } }',
+        as_="hugo@atlantique.example",
+        verified_name="Hugo Lemaire",
+    )
     assert registered.errors is None
 
 
@@ -127,8 +136,11 @@ async def test_choosing_a_referent_notifies_the_agent_with_a_48_working_hours_de
 ) -> None:
     await _register_atlantique(run, services)
     before = datetime.now(UTC)
-    result = await run(CHOOSE, as_="hugo@atlantique.example",
-                       variables={"siret": ATLANTIQUE, "agent": "agent-julien-garcia"})
+    result = await run(
+        CHOOSE,
+        as_="hugo@atlantique.example",
+        variables={"siret": ATLANTIQUE, "agent": "agent-julien-garcia"},
+    )
     assert result.errors is None
     chosen = result.data["chooseReferent"]
     assert chosen["status"] == "PENDING" and chosen["remindedAt"] is None
@@ -154,34 +166,49 @@ async def test_only_a_referent_of_a_signed_structure_can_be_chosen(
     run: Run, services: Services, agent: str, code: str
 ) -> None:
     await _register_atlantique(run, services)
-    result = await run(CHOOSE, as_="hugo@atlantique.example",
-                       variables={"siret": ATLANTIQUE, "agent": agent})
+    result = await run(
+        CHOOSE, as_="hugo@atlantique.example", variables={"siret": ATLANTIQUE, "agent": agent}
+    )
     assert errors_by_path(result) == {"chooseReferent": code}
 
 
 @pytest.mark.parametrize(
     ("who", "code"),
-    [(DURAND, "FORBIDDEN"), ("antoine.fabre@menuiserie-fabre.example", "FORBIDDEN"),
-     (None, "UNAUTHENTICATED")],
+    [
+        (DURAND, "FORBIDDEN"),
+        ("antoine.fabre@menuiserie-fabre.example", "FORBIDDEN"),
+        (None, "UNAUTHENTICATED"),
+    ],
 )
 async def test_only_the_companys_members_choose(run: Run, who: str | None, code: str) -> None:
-    result = await run(CHOOSE, as_=who,
-                       variables={"siret": "84215637400014", "agent": "agent-sophie-roux"})
+    result = await run(
+        CHOOSE, as_=who, variables={"siret": "84215637400014", "agent": "agent-sophie-roux"}
+    )
     assert errors_by_path(result) == {"chooseReferent": code}
 
 
 async def test_a_company_with_a_referent_asks_the_administrator_to_change_it(
     run: Run, services: Services
 ) -> None:
-    refused = await run(CHOOSE, as_=CLAIRE,
-                        variables={"siret": "84215637400014", "agent": "agent-sophie-roux"})
+    refused = await run(
+        CHOOSE, as_=CLAIRE, variables={"siret": "84215637400014", "agent": "agent-sophie-roux"}
+    )
     assert errors_by_path(refused) == {"chooseReferent": "BAD_USER_INPUT"}
-    asked = await run(CHANGE, as_=CLAIRE, variables={
-        "siret": "84215637400014", "message": "Notre projet relève désormais de l'export."})
+    asked = await run(
+        CHANGE,
+        as_=CLAIRE,
+        variables={
+            "siret": "84215637400014",
+            "message": "Notre projet relève désormais de l'export.",
+        },
+    )
     assert asked.errors is None
     assert [n.kind for n in await _inbox(services, VIDAL)] == ["REFERENT_CHANGE_REQUESTED"]
     empty = await run(CHANGE, as_=CLAIRE, variables={"siret": "84215637400014", "message": " "})
     assert errors_by_path(empty) == {"requestReferentChange": "BAD_USER_INPUT"}
-    other = await run(CHANGE, as_="antoine.fabre@menuiserie-fabre.example",
-                      variables={"siret": "84215637400014", "message": "x"})
+    other = await run(
+        CHANGE,
+        as_="antoine.fabre@menuiserie-fabre.example",
+        variables={"siret": "84215637400014", "message": "x"},
+    )
     assert errors_by_path(other) == {"requestReferentChange": "FORBIDDEN"}

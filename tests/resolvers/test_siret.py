@@ -7,7 +7,8 @@ from resolvers.siret import validate_siret
 
 
 @pytest.mark.parametrize(
-    "siret", ["84215637400014", "51234987900027", "842 156 374 00014", "35600000000048", "35600000000001"]
+    "siret",
+    ["84215637400014", "51234987900027", "842 156 374 00014", "35600000000048", "35600000000001"],
 )
 def test_accepts_valid_sirets_including_la_poste(siret: str) -> None:
     assert validate_siret(siret) == siret.replace(" ", "")

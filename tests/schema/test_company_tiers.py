@@ -23,8 +23,19 @@ query Sheet($siret: String!) {
   }
 }
 """
-PUBLIC = ["siret", "siren", "name", "naf", "legalForm", "workforce", "createdOn", "headOffice",
-          "active", "viewerAccess", "address"]
+PUBLIC = [
+    "siret",
+    "siren",
+    "name",
+    "naf",
+    "legalForm",
+    "workforce",
+    "createdOn",
+    "headOffice",
+    "active",
+    "viewerAccess",
+    "address",
+]
 TIER1 = ["representatives", "referent"]
 TIER2 = ["legalRepresentatives", "collaborators", "turnover", "compliance", "projects"]
 
@@ -83,8 +94,9 @@ async def test_referent_sees_the_whole_sheet_with_its_content(run: Run) -> None:
 
 
 async def test_pending_referent_has_tier1_until_it_accepts(run: Run) -> None:
-    result = await run(SHEET, as_="pierre.durand@cci-gard.example",
-                       variables={"siret": "44306184100047"})
+    result = await run(
+        SHEET, as_="pierre.durand@cci-gard.example", variables={"siret": "44306184100047"}
+    )
     company = result.data["company"]
     assert company["viewerAccess"] == "TIER1"
     assert company["referent"]["status"] == "PENDING"
@@ -118,21 +130,30 @@ async def test_referent_contact_is_refused_to_a_user_of_a_company_that_did_not_c
     run: Run,
 ) -> None:
     # Paul Girard's company chose Durand (pending): he sees Durand; Antoine's chose Roux.
-    paul = await run(AGENT_CONTACT, as_="paul.girard@biocosmetiques.example",
-                     variables={"siret": "44306184100047"})
+    paul = await run(
+        AGENT_CONTACT,
+        as_="paul.girard@biocosmetiques.example",
+        variables={"siret": "44306184100047"},
+    )
     assert paul.data["company"]["referent"]["agent"]["email"] == "pierre.durand@cci-gard.example"
-    antoine = await run(AGENT_CONTACT, as_="antoine.fabre@menuiserie-fabre.example",
-                        variables={"siret": "51234987900027"})
+    antoine = await run(
+        AGENT_CONTACT,
+        as_="antoine.fabre@menuiserie-fabre.example",
+        variables={"siret": "51234987900027"},
+    )
     assert antoine.data["company"]["referent"]["agent"]["email"] is not None  # his own: Roux
     # Through an object he may not reach, the referent itself is refused (tier 1).
-    other = await run(AGENT_CONTACT, as_="antoine.fabre@menuiserie-fabre.example",
-                      variables={"siret": LEROY})
+    other = await run(
+        AGENT_CONTACT, as_="antoine.fabre@menuiserie-fabre.example", variables={"siret": LEROY}
+    )
     assert other.data["company"]["referent"] is None
     assert errors_by_path(other)["company.referent"] == "FORBIDDEN"
 
 
 NON_DIFFUSIBLE = "90012345600015"
-IDENTITY = "query($siret: String!) { company(siret: $siret) { siret naf { code } name address { city } } }"
+IDENTITY = (
+    "query($siret: String!) { company(siret: $siret) { siret naf { code } name address { city } } }"
+)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,9 @@ async def test_anonymous_may_not_search_agents_but_may_list_structures(run: Run)
     refused = await run(AGENTS, variables={"filter": {"name": "durand"}})
     assert refused.data == {"agents": None}
     assert errors_by_path(refused) == {"agents": "FORBIDDEN"}
-    structures = await run("{ structures(filter: {name: \"gard\"}) { totalCount edges { node { name } } } }")
+    structures = await run(
+        '{ structures(filter: {name: "gard"}) { totalCount edges { node { name } } } }'
+    )
     assert structures.errors is None
     names = [e["node"]["name"] for e in structures.data["structures"]["edges"]]
     assert "CCI du Gard" in names
@@ -41,9 +43,18 @@ async def test_signed_in_users_find_an_agent_by_name_ignoring_accents_and_case(
 
 
 async def test_four_criteria_narrow_the_search(run: Run) -> None:
-    result = await run(AGENTS, as_=CLAIRE, variables={"filter": {
-        "postalCode": "30000", "structureId": "cci-gard", "role": "REFERENT", "name": "durand",
-    }})
+    result = await run(
+        AGENTS,
+        as_=CLAIRE,
+        variables={
+            "filter": {
+                "postalCode": "30000",
+                "structureId": "cci-gard",
+                "role": "REFERENT",
+                "name": "durand",
+            }
+        },
+    )
     assert result.errors is None
     nodes = [e["node"] for e in result.data["agents"]["edges"]]
     assert [n["id"] for n in nodes] == ["agent-pierre-durand"]
@@ -53,11 +64,10 @@ async def test_four_criteria_narrow_the_search(run: Run) -> None:
 async def test_selectable_only_leaves_out_agents_outside_the_network(run: Run) -> None:
     everyone = await run(AGENTS, as_=CLAIRE, variables={"filter": {"name": "marc martin"}})
     assert "agent-marc-martin" in {e["node"]["id"] for e in everyone.data["agents"]["edges"]}
-    selectable = await run(AGENTS, as_=CLAIRE, variables={
-        "filter": {"name": "marc martin", "selectableOnly": True}})
-    assert "agent-marc-martin" not in {
-        e["node"]["id"] for e in selectable.data["agents"]["edges"]
-    }
+    selectable = await run(
+        AGENTS, as_=CLAIRE, variables={"filter": {"name": "marc martin", "selectableOnly": True}}
+    )
+    assert "agent-marc-martin" not in {e["node"]["id"] for e in selectable.data["agents"]["edges"]}
 
 
 async def test_pages_follow_each_other_without_gaps_or_repeats(run: Run) -> None:
@@ -67,8 +77,9 @@ async def test_pages_follow_each_other_without_gaps_or_repeats(run: Run) -> None
     total = page["totalCount"]
     seen = [e["node"]["id"] for e in page["edges"]]
     while page["pageInfo"]["hasNextPage"]:
-        result = await run(AGENTS, as_=DURAND,
-                           variables={**variables, "after": page["pageInfo"]["endCursor"]})
+        result = await run(
+            AGENTS, as_=DURAND, variables={**variables, "after": page["pageInfo"]["endCursor"]}
+        )
         page = result.data["agents"]
         assert page["totalCount"] == total
         seen += [e["node"]["id"] for e in page["edges"]]

@@ -251,8 +251,17 @@ async def test_end_to_end_over_graphql_transport_ws(
             await _until_subscribed(services, CLAIRE_ID, 0)
 
             # queries and mutations go over HTTP, where access is read afresh each time
-            await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": {
-                "query": '{ company(siret: "84215637400014") { turnover { year } } }'}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "2",
+                        "type": "subscribe",
+                        "payload": {
+                            "query": '{ company(siret: "84215637400014") { turnover { year } } }'
+                        },
+                    }
+                )
+            )
             refused = json.loads(await asyncio.wait_for(ws.recv(), 2))
             assert refused["id"] == "2"
             payload = refused["payload"]

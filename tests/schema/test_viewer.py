@@ -27,14 +27,19 @@ async def test_a_company_user_sees_its_spaces_and_no_portfolio(run: Run) -> None
 async def test_anonymous_has_nothing_of_its_own(run: Run) -> None:
     result = await run(VIEWER)
     assert result.errors is None
-    assert result.data["viewer"] == {"kind": "ANONYMOUS", "companies": [], "projects": [],
-                                     "portfolio": {"totalCount": 0, "edges": []}}
+    assert result.data["viewer"] == {
+        "kind": "ANONYMOUS",
+        "companies": [],
+        "projects": [],
+        "portfolio": {"totalCount": 0, "edges": []},
+    }
 
 
 async def test_a_project_holder_sees_its_named_project(run: Run, services: Services) -> None:
     async with services.writer.transaction() as tx:
         email = await tx.session.scalar(
-            sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").limit(1))
+            sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").limit(1)
+        )
     result = await run(VIEWER, as_=email)
     assert result.data["viewer"]["kind"] == "PROJECT_HOLDER"
     assert len(result.data["viewer"]["projects"]) == 1
@@ -49,8 +54,9 @@ async def test_the_referents_portfolio_pages_through_its_accepted_companies(run:
     assert total >= 50
     seen = [e["node"]["siret"] for e in page["edges"]]
     while page["pageInfo"]["hasNextPage"]:
-        more = await run(PORTFOLIO, as_=durand,
-                         variables={"first": 20, "after": page["pageInfo"]["endCursor"]})
+        more = await run(
+            PORTFOLIO, as_=durand, variables={"first": 20, "after": page["pageInfo"]["endCursor"]}
+        )
         page = more.data["viewer"]["portfolio"]
         seen += [e["node"]["siret"] for e in page["edges"]]
     assert len(seen) == len(set(seen)) == total
@@ -69,11 +75,13 @@ async def test_portfolio_sql_statements_do_not_grow_with_the_companies(
     try:
         counts = []
         for first in (5, 40):
-            await run(PORTFOLIO, as_="pierre.durand@cci-gard.example",
-                      variables={"first": first})  # warm the viewer and directory caches
+            await run(
+                PORTFOLIO, as_="pierre.durand@cci-gard.example", variables={"first": first}
+            )  # warm the viewer and directory caches
             sent.clear()
-            result = await run(PORTFOLIO, as_="pierre.durand@cci-gard.example",
-                               variables={"first": first})
+            result = await run(
+                PORTFOLIO, as_="pierre.durand@cci-gard.example", variables={"first": first}
+            )
             assert result.errors is None
             counts.append(len(sent))
     finally:
