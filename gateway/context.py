@@ -11,11 +11,14 @@ from typing import TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from auth.api_keys import ApiKeys
+from auth.audit import PUBLIC_PURPOSE, AuditBuffer, purpose
 from auth.relations import company_access, may_see_agent_contact
 from auth.tiers import Access
 from auth.viewer import Viewer
 from connectors.broker import Broker
 from connectors.entreprise import (
+    CallObserver,
     Compliance,
     EntrepriseConnector,
     Etablissement,
@@ -31,17 +34,15 @@ from connectors.hubdb import (
     ProjectRecord,
     StructureRecord,
 )
+from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.writes import HubWriter
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
 
 V = TypeVar("V")
 BatchLoad = Callable[[Sequence[str]], Awaitable[list[V]]]
-
-# The `object` API Entreprise requires on every call: why the hub asks (DESIGN.md §3 rule 5).
-PUBLIC_PURPOSE = "Hub Entreprendre Occitanie : identification publique d'une entreprise"
-SUPPORT_PURPOSE = "Hub Entreprendre Occitanie : accompagnement de l'entreprise par son réseau"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,9 @@ class Services:
     writer: HubWriter
     broker: Broker
     notifications: NotificationStore
+    partners: PartnerStore
+    api_keys: ApiKeys
+    audit: AuditStore
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
@@ -104,7 +108,11 @@ class Loaders:
     fiscal_compliance: DataLoader[str, Compliance]
 
     @classmethod
-    def create(cls, services: Services) -> Loaders:
+    def create(
+        cls, services: Services, *, purpose: str, observe: CallObserver | None = None
+    ) -> Loaders:
+        """``purpose``: the ``object`` of the calls behind tier-2 fields (who reads, why);
+        ``observe``: told how each API Entreprise read was served (the audit trail)."""
         hub, api = services.hub, services.entreprise
         return cls(
             facts=DataLoader(load_fn=_exact(hub.company_facts)),
@@ -112,21 +120,29 @@ class Loaders:
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
             etablissement=DataLoader(
-                load_fn=_each(lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE))
+                load_fn=_each(
+                    lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE, observe=observe)
+                )
             ),
             mandataires=DataLoader(
-                load_fn=_each(lambda siren: api.mandataires_sociaux(siren, object=SUPPORT_PURPOSE))
+                load_fn=_each(
+                    lambda siren: api.mandataires_sociaux(siren, object=purpose, observe=observe)
+                )
             ),
             turnover=DataLoader(
-                load_fn=_each(lambda siret: api.chiffres_affaires(siret, object=SUPPORT_PURPOSE))
+                load_fn=_each(
+                    lambda siret: api.chiffres_affaires(siret, object=purpose, observe=observe)
+                )
             ),
             social_compliance=DataLoader(
                 load_fn=_each(
-                    lambda siren: api.attestation_vigilance(siren, object=SUPPORT_PURPOSE)
+                    lambda siren: api.attestation_vigilance(siren, object=purpose, observe=observe)
                 )
             ),
             fiscal_compliance=DataLoader(
-                load_fn=_each(lambda siren: api.attestation_fiscale(siren, object=SUPPORT_PURPOSE))
+                load_fn=_each(
+                    lambda siren: api.attestation_fiscale(siren, object=purpose, observe=observe)
+                )
             ),
         )
 
@@ -137,13 +153,21 @@ class Context:
     services: Services
     loaders: Loaders
     request_id: str
+    audit: AuditBuffer
     _chosen: asyncio.Future[frozenset[str]] | None = field(default=None, repr=False)
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A websocket's ``connection_init`` payload (Strawberry sets it; None over HTTP)."""
 
     @classmethod
     def create(cls, viewer: Viewer, services: Services, request_id: str) -> Context:
-        return cls(viewer, services, Loaders.create(services), request_id)
+        audit = AuditBuffer(viewer, request_id)
+        observe = audit.upstream_call if audit.audited else None
+        loaders = Loaders.create(services, purpose=purpose(viewer), observe=observe)
+        return cls(viewer, services, loaders, request_id, audit)
+
+    def record_tier2_read(self, siret: str, field: str, access: Access) -> None:
+        """The visibility permission granted a tier-2 field: for the audit trail."""
+        self.audit.read(siret, field, access)
 
     def forget_company(self, siret: str) -> None:
         """After a write: the next read of this company's facts in the request is fresh."""

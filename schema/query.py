@@ -11,6 +11,7 @@ from resolvers.company import find_company
 from schema.company import Company
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
+from schema.partners import PartnerQuery
 from schema.viewer import Viewer
 
 __all__ = ["CompanyQuery", "Query", "ViewerQuery"]
@@ -36,5 +37,5 @@ class ViewerQuery:
 
 
 @strawberry.type
-class Query(CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery):
+class Query(CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery, PartnerQuery):
     pass

@@ -4,7 +4,7 @@ compliance certificates, behind one connector with cache, retries and a circuit 
 from __future__ import annotations
 
 from connectors.entreprise.config import DEFAULT_TTL, EntrepriseConfig, create_client
-from connectors.entreprise.connector import EntrepriseConnector
+from connectors.entreprise.connector import CallObserver, EntrepriseConnector
 from connectors.entreprise.endpoints import ENDPOINTS, Endpoint
 from connectors.entreprise.models import (
     Address,
@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_TTL",
     "ENDPOINTS",
     "Address",
+    "CallObserver",
     "Compliance",
     "Endpoint",
     "EntrepriseConfig",

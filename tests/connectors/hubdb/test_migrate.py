@@ -32,8 +32,11 @@ TABLES = TABLES_0001 | {
     "notifications",
     "email_outbox",
     "referent_change_requests",
+    "partner_api_keys",
+    "persisted_queries",
+    "audit_events",
 }
-HEAD = "0002"
+HEAD = "0003"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
