@@ -47,6 +47,10 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
      {VIDAL}),
     ("mutation { markNotificationsRead(ids: []) }", {},
      {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER}),
+    (('mutation { createApiKey(input: {structureId: "cci-gard", name: "CRM", '
+      "scopes: [COMPANIES_READ]}) { key } }"), {}, {VIDAL}),
+    ('mutation { revokeApiKey(id: "no-such-key") { id } }', {}, {VIDAL}),
+    ('mutation { registerPersistedQuery(document: "{ viewer { kind } }") { id } }', {}, {VIDAL}),
 ]
 CASES = [
     pytest.param(query, variables, who, id=f"{query.split('(')[0].split()[-1]}-{who}")
@@ -69,7 +73,7 @@ async def _state(services: Services) -> tuple[int, ...]:
     """Row counts of every table a mutation writes."""
     tables = ["companies", "company_memberships", "referent_assignments", "projects",
               "project_actors", "agent_roles", "notifications", "email_outbox",
-              "referent_change_requests", "accounts"]
+              "referent_change_requests", "accounts", "partner_api_keys", "persisted_queries"]
     async with services.writer.transaction() as tx:
         return tuple([
             int(await tx.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0)
