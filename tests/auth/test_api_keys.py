@@ -107,6 +107,6 @@ async def test_an_expired_key_is_refused(services: Services) -> None:
 
 async def test_an_expiring_key_is_remembered_no_longer_than_its_expiry(services: Services) -> None:
     soon = datetime.now(UTC) + timedelta(seconds=1)
-    key, _ = await make_key(services, expires_at=soon)
+    _, _ = await make_key(services, expires_at=soon)
     remembered = next(iter(services.api_keys._viewers.values()))
     assert remembered[1] == pytest.approx(soon.timestamp())

@@ -45,7 +45,7 @@ async def test_the_admin_creates_a_key_and_sees_its_secret_once(run: Run) -> Non
 
 
 async def test_the_admin_revokes_a_key(run: Run, services: Services) -> None:
-    key, viewer = await make_key(services)
+    _, viewer = await make_key(services)
     assert viewer.partner is not None
     revoked = await run('mutation ($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }',
                         as_=VIDAL, variables={"id": viewer.partner.key_id})  # fmt: skip
