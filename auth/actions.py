@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.schema_directive import Location
 
+from auth.scopes import Scope
 from auth.viewer import Viewer, ViewerKind
 from connectors.hubdb import AssignmentRecord, CompanyFacts
 
@@ -35,7 +36,9 @@ class Action(Enum):
         "ask to change the referent, create a project.",
     )
     ANSWER_REFERENT_REQUEST = strawberry.enum_value(
-        "ANSWER_REFERENT_REQUEST", description="The agent the company chose, while pending."
+        "ANSWER_REFERENT_REQUEST",
+        description="The agent the company chose, while pending; or a partner key of that "
+        "agent's structure with the REFERENT_REQUESTS_ANSWER scope.",
     )
     ADD_PROJECT_ACTOR = strawberry.enum_value(
         "ADD_PROJECT_ACTOR", description="The company's accepted referent, or the admin."
@@ -51,6 +54,11 @@ class Action(Enum):
     SET_AGENT_ROLES = strawberry.enum_value("SET_AGENT_ROLES", description="The administrator.")
     READ_OWN_NOTIFICATIONS = strawberry.enum_value(
         "READ_OWN_NOTIFICATIONS", description="Any signed-in user, for its own notifications."
+    )
+    MANAGE_PARTNER_ACCESS = strawberry.enum_value(
+        "MANAGE_PARTNER_ACCESS",
+        description="The administrator: create and revoke partner API keys, register "
+        "persisted queries.",
     )
 
 
@@ -72,7 +80,12 @@ def may(
     project_holder: str | None = None,
 ) -> bool:
     """The rule of each action, given what it is about (the company's facts, the referent
-    request being answered, or the holder of a project)."""
+    request being answered, or the holder of a project). A partner key may do only what a
+    scope grants it."""
+    if viewer.partner is not None:
+        return _partner_may(action, viewer, assignment)
+    if action is Action.MANAGE_PARTNER_ACCESS:
+        return viewer.is_admin
     if action is Action.REGISTER_COMPANY:
         return viewer.is_authenticated and viewer.agent_id is None
     if action is Action.READ_OWN_NOTIFICATIONS:
@@ -101,6 +114,16 @@ def may(
         )
         return viewer.is_admin or accepted_referent
     raise AssertionError(f"no rule for {action}")  # pragma: no cover - every action has one
+
+
+def _partner_may(action: Action, viewer: Viewer, assignment: AssignmentRecord | None) -> bool:
+    return (
+        action is Action.ANSWER_REFERENT_REQUEST
+        and viewer.grants(Scope.REFERENT_REQUESTS_ANSWER)
+        and viewer.network_member
+        and assignment is not None
+        and assignment.structure_id == viewer.structure_id
+    )
 
 
 def require(

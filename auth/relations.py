@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from auth.scopes import Scope
 from auth.tiers import Access
 from auth.viewer import Viewer
 from connectors.hubdb import CompanyFacts
@@ -16,7 +17,10 @@ _ACCEPTED = "ACCEPTED"
 def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
     """Admin sees everything; the company's members see all of their company; network members
     have tier 1, raised to tier 2 when they are the accepted referent or belong to its
-    structure. A pending referent has tier 1 until it accepts."""
+    structure. A pending referent has tier 1 until it accepts. A partner key is a member of
+    its structure, and sees only public fields without the COMPANIES_READ scope."""
+    if not viewer.grants(Scope.COMPANIES_READ):
+        return Access.PUBLIC
     if viewer.is_admin:
         return Access.ADMIN
     if viewer.account_id is not None and viewer.account_id in facts.members:
@@ -35,8 +39,9 @@ def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
 
 def may_see_agent_contact(viewer: Viewer, agent_id: str, chosen_agents: Collection[str]) -> bool:
     """An agent's e-mail and phone: network members, the admin, the agent itself, and the
-    members of the companies that chose that agent (``chosen_agents``: their referents)."""
-    return (
+    members of the companies that chose that agent (``chosen_agents``: their referents).
+    A partner key needs the DIRECTORY_READ scope."""
+    return viewer.grants(Scope.DIRECTORY_READ) and (
         viewer.is_admin
         or viewer.network_member
         or viewer.agent_id == agent_id

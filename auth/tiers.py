@@ -36,7 +36,7 @@ class Tier(Enum):
     AUTHENTICATED = strawberry.enum_value(
         "AUTHENTICATED",
         description="Any signed-in user (e.g. an agent's public card: name, structure, "
-        "filières, domains, territory).",
+        "filières, domains, territory); a partner API key needs the DIRECTORY_READ scope.",
     )
     TIER1 = strawberry.enum_value(
         "TIER1", description="Every network member (agent), the company's members, the admin."
@@ -56,9 +56,17 @@ class Tier(Enum):
         description="An agent's contact details: network members, the admin, and the "
         "members of the companies that chose this agent.",
     )
+    ADMIN = strawberry.enum_value(
+        "ADMIN", description="The hub administrator only (partner keys, the audit trail)."
+    )
 
 
-_REQUIRED = {Tier.PUBLIC: Access.PUBLIC, Tier.TIER1: Access.TIER1, Tier.TIER2: Access.TIER2}
+_REQUIRED = {
+    Tier.PUBLIC: Access.PUBLIC,
+    Tier.TIER1: Access.TIER1,
+    Tier.TIER2: Access.TIER2,
+    Tier.ADMIN: Access.ADMIN,
+}
 
 
 def allows(tier: Tier, access: Access, *, diffusible: bool = True) -> bool:

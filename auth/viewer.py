@@ -7,6 +7,8 @@ from enum import Enum
 
 import strawberry
 
+from auth.scopes import PartnerGrant, Scope
+
 __all__ = ["ANONYMOUS", "Viewer", "ViewerKind"]
 
 
@@ -34,6 +36,8 @@ class Viewer:
     verified_name: str | None = None
     """The name the identity provider vouches for; only this proves who a person is (e.g.
     a mandataire social), never the account's name, which others may have typed."""
+    partner: PartnerGrant | None = None
+    """Set for a partner API key (kind PARTNER): its id, scopes and restrictions."""
 
     @property
     def is_admin(self) -> bool:
@@ -42,6 +46,10 @@ class Viewer:
     @property
     def is_authenticated(self) -> bool:
         return self.kind is not ViewerKind.ANONYMOUS
+
+    def grants(self, scope: Scope) -> bool:
+        """Whether a partner key's scopes include ``scope``; always true for people."""
+        return self.partner is None or scope in self.partner.scopes
 
 
 ANONYMOUS = Viewer(kind=ViewerKind.ANONYMOUS)

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
+from auth.scopes import Scope
 from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
@@ -42,6 +43,8 @@ class VisibilityContext(Protocol):
 
     async def may_see_agent_contact(self, agent_id: str) -> bool: ...
 
+    def record_tier2_read(self, siret: str, field: str, access: Access) -> None: ...
+
 
 _MESSAGES = {
     Tier.AUTHENTICATED: "Sign in to see this (the directory is for the hub's users).",
@@ -53,6 +56,7 @@ _MESSAGES = {
     Tier.NETWORK: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
     "to the companies that chose this agent.",
+    Tier.ADMIN: "Reserved to the hub administrator.",
 }
 
 
@@ -76,7 +80,10 @@ class VisibleTo(BasePermission):
     async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
         context: VisibilityContext = info.context
         if self.tier is Tier.AUTHENTICATED:
-            return context.viewer.is_authenticated
+            viewer = context.viewer
+            return viewer.is_authenticated and viewer.grants(Scope.DIRECTORY_READ)
+        if self.tier is Tier.ADMIN:
+            return context.viewer.is_admin
         if self.tier is Tier.NETWORK:
             viewer = context.viewer
             return viewer.network_member or viewer.is_admin
@@ -88,7 +95,10 @@ class VisibleTo(BasePermission):
         ):
             # Unknown diffusion (the source is down) lets the resolver run: it fails the same way.
             return await context.company_diffusible(source.siret) is not False
-        return allows(self.tier, access)
+        granted = allows(self.tier, access)
+        if granted and self.tier is Tier.TIER2:
+            context.record_tier2_read(source.siret, info.field_name, access)  # the audit trail
+        return granted
 
 
 def tiered(tier: Tier, *, description: str | None = None, name: str | None = None) -> Any:

@@ -291,6 +291,7 @@ async def statement_probe(
     in-memory caches) and then once more on the same services (warm caches); counts the SQL
     statements (``before_cursor_execute``) and, through the counting proxy, the API
     Entreprise calls and the most in flight at once."""
+    from auth.api_keys import ApiKeys, KeyHasher
     from auth.identity import Authenticator
     from auth.tokens import DevTokenIssuer, load_or_create_secret
     from connectors.broker import InProcessBroker
@@ -303,7 +304,9 @@ async def statement_probe(
         create_engine,
         create_session_factory,
     )
+    from connectors.hubdb.audit import AuditStore
     from connectors.hubdb.notifications import NotificationStore
+    from connectors.hubdb.partners import PartnerStore
     from connectors.hubdb.writes import HubWriter
     from gateway.app import catalogue_config
     from gateway.context import Context, Services
@@ -327,16 +330,21 @@ async def statement_probe(
             client = create_client(config)
             sessions = create_session_factory(engine)
             hub = HubRepository(sessions)
+            directory = CachedDirectory(hub)
+            partners = PartnerStore(sessions)
             services = Services(
                 entreprise=EntrepriseConnector(client, config, RawCache.from_url(None)),
                 hub=hub,
-                directory=CachedDirectory(hub),
+                directory=directory,
                 writer=HubWriter(sessions),
                 broker=InProcessBroker(),
                 notifications=NotificationStore(sessions),
                 catalogues=CatalogueConnector(
                     catalogue_config(Settings()), RawCache.from_url(None)
                 ),  # not read by the portfolio
+                partners=partners,
+                api_keys=ApiKeys(partners, directory, KeyHasher(b"bench-pepper-bench-pepper")),
+                audit=AuditStore(sessions),
             )
             try:
                 viewer = await Authenticator(issuer, hub, services.directory).viewer(

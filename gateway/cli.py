@@ -1,4 +1,4 @@
-"""``hub-gateway``: serve, migrate, token, sandbox."""
+"""``hub-gateway``: serve, migrate, token, api-key, sandbox."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import uvicorn
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
+from auth.api_keys import ApiKeys, KeyHasher
+from auth.scopes import Scope
 from auth.tokens import DevTokenIssuer
 from connectors.hubdb import (
+    CachedDirectory,
     HubRepository,
     create_engine,
     create_session_factory,
@@ -20,7 +24,8 @@ from connectors.hubdb import (
     normalize_email,
     seed,
 )
-from gateway.app import create_app, dev_issuer
+from connectors.hubdb.partners import PartnerStore, UnknownStructure
+from gateway.app import api_key_pepper, create_app, dev_issuer
 from gateway.logging import configure_logging
 from gateway.settings import ConfigurationError, Settings
 from sandbox.catalogues import create_app as create_catalogues
@@ -58,6 +63,42 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
     )
 
 
+async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
+    """A partner API key made from the command line (the operator stands for the
+    administrator): the key is printed once, only its hash is stored."""
+    try:
+        scopes = frozenset(Scope[name.strip().upper()] for name in args.scopes.split(","))
+    except KeyError as error:
+        names = ", ".join(Scope.__members__)
+        raise ConfigurationError(f"Unknown scope {error}; the scopes are {names}.") from None
+    expires = (
+        datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
+    )
+    engine = create_engine(settings.database_url)
+    try:
+        sessions = create_session_factory(engine)
+        keys = ApiKeys(
+            PartnerStore(sessions),
+            CachedDirectory(HubRepository(sessions)),
+            KeyHasher(api_key_pepper(settings)),
+        )
+        key, record = await keys.create(
+            structure_id=args.structure,
+            name=args.name,
+            scopes=scopes,
+            expires_at=expires,
+            rate_limit=args.rate_limit,
+        )
+    except UnknownStructure:
+        raise ConfigurationError(f"No structure has the id {args.structure!r}.") from None
+    finally:
+        await engine.dispose()
+    return (
+        f"API key {record.id} for {record.structure_id} ({', '.join(record.scopes)}):\n"
+        f"{key}\n(shown once: send it as 'Authorization: Bearer <key>')"
+    )
+
+
 def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
     config = uvicorn.Config(
         app, host=host, port=port, log_level=log_level.lower(), access_log=False
@@ -87,7 +128,8 @@ async def _serve(settings: Settings) -> None:
         f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
         f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
         "  a token:    .venv/bin/hub-gateway token pierre.durand@cci-gard.example\n"
-        '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n',
+        '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
+        "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
         flush=True,
     )
     await asyncio.gather(*(server.serve() for server in servers))
@@ -104,6 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="migrate the hub database (and seed it in sandbox mode)")
     token = commands.add_parser("token", help="print a dev token for a seeded account (sandbox)")
     token.add_argument("email")
+    api_key = commands.add_parser(
+        "api-key", help="create a partner API key for a structure and print it once"
+    )
+    api_key.add_argument("--structure", required=True, help="the structure's id, e.g. cci-gard")
+    api_key.add_argument(
+        "--scopes", default="COMPANIES_READ,DIRECTORY_READ",
+        help=f"comma-separated, among {', '.join(Scope.__members__)}",
+    )  # fmt: skip
+    api_key.add_argument("--name", default="sandbox key", help="what the key is for")
+    api_key.add_argument("--expires-days", type=int, help="days until it expires")
+    api_key.add_argument("--rate-limit", type=int, help="requests per minute")
     sandbox = commands.add_parser("sandbox", help="run the API Entreprise sandbox alone")
     sandbox.add_argument("--port", type=int, default=8001)
     sandbox.add_argument("--latency-ms", type=float, default=0.0)
@@ -120,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"database ready: {settings.database_url}")
         elif args.command == "token":
             print(asyncio.run(_issue_token(settings, dev_issuer(settings), args.email)))
+        elif args.command == "api-key":
+            print(asyncio.run(_create_api_key(settings, args)))
         elif args.command == "sandbox":
             app = create_sandbox(SandboxConfig(latency_ms=args.latency_ms))
             asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())

@@ -11,6 +11,8 @@ from typing import TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from auth.api_keys import ApiKeys
+from auth.audit import PUBLIC_PURPOSE, AuditBuffer, purpose
 from auth.relations import company_access, may_see_agent_contact
 from auth.tiers import Access
 from auth.viewer import Viewer
@@ -18,6 +20,7 @@ from connectors.broker import Broker
 from connectors.catalogues import CatalogueConnector
 from connectors.entreprise import (
     BalanceSheet,
+    CallObserver,
     Compliance,
     EntrepriseConnector,
     Etablissement,
@@ -35,18 +38,15 @@ from connectors.hubdb import (
     ProjectRecord,
     StructureRecord,
 )
+from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.writes import HubWriter
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
 
 V = TypeVar("V")
 BatchLoad = Callable[[Sequence[str]], Awaitable[list[V]]]
-
-# The `object` API Entreprise requires on every call: why the hub asks (DESIGN.md §3 rule 5).
-PUBLIC_PURPOSE = "Hub Entreprendre Occitanie : identification publique d'une entreprise"
-SUPPORT_PURPOSE = "Hub Entreprendre Occitanie : accompagnement de l'entreprise par son réseau"
-ELIGIBILITY_PURPOSE = "Hub Entreprendre Occitanie : éligibilité de l'entreprise aux aides publiques"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,9 @@ class Services:
     broker: Broker
     notifications: NotificationStore
     catalogues: CatalogueConnector
+    partners: PartnerStore
+    api_keys: ApiKeys
+    audit: AuditStore
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
@@ -113,7 +116,11 @@ class Loaders:
     balance_sheets: DataLoader[str, list[BalanceSheet]]
 
     @classmethod
-    def create(cls, services: Services) -> Loaders:
+    def create(
+        cls, services: Services, *, purpose: str, observe: CallObserver | None = None
+    ) -> Loaders:
+        """``purpose``: the ``object`` of the calls behind tier-2 fields (who reads, why);
+        ``observe``: told how each API Entreprise read was served (the audit trail)."""
         hub, api = services.hub, services.entreprise
         return cls(
             facts=DataLoader(load_fn=_exact(hub.company_facts)),
@@ -121,32 +128,42 @@ class Loaders:
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
             etablissement=DataLoader(
-                load_fn=_each(lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE))
+                load_fn=_each(
+                    lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE, observe=observe)
+                )
             ),
             mandataires=DataLoader(
-                load_fn=_each(lambda siren: api.mandataires_sociaux(siren, object=SUPPORT_PURPOSE))
+                load_fn=_each(
+                    lambda siren: api.mandataires_sociaux(siren, object=purpose, observe=observe)
+                )
             ),
             turnover=DataLoader(
-                load_fn=_each(lambda siret: api.chiffres_affaires(siret, object=SUPPORT_PURPOSE))
+                load_fn=_each(
+                    lambda siret: api.chiffres_affaires(siret, object=purpose, observe=observe)
+                )
             ),
             social_compliance=DataLoader(
                 load_fn=_each(
-                    lambda siren: api.attestation_vigilance(siren, object=SUPPORT_PURPOSE)
+                    lambda siren: api.attestation_vigilance(siren, object=purpose, observe=observe)
                 )
             ),
             fiscal_compliance=DataLoader(
-                load_fn=_each(lambda siren: api.attestation_fiscale(siren, object=SUPPORT_PURPOSE))
+                load_fn=_each(
+                    lambda siren: api.attestation_fiscale(siren, object=purpose, observe=observe)
+                )
             ),
             unite_legale=DataLoader(
-                load_fn=_each(lambda siren: api.unite_legale(siren, object=PUBLIC_PURPOSE))
+                load_fn=_each(
+                    lambda siren: api.unite_legale(siren, object=PUBLIC_PURPOSE, observe=observe)
+                )
             ),
             headcount=DataLoader(
                 load_fn=_each(
-                    lambda siren: api.effectifs_annuels(siren, object=ELIGIBILITY_PURPOSE)
+                    lambda siren: api.effectifs_annuels(siren, object=purpose, observe=observe)
                 )
             ),
             balance_sheets=DataLoader(
-                load_fn=_each(lambda siren: api.bilans(siren, object=ELIGIBILITY_PURPOSE))
+                load_fn=_each(lambda siren: api.bilans(siren, object=purpose, observe=observe))
             ),
         )
 
@@ -157,6 +174,7 @@ class Context:
     services: Services
     loaders: Loaders
     request_id: str
+    audit: AuditBuffer
     _chosen: asyncio.Future[frozenset[str]] | None = field(default=None, repr=False)
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A websocket's ``connection_init`` payload (Strawberry sets it; None over HTTP)."""
@@ -165,7 +183,14 @@ class Context:
 
     @classmethod
     def create(cls, viewer: Viewer, services: Services, request_id: str) -> Context:
-        return cls(viewer, services, Loaders.create(services), request_id)
+        audit = AuditBuffer(viewer, request_id)
+        observe = audit.upstream_call if audit.audited else None
+        loaders = Loaders.create(services, purpose=purpose(viewer), observe=observe)
+        return cls(viewer, services, loaders, request_id, audit)
+
+    def record_tier2_read(self, siret: str, field: str, access: Access) -> None:
+        """The visibility permission granted a tier-2 field: for the audit trail."""
+        self.audit.read(siret, field, access)
 
     def warn(self, code: str, message: str, **details: str) -> None:
         warning = {"code": code, "message": message, **details}

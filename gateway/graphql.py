@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -18,16 +19,20 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from auth.identity import Authenticator
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
+from gateway.audit import AuditTrail
 from gateway.context import Context, Services
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.graphiql import graphiql_csp, graphiql_html
+from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
 from resolvers.notifications import viewer_for_websocket
 from schema import Mutation, Query, Subscription
@@ -54,6 +59,7 @@ def build_schema(settings: Settings) -> HubSchema:
         ErrorPolicy,
         SubscriptionsOnlyOverWebsockets,
         Warnings,
+        AuditTrail,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
@@ -78,6 +84,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self._services = services
         self._authenticator = authenticator
+        self._documents = TrustedDocuments(services.partners)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -85,6 +92,33 @@ class GraphQLView(GraphQL[Context, None]):
         state = request.scope.get("state", {})
         viewer: Viewer = state.get("viewer", ANONYMOUS)
         return Context.create(viewer, self._services, state.get("request_id", "-"))
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> Any:
+        """Persisted documents by id, and the keys restricted to them (gateway.persisted)."""
+        if isinstance(request_data, GraphQLRequestData):
+            try:
+                request_data = await self._documents.resolve(
+                    request_data, context.viewer, request_adapter.get_body
+                )
+            except DocumentRefused as refused:
+                sub_response.status_code = 400
+                return ExecutionResult(data=None, errors=[refused.error])
+        elif context.viewer.partner is not None and context.viewer.partner.documents is not None:
+            sub_response.status_code = 400
+            return ExecutionResult(data=None, errors=[DocumentRefused(
+                "Batched operations are not accepted from a key restricted to persisted "
+                "documents.", "PERSISTED_QUERY_REQUIRED").error])  # fmt: skip
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the token comes in ``connection_init``; a bad one closes the

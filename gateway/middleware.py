@@ -9,8 +9,10 @@ import uuid
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
 from auth.tokens import InvalidToken
+from gateway.ratelimit import RateLimiter, Verdict
 
 __all__ = ["AuthenticationMiddleware", "RequestIdMiddleware"]
 
@@ -44,24 +46,57 @@ class RequestIdMiddleware:
 
 class AuthenticationMiddleware:
     """Puts the Viewer on the request. No token: anonymous. A bad or expired token, or one
-    naming no account: HTTP 401 with a message that says why (never the token itself)."""
+    naming no account: HTTP 401 with a message that says why (never the token itself).
 
-    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+    ``Authorization: Bearer hubk_…`` is a partner API key (``auth.api_keys``): unknown,
+    revoked or expired, 401; over its rate limit, 429 with ``Retry-After``; every answer to
+    a key carries its ``RateLimit-*`` headers."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        authenticator: Authenticator,
+        api_keys: ApiKeys | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.app = app
         self.authenticator = authenticator
+        self.api_keys = api_keys
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        authorization = _header(scope, b"authorization")
+        key = api_key_in(authorization) if self.api_keys is not None else None
         try:
-            viewer = await self.authenticator.viewer(_header(scope, b"authorization"))
+            if key is not None and self.api_keys is not None:
+                viewer = await self.api_keys.viewer(key)
+            else:
+                viewer = await self.authenticator.viewer(authorization)
         except InvalidToken as error:
-            _log.info("token_refused", reason=str(error))
+            _log.info("token_refused", reason=str(error), api_key=key is not None)
             await _unauthorized(str(error), send)
             return
+        if viewer.partner is not None and self.limiter is not None:
+            verdict = await self.limiter.hit(viewer.partner.key_id, viewer.partner.rate_limit)
+            if not verdict.allowed:
+                _log.info("api_key_rate_limited", api_key_id=viewer.partner.key_id)
+                await _too_many_requests(verdict, send)
+                return
+            send = _with_headers(send, verdict.headers())
         scope.setdefault("state", {})["viewer"] = viewer
         await self.app(scope, receive, send)
+
+
+def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message.setdefault("headers", []).extend(headers)
+        await send(message)
+
+    return send_with_headers
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -72,17 +107,30 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _unauthorized(message: str, send: Send) -> None:
-    body = json.dumps(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    ).encode()
+    await _error(401, message, "UNAUTHENTICATED", send,
+                 [(b"www-authenticate", b'Bearer error="invalid_token"')])  # fmt: skip
+
+
+async def _too_many_requests(verdict: Verdict, send: Send) -> None:
+    message = (
+        f"This API key made more than {verdict.limit} requests in a minute: retry in "
+        f"{max(1, round(verdict.reset_after))} s."
+    )
+    await _error(429, message, "RATE_LIMITED", send, verdict.headers())
+
+
+async def _error(
+    status: int, message: str, code: str, send: Send, headers: list[tuple[bytes, bytes]]
+) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 401,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer error="invalid_token"'),
+                *headers,
             ],
         }
     )

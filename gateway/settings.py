@@ -73,6 +73,17 @@ class Settings(BaseSettings):
     dev_secret_file: Path = Field(
         Path("var/dev-token-secret"), description="The dev issuer's signing key (sandbox)."
     )
+    api_key_pepper: SecretStr | None = Field(
+        None,
+        description="Server secret of the partner API keys' hashes (16+ bytes); unset in "
+        "sandbox mode = API_KEY_PEPPER_FILE, made on first use; needed in production.",
+    )
+    api_key_pepper_file: Path = Field(
+        Path("var/api-key-pepper"), description="The sandbox's API key pepper."
+    )
+    api_key_rate_limit: int = Field(
+        120, ge=1, description="Requests per minute of a partner API key that sets none."
+    )
     smtp_host: str | None = Field(
         None, description="SMTP server for e-mail; unset in sandbox mode = the local sink."
     )

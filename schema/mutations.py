@@ -14,6 +14,7 @@ from schema.company import Company, Project, ReferentAssignment
 from schema.directory import Agent
 from schema.directory_query import AgentRole
 from schema.notifications import NotificationMutation
+from schema.partners import PartnerMutation
 
 __all__ = [
     "CompanySpaceMutation",
@@ -159,6 +160,11 @@ class ProfileMutation:
 
 @strawberry.type
 class Mutation(
-    CompanySpaceMutation, ReferentMutation, ProjectMutation, ProfileMutation, NotificationMutation
+    CompanySpaceMutation,
+    ReferentMutation,
+    ProjectMutation,
+    ProfileMutation,
+    NotificationMutation,
+    PartnerMutation,
 ):
     pass

@@ -11,6 +11,7 @@ from resolvers.company import find_company
 from schema.company import Company
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
+from schema.partners import PartnerQuery
 from schema.schemes_query import SchemeCatalogueQuery
 from schema.viewer import Viewer
 
@@ -37,5 +38,7 @@ class ViewerQuery:
 
 
 @strawberry.type
-class Query(CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery, SchemeCatalogueQuery):
+class Query(
+    CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery, SchemeCatalogueQuery, PartnerQuery
+):
     pass

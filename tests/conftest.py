@@ -14,6 +14,7 @@ import httpx
 import pytest
 from strawberry.types import ExecutionResult
 
+from auth.api_keys import ApiKeys, KeyHasher
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
@@ -27,7 +28,9 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
+from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.writes import HubWriter
 from connectors.resilient import Resilience
 from gateway.context import Context, Services
@@ -41,6 +44,7 @@ from tests.databases import migrate_and_seed
 
 Run = Callable[..., Awaitable[ExecutionResult]]
 TEST_KEY = b"test-signing-key-test-signing-key"
+TEST_PEPPER = b"test-api-key-pepper-test-pepper"
 
 
 @pytest.fixture(scope="session")
@@ -135,14 +139,19 @@ async def services(
     connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
     sessions = create_session_factory(engine)
     hub = HubRepository(sessions)
+    directory = CachedDirectory(hub)
+    partners = PartnerStore(sessions)
     yield Services(
         entreprise=connector,
         hub=hub,
-        directory=CachedDirectory(hub),
+        directory=directory,
         writer=HubWriter(sessions),
         broker=InProcessBroker(),
         notifications=NotificationStore(sessions),
         catalogues=(catalogues := catalogue_connector(catalogues_upstream)),
+        partners=partners,
+        api_keys=ApiKeys(partners, directory, KeyHasher(TEST_PEPPER)),
+        audit=AuditStore(sessions),
     )
     await catalogues.aclose()
     await client.aclose()

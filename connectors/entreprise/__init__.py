@@ -4,7 +4,7 @@ compliance certificates, headcount and balance sheets, behind one connector with
 from __future__ import annotations
 
 from connectors.entreprise.config import DEFAULT_TTL, EntrepriseConfig, create_client
-from connectors.entreprise.connector import EntrepriseConnector
+from connectors.entreprise.connector import CallObserver, EntrepriseConnector
 from connectors.entreprise.endpoints import ENDPOINTS, Endpoint
 from connectors.entreprise.models import (
     Address,
@@ -23,6 +23,7 @@ __all__ = [
     "ENDPOINTS",
     "Address",
     "BalanceSheet",
+    "CallObserver",
     "Compliance",
     "Endpoint",
     "EntrepriseConfig",

@@ -4,6 +4,11 @@ Raw payloads are cached per endpoint and identifier (never per caller or ``objec
 entry answers without a call; when the upstream fails (unavailable, rate limited) a stale
 entry is served and the fact logged; a 404 is remembered briefly. Concurrent identical calls
 are coalesced into one upstream call.
+
+A caller that passes ``observe`` learns how its read was served (the audit trail records
+it): ``UPSTREAM`` (a call went out with this caller's ``object``), ``CACHE`` (a fresh cached
+copy, no call), ``SHARED`` (an identical call already in flight answered, no call of its
+own), ``STALE`` (the call failed, an older copy was served) or ``FAILED``.
 """
 
 from __future__ import annotations
@@ -58,13 +63,17 @@ from connectors.errors import (
 )
 from connectors.metrics import CACHE_READS
 
-__all__ = ["EntrepriseConnector", "cache_key"]
+__all__ = ["CallObserver", "EntrepriseConnector", "cache_key"]
 
 T = TypeVar("T")
+
+CallObserver = Callable[[str, str, str, str], None]
+"""``observe(endpoint, identifier, object, outcome)``, called once per read."""
 
 _log = structlog.get_logger(__name__)
 
 _NOT_FOUND_MARK = "__not_found__"
+_UPSTREAM, _CACHE, _SHARED, _STALE, _FAILED = "UPSTREAM", "CACHE", "SHARED", "STALE", "FAILED"
 
 
 def cache_key(endpoint: Endpoint, identifier: str) -> str:
@@ -89,34 +98,58 @@ class EntrepriseConnector:
         self._upstream = UpstreamCaller(client, config, sleep=sleep)
         self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
 
-    async def etablissement(self, siret: str, *, object: str) -> Etablissement:
-        return await self._read(ETABLISSEMENT, siret, object, parse_etablissement)
+    async def etablissement(
+        self, siret: str, *, object: str, observe: CallObserver | None = None
+    ) -> Etablissement:
+        return await self._read(ETABLISSEMENT, siret, object, parse_etablissement, observe)
 
-    async def unite_legale(self, siren: str, *, object: str) -> UniteLegale:
-        return await self._read(UNITE_LEGALE, siren, object, parse_unite_legale)
+    async def unite_legale(
+        self, siren: str, *, object: str, observe: CallObserver | None = None
+    ) -> UniteLegale:
+        return await self._read(UNITE_LEGALE, siren, object, parse_unite_legale, observe)
 
-    async def mandataires_sociaux(self, siren: str, *, object: str) -> list[Mandataire]:
-        return await self._read(MANDATAIRES_SOCIAUX, siren, object, parse_mandataires_sociaux)
+    async def mandataires_sociaux(
+        self, siren: str, *, object: str, observe: CallObserver | None = None
+    ) -> list[Mandataire]:
+        return await self._read(
+            MANDATAIRES_SOCIAUX, siren, object, parse_mandataires_sociaux, observe
+        )
 
-    async def chiffres_affaires(self, siret: str, *, object: str) -> list[Turnover]:
+    async def chiffres_affaires(
+        self, siret: str, *, object: str, observe: CallObserver | None = None
+    ) -> list[Turnover]:
         """Newest fiscal year first."""
-        return await self._read(CHIFFRES_AFFAIRES, siret, object, parse_chiffres_affaires)
+        return await self._read(CHIFFRES_AFFAIRES, siret, object, parse_chiffres_affaires, observe)
 
-    async def attestation_vigilance(self, siren: str, *, object: str) -> Compliance:
+    async def attestation_vigilance(
+        self, siren: str, *, object: str, observe: CallObserver | None = None
+    ) -> Compliance:
         """Social compliance (URSSAF)."""
-        return await self._read(ATTESTATION_VIGILANCE, siren, object, parse_attestation_vigilance)
+        return await self._read(
+            ATTESTATION_VIGILANCE, siren, object, parse_attestation_vigilance, observe
+        )
 
-    async def attestation_fiscale(self, siren: str, *, object: str) -> Compliance:
+    async def attestation_fiscale(
+        self, siren: str, *, object: str, observe: CallObserver | None = None
+    ) -> Compliance:
         """Tax compliance (DGFIP)."""
-        return await self._read(ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale)
+        return await self._read(
+            ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale, observe
+        )
 
-    async def effectifs_annuels(self, siren: str, *, object: str) -> Headcount:
+    async def effectifs_annuels(
+        self, siren: str, *, object: str, observe: CallObserver | None = None
+    ) -> Headcount:
         """Annual average headcount of the last complete year (GIP-MDS)."""
-        return await self._read(EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels)
+        return await self._read(
+            EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels, observe
+        )
 
-    async def bilans(self, siren: str, *, object: str) -> list[BalanceSheet]:
+    async def bilans(
+        self, siren: str, *, object: str, observe: CallObserver | None = None
+    ) -> list[BalanceSheet]:
         """The last balance sheets (Banque de France), newest first."""
-        return await self._read(BILANS, siren, object, parse_bilans)
+        return await self._read(BILANS, siren, object, parse_bilans, observe)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -127,6 +160,7 @@ class EntrepriseConnector:
         identifier: str,
         object: str,
         parse: Callable[[dict[str, Any]], T],
+        observe: CallObserver | None = None,
     ) -> T:
         if not object.strip():
             raise ValueError("API Entreprise calls need an object (why the data is read)")
@@ -139,11 +173,22 @@ class EntrepriseConnector:
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:  # the hot path: no task, no flight
             CACHE_READS.labels(endpoint.name, "hit").inc()
+            if observe is not None:
+                observe(endpoint.name, identifier, object, _CACHE)
             return self._parse(endpoint, self._remembered(endpoint, entry), parse)
         CACHE_READS.labels(endpoint.name, "miss").inc()
-        payload = await self._flights.run(
-            key, lambda: self._fetch(endpoint, identifier, object, key, parse)
-        )
+        outcome = [_SHARED]  # set by _fetch when this caller's flight is the one that runs
+        try:
+            payload = await self._flights.run(
+                key, lambda: self._fetch(endpoint, identifier, object, key, parse, outcome)
+            )
+        except Exception as error:
+            if observe is not None:
+                observe(endpoint.name, identifier, object,
+                        outcome[0] if isinstance(error, NotFound) else _FAILED)  # fmt: skip
+            raise
+        if observe is not None:
+            observe(endpoint.name, identifier, object, outcome[0])
         return self._parse(endpoint, payload, parse)
 
     async def _fetch(
@@ -153,11 +198,14 @@ class EntrepriseConnector:
         object: str,
         key: str,
         parse: Callable[[dict[str, Any]], object],
+        outcome: list[str],
     ) -> dict[str, Any]:
         entry = await self._cache.get(key)  # again: another flight may just have filled it
         known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
         if entry is not None and entry.fresh:
+            outcome[0] = _CACHE
             return self._remembered(endpoint, entry)
+        outcome[0] = _UPSTREAM
         try:
             payload = await self._upstream.get(endpoint, identifier, object=object)
             self._parse(endpoint, payload, parse)  # never cache what we cannot read
@@ -172,6 +220,7 @@ class EntrepriseConnector:
                     "entreprise.stale_served", endpoint=endpoint.name, reason=type(exc).__name__
                 )
                 CACHE_READS.labels(endpoint.name, "stale").inc()
+                outcome[0] = _STALE
                 return entry.value
             raise
         await self._cache.set(

@@ -8,6 +8,7 @@ import pytest
 from graphql import GraphQLError
 
 from auth.actions import Action, may, require
+from auth.scopes import PartnerGrant, Scope
 from auth.viewer import ANONYMOUS, Viewer, ViewerKind
 from connectors.hubdb import AssignmentRecord, CompanyFacts
 
@@ -60,21 +61,25 @@ ADMIN = Viewer(
     network_member=True,
 )
 HOLDER = Viewer(kind=ViewerKind.PROJECT_HOLDER, account_id="acc-holder")
-EVERYONE = {
-    "anonymous": ANONYMOUS,
-    "claire": CLAIRE,
-    "thomas": THOMAS,
-    "antoine": ANTOINE,
-    "durand": DURAND,
-    "roux": ROUX,
-    "admin": ADMIN,
-    "holder": HOLDER,
-}
+
+
+def _key(structure: str, *scopes: Scope) -> Viewer:
+    return Viewer(kind=ViewerKind.PARTNER, structure_id=structure, network_member=True,
+                  partner=PartnerGrant(key_id=f"key-{structure}", scopes=frozenset(scopes)))
+
+
+EVERYTHING = tuple(Scope)
+CCI_KEY = _key("cci-gard", *EVERYTHING)  # the requested agent's structure
+CCI_READ_KEY = _key("cci-gard", Scope.COMPANIES_READ, Scope.DIRECTORY_READ)
+BGE_KEY = _key("bge-occitanie", *EVERYTHING)
+EVERYONE = {"anonymous": ANONYMOUS, "claire": CLAIRE, "thomas": THOMAS, "antoine": ANTOINE,
+            "durand": DURAND, "roux": ROUX, "admin": ADMIN, "holder": HOLDER,
+            "cci_key": CCI_KEY, "cci_read_key": CCI_READ_KEY, "bge_key": BGE_KEY}
 
 ALLOWED = {
     Action.MANAGE_COLLABORATORS: {"claire"},
     Action.ACT_FOR_COMPANY: {"claire", "thomas"},
-    Action.ANSWER_REFERENT_REQUEST: {"durand"},
+    Action.ANSWER_REFERENT_REQUEST: {"durand", "cci_key"},
     Action.ADD_PROJECT_ACTOR: {"durand", "admin"},
     Action.EDIT_OWN_PROFILE: {"durand", "roux", "admin"},
     Action.CREATE_OWN_PROJECT: {"holder"},
@@ -90,6 +95,7 @@ ALLOWED = {
         "holder",
     },
     Action.REGISTER_COMPANY: {"claire", "thomas", "antoine", "holder"},
+    Action.MANAGE_PARTNER_ACCESS: {"admin"},
 }
 
 

@@ -77,17 +77,16 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {CLAIRE, THOMAS},
     ),
     ('mutation { createMyProject(title: "T", structureId: "cci-gard") { id } }', {}, {HOLDER}),
-    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {}, {DURAND, ROUX, GARCIA, VIDAL}),
-    (
-        'mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }',
-        {},
-        {VIDAL},
-    ),
-    (
-        "mutation { markNotificationsRead(ids: []) }",
-        {},
-        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
-    ),
+    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {},
+     {DURAND, ROUX, GARCIA, VIDAL}),
+    ('mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }', {},
+     {VIDAL}),
+    ("mutation { markNotificationsRead(ids: []) }", {},
+     {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER}),
+    (('mutation { createApiKey(input: {structureId: "cci-gard", name: "CRM", '
+      "scopes: [COMPANIES_READ]}) { key } }"), {}, {VIDAL}),
+    ('mutation { revokeApiKey(id: "no-such-key") { id } }', {}, {VIDAL}),
+    ('mutation { registerPersistedQuery(document: "{ viewer { kind } }") { id } }', {}, {VIDAL}),
 ]
 CASES = [
     pytest.param(query, variables, who, id=f"{query.split('(')[0].split()[-1]}-{who}")
@@ -108,18 +107,9 @@ async def _holder_email(services: Services) -> str:
 
 async def _state(services: Services) -> tuple[int, ...]:
     """Row counts of every table a mutation writes."""
-    tables = [
-        "companies",
-        "company_memberships",
-        "referent_assignments",
-        "projects",
-        "project_actors",
-        "agent_roles",
-        "notifications",
-        "email_outbox",
-        "referent_change_requests",
-        "accounts",
-    ]
+    tables = ["companies", "company_memberships", "referent_assignments", "projects",
+              "project_actors", "agent_roles", "notifications", "email_outbox",
+              "referent_change_requests", "accounts", "partner_api_keys", "persisted_queries"]
     async with services.writer.transaction() as tx:
         return tuple(
             [

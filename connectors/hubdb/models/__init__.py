@@ -17,6 +17,7 @@ from connectors.hubdb.models.directory import (
     agent_sort_name,
     normalize_email,
 )
+from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.projects import Project, ProjectActor
 from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
 
@@ -27,11 +28,14 @@ __all__ = [
     "AgentFiliere",
     "AgentRoleRow",
     "AgentTerritory",
+    "ApiKey",
+    "AuditEvent",
     "Base",
     "Company",
     "CompanyMembership",
     "EmailOutbox",
     "Notification",
+    "PersistedQuery",
     "Project",
     "ProjectActor",
     "PublicAid",

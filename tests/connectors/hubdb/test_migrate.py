@@ -32,8 +32,12 @@ TABLES = TABLES_0001 | {
     "notifications",
     "email_outbox",
     "referent_change_requests",
+    "partner_api_keys",
+    "persisted_queries",
+    "audit_events",
+    "public_aids",
 }
-HEAD = "0002"
+HEAD = "0004"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:

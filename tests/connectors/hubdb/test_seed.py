@@ -26,6 +26,9 @@ CANONICAL_COUNTS = {
     "notifications": 0,
     "email_outbox": 0,
     "referent_change_requests": 0,
+    "partner_api_keys": 0,  # made by the administrator at run time, never seeded
+    "persisted_queries": 0,
+    "audit_events": 0,
 }
 
 

@@ -1,0 +1,184 @@
+"""The audit trail of tier-2 reads: written once per request (one statement for all of the
+request's events), read by the administrator newest first, filtered and paged."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from connectors.hubdb._search import decode_cursor, encode_cursor
+from connectors.hubdb.models import AuditEvent
+from connectors.hubdb.records import Page
+
+__all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"]
+
+_TABLE = AuditEvent.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamCallRecord:
+    endpoint: str
+    identifier: str
+    object: str
+    """The purpose sent to API Entreprise as ``object``."""
+    outcome: str
+    """UPSTREAM (a call went out), CACHE (a fresh cached copy: no call), SHARED (joined an
+    identical call in flight: no call of its own), STALE (the call failed, an older copy was
+    served), FAILED (no data)."""
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "endpoint": self.endpoint,
+            "identifier": self.identifier,
+            "object": self.object,
+            "outcome": self.outcome,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEventRecord:
+    id: str
+    occurred_at: datetime
+    request_id: str
+    viewer_kind: str
+    account_id: str | None
+    api_key_id: str | None
+    structure_id: str | None
+    siret: str
+    access: str
+    fields: tuple[str, ...]
+    upstream_calls: tuple[UpstreamCallRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    siret: str | None = None
+    account_id: str | None = None
+    api_key_id: str | None = None
+    since: datetime | None = None
+    """Inclusive."""
+    until: datetime | None = None
+    """Exclusive."""
+
+
+def _call(value: Mapping[str, Any]) -> UpstreamCallRecord:
+    return UpstreamCallRecord(
+        endpoint=str(value.get("endpoint", "")),
+        identifier=str(value.get("identifier", "")),
+        object=str(value.get("object", "")),
+        outcome=str(value.get("outcome", "")),
+    )
+
+
+def _record(row: sa.Row[tuple[object, ...]]) -> AuditEventRecord:
+    return AuditEventRecord(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        request_id=row.request_id,
+        viewer_kind=row.viewer_kind,
+        account_id=row.account_id,
+        api_key_id=row.api_key_id,
+        structure_id=row.structure_id,
+        siret=row.siret,
+        access=row.access,
+        fields=tuple(row.fields or ()),
+        upstream_calls=tuple(_call(call) for call in row.upstream_calls or ()),
+    )
+
+
+def _cursor(record: AuditEventRecord) -> str:
+    return encode_cursor(record.occurred_at.isoformat(), record.id)
+
+
+def _after(cursor: str) -> tuple[datetime, str]:
+    occurred_at, id_ = decode_cursor(cursor)
+    try:
+        moment = datetime.fromisoformat(occurred_at)
+    except ValueError:
+        raise ValueError("invalid cursor") from None
+    if moment.tzinfo is None:
+        raise ValueError("invalid cursor")
+    return moment, id_
+
+
+class AuditStore:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def write(self, events: Sequence[AuditEventRecord]) -> None:
+        """All of one request's events in one transaction and one statement; raises when
+        the database refuses (the caller decides what the request then answers)."""
+        if not events:
+            return
+        rows = [
+            {
+                "id": event.id,
+                "occurred_at": event.occurred_at,
+                "request_id": event.request_id,
+                "viewer_kind": event.viewer_kind,
+                "account_id": event.account_id,
+                "api_key_id": event.api_key_id,
+                "structure_id": event.structure_id,
+                "siret": event.siret,
+                "access": event.access,
+                "fields": list(event.fields),
+                "upstream_calls": [call.as_json() for call in event.upstream_calls],
+            }
+            for event in events
+        ]
+        async with self._session_factory() as session, session.begin():
+            await session.execute(sa.insert(AuditEvent), rows)
+
+    async def page(
+        self, filter: AuditFilter, *, first: int, after: str | None = None
+    ) -> Page[AuditEventRecord]:
+        """Newest first (ties by id); ``total`` counts every match of the filter.
+        ``ValueError("invalid cursor")`` for an ``after`` this store did not give."""
+        if first < 0:
+            raise ValueError("first must not be negative")
+        matching = []
+        if filter.siret is not None:
+            matching.append(_TABLE.c.siret == filter.siret)
+        if filter.account_id is not None:
+            matching.append(_TABLE.c.account_id == filter.account_id)
+        if filter.api_key_id is not None:
+            matching.append(_TABLE.c.api_key_id == filter.api_key_id)
+        if filter.since is not None:
+            matching.append(_TABLE.c.occurred_at >= filter.since)
+        if filter.until is not None:
+            matching.append(_TABLE.c.occurred_at < filter.until)
+        conditions = list(matching)
+        if after is not None:
+            occurred_at, id_ = _after(after)
+            conditions.append(
+                sa.or_(
+                    _TABLE.c.occurred_at < occurred_at,
+                    sa.and_(_TABLE.c.occurred_at == occurred_at, _TABLE.c.id < id_),
+                )
+            )
+        query = (
+            sa.select(_TABLE)
+            .where(*conditions)
+            .order_by(_TABLE.c.occurred_at.desc(), _TABLE.c.id.desc())
+            .limit(first + 1)
+        )
+        async with self._session_factory() as session:
+            rows = (await session.execute(query)).all()
+            total = await session.scalar(sa.select(sa.func.count()).select_from(_TABLE)
+                                         .where(*matching)) or 0  # fmt: skip
+        items = tuple(_record(row) for row in rows[:first])
+        cursors = tuple(_cursor(item) for item in items)
+        return Page(
+            items=items,
+            total=total,
+            end_cursor=cursors[-1] if cursors else None,
+            has_next=len(rows) > first,
+            start_cursor=cursors[0] if cursors else None,
+            cursors=cursors,
+            has_previous=after is not None,
+        )

@@ -1,0 +1,42 @@
+"""Writes the request's audit events once, when the operation ends (``auth.audit``).
+
+Fail closed: when the events cannot be written, the answer carries no data, only an
+``AUDIT_UNAVAILABLE`` error — tier-2 data leaves the gateway only once its read is recorded,
+and no read is lost silently."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import structlog
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+__all__ = ["AuditTrail"]
+
+_log = structlog.get_logger("gateway.audit")
+
+
+class AuditTrail(SchemaExtension):
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        context: Any = self.execution_context.context
+        audit = getattr(context, "audit", None)
+        if audit is None or not audit.pending:
+            return
+        events = audit.events()
+        try:
+            await context.services.audit.write(events)
+        except Exception as error:  # noqa: BLE001 - any failure: refuse the data, say so
+            _log.error(
+                "audit.write_failed",
+                request_id=context.request_id,
+                events=len(events),
+                error=type(error).__name__,
+            )
+            raise GraphQLError(
+                "This read could not be recorded in the audit trail, so nothing is shown; "
+                "try again later.",
+                extensions={"code": "AUDIT_UNAVAILABLE", "requestId": context.request_id},
+            ) from None

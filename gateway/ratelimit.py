@@ -1,0 +1,98 @@
+"""Per-key rate limits for partner API keys: a sliding-window counter (``limits``), in
+memory, or in Redis when the cache is Redis so that every instance counts the same
+requests. A Redis fault never refuses a request: the instance falls back to its own
+in-memory counter and says so in the logs."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import structlog
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from redis.asyncio import ConnectionPool
+
+__all__ = ["RateLimiter", "Verdict"]
+
+_log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_after: float
+    """Seconds until a request is allowed again (or the window frees a slot)."""
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """``RateLimit-*`` (IETF draft) on every answer to a key; ``Retry-After`` on 429."""
+        reset = str(max(1, math.ceil(self.reset_after))).encode()
+        headers = [
+            (b"ratelimit-limit", str(self.limit).encode()),
+            (b"ratelimit-remaining", str(self.remaining).encode()),
+            (b"ratelimit-reset", reset),
+        ]
+        if not self.allowed:
+            headers.append((b"retry-after", reset))
+        return headers
+
+
+_REDIS_TIMEOUT = 0.5
+"""Seconds a Redis call may take before the instance counts in memory instead."""
+
+
+class RateLimiter:
+    """``hit(key_id, per_minute)`` counts one request of a key and says whether it may run."""
+
+    def __init__(self, url: str | None = None, *, default_per_minute: int = 120) -> None:
+        self.default_per_minute = default_per_minute
+        self._memory = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._pool: ConnectionPool | None = None
+        self._shared: SlidingWindowCounterRateLimiter | None = None
+        if url is not None and url.startswith(("redis://", "rediss://")):
+            # Our own pool (closed by ``aclose``), with short timeouts: a slow Redis must
+            # not slow every partner request down.
+            self._pool = ConnectionPool.from_url(
+                url, socket_timeout=_REDIS_TIMEOUT, socket_connect_timeout=_REDIS_TIMEOUT
+            )
+            scheme, _, rest = url.partition("://")
+            storage = RedisStorage(
+                f"async+{scheme}://{rest}",
+                implementation="redispy",
+                connection_pool=self._pool,  # type: ignore[arg-type]  # passed to redis-py
+            )
+            self._shared = SlidingWindowCounterRateLimiter(storage)
+
+    @property
+    def shared(self) -> bool:
+        return self._shared is not None
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
+
+    async def hit(self, key_id: str, per_minute: int | None = None) -> Verdict:
+        item = RateLimitItemPerMinute(per_minute or self.default_per_minute)
+        if self._shared is not None:
+            try:
+                return await self._hit(self._shared, item, key_id)
+            except Exception as error:  # noqa: BLE001 - Redis down: count here rather than fail
+                _log.warning("ratelimit.shared_unavailable", error=type(error).__name__)
+        return await self._hit(self._memory, item, key_id)
+
+    @staticmethod
+    async def _hit(
+        limiter: SlidingWindowCounterRateLimiter, item: RateLimitItemPerMinute, key_id: str
+    ) -> Verdict:
+        allowed = await limiter.hit(item, "partner-key", key_id)
+        stats = await limiter.get_window_stats(item, "partner-key", key_id)
+        return Verdict(
+            allowed=allowed,
+            limit=item.amount,
+            remaining=stats.remaining,
+            reset_after=max(0.0, stats.reset_time - time.time()),
+        )
