@@ -36,9 +36,6 @@ class ApiKeyRecord:
     expires_at: datetime | None
     revoked_at: datetime | None
 
-    def usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
-
 
 @dataclass(frozen=True, slots=True)
 class NewApiKey:
