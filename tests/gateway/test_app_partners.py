@@ -211,6 +211,9 @@ async def test_no_secret_token_email_or_name_reaches_the_logs(
 
 def test_production_needs_a_pepper(tmp_path: Path) -> None:
     settings = Settings(mode="production", entreprise_url="https://entreprise.api.test",
-                        oidc_issuer="https://id.example", dev_secret_file=tmp_path / "s")  # fmt: skip
+                        oidc_issuer="https://id.example", dev_secret_file=tmp_path / "s",
+                        region_catalogue_url="https://region.test",
+                        bpifrance_catalogue_url="https://bpifrance.test",
+                        francenum_url="https://francenum.test")  # fmt: skip
     with pytest.raises(ConfigurationError, match="API_KEY_PEPPER"):
         create_app(settings)

@@ -29,6 +29,7 @@ CANONICAL_COUNTS = {
     "partner_api_keys": 0,  # made by the administrator at run time, never seeded
     "persisted_queries": 0,
     "audit_events": 0,
+    "public_aids": 6,  # LEROY's five and FABRE's one (the de minimis examples)
 }
 
 
