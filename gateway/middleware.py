@@ -10,6 +10,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.identity import Authenticator
+from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 
 __all__ = ["AuthenticationMiddleware", "RequestIdMiddleware"]
@@ -43,8 +44,9 @@ class RequestIdMiddleware:
 
 
 class AuthenticationMiddleware:
-    """Puts the Viewer on the request. No token: anonymous. A bad or expired token, or one
-    naming no account: HTTP 401 with a message that says why (never the token itself)."""
+    """Puts the Viewer on the request. No token: anonymous. A bad or expired token: HTTP 401
+    with a message that says why (never the token itself). The identity provider out of
+    reach: HTTP 503 with ``Retry-After`` (the token may well be good)."""
 
     def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
         self.app = app
@@ -56,6 +58,10 @@ class AuthenticationMiddleware:
             return
         try:
             viewer = await self.authenticator.viewer(_header(scope, b"authorization"))
+        except IdentityProviderUnavailable as error:
+            _log.warning("token_unchecked", reason=str(error), retry_after=error.retry_after)
+            await _provider_unavailable(error, send)
+            return
         except InvalidToken as error:
             _log.info("token_refused", reason=str(error))
             await _unauthorized(str(error), send)
@@ -72,17 +78,34 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _unauthorized(message: str, send: Send) -> None:
-    body = json.dumps(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    ).encode()
+    await _error(
+        send, 401, message, {"code": "UNAUTHENTICATED"},
+        [(b"www-authenticate", b'Bearer error="invalid_token"')],
+    )  # fmt: skip
+
+
+async def _provider_unavailable(error: IdentityProviderUnavailable, send: Send) -> None:
+    extensions = {"code": "UPSTREAM_UNAVAILABLE", "source": "identity-provider"}
+    retry_after = (b"retry-after", str(error.retry_after).encode())
+    await _error(send, 503, str(error), extensions, [retry_after])
+
+
+async def _error(
+    send: Send,
+    status: int,
+    message: str,
+    extensions: dict[str, str],
+    headers: list[tuple[bytes, bytes]],
+) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 401,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer error="invalid_token"'),
+                *headers,
             ],
         }
     )
