@@ -333,7 +333,11 @@ def _claims(payload: Mapping[str, Any], issuer: OIDCIssuer) -> Claims:
     subject = payload["sub"]
     if not isinstance(subject, str) or not subject:
         raise _invalid("the claim 'sub' is missing")
-    last_name = _text(payload, "usual_name") or _text(payload, "family_name")
+    # ProConnect-style providers give the name in use as `usual_name`; the hub's own
+    # provider gives the standard `family_name` (the one Infogreffe's check compares).
+    last_name = _text(payload, "family_name")
+    if issuer.kind == "AGENT":
+        last_name = _text(payload, "usual_name") or last_name
     names = [name for name in (_text(payload, "given_name"), last_name) if name]
     verified = payload.get("email_verified")
     return Claims(

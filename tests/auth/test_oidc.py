@@ -563,3 +563,14 @@ async def test_concurrent_tokens_with_a_rotated_key_wait_for_the_one_refetch(
     token = provider.issue(agent())
     results = await asyncio.gather(*(verifier.verify(token) for _ in range(10)))
     assert len(results) == 10 and provider.requests[JWKS_PATH] == 2
+
+
+async def test_the_company_providers_name_is_given_name_and_family_name(
+    provider: OIDCProvider,
+    client: httpx.AsyncClient,
+    clock: Clock,
+    agent: Callable[..., dict[str, Any]],
+) -> None:
+    verifier = OIDCVerifier([OIDCIssuer(provider.issuer, AUDIENCE, "COMPANY")], client, clock=clock)
+    claims = await verifier.verify(provider.issue(agent()))  # usual_name is not its claim
+    assert claims.name == "Camille Dupont-Martin"
