@@ -1,31 +1,37 @@
 """Bearer tokens from real identity providers (OpenID Connect), verified through their JWKS.
 
-Each configured issuer is discovered once (``/.well-known/openid-configuration``), its keys
-are cached for ``jwks_ttl`` and fetched again when a token names an unknown ``kid`` (key
-rotation), at most once per ``refetch_interval`` so that forged ``kid``s cannot make the
-gateway hammer the provider. Only asymmetric algorithms are accepted (never ``none`` or
-HS*), and a key is used only with the algorithm its type allows.
+Several issuers may be configured, each of a kind (agents, or company users): the token's
+``iss`` picks the issuer, compared exactly. Each issuer is discovered once
+(``/.well-known/openid-configuration``); its keys are cached for ``jwks_ttl`` and fetched
+again when a token names an unknown ``kid`` (key rotation), at most once per
+``refetch_interval`` so that forged ``kid``s cannot make the gateway hammer the provider.
+Only asymmetric algorithms are accepted (never ``none`` or HS*), and a key is used only with
+the algorithm its type allows.
+
+When the provider cannot be reached (each fetch is bounded by ``fetch_timeout``), the keys
+already fetched stay in use for ``max_stale`` seconds past their ``jwks_ttl``; a request
+that needs keys the gateway does not have gets :class:`IdentityProviderUnavailable`, and no
+new fetch is tried for ``failure_backoff`` seconds (its ``retry_after``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 import jwt
 import structlog
 
-from auth.tokens import Claims, InvalidToken, token_error_reason
+from auth.tokens import Claims, InvalidToken, ProviderKind, token_error_reason
 
-__all__ = ["IdentityProviderUnavailable", "OIDCIdentity", "OIDCIssuer", "OIDCVerifier"]
+__all__ = ["IdentityProviderUnavailable", "OIDCIssuer", "OIDCVerifier"]
 
 _log = structlog.get_logger(__name__)
-
-IssuerKind = Literal["AGENT", "COMPANY"]
 
 _KEY_TYPES = {
     "RS256": "RSA", "RS384": "RSA", "RS512": "RSA",
@@ -41,7 +47,12 @@ _UNREACHABLE = "The token cannot be checked now: the identity provider is unreac
 
 class IdentityProviderUnavailable(InvalidToken):
     """The issuer's discovery document or keys could not be fetched: not the holder's fault
-    (the gateway may answer 503 rather than 401)."""
+    (the gateway answers 503 with ``Retry-After``, not 401)."""
+
+    def __init__(self, message: str = _UNREACHABLE, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        """Seconds before the gateway tries the provider again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +61,7 @@ class OIDCIssuer:
     """Compared exactly with the tokens' ``iss``; the discovery document is under it."""
     audience: str
     """The ``client_id`` the hub is registered with at this provider."""
-    kind: IssuerKind
+    kind: ProviderKind
     """Agents (a ProConnect-style provider) or company users (the hub's own provider)."""
     algorithms: tuple[str, ...] = ("RS256", "ES256")
 
@@ -61,17 +72,6 @@ class OIDCIssuer:
                 f"Issuer {self.issuer}: only asymmetric algorithms are accepted "
                 f"({', '.join(_KEY_TYPES)}), not {refused or 'an empty list'}."
             )
-
-
-@dataclass(frozen=True, slots=True)
-class OIDCIdentity:
-    """What a verified token says, beyond :class:`Claims`."""
-
-    claims: Claims
-    issuer: str
-    kind: IssuerKind
-    siret: str | None = None
-    """The agent's establishment, as ProConnect-style providers vouch for it."""
 
 
 @dataclass(slots=True)
@@ -97,6 +97,9 @@ class OIDCVerifier:
         leeway: float = 30,
         jwks_ttl: float = 3600,
         refetch_interval: float = 30,
+        max_stale: float = 6 * 3600,
+        failure_backoff: float = 5,
+        fetch_timeout: float = 3,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._issuers = {issuer.issuer: issuer for issuer in issuers}
@@ -106,15 +109,16 @@ class OIDCVerifier:
         self._leeway = leeway
         self._ttl = jwks_ttl
         self._refetch_interval = refetch_interval
+        self._max_stale = max_stale
+        self._failure_backoff = failure_backoff
+        self._fetch_timeout = fetch_timeout
         self._clock = clock
         self._keys = {name: _Keys() for name in self._issuers}
 
     async def verify(self, token: str) -> Claims:
-        """The token's claims if it is valid; ``InvalidToken`` saying why otherwise."""
-        return (await self.identify(token)).claims
-
-    async def identify(self, token: str) -> OIDCIdentity:
-        """Like :meth:`verify`, with the issuer, its kind and the agent's ``siret``."""
+        """The token's claims, with its issuer's kind, if it is valid; ``InvalidToken``
+        saying why otherwise (``IdentityProviderUnavailable`` when the issuer's keys cannot
+        be had)."""
         header, unverified = _peek(token)
         claimed_issuer = unverified.get("iss")
         issuer = self._issuers.get(claimed_issuer) if isinstance(claimed_issuer, str) else None
@@ -145,7 +149,7 @@ class OIDCVerifier:
         except jwt.InvalidTokenError as error:
             raise _invalid(token_error_reason(error)) from None
         self._check_times(payload)
-        return _identity(payload, issuer)
+        return _claims(payload, issuer)
 
     def _check_times(self, payload: Mapping[str, Any]) -> None:
         now = self._clock()
@@ -163,39 +167,64 @@ class OIDCVerifier:
 
     async def _jwk(self, issuer: OIDCIssuer, kid: str | None) -> dict[str, Any]:
         """The JWK the token names, fetching the issuer's keys when they are missing,
-        stale, or lack that ``kid`` (rotation) and were not fetched in the last interval."""
+        stale, or lack that ``kid`` (rotation) and were not fetched in the last interval.
+        A fetch counts as an attempt from its start: while one request fetches, the others
+        use the cached keys (stale ones too, within ``max_stale``) without waiting."""
         state = self._keys[issuer.issuer]
-        now = self._clock()
-        cooled_down = now - state.attempted_at >= self._refetch_interval
-        stale = now - state.fetched_at >= self._ttl
-        if state.keys is None or ((stale or _find(state.keys, kid) is None) and cooled_down):
+        if self._needs_fetch(state, kid):
             seen = state.attempts
             async with state.lock:
                 if state.attempts == seen:  # no fetch ended while we waited: ours is needed
                     await self._refresh(issuer, state)
-        if state.keys is None:
-            raise IdentityProviderUnavailable(_UNREACHABLE)
-        jwk = _find(state.keys, kid)
+        elif state.lock.locked() and (state.keys is None or _find(state.keys, kid) is None):
+            async with state.lock:  # the fetch under way may bring this kid: wait for it
+                pass
+        keys = self._usable_keys(state)
+        if keys is None:
+            raise IdentityProviderUnavailable(retry_after=self._retry_after(state))
+        jwk = _find(keys, kid)
         if jwk is None:
             if state.failed:
-                raise IdentityProviderUnavailable(_UNREACHABLE)
+                raise IdentityProviderUnavailable(retry_after=self._retry_after(state))
             raise _invalid("it names a key its issuer does not publish")
         return jwk
+
+    def _needs_fetch(self, state: _Keys, kid: str | None) -> bool:
+        since_attempt = self._clock() - state.attempted_at
+        if state.failed:
+            return since_attempt >= self._failure_backoff
+        if state.keys is None:
+            return True
+        stale = self._clock() - state.fetched_at >= self._ttl
+        return (stale or _find(state.keys, kid) is None) and since_attempt >= self._refetch_interval
+
+    def _usable_keys(self, state: _Keys) -> dict[str | None, dict[str, Any]] | None:
+        """The cached keys unless they outlived ``jwks_ttl + max_stale`` (provider down)."""
+        if state.keys is None or self._clock() - state.fetched_at > self._ttl + self._max_stale:
+            return None
+        return state.keys
+
+    def _retry_after(self, state: _Keys) -> int:
+        waited = self._clock() - state.attempted_at
+        return max(1, math.ceil(self._failure_backoff - waited))
 
     async def _refresh(self, issuer: OIDCIssuer, state: _Keys) -> None:
         """Fetches discovery (once) and the keys. On failure the previous keys, if any, stay
         in use until the provider answers again."""
         state.attempted_at = self._clock()
         try:
-            if state.jwks_uri is None:
-                state.jwks_uri = _jwks_uri(await self._get_json(_discovery_url(issuer)), issuer)
-            state.keys = _signing_keys(await self._get_json(state.jwks_uri))
-        except _ProviderError as error:
+            async with asyncio.timeout(self._fetch_timeout):
+                if state.jwks_uri is None:
+                    discovery = await self._get_json(_discovery_url(issuer))
+                    state.jwks_uri = _jwks_uri(discovery, issuer)
+                state.keys = _signing_keys(await self._get_json(state.jwks_uri))
+        except (_ProviderError, TimeoutError) as error:
+            reason = error.reason if isinstance(error, _ProviderError) else "timed out"
             state.failed = True
             _log.warning(
                 "oidc.provider_unreachable",
                 issuer=issuer.issuer,
-                reason=error.reason,
+                reason=reason,
                 keeps_previous_keys=state.keys is not None,
             )
         else:
@@ -297,25 +326,28 @@ def _timestamp(payload: Mapping[str, Any], claim: str) -> float | None:
     return float(value)
 
 
-def _identity(payload: Mapping[str, Any], issuer: OIDCIssuer) -> OIDCIdentity:
+def _claims(payload: Mapping[str, Any], issuer: OIDCIssuer) -> Claims:
     email = payload.get("email")
     if not isinstance(email, str) or not email.strip():
         raise _invalid("it names no e-mail")
     subject = payload["sub"]
     if not isinstance(subject, str) or not subject:
         raise _invalid("the claim 'sub' is missing")
-    last_name = _text(payload, "usual_name") or _text(payload, "family_name")
+    # ProConnect-style providers give the name in use as `usual_name`; the hub's own
+    # provider gives the standard `family_name` (the one Infogreffe's check compares).
+    last_name = _text(payload, "family_name")
+    if issuer.kind == "AGENT":
+        last_name = _text(payload, "usual_name") or last_name
     names = [name for name in (_text(payload, "given_name"), last_name) if name]
-    return OIDCIdentity(
-        claims=Claims(
-            subject=subject,
-            email=email.strip().lower(),
-            expires_at=float(payload["exp"]),
-            name=" ".join(names) or None,
-        ),
-        issuer=issuer.issuer,
-        kind=issuer.kind,
+    verified = payload.get("email_verified")
+    return Claims(
+        subject=subject,
+        email=email.strip().lower(),
+        expires_at=float(payload["exp"]),
+        name=" ".join(names) or None,
+        provider_kind=issuer.kind,
         siret=_text(payload, "siret"),
+        email_verified=verified if isinstance(verified, bool) else None,
     )
 
 

@@ -6,6 +6,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import jwt
 
@@ -13,6 +14,7 @@ __all__ = [
     "Claims",
     "DevTokenIssuer",
     "InvalidToken",
+    "ProviderKind",
     "load_or_create_secret",
     "token_error_reason",
 ]
@@ -20,6 +22,10 @@ __all__ = [
 DEV_ISSUER = "hub-gateway-sandbox"
 AUDIENCE = "hub-gateway"
 _ALGORITHMS = ["HS256"]
+
+ProviderKind = Literal["AGENT", "COMPANY"]
+"""Whom an identity provider signs in: network agents (a ProConnect-style provider) or the
+people of companies and project holders (the hub's own provider)."""
 
 
 class InvalidToken(Exception):
@@ -35,6 +41,13 @@ class Claims:
     name: str | None = None
     """The person's name as the identity provider vouches for it (``given_name`` and
     ``family_name``), never the name typed into the hub."""
+    provider_kind: ProviderKind | None = None
+    """Which accounts the token's issuer may sign in; ``None`` for the sandbox's dev
+    issuer, which stands in for every provider."""
+    siret: str | None = None
+    """The establishment an agents' provider says the person signed in for."""
+    email_verified: bool | None = None
+    """The provider's ``email_verified``; ``False`` never maps to an account."""
 
 
 def load_or_create_secret(path: Path) -> bytes:

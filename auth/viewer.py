@@ -9,7 +9,7 @@ import strawberry
 
 from auth.scopes import PartnerGrant, Scope
 
-__all__ = ["ANONYMOUS", "Viewer", "ViewerKind"]
+__all__ = ["ANONYMOUS", "IdentityNotice", "Viewer", "ViewerKind"]
 
 
 @strawberry.enum(description="The kind of person or system behind a request.")
@@ -20,6 +20,15 @@ class ViewerKind(Enum):
     AGENT = "AGENT"
     ADMIN = "ADMIN"
     PARTNER = "PARTNER"
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityNotice:
+    """Why a valid token left its bearer anonymous (shown in the response's extensions)."""
+
+    code: str
+    """UNKNOWN_ACCOUNT, WRONG_IDENTITY_PROVIDER, EMAIL_NOT_VERIFIED, OTHER_ESTABLISHMENT."""
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,11 @@ class Viewer:
     a mandataire social), never the account's name, which others may have typed."""
     partner: PartnerGrant | None = None
     """Set for a partner API key (kind PARTNER): its id, scopes and restrictions."""
+    expires_at: float | None = None
+    """When the credentials behind this viewer expire (the token's ``exp``): a websocket
+    is closed then."""
+    notice: IdentityNotice | None = None
+    """Set on an anonymous viewer whose valid token named no account it may use."""
 
     @property
     def is_admin(self) -> bool:

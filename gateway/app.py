@@ -130,9 +130,10 @@ async def _start_scheduler(
 
 def dev_issuer(settings: Settings) -> DevTokenIssuer:
     """The sandbox's token issuer; it refuses to exist beside a real identity provider."""
-    if settings.oidc_issuer is not None or not settings.sandbox:
+    if settings.identity_providers or not settings.sandbox:
         raise ConfigurationError(
-            "The dev token issuer runs in sandbox mode only, and not when OIDC_ISSUER is set."
+            "The dev token issuer runs in sandbox mode only, and not when OIDC_ISSUER or "
+            "OIDC_PROVIDERS is set."
         )
     return DevTokenIssuer(load_or_create_secret(settings.dev_secret_file))
 
@@ -149,6 +150,21 @@ def api_key_pepper(settings: Settings) -> bytes:
     return load_or_create_secret(settings.api_key_pepper_file)
 
 
+def _oidc_verifier(settings: Settings, stack: AsyncExitStack) -> OIDCVerifier:
+    """Every configured identity provider, their keys fetched within OIDC_TIMEOUT."""
+    client = httpx.AsyncClient(timeout=httpx.Timeout(settings.oidc_timeout))
+    stack.push_async_callback(client.aclose)
+    issuers = [
+        OIDCIssuer(p.issuer, p.audience, p.kind, p.algorithms) for p in settings.identity_providers
+    ]
+    return OIDCVerifier(
+        issuers,
+        client,
+        fetch_timeout=settings.oidc_timeout,
+        max_stale=settings.oidc_max_stale_s,
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -158,7 +174,7 @@ def create_app(
     """``entreprise_client`` and ``catalogue_clients`` let tests put a mock transport under
     the real connectors."""
     settings = settings or Settings()
-    issuer = dev_issuer(settings) if settings.oidc_issuer is None else None
+    issuer = None if settings.identity_providers else dev_issuer(settings)
     hasher = KeyHasher(api_key_pepper(settings))
     schema = build_schema(settings)
 
@@ -179,16 +195,7 @@ def create_app(
                 catalogue_config(settings), cache, clients=catalogue_clients
             )
             stack.push_async_callback(catalogues.aclose)
-            verifier: TokenVerifier
-            if issuer is not None:
-                verifier = issuer
-            else:
-                oidc_client = httpx.AsyncClient(timeout=httpx.Timeout(5.0))
-                stack.push_async_callback(oidc_client.aclose)
-                verifier = OIDCVerifier(
-                    [OIDCIssuer(settings.oidc_issuer or "", settings.oidc_audience, "AGENT")],
-                    oidc_client,
-                )
+            verifier: TokenVerifier = issuer or _oidc_verifier(settings, stack)
             directory = CachedDirectory(hub)
             partners = PartnerStore(session_factory)
             api_keys = ApiKeys(partners, directory, hasher)

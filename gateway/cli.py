@@ -1,4 +1,4 @@
-"""``hub-gateway``: serve, migrate, token, api-key, sandbox."""
+"""``hub-gateway``: serve, migrate, token, api-key, sandbox, oidc-sandbox."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import uvicorn
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from starlette.types import ASGIApp
 
 from auth.api_keys import ApiKeys, KeyHasher
@@ -31,6 +32,7 @@ from gateway.settings import ConfigurationError, Settings
 from sandbox.catalogues import create_app as create_catalogues
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
+from sandbox.oidc.app import create_multi_app, providers_setting, sandbox_providers
 
 __all__ = ["main"]
 
@@ -122,17 +124,39 @@ async def _serve(settings: Settings) -> None:
             _server(catalogues, "127.0.0.1", settings.catalogues_sandbox_port, "warning")
         )
     base = f"http://{settings.host}:{settings.port}"
+    token = (
+        f"from {', '.join(p.issuer for p in settings.identity_providers)}"
+        if settings.identity_providers
+        else ".venv/bin/hub-gateway token pierre.durand@cci-gard.example"
+    )
     print(
         f"\nhub-gateway ({settings.mode}) on {base}\n"
         f"  GraphiQL:   {base}/graphql\n"
         f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
         f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
-        "  a token:    .venv/bin/hub-gateway token pierre.durand@cci-gard.example\n"
+        f"  a token:    {token}\n"
         '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
         "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
         flush=True,
     )
     await asyncio.gather(*(server.serve() for server in servers))
+
+
+async def _oidc_sandbox(port: int) -> None:
+    """The local identity providers (agents and the hub's own) on one port."""
+    base = f"http://127.0.0.1:{port}"
+    providers = sandbox_providers(base)
+    print(
+        f"\nlocal OIDC providers on {base}: agents at {base}/agents, the hub's own at {base}/hub\n"
+        f"  run the gateway against them:\n"
+        f"    OIDC_PROVIDERS='{providers_setting(providers)}' make serve\n"
+        f"  a token:  curl '{base}/agents/mint?email=pierre.durand@cci-gard.example"
+        f"&given_name=Pierre&usual_name=Durand'\n"
+        f"            curl '{base}/hub/mint?email=claire.leroy@leroy-sas.example"
+        f"&given_name=Claire&family_name=Leroy'\n",
+        flush=True,
+    )
+    await _server(create_multi_app(providers), "127.0.0.1", port, "warning").serve()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -160,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox = commands.add_parser("sandbox", help="run the API Entreprise sandbox alone")
     sandbox.add_argument("--port", type=int, default=8001)
     sandbox.add_argument("--latency-ms", type=float, default=0.0)
+    oidc = commands.add_parser("oidc-sandbox", help="run local OIDC providers (sandbox)")
+    oidc.add_argument("--port", type=int, default=8002)
     args = parser.parse_args(argv)
 
     try:
@@ -178,7 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sandbox":
             app = create_sandbox(SandboxConfig(latency_ms=args.latency_ms))
             asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
-    except (ConfigurationError, ValidationError) as error:
+        elif args.command == "oidc-sandbox":
+            asyncio.run(_oidc_sandbox(args.port))
+    except (ConfigurationError, ValidationError, SettingsError) as error:
         print(f"hub-gateway: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

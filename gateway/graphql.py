@@ -26,14 +26,17 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from auth.identity import Authenticator
+from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
 from gateway.audit import AuditTrail
 from gateway.context import Context, Services
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.graphiql import graphiql_csp, graphiql_html
+from gateway.identity_notice import IdentityNoticeExtension, notice_payload
 from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
+from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.notifications import viewer_for_websocket
 from schema import Mutation, Query, Subscription
 
@@ -60,6 +63,7 @@ def build_schema(settings: Settings) -> HubSchema:
         SubscriptionsOnlyOverWebsockets,
         Warnings,
         AuditTrail,
+        IdentityNoticeExtension,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
@@ -74,6 +78,8 @@ def build_schema(settings: Settings) -> HubSchema:
 
 class GraphQLView(GraphQL[Context, None]):
     """Reads the viewer and request id that the HTTP middlewares put on the request."""
+
+    graphql_transport_ws_handler_class = TokenBoundTransportWSHandler
 
     def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
         super().__init__(
@@ -122,13 +128,19 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the token comes in ``connection_init``; a bad one closes the
-        socket (4403) before any operation runs."""
+        socket (4403) before any operation runs. A valid token that names no usable account
+        is acknowledged as anonymous, the ack's payload saying why."""
         try:
             context.viewer = await viewer_for_websocket(
                 context.connection_params, self._authenticator
             )
+        except IdentityProviderUnavailable:
+            raise  # the handler closes with "try again later"
         except InvalidToken as error:
             raise ConnectionRejectionError({"message": str(error)}) from None
+        notice = notice_payload(context.viewer)
+        if notice is not None:
+            return {"identity": notice}
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
+from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from gateway.ratelimit import RateLimiter, Verdict
 
@@ -45,8 +46,10 @@ class RequestIdMiddleware:
 
 
 class AuthenticationMiddleware:
-    """Puts the Viewer on the request. No token: anonymous. A bad or expired token, or one
-    naming no account: HTTP 401 with a message that says why (never the token itself).
+    """Puts the Viewer on the request. No token: anonymous. A bad or expired token, or a
+    bad API key: HTTP 401 with a message that says why (never the token itself). The
+    identity provider out of reach: HTTP 503 with ``Retry-After`` (the token may well be
+    good).
 
     ``Authorization: Bearer hubk_…`` is a partner API key (``auth.api_keys``): unknown,
     revoked or expired, 401; over its rate limit, 429 with ``Retry-After``; every answer to
@@ -75,6 +78,10 @@ class AuthenticationMiddleware:
                 viewer = await self.api_keys.viewer(key)
             else:
                 viewer = await self.authenticator.viewer(authorization)
+        except IdentityProviderUnavailable as error:
+            _log.warning("token_unchecked", reason=str(error), retry_after=error.retry_after)
+            await _provider_unavailable(error, send)
+            return
         except InvalidToken as error:
             _log.info("token_refused", reason=str(error), api_key=key is not None)
             await _unauthorized(str(error), send)
@@ -107,8 +114,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _unauthorized(message: str, send: Send) -> None:
-    await _error(401, message, "UNAUTHENTICATED", send,
-                 [(b"www-authenticate", b'Bearer error="invalid_token"')])  # fmt: skip
+    await _error(
+        send, 401, message, {"code": "UNAUTHENTICATED"},
+        [(b"www-authenticate", b'Bearer error="invalid_token"')],
+    )  # fmt: skip
 
 
 async def _too_many_requests(verdict: Verdict, send: Send) -> None:
@@ -116,13 +125,23 @@ async def _too_many_requests(verdict: Verdict, send: Send) -> None:
         f"This API key made more than {verdict.limit} requests in a minute: retry in "
         f"{max(1, round(verdict.reset_after))} s."
     )
-    await _error(429, message, "RATE_LIMITED", send, verdict.headers())
+    await _error(send, 429, message, {"code": "RATE_LIMITED"}, verdict.headers())
+
+
+async def _provider_unavailable(error: IdentityProviderUnavailable, send: Send) -> None:
+    extensions = {"code": "UPSTREAM_UNAVAILABLE", "source": "identity-provider"}
+    retry_after = (b"retry-after", str(error.retry_after).encode())
+    await _error(send, 503, str(error), extensions, [retry_after])
 
 
 async def _error(
-    status: int, message: str, code: str, send: Send, headers: list[tuple[bytes, bytes]]
+    send: Send,
+    status: int,
+    message: str,
+    extensions: dict[str, str],
+    headers: list[tuple[bytes, bytes]],
 ) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
     await send(
         {
             "type": "http.response.start",

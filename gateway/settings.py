@@ -6,14 +6,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ConfigurationError", "Settings"]
+__all__ = ["ConfigurationError", "IdentityProvider", "Settings"]
 
 
 class ConfigurationError(Exception):
     """The configuration cannot run: the message says what to change."""
+
+
+class IdentityProvider(BaseModel):
+    """One OpenID Connect issuer whose tokens the gateway accepts (an item of
+    ``OIDC_PROVIDERS``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: str = Field(description="Compared exactly with the tokens' `iss`.")
+    audience: str = Field("hub-gateway", description="The hub's client id at this provider.")
+    kind: Literal["AGENT", "COMPANY"] = Field(
+        description="AGENT: network agents (ProConnect-style); COMPANY: company users and "
+        "project holders (the hub's own provider)."
+    )
+    algorithms: tuple[str, ...] = Field(("RS256", "ES256"), description="Accepted `alg`s.")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
 
 class Settings(BaseSettings):
@@ -65,10 +85,25 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(8001, description="Port of the in-process sandbox partners.")
     sandbox_latency_ms: float = Field(0.0, description="Latency the sandbox adds per call.")
     oidc_issuer: str | None = Field(
-        None, description="A real identity provider; the dev token issuer then refuses to run."
+        None,
+        description="A real agents' identity provider (kind AGENT); the dev token issuer then "
+        "refuses to run.",
     )
     oidc_audience: str = Field(
-        "hub-gateway", description="The audience (client id) OIDC tokens must name."
+        "hub-gateway", description="The audience (client id) OIDC_ISSUER's tokens must name."
+    )
+    oidc_providers: list[IdentityProvider] = Field(
+        default_factory=list,
+        description='JSON list of `{"issuer", "audience", "kind"}`: every identity provider '
+        "(besides OIDC_ISSUER); the dev token issuer then refuses to run.",
+    )
+    oidc_timeout: float = Field(
+        2.0, description="Budget (s) to fetch a provider's discovery document and keys."
+    )
+    oidc_max_stale_s: float = Field(
+        6 * 3600.0,
+        description="How long (s) past their hour a provider's cached keys stay in use while "
+        "the provider is unreachable.",
     )
     dev_secret_file: Path = Field(
         Path("var/dev-token-secret"), description="The dev issuer's signing key (sandbox)."
@@ -117,8 +152,8 @@ class Settings(BaseSettings):
         if self.mode == "production":
             if self.entreprise_url is None:
                 raise ConfigurationError("production mode needs ENTREPRISE_URL.")
-            if self.oidc_issuer is None:
-                raise ConfigurationError("production mode needs OIDC_ISSUER.")
+            if not self.identity_providers:
+                raise ConfigurationError("production mode needs OIDC_ISSUER or OIDC_PROVIDERS.")
             missing = [
                 name.upper()
                 for name in ("region_catalogue_url", "bpifrance_catalogue_url", "francenum_url")
@@ -126,7 +161,20 @@ class Settings(BaseSettings):
             ]
             if missing:
                 raise ConfigurationError(f"production mode needs {', '.join(missing)}.")
+        issuers = [provider.issuer for provider in self.identity_providers]
+        if len(set(issuers)) != len(issuers):
+            raise ConfigurationError("An identity provider's issuer is configured twice.")
         return self
+
+    @property
+    def identity_providers(self) -> list[IdentityProvider]:
+        """OIDC_ISSUER (an agents' provider) and OIDC_PROVIDERS; empty: the dev issuer."""
+        single = (
+            [IdentityProvider(issuer=self.oidc_issuer, audience=self.oidc_audience, kind="AGENT")]
+            if self.oidc_issuer
+            else []
+        )
+        return single + list(self.oidc_providers)
 
     @property
     def sandbox(self) -> bool:

@@ -7,14 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["create_engine", "create_session_factory", "sqlite_file_path"]
+__all__ = ["WRITE_TRANSACTION", "create_engine", "create_session_factory", "sqlite_file_path"]
 
 _SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITE_TRANSACTION = "hub_write_transaction"
+"""Execution option of a connection that will write (SQLite: ``BEGIN IMMEDIATE``)."""
 
 
 def sqlite_file_path(url: URL) -> Path | None:
@@ -32,6 +34,10 @@ def create_engine(url: str) -> AsyncEngine:
 
     For a SQLite file, its folder is created, foreign keys are enforced and the journal is in
     WAL mode (readers do not block the writer); other backends are used as configured.
+
+    On SQLite the driver's own transaction handling is switched off and SQLAlchemy emits
+    ``BEGIN`` itself: otherwise the first ``SAVEPOINT`` of a write opens the transaction and
+    its ``RELEASE`` commits it, so a later failure could not roll back what came before.
     """
     parsed = make_url(url)
     path = sqlite_file_path(parsed)
@@ -40,6 +46,7 @@ def create_engine(url: str) -> AsyncEngine:
     engine = _create_async_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal=path is not None))
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -48,8 +55,21 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """On the driver's connection: a transaction's start is not a statement of the hub's.
+    A write transaction takes the write lock at once (waiting up to the busy timeout): a
+    deferred one that read first could not write after another writer committed."""
+    immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    finally:
+        cursor.close()
+
+
 def _sqlite_pragmas(*, wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
     def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None  # no implicit BEGIN: see create_engine
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")

@@ -81,6 +81,9 @@ class StructureRecord:
     """Labelled by the Région to support creators and buyers (project holders)."""
     support_kinds: tuple[str, ...] = ()
     """``SupportKind`` values, in the enum's order."""
+    siret: str | None = None
+    """The structure's SIRET when the directory knows it (no column holds it yet): an
+    agents' provider's ``siret`` claim is then checked against it."""
 
     @property
     def selectable(self) -> bool:

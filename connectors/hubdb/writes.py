@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb._loaders import assignment_record
+from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.models import (
     Account,
     Agent,
@@ -37,7 +38,7 @@ from connectors.hubdb.models import (
 )
 from connectors.hubdb.records import AssignmentRecord
 
-__all__ = ["AlreadyExists", "HubWriter", "WriteTransaction"]
+__all__ = ["AlreadyExists", "HubWriter", "WriteTransaction", "is_unique_violation"]
 
 
 _AGENT_LISTS: dict[str, tuple[Any, str]] = {
@@ -51,18 +52,34 @@ class AlreadyExists(Exception):
     """The row the write would create is already there (unique key)."""
 
 
+_SQLITE_UNIQUE = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
+_POSTGRES_UNIQUE = "23505"  # SQLSTATE unique_violation
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a row because a unique key (or the primary key) holds
+    it already, as opposed to a foreign key, NOT NULL or CHECK violation."""
+    driver_error = error.orig
+    if getattr(driver_error, "sqlite_errorname", None) in _SQLITE_UNIQUE:
+        return True
+    return getattr(driver_error, "sqlstate", None) == _POSTGRES_UNIQUE
+
+
 class WriteTransaction:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def _insert(self, row: Base) -> bool:
         """Inserts ``row`` under a savepoint; False when a unique key refuses it (the rest
-        of the transaction goes on)."""
+        of the transaction goes on). Any other integrity error (a foreign key, a NOT NULL, a
+        CHECK) is a bug, not a duplicate: it is raised."""
         try:
             async with self.session.begin_nested():
                 self.session.add(row)
                 await self.session.flush()
-        except IntegrityError:
+        except IntegrityError as error:
+            if not is_unique_violation(error):
+                raise
             return False
         return True
 
@@ -358,4 +375,5 @@ class HubWriter:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[WriteTransaction]:
         async with self._session_factory() as session, session.begin():
+            await session.connection(execution_options={WRITE_TRANSACTION: True})
             yield WriteTransaction(session)

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from sandbox.oidc.app import OIDCProvider, create_app
+from sandbox.oidc.app import OIDCProvider, create_app, create_multi_app
 
-__all__ = ["OIDCProvider", "create_app"]
+__all__ = ["OIDCProvider", "create_app", "create_multi_app"]

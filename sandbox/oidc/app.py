@@ -7,14 +7,21 @@ A server on port 0 learns its URL only once started, so the issuer is a mutable 
     async with serving(create_app(provider)) as url:
         provider.issuer = url
         token = provider.issue({"sub": "a1", "aud": "hub-gateway", "email": "a@b.fr"})
+
+Several issuers can share one server, each under its own path (:func:`create_multi_app`):
+the sandbox runs the agents' provider (ProConnect-style claims) at ``/agents`` and the hub's
+own provider (company users) at ``/hub``. ``GET {issuer}/mint?email=…`` mints a token there
+(a stand-in for the login flow; this server exists for the sandbox and tests only).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,13 +30,24 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
 
-__all__ = ["DISCOVERY_PATH", "JWKS_PATH", "OIDCProvider", "create_app"]
+__all__ = [
+    "DISCOVERY_PATH",
+    "JWKS_PATH",
+    "MINT_PATH",
+    "OIDCProvider",
+    "create_app",
+    "create_multi_app",
+    "providers_setting",
+    "sandbox_providers",
+]
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 JWKS_PATH = "/jwks.json"
+MINT_PATH = "/mint"
+_MINTED_CLAIMS = ("sub", "email", "given_name", "family_name", "usual_name", "siret")
 
 KeyType = Literal["RSA", "EC"]
 _PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -45,8 +63,17 @@ class _Key:
 class OIDCProvider:
     """The provider's state: issuer, keys (published or retired), and request counts."""
 
-    def __init__(self, issuer: str = "", *, key_type: KeyType = "RSA", ttl: int = 300) -> None:
+    def __init__(
+        self,
+        issuer: str = "",
+        *,
+        key_type: KeyType = "RSA",
+        ttl: int = 300,
+        audience: str = "hub-gateway",
+    ) -> None:
         self.issuer = issuer
+        self.audience = audience
+        """The ``aud`` of minted tokens."""
         """Set it once the app is served: it prefixes the discovery document's URLs."""
         self.ttl = ttl
         self.available = True
@@ -135,23 +162,64 @@ class OIDCProvider:
             keys.append({**jwk, "kid": kid, "use": "sig", "alg": key.algorithm})
         return {"keys": keys}
 
+    def mint(self, params: Mapping[str, str]) -> str:
+        """A token as the login flow would end with: ``email`` required; ``sub`` (default:
+        derived from the e-mail), names and ``siret`` as given; the e-mail verified."""
+        email = params["email"]
+        claims: dict[str, Any] = {name: params.get(name) for name in _MINTED_CLAIMS}
+        claims["sub"] = (
+            claims["sub"] or "sandbox-" + hashlib.sha256(email.encode()).hexdigest()[:16]
+        )
+        return self.issue({**claims, "aud": self.audience, "email_verified": True})
 
-def create_app(provider: OIDCProvider) -> Starlette:
+
+def _routes(provider: OIDCProvider) -> list[Route]:
     async def discovery(request: Request) -> Response:
-        return _answer(request, provider, provider.discovery)
+        return _answer(provider, DISCOVERY_PATH, provider.discovery)
 
     async def jwks(request: Request) -> Response:
-        return _answer(request, provider, provider.jwks)
+        return _answer(provider, JWKS_PATH, provider.jwks)
 
-    app = Starlette(routes=[Route(DISCOVERY_PATH, discovery), Route(JWKS_PATH, jwks)])
+    async def mint(request: Request) -> Response:
+        if not request.query_params.get("email"):
+            return JSONResponse({"error": "invalid_request: email is required"}, 400)
+        return PlainTextResponse(provider.mint(request.query_params))
+
+    return [Route(DISCOVERY_PATH, discovery), Route(JWKS_PATH, jwks), Route(MINT_PATH, mint)]
+
+
+def create_app(provider: OIDCProvider) -> Starlette:
+    """One issuer at the server's root."""
+    app = Starlette(routes=_routes(provider))
     app.state.provider = provider
     return app
 
 
-def _answer(
-    request: Request, provider: OIDCProvider, body: Callable[[], dict[str, Any]]
-) -> Response:
-    provider.requests[request.url.path] += 1
+def create_multi_app(providers: Mapping[str, OIDCProvider]) -> Starlette:
+    """Several issuers on one server, each under ``/{name}``: once served at ``url``, set
+    each provider's ``issuer`` to ``f"{url}/{name}"``."""
+    return Starlette(routes=[Mount(f"/{name}", routes=_routes(p)) for name, p in providers.items()])
+
+
+def sandbox_providers(base_url: str, *, ttl: int = 3600) -> dict[str, OIDCProvider]:
+    """The sandbox's two issuers under ``base_url``: ``agents`` (ProConnect-style, kind
+    AGENT) and ``hub`` (the hub's own provider, kind COMPANY)."""
+    return {name: OIDCProvider(f"{base_url}/{name}", ttl=ttl) for name in ("agents", "hub")}
+
+
+def providers_setting(providers: Mapping[str, OIDCProvider]) -> str:
+    """The ``OIDC_PROVIDERS`` value that points a gateway at ``sandbox_providers``."""
+    kinds = {"agents": "AGENT", "hub": "COMPANY"}
+    return json.dumps(
+        [
+            {"issuer": p.issuer, "audience": p.audience, "kind": kinds.get(name, "AGENT")}
+            for name, p in providers.items()
+        ]
+    )
+
+
+def _answer(provider: OIDCProvider, path: str, body: Callable[[], dict[str, Any]]) -> Response:
+    provider.requests[path] += 1
     if not provider.available:
         return JSONResponse({"error": "temporarily_unavailable"}, status_code=503)
     return JSONResponse(body())

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import respx
 from structlog.testing import capture_logs
 
 from auth.oidc import IdentityProviderUnavailable, OIDCIssuer, OIDCVerifier
@@ -115,14 +116,21 @@ async def test_valid_agent_token_gives_claims_with_lowercased_email_and_usual_na
         email="camille.martin@region-exemple.fr",
         expires_at=float(agent()["exp"]),
         name="Camille Martin",
+        provider_kind="AGENT",
+        siret=SIRET,
     )
 
 
-async def test_identity_carries_the_agents_siret_and_the_issuer_kind(
-    provider: OIDCProvider, verifier: OIDCVerifier, agent: Callable[..., dict[str, Any]]
+async def test_claims_carry_the_issuers_kind_and_the_email_verified_flag(
+    provider: OIDCProvider,
+    client: httpx.AsyncClient,
+    clock: Clock,
+    agent: Callable[..., dict[str, Any]],
 ) -> None:
-    identity = await verifier.identify(provider.issue(agent()))
-    assert (identity.siret, identity.kind, identity.issuer) == (SIRET, "AGENT", provider.issuer)
+    config = OIDCIssuer(provider.issuer, AUDIENCE, "COMPANY")
+    verifier = OIDCVerifier([config], client, clock=clock)
+    claims = await verifier.verify(provider.issue(agent(email_verified=False, siret=None)))
+    assert (claims.provider_kind, claims.email_verified, claims.siret) == ("COMPANY", False, None)
 
 
 async def test_family_name_is_used_when_there_is_no_usual_name(
@@ -337,13 +345,22 @@ async def test_stopped_provider_is_reported_unreachable(
     assert logs[0]["log_level"] == "warning" and logs[0]["issuer"] == url
 
 
-async def test_provider_answering_503_is_reported_unreachable(
-    provider: OIDCProvider, verifier: OIDCVerifier, agent: Callable[..., dict[str, Any]]
+async def test_provider_answering_503_is_reported_unreachable_and_retried_after_a_back_off(
+    provider: OIDCProvider,
+    verifier: OIDCVerifier,
+    agent: Callable[..., dict[str, Any]],
+    clock: Clock,
 ) -> None:
     provider.available = False
-    with pytest.raises(InvalidToken, match="unreachable"):
+    with pytest.raises(IdentityProviderUnavailable, match="unreachable") as raised:
         await verifier.verify(provider.issue(agent()))
+    assert raised.value.retry_after == 5
     provider.available = True
+    clock.advance(2)  # within the back-off: the provider is not asked again
+    with pytest.raises(IdentityProviderUnavailable) as raised:
+        await verifier.verify(provider.issue(agent()))
+    assert raised.value.retry_after == 3 and provider.requests[DISCOVERY_PATH] == 1
+    clock.advance(3)
     assert await verifier.verify(provider.issue(agent()))
 
 
@@ -427,3 +444,133 @@ async def test_tokens_never_appear_in_errors_or_logs(
     for token in tokens:
         for part in filter(lambda part: len(part) > 8, token.split(".")):
             assert part not in recorded
+
+
+async def test_a_new_kid_while_the_provider_is_down_is_unavailable_not_invalid(
+    provider: OIDCProvider,
+    verifier: OIDCVerifier,
+    agent: Callable[..., dict[str, Any]],
+    clock: Clock,
+) -> None:
+    await verifier.verify(provider.issue(agent()))
+    provider.rotate()
+    provider.available = False
+    clock.advance(31)
+    with pytest.raises(IdentityProviderUnavailable) as raised:
+        await verifier.verify(provider.issue(agent()))
+    assert raised.value.retry_after == 5
+
+
+async def test_cached_keys_are_refused_once_past_their_stale_bound(
+    provider: OIDCProvider,
+    make_verifier: MakeVerifier,
+    agent: Callable[..., dict[str, Any]],
+    clock: Clock,
+) -> None:
+    verifier = make_verifier(jwks_ttl=600, max_stale=1200)
+    await verifier.verify(provider.issue(agent()))
+    provider.available = False
+    clock.advance(1799)  # 600 s fresh + 1,200 s stale: still served from the cache
+    assert await verifier.verify(provider.issue(agent(iat=int(clock.now), exp=int(clock.now) + 60)))
+    clock.advance(2)
+    with pytest.raises(IdentityProviderUnavailable):
+        await verifier.verify(provider.issue(agent(iat=int(clock.now), exp=int(clock.now) + 60)))
+    provider.available = True
+    clock.advance(5)  # the back-off ends: fresh keys again
+    assert await verifier.verify(provider.issue(agent(iat=int(clock.now), exp=int(clock.now) + 60)))
+
+
+async def test_while_one_request_refreshes_stale_keys_the_others_use_the_cached_key(
+    provider: OIDCProvider,
+    client: httpx.AsyncClient,
+    agent: Callable[..., dict[str, Any]],
+    clock: Clock,
+) -> None:
+    release = asyncio.Event()
+    jwks_calls = 0
+
+    async def slow_jwks(request: httpx.Request) -> httpx.Response:
+        nonlocal jwks_calls
+        jwks_calls += 1
+        if jwks_calls > 1:
+            await release.wait()  # the refresh hangs until the test lets it go
+        return httpx.Response(200, json=provider.jwks())
+
+    router = respx.MockRouter(assert_all_called=False)
+    router.get(provider.issuer + DISCOVERY_PATH).respond(200, json=provider.discovery())
+    router.get(provider.issuer + JWKS_PATH).mock(side_effect=slow_jwks)
+    mocked = httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+    verifier = OIDCVerifier([OIDCIssuer(provider.issuer, AUDIENCE, "AGENT")], mocked, clock=clock)
+    await verifier.verify(provider.issue(agent()))
+    clock.advance(3601)  # stale: the next request refreshes
+    refreshing = asyncio.create_task(verifier.verify(provider.issue(agent())))
+    await asyncio.sleep(0.05)
+    others = await asyncio.wait_for(
+        asyncio.gather(*(verifier.verify(provider.issue(agent())) for _ in range(5))), 1
+    )
+    assert len(others) == 5 and not refreshing.done()
+    release.set()
+    assert await refreshing
+    await mocked.aclose()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.ReadTimeout("slow")],
+)
+async def test_transport_errors_make_the_provider_unavailable(
+    provider: OIDCProvider,
+    agent: Callable[..., dict[str, Any]],
+    clock: Clock,
+    failure: Exception,
+) -> None:
+    router = respx.MockRouter()
+    router.get(provider.issuer + DISCOVERY_PATH).mock(side_effect=failure)
+    mocked = httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+    verifier = OIDCVerifier([OIDCIssuer(provider.issuer, AUDIENCE, "AGENT")], mocked, clock=clock)
+    with pytest.raises(IdentityProviderUnavailable):
+        await verifier.verify(provider.issue(agent()))
+    await mocked.aclose()
+
+
+async def test_a_provider_that_never_answers_is_given_up_after_the_fetch_timeout(
+    provider: OIDCProvider, agent: Callable[..., dict[str, Any]], clock: Clock
+) -> None:
+    async def hang(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(30)
+        raise AssertionError("unreachable")
+
+    router = respx.MockRouter()
+    router.get(provider.issuer + DISCOVERY_PATH).mock(side_effect=hang)
+    mocked = httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler))
+    verifier = OIDCVerifier([OIDCIssuer(provider.issuer, AUDIENCE, "AGENT")], mocked,
+                            clock=clock, fetch_timeout=0.1)  # fmt: skip
+    with capture_logs() as logs, pytest.raises(IdentityProviderUnavailable):
+        await asyncio.wait_for(verifier.verify(provider.issue(agent())), 2)
+    assert logs[0]["reason"] == "timed out"
+    await mocked.aclose()
+
+
+async def test_concurrent_tokens_with_a_rotated_key_wait_for_the_one_refetch(
+    provider: OIDCProvider,
+    verifier: OIDCVerifier,
+    agent: Callable[..., dict[str, Any]],
+    clock: Clock,
+) -> None:
+    await verifier.verify(provider.issue(agent()))
+    provider.rotate()
+    clock.advance(31)
+    token = provider.issue(agent())
+    results = await asyncio.gather(*(verifier.verify(token) for _ in range(10)))
+    assert len(results) == 10 and provider.requests[JWKS_PATH] == 2
+
+
+async def test_the_company_providers_name_is_given_name_and_family_name(
+    provider: OIDCProvider,
+    client: httpx.AsyncClient,
+    clock: Clock,
+    agent: Callable[..., dict[str, Any]],
+) -> None:
+    verifier = OIDCVerifier([OIDCIssuer(provider.issuer, AUDIENCE, "COMPANY")], client, clock=clock)
+    claims = await verifier.verify(provider.issue(agent()))  # usual_name is not its claim
+    assert claims.name == "Camille Dupont-Martin"

@@ -101,16 +101,15 @@ async def test_expired_token_is_401(client: httpx.AsyncClient, settings: Setting
     assert "expired" in response.json()["errors"][0]["message"]
 
 
-async def test_token_for_an_unknown_account_is_401(
+async def test_token_for_an_unknown_account_is_served_as_anonymous_saying_why(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     token = _token(settings, "nobody@nowhere.example")
-    response = await client.post(
-        "/graphql",
-        json={"query": "{ viewer { kind } }"},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 401
+    response = await client.post("/graphql", json={"query": "{ viewer { kind } }"},
+                                 headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json()["data"] == {"viewer": {"kind": "ANONYMOUS"}}
+    assert response.json()["extensions"]["identity"]["code"] == "UNKNOWN_ACCOUNT"
 
 
 async def test_graphiql_is_served_locally_with_a_csp(client: httpx.AsyncClient) -> None:
