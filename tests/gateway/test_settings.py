@@ -52,8 +52,21 @@ def test_production_needs_an_identity_provider() -> None:
     with pytest.raises(ConfigurationError, match="OIDC_ISSUER or OIDC_PROVIDERS"):
         Settings(mode="production", entreprise_url="https://entreprise.api.gouv.fr")
     configured = Settings(mode="production", entreprise_url="https://entreprise.api.gouv.fr",
-                          oidc_providers=PROVIDERS)  # type: ignore[arg-type]  # fmt: skip
+                          oidc_providers=PROVIDERS, **CATALOGUES)  # type: ignore[arg-type]  # fmt: skip
     assert len(configured.identity_providers) == 2
+
+
+CATALOGUES = {
+    "region_catalogue_url": "https://region.test",
+    "bpifrance_catalogue_url": "https://bpifrance.test",
+    "francenum_url": "https://francenum.test",
+}
+
+
+def test_production_needs_every_catalogue() -> None:
+    with pytest.raises(ConfigurationError, match="BPIFRANCE_CATALOGUE_URL, FRANCENUM_URL"):
+        Settings(mode="production", entreprise_url="https://entreprise.api.gouv.fr",
+                 oidc_providers=PROVIDERS, region_catalogue_url="https://region.test")  # type: ignore[arg-type]  # fmt: skip
 
 
 def test_the_dev_issuer_refuses_to_run_beside_oidc_providers(tmp_path: Path) -> None:
