@@ -23,9 +23,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox.catalogues.config import CataloguesConfig
-from sandbox.catalogues.control import SourceState, control_routes
+from sandbox.catalogues.control import SourceState
 from sandbox.catalogues.schemes import month_start
 from sandbox.catalogues.seed import Payloads, payloads
+from sandbox.control import control_routes
 
 __all__ = ["CataloguesConfig", "create_app"]
 
@@ -70,7 +71,7 @@ def create_app(config: CataloguesConfig | None = None) -> Starlette:
               methods=["GET"]),
     ]  # fmt: skip
     for state in sources.values():
-        routes += control_routes(state)
+        routes += control_routes(state.faults, state.calls, prefix=state.prefix)
     app = Starlette(routes=routes)
     app.state.sources = sources
     return app

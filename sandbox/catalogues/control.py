@@ -1,20 +1,18 @@
-"""One catalogue source's run-time faults and call counts, and the ``_sandbox`` routes that
-read and change them (the same as the API Entreprise sandbox's)."""
+"""One catalogue source's run-time faults and call counts (``sandbox.control`` serves the
+``_sandbox`` routes that read and change them)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from sandbox.entreprise.faults import FaultInjector, SandboxConfig
 
-__all__ = ["SourceState", "control_routes"]
+__all__ = ["SourceState"]
 
 ErrorBody = Callable[[str, str], object]
 """(machine code, human message) → the source's own error body."""
@@ -50,35 +48,3 @@ class SourceState:
             return self.error(self.faults.error_status(), "unavailable",
                               "Service temporairement indisponible.")  # fmt: skip
         return None
-
-
-def control_routes(state: SourceState) -> list[Route]:
-    async def get_faults(request: Request) -> Response:
-        return JSONResponse(state.faults.settings())
-
-    async def post_faults(request: Request) -> Response:
-        try:
-            changes = json.loads(await request.body() or b"{}")
-        except ValueError:
-            changes = None
-        if not isinstance(changes, dict):
-            return JSONResponse({"error": "expected a JSON object"}, status_code=400)
-        try:
-            return JSONResponse(state.faults.update(changes))
-        except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-
-    async def get_stats(request: Request) -> Response:
-        return JSONResponse({"total": sum(state.calls.values()), "calls": dict(state.calls)})
-
-    async def reset_stats(request: Request) -> Response:
-        state.calls.clear()
-        return JSONResponse({"total": 0, "calls": {}})
-
-    base = f"{state.prefix}/_sandbox"
-    return [
-        Route(f"{base}/faults", get_faults, methods=["GET"]),
-        Route(f"{base}/faults", post_faults, methods=["POST"]),
-        Route(f"{base}/stats", get_stats, methods=["GET"]),
-        Route(f"{base}/stats/reset", reset_stats, methods=["POST"]),
-    ]

@@ -7,7 +7,6 @@ Control endpoints under ``/_sandbox`` change latency and faults at run time and 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import time
 from collections import Counter
@@ -20,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox.control import control_routes
 from sandbox.entreprise import payloads
 from sandbox.entreprise.faults import FaultInjector, SandboxConfig
 from sandbox.entreprise.identifiers import is_siren, is_siret
@@ -155,38 +155,6 @@ def _with_records(build: Callable[[SandboxCompany], dict[str, Any]], needs: str)
     return builder
 
 
-def _control_routes(state: _State) -> list[Route]:
-    async def get_faults(request: Request) -> Response:
-        return JSONResponse(state.faults.settings())
-
-    async def post_faults(request: Request) -> Response:
-        try:
-            changes = json.loads(await request.body() or b"{}")
-        except ValueError:
-            changes = None
-        if not isinstance(changes, dict):
-            return JSONResponse({"error": "expected a JSON object"}, status_code=400)
-        try:
-            return JSONResponse(state.faults.update(changes))
-        except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-
-    async def get_stats(request: Request) -> Response:
-        return JSONResponse({"total": sum(state.calls.values()), "calls": dict(state.calls)})
-
-    async def reset_stats(request: Request) -> Response:
-        state.calls.clear()
-        state.windows.clear()
-        return JSONResponse({"total": 0, "calls": {}})
-
-    return [
-        Route("/_sandbox/faults", get_faults, methods=["GET"]),
-        Route("/_sandbox/faults", post_faults, methods=["POST"]),
-        Route("/_sandbox/stats", get_stats, methods=["GET"]),
-        Route("/_sandbox/stats/reset", reset_stats, methods=["POST"]),
-    ]
-
-
 def create_app(config: SandboxConfig | None = None) -> Starlette:
     state = _State(config or SandboxConfig())
     endpoints: list[tuple[str, str, str, str, Builder]] = [
@@ -211,6 +179,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         Route(path, _endpoint(state, name, provider, kind, build), methods=["GET"])
         for path, name, provider, kind, build in endpoints
     ]
-    app = Starlette(routes=[*routes, *_control_routes(state)])
+    controls = control_routes(state.faults, state.calls, on_reset=state.windows.clear)
+    app = Starlette(routes=[*routes, *controls])
     app.state.sandbox = state
     return app
