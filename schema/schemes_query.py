@@ -71,7 +71,7 @@ class SchemeCatalogueQuery:
         siret: str,
         scheme_id: strawberry.ID,
         answers: EligibilityAnswers | None = None,
-    ) -> SchemeEligibility:
+    ) -> SchemeEligibility | None:
         given = answers.to_answers() if answers is not None else None
         verdict = await schemes.eligibility(info, siret, str(scheme_id), given)
         return SchemeEligibility.of(verdict)
