@@ -289,9 +289,10 @@ async def _forget_company(cache: redis.Redis) -> int:
     return len(doomed)
 
 
-def _families(keys: list[bytes]) -> dict[str, int]:
+def _families(keys: list[bytes | str]) -> dict[str, int]:
     """Keys by family: namespace and the first two segments (``api_entreprise:bilans``)."""
-    return dict(Counter(":".join(k.decode().split(":")[:3]) for k in keys))
+    names = sorted(k.decode() if isinstance(k, bytes) else k for k in keys)
+    return dict(Counter(":".join(name.split(":")[:3]) for name in names))
 
 
 async def cold_and_floor(
@@ -328,7 +329,7 @@ async def cold_and_floor(
                 "failure": first[1],
                 "api_entreprise_calls": await _entreprise_calls(entreprise),
                 "catalogue_calls": await catalogue_calls(catalogues) - catalogue_before,
-                "redis_keys": _families(sorted(await cache.keys("*"))),
+                "redis_keys": _families(await cache.keys("*")),
             }
             for _ in range(warmup):
                 await upstream.sample()
