@@ -1,9 +1,11 @@
-"""``python -m bench``: the "company sheet" benchmark of hub-gateway.
+"""``python -m bench``: the benchmark of hub-gateway (company sheet, referent search, agent
+portfolio, eligible schemes).
 
-Starts the API Entreprise sandbox (with its latency) and, one after the other, a gateway
-with a Redis cache flushed before each request (cold) and one with the in-memory cache
-(warm), all in a temporary directory; prints the figures against the direct-upstream floor
-and writes them to ``bench/results/``. Exits 0 even when a target is missed."""
+Starts the API Entreprise sandbox and the aid-catalogue sandbox (with the same latency) and,
+one after the other, a gateway with a Redis cache emptied before each request (cold) and one
+with the in-memory cache (warm), all in a temporary directory; prints the figures against the
+direct-upstream floor and writes them to ``bench/results/``. Exits 0 even when a target is
+missed."""
 
 from __future__ import annotations
 
@@ -20,9 +22,25 @@ from typing import Any, NoReturn
 
 import aiohttp
 
-from bench import environment, portfolio, report, search, verdicts
-from bench.phases import Sample, cold_and_floor, floor_only, redis_problem, warm, warm_with
-from bench.processes import Service, Workspace, issue_token, running_gateway, running_sandbox
+from bench import eligible, environment, portfolio, report, search, verdicts
+from bench.measure import summarize
+from bench.phases import (
+    Sample,
+    Tally,
+    cold_and_floor,
+    floor_only,
+    redis_problem,
+    warm,
+    warm_with,
+)
+from bench.processes import (
+    Service,
+    Workspace,
+    issue_token,
+    running_catalogues,
+    running_gateway,
+    running_sandbox,
+)
 from bench.scenarios import REFERENT_EMAIL
 
 _RESULTS = Path(__file__).resolve().parent / "results"
@@ -44,12 +62,18 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
                         help="Redis db for the cold gateway, FLUSHDB'd before each request")  # fmt: skip
     parser.add_argument("--scenario", default="all",
-                        choices=["company-sheet", "referent-search", "agent-portfolio", "all"],
+                        choices=["company-sheet", "referent-search", "agent-portfolio",
+                                 "eligible-schemes", "all"],
                         help="which scenario to run (default all); each writes its own file")  # fmt: skip
+    parser.add_argument("--full-cold-samples", type=int, default=5,
+                        help="eligible schemes: fully cold requests, each on a fresh gateway "
+                             "(~10 s to start each; default 5; 0 skips them)")  # fmt: skip
     parser.add_argument("--results-dir", type=Path, default=_RESULTS)
     args = parser.parse_args(argv)
     if args.samples < 1 or args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
         parser.error("--samples and --concurrency must be >= 1, --duration > 0, --warmup >= 0")
+    if args.full_cold_samples < 0:
+        parser.error("--full-cold-samples must be >= 0")
     return args
 
 
@@ -65,7 +89,7 @@ def _say(message: str) -> None:
 
 
 def _company_sheet(
-    args: argparse.Namespace, workspace: Workspace, sandbox: Service
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     problem = asyncio.run(redis_problem(args.redis_url))
@@ -73,7 +97,7 @@ def _company_sheet(
         with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
             token = issue_token(workspace, REFERENT_EMAIL)
             _say(f"floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
-            watch = environment.CpuWatch(gateway.pid, sandbox.pid)
+            watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
             floor, cold, evidence = asyncio.run(cold_and_floor(
                 sandbox.url, gateway.url, token, args.redis_url,
                 samples=args.samples, warmup=args.warmup,
@@ -90,7 +114,7 @@ def _company_sheet(
         token = issue_token(workspace, REFERENT_EMAIL)
         _say(f"warm: {args.samples} samples, then {args.concurrency} clients for "
              f"{args.duration:g} s (gateway pid {gateway.pid}) …")  # fmt: skip
-        watch = environment.CpuWatch(gateway.pid, sandbox.pid)
+        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         latency, throughput, evidence = asyncio.run(warm(
             sandbox.url, gateway.url, token, gateway_pid=gateway.pid,
             samples=args.samples, warmup=args.warmup,
@@ -104,7 +128,7 @@ def _company_sheet(
 
 
 def _referent_search(
-    args: argparse.Namespace, workspace: Workspace, sandbox: Service
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
         token = issue_token(workspace, search.COMPANY_USER_EMAIL)
@@ -116,7 +140,7 @@ def _referent_search(
             clients.append(search.SearchClient(session, gateway.url, token))
             return clients[-1].request
 
-        watch = environment.CpuWatch(gateway.pid, sandbox.pid)
+        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         latency, throughput, evidence = asyncio.run(warm_with(
             client, sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
             warmup=args.warmup, concurrency=args.concurrency, duration=args.duration,
@@ -133,7 +157,7 @@ def _referent_search(
 
 
 def _agent_portfolio(
-    args: argparse.Namespace, workspace: Workspace, sandbox: Service
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"viewer": portfolio.AGENT_EMAIL,
                               "targets": verdicts.PORTFOLIO_TARGETS}  # fmt: skip
@@ -147,7 +171,7 @@ def _agent_portfolio(
             _say(f"agent portfolio NOT MEASURED — Viewer.portfolio: {missing}")
             return {**result, "not_measured": f"Viewer.portfolio not served: {missing}"}
         _say(f"agent portfolio, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
-        watch = environment.CpuWatch(gateway.pid, sandbox.pid)
+        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         floor, cold, evidence = asyncio.run(portfolio.cold_and_floor(
             sandbox.url, gateway.url, token, args.redis_url,
             samples=args.samples, warmup=args.warmup,
@@ -157,7 +181,7 @@ def _agent_portfolio(
     result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
         _say(f"agent portfolio, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
-        watch = environment.CpuWatch(gateway.pid, sandbox.pid)
+        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         latency, _, evidence = asyncio.run(warm_with(
             lambda session: portfolio.PortfolioClient(session, gateway.url, token).request,
             sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
@@ -172,12 +196,120 @@ def _agent_portfolio(
     return result
 
 
-Runner = Callable[[argparse.Namespace, Workspace, Service], dict[str, Any]]
+def _eligible_schemes(
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"viewer": eligible.VIEWER_EMAIL, "query": eligible.ELIGIBLE_SCHEMES,
+                              "targets": verdicts.ELIGIBLE_TARGETS}  # fmt: skip
+    references: dict[str, Any] = {}
+    problem = asyncio.run(redis_problem(args.redis_url))
+    if problem is None:
+        with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
+            token = issue_token(workspace, eligible.VIEWER_EMAIL)
+            _say(f"eligible schemes, floor + cold (catalogues cached): {args.samples} pairs "
+                 f"(gateway pid {gateway.pid}) …")  # fmt: skip
+            watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
+            floor, cold, upstream, client, evidence = asyncio.run(eligible.cold_and_floor(
+                sandbox.url, catalogues.url, gateway.url, token, args.redis_url,
+                samples=args.samples, warmup=args.warmup,
+            ))  # fmt: skip
+            cpu = watch.shares()
+        references["cold"] = client.reference
+        result["floor"] = {**floor.as_dict(), "per_source_ms": upstream.per_source_ms()}
+        result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}
+        result["full_cold"] = _full_cold(args, workspace, sandbox, catalogues, token, references)
+    else:
+        _say(f"eligible schemes: cold phases SKIPPED — {problem}")
+        result["cold"] = {"skipped": problem}
+    with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
+        token = issue_token(workspace, eligible.VIEWER_EMAIL)
+        _say(f"eligible schemes, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
+        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
+        latency, client, evidence = asyncio.run(eligible.warm(
+            sandbox.url, catalogues.url, gateway.url, token, gateway_pid=gateway.pid,
+            samples=args.samples, warmup=args.warmup,
+        ))  # fmt: skip
+        cpu = watch.shares()
+    references["warm"] = client.reference
+    result["warm"] = {**latency.as_dict(), "evidence": evidence, "cpu": cpu}
+    known = [data for data in references.values() if data is not None]
+    result["answer"] = {
+        "schemes": len(known[0]["company"]["eligibleSchemes"]) if known else None,
+        "verdicts": eligible.verdict_counts(known[0]) if known else None,
+        "same_in_every_phase": bool(known) and all(data == known[0] for data in known),
+        "phases_compared": [name for name, data in references.items() if data is not None],
+    }
+    return result
+
+
+def _full_cold(
+    args: argparse.Namespace,
+    workspace: Workspace,
+    sandbox: Service,
+    catalogues: Service,
+    token: str,
+    references: dict[str, Any],
+) -> dict[str, Any]:
+    """Informational: the first eligibility request of a fresh gateway with Redis flushed
+    (catalogues neither cached nor memoised: the gateway keeps its parsed copy 30 s), against
+    the direct full read of the catalogues and the company's sources, all at once."""
+    if not args.full_cold_samples:
+        return {"skipped": "--full-cold-samples 0"}
+    floor_samples = min(args.samples, 100)
+    _say(f"eligible schemes, full-read floor: {floor_samples} samples …")
+
+    async def floor_phase() -> tuple[Tally, eligible.CatalogueFloor]:
+        tally = Tally()
+        async with eligible.CatalogueFloor(sandbox.url, catalogues.url) as direct:
+            for _ in range(min(args.warmup, 5)):
+                await direct.floor.sample()
+            for _ in range(floor_samples):
+                await tally.take(direct.floor.sample)
+        return tally, direct
+
+    floor, direct = asyncio.run(floor_phase())
+    _say(f"eligible schemes, fully cold: {args.full_cold_samples} fresh gateways …")
+    cold = Tally()
+    calls: list[int] = []
+    starts: list[float] = []
+    for _ in range(args.full_cold_samples):
+        started = time.perf_counter()
+        with running_gateway(workspace, "gateway-full-cold", cache_url=args.redis_url) as gateway:
+            starts.append(time.perf_counter() - started)
+            sample, data, made = asyncio.run(eligible.full_cold_sample(
+                gateway.url, token, args.redis_url, catalogues.url
+            ))  # fmt: skip
+        calls.append(made)
+        seconds, failure = sample
+        if failure is None and references.get("cold") not in (None, data):
+            failure = "data differs from the cold phase's"
+        if failure is None:
+            references["full_cold"] = data
+        if failure is None:
+            cold.seconds.append(seconds)
+        else:
+            cold.failures[failure] += 1
+    return {
+        "floor": {
+            **floor.as_dict(),
+            "per_source_ms": direct.floor.per_source_ms(),
+            "catalogue_items": dict(direct.items),
+        },
+        "cold": {
+            **cold.as_dict(),
+            "catalogue_calls_per_request": calls,
+            "gateway_start_ms": summarize(starts).as_dict(),
+        },
+    }
+
+
+Runner = Callable[[argparse.Namespace, Workspace, Service, Service], dict[str, Any]]
 _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
                             Callable[[dict[str, Any]], str]]] = {
     "company-sheet": (_company_sheet, report.judge, report.render),
     "referent-search": (_referent_search, verdicts.judge_search, verdicts.render_search),
     "agent-portfolio": (_agent_portfolio, verdicts.judge_portfolio, verdicts.render_portfolio),
+    "eligible-schemes": (_eligible_schemes, verdicts.judge_eligible, verdicts.render_eligible),
 }  # fmt: skip
 _PROBE_PAGES = (10, 50, 100)
 
@@ -185,15 +317,18 @@ _PROBE_PAGES = (10, 50, 100)
 def _run(args: argparse.Namespace, root: Path) -> list[Path]:
     names = list(_SCENARIOS) if args.scenario == "all" else [args.scenario]
     written = []
-    with running_sandbox(Workspace(root), latency_ms=args.latency_ms) as sandbox:
-        workspace = Workspace(root, sandbox_url=sandbox.url)
+    with (
+        running_sandbox(Workspace(root), latency_ms=args.latency_ms) as sandbox,
+        running_catalogues(Workspace(root), latency_ms=args.latency_ms) as catalogues,
+    ):
+        workspace = Workspace(root, sandbox_url=sandbox.url, catalogues_url=catalogues.url)
         for name in names:
             runner, judge, render = _SCENARIOS[name]
             started = datetime.now(UTC)
             clock = time.perf_counter()
             load_before = environment.load_average()
             busy_before = environment.busy_share()
-            figures = runner(args, workspace, sandbox)
+            figures = runner(args, workspace, sandbox, catalogues)
             result: dict[str, Any] = {
                 "scenario": name,
                 "started_at": started.isoformat(timespec="seconds"),
@@ -204,6 +339,7 @@ def _run(args: argparse.Namespace, root: Path) -> list[Path]:
                     "duration_s": args.duration,
                     "concurrency": args.concurrency,
                     "sandbox_latency_ms": args.latency_ms,
+                    "full_cold_samples": args.full_cold_samples,
                     "redis_url": args.redis_url,
                 },
                 **figures,

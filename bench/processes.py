@@ -1,5 +1,6 @@
-"""The processes a run needs (the API Entreprise sandbox, gateways), each on a free port, ready
-before use and always stopped: on success, failure, Ctrl-C or SIGTERM."""
+"""The processes a run needs (the API Entreprise sandbox, the aid-catalogue sandbox, gateways),
+each on a free port, ready before use and always stopped: on success, failure, Ctrl-C or
+SIGTERM."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Service", "Workspace", "free_port", "issue_token", "running_gateway", "running_sandbox"]
+__all__ = [
+    "Service",
+    "Workspace",
+    "free_port",
+    "issue_token",
+    "running_catalogues",
+    "running_gateway",
+    "running_sandbox",
+]
 
 _READY_TIMEOUT = 60.0
 _STOP_TIMEOUT = 5.0
@@ -28,6 +37,8 @@ _SCRUBBED = (
     "ENTREPRISE_RECIPIENT", "ENTREPRISE_TIMEOUT", "SANDBOX_PORT", "SANDBOX_LATENCY_MS",
     "OIDC_ISSUER", "DEV_SECRET_FILE", "MAX_DEPTH", "MAX_TOKENS", "MAX_ALIASES", "INTROSPECTION",
     "LOG_LEVEL", "SCHEDULER_ENABLED", "MAIL_FOLDER", "BROKER_URL", "SMTP_HOST",
+    "REGION_CATALOGUE_URL", "BPIFRANCE_CATALOGUE_URL", "BPIFRANCE_API_KEY", "FRANCENUM_URL",
+    "CATALOGUE_TTL_S", "CATALOGUES_SANDBOX_PORT",
 )  # fmt: skip
 
 
@@ -37,6 +48,7 @@ class Workspace:
 
     root: Path
     sandbox_url: str = ""
+    catalogues_url: str = ""
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUBBED}
@@ -52,6 +64,10 @@ class Workspace:
         )
         if self.sandbox_url:
             env["ENTREPRISE_URL"] = self.sandbox_url
+        if self.catalogues_url:
+            # All three set: `serve` then starts no in-process catalogue sandbox on its CPU.
+            for name in ("REGION_CATALOGUE_URL", "BPIFRANCE_CATALOGUE_URL", "FRANCENUM_URL"):
+                env[name] = self.catalogues_url
         env.update(overrides)
         return env
 
@@ -77,11 +93,12 @@ def _command() -> list[str]:
 
 @contextmanager
 def _running(name: str, args: list[str], env: Mapping[str, str], workspace: Workspace,
-             url: str, ready_path: str) -> Iterator[Service]:  # fmt: skip
+             url: str, ready_path: str,
+             command: list[str] | None = None) -> Iterator[Service]:  # fmt: skip
     log = workspace.root / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*_command(), *args],
+            [*(command or _command()), *args],
             cwd=workspace.root,  # no stray .env from the caller's directory
             env=dict(env),
             stdin=subprocess.DEVNULL,
@@ -140,6 +157,19 @@ def running_sandbox(workspace: Workspace, *, latency_ms: float) -> Iterator[Serv
     with _running(
         "sandbox", args, workspace.env(), workspace, f"http://127.0.0.1:{port}", "/_sandbox/stats"
     ) as service:
+        yield service
+
+
+@contextmanager
+def running_catalogues(workspace: Workspace, *, latency_ms: float) -> Iterator[Service]:
+    """The aid-catalogue sandbox (Région, Bpifrance, France Num) as its own process, with the
+    same added latency as the API Entreprise sandbox so that the sources compare."""
+    port = free_port()
+    args = ["-m", "sandbox.catalogues", "--port", str(port), "--latency-ms", str(latency_ms)]
+    with _running(
+        "catalogues", args, workspace.env(), workspace, f"http://127.0.0.1:{port}",
+        "/region/_sandbox/stats", command=[sys.executable],
+    ) as service:  # fmt: skip
         yield service
 
 

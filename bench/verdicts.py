@@ -1,5 +1,5 @@
-"""Verdicts and printed tables of the "referent search" and "agent portfolio" scenarios
-(the company sheet's are in ``report``)."""
+"""Verdicts and printed tables of the "referent search", "agent portfolio" and "eligible
+schemes" scenarios (the company sheet's are in ``report``)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ from typing import Any
 from bench.report import ms, passed, table, times
 
 __all__ = [
+    "ELIGIBLE_TARGETS",
     "PORTFOLIO_TARGETS",
     "SEARCH_TARGETS",
+    "judge_eligible",
     "judge_portfolio",
     "judge_search",
+    "render_eligible",
     "render_portfolio",
     "render_search",
 ]
 
 SEARCH_TARGETS = {"warm_p50_ms_max": 15.0}
 PORTFOLIO_TARGETS = {"cold_p50_ratio_max": 3.0}
+ELIGIBLE_TARGETS = {"cold_p50_ratio_max": 1.5, "warm_p50_ms_max": 20.0}
 _BUSY = 0.2
 _HEADER = ("", "value", "× floor", "target")
 
@@ -180,5 +184,124 @@ def render_portfolio(result: dict[str, Any]) -> str:
     for runs in probe.values():
         out += [f"FAILURE probe: {r['problem']}" for r in runs if r["problem"]]
     out += _reasons(floor, cold, warm)
+    out += _noise(result, ("cold", "warm"))
+    return "\n".join(out)
+
+
+def judge_eligible(result: dict[str, Any]) -> dict[str, str]:
+    """Adds the ratios to ``result`` and returns one verdict per target and check."""
+    cold, warm, answer = result["cold"], result["warm"], result["answer"]
+    verdicts: dict[str, str] = {}
+    parts = [warm]
+    if "skipped" in cold:
+        verdicts["cold_p50"] = "SKIPPED"
+    else:
+        floor, evidence = result["floor"], cold["evidence"]
+        cold["ratio_p50"] = _ratio(cold["latency_ms"]["p50"], floor["latency_ms"]["p50"])
+        cold["ratio_p99"] = _ratio(cold["latency_ms"]["p99"], floor["latency_ms"]["p99"])
+        ratio = cold["ratio_p50"]
+        verdicts["cold_p50"] = passed(
+            ratio is not None and ratio <= ELIGIBLE_TARGETS["cold_p50_ratio_max"]
+        )
+        verdicts["cold_reads_every_source"] = passed(
+            evidence["upstream_calls_per_request"]
+            == evidence["expected_upstream_calls_per_request"]
+        )
+        verdicts["cold_catalogues_cached"] = passed(
+            evidence["catalogue_calls_while_measuring"] == 0 and evidence["catalogue_keys_kept"] > 0
+        )
+        parts += [floor, cold]
+        full = result["full_cold"]
+        if "skipped" not in full:
+            full["cold"]["ratio_p50"] = _ratio(
+                full["cold"]["latency_ms"]["p50"], full["floor"]["latency_ms"]["p50"]
+            )
+            parts += [full["floor"], full["cold"]]
+    p50 = warm["latency_ms"]["p50"]
+    verdicts["warm_p50"] = passed(
+        not math.isnan(p50) and p50 <= ELIGIBLE_TARGETS["warm_p50_ms_max"]
+    )
+    evidence = warm["evidence"]
+    verdicts["warm_served_from_cache"] = passed(
+        evidence["upstream_calls_while_measuring"] == 0
+        and evidence["catalogue_calls_while_measuring"] == 0
+    )
+    verdicts["all_answers_correct"] = passed(
+        _failed(*parts) == 0 and bool(answer["same_in_every_phase"])
+    )
+    return verdicts
+
+
+def render_eligible(result: dict[str, Any]) -> str:
+    cold, warm, answer = result["cold"], result["warm"], result["answer"]
+    verdicts = result["verdicts"]
+    rows: list[tuple[str, ...]] = []
+    parts = [warm]
+    if "skipped" in cold:
+        rows.append(("cold (catalogues cached)", "skipped", "", cold["skipped"][:100]))
+    else:
+        floor, evidence = result["floor"], cold["evidence"]
+        parts += [floor, cold]
+        per_source = floor["per_source_ms"]
+        rows += [(f"  floor {name}", ms(figures["p50"]), "", f"p99 {ms(figures['p99'])}")
+                 for name, figures in per_source.items()]  # fmt: skip
+        rows += [
+            (f"floor: slowest of the {len(per_source)} sources at once, p50",
+             ms(floor["latency_ms"]["p50"]), "1.00×", ""),
+            ("floor p99", ms(floor["latency_ms"]["p99"]), "1.00×", ""),
+            ("cold p50 (company keys deleted, catalogues cached)",
+             ms(cold["latency_ms"]["p50"]), times(cold["ratio_p50"]),
+             f"≤ {ELIGIBLE_TARGETS['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"),
+            ("cold p99", ms(cold["latency_ms"]["p99"]), times(cold["ratio_p99"]), ""),
+            ("  API Entreprise calls per cold request",
+             str(evidence["upstream_calls_per_request"]), "",
+             (f"= {evidence['expected_upstream_calls_per_request']} → "
+              f"{verdicts['cold_reads_every_source']}")),
+            ("  catalogue calls while measuring cold",
+             str(evidence["catalogue_calls_while_measuring"]), "",
+             (f"0, {evidence['catalogue_keys_kept']} catalogue keys kept → "
+              f"{verdicts['cold_catalogues_cached']}")),
+        ]  # fmt: skip
+        full = result["full_cold"]
+        if "skipped" in full:
+            rows.append(("fully cold (informational)", "skipped", "", full["skipped"]))
+        else:
+            parts += [full["floor"], full["cold"]]
+            rows += [(f"  full read of the {name} catalogue, p50", ms(figures["p50"]), "",
+                      f"{full['floor']['catalogue_items'].get(name, '?')} items")
+                     for name, figures in full["floor"]["per_source_ms"].items()
+                     if name in ("region", "bpifrance", "francenum")]  # fmt: skip
+            rows += [
+                ("full-read floor: catalogues + sources at once, p50",
+                 ms(full["floor"]["latency_ms"]["p50"]), "1.00×", "informational"),
+                (f"fully cold p50 (fresh gateway, Redis flushed), n={full['cold']['latency_ms']['n']}",
+                 ms(full["cold"]["latency_ms"]["p50"]), times(full["cold"]["ratio_p50"]),
+                 "informational"),
+                ("fully cold max", ms(full["cold"]["latency_ms"]["max"]), "",
+                 "catalogue calls per request: "
+                 + ", ".join(map(str, sorted(set(full["cold"]["catalogue_calls_per_request"]))))),
+            ]  # fmt: skip
+    evidence = warm["evidence"]
+    rows += [
+        ("warm p50 (in-memory cache)", ms(warm["latency_ms"]["p50"]), "",
+         f"≤ {ELIGIBLE_TARGETS['warm_p50_ms_max']} ms → {verdicts['warm_p50']}"),
+        ("warm p99", ms(warm["latency_ms"]["p99"]), "", ""),
+        ("gateway CPU per warm request", ms(evidence["gateway_cpu_ms_per_request"]), "", ""),
+        ("  upstream + catalogue calls while measuring warm",
+         (f"{evidence['upstream_calls_while_measuring']} + "
+          f"{evidence['catalogue_calls_while_measuring']}"), "",
+         f"0 → {verdicts['warm_served_from_cache']}"),
+        (f"schemes in the answer ({answer['schemes']})",
+         ", ".join(f"{k} {v}" for k, v in sorted((answer["verdicts"] or {}).items())), "",
+         "same data in " + "/".join(answer["phases_compared"]) + (
+             "" if answer["same_in_every_phase"] else ": NO")),
+        ("failed answers (all phases)", str(_failed(*parts)), "",
+         verdicts["all_answers_correct"]),
+    ]  # fmt: skip
+    out = table("eligible schemes", _HEADER, rows)
+    out += _reasons(*parts)
+    failing = [name for name, verdict in verdicts.items() if verdict == "FAIL"]
+    if failing:
+        out.append(f"FAIL: {', '.join(failing)}")
     out += _noise(result, ("cold", "warm"))
     return "\n".join(out)
