@@ -43,6 +43,14 @@ _PREFETCH: dict[str, Callable[[Loaders, str], Iterable[Awaitable[Any]]]] = {
         loaders.social_compliance.load(siret[:9]),
         loaders.fiscal_compliance.load(siret[:9]),
     ],
+    # the company profile the eligibility engine reads (resolvers/company_profile.py)
+    "eligibleSchemes": lambda loaders, siret: [
+        loaders.turnover.load(siret),
+        loaders.balance_sheets.load(siret[:9]),
+        loaders.headcount.load(siret[:9]),
+        loaders.social_compliance.load(siret[:9]),
+        loaders.fiscal_compliance.load(siret[:9]),
+    ],
 }
 
 
