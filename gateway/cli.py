@@ -1,4 +1,4 @@
-"""``hub-gateway``: serve, migrate, token, sandbox."""
+"""``hub-gateway``: serve, migrate, token, sandbox, tiers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
@@ -20,7 +21,9 @@ from connectors.hubdb import (
     normalize_email,
     seed,
 )
+from gateway import tier_table
 from gateway.app import create_app, dev_issuer
+from gateway.graphql import build_schema
 from gateway.logging import configure_logging
 from gateway.settings import ConfigurationError, Settings
 from sandbox.entreprise.app import SandboxConfig
@@ -83,6 +86,16 @@ async def _serve(settings: Settings) -> None:
     await asyncio.gather(*(server.serve() for server in servers))
 
 
+def _tiers(settings: Settings, update: Path | None) -> None:
+    schema = build_schema(settings)._schema
+    if update is None:
+        print(tier_table.render(schema), end="")
+    elif tier_table.update_file(update, schema):
+        print(f"{update}: tier matrix updated")
+    else:
+        print(f"{update}: tier matrix already up to date")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hub-gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox = commands.add_parser("sandbox", help="run the API Entreprise sandbox alone")
     sandbox.add_argument("--port", type=int, default=8001)
     sandbox.add_argument("--latency-ms", type=float, default=0.0)
+    tiers = commands.add_parser("tiers", help="print the tier matrix generated from the schema")
+    tiers.add_argument("--update", type=Path, metavar="FILE", help="rewrite the table in FILE")
     args = parser.parse_args(argv)
 
     try:
@@ -113,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sandbox":
             app = create_sandbox(SandboxConfig(latency_ms=args.latency_ms))
             asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
+        elif args.command == "tiers":
+            _tiers(settings, args.update)
     except (ConfigurationError, ValidationError) as error:
         print(f"hub-gateway: {error}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -11,7 +12,6 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
+from auth.declarations import check_declarations
 from auth.identity import Authenticator
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
@@ -41,11 +42,16 @@ def build_schema(settings: Settings) -> HubSchema:
 
     Extensions are made per request (Strawberry keeps request state on them), but the limit
     rules are made once here: the validation cache is keyed by the rule classes, and the
-    stock limiters would make new classes for every request, so nothing would ever hit."""
+    stock limiters would make new classes for every request, so nothing would ever hit.
+
+    A field that declares no tier (a mutation no action) fails the build: ``UndeclaredFields``
+    names them."""
     limit_rules = [
         *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    if not settings.introspection:
+        limit_rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(limit_rules),
@@ -54,15 +60,15 @@ def build_schema(settings: Settings) -> HubSchema:
         ErrorPolicy,
         SubscriptionsOnlyOverWebsockets,
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
-    return HubSchema(
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(),
     )
+    check_declarations(schema._schema)
+    return schema
 
 
 class GraphQLView(GraphQL[Context, None]):

@@ -82,7 +82,11 @@ class Settings(BaseSettings):
     max_depth: int = Field(12, description="Deepest query accepted.")
     max_tokens: int = Field(2000, description="Most tokens in a query document.")
     max_aliases: int = Field(30, description="Most aliases in a query document.")
-    introspection: bool = Field(True, description="Whether the schema can be introspected.")
+    introspection: bool = Field(
+        True,
+        description="Whether the schema can be introspected; on by default in sandbox mode, "
+        "off by default in production mode.",
+    )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
 
     @model_validator(mode="after")
@@ -92,6 +96,8 @@ class Settings(BaseSettings):
                 raise ConfigurationError("production mode needs ENTREPRISE_URL.")
             if self.oidc_issuer is None:
                 raise ConfigurationError("production mode needs OIDC_ISSUER.")
+            if "introspection" not in self.model_fields_set:
+                self.introspection = False
         return self
 
     @property

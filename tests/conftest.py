@@ -7,6 +7,7 @@ import asyncio
 import shutil
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from gateway.settings import Settings
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
 from tests.databases import migrate_and_seed
+from tests.seed_world import SeedWorld, load_world
 
 Run = Callable[..., Awaitable[ExecutionResult]]
 TEST_KEY = b"test-signing-key-test-signing-key"
@@ -48,6 +50,12 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     asyncio.run(migrate_and_seed(url))
     return path
+
+
+@pytest.fixture(scope="session")
+def seed_world(seeded_sqlite: Path) -> SeedWorld:
+    """Who may see what in the seed (tests/seed_world.py), read once per session."""
+    return load_world(seeded_sqlite, DevTokenIssuer(TEST_KEY))
 
 
 @pytest.fixture
@@ -92,10 +100,12 @@ def entreprise_config() -> EntrepriseConfig:
     )
 
 
-@pytest.fixture
-async def services(
-    database_url: str, upstream: CountingTransport, entreprise_config: EntrepriseConfig
+@asynccontextmanager
+async def open_services(
+    database_url: str, upstream: httpx.AsyncBaseTransport, entreprise_config: EntrepriseConfig
 ) -> AsyncIterator[Services]:
+    """The real services on a database and an upstream transport (for tests that run their
+    own event loop, e.g. under hypothesis)."""
     engine = create_engine(database_url)
     client = httpx.AsyncClient(
         base_url=entreprise_config.base_url,
@@ -105,16 +115,26 @@ async def services(
     connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
     sessions = create_session_factory(engine)
     hub = HubRepository(sessions)
-    yield Services(
-        entreprise=connector,
-        hub=hub,
-        directory=CachedDirectory(hub),
-        writer=HubWriter(sessions),
-        broker=InProcessBroker(),
-        notifications=NotificationStore(sessions),
-    )
-    await client.aclose()
-    await engine.dispose()
+    try:
+        yield Services(
+            entreprise=connector,
+            hub=hub,
+            directory=CachedDirectory(hub),
+            writer=HubWriter(sessions),
+            broker=InProcessBroker(),
+            notifications=NotificationStore(sessions),
+        )
+    finally:
+        await client.aclose()
+        await engine.dispose()
+
+
+@pytest.fixture
+async def services(
+    database_url: str, upstream: CountingTransport, entreprise_config: EntrepriseConfig
+) -> AsyncIterator[Services]:
+    async with open_services(database_url, upstream, entreprise_config) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")
