@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     max_depth: int = Field(12, description="Deepest query accepted.")
     max_tokens: int = Field(2000, description="Most tokens in a query document.")
     max_aliases: int = Field(30, description="Most aliases in a query document.")
+    max_fields: int = Field(
+        5000, description="Most fields a query selects once its fragments are expanded."
+    )
+    max_body_bytes: int = Field(
+        1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
+    )
     introspection: bool = Field(
         True,
         description="Whether the schema can be introspected; on by default in sandbox mode, "

@@ -9,6 +9,7 @@ from connectors.hubdb import ProjectRecord
 from connectors.hubdb.writes import AlreadyExists
 from gateway.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.inputs import bounded_text
 from resolvers.siret import validate_siret
 
 __all__ = [
@@ -55,6 +56,7 @@ async def create_project(
     facts = await info.context.loaders.facts.load(siret)
     require(Action.ACT_FOR_COMPANY, info.context.viewer, facts=facts)
     title = _title(title)
+    bounded_text(theme, "theme", 64)
     async with info.context.services.writer.transaction() as tx:
         project_id = await tx.create_project(
             siret=siret, title=title, theme=(theme or "").strip() or None, now=datetime.now(UTC)
@@ -110,6 +112,7 @@ async def create_holder_project(
     viewer = info.context.viewer
     require(Action.CREATE_OWN_PROJECT, viewer)
     title = _title(title)
+    bounded_text(filiere, "filiere", 64)
     structure = (await info.context.services.hub.structures([structure_id])).get(structure_id)
     if structure is None:
         raise coded_error(
