@@ -68,7 +68,10 @@ async def _views(
                 json={"query": document, "variables": {"siret": siret} if siret else {}},
             )
             assert response.status_code == 200
-            answers.append(response.json())
+            answer = response.json()
+            # errors come in the order fields resolved, which timing (cold or warm) changes
+            answer["errors"] = sorted(answer.get("errors", ()), key=lambda e: str(e["path"]))
+            answers.append(answer)
     return answers
 
 
@@ -88,7 +91,7 @@ async def test_after_the_admin_warmed_every_cache_others_get_only_their_own_view
         admin = bearer(VIDAL)
         first = await _views(warm, admin)
         assert first == await _views(warm, admin)  # warm now, and the admin saw everything
-        assert all("errors" not in answer or _only_upstream(answer) for answer in first)
+        assert all(_only_upstream(answer) for answer in first)
         assert await _views(warm, {}) == cold_anonymous
         assert await _views(warm, bearer(ANTOINE)) == cold_antoine
         # and the other way: the admin's view is not narrowed by what others warmed
