@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import gateway.cli
 from auth.declarations import declarations
 from gateway import tier_table
 from gateway.cli import main
@@ -36,7 +37,8 @@ def test_the_cli_prints_the_table_and_rewrites_a_stale_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], schema: HubSchema,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    # the CLI configures the process's logging; not the test process's
+    monkeypatch.setattr(gateway.cli, "configure_logging", lambda level: None)
     assert main(["tiers"]) == 0
     assert capsys.readouterr().out == tier_table.render(schema._schema)
     stale = tmp_path / "security.md"
