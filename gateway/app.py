@@ -40,6 +40,7 @@ from connectors.mail import MailConfig, Mailer
 from gateway.context import Services
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
+from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
@@ -256,7 +257,11 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(MetricsMiddleware), Middleware(RequestIdMiddleware)],
+        middleware=[
+            Middleware(MetricsMiddleware),
+            Middleware(RequestIdMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        ],
     )
     app.state.settings = settings
     return app

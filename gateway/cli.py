@@ -1,4 +1,4 @@
-"""``hub-gateway``: serve, migrate, token, api-key, sandbox, oidc-sandbox."""
+"""``hub-gateway``: serve, migrate, token, api-key, sandbox, oidc-sandbox, tiers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
@@ -26,7 +27,9 @@ from connectors.hubdb import (
     seed,
 )
 from connectors.hubdb.partners import PartnerStore, UnknownStructure
+from gateway import tier_table
 from gateway.app import api_key_pepper, create_app, dev_issuer
+from gateway.graphql import build_schema
 from gateway.logging import configure_logging
 from gateway.settings import ConfigurationError, Settings
 from sandbox.catalogues import create_app as create_catalogues
@@ -159,6 +162,16 @@ async def _oidc_sandbox(port: int) -> None:
     await _server(create_multi_app(providers), "127.0.0.1", port, "warning").serve()
 
 
+def _tiers(settings: Settings, update: Path | None) -> None:
+    schema = build_schema(settings)._schema
+    if update is None:
+        print(tier_table.render(schema), end="")
+    elif tier_table.update_file(update, schema):
+        print(f"{update}: tier matrix updated")
+    else:
+        print(f"{update}: tier matrix already up to date")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hub-gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -185,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox.add_argument("--port", type=int, default=8001)
     sandbox.add_argument("--latency-ms", type=float, default=0.0)
     oidc = commands.add_parser("oidc-sandbox", help="run local OIDC providers (sandbox)")
-    oidc.add_argument("--port", type=int, default=8002)
+    oidc.add_argument("--port", type=int, default=8003)
+    tiers = commands.add_parser("tiers", help="print the tier matrix generated from the schema")
+    tiers.add_argument("--update", type=Path, metavar="FILE", help="rewrite the table in FILE")
     args = parser.parse_args(argv)
 
     try:
@@ -206,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
         elif args.command == "oidc-sandbox":
             asyncio.run(_oidc_sandbox(args.port))
+        elif args.command == "tiers":
+            _tiers(settings, args.update)
     except (ConfigurationError, ValidationError, SettingsError) as error:
         print(f"hub-gateway: {error}", file=sys.stderr)
         return 2

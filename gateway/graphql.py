@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -12,19 +13,19 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
+from auth.declarations import check_declarations
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
@@ -34,6 +35,7 @@ from gateway.context import Context, Services
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.identity_notice import IdentityNoticeExtension, notice_payload
+from gateway.limits import BoundedValidationCache
 from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
 from gateway.websocket import TokenBoundTransportWSHandler
@@ -49,15 +51,21 @@ def build_schema(settings: Settings) -> HubSchema:
 
     Extensions are made per request (Strawberry keeps request state on them), but the limit
     rules are made once here: the validation cache is keyed by the rule classes, and the
-    stock limiters would make new classes for every request, so nothing would ever hit."""
+    stock limiters would make new classes for every request, so nothing would ever hit.
+
+    A document that selects more than MAX_FIELDS fields once its fragments are expanded is
+    refused before validation. A field that declares no tier (a mutation no action) fails
+    the build: ``UndeclaredFields`` names them."""
     limit_rules = [
         *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    if not settings.introspection:
+        limit_rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(limit_rules),
-        lambda: ValidationCache(maxsize=512),
+        lambda: BoundedValidationCache(max_fields=settings.max_fields, maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         ErrorPolicy,
         SubscriptionsOnlyOverWebsockets,
@@ -65,15 +73,15 @@ def build_schema(settings: Settings) -> HubSchema:
         AuditTrail,
         IdentityNoticeExtension,
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
-    return HubSchema(
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(),
     )
+    check_declarations(schema._schema)
+    return schema
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -91,6 +99,24 @@ class GraphQLView(GraphQL[Context, None]):
         self._services = services
         self._authenticator = authenticator
         self._documents = TrustedDocuments(services.partners)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """POST takes ``application/json`` only: what a cross-site form or ``text/plain``
+        request can send is refused with 415 before anything runs (a browser sends JSON
+        cross-site only after a CORS preflight, which the gateway does not grant)."""
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != "application/json":
+                raise HTTPException(415, "Send GraphQL requests as application/json.")
+        return await super().parse_http_body(request)
+
+    def decode_json(self, data: str | bytes) -> object:
+        decoded = super().decode_json(data)
+        if not isinstance(decoded, dict | list):
+            raise HTTPException(400, "A GraphQL request is a JSON object.")
+        return decoded
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -144,7 +144,17 @@ class Settings(BaseSettings):
     max_depth: int = Field(12, description="Deepest query accepted.")
     max_tokens: int = Field(2000, description="Most tokens in a query document.")
     max_aliases: int = Field(30, description="Most aliases in a query document.")
-    introspection: bool = Field(True, description="Whether the schema can be introspected.")
+    max_fields: int = Field(
+        5000, description="Most fields a query selects once its fragments are expanded."
+    )
+    max_body_bytes: int = Field(
+        1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
+    )
+    introspection: bool = Field(
+        True,
+        description="Whether the schema can be introspected; on by default in sandbox mode, "
+        "off by default in production mode.",
+    )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
 
     @model_validator(mode="after")
@@ -164,6 +174,8 @@ class Settings(BaseSettings):
         issuers = [provider.issuer for provider in self.identity_providers]
         if len(set(issuers)) != len(issuers):
             raise ConfigurationError("An identity provider's issuer is configured twice.")
+        if self.mode == "production" and "introspection" not in self.model_fields_set:
+            self.introspection = False
         return self
 
     @property

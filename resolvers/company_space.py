@@ -11,6 +11,7 @@ from connectors.hubdb import normalize_email
 from connectors.hubdb.writes import AlreadyExists
 from gateway.context import Info
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, coded_error
+from resolvers.inputs import bounded_text
 from resolvers.names import named_mandataire
 from resolvers.siret import validate_siret
 
@@ -82,6 +83,8 @@ async def add_collaborator(
     address = _valid_email(email)
     if not name.strip():
         raise coded_error("A collaborator needs a name.", BAD_USER_INPUT, argument="name")
+    bounded_text(name.strip(), "name")
+    bounded_text((phone or "").strip(), "phone", 32)
     try:
         async with info.context.services.writer.transaction() as tx:
             account_id = await tx.account_for(

@@ -9,6 +9,7 @@ from connectors.hubdb import AgentFilter, AgentRecord, Page, StructureFilter, St
 from gateway.context import Info
 from resolvers.directory import agent
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.inputs import bounded_items, bounded_text
 
 __all__ = [
     "MAX_PAGE",
@@ -48,6 +49,11 @@ async def search_agents(
     info: Info, filter: AgentFilter, first: int | None, after: str | None
 ) -> Page[AgentRecord]:
     hub = info.context.services.hub
+    bounded_text(filter.name, "name")
+    for argument in ("postal_code", "structure_id", "role"):
+        bounded_text(getattr(filter, argument), _camel(argument), 64)
+    bounded_items(filter.filieres, "filieres")
+    bounded_items(filter.domains, "domains")
     return await paged(hub.search_agents(filter, page_size(first), after))
 
 
@@ -55,10 +61,19 @@ async def search_structures(
     info: Info, filter: StructureFilter, first: int | None, after: str | None
 ) -> Page[StructureRecord]:
     hub = info.context.services.hub
+    bounded_text(filter.name, "name")
+    for argument in ("kind", "department_code", "postal_code", "support_kind"):
+        bounded_text(getattr(filter, argument), _camel(argument), 64)
     return await paged(hub.search_structures(filter, page_size(first), after))
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 async def find_agent(info: Info, agent_id: str) -> AgentRecord:
+    bounded_text(agent_id, "id", 64)
     record = await agent(info, agent_id)
     if record is None:
         raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="id")

@@ -9,6 +9,7 @@ from auth.actions import Action, require
 from connectors.hubdb import AgentRecord
 from gateway.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.inputs import MAX_ITEMS, bounded_text
 
 __all__ = ["AGENT_ROLES", "ProfileChanges", "set_agent_roles", "update_my_profile"]
 
@@ -44,6 +45,10 @@ def _codes(
 ) -> tuple[str, ...] | None:
     if values is None:
         return None
+    if len(values) > MAX_ITEMS:
+        raise coded_error(
+            f"`{argument}` has at most {MAX_ITEMS} values.", BAD_USER_INPUT, argument=argument
+        )
     cleaned = tuple(dict.fromkeys(v.strip() for v in values))
     wrong = [v for v in cleaned if not pattern.match(v)]
     if wrong:
@@ -71,7 +76,7 @@ async def update_my_profile(info: Info, changes: ProfileChanges) -> AgentRecord:
     if changes.last_name is not None:
         columns["last_name"] = _name(changes.last_name, "lastName")
     if changes.title is not None:
-        columns["title"] = changes.title.strip() or None
+        columns["title"] = bounded_text(changes.title.strip(), "title") or None
     if changes.phone is not None and len(changes.phone.strip()) > 32:
         raise coded_error(
             "A phone number has at most 32 characters.", BAD_USER_INPUT, argument="phone"

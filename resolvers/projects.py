@@ -9,6 +9,7 @@ from connectors.hubdb import ProjectRecord
 from connectors.hubdb.writes import AlreadyExists
 from gateway.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.inputs import bounded_text
 from resolvers.siret import validate_siret
 
 __all__ = [
@@ -55,6 +56,7 @@ async def create_project(
     facts = await info.context.loaders.facts.load(siret)
     require(Action.ACT_FOR_COMPANY, info.context.viewer, facts=facts)
     title = _title(title)
+    bounded_text(theme, "theme", 64)
     async with info.context.services.writer.transaction() as tx:
         project_id = await tx.create_project(
             siret=siret, title=title, theme=(theme or "").strip() or None, now=datetime.now(UTC)
@@ -74,10 +76,11 @@ async def add_project_actor(info: Info, project_id: str, agent_id: str, role: st
     # Reads first, the write transaction last: a transaction never waits for a second
     # connection (the primary key settles concurrent additions).
     siret, _holder = await _owner(info, project_id)
-    if siret is None:
-        raise coded_error(f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId")
-    facts = (await context.services.hub.company_facts([siret]))[siret]
+    facts = (await context.services.hub.company_facts([siret]))[siret] if siret else None
+    # Refused before "not found": a caller who may not act learns nothing about which ids exist.
     require(Action.ADD_PROJECT_ACTOR, context.viewer, facts=facts)
+    if siret is None:  # only the administrator gets this far without a company
+        raise coded_error(f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId")
     agent = (await context.services.hub.agents([agent_id])).get(agent_id)
     if agent is None:
         raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="agentId")
@@ -109,6 +112,7 @@ async def create_holder_project(
     viewer = info.context.viewer
     require(Action.CREATE_OWN_PROJECT, viewer)
     title = _title(title)
+    bounded_text(filiere, "filiere", 64)
     structure = (await info.context.services.hub.structures([structure_id])).get(structure_id)
     if structure is None:
         raise coded_error(
@@ -138,9 +142,8 @@ async def rename_project(info: Info, project_id: str, title: str) -> str:
     title = _title(title)
     context = info.context
     siret, holder = await _owner(info, project_id)
-    if siret is None and holder is None:
-        raise coded_error(f"No project has the id {project_id!r}.", NOT_FOUND, argument="projectId")
     facts = (await context.services.hub.company_facts([siret]))[siret] if siret else None
+    # An unknown id is refused like someone else's project: nobody may rename it.
     require(Action.RENAME_PROJECT, context.viewer, facts=facts, project_holder=holder)
     async with context.services.writer.transaction() as tx:
         await tx.rename_project(project_id=project_id, title=title)

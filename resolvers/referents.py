@@ -153,13 +153,10 @@ async def respond_to_referent_request(
     now = _now()
     async with context.services.writer.transaction() as tx:
         assignment = await tx.assignment(assignment_id)
-        if assignment is None:
-            raise coded_error(
-                f"No referent request has the id {assignment_id!r}.",
-                NOT_FOUND,
-                argument="assignmentId",
-            )
+        # An id that names no request is refused like another agent's request: the answer
+        # tells a caller who may not act nothing about which ids exist.
         require(Action.ANSWER_REFERENT_REQUEST, context.viewer, assignment=assignment)
+        assert assignment is not None  # only its agent may answer it
         if not await tx.answer_assignment(
             assignment_id=assignment_id, accept=accept, reason=reason, now=now
         ):

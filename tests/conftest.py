@@ -7,6 +7,7 @@ import asyncio
 import shutil
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from sandbox.catalogues import create_app as create_catalogues
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
 from tests.databases import migrate_and_seed
+from tests.seed_world import SeedWorld, load_world
 
 Run = Callable[..., Awaitable[ExecutionResult]]
 TEST_KEY = b"test-signing-key-test-signing-key"
@@ -55,6 +57,12 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     asyncio.run(migrate_and_seed(url))
     return path
+
+
+@pytest.fixture(scope="session")
+def seed_world(seeded_sqlite: Path) -> SeedWorld:
+    """Who may see what in the seed (tests/seed_world.py), read once per session."""
+    return load_world(seeded_sqlite, DevTokenIssuer(TEST_KEY))
 
 
 @pytest.fixture
@@ -123,13 +131,15 @@ def entreprise_config() -> EntrepriseConfig:
     )
 
 
-@pytest.fixture
-async def services(
+@asynccontextmanager
+async def open_services(
     database_url: str,
-    upstream: CountingTransport,
-    catalogues_upstream: CountingTransport,
+    upstream: httpx.AsyncBaseTransport,
     entreprise_config: EntrepriseConfig,
+    catalogues_upstream: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[Services]:
+    """The real services on a database and an upstream transport (for tests that run their
+    own event loop, e.g. under hypothesis)."""
     engine = create_engine(database_url)
     client = httpx.AsyncClient(
         base_url=entreprise_config.base_url,
@@ -141,21 +151,39 @@ async def services(
     hub = HubRepository(sessions)
     directory = CachedDirectory(hub)
     partners = PartnerStore(sessions)
-    yield Services(
-        entreprise=connector,
-        hub=hub,
-        directory=directory,
-        writer=HubWriter(sessions),
-        broker=InProcessBroker(),
-        notifications=NotificationStore(sessions),
-        catalogues=(catalogues := catalogue_connector(catalogues_upstream)),
-        partners=partners,
-        api_keys=ApiKeys(partners, directory, KeyHasher(TEST_PEPPER)),
-        audit=AuditStore(sessions),
+    catalogues = catalogue_connector(
+        catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
     )
-    await catalogues.aclose()
-    await client.aclose()
-    await engine.dispose()
+    try:
+        yield Services(
+            entreprise=connector,
+            hub=hub,
+            directory=directory,
+            writer=HubWriter(sessions),
+            broker=InProcessBroker(),
+            notifications=NotificationStore(sessions),
+            catalogues=catalogues,
+            partners=partners,
+            api_keys=ApiKeys(partners, directory, KeyHasher(TEST_PEPPER)),
+            audit=AuditStore(sessions),
+        )
+    finally:
+        await catalogues.aclose()
+        await client.aclose()
+        await engine.dispose()
+
+
+@pytest.fixture
+async def services(
+    database_url: str,
+    upstream: CountingTransport,
+    catalogues_upstream: CountingTransport,
+    entreprise_config: EntrepriseConfig,
+) -> AsyncIterator[Services]:
+    async with open_services(
+        database_url, upstream, entreprise_config, catalogues_upstream
+    ) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

@@ -96,13 +96,16 @@ async def test_only_the_chosen_agent_answers(run: Run, who: str | None, code: st
     assert (await run(PENDING_ID, as_=PAUL)).data["company"]["referent"]["status"] == "PENDING"
 
 
-async def test_an_answered_or_unknown_request_cannot_be_answered(run: Run) -> None:
+async def test_an_answered_request_cannot_be_answered_and_an_unknown_one_is_refused(
+    run: Run,
+) -> None:
     assignment_id = await _pending_id(run)
     await run(RESPOND, as_=DURAND, variables={"id": assignment_id, "accept": True})
     again = await run(RESPOND, as_=DURAND, variables={"id": assignment_id, "accept": False})
     assert errors_by_path(again) == {"respondToReferentRequest": "BAD_USER_INPUT"}
+    # refused like another agent's request: the answer does not tell which ids exist
     unknown = await run(RESPOND, as_=DURAND, variables={"id": "nope", "accept": True})
-    assert errors_by_path(unknown) == {"respondToReferentRequest": "NOT_FOUND"}
+    assert errors_by_path(unknown) == {"respondToReferentRequest": "FORBIDDEN"}
 
 
 async def test_two_simultaneous_answers_exactly_one_wins(run: Run) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from connectors.hubdb.models import Account
 from gateway.context import Services
+from gateway.errors import HubSchema
 from tests.conftest import Run, errors_by_path
 
 ANONYMOUS = None
@@ -24,58 +25,24 @@ VIEWERS = [ANONYMOUS, CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLD
 
 # (mutation, variables, the viewers who may call it)
 MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
-    (
-        'mutation { registerCompany(siret: "38271940900031") { siret } }',
-        {},
-        set(),
-    ),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
-    (
-        (
-            'mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
-            "{ siret } }"
-        ),
-        {},
-        {CLAIRE},
-    ),
-    (
-        (
-            'mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
-            'blanc.example") { siret } }'
-        ),
-        {},
-        {CLAIRE},
-    ),
-    (
-        (
-            'mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
-            "{ id } }"
-        ),
-        {},
-        {CLAIRE, THOMAS},
-    ),  # members may, but LEROY has a referent: bad input
-    (
-        'mutation { requestReferentChange(siret: "84215637400014", message: "m") }',
-        {},
-        {CLAIRE, THOMAS},
-    ),
-    (
-        'mutation { createProject(siret: "84215637400014", title: "T") { id } }',
-        {},
-        {CLAIRE, THOMAS},
-    ),
-    (
-        (
-            'mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
-            'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'
-        ),
-        {},
-        {DURAND, VIDAL},
-    ),
-    (
-        'mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }',
-        {},
-        {CLAIRE, THOMAS},
-    ),
+    ('mutation { registerCompany(siret: "38271940900031") { siret } }', {},
+     set()),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
+    (('mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
+     "{ siret } }"), {}, {CLAIRE}),
+    (('mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
+     'blanc.example") { siret } }'), {}, {CLAIRE}),
+    (('mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+     "{ id } }"), {}, {CLAIRE, THOMAS}),  # members may, but LEROY has a referent: bad input
+    (('mutation { respondToReferentRequest(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56",'
+      " accept: true) { id } }"), {}, {DURAND}),  # BIOCOSMETIQUES' pending request to Durand
+    ('mutation { requestReferentChange(siret: "84215637400014", message: "m") }', {},
+     {CLAIRE, THOMAS}),
+    ('mutation { createProject(siret: "84215637400014", title: "T") { id } }', {},
+     {CLAIRE, THOMAS}),
+    (('mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
+     'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'), {}, {DURAND, VIDAL}),
+    ('mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }', {},
+     {CLAIRE, THOMAS}),
     ('mutation { createMyProject(title: "T", structureId: "cci-gard") { id } }', {}, {HOLDER}),
     ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {},
      {DURAND, ROUX, GARCIA, VIDAL}),
@@ -130,3 +97,12 @@ async def test_a_viewer_who_may_not_call_a_mutation_is_refused_and_nothing_chang
     expected = {"UNAUTHENTICATED"} if who is ANONYMOUS else {"FORBIDDEN"}
     assert codes == expected, result.errors
     assert await _state(services) == before
+
+
+def test_the_matrix_has_every_mutation_of_the_schema(schema: HubSchema) -> None:
+    """A new mutation fails here until its refusals are in MUTATIONS (and it fails the
+    build without an ``@allowed`` action: tests/auth/test_declarations.py)."""
+    covered = {query.split("(")[0].split()[-1] for query, _, _ in MUTATIONS}
+    mutation_type = schema._schema.mutation_type
+    assert mutation_type is not None
+    assert covered == set(mutation_type.fields)

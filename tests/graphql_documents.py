@@ -1,0 +1,164 @@
+"""Hypothesis strategies for valid GraphQL query documents over a whole schema: random
+paths down to a bounded depth, aliases, named fragments and inline fragments, arguments
+as literals or as variables, with argument values drawn from pools of meaningful ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    get_named_type,
+)
+from hypothesis import strategies as st
+
+__all__ = ["Document", "documents"]
+
+MAX_DEPTH = 6
+MAX_ALIASES = 20
+_GENERIC: dict[str, st.SearchStrategy[Any]] = {
+    "String": st.sampled_from(["", "Durand", "30", "é", "%_", "x" * 300]),
+    "ID": st.sampled_from(["agent-pierre-durand", "cci-gard", "nope", ""]),
+    "Int": st.integers(min_value=-1, max_value=30),
+    "Boolean": st.booleans(),
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    query: str
+    variables: dict[str, Any]
+
+    def __str__(self) -> str:
+        return f"{self.query}\nvariables: {json.dumps(self.variables, ensure_ascii=False)}"
+
+
+@dataclass
+class _Building:
+    draw: st.DrawFn
+    pools: Mapping[str, st.SearchStrategy[Any]]
+    fragments: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    count: int = 0
+    aliases: int = 0
+
+    def name(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+
+def _value(build: _Building, key: str, type_: GraphQLInputType) -> Any:
+    """A value of ``type_`` (as JSON, the way a client sends variables)."""
+    if isinstance(type_, GraphQLNonNull):
+        return _value(build, key, type_.of_type)
+    if key in build.pools:
+        return build.draw(build.pools[key])
+    if isinstance(type_, GraphQLList):
+        size = build.draw(st.integers(min_value=0, max_value=2))
+        return [_value(build, key, type_.of_type) for _ in range(size)]
+    if isinstance(type_, GraphQLEnumType):
+        return build.draw(st.sampled_from(sorted(type_.values)))
+    if isinstance(type_, GraphQLInputObjectType):
+        chosen = build.draw(st.lists(st.sampled_from(sorted(type_.fields)), unique=True))
+        return {
+            name: _value(build, f"{type_.name}.{name}", type_.fields[name].type)
+            for name in chosen
+        }
+    assert isinstance(type_, GraphQLScalarType)
+    return build.draw(_GENERIC[type_.name])
+
+
+def _literal(value: Any, type_: GraphQLInputType) -> str:
+    if isinstance(type_, GraphQLNonNull):
+        return _literal(value, type_.of_type)
+    if value is None:
+        return "null"
+    if isinstance(type_, GraphQLList):
+        return "[" + ", ".join(_literal(item, type_.of_type) for item in value) + "]"
+    if isinstance(type_, GraphQLEnumType):
+        return str(value)
+    if isinstance(type_, GraphQLInputObjectType):
+        inner = ", ".join(f"{k}: {_literal(v, type_.fields[k].type)}" for k, v in value.items())
+        return "{" + inner + "}"
+    return json.dumps(value, ensure_ascii=False)  # JSON strings, numbers, booleans are GraphQL's
+
+
+def _arguments(build: _Building, parent: str, name: str, field_: Any) -> str:
+    given = []
+    for arg_name, argument in field_.args.items():
+        required = isinstance(argument.type, GraphQLNonNull)
+        if not required and not build.draw(st.booleans()):
+            continue
+        value = _value(build, f"{parent}.{name}.{arg_name}", argument.type)
+        if build.draw(st.booleans()):
+            variable = build.name("v")
+            build.variables.append(f"${variable}: {argument.type}")
+            build.values[variable] = value
+            given.append(f"{arg_name}: ${variable}")
+        else:
+            given.append(f"{arg_name}: {_literal(value, argument.type)}")
+    return f"({', '.join(given)})" if given else ""
+
+
+def _field(build: _Building, parent: GraphQLObjectType, name: str, depth: int) -> str:
+    field_ = parent.fields[name]
+    arguments = _arguments(build, parent.name, name, field_)
+    alias = ""
+    if build.aliases < MAX_ALIASES and (arguments or build.draw(st.booleans())):
+        build.aliases += 1
+        alias = f"{build.name('a')}: "
+    named = get_named_type(field_.type)
+    inner = ""
+    if isinstance(named, GraphQLObjectType):
+        inner = " { " + _selection(build, named, depth + 1) + " }"
+    return f"{alias}{name}{arguments}{inner}"
+
+
+def _selection(build: _Building, type_: GraphQLObjectType, depth: int) -> str:
+    names: Sequence[str] = sorted(type_.fields)
+    if depth >= MAX_DEPTH:  # leaves only (a type without any ends with __typename)
+        names = [n for n in names if not isinstance(get_named_type(type_.fields[n].type),
+                                                    GraphQLObjectType)]  # fmt: skip
+    if not names:
+        return "__typename"
+    chosen = build.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+    parts = []
+    for name in chosen:
+        selected = _field(build, type_, name, depth)
+        wrapping = build.draw(st.sampled_from(["plain", "plain", "inline", "fragment"]))
+        if wrapping == "inline":
+            selected = f"... on {type_.name} {{ {selected} }}"
+        elif wrapping == "fragment":
+            fragment = build.name("F")
+            build.fragments.append(f"fragment {fragment} on {type_.name} {{ {selected} }}")
+            selected = f"...{fragment}"
+        parts.append(selected)
+    if build.draw(st.booleans()):
+        parts.append("__typename")
+    return " ".join(parts)
+
+
+@st.composite
+def documents(
+    draw: st.DrawFn, schema: GraphQLSchema, pools: Mapping[str, st.SearchStrategy[Any]]
+) -> Document:
+    """A query over ``schema``; ``pools`` give the values of arguments and input fields by
+    ``Type.field.argument`` or ``InputType.field``."""
+    query = schema.query_type
+    assert query is not None
+    build = _Building(draw, pools)
+    body = _selection(build, query, 0)
+    header = f"({', '.join(build.variables)})" if build.variables else ""
+    text = " ".join([f"query Leak{header} {{ {body} }}", *build.fragments])
+    return Document(text, build.values)

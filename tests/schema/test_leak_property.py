@@ -1,0 +1,119 @@
+"""No response carries a value its viewer may not see: random valid queries over the whole
+schema (aliases, fragments, inline fragments, nested paths, variables) for random viewers,
+whose whole answer (data, errors, extensions) is searched for the seed's secrets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+from strawberry.types import ExecutionResult
+
+from connectors.entreprise import EntrepriseConfig
+from connectors.hubdb._search import encode_cursor
+from gateway.context import Context
+from gateway.errors import HubSchema
+from tests.conftest import CountingTransport, open_services
+from tests.graphql_documents import Document, documents
+from tests.seed_world import Secrets, SeedWorld
+
+AGENT_IDS = ["agent-pierre-durand", "agent-sophie-roux", "agent-julien-garcia",
+             "agent-lucie-mercier", "agent-marc-martin", "agent-nadia-benali", "agent-nobody"]
+
+
+def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
+    """Meaningful argument values: the queried companies and agents, filters that match."""
+    referents = [f.referent.agent_id for s in world.companies[7:] if (f := world.facts[s]).referent]
+    cursors = st.sampled_from([None, "not-a-cursor", encode_cursor("durand", "agent-a"),
+                               encode_cursor("", "")])
+    words = st.sampled_from(["hydrogene", "bois", "export", "financement", "creation", "nope"])
+    return {
+        "Query.company.siret": st.sampled_from(
+            [*world.companies, "842 156 374 00014", "84215637400015", "123", "00000000000000"]
+        ),
+        "Query.agent.id": st.sampled_from(AGENT_IDS + referents),
+        "AgentFilterInput.name": st.sampled_from(["Durand", "roux", "Mar", "é", "%", "_"]),
+        "AgentFilterInput.postalCode": st.sampled_from(["30000", "31", "34", "20", "97400"]),
+        "AgentFilterInput.structureId": st.sampled_from(["cci-gard", "bge-occitanie", "ademe"]),
+        "AgentFilterInput.filieres": st.lists(words, max_size=2),
+        "AgentFilterInput.domains": st.lists(words, max_size=2),
+        "StructureFilterInput.kind": st.sampled_from(["CCI", "BGE", "OTHER", "EPCI"]),
+        "StructureFilterInput.supportKind": st.sampled_from(["CREATION", "FINANCEMENT"]),
+        "Query.agents.first": st.integers(min_value=0, max_value=40),
+        "Query.agents.after": cursors,
+        "Query.structures.after": cursors,
+        "Query.notifications.after": cursors,
+        "Viewer.portfolio.after": cursors,
+    }
+
+
+def _values(payload: Any) -> Iterator[Any]:
+    if isinstance(payload, dict):
+        yield payload
+        for value in payload.values():
+            yield from _values(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            yield from _values(value)
+    else:
+        yield payload
+
+
+def leaks(result: ExecutionResult, secrets: Secrets) -> list[str]:
+    """Every secret found in the answer as the client would receive it."""
+    payload = {
+        "data": result.data,
+        "errors": [error.formatted for error in result.errors or ()],
+        "extensions": result.extensions,
+    }
+    text = json.dumps(payload, ensure_ascii=False, default=str)
+    found = [f"token {t!r}" for t in secrets.tokens if t in text]
+    for value in _values(payload):
+        if isinstance(value, str) and value in secrets.leaves:
+            found.append(f"value {value!r}")
+        elif isinstance(value, int) and not isinstance(value, bool) and value in secrets.numbers:
+            found.append(f"number {value}")
+        elif isinstance(value, dict):
+            inside = {v for v in value.values() if isinstance(v, str)}
+            found += [f"director {p}" for p in secrets.pairs if set(p) <= inside]
+    return found
+
+
+def test_no_random_query_returns_a_value_its_viewer_may_not_see(
+    schema: HubSchema,
+    seed_world: SeedWorld,
+    database_url: str,
+    upstream: CountingTransport,
+    entreprise_config: EntrepriseConfig,
+) -> None:
+    secrets = {label: seed_world.secrets(viewer) for label, viewer in seed_world.viewers.items()}
+    assert secrets["anonymous"].tokens and secrets["anonymous"].numbers  # the check has teeth
+    checked: list[int] = []
+
+    with asyncio.Runner() as runner:
+        services_context = open_services(database_url, upstream, entreprise_config)
+        services = runner.run(services_context.__aenter__())
+        try:
+
+            @settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+            @given(who=st.sampled_from(sorted(seed_world.viewers)),
+                   document=documents(schema._schema, pools(seed_world)))
+            def check(who: str, document: Document) -> None:
+                note(f"as {who}:\n{document}")
+                context = Context.create(seed_world.viewers[who], services, "leak")
+                result = runner.run(schema.execute(
+                    document.query, variable_values=document.variables, context_value=context
+                ))
+                assert not leaks(result, secrets[who])
+                checked.append(0 if result.data is None else 1)
+
+            check()
+        finally:
+            runner.run(services_context.__aexit__(None, None, None))
+    # most documents are valid and execute (a few are refused by the query limits)
+    assert sum(checked) > len(checked) * 0.8, f"{sum(checked)} of {len(checked)} executed"

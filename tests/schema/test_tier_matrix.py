@@ -1,0 +1,183 @@
+"""The complete tier matrix, generated from the schema itself: every field of every type ×
+every kind of viewer, both ways. The queries select every field the schema has (a field
+added tomorrow is in them), the expected answer comes from the field's declared tier and
+the seed (tests/seed_world.py), never from the code under test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    get_named_type,
+)
+
+from auth.declarations import declarations
+from auth.tiers import Tier
+from auth.viewer import Viewer
+from gateway.context import Context, Services
+from gateway.errors import HubSchema
+from tests.seed_world import SeedWorld
+
+DURAND_ID = "agent-pierre-durand"
+# Arguments of the fields that need one; each root field is queried once per argument set.
+ROOTS: dict[str, list[str]] = {
+    "company": [],  # filled with every queried company
+    "agent": [f'(id: "{DURAND_ID}")', '(id: "agent-marc-martin")'],
+    "agents": ['(first: 40, filter: {name: "Durand"})', "(first: 60)"],
+    "structures": ["(first: 5)"],
+    "viewer": [""],
+    "notifications": ["(first: 5)"],
+}
+ARGUMENTS = {"Viewer.portfolio": "(first: 3)"}
+
+
+def _selection(type_: GraphQLObjectType, path: tuple[str, ...]) -> str:
+    """Every field of ``type_``; a type already on the path shows its scalar fields only
+    (so cycles such as Company → referent → company end)."""
+    parts = []
+    for name, field_ in type_.fields.items():
+        named = get_named_type(field_.type)
+        if isinstance(named, GraphQLObjectType):
+            if type_.name in path:
+                continue
+            inner = _selection(named, (*path, type_.name))
+            parts.append(f"{name}{ARGUMENTS.get(f'{type_.name}.{name}', '')} {{ {inner} }}")
+        else:
+            parts.append(name)
+    return " ".join(parts)
+
+
+def queries(schema: GraphQLSchema, companies: tuple[str, ...]) -> list[str]:
+    query = schema.query_type
+    assert query is not None
+    assert set(ROOTS) == set(query.fields), "a new root field needs its arguments in ROOTS"
+    roots = {**ROOTS, "company": [f'(siret: "{siret}")' for siret in companies]}
+    found = []
+    for name, field_ in query.fields.items():
+        named = get_named_type(field_.type)
+        assert isinstance(named, GraphQLObjectType)
+        for arguments in roots[name]:
+            found.append(f"{{ {name}{arguments} {{ {_selection(named, ('Query',))} }} }}")
+    return found
+
+
+@dataclass
+class Matrix:
+    """What was checked, to prove every declared field was seen both ways."""
+
+    world: SeedWorld
+    tiers: dict[str, Tier]
+    seen: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
+    wrong: list[str] = field(default_factory=list)
+
+    def expected(self, viewer: Viewer, name: str, parent: dict[str, Any]) -> bool:
+        tier = self.tiers[name]
+        if tier is Tier.PUBLIC:
+            return True
+        if tier is Tier.AUTHENTICATED:
+            return viewer.is_authenticated
+        if tier is Tier.NETWORK_OR_CHOSEN:
+            return self.world.sees_contact(viewer, parent["id"])
+        return self.world.sees(viewer, tier, parent["siret"])
+
+    def check(
+        self,
+        who: str,
+        viewer: Viewer,
+        type_: GraphQLObjectType,
+        value: dict[str, Any],
+        path: tuple[str | int, ...],
+        errors: dict[tuple[str | int, ...], str],
+    ) -> None:
+        for name, field_ in type_.fields.items():
+            if name not in value:
+                continue
+            here, cell = (*path, name), f"{type_.name}.{name}"
+            if self.expected(viewer, cell, value):
+                if errors.get(here) == "FORBIDDEN":
+                    self.wrong.append(f"{who}: {cell} refused at {_dotted(here)}")
+                    continue
+                self.seen.add(cell)
+                self._descend(who, viewer, field_, value[name], here, errors)
+            else:
+                self.refused.add(cell)
+                if value[name] is not None or errors.get(here) != "FORBIDDEN":
+                    self.wrong.append(
+                        f"{who}: {cell} at {_dotted(here)} should be null + FORBIDDEN, got "
+                        f"{value[name]!r} / {errors.get(here)}"
+                    )
+
+    def _descend(
+        self,
+        who: str,
+        viewer: Viewer,
+        field_: GraphQLField,
+        value: Any,
+        path: tuple[str | int, ...],
+        errors: dict[tuple[str | int, ...], str],
+    ) -> None:
+        named = get_named_type(field_.type)
+        if not isinstance(named, GraphQLObjectType) or value is None:
+            return
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            where = (*path, index) if isinstance(value, list) else path
+            self.check(who, viewer, named, item, where, errors)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
+    """The seed has no notifications: give each signed-in viewer one, so that the
+    Notification type is seen too."""
+    now = datetime.now(UTC)
+    async with services.writer.transaction() as tx:
+        for label, viewer in world.viewers.items():
+            if viewer.account_id:
+                await tx.notify(account_id=viewer.account_id, kind="MATRIX", payload={"for": label},
+                                dedupe_key=f"matrix:{viewer.account_id}", now=now)
+
+
+async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
+    schema: HubSchema, services: Services, seed_world: SeedWorld
+) -> None:
+    await _notify_every_viewer(services, seed_world)
+    found = declarations(schema._schema)
+    tiers = {d.name: d.tier for d in found if d.tier is not None}
+    matrix = Matrix(seed_world, tiers)
+    query_type = schema._schema.query_type
+    assert query_type is not None
+    documents = queries(schema._schema, seed_world.companies)
+    for who, viewer in seed_world.viewers.items():
+        for document in documents:
+            context = Context.create(viewer, services, "matrix")
+            result = await schema.execute(document, context_value=context)
+            errors = {tuple(e.path or ()): (e.extensions or {}).get("code", "") for e in
+                      result.errors or ()}
+            unexpected = {p: c for p, c in errors.items() if c not in ("FORBIDDEN", "NOT_FOUND")}
+            assert not unexpected, f"{who}: {document}: {unexpected}"
+            assert result.data is not None, f"{who}: {document}: {result.errors}"
+            matrix.check(who, viewer, query_type, result.data, (), errors)
+
+    assert not matrix.wrong, "\n".join(matrix.wrong)
+    declared = {name for name in tiers if not name.startswith(("Mutation.", "Subscription."))}
+    assert declared - matrix.seen == set(), "fields never seen by anyone who may see them"
+    guarded = {name for name, tier in tiers.items() if tier is not Tier.PUBLIC}
+    assert guarded - matrix.refused == set(), "guarded fields never refused to anyone"
+
+
+def test_the_generated_queries_select_every_field_of_every_type(
+    schema: HubSchema, seed_world: SeedWorld
+) -> None:
+    documents = " ".join(queries(schema._schema, seed_world.companies))
+    for declaration in declarations(schema._schema):
+        if declaration.action is None:
+            assert declaration.field_name in documents, declaration.name
