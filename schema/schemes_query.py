@@ -37,7 +37,7 @@ class SchemeCatalogueQuery:
         filter: SchemeFilter | None = None,
         first: int | None = 20,
         after: str | None = None,
-    ) -> Connection[Scheme]:
+    ) -> Connection[Scheme] | None:
         page = await catalogue.search_schemes(
             info, (filter or SchemeFilter()).to_query(), first, after
         )
@@ -54,7 +54,7 @@ class SchemeCatalogueQuery:
         filter: ActivatorFilter | None = None,
         first: int | None = 20,
         after: str | None = None,
-    ) -> Connection[Activator]:
+    ) -> Connection[Activator] | None:
         query = (filter or ActivatorFilter()).to_query()
         page = await catalogue.search_activators(info, query, first, after)
         return Connection.of(page, lambda record: Activator(record=record))
@@ -89,7 +89,7 @@ class SchemeCatalogueQuery:
         expenses: list[ExpenseInput],
         siret: str | None = None,
         phase: int | None = None,
-    ) -> AidEstimate:
+    ) -> AidEstimate | None:
         values = [(e.amount, e.category, e.days) for e in expenses]
         estimate = await schemes.estimate(info, str(scheme_id), values, siret, phase)
         return AidEstimate.of(estimate)

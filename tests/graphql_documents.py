@@ -31,6 +31,10 @@ _GENERIC: dict[str, st.SearchStrategy[Any]] = {
     "ID": st.sampled_from(["agent-pierre-durand", "cci-gard", "nope", ""]),
     "Int": st.integers(min_value=-1, max_value=30),
     "Boolean": st.booleans(),
+    "Float": st.sampled_from([0.0, 0.3, 0.6, 1.5, -1.0]),
+    "Decimal": st.sampled_from(["20000", "4000", "0", "-5", "1e12"]),
+    "Date": st.sampled_from(["2026-11-23", "2021-01-01"]),
+    "DateTime": st.sampled_from(["2026-11-23T10:00:00+00:00", "2020-01-01T00:00:00Z"]),
 }
 
 

@@ -31,6 +31,8 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
     cursors = st.sampled_from([None, "not-a-cursor", encode_cursor("durand", "agent-a"),
                                encode_cursor("", "")])
     words = st.sampled_from(["hydrogene", "bois", "export", "financement", "creation", "nope"])
+    schemes = st.sampled_from(["region:parcours-industrie-du-futur", "francenum:cheque-numerique",
+                               "paysdelaloire:investissement-numerique", "region:nope"])
     return {
         "Query.company.siret": st.sampled_from(
             [*world.companies, "842 156 374 00014", "84215637400015", "123", "00000000000000"]
@@ -48,6 +50,14 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
         "Query.structures.after": cursors,
         "Query.notifications.after": cursors,
         "Viewer.portfolio.after": cursors,
+        "Query.eligibility.siret": st.sampled_from(world.companies),
+        "Query.estimateAid.siret": st.sampled_from(world.companies),
+        "Query.scheme.id": schemes,
+        "Query.eligibility.schemeId": schemes,
+        "Query.estimateAid.schemeId": schemes,
+        "Company.deMinimis.schemeId": schemes,
+        "Company.deMinimis.regulation": st.sampled_from(["2023/2831", "1407/2013", "42"]),
+        "ExpenseInput.category": st.sampled_from(["software", "hardware", "consulting", "x"]),
     }
 
 
