@@ -20,6 +20,7 @@ from connectors.hubdb import (
     CachedDirectory,
     CompanyFacts,
     HubRepository,
+    PersonRecord,
     ProjectRecord,
     StructureRecord,
     create_engine,
@@ -254,13 +255,13 @@ def _street(company: SandboxCompany) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _people(people: Iterable[object]) -> Secrets:
+def _people(people: Iterable[PersonRecord]) -> Secrets:
     found = Secrets()
     for person in people:
-        found.tokens.add(person.email)  # type: ignore[attr-defined]
-        if person.phone:  # type: ignore[attr-defined]
-            found.tokens.add(person.phone)  # type: ignore[attr-defined]
-        found.leaves.add(person.name)  # type: ignore[attr-defined]
+        found.tokens.add(person.email)
+        if person.phone:
+            found.tokens.add(person.phone)
+        found.leaves.add(person.name)
     return found
 
 
@@ -283,16 +284,14 @@ async def _load(database_url: str, issuer: DevTokenIssuer) -> SeedWorld:
             email = holder if email == HOLDER else email
             token = email and issuer.issue(subject=email, email=email)
             viewers[label] = await authenticator.viewer(f"Bearer {token}") if token else ANONYMOUS
-        holders = [v.account_id for v in viewers.values() if v.account_id]
+        holders = [v.account_id for v in viewers.values() if v.account_id is not None]
         return SeedWorld(
             viewers=viewers,
             structures={k: v for k, v in (await hub.structures(structure_ids)).items() if v},
             agents={k: v for k, v in (await hub.agents(agent_ids)).items() if v},
             facts=dict(await hub.company_facts(sirets)),
             projects={k: list(v) for k, v in (await hub.projects(sirets)).items()},
-            holder_projects={
-                k: list(v) for k, v in (await hub.holder_projects(holders)).items()  # type: ignore[arg-type]
-            },
+            holder_projects={k: list(v) for k, v in (await hub.holder_projects(holders)).items()},
         )
     finally:
         await engine.dispose()
