@@ -40,8 +40,10 @@ ROOTS: dict[str, list[str]] = {
     "activators": ["(first: 3)"],
     "eligibility": [f'(siret: "{LEROY}", schemeId: "paysdelaloire:investissement-numerique")'],
     "estimateAid": [
-        '(schemeId: "paysdelaloire:investissement-numerique", '
-        'expenses: [{amount: "20000", category: "software"}])'
+        (
+            '(schemeId: "paysdelaloire:investissement-numerique", '
+            'expenses: [{amount: "20000", category: "software"}])'
+        )
     ],
     "apiKeys": [""],
     "persistedQueries": [""],
