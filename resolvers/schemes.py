@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from cachetools import LRUCache
+
 from auth.tiers import Tier, allows
+from connectors.catalogues import Catalogue
 from connectors.catalogues.models import Scheme
 from connectors.errors import ConnectorError
 from gateway.context import Info
@@ -27,7 +30,14 @@ from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
 from resolvers.company import find_company
 from resolvers.company_profile import company_profile
 from resolvers.de_minimis import CEILINGS, DEFAULT_REGULATION, DeMinimisSummary, summarise
-from resolvers.eligibility import Answers, Ownership, SchemeVerdict, Verdict, evaluate
+from resolvers.eligibility import (
+    Answers,
+    CompanyProfile,
+    Ownership,
+    SchemeVerdict,
+    Verdict,
+    evaluate,
+)
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret
 
@@ -120,12 +130,25 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[S
     within each). The field's tier is checked by its permission before this runs."""
     found, profile = await asyncio.gather(catalogue(info), company_profile(info, siret))
     today = date.today()
-    verdicts = [
-        evaluate(scheme, profile, Answers(), today)
-        for scheme in found.schemes
-        if query.matches(scheme, today)
-    ]
+    return [v for v in _all_verdicts(found, profile, today) if query.matches(v.scheme, today)]
+
+
+_VERDICTS: LRUCache[tuple[int, CompanyProfile, date], tuple[Catalogue, list[SchemeVerdict]]] = (
+    LRUCache(maxsize=512)
+)
+"""Verdicts are a pure function of the catalogue, the company's profile and the day: the same
+three give the same verdicts, so a warm request does not evaluate them again. The entry keeps
+its catalogue alive, so the catalogue's ``id`` cannot be reused while it is cached."""
+
+
+def _all_verdicts(found: Catalogue, profile: CompanyProfile, today: date) -> list[SchemeVerdict]:
+    key = (id(found), profile, today)
+    cached = _VERDICTS.get(key)
+    if cached is not None and cached[0] is found:
+        return cached[1]
+    verdicts = [evaluate(scheme, profile, Answers(), today) for scheme in found.schemes]
     verdicts.sort(key=lambda v: (_ORDER[v.verdict], v.scheme.title.casefold(), v.scheme.id))
+    _VERDICTS[key] = (found, verdicts)
     return verdicts
 
 

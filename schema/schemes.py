@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
+from cachetools import LRUCache
 
 from auth.tiers import Tier
 from auth.visibility import tiered
@@ -308,6 +309,17 @@ class SchemeEligibility:
 
     @classmethod
     def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
+        """The GraphQL object of a verdict, built once per verdict (verdicts are memoised by
+        ``resolvers.schemes``; neither is ever changed after it is made)."""
+        cached = _ELIGIBILITIES.get(id(verdict))
+        if cached is not None and cached[0] is verdict:
+            return cached[1]
+        made = cls._build(verdict)
+        _ELIGIBILITIES[id(verdict)] = (verdict, made)
+        return made
+
+    @classmethod
+    def _build(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
         return cls(
             scheme=Scheme(record=verdict.scheme),
             verdict=verdict.verdict,
@@ -323,6 +335,12 @@ class SchemeEligibility:
             ],
             missing=list(verdict.missing),
         )
+
+
+_ELIGIBILITIES: LRUCache[int, tuple[eligibility.SchemeVerdict, SchemeEligibility]] = LRUCache(
+    maxsize=100_000
+)
+"""By the verdict's ``id``; the entry keeps its verdict alive, so the id is not reused."""
 
 
 @strawberry.input(description="A partner or linked enterprise (EU SME definition).")

@@ -129,22 +129,37 @@ class CatalogueConnector:
             getters["francenum"],
         )
         self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+        self._last_catalogue: tuple[list[tuple[Scheme, ...] | None], Catalogue] | None = None
+        """While no feed changes, ``schemes()`` answers the same object (callers may memoise
+        what they derive from it)."""
 
     async def schemes(self) -> Catalogue:
         results = await asyncio.gather(
             *(self._records(feed) for feed in self._schemes), return_exceptions=True
         )
-        schemes: list[Scheme] = []
-        unavailable: list[str] = []
+        parts: list[tuple[Scheme, ...] | None] = []
         for feed, result in zip(self._schemes, results, strict=True):
             if isinstance(result, ConnectorError):
                 _log.warning("catalogue.unavailable", feed=feed.name, reason=result.message)
-                unavailable.append(feed.name)
+                parts.append(None)
             elif isinstance(result, BaseException):
                 raise result
             else:
-                schemes.extend(result)
-        return Catalogue(tuple(schemes), {s.id: s for s in schemes}, tuple(unavailable))
+                parts.append(result)
+        last = self._last_catalogue
+        if (
+            last is not None
+            and len(last[0]) == len(parts)
+            and all(a is b for a, b in zip(last[0], parts, strict=True))
+        ):
+            return last[1]  # the same records as last time: the same Catalogue object
+        schemes = [scheme for part in parts if part is not None for scheme in part]
+        unavailable = tuple(
+            feed.name for feed, part in zip(self._schemes, parts, strict=True) if part is None
+        )
+        catalogue = Catalogue(tuple(schemes), {s.id: s for s in schemes}, unavailable)
+        self._last_catalogue = (parts, catalogue)
+        return catalogue
 
     async def activators(self) -> tuple[Activator, ...]:
         return await self._records(self._activators)
