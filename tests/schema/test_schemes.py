@@ -376,3 +376,29 @@ async def test_activators_page_and_filter(run: Run) -> None:
 async def test_a_forged_cursor_is_bad_user_input(run: Run) -> None:
     result = await run('{ schemes(after: "not-a-cursor") { totalCount } }')
     assert errors_by_path(result) == {"schemes": "BAD_USER_INPUT"}
+
+
+async def test_warm_verdicts_are_not_evaluated_again(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resolvers import schemes
+
+    calls: list[str] = []
+    real = schemes.evaluate
+
+    def counting(scheme: Any, *args: Any) -> Any:
+        calls.append(scheme.id)
+        return real(scheme, *args)
+
+    monkeypatch.setattr(schemes, "evaluate", counting)
+    schemes._VERDICTS.clear()
+    first = await run(ELIGIBLE, as_="pierre.durand@cci-gard.example", variables={"siret": LEROY})
+    evaluated = len(calls)
+    assert evaluated >= 153
+    again = await run(ELIGIBLE, as_="pierre.durand@cci-gard.example", variables={"siret": LEROY})
+    assert len(calls) == evaluated  # same catalogue, same company data, same day
+    assert again.data == first.data
+    other = await run(
+        ELIGIBLE, as_="antoine.fabre@menuiserie-fabre.example", variables={"siret": FABRE}
+    )
+    assert other.errors is None and len(calls) == 2 * evaluated  # another company: evaluated
