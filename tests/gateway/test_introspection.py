@@ -8,7 +8,8 @@ from gateway.graphql import build_schema
 from gateway.settings import Settings
 
 PRODUCTION = {"mode": "production", "entreprise_url": "https://entreprise.api.gouv.fr",
-              "oidc_issuer": "https://idp.example"}
+              "oidc_issuer": "https://idp.example", "region_catalogue_url": "https://r.test",
+              "bpifrance_catalogue_url": "https://b.test", "francenum_url": "https://f.test"}
 SCHEMA = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Company") { fields { name } } }'
 

@@ -7,6 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+# Amounts in euros are the Decimal scalar (a JSON string such as "20000.50"): valid ones,
+# negative and absurd ones, and strings that are no number at all.
+schemathesis.graphql.scalar(
+    "Decimal",
+    st.sampled_from(["20000", "4999.99", "0", "-5", "1e12", "NaN", "abc"]).map(nodes.String),
+)
 
 
 @schemathesis.check
