@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from auth.identity import Authenticator
+from auth.scopes import Scope
 from auth.tiers import Access, Tier
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
@@ -136,7 +137,11 @@ class SeedWorld:
             return Access.ADMIN
         if facts is not None and (viewer.account_id or "") in facts.members:
             return Access.OWNER
-        if viewer.agent_id is None or not self.network_member(viewer):
+        # a partner key acts as a member of its structure, if its scopes let it read companies
+        acts_as_agent = viewer.agent_id is not None or (
+            viewer.partner is not None and Scope.COMPANIES_READ in viewer.partner.scopes
+        )
+        if not acts_as_agent or not self.network_member(viewer):
             return Access.PUBLIC
         referent = facts.referent if facts is not None else None
         if referent is not None and referent.status == "ACCEPTED":
@@ -169,6 +174,11 @@ class SeedWorld:
         return (
             viewer.is_admin
             or (viewer.agent_id is not None and self.network_member(viewer))
+            or (  # a partner key: a member of its structure, reading the directory
+                viewer.partner is not None
+                and Scope.DIRECTORY_READ in viewer.partner.scopes
+                and self.network_member(viewer)
+            )
             or viewer.agent_id == agent_id
             or agent_id in self.chosen_agents(viewer)
         )

@@ -52,6 +52,8 @@ ROOTS: dict[str, list[str]] = {
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
 SUBJECTS: dict[str, tuple[Tier, str]] = {"Query.eligibility": (Tier.TIER2, LEROY)}
+# Root fields about the viewer's own account: a partner key has none, and is refused them.
+ACCOUNT_ONLY = {"Query.notifications"}
 ARGUMENTS = {"Viewer.portfolio": "(first: 3)"}
 
 
@@ -97,6 +99,8 @@ class Matrix:
 
     def expected(self, viewer: Viewer, name: str, parent: dict[str, Any]) -> bool:
         tier = self.tiers[name]
+        if name in ACCOUNT_ONLY and viewer.partner is not None:
+            return False
         if name in SUBJECTS:
             subject_tier, siret = SUBJECTS[name]
             return self.world.sees(viewer, subject_tier, siret)
@@ -188,28 +192,30 @@ async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
                                 dedupe_key=f"matrix:{viewer.account_id}", now=now)
 
 
-async def _partner_access(services: Services) -> None:
+async def _partner_access(services: Services) -> Viewer:
     """The seed has no partner keys nor persisted documents (the administrator makes them at
-    run time): make one of each, so that their types are seen too."""
-    await make_key(services)
+    run time): make one of each, so that their types are seen too; the key is one more kind
+    of viewer (a member of the CCI du Gard, the accepted referent's structure of LEROY)."""
+    _, key = await make_key(services)
     document = "{ viewer { kind } }"
     await services.partners.register_document(
         document_id(document), document, name="matrix", by=None, now=datetime.now(UTC)
     )
+    return key
 
 
 async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
     schema: HubSchema, services: Services, seed_world: SeedWorld
 ) -> None:
     await _notify_every_viewer(services, seed_world)
-    await _partner_access(services)
+    viewers = {**seed_world.viewers, "cci-gard key (every scope)": await _partner_access(services)}
     found = declarations(schema._schema)
     tiers = {d.name: d.tier for d in found if d.tier is not None}
     matrix = Matrix(seed_world, tiers)
     query_type = schema._schema.query_type
     assert query_type is not None
     documents = queries(schema._schema, seed_world.companies)
-    for who, viewer in seed_world.viewers.items():
+    for who, viewer in viewers.items():
         for document in documents:
             context = Context.create(viewer, services, "matrix")
             result = await schema.execute(document, context_value=context)
