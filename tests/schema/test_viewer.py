@@ -78,12 +78,15 @@ async def test_portfolio_sql_statements_do_not_grow_with_the_companies(
             await run(
                 PORTFOLIO, as_="pierre.durand@cci-gard.example", variables={"first": first}
             )  # warm the viewer and directory caches
-            sent.clear()
-            result = await run(
-                PORTFOLIO, as_="pierre.durand@cci-gard.example", variables={"first": first}
-            )
-            assert result.errors is None
-            counts.append(len(sent))
+            measured = []
+            for _ in range(2):  # the fewer of two: a viewer or directory cache entry that
+                sent.clear()  # expired on a slow machine costs a reload, not a statement per row
+                result = await run(
+                    PORTFOLIO, as_="pierre.durand@cci-gard.example", variables={"first": first}
+                )
+                assert result.errors is None
+                measured.append(len(sent))
+            counts.append(min(measured))
     finally:
         sa.event.remove(engine.sync_engine, "before_cursor_execute", listener)
     assert counts[0] == counts[1] <= 6
