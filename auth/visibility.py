@@ -84,9 +84,11 @@ class VisibleTo(BasePermission):
             return viewer.is_authenticated and viewer.grants(Scope.DIRECTORY_READ)
         if self.tier is Tier.ADMIN:
             return context.viewer.is_admin
-        if self.tier is Tier.NETWORK:
+        if self.tier is Tier.NETWORK:  # a partner key reads contacts with DIRECTORY_READ only
             viewer = context.viewer
-            return viewer.network_member or viewer.is_admin
+            return viewer.is_admin or (
+                viewer.network_member and viewer.grants(Scope.DIRECTORY_READ)
+            )
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)

@@ -402,3 +402,22 @@ async def test_warm_verdicts_are_not_evaluated_again(
         ELIGIBLE, as_="antoine.fabre@menuiserie-fabre.example", variables={"siret": FABRE}
     )
     assert other.errors is None and len(calls) == 2 * evaluated  # another company: evaluated
+
+
+@pytest.mark.parametrize(("scopes", "sees"), [("DIRECTORY_READ", True), ("COMPANIES_READ", False)])
+async def test_a_partner_key_reads_the_funding_expert_with_the_directory_scope(
+    schema: Any, services: Any, scopes: str, sees: bool
+) -> None:
+    from auth.scopes import Scope
+    from tests.partners import execute_as, make_key
+
+    _, key = await make_key(services, "cci-gard", frozenset({Scope[scopes]}))
+    result = await execute_as(
+        schema, services, key, f'{{ scheme(id: "{INDUSTRIE}") {{ title expert {{ name }} }} }}'
+    )
+    assert result.data["scheme"]["title"]
+    if sees:
+        assert result.data["scheme"]["expert"]["name"] and not result.errors
+    else:
+        assert result.data["scheme"]["expert"] is None
+        assert errors_by_path(result) == {"scheme.expert": "FORBIDDEN"}

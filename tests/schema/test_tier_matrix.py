@@ -17,6 +17,7 @@ from graphql import (
 )
 
 from auth.declarations import declarations
+from auth.scopes import Scope
 from auth.tiers import Tier
 from auth.viewer import Viewer
 from gateway.context import Context, Services
@@ -107,7 +108,10 @@ class Matrix:
         if tier is Tier.PUBLIC:
             return True
         if tier is Tier.NETWORK:
-            return self.world.network_member(viewer) or viewer.is_admin
+            return viewer.is_admin or (
+                self.world.network_member(viewer)
+                and (viewer.partner is None or Scope.DIRECTORY_READ in viewer.partner.scopes)
+            )
         if tier is Tier.ADMIN:
             return viewer.is_admin
         if tier is Tier.AUTHENTICATED:
