@@ -122,49 +122,24 @@ class Loaders:
         """``purpose``: the ``object`` of the calls behind tier-2 fields (who reads, why);
         ``observe``: told how each API Entreprise read was served (the audit trail)."""
         hub, api = services.hub, services.entreprise
+
+        def read(call: Callable[..., Awaitable[V]], object: str = purpose) -> DataLoader[str, V]:
+            """One API Entreprise endpoint, each key read once, the read observed."""
+            return DataLoader(load_fn=_each(lambda key: call(key, object=object, observe=observe)))
+
         return cls(
             facts=DataLoader(load_fn=_exact(hub.company_facts)),
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
-            etablissement=DataLoader(
-                load_fn=_each(
-                    lambda siret: api.etablissement(siret, object=PUBLIC_PURPOSE, observe=observe)
-                )
-            ),
-            mandataires=DataLoader(
-                load_fn=_each(
-                    lambda siren: api.mandataires_sociaux(siren, object=purpose, observe=observe)
-                )
-            ),
-            turnover=DataLoader(
-                load_fn=_each(
-                    lambda siret: api.chiffres_affaires(siret, object=purpose, observe=observe)
-                )
-            ),
-            social_compliance=DataLoader(
-                load_fn=_each(
-                    lambda siren: api.attestation_vigilance(siren, object=purpose, observe=observe)
-                )
-            ),
-            fiscal_compliance=DataLoader(
-                load_fn=_each(
-                    lambda siren: api.attestation_fiscale(siren, object=purpose, observe=observe)
-                )
-            ),
-            unite_legale=DataLoader(
-                load_fn=_each(
-                    lambda siren: api.unite_legale(siren, object=PUBLIC_PURPOSE, observe=observe)
-                )
-            ),
-            headcount=DataLoader(
-                load_fn=_each(
-                    lambda siren: api.effectifs_annuels(siren, object=purpose, observe=observe)
-                )
-            ),
-            balance_sheets=DataLoader(
-                load_fn=_each(lambda siren: api.bilans(siren, object=purpose, observe=observe))
-            ),
+            etablissement=read(api.etablissement, PUBLIC_PURPOSE),
+            mandataires=read(api.mandataires_sociaux),
+            turnover=read(api.chiffres_affaires),
+            social_compliance=read(api.attestation_vigilance),
+            fiscal_compliance=read(api.attestation_fiscale),
+            unite_legale=read(api.unite_legale, PUBLIC_PURPOSE),
+            headcount=read(api.effectifs_annuels),
+            balance_sheets=read(api.bilans),
         )
 
 
