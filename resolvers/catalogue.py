@@ -3,9 +3,7 @@ order and cursor paging over the records the catalogue connector holds in memory
 
 from __future__ import annotations
 
-import base64
 import bisect
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,11 +19,11 @@ from connectors.catalogues.models import (
 )
 from connectors.entreprise.geography import region_of_department
 from connectors.errors import ConnectorError
-from connectors.hubdb import Page
+from connectors.hubdb import Page, decode_cursor, encode_cursor
 from connectors.hubdb.models.base import fold
 from gateway.context import Info
-from resolvers.directory_search import page_size
-from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
+from resolvers.directory_search import bad_cursor, page_size
+from resolvers.errors import NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
 
 __all__ = [
     "ActivatorQuery",
@@ -163,9 +161,9 @@ def page_of(
     """One page of ``items`` in ``order`` (a unique key), after the cursor ``after``."""
     keyed = sorted(((order(item), item) for item in items), key=lambda pair: pair[0])
     keys = [key for key, _ in keyed]
-    start = bisect.bisect_right(keys, _decode(after)) if after else 0
+    start = bisect.bisect_right(keys, _after(after)) if after else 0
     shown = keyed[start : start + size]
-    cursors = tuple(_encode(key) for key, _ in shown)
+    cursors = tuple(encode_cursor(*key) for key, _ in shown)
     return Page(
         items=tuple(item for _, item in shown),
         total=len(keyed),
@@ -177,19 +175,8 @@ def page_of(
     )
 
 
-def _encode(key: tuple[str, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode("ascii")
-
-
-def _decode(cursor: str) -> tuple[str, str]:
+def _after(cursor: str) -> tuple[str, str]:
     try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")).decode())
-    except (ValueError, UnicodeError):
-        key = None
-    if not (isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)):
-        raise coded_error(
-            "This cursor is not one the hub gave: start again without `after`.",
-            BAD_USER_INPUT,
-            argument="after",
-        )
-    return key[0], key[1]
+        return decode_cursor(cursor)
+    except ValueError:
+        raise bad_cursor() from None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TypeVar
 
+from graphql import GraphQLError
+
 from connectors.hubdb import AgentFilter, AgentRecord, Page, StructureFilter, StructureRecord
 from gateway.context import Info
 from resolvers.directory import agent
@@ -13,6 +15,7 @@ from resolvers.inputs import bounded_items, bounded_text
 
 __all__ = [
     "MAX_PAGE",
+    "bad_cursor",
     "find_agent",
     "page_size",
     "paged",
@@ -34,15 +37,19 @@ def page_size(first: int | None) -> int:
     return size
 
 
+def bad_cursor() -> GraphQLError:
+    return coded_error(
+        "This cursor is not one the hub gave: start again without `after`.",
+        BAD_USER_INPUT,
+        argument="after",
+    )
+
+
 async def paged(search: Awaitable[Page[T]]) -> Page[T]:
     try:
         return await search
     except ValueError:
-        raise coded_error(
-            "This cursor is not one the hub gave: start again without `after`.",
-            BAD_USER_INPUT,
-            argument="after",
-        ) from None
+        raise bad_cursor() from None
 
 
 async def search_agents(

@@ -3,6 +3,7 @@ assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via 
 
 from __future__ import annotations
 
+from connectors.hubdb._search import decode_cursor, encode_cursor
 from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory
 from connectors.hubdb.migrate import migrate
@@ -47,6 +48,8 @@ __all__ = [
     "StructureRecord",
     "create_engine",
     "create_session_factory",
+    "decode_cursor",
+    "encode_cursor",
     "migrate",
     "normalize_email",
     "seed",
