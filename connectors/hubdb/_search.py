@@ -14,6 +14,7 @@ import binascii
 import functools
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -38,8 +39,10 @@ from connectors.hubdb.records import (
 
 __all__ = [
     "decode_cursor",
+    "decode_time_cursor",
     "department_of",
     "encode_cursor",
+    "encode_time_cursor",
     "search_agents",
     "search_structures",
     "territory_codes",
@@ -73,6 +76,23 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     ):
         raise ValueError("invalid cursor")
     return decoded[0], decoded[1]
+
+
+def encode_time_cursor(moment: datetime, id_: str) -> str:
+    """A cursor of a list ordered by time (notifications, audit events)."""
+    return encode_cursor(moment.isoformat(), id_)
+
+
+def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (aware moment, id) of a time cursor; ``ValueError("invalid cursor")`` otherwise."""
+    text, id_ = decode_cursor(cursor)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("invalid cursor") from None
+    if moment.tzinfo is None:
+        raise ValueError("invalid cursor")
+    return moment, id_
 
 
 def department_of(postal_code: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb._search import decode_cursor, encode_cursor
+from connectors.hubdb._search import decode_time_cursor, encode_time_cursor
 from connectors.hubdb.models import AuditEvent
 from connectors.hubdb.records import Page
 
@@ -92,18 +92,7 @@ def _record(row: sa.Row[tuple[object, ...]]) -> AuditEventRecord:
 
 
 def _cursor(record: AuditEventRecord) -> str:
-    return encode_cursor(record.occurred_at.isoformat(), record.id)
-
-
-def _after(cursor: str) -> tuple[datetime, str]:
-    occurred_at, id_ = decode_cursor(cursor)
-    try:
-        moment = datetime.fromisoformat(occurred_at)
-    except ValueError:
-        raise ValueError("invalid cursor") from None
-    if moment.tzinfo is None:
-        raise ValueError("invalid cursor")
-    return moment, id_
+    return encode_time_cursor(record.occurred_at, record.id)
 
 
 class AuditStore:
@@ -154,7 +143,7 @@ class AuditStore:
             matching.append(_TABLE.c.occurred_at < filter.until)
         conditions = list(matching)
         if after is not None:
-            occurred_at, id_ = _after(after)
+            occurred_at, id_ = decode_time_cursor(after)
             conditions.append(
                 sa.or_(
                     _TABLE.c.occurred_at < occurred_at,

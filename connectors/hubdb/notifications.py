@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb._search import decode_cursor, encode_cursor
+from connectors.hubdb._search import decode_time_cursor, encode_time_cursor
 from connectors.hubdb.models import Notification
 from connectors.hubdb.records import NotificationRecord, Page
 
@@ -36,19 +36,7 @@ def _record(row: sa.Row[tuple[object, ...]]) -> NotificationRecord:
 
 
 def _cursor(record: NotificationRecord) -> str:
-    return encode_cursor(record.created_at.isoformat(), record.id)
-
-
-def _after(cursor: str) -> tuple[datetime, str]:
-    """``ValueError("invalid cursor")`` for a cursor this store did not give."""
-    created_at, id_ = decode_cursor(cursor)
-    try:
-        moment = datetime.fromisoformat(created_at)
-    except ValueError:
-        raise ValueError("invalid cursor") from None
-    if moment.tzinfo is None:
-        raise ValueError("invalid cursor")
-    return moment, id_
+    return encode_time_cursor(record.created_at, record.id)
 
 
 class NotificationStore:
@@ -67,7 +55,7 @@ class NotificationStore:
             mine.append(_TABLE.c.read_at.is_(None))
         conditions = list(mine)
         if after is not None:
-            created_at, id_ = _after(after)
+            created_at, id_ = decode_time_cursor(after)
             conditions.append(
                 sa.or_(
                     _TABLE.c.created_at < created_at,
