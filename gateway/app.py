@@ -26,6 +26,7 @@ from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
 from connectors.hubdb import (
     CachedDirectory,
+    CoreRunner,
     HubRepository,
     create_engine,
     create_session_factory,
@@ -185,7 +186,9 @@ def create_app(
             engine = create_engine(settings.database_url)
             stack.push_async_callback(engine.dispose)
             session_factory = create_session_factory(engine)
-            hub = HubRepository(session_factory)
+            runner = CoreRunner(engine)
+            stack.push_async_callback(runner.aclose)
+            hub = HubRepository(session_factory, runner)
             config = entreprise_config(settings)
             client = entreprise_client or create_client(config)
             stack.push_async_callback(client.aclose)
@@ -217,7 +220,7 @@ def create_app(
                 catalogues=catalogues,
                 partners=partners,
                 api_keys=api_keys,
-                audit=AuditStore(session_factory),
+                audit=AuditStore(session_factory, runner),
             )
             app.state.services = services
             if settings.scheduler_enabled:

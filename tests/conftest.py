@@ -25,6 +25,7 @@ from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
 from connectors.hubdb import (
     CachedDirectory,
+    CoreRunner,
     HubRepository,
     create_engine,
     create_session_factory,
@@ -148,7 +149,8 @@ async def open_services(
     )
     connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
     sessions = create_session_factory(engine)
-    hub = HubRepository(sessions)
+    runner = CoreRunner(engine)
+    hub = HubRepository(sessions, runner)
     directory = CachedDirectory(hub)
     partners = PartnerStore(sessions)
     catalogues = catalogue_connector(
@@ -165,11 +167,12 @@ async def open_services(
             catalogues=catalogues,
             partners=partners,
             api_keys=ApiKeys(partners, directory, KeyHasher(TEST_PEPPER)),
-            audit=AuditStore(sessions),
+            audit=AuditStore(sessions, runner),
         )
     finally:
         await catalogues.aclose()
         await client.aclose()
+        await runner.aclose()
         await engine.dispose()
 
 

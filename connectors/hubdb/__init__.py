@@ -26,6 +26,7 @@ from connectors.hubdb.records import (
     StructureRecord,
 )
 from connectors.hubdb.repository import HubRepository
+from connectors.hubdb.runner import CoreRunner
 from connectors.hubdb.seed import seed
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "CachedDirectory",
     "ChangeRequestRecord",
     "CompanyFacts",
+    "CoreRunner",
     "HubRepository",
     "NotificationRecord",
     "OutboxEmailRecord",

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from connectors.hubdb.enums import SupportKind
 from connectors.hubdb.models import (
@@ -118,9 +118,9 @@ class AgentRows:
         )
 
 
-async def load_agents(connection: AsyncConnection, ids: Sequence[str]) -> dict[str, AgentRecord]:
+def load_agents(connection: Connection, ids: Sequence[str]) -> dict[str, AgentRecord]:
     attributes = agent_attributes(ids)
-    rows = await connection.execute(
+    rows = connection.execute(
         sa.select(*agent_columns(), attributes.c.attribute_kind, attributes.c.attribute_value)
         .select_from(AGENTS)
         .join(ACCOUNTS, ACCOUNTS.c.id == AGENTS.c.account_id)
@@ -178,10 +178,8 @@ def _support_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(kinds, key=lambda kind: _SUPPORT_ORDER.get(kind, len(_SUPPORT_ORDER))))
 
 
-async def load_structures(
-    connection: AsyncConnection, ids: Sequence[str]
-) -> dict[str, StructureRecord]:
-    rows = await connection.execute(
+def load_structures(connection: Connection, ids: Sequence[str]) -> dict[str, StructureRecord]:
+    rows = connection.execute(
         sa.select(*structure_columns())
         .select_from(STRUCTURES)
         .outerjoin(SUPPORT_KINDS, SUPPORT_KINDS.c.structure_id == STRUCTURES.c.id)

@@ -1,7 +1,8 @@
 """The SQL behind :class:`HubRepository`: one function per batch, each a single statement.
 
-Every function takes an open session and a chunk of distinct keys, and returns records keyed
-by those keys. Ordering that users see is done here in Python, so that SQLite and PostgreSQL
+Every function takes an open connection (the Core reads of the hot path: synchronous, run
+by ``CoreRunner``) or session, and a chunk of distinct keys, and returns records keyed by
+those keys. Ordering that users see is done here in Python, so that SQLite and PostgreSQL
 (whose collations differ) give the same order.
 """
 
@@ -16,7 +17,8 @@ from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from connectors.hubdb import _directory
 from connectors.hubdb.enums import (
@@ -103,9 +105,7 @@ def assignment_record(assignment: ReferentAssignment, structure_id: str) -> Assi
     )
 
 
-async def _load_accounts(
-    connection: AsyncConnection, where: sa.ColumnElement[bool]
-) -> list[AccountRecord]:
+def _load_accounts(connection: Connection, where: sa.ColumnElement[bool]) -> list[AccountRecord]:
     """Accounts with, for agents' accounts, the agent (one statement)."""
     agent_ids = (
         sa.select(_AGENTS.c.id)
@@ -114,7 +114,7 @@ async def _load_accounts(
         .scalar_subquery()
     )
     attributes = _directory.agent_attributes(sa.select(agent_ids))
-    rows = await connection.execute(
+    rows = connection.execute(
         sa.select(
             _ACCOUNTS.c.id,
             _ACCOUNTS.c.email,
@@ -149,30 +149,23 @@ async def _load_accounts(
     ]
 
 
-async def load_accounts_by_email(
-    connection: AsyncConnection, emails: Sequence[str]
+def load_accounts_by_email(
+    connection: Connection, emails: Sequence[str]
 ) -> dict[str, AccountRecord]:
     """``emails`` are already normalised (trimmed, lower-cased)."""
-    records = await _load_accounts(connection, _ACCOUNTS.c.email.in_(emails))
+    records = _load_accounts(connection, _ACCOUNTS.c.email.in_(emails))
     return {record.email: record for record in records}
 
 
-async def load_accounts_by_id(
-    connection: AsyncConnection, ids: Sequence[str]
-) -> dict[str, AccountRecord]:
-    records = await _load_accounts(connection, _ACCOUNTS.c.id.in_(ids))
+def load_accounts_by_id(connection: Connection, ids: Sequence[str]) -> dict[str, AccountRecord]:
+    records = _load_accounts(connection, _ACCOUNTS.c.id.in_(ids))
     return {record.id: record for record in records}
 
 
-async def load_company_facts(
-    connection: AsyncConnection, sirets: Sequence[str]
-) -> dict[str, CompanyFacts]:
-    """One Core statement (this read is on every request): each registered company with
-    its members' accounts and its current referent assignment (at most one, by the partial
-    unique index), outer-joined."""
+def _company_facts_statement() -> sa.Select[Any]:
     companies, memberships, accounts = _COMPANIES, _MEMBERSHIPS, _ACCOUNTS
     assignments, agents = _ASSIGNMENTS, _AGENTS
-    rows = await connection.execute(
+    return (
         sa.select(
             companies.c.siret,
             memberships.c.role,
@@ -197,8 +190,19 @@ async def load_company_facts(
             sa.and_(assignments.c.siret == companies.c.siret, assignments.c.status.in_(_CURRENT)),
         )
         .outerjoin(agents, agents.c.id == assignments.c.agent_id)
-        .where(companies.c.siret.in_(sirets))
+        .where(companies.c.siret.in_(sa.bindparam("sirets", expanding=True)))
     )
+
+
+_COMPANY_FACTS = _company_facts_statement()
+"""Built once (building it took half the read's time): only the SIRETs change."""
+
+
+def load_company_facts(connection: Connection, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
+    """One Core statement (this read is on every request): each registered company with
+    its members' accounts and its current referent assignment (at most one, by the partial
+    unique index), outer-joined."""
+    rows = connection.execute(_COMPANY_FACTS, {"sirets": list(sirets)})
     registered: set[str] = set()
     people: defaultdict[str, list[PersonRecord]] = defaultdict(list)
     referents: dict[str, AssignmentRecord] = {}
@@ -244,13 +248,11 @@ def _member_order(person: PersonRecord) -> tuple[int, str, str]:
     return (_MEMBERSHIP_ORDER[person.role], _name_key(person.name), person.account_id)
 
 
-async def load_projects(
-    connection: AsyncConnection, sirets: Sequence[str]
-) -> dict[str, list[ProjectRecord]]:
+def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
     """A company's projects, oldest first, each with its actors (one Core statement: this
     read is on every company sheet)."""
     projects_t, actors_t = _PROJECTS, _ACTORS
-    rows = await connection.execute(
+    rows = connection.execute(
         sa.select(
             projects_t.c.id,
             projects_t.c.siret,
@@ -327,12 +329,12 @@ async def load_current_assignments_of_accounts(
     return assignments
 
 
-async def load_public_aids(
-    connection: AsyncConnection, sirets: Sequence[str]
+def load_public_aids(
+    connection: Connection, sirets: Sequence[str]
 ) -> dict[str, list[PublicAidRecord]]:
     """Each company's public aids, newest first."""
     aids = PublicAid.__table__
-    rows = await connection.execute(
+    rows = connection.execute(
         sa.select(aids)
         .where(aids.c.siret.in_(sirets))
         .order_by(aids.c.granted_on.desc(), aids.c.id)

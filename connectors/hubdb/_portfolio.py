@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from connectors.hubdb._loaders import project_record
@@ -44,11 +45,11 @@ async def portfolio(
     )
 
 
-async def load_memberships(
-    connection: AsyncConnection, account_ids: Sequence[str]
+def load_memberships(
+    connection: Connection, account_ids: Sequence[str]
 ) -> dict[str, list[tuple[str, str]]]:
     """For each account, its company spaces as (SIRET, role), by SIRET."""
-    rows = await connection.execute(
+    rows = connection.execute(
         sa.select(_MEMBERSHIPS.c.account_id, _MEMBERSHIPS.c.siret, _MEMBERSHIPS.c.role)
         .where(_MEMBERSHIPS.c.account_id.in_(account_ids))
         .order_by(_MEMBERSHIPS.c.siret)
@@ -59,11 +60,11 @@ async def load_memberships(
     return found
 
 
-async def load_holder_projects(
-    connection: AsyncConnection, account_ids: Sequence[str]
+def load_holder_projects(
+    connection: Connection, account_ids: Sequence[str]
 ) -> dict[str, list[ProjectRecord]]:
     """For each project holder's account, its own projects, oldest first."""
-    rows = await connection.execute(
+    rows = connection.execute(
         sa.select(_PROJECTS)
         .where(_PROJECTS.c.holder_account_id.in_(account_ids))
         .order_by(_PROJECTS.c.created_at, _PROJECTS.c.id)

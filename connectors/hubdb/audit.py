@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from connectors.hubdb._search import decode_time_cursor, encode_time_cursor
 from connectors.hubdb.models import AuditEvent
 from connectors.hubdb.records import Page
+from connectors.hubdb.runner import CoreRunner
 
 __all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"]
 
@@ -96,8 +97,13 @@ def _cursor(record: AuditEventRecord) -> str:
 
 
 class AuditStore:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
+    ) -> None:
+        """``runner`` writes the events (``connectors.hubdb.runner``): on every audited
+        request, so on the hot path; without one they are written on the async engine."""
         self._session_factory = session_factory
+        self._runner = runner or CoreRunner(session_factory.kw["bind"], threads=False)
 
     async def write(self, events: Sequence[AuditEventRecord]) -> None:
         """All of one request's events in one transaction and one statement; raises when
@@ -120,8 +126,7 @@ class AuditStore:
             }
             for event in events
         ]
-        async with self._session_factory() as session, session.begin():
-            await session.execute(sa.insert(AuditEvent), rows)
+        await self._runner.write(lambda connection: connection.execute(sa.insert(AuditEvent), rows))
 
     async def page(
         self, filter: AuditFilter, *, first: int, after: str | None = None

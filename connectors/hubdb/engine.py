@@ -7,12 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-__all__ = ["WRITE_TRANSACTION", "create_engine", "create_session_factory", "sqlite_file_path"]
+__all__ = [
+    "WRITE_TRANSACTION",
+    "create_engine",
+    "create_session_factory",
+    "sqlite_connection_events",
+    "sqlite_file_path",
+]
 
 _SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_TRANSACTION = "hub_write_transaction"
@@ -45,9 +51,15 @@ def create_engine(url: str) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _create_async_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(wal=path is not None))
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        sqlite_connection_events(engine.sync_engine, wal=path is not None)
     return engine
+
+
+def sqlite_connection_events(engine: Engine, *, wal: bool) -> None:
+    """What every SQLite connection of the hub needs (see :func:`create_engine`), on a
+    synchronous engine: the async engine's own, or ``CoreRunner``'s."""
+    event.listen(engine, "connect", _sqlite_pragmas(wal=wal))
+    event.listen(engine, "begin", _sqlite_begin)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

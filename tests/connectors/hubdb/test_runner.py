@@ -1,0 +1,80 @@
+"""CoreRunner: the hot path's Core statements in a worker thread on a SQLite file, on the async
+engine elsewhere; the same transactions either way, and every statement seen by the engine's
+listeners."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from connectors.hubdb import CoreRunner, create_engine
+
+_TABLE = sa.table("runner_probe", sa.column("name", sa.String))
+
+
+@pytest.fixture
+async def runner(fresh_engine: AsyncEngine) -> AsyncIterator[CoreRunner]:
+    async with fresh_engine.begin() as connection:
+        await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
+    opened = CoreRunner(fresh_engine)
+    yield opened
+    await opened.aclose()
+
+
+def _names(connection: Connection) -> list[str]:
+    return list(connection.execute(sa.select(_TABLE.c.name).order_by(_TABLE.c.name)).scalars())
+
+
+async def test_runs_in_worker_threads_on_a_sqlite_file_only(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    assert runner.threaded is (fresh_engine.dialect.name == "sqlite")
+    memory = create_engine("sqlite+aiosqlite://")
+    try:
+        assert not CoreRunner(memory).threaded  # another engine could not see that database
+    finally:
+        await memory.dispose()
+
+
+async def test_a_write_is_committed_and_read_back(runner: CoreRunner) -> None:
+    await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}, {"name": "b"}]))
+    assert await runner.read(_names) == ["a", "b"]
+
+
+async def test_a_write_that_fails_leaves_nothing(runner: CoreRunner) -> None:
+    def half_then_fail(connection: Connection) -> None:
+        connection.execute(sa.insert(_TABLE), [{"name": "lost"}])
+        raise RuntimeError("after the insert")
+
+    with pytest.raises(RuntimeError):
+        await runner.write(half_then_fail)
+    assert await runner.read(_names) == []
+
+
+async def test_the_async_engines_listeners_see_the_runners_statements(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}]))
+        await runner.read(_names)
+    finally:
+        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+    statements = [s for s in seen if "runner_probe" in s]
+    assert [s.split()[0] for s in statements] == ["INSERT", "SELECT"]
+
+
+async def test_after_closing_it_still_answers_on_the_async_engine(runner: CoreRunner) -> None:
+    await runner.aclose()
+    await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "late"}]))
+    assert await runner.read(_names) == ["late"]
