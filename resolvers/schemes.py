@@ -37,6 +37,7 @@ from resolvers.eligibility import (
     SchemeVerdict,
     Verdict,
     evaluate,
+    evaluate_all,
 )
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret
@@ -146,7 +147,7 @@ def _all_verdicts(found: Catalogue, profile: CompanyProfile, today: date) -> lis
     cached = _VERDICTS.get(key)
     if cached is not None and cached[0] is found:
         return cached[1]
-    verdicts = [evaluate(scheme, profile, Answers(), today) for scheme in found.schemes]
+    verdicts = evaluate_all(found.schemes, profile, Answers(), today)
     verdicts.sort(key=lambda v: (_ORDER[v.verdict], v.scheme.title.casefold(), v.scheme.id))
     _VERDICTS[key] = (found, verdicts)
     return verdicts

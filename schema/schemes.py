@@ -299,6 +299,10 @@ class CriterionCheck:
 
 @strawberry.type(description="Whether a company can get a scheme, criterion by criterion.")
 class SchemeEligibility:
+    __reuse_answers__ = True
+    """Built once per verdict and never changed (see ``of``): the executor may reuse what it
+    completed for one the same day (``gateway.executor``)."""
+
     scheme: Scheme = tiered(Tier.PUBLIC)
     verdict: Verdict = tiered(Tier.PUBLIC)
     criteria: list[CriterionCheck] = tiered(Tier.PUBLIC)

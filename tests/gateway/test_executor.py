@@ -106,7 +106,28 @@ def _items(*names: str) -> list[Item]:
 
 
 @strawberry.type
+class Verdict:
+    """Like SchemeEligibility: made once, never changed, its answers reused the same day."""
+
+    __reuse_answers__ = True
+
+    item: Item
+    outcome: Outcome
+
+    @strawberry.field
+    def today(self) -> datetime.date:
+        return datetime.date.today()
+
+
+SHARED = [Verdict(item=item, outcome=Outcome.MET) for item in _items("alpha", "secret")]
+
+
+@strawberry.type
 class Query:
+    @strawberry.field
+    def verdicts(self) -> list[Verdict]:
+        return SHARED
+
     @strawberry.field
     def items(self, names: list[str] | None = None) -> list[Item]:
         return _items(*(names or ["alpha", "beta", "gamma"]))
@@ -226,3 +247,38 @@ async def test_a_refused_field_is_null_with_its_error_for_its_item_only() -> Non
     result = await _same_both_ways('{ items(names: ["a", "secret"]) { name guarded } }')
     assert result.data["items"][0]["guarded"] == "a's secret"
     assert [error.path for error in result.errors] == [["items", 1, "guarded"]]
+
+
+VERDICTS = "{ verdicts { outcome today item { name checks { name outcome } } } }"
+
+
+async def test_answers_of_a_reusing_type_are_reused_for_the_same_selection() -> None:
+    first = await _same_both_ways(VERDICTS)
+    again = await FAST.execute(VERDICTS)
+    assert again.data == first.data
+    assert all(a is b for a, b in zip(again.data["verdicts"], first.data["verdicts"], strict=True))
+    aliased = await _same_both_ways("{ verdicts { o: outcome item { n: name } } }")
+    assert aliased.data["verdicts"][0] == {"o": "MET", "item": {"n": "alpha"}}
+
+
+async def test_answers_are_not_reused_another_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await FAST.execute(VERDICTS)
+
+    class Tomorrow(datetime.date):
+        @classmethod
+        def today(cls) -> Tomorrow:
+            return cls(2031, 1, 2)
+
+    monkeypatch.setattr("gateway.executor.date", Tomorrow)
+    monkeypatch.setattr("datetime.date", Tomorrow)
+    later = await FAST.execute(VERDICTS)
+    assert later.data["verdicts"][0]["today"] == "2031-01-02" != first.data["verdicts"][0]["today"]
+
+
+async def test_a_reusing_type_under_a_permission_is_checked_every_time() -> None:
+    query = "{ verdicts { item { name guarded } } }"
+    await _same_both_ways(query)
+    CALLS.clear()
+    result = await FAST.execute(query)
+    assert CALLS["permission"] == 2  # once per item, this request too
+    assert result.data["verdicts"][1]["item"]["guarded"] is None

@@ -33,6 +33,7 @@ from resolvers.eligibility import (
     Ownership,
     Verdict,
     evaluate,
+    evaluate_all,
     size_category,
 )
 
@@ -176,6 +177,24 @@ def test_an_association_passes_the_legal_form_rule_when_the_scheme_has_an_associ
     verdict = evaluate(with_rule, ASSOCIATION, Answers(market_income_share=Decimal("0.7")), TODAY)
     assert verdict.verdict is Verdict.ELIGIBLE
     assert check(LegalForms(("5",)), ASSOCIATION)[0] is NOT_MET
+
+
+def test_schemes_evaluated_together_get_the_verdicts_they_get_alone() -> None:
+    """Schemes that share a criterion share its result, except where the scheme matters (an
+    associations rule opens the legal-form rule to associations)."""
+    legal = LegalForms(("5",))
+    catalogue = [
+        scheme(legal, Associations(Decimal("0.5"), False)),
+        scheme(legal, Headcount(maximum=49)),
+        scheme(Headcount(maximum=49), legal, closes=date(2020, 1, 1)),
+        scheme(legal),
+    ]
+    for company in (ASSOCIATION, LEROY, replace(LEROY, staff=None)):
+        answers = Answers(market_income_share=Decimal("0.7"))
+        together = evaluate_all(catalogue, company, answers, TODAY)
+        assert together == [evaluate(one, company, answers, TODAY) for one in catalogue]
+    alone = evaluate_all(catalogue, ASSOCIATION, Answers(market_income_share=Decimal("0.7")), TODAY)
+    assert [v.verdict for v in alone][:2] == [Verdict.ELIGIBLE, Verdict.NOT_ELIGIBLE]
 
 
 SOLE_TRADER = replace(LEROY, legal_form_code="1000", turnover=35_000)

@@ -384,13 +384,13 @@ async def test_warm_verdicts_are_not_evaluated_again(
     from resolvers import schemes
 
     calls: list[str] = []
-    real = schemes.evaluate
+    real = schemes.evaluate_all
 
-    def counting(scheme: Any, *args: Any) -> Any:
-        calls.append(scheme.id)
-        return real(scheme, *args)
+    def counting(catalogue: Any, *args: Any) -> Any:
+        calls.extend(scheme.id for scheme in catalogue)
+        return real(catalogue, *args)
 
-    monkeypatch.setattr(schemes, "evaluate", counting)
+    monkeypatch.setattr(schemes, "evaluate_all", counting)
     schemes._VERDICTS.clear()
     first = await run(ELIGIBLE, as_="pierre.durand@cci-gard.example", variables={"siret": LEROY})
     evaluated = len(calls)
