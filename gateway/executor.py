@@ -282,11 +282,12 @@ def _list_completer(item_plan: _Plan) -> Complete:
     return complete
 
 
-_ANSWERS: LRUCache[tuple[int, int, date], tuple[Any, Any]] = LRUCache(maxsize=20_000)
-"""Completed answers of objects whose type reuses them, by (shape, object, day); each entry
-keeps its object alive, so the object's id is not reused while the entry exists."""
 _SHAPES: LRUCache[Hashable, int] = LRUCache(maxsize=1_000)
 _shape_ids = itertools.count()
+_ANSWERS = "_hub_completed_answers"
+"""Where an object of a reusing type keeps its answers: in its own ``__dict__``, so they live
+and die with it (no cache to bound or to evict from)."""
+_ANSWERS_PER_OBJECT = 8
 
 
 def _shape_id(shape: Hashable) -> int:
@@ -304,14 +305,18 @@ def _reused(complete: Complete, shape: int, today: date) -> Complete:
     made, and what their plain fields answer depends on the object and the day only (a
     scheme is ``open`` or not by the day). The answer holds plain data only, visible to
     everyone; its object came through a field that this request was allowed to read."""
+    key = (shape, today)
 
     def reuse(source: Any) -> Any:
-        key = (shape, id(source), today)
-        hit = _ANSWERS.get(key)
-        if hit is not None and hit[0] is source:
-            return hit[1]
-        answer = complete(source)
-        _ANSWERS[key] = (source, answer)
+        attributes = getattr(source, "__dict__", None)
+        if attributes is None:
+            return complete(source)
+        answers = attributes.get(_ANSWERS)
+        if answers is None or len(answers) >= _ANSWERS_PER_OBJECT:
+            answers = attributes[_ANSWERS] = {}
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = complete(source)
         return answer
 
     return reuse

@@ -4,16 +4,20 @@ and aid estimates. Schemes and activators are public, but for a scheme's funding
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 import strawberry
-from cachetools import LRUCache
 
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.catalogues import models
 from resolvers import aid_estimate, catalogue, de_minimis, eligibility, schemes
+
+_Record = TypeVar("_Record")
+_Made = TypeVar("_Made")
 
 __all__ = [
     "Activator",
@@ -296,11 +300,15 @@ class CriterionCheck:
     detail: str = tiered(Tier.PUBLIC)
     missing: list[str] = tiered(Tier.PUBLIC, description="What data it still needs.")
 
+    __reuse_answers__ = True
+    """Built once per criterion result and never changed (``_CHECKS``): schemes that share a
+    criterion share its result (``resolvers.eligibility.evaluate_all``), and so its object."""
+
 
 @strawberry.type(description="Whether a company can get a scheme, criterion by criterion.")
 class SchemeEligibility:
     __reuse_answers__ = True
-    """Built once per verdict and never changed (see ``of``): the executor may reuse what it
+    """Built once per verdict and never changed (``of``): the executor may reuse what it
     completed for one the same day (``gateway.executor``)."""
 
     scheme: Scheme = tiered(Tier.PUBLIC)
@@ -315,36 +323,47 @@ class SchemeEligibility:
     def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
         """The GraphQL object of a verdict, built once per verdict (verdicts are memoised by
         ``resolvers.schemes``; neither is ever changed after it is made)."""
-        cached = _ELIGIBILITIES.get(id(verdict))
-        if cached is not None and cached[0] is verdict:
-            return cached[1]
-        made = cls._build(verdict)
-        _ELIGIBILITIES[id(verdict)] = (verdict, made)
+        return _ELIGIBILITIES(verdict)
+
+
+class _BuiltOnce(Generic[_Record, _Made]):
+    """GraphQL objects built once per engine record, by the record's identity. An entry keeps
+    its record alive, so the id is not reused; past ``size`` entries all are dropped (and
+    rebuilt when asked), which costs less than an LRU's bookkeeping on every read."""
+
+    def __init__(self, build: Callable[[_Record], _Made], size: int = 100_000) -> None:
+        self._build = build
+        self._size = size
+        self._made: dict[int, tuple[_Record, _Made]] = {}
+
+    def __call__(self, record: _Record) -> _Made:
+        found = self._made.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]
+        if len(self._made) >= self._size:
+            self._made.clear()
+        made = self._build(record)
+        self._made[id(record)] = (record, made)
         return made
 
-    @classmethod
-    def _build(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        return cls(
-            scheme=Scheme(record=verdict.scheme),
-            verdict=verdict.verdict,
-            criteria=[
-                CriterionCheck(
-                    name=c.name,
-                    outcome=c.outcome,
-                    value=c.value,
-                    detail=c.detail,
-                    missing=list(c.missing),
-                )
-                for c in verdict.criteria
-            ],
-            missing=list(verdict.missing),
-        )
 
-
-_ELIGIBILITIES: LRUCache[int, tuple[eligibility.SchemeVerdict, SchemeEligibility]] = LRUCache(
-    maxsize=100_000
+_CHECKS: _BuiltOnce[eligibility.CriterionResult, CriterionCheck] = _BuiltOnce(
+    lambda result: CriterionCheck(
+        name=result.name,
+        outcome=result.outcome,
+        value=result.value,
+        detail=result.detail,
+        missing=list(result.missing),
+    )
 )
-"""By the verdict's ``id``; the entry keeps its verdict alive, so the id is not reused."""
+_ELIGIBILITIES: _BuiltOnce[eligibility.SchemeVerdict, SchemeEligibility] = _BuiltOnce(
+    lambda verdict: SchemeEligibility(
+        scheme=Scheme(record=verdict.scheme),
+        verdict=verdict.verdict,
+        criteria=[_CHECKS(result) for result in verdict.criteria],
+        missing=list(verdict.missing),
+    )
+)
 
 
 @strawberry.input(description="A partner or linked enterprise (EU SME definition).")
