@@ -214,6 +214,12 @@ def _eligible_schemes(
                 samples=args.samples, warmup=args.warmup,
             ))  # fmt: skip
             cpu = watch.shares()
+            _say("eligible schemes, first evaluations: the referent's other companies, once "
+                 "each …")  # fmt: skip
+            first_floor, first = asyncio.run(eligible.first_evaluations(
+                sandbox.url, gateway.url, token, limit=args.samples,
+            ))  # fmt: skip
+        result["first_evaluation"] = {"floor": first_floor.as_dict(), "cold": first.as_dict()}
         references["cold"] = client.reference
         result["floor"] = {**floor.as_dict(), "per_source_ms": upstream.per_source_ms()}
         result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}

@@ -52,6 +52,7 @@ __all__ = [
     "catalogue_reads",
     "cold_and_floor",
     "entreprise_reads",
+    "first_evaluations",
     "full_cold_sample",
     "verdict_counts",
     "warm",
@@ -72,6 +73,11 @@ ELIGIBLE_SCHEMES = (
     "  scheme { id } verdict criteria { name outcome value } missing } } }"
 )
 _LIGHT = 'query Light { company(siret: "84215637400014") { siret name } }'
+_ELIGIBLE_SCHEMES_OF = (
+    "query EligibleSchemesOf($siret: String!) { company(siret: $siret) { siret "
+    "eligibleSchemes {\n  scheme { id } verdict criteria { name outcome value } missing } } }"
+)
+_PORTFOLIO = "query Portfolio { viewer { portfolio(first: 100) { edges { node { siret } } } } }"
 
 # The API Entreprise reads behind eligibility (resolvers/company_profile.py), by source.
 ENTREPRISE_SOURCES: dict[str, Endpoint] = {
@@ -356,6 +362,44 @@ async def cold_and_floor(
         "catalogue_calls_while_measuring": catalogue_during,
     }
     return floor, cold, upstream, client, evidence
+
+
+async def first_evaluations(
+    sandbox_url: str, gateway_url: str, token: str, *, limit: int
+) -> tuple[Tally, Tally]:
+    """(floor, cold) for information: one eligibility request for each of the referent's
+    other companies (up to ``limit``), each never asked before, so neither its data nor its
+    verdicts are in any cache: the cost of a first evaluation. Floor samples (LEROY's six
+    sources, all at once) alternate with them; every company's sources answer with the
+    sandbox's same latency."""
+    floor, cold = Tally(), Tally()
+    async with (
+        upstream_client(sandbox_url) as direct,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=4)) as session,
+    ):
+        poster = GraphQLPoster(session, gateway_url, token)
+        _, status, body = await poster.post(GraphQLPoster.body(_PORTFOLIO, "Portfolio"))
+        failure, data = graphql_failure(status, body)
+        if failure is not None:
+            cold.failures[f"portfolio: {failure}"] += 1
+            return floor, cold
+        edges = data["viewer"]["portfolio"]["edges"]
+        sirets = [edge["node"]["siret"] for edge in edges if edge["node"]["siret"] != SIRET]
+        upstream = ConcurrentFloor(entreprise_reads(direct))
+
+        async def first(siret: str) -> tuple[float, str | None]:
+            body = GraphQLPoster.body(_ELIGIBLE_SCHEMES_OF, "EligibleSchemesOf", {"siret": siret})
+            seconds, status, answer = await poster.post(body)
+            failure, data = graphql_failure(status, answer)
+            found = ((data or {}).get("company") or {}).get("eligibleSchemes")
+            if failure is None and (not isinstance(found, list) or len(found) < MIN_SCHEMES):
+                failure = "not every scheme in the answer"
+            return seconds, failure
+
+        for siret in sirets[:limit]:
+            await floor.take(upstream.sample)
+            await cold.take(lambda: first(siret))  # noqa: B023 - awaited at once
+    return floor, cold
 
 
 async def full_cold_sample(

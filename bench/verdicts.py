@@ -217,6 +217,12 @@ def judge_eligible(result: dict[str, Any]) -> dict[str, str]:
                 full["cold"]["latency_ms"]["p50"], full["floor"]["latency_ms"]["p50"]
             )
             parts += [full["floor"], full["cold"]]
+        first = result.get("first_evaluation")
+        if first is not None:
+            first["cold"]["ratio_p50"] = _ratio(
+                first["cold"]["latency_ms"]["p50"], first["floor"]["latency_ms"]["p50"]
+            )
+            parts += [first["floor"], first["cold"]]
     p50 = warm["latency_ms"]["p50"]
     verdicts["warm_p50"] = passed(
         not math.isnan(p50) and p50 <= ELIGIBLE_TARGETS["warm_p50_ms_max"]
@@ -262,6 +268,13 @@ def render_eligible(result: dict[str, Any]) -> str:
              (f"0, {evidence['catalogue_keys_kept']} catalogue keys kept → "
               f"{verdicts['cold_catalogues_cached']}")),
         ]  # fmt: skip
+        first = result.get("first_evaluation")
+        if first is not None:
+            rows.append((
+                f"cold p50, first evaluation (n={first['cold']['latency_ms']['n']} companies)",
+                ms(first["cold"]["latency_ms"]["p50"]), times(first["cold"]["ratio_p50"]),
+                f"informational; its floor p50 {ms(first['floor']['latency_ms']['p50'])}",
+            ))  # fmt: skip
         full = result["full_cold"]
         if "skipped" in full:
             rows.append(("fully cold (informational)", "skipped", "", full["skipped"]))
