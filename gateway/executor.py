@@ -45,6 +45,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLString,
+    OperationType,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -87,8 +88,11 @@ class HubExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self._plain_lists: dict[tuple[GraphQLOutputType, int], tuple[Any, Complete | None]] = {}
         middleware = self.middleware_manager
-        # Middleware wraps every field's resolver: only the general path runs it.
-        self._plain_allowed = middleware is None or not middleware.middlewares
+        # Middleware wraps every field's resolver: only the general path runs it. A
+        # subscription's executor is copied for each event: it keeps to the general path.
+        self._plain_allowed = (middleware is None or not middleware.middlewares) and (
+            self.operation.operation is not OperationType.SUBSCRIPTION
+        )
         self._enum_names: dict[GraphQLEnumType, dict[Any, Any]] = {}
         self._today = date.today()
 
@@ -287,7 +291,7 @@ _shape_ids = itertools.count()
 _ANSWERS = "_hub_completed_answers"
 """Where an object of a reusing type keeps its answers: in its own ``__dict__``, so they live
 and die with it (no cache to bound or to evict from)."""
-_ANSWERS_PER_OBJECT = 8
+_ANSWERS_PER_OBJECT = 4
 
 
 def _shape_id(shape: Hashable) -> int:

@@ -135,7 +135,7 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[S
 
 
 _VERDICTS: LRUCache[tuple[int, CompanyProfile, date], tuple[Catalogue, list[SchemeVerdict]]] = (
-    LRUCache(maxsize=512)
+    LRUCache(maxsize=200)
 )
 """Verdicts are a pure function of the catalogue, the company's profile and the day: the same
 three give the same verdicts, so a warm request does not evaluate them again. The entry keeps

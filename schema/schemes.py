@@ -321,9 +321,14 @@ class SchemeEligibility:
 
     @classmethod
     def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        """The GraphQL object of a verdict, built once per verdict (verdicts are memoised by
-        ``resolvers.schemes``; neither is ever changed after it is made)."""
+        """The GraphQL object of a memoised verdict (``resolvers.schemes``), built once per
+        verdict; neither is ever changed after it is made."""
         return _ELIGIBILITIES(verdict)
+
+    @classmethod
+    def once(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
+        """The GraphQL object of a verdict made for one request (the user's answers)."""
+        return _eligibility(verdict)
 
 
 class _BuiltOnce(Generic[_Record, _Made]):
@@ -331,7 +336,7 @@ class _BuiltOnce(Generic[_Record, _Made]):
     its record alive, so the id is not reused; past ``size`` entries all are dropped (and
     rebuilt when asked), which costs less than an LRU's bookkeeping on every read."""
 
-    def __init__(self, build: Callable[[_Record], _Made], size: int = 100_000) -> None:
+    def __init__(self, build: Callable[[_Record], _Made], size: int) -> None:
         self._build = build
         self._size = size
         self._made: dict[int, tuple[_Record, _Made]] = {}
@@ -347,22 +352,34 @@ class _BuiltOnce(Generic[_Record, _Made]):
         return made
 
 
-_CHECKS: _BuiltOnce[eligibility.CriterionResult, CriterionCheck] = _BuiltOnce(
-    lambda result: CriterionCheck(
+def _check(result: eligibility.CriterionResult) -> CriterionCheck:
+    return CriterionCheck(
         name=result.name,
         outcome=result.outcome,
         value=result.value,
         detail=result.detail,
         missing=list(result.missing),
     )
-)
-_ELIGIBILITIES: _BuiltOnce[eligibility.SchemeVerdict, SchemeEligibility] = _BuiltOnce(
-    lambda verdict: SchemeEligibility(
+
+
+def _eligibility(verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
+    return SchemeEligibility(
         scheme=Scheme(record=verdict.scheme),
         verdict=verdict.verdict,
         criteria=[_CHECKS(result) for result in verdict.criteria],
         missing=list(verdict.missing),
     )
+
+
+_VERDICT_OBJECTS = 40_000
+"""About 250 companies' catalogues (163 verdicts each): more than ``resolvers.schemes``
+memoises, so a memoised verdict keeps its object, whose completed answers the executor keeps
+(a few hundred bytes each). Past it everything is dropped and rebuilt on demand."""
+_CHECKS: _BuiltOnce[eligibility.CriterionResult, CriterionCheck] = _BuiltOnce(
+    _check, _VERDICT_OBJECTS // 2
+)
+_ELIGIBILITIES: _BuiltOnce[eligibility.SchemeVerdict, SchemeEligibility] = _BuiltOnce(
+    _eligibility, _VERDICT_OBJECTS
 )
 
 

@@ -74,7 +74,7 @@ class SchemeCatalogueQuery:
     ) -> SchemeEligibility | None:
         given = answers.to_answers() if answers is not None else None
         verdict = await schemes.eligibility(info, siret, str(scheme_id), given)
-        return SchemeEligibility.of(verdict)
+        return SchemeEligibility.once(verdict)
 
     @tiered(
         Tier.PUBLIC,

@@ -248,28 +248,31 @@ def _member_order(person: PersonRecord) -> tuple[int, str, str]:
     return (_MEMBERSHIP_ORDER[person.role], _name_key(person.name), person.account_id)
 
 
+_PROJECTS_OF_COMPANIES = (
+    sa.select(
+        _PROJECTS.c.id,
+        _PROJECTS.c.siret,
+        _PROJECTS.c.title,
+        _PROJECTS.c.theme,
+        _PROJECTS.c.filiere,
+        _PROJECTS.c.structure_id,
+        _PROJECTS.c.created_at,
+        _ACTORS.c.agent_id,
+        _ACTORS.c.role,
+        _ACTORS.c.added_at,
+    )
+    .select_from(_PROJECTS)
+    .outerjoin(_ACTORS, _ACTORS.c.project_id == _PROJECTS.c.id)
+    .where(_PROJECTS.c.siret.in_(sa.bindparam("sirets", expanding=True)))
+    .order_by(_PROJECTS.c.created_at, _PROJECTS.c.id)
+)
+"""Built once, like ``_COMPANY_FACTS``."""
+
+
 def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
     """A company's projects, oldest first, each with its actors (one Core statement: this
     read is on every company sheet)."""
-    projects_t, actors_t = _PROJECTS, _ACTORS
-    rows = connection.execute(
-        sa.select(
-            projects_t.c.id,
-            projects_t.c.siret,
-            projects_t.c.title,
-            projects_t.c.theme,
-            projects_t.c.filiere,
-            projects_t.c.structure_id,
-            projects_t.c.created_at,
-            actors_t.c.agent_id,
-            actors_t.c.role,
-            actors_t.c.added_at,
-        )
-        .select_from(projects_t)
-        .outerjoin(actors_t, actors_t.c.project_id == projects_t.c.id)
-        .where(projects_t.c.siret.in_(sirets))
-        .order_by(projects_t.c.created_at, projects_t.c.id)
-    )
+    rows = connection.execute(_PROJECTS_OF_COMPANIES, {"sirets": list(sirets)})
     found: dict[str, ProjectRecord] = {}
     actors: defaultdict[str, list[tuple[int, datetime, str, str]]] = defaultdict(list)
     for row in rows:

@@ -103,7 +103,7 @@ class AuditStore:
         """``runner`` writes the events (``connectors.hubdb.runner``): on every audited
         request, so on the hot path; without one they are written on the async engine."""
         self._session_factory = session_factory
-        self._runner = runner or CoreRunner(session_factory.kw["bind"], threads=False)
+        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
 
     async def write(self, events: Sequence[AuditEventRecord]) -> None:
         """All of one request's events in one transaction and one statement; raises when

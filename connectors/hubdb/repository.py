@@ -52,7 +52,7 @@ class HubRepository:
         run on the async engine."""
         self._session_factory = session_factory
         self._engine: AsyncEngine = session_factory.kw["bind"]
-        self._runner = runner or CoreRunner(self._engine, threads=False)
+        self._runner = runner or CoreRunner(self._engine, direct=False)
 
     async def ping(self) -> None:
         """Fails when the database cannot answer (readiness probe)."""

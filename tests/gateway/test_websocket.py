@@ -1,7 +1,7 @@
 """graphql-transport-ws over a real socket: a subscription never outlives its token (the
 socket is closed with 4403 when the token expires), a valid token naming no account is
 acknowledged as anonymous with the reason, an unreachable identity provider is "try again
-later" (1013), not "forbidden"."""
+later" (1013), not "forbidden". Messages are text frames."""
 
 from __future__ import annotations
 
@@ -84,11 +84,15 @@ async def test_a_valid_token_naming_no_account_is_acknowledged_as_anonymous_with
         _gateway(settings, upstream) as url,
         _connected(url, {"Authorization": f"Bearer {token}"}) as ws,
     ):
-        ack = json.loads(await ws.recv())
+        frame = await ws.recv()
+        assert isinstance(frame, str)  # text frames: graphql-ws clients ignore binary ones
+        ack = json.loads(frame)
         assert ack["type"] == "connection_ack"
         assert ack["payload"]["identity"]["code"] == "UNKNOWN_ACCOUNT"
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": LIVE}))
-        refused = json.loads(await asyncio.wait_for(ws.recv(), 2))
+        frame = await asyncio.wait_for(ws.recv(), 2)
+        assert isinstance(frame, str)
+        refused = json.loads(frame)
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 

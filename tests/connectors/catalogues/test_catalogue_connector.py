@@ -182,6 +182,20 @@ async def test_every_source_is_read_whole_and_namespaced(
     assert routes["bpifrance"].calls[0].request.headers["X-Api-Key"] == "k"
 
 
+async def test_equal_criteria_of_different_schemes_are_one_object(
+    router: respx.MockRouter, connector: CatalogueConnector
+) -> None:
+    """The engine tells equal criteria apart by identity (resolvers.eligibility.evaluate_all)."""
+    serve_all(router)
+    found = await connector.schemes()
+    industrie = found.by_id["region:parcours-industrie-du-futur"]
+    numerique = found.by_id["paysdelaloire:investissement-numerique"]
+    shared = [c for c in industrie.criteria if c in numerique.criteria]
+    assert shared  # the two test dispositifs share criteria (same builder)
+    for criterion in shared:
+        assert any(criterion is other for other in numerique.criteria)
+
+
 async def test_the_region_vocabulary_maps_to_one_scheme_record(
     router: respx.MockRouter, connector: CatalogueConnector
 ) -> None:

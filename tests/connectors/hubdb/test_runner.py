@@ -1,9 +1,11 @@
-"""CoreRunner: the hot path's Core statements in a worker thread on a SQLite file, on the async
-engine elsewhere; the same transactions either way, and every statement seen by the engine's
-listeners."""
+"""CoreRunner: on a SQLite file, reads inline and writes on one writer thread; on the async
+engine elsewhere. The same transactions either way, a read never waits behind a write, and
+every statement is seen by the engine's listeners."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.hubdb import CoreRunner, create_engine
+from connectors.hubdb.engine import sqlite_file_path
 
 _TABLE = sa.table("runner_probe", sa.column("name", sa.String))
 
@@ -30,13 +33,13 @@ def _names(connection: Connection) -> list[str]:
     return list(connection.execute(sa.select(_TABLE.c.name).order_by(_TABLE.c.name)).scalars())
 
 
-async def test_runs_in_worker_threads_on_a_sqlite_file_only(
+async def test_uses_the_driver_directly_on_a_sqlite_file_only(
     runner: CoreRunner, fresh_engine: AsyncEngine
 ) -> None:
-    assert runner.threaded is (fresh_engine.dialect.name == "sqlite")
+    assert runner.direct is (fresh_engine.dialect.name == "sqlite")
     memory = create_engine("sqlite+aiosqlite://")
     try:
-        assert not CoreRunner(memory).threaded  # another engine could not see that database
+        assert not CoreRunner(memory).direct  # another engine could not see that database
     finally:
         await memory.dispose()
 
@@ -78,3 +81,27 @@ async def test_after_closing_it_still_answers_on_the_async_engine(runner: CoreRu
     await runner.aclose()
     await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "late"}]))
     assert await runner.read(_names) == ["late"]
+
+
+async def test_a_read_is_answered_while_writes_wait_for_the_lock(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    if not runner.direct:
+        pytest.skip("PostgreSQL: no database-wide write lock")
+    holder = sqlite3.connect(str(sqlite_file_path(fresh_engine.url)), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+    try:
+        writes = [
+            asyncio.ensure_future(
+                runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "w"}]))
+            )
+            for _ in range(4)
+        ]
+        await asyncio.sleep(0.05)
+        assert await runner.read(_names) == []  # the writes wait; the read does not
+        assert not any(write.done() for write in writes)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    await asyncio.gather(*writes)
+    assert await runner.read(_names) == ["w"] * 4
