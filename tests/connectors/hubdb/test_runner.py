@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.hubdb import CoreRunner, create_engine
-from connectors.hubdb.engine import sqlite_file_path
 
 _TABLE = sa.table("runner_probe", sa.column("name", sa.String))
 
@@ -83,12 +83,14 @@ async def test_after_closing_it_still_answers_on_the_async_engine(runner: CoreRu
     assert await runner.read(_names) == ["late"]
 
 
-async def test_a_read_is_answered_while_writes_wait_for_the_lock(
-    runner: CoreRunner, fresh_engine: AsyncEngine
-) -> None:
-    if not runner.direct:
-        pytest.skip("PostgreSQL: no database-wide write lock")
-    holder = sqlite3.connect(str(sqlite_file_path(fresh_engine.url)), isolation_level=None)
+async def test_a_read_is_answered_while_writes_wait_for_the_lock(tmp_path: Path) -> None:
+    """SQLite's write lock is database-wide (PostgreSQL has none to wait for)."""
+    path = tmp_path / "locked.sqlite3"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
+    runner = CoreRunner(engine)
+    holder = sqlite3.connect(str(path), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
     try:
         writes = [
@@ -103,5 +105,9 @@ async def test_a_read_is_answered_while_writes_wait_for_the_lock(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    await asyncio.gather(*writes)
-    assert await runner.read(_names) == ["w"] * 4
+    try:
+        await asyncio.gather(*writes)
+        assert await runner.read(_names) == ["w"] * 4
+    finally:
+        await runner.aclose()
+        await engine.dispose()
