@@ -13,12 +13,12 @@ import base64
 import binascii
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from connectors.hubdb import _directory
 from connectors.hubdb.models import (
@@ -43,12 +43,14 @@ __all__ = [
     "department_of",
     "encode_cursor",
     "encode_time_cursor",
+    "newest_first_page",
     "search_agents",
     "search_structures",
     "territory_codes",
 ]
 
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 _AGENTS, _STRUCTURES = _directory.AGENTS, _directory.STRUCTURES
 _ACCOUNTS = _directory.ACCOUNTS
 _ROLES = AgentRoleRow.__table__
@@ -93,6 +95,50 @@ def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
     if moment.tzinfo is None:
         raise ValueError("invalid cursor")
     return moment, id_
+
+
+async def newest_first_page(
+    session_factory: async_sessionmaker[AsyncSession],
+    table: sa.FromClause,
+    moment: sa.ColumnElement[datetime],
+    matching: Sequence[sa.ColumnElement[bool]],
+    record: Callable[[sa.Row[Any]], _R],
+    *,
+    first: int,
+    after: str | None,
+) -> Page[_R]:
+    """A page of ``table``'s rows that match, newest ``moment`` first (ties by id), with time
+    cursors; ``total`` counts every match, all pages (notifications, audit events).
+    ``ValueError("invalid cursor")`` for an ``after`` not made here."""
+    if first < 0:
+        raise ValueError("first must not be negative")
+    conditions = list(matching)
+    if after is not None:
+        at, id_ = decode_time_cursor(after)
+        conditions.append(sa.or_(moment < at, sa.and_(moment == at, table.c.id < id_)))
+    query = (
+        sa.select(table)
+        .where(*conditions)
+        .order_by(moment.desc(), table.c.id.desc())
+        .limit(first + 1)
+    )
+    async with session_factory() as session:
+        rows = (await session.execute(query)).all()
+        total = (
+            await session.scalar(sa.select(sa.func.count()).select_from(table).where(*matching))
+            or 0
+        )
+    shown = rows[:first]
+    cursors = tuple(encode_time_cursor(row._mapping[moment], row.id) for row in shown)
+    return Page(
+        items=tuple(record(row) for row in shown),
+        total=total,
+        end_cursor=cursors[-1] if cursors else None,
+        has_next=len(rows) > first,
+        start_cursor=cursors[0] if cursors else None,
+        cursors=cursors,
+        has_previous=after is not None,
+    )
 
 
 def department_of(postal_code: str) -> str:

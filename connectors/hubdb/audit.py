@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb._search import decode_time_cursor, encode_time_cursor
+from connectors.hubdb._search import newest_first_page
 from connectors.hubdb.models import AuditEvent
 from connectors.hubdb.records import Page
 from connectors.hubdb.runner import CoreRunner
@@ -92,10 +92,6 @@ def _record(row: sa.Row[tuple[object, ...]]) -> AuditEventRecord:
     )
 
 
-def _cursor(record: AuditEventRecord) -> str:
-    return encode_time_cursor(record.occurred_at, record.id)
-
-
 class AuditStore:
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
@@ -133,8 +129,6 @@ class AuditStore:
     ) -> Page[AuditEventRecord]:
         """Newest first (ties by id); ``total`` counts every match of the filter.
         ``ValueError("invalid cursor")`` for an ``after`` this store did not give."""
-        if first < 0:
-            raise ValueError("first must not be negative")
         matching = []
         if filter.siret is not None:
             matching.append(_TABLE.c.siret == filter.siret)
@@ -146,33 +140,7 @@ class AuditStore:
             matching.append(_TABLE.c.occurred_at >= filter.since)
         if filter.until is not None:
             matching.append(_TABLE.c.occurred_at < filter.until)
-        conditions = list(matching)
-        if after is not None:
-            occurred_at, id_ = decode_time_cursor(after)
-            conditions.append(
-                sa.or_(
-                    _TABLE.c.occurred_at < occurred_at,
-                    sa.and_(_TABLE.c.occurred_at == occurred_at, _TABLE.c.id < id_),
-                )
-            )
-        query = (
-            sa.select(_TABLE)
-            .where(*conditions)
-            .order_by(_TABLE.c.occurred_at.desc(), _TABLE.c.id.desc())
-            .limit(first + 1)
-        )
-        async with self._session_factory() as session:
-            rows = (await session.execute(query)).all()
-            total = await session.scalar(sa.select(sa.func.count()).select_from(_TABLE)
-                                         .where(*matching)) or 0  # fmt: skip
-        items = tuple(_record(row) for row in rows[:first])
-        cursors = tuple(_cursor(item) for item in items)
-        return Page(
-            items=items,
-            total=total,
-            end_cursor=cursors[-1] if cursors else None,
-            has_next=len(rows) > first,
-            start_cursor=cursors[0] if cursors else None,
-            cursors=cursors,
-            has_previous=after is not None,
-        )
+        return await newest_first_page(
+            self._session_factory, _TABLE, _TABLE.c.occurred_at, matching, _record,
+            first=first, after=after,
+        )  # fmt: skip

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb._search import decode_time_cursor, encode_time_cursor
+from connectors.hubdb._search import newest_first_page
 from connectors.hubdb.models import Notification
 from connectors.hubdb.records import NotificationRecord, Page
 
@@ -35,10 +35,6 @@ def _record(row: sa.Row[tuple[object, ...]]) -> NotificationRecord:
     )
 
 
-def _cursor(record: NotificationRecord) -> str:
-    return encode_time_cursor(record.created_at, record.id)
-
-
 class NotificationStore:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -48,40 +44,13 @@ class NotificationStore:
     ) -> NotificationPage:
         """Newest first (ties by id); ``total`` counts every match of the filter, all pages.
         ``ValueError("invalid cursor")`` for an ``after`` this store did not give."""
-        if first < 0:
-            raise ValueError("first must not be negative")
         mine = [_TABLE.c.account_id == account_id]
         if unread_only:
             mine.append(_TABLE.c.read_at.is_(None))
-        conditions = list(mine)
-        if after is not None:
-            created_at, id_ = decode_time_cursor(after)
-            conditions.append(
-                sa.or_(
-                    _TABLE.c.created_at < created_at,
-                    sa.and_(_TABLE.c.created_at == created_at, _TABLE.c.id < id_),
-                )
-            )
-        query = (
-            sa.select(_TABLE)
-            .where(*conditions)
-            .order_by(_TABLE.c.created_at.desc(), _TABLE.c.id.desc())
-            .limit(first + 1)
-        )
-        async with self._session_factory() as session:
-            rows = (await session.execute(query)).all()
-            total = await session.scalar(sa.select(sa.func.count()).where(*mine)) or 0
-        items = tuple(_record(row) for row in rows[:first])
-        cursors = tuple(_cursor(item) for item in items)
-        return Page(
-            items=items,
-            total=total,
-            end_cursor=cursors[-1] if cursors else None,
-            has_next=len(rows) > first,
-            start_cursor=cursors[0] if cursors else None,
-            cursors=cursors,
-            has_previous=after is not None,
-        )
+        return await newest_first_page(
+            self._session_factory, _TABLE, _TABLE.c.created_at, mine, _record,
+            first=first, after=after,
+        )  # fmt: skip
 
     async def get(self, account_id: str, notification_id: str) -> NotificationRecord | None:
         """One of the account's notifications; None for anyone else's (or none at all)."""
