@@ -327,8 +327,9 @@ class SchemeEligibility:
 
     @classmethod
     def once(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        """The GraphQL object of a verdict made for one request (the user's answers)."""
-        return _eligibility(verdict)
+        """The GraphQL object of a verdict made for one request (the user's answers): nothing
+        of it is kept."""
+        return _eligibility(verdict, _check)
 
 
 class _BuiltOnce(Generic[_Record, _Made]):
@@ -362,11 +363,14 @@ def _check(result: eligibility.CriterionResult) -> CriterionCheck:
     )
 
 
-def _eligibility(verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
+def _eligibility(
+    verdict: eligibility.SchemeVerdict,
+    check: Callable[[eligibility.CriterionResult], CriterionCheck],
+) -> SchemeEligibility:
     return SchemeEligibility(
         scheme=Scheme(record=verdict.scheme),
         verdict=verdict.verdict,
-        criteria=[_CHECKS(result) for result in verdict.criteria],
+        criteria=[check(result) for result in verdict.criteria],
         missing=list(verdict.missing),
     )
 
@@ -379,7 +383,7 @@ _CHECKS: _BuiltOnce[eligibility.CriterionResult, CriterionCheck] = _BuiltOnce(
     _check, _VERDICT_OBJECTS // 2
 )
 _ELIGIBILITIES: _BuiltOnce[eligibility.SchemeVerdict, SchemeEligibility] = _BuiltOnce(
-    _eligibility, _VERDICT_OBJECTS
+    lambda verdict: _eligibility(verdict, _CHECKS), _VERDICT_OBJECTS
 )
 
 
