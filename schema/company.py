@@ -19,7 +19,8 @@ from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
 from schema.directory import Agent
-from schema.schemes import DeMinimis, SchemeEligibility, SchemeFilter
+from schema.eligibility import DeMinimis, SchemeEligibility
+from schema.schemes import SchemeFilter
 
 __all__ = [
     "Address",

@@ -1,42 +1,27 @@
-"""Aid schemes (every catalogue as one type), France Num's activators, eligibility verdicts
-and aid estimates. Schemes and activators are public, but for a scheme's funding expert
-(network members only); a company's verdicts are tier 2 where they hang (``Company``)."""
+"""Aid schemes (every catalogue as one type) and France Num's activators: public, but for a
+scheme's funding expert (network members only). A company's verdicts, aid estimates and de
+minimis aids are in ``schema.eligibility``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
-from typing import Generic, TypeVar
 
 import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.catalogues import models
-from resolvers import aid_estimate, catalogue, de_minimis, eligibility, schemes
-
-_Record = TypeVar("_Record")
-_Made = TypeVar("_Made")
+from resolvers import catalogue
 
 __all__ = [
     "Activator",
     "ActivatorCategory",
     "ActivatorFilter",
-    "AidEstimate",
     "AidKind",
-    "CriterionCheck",
-    "CriterionOutcome",
-    "DeMinimis",
-    "EligibilityAnswers",
-    "ExpenseInput",
-    "OwnershipInput",
     "Scheme",
-    "SchemeEligibility",
     "SchemeFilter",
     "SchemeSource",
     "SubmissionChannel",
-    "Verdict",
 ]
 
 # The records' enums become GraphQL enums (strawberry.enum registers them in place).
@@ -51,16 +36,10 @@ strawberry.enum(
     "a form to download, or through a referenced provider.",
 )
 strawberry.enum(models.ActivatorCategory, description="France Num's four kinds of activators.")
-strawberry.enum(eligibility.Verdict, description="Whether a company can get a scheme.")
-strawberry.enum(
-    eligibility.Outcome, name="CriterionOutcome", description="One criterion's outcome."
-)
 SchemeSource = models.SchemeSource
 AidKind = models.AidKind
 SubmissionChannel = models.SubmissionChannel
 ActivatorCategory = models.ActivatorCategory
-Verdict = eligibility.Verdict
-CriterionOutcome = eligibility.Outcome
 
 
 @strawberry.type(description="Contact details of a scheme's funding expert.")
@@ -289,232 +268,4 @@ class ActivatorFilter:
         return catalogue.ActivatorQuery(
             region=self.region, department=self.department, category=self.category,
             domain=self.domain, text=self.text,
-        )  # fmt: skip
-
-
-@strawberry.type(description="One criterion of a scheme checked against the company.")
-class CriterionCheck:
-    name: str = tiered(Tier.PUBLIC)
-    outcome: CriterionOutcome = tiered(Tier.PUBLIC)
-    value: str | None = tiered(Tier.PUBLIC, description="The company value it used.")
-    detail: str = tiered(Tier.PUBLIC)
-    missing: list[str] = tiered(Tier.PUBLIC, description="What data it still needs.")
-
-    __reuse_answers__ = True
-    """Built once per criterion result and never changed (``_CHECKS``): schemes that share a
-    criterion share its result (``resolvers.eligibility.evaluate_all``), and so its object."""
-
-
-@strawberry.type(description="Whether a company can get a scheme, criterion by criterion.")
-class SchemeEligibility:
-    __reuse_answers__ = True
-    """Built once per verdict and never changed (``of``): the executor may reuse what it
-    completed for one the same day (``gateway.executor``)."""
-
-    scheme: Scheme = tiered(Tier.PUBLIC)
-    verdict: Verdict = tiered(Tier.PUBLIC)
-    criteria: list[CriterionCheck] = tiered(Tier.PUBLIC)
-    missing: list[str] = tiered(
-        Tier.PUBLIC,
-        description="The data no source gave (answer it through `eligibility(answers:)`).",
-    )
-
-    @classmethod
-    def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        """The GraphQL object of a memoised verdict (``resolvers.schemes``), built once per
-        verdict; neither is ever changed after it is made."""
-        return _ELIGIBILITIES(verdict)
-
-    @classmethod
-    def once(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        """The GraphQL object of a verdict made for one request (the user's answers): nothing
-        of it is kept."""
-        return _eligibility(verdict, _check)
-
-
-class _BuiltOnce(Generic[_Record, _Made]):
-    """GraphQL objects built once per engine record, by the record's identity. An entry keeps
-    its record alive, so the id is not reused; past ``size`` entries all are dropped (and
-    rebuilt when asked), which costs less than an LRU's bookkeeping on every read."""
-
-    def __init__(self, build: Callable[[_Record], _Made], size: int) -> None:
-        self._build = build
-        self._size = size
-        self._made: dict[int, tuple[_Record, _Made]] = {}
-
-    def __call__(self, record: _Record) -> _Made:
-        found = self._made.get(id(record))
-        if found is not None and found[0] is record:
-            return found[1]
-        if len(self._made) >= self._size:
-            self._made.clear()
-        made = self._build(record)
-        self._made[id(record)] = (record, made)
-        return made
-
-
-def _check(result: eligibility.CriterionResult) -> CriterionCheck:
-    return CriterionCheck(
-        name=result.name,
-        outcome=result.outcome,
-        value=result.value,
-        detail=result.detail,
-        missing=list(result.missing),
-    )
-
-
-def _eligibility(
-    verdict: eligibility.SchemeVerdict,
-    check: Callable[[eligibility.CriterionResult], CriterionCheck],
-) -> SchemeEligibility:
-    return SchemeEligibility(
-        scheme=Scheme(record=verdict.scheme),
-        verdict=verdict.verdict,
-        criteria=[check(result) for result in verdict.criteria],
-        missing=list(verdict.missing),
-    )
-
-
-_VERDICT_OBJECTS = 40_000
-"""About 250 companies' catalogues (163 verdicts each): more than ``resolvers.schemes``
-memoises, so a memoised verdict keeps its object, whose completed answers the executor keeps
-(a few hundred bytes each). Past it everything is dropped and rebuilt on demand."""
-_CHECKS: _BuiltOnce[eligibility.CriterionResult, CriterionCheck] = _BuiltOnce(
-    _check, _VERDICT_OBJECTS // 2
-)
-_ELIGIBILITIES: _BuiltOnce[eligibility.SchemeVerdict, SchemeEligibility] = _BuiltOnce(
-    lambda verdict: _eligibility(verdict, _CHECKS), _VERDICT_OBJECTS
-)
-
-
-@strawberry.input(description="A partner or linked enterprise (EU SME definition).")
-class OwnershipInput:
-    share: float = strawberry.field(
-        description="Share of capital or voting rights held, either way, from 0 to 1 "
-        "(0.25–0.5: partner, counted in proportion; > 0.5: linked, counted in full)."
-    )
-    staff: float
-    turnover: int
-    balance_sheet_total: int | None = None
-
-
-@strawberry.input(description="What the user knows that the sources do not.")
-class EligibilityAnswers:
-    staff: float | None = None
-    turnover: int | None = None
-    balance_sheet_total: int | None = None
-    ownership: list[OwnershipInput] | None = strawberry.field(
-        default=None, description="Partner and linked enterprises; [] = autonomous."
-    )
-    market_income_share: float | None = strawberry.field(
-        default=None, description="An association's share of income from market activity (0–1)."
-    )
-    ei_ea_agreement: bool | None = strawberry.field(
-        default=None, description="An association holds an EI/EA agreement."
-    )
-    certified_accounts: bool | None = strawberry.field(
-        default=None, description="A micro-enterprise can supply certified accounts."
-    )
-
-    def to_answers(self) -> eligibility.Answers:
-        return schemes.answers(
-            staff=self.staff,
-            turnover=self.turnover,
-            balance_sheet_total=self.balance_sheet_total,
-            ownership=None
-            if self.ownership is None
-            else [(o.share, o.staff, o.turnover, o.balance_sheet_total) for o in self.ownership],
-            market_income_share=self.market_income_share,
-            ei_ea_agreement=self.ei_ea_agreement,
-            certified_accounts=self.certified_accounts,
-        )
-
-
-@strawberry.input(description="One expense of a project, in euros excluding VAT.")
-class ExpenseInput:
-    amount: Decimal
-    category: str = strawberry.field(description="The scheme's expense category (e.g. `software`).")
-    days: Decimal | None = strawberry.field(default=None, description="Consulting days, if any.")
-
-
-@strawberry.type(description="A payment of the aid.")
-class Payment:
-    label: str = tiered(Tier.PUBLIC)
-    amount: Decimal = tiered(Tier.PUBLIC)
-    due: str = tiered(Tier.PUBLIC)
-
-
-@strawberry.type(description="A deadline the aid sets.")
-class Deadline:
-    label: str = tiered(Tier.PUBLIC)
-    date: date | None = tiered(Tier.PUBLIC)
-    rule: str = tiered(Tier.PUBLIC)
-
-
-@strawberry.type(description="How much a scheme pays for given expenses, and when.")
-class AidEstimate:
-    eligible: bool = tiered(Tier.PUBLIC)
-    amount: Decimal = tiered(Tier.PUBLIC, description="In euros.")
-    effective_rate: Decimal = tiered(Tier.PUBLIC, description="The aid over the expenses declared.")
-    applied_rules: list[str] = tiered(
-        Tier.PUBLIC, description="Every rate, cap and minimum that applied."
-    )
-    reasons: list[str] = tiered(
-        Tier.PUBLIC, description="Why not eligible, and what was not checked."
-    )
-    payments: list[Payment] = tiered(Tier.PUBLIC)
-    deadlines: list[Deadline] = tiered(Tier.PUBLIC)
-
-    @classmethod
-    def of(cls, estimate: aid_estimate.AidEstimate) -> AidEstimate:
-        return cls(
-            eligible=estimate.eligible,
-            amount=estimate.amount,
-            effective_rate=estimate.effective_rate,
-            applied_rules=list(estimate.applied_rules),
-            reasons=list(estimate.reasons),
-            payments=[
-                Payment(label=p.label, amount=p.amount, due=p.due) for p in estimate.payments
-            ],
-            deadlines=[
-                Deadline(label=d.label, date=d.date, rule=d.rule) for d in estimate.deadlines
-            ],
-        )
-
-
-@strawberry.type(description="A public aid the company received.")
-class PublicAid:
-    granted_on: date = tiered(Tier.PUBLIC)
-    amount: int = tiered(Tier.PUBLIC, description="Gross grant equivalent, in euros.")
-    grantor: str = tiered(Tier.PUBLIC)
-    scheme: str = tiered(Tier.PUBLIC)
-    regulation: str | None = tiered(
-        Tier.PUBLIC, description="The EU regulation it was granted under."
-    )
-
-
-@strawberry.type(description="The de minimis aids received over a regulation's period, "
-                 "against its ceiling.")  # fmt: skip
-class DeMinimis:
-    regulation: str = tiered(Tier.PUBLIC, description="EU 2023/2831 or EU 1407/2013.")
-    ceiling: int = tiered(Tier.PUBLIC, description="In euros.")
-    period: str = tiered(Tier.PUBLIC)
-    period_start: date = tiered(Tier.PUBLIC)
-    total: int = tiered(Tier.PUBLIC, description="De minimis aids received in the period (€).")
-    remaining: int = tiered(Tier.PUBLIC, description="What the ceiling still allows (€).")
-    exceeded: bool = tiered(Tier.PUBLIC)
-    aids: list[PublicAid] = tiered(Tier.PUBLIC, description="The aids counted, newest first.")
-
-    @classmethod
-    def of(cls, summary: de_minimis.DeMinimisSummary) -> DeMinimis:
-        rule = summary.regulation
-        return cls(
-            regulation=f"EU {rule.name}", ceiling=rule.ceiling, period=rule.period,
-            period_start=summary.period_start, total=summary.total,
-            remaining=summary.remaining, exceeded=summary.exceeded,
-            aids=[
-                PublicAid(granted_on=a.granted_on, amount=a.amount, grantor=a.grantor,
-                          scheme=a.scheme, regulation=a.regulation)
-                for a in summary.aids
-            ],
         )  # fmt: skip

@@ -9,17 +9,9 @@ from auth.tiers import Tier
 from auth.visibility import tiered
 from gateway.context import Info
 from resolvers import catalogue, schemes
+from schema.eligibility import AidEstimate, EligibilityAnswers, ExpenseInput, SchemeEligibility
 from schema.pagination import Connection
-from schema.schemes import (
-    Activator,
-    ActivatorFilter,
-    AidEstimate,
-    EligibilityAnswers,
-    ExpenseInput,
-    Scheme,
-    SchemeEligibility,
-    SchemeFilter,
-)
+from schema.schemes import Activator, ActivatorFilter, Scheme, SchemeFilter
 
 __all__ = ["SchemeCatalogueQuery"]
 
