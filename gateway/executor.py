@@ -187,9 +187,12 @@ class HubExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plain_getter(self, field: Any) -> Getter | None:
         """How to read a plain-data field, as Strawberry's own resolver reads it."""
-        if not isinstance(field, StrawberryField) or field.extensions or field.is_async:
-            return None
-        if field.permission_classes:
+        if (
+            not isinstance(field, StrawberryField)
+            or field.extensions
+            or field.permission_classes
+            or field.is_async
+        ):
             return None
         resolver = field.base_resolver
         if resolver is None:
