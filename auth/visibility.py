@@ -32,7 +32,7 @@ class Visibility:
 
 
 class VisibilityContext(Protocol):
-    """What the permission needs from the request context (implemented by gateway.Context)."""
+    """What the permission needs from the request context (implemented by resolvers.context.Context)."""
 
     @property
     def viewer(self) -> Viewer: ...

@@ -309,10 +309,10 @@ async def statement_probe(
     from connectors.hubdb.partners import PartnerStore
     from connectors.hubdb.writes import HubWriter
     from gateway.app import catalogue_config
-    from gateway.context import Context, Services
     from gateway.graphql import build_schema
     from gateway.logging import configure_logging
     from gateway.settings import Settings
+    from resolvers.context import Context, Services
 
     configure_logging("WARNING")  # like the gateways of the run (LOG_LEVEL=WARNING)
     schema = build_schema(Settings())

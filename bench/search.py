@@ -23,7 +23,7 @@ query Search($f: AgentFilterInput!) { agents(filter: $f, first: 20) { totalCount
   pageInfo { hasNextPage endCursor } } }
 """
 
-# Towns of Occitanie (connectors/hubdb/seed/vocabulary.py TOWNS) and slugs of its FILIERES
+# Towns of Occitanie (sandbox/hubdb/vocabulary.py TOWNS) and slugs of its FILIERES
 # and DOMAINS; every postal code meets every (filières, domains) pair once, plus a wide and
 # a narrow search.
 _POSTAL_CODES = ("30000", "31000", "34000", "81000", "66000")

@@ -38,7 +38,6 @@ from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mail import MailConfig, Mailer
-from gateway.context import Services
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
@@ -47,9 +46,9 @@ from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.settings import ConfigurationError, Settings
+from resolvers.context import Services
 from resolvers.outbox import flush_outbox
 from resolvers.reminders import send_due_reminders
-from sandbox.smtp import SmtpSink
 
 __all__ = ["api_key_pepper", "catalogue_config", "create_app", "dev_issuer", "entreprise_config"]
 
@@ -97,10 +96,9 @@ async def _mailer(settings: Settings, stack: AsyncExitStack) -> Mailer:
                 starttls=settings.smtp_starttls,
             )
         )
-    sink = SmtpSink(port=settings.sandbox_smtp_port, folder=settings.mail_folder)
-    port = await sink.start()
-    stack.push_async_callback(sink.stop)
-    _log.info("smtp_sink_started", port=port, folder=str(settings.mail_folder))
+    from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
+
+    port = await sandbox_wiring.start_smtp_sink(settings, stack)
     return Mailer(MailConfig(host="127.0.0.1", port=port, sender=settings.smtp_sender))
 
 

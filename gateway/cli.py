@@ -24,7 +24,6 @@ from connectors.hubdb import (
     create_session_factory,
     migrate,
     normalize_email,
-    seed,
 )
 from connectors.hubdb.partners import PartnerStore, UnknownStructure
 from gateway import tier_table
@@ -32,10 +31,6 @@ from gateway.app import api_key_pepper, create_app, dev_issuer
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
 from gateway.settings import ConfigurationError, Settings
-from sandbox.catalogues import create_app as create_catalogues
-from sandbox.entreprise.app import SandboxConfig
-from sandbox.entreprise.app import create_app as create_sandbox
-from sandbox.oidc.app import create_multi_app, providers_setting, sandbox_providers
 
 __all__ = ["main"]
 
@@ -44,11 +39,9 @@ async def _prepare_database(settings: Settings) -> None:
     """Migrate to the latest schema; in sandbox mode, also load the seed (idempotent)."""
     await migrate(settings.database_url)
     if settings.sandbox:
-        engine = create_engine(settings.database_url)
-        try:
-            await seed(create_session_factory(engine))
-        finally:
-            await engine.dispose()
+        from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
+
+        await sandbox_wiring.seed_database(settings.database_url)
 
 
 async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -> str:
@@ -114,17 +107,12 @@ def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Serve
 async def _serve(settings: Settings) -> None:
     await _prepare_database(settings)
     servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
-    if settings.sandbox and settings.entreprise_url is None:
-        sandbox = create_sandbox(SandboxConfig(latency_ms=settings.sandbox_latency_ms))
-        servers.append(_server(sandbox, "127.0.0.1", settings.sandbox_port, "warning"))
-    if settings.sandbox and None in (
-        settings.region_catalogue_url,
-        settings.bpifrance_catalogue_url,
-        settings.francenum_url,
-    ):
-        catalogues = create_catalogues()
-        servers.append(
-            _server(catalogues, "127.0.0.1", settings.catalogues_sandbox_port, "warning")
+    if settings.sandbox:
+        from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
+
+        servers.extend(
+            _server(stand_in.app, "127.0.0.1", stand_in.port, "warning")
+            for stand_in in sandbox_wiring.partner_stand_ins(settings)
         )
     base = f"http://{settings.host}:{settings.port}"
     token = (
@@ -147,19 +135,21 @@ async def _serve(settings: Settings) -> None:
 
 async def _oidc_sandbox(port: int) -> None:
     """The local identity providers (agents and the hub's own) on one port."""
+    from gateway import sandbox_wiring  # a sandbox command: see gateway/sandbox_wiring.py
+
     base = f"http://127.0.0.1:{port}"
-    providers = sandbox_providers(base)
+    app, setting = sandbox_wiring.identity_providers(base)
     print(
         f"\nlocal OIDC providers on {base}: agents at {base}/agents, the hub's own at {base}/hub\n"
         f"  run the gateway against them:\n"
-        f"    OIDC_PROVIDERS='{providers_setting(providers)}' make serve\n"
+        f"    OIDC_PROVIDERS='{setting}' make serve\n"
         f"  a token:  curl '{base}/agents/mint?email=pierre.durand@cci-gard.example"
         f"&given_name=Pierre&usual_name=Durand'\n"
         f"            curl '{base}/hub/mint?email=claire.leroy@leroy-sas.example"
         f"&given_name=Claire&family_name=Leroy'\n",
         flush=True,
     )
-    await _server(create_multi_app(providers), "127.0.0.1", port, "warning").serve()
+    await _server(app, "127.0.0.1", port, "warning").serve()
 
 
 def _tiers(settings: Settings, update: Path | None) -> None:
@@ -217,7 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "api-key":
             print(asyncio.run(_create_api_key(settings, args)))
         elif args.command == "sandbox":
-            app = create_sandbox(SandboxConfig(latency_ms=args.latency_ms))
+            from gateway import sandbox_wiring  # a sandbox command
+
+            app = sandbox_wiring.entreprise_stand_in(latency_ms=args.latency_ms)
             asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
         elif args.command == "oidc-sandbox":
             asyncio.run(_oidc_sandbox(args.port))

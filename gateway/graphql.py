@@ -33,7 +33,6 @@ from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
 from gateway.audit import AuditTrail
-from gateway.context import Context, Services
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.executor import HubExecutor
 from gateway.graphiql import graphiql_csp, graphiql_html
@@ -42,6 +41,7 @@ from gateway.limits import BoundedValidationCache
 from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
 from gateway.websocket import TokenBoundTransportWSHandler
+from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
 from schema import Mutation, Query, Subscription
 

@@ -8,7 +8,6 @@ anything else is refused with HTTP 400 and a coded error."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,16 +17,11 @@ from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
 
 from auth.viewer import Viewer
-from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.partners import PartnerStore, document_id
 
 __all__ = ["DocumentRefused", "TrustedDocuments", "document_id"]
 
 _SHA256 = "sha256:"
-
-
-def document_id(document: str) -> str:
-    """A document's id: the SHA-256 of its text (UTF-8), in hex."""
-    return hashlib.sha256(document.encode()).hexdigest()
 
 
 class DocumentRefused(Exception):

@@ -16,7 +16,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from auth.oidc import IdentityProviderUnavailable
-from gateway.context import Context
+from resolvers.context import Context
 
 __all__ = ["EXPIRED", "TRY_AGAIN_LATER", "TokenBoundTransportWSHandler"]
 

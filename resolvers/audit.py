@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from connectors.hubdb.audit import AuditEventRecord, AuditFilter
 from connectors.hubdb.records import Page
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.directory_search import page_size, paged
 from resolvers.errors import NOT_FOUND, coded_error
 from resolvers.siret import validate_siret

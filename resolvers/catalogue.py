@@ -21,7 +21,7 @@ from connectors.entreprise.geography import region_of_department
 from connectors.errors import ConnectorError
 from connectors.hubdb import Page, decode_cursor, encode_cursor
 from connectors.hubdb.models.base import fold
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.directory_search import bad_cursor, page_size
 from resolvers.errors import NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
 

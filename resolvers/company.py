@@ -14,7 +14,7 @@ from auth.visibility import Visibility
 from connectors.entreprise import Compliance, Etablissement, Mandataire, Turnover
 from connectors.errors import ConnectorError, NotFound
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
-from gateway.context import Info, Loaders
+from resolvers.context import Info, Loaders
 from resolvers.errors import NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
 

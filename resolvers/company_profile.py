@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from connectors.entreprise import BalanceSheet, Compliance, Headcount, Turnover
 from connectors.errors import ConnectorError, NotFound
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.eligibility import CompanyProfile
 
 __all__ = ["company_profile"]

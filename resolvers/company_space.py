@@ -9,7 +9,7 @@ from auth.actions import Action, require
 from connectors.errors import NotFound
 from connectors.hubdb import normalize_email
 from connectors.hubdb.writes import AlreadyExists
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text
 from resolvers.names import named_mandataire

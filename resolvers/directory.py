@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.hubdb import AgentRecord, StructureRecord
-from gateway.context import Info
+from resolvers.context import Info
 
 __all__ = ["agent", "structure"]
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from graphql import GraphQLError
 
 from connectors.hubdb import AgentFilter, AgentRecord, Page, StructureFilter, StructureRecord
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.directory import agent
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_items, bounded_text

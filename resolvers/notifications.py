@@ -15,7 +15,7 @@ from auth.tokens import InvalidToken
 from auth.viewer import Viewer
 from connectors.broker import BrokerUnavailable
 from connectors.hubdb.notifications import NotificationPage, NotificationRecord, NotificationStore
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, UPSTREAM_UNAVAILABLE, coded_error
 
 __all__ = [

@@ -11,9 +11,13 @@ from graphql import GraphQLError, parse, validate
 
 from auth.actions import Action, require
 from auth.scopes import Scope
-from connectors.hubdb.partners import ApiKeyRecord, PersistedQueryRecord, UnknownStructure
-from gateway.context import Info
-from gateway.persisted import document_id
+from connectors.hubdb.partners import (
+    ApiKeyRecord,
+    PersistedQueryRecord,
+    UnknownStructure,
+    document_id,
+)
+from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 
 __all__ = [

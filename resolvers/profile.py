@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from auth.actions import Action, require
 from connectors.hubdb import AgentRecord
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.inputs import MAX_ITEMS, bounded_text
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from auth.actions import Action, require
 from connectors.hubdb import ProjectRecord
 from connectors.hubdb.writes import AlreadyExists
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text
 from resolvers.siret import validate_siret

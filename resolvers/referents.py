@@ -14,7 +14,7 @@ import structlog
 from auth.actions import Action, require
 from connectors.hubdb import AssignmentRecord
 from connectors.hubdb.writes import AlreadyExists, WriteTransaction
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
 from resolvers.working_hours import working_deadline

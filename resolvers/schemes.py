@@ -18,7 +18,6 @@ from auth.tiers import Tier, allows
 from connectors.catalogues import Catalogue
 from connectors.catalogues.models import Scheme
 from connectors.errors import ConnectorError
-from gateway.context import Info
 from resolvers.aid_estimate import (
     AidEstimate,
     EstimateInputError,
@@ -29,6 +28,7 @@ from resolvers.aid_estimate import (
 from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
 from resolvers.company import find_company
 from resolvers.company_profile import company_profile
+from resolvers.context import Info
 from resolvers.de_minimis import CEILINGS, DEFAULT_REGULATION, DeMinimisSummary, summarise
 from resolvers.eligibility import (
     Answers,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.hubdb import Page, ProjectRecord
-from gateway.context import Info
+from resolvers.context import Info
 from resolvers.directory_search import page_size, paged
 
 __all__ = ["my_companies", "my_portfolio", "my_projects"]

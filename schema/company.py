@@ -14,10 +14,10 @@ from auth.visibility import tiered
 from connectors.entreprise import Address as AddressRecord
 from connectors.entreprise import Mandataire
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
-from gateway.context import Info
 from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
+from resolvers.context import Info
 from schema.directory import Agent
 from schema.eligibility import DeMinimis, SchemeEligibility
 from schema.schemes import SchemeFilter

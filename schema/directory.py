@@ -7,8 +7,8 @@ import strawberry
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.hubdb import AgentRecord, StructureRecord
-from gateway.context import Info
 from resolvers import directory
+from resolvers.context import Info
 
 __all__ = ["Agent", "Structure"]
 

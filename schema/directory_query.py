@@ -9,8 +9,8 @@ import strawberry
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.hubdb import AgentFilter, StructureFilter
-from gateway.context import Info
 from resolvers import directory_search as directory
+from resolvers.context import Info
 from schema.directory import Agent, Structure
 from schema.pagination import Connection
 

@@ -8,8 +8,8 @@ from typing import Any
 import strawberry
 
 from auth.actions import Action, Allowed
-from gateway.context import Info
 from resolvers import company_space, profile, projects, referents
+from resolvers.context import Info
 from schema.company import Company, Project, ReferentAssignment
 from schema.directory import Agent
 from schema.directory_query import AgentRole

@@ -13,8 +13,8 @@ from auth.actions import Action, Allowed
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.hubdb.notifications import NotificationRecord
-from gateway.context import Info
 from resolvers import notifications as resolve
+from resolvers.context import Info
 from schema.pagination import Connection
 
 __all__ = [

@@ -15,9 +15,9 @@ from auth.viewer import ViewerKind
 from auth.visibility import tiered
 from connectors.hubdb.audit import AuditEventRecord, UpstreamCallRecord
 from connectors.hubdb.partners import ApiKeyRecord, PersistedQueryRecord
-from gateway.context import Info
 from resolvers import audit, partners
 from resolvers import directory as resolve_directory
+from resolvers.context import Info
 from schema.directory import Structure
 from schema.pagination import Connection
 

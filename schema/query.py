@@ -6,8 +6,8 @@ import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
-from gateway.context import Info
 from resolvers.company import find_company
+from resolvers.context import Info
 from schema.company import Company
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery

@@ -7,8 +7,8 @@ import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
-from gateway.context import Info
 from resolvers import catalogue, schemes
+from resolvers.context import Info
 from schema.eligibility import AidEstimate, EligibilityAnswers, ExpenseInput, SchemeEligibility
 from schema.pagination import Connection
 from schema.schemes import Activator, ActivatorFilter, Scheme, SchemeFilter

@@ -7,8 +7,8 @@ import strawberry
 from auth.tiers import Tier
 from auth.viewer import ViewerKind
 from auth.visibility import tiered
-from gateway.context import Info
 from resolvers import notifications, viewer
+from resolvers.context import Info
 from schema.company import Company, Project
 from schema.pagination import Connection
 

@@ -35,10 +35,10 @@ from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.writes import HubWriter
 from connectors.resilient import Resilience
-from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.settings import Settings
+from resolvers.context import Context, Services
 from sandbox.catalogues import create_app as create_catalogues
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox

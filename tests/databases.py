@@ -17,7 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from connectors.hubdb import create_engine, create_session_factory, migrate, seed
+from connectors.hubdb import create_engine, create_session_factory, migrate
+from sandbox.hubdb import seed
 
 __all__ = [
     "POSTGRES_ENV",

@@ -10,8 +10,8 @@ from strawberry.types import ExecutionResult
 
 from auth.scopes import Scope
 from auth.viewer import Viewer
-from gateway.context import Context, Services
 from gateway.errors import HubSchema
+from resolvers.context import Context, Services
 
 __all__ = ["EVERY_SCOPE", "execute_as", "make_key"]
 

@@ -27,7 +27,6 @@ from connectors.hubdb.records import (
 )
 from connectors.hubdb.repository import HubRepository
 from connectors.hubdb.runner import CoreRunner
-from connectors.hubdb.seed import seed
 
 __all__ = [
     "AccountRecord",
@@ -54,5 +53,4 @@ __all__ = [
     "encode_cursor",
     "migrate",
     "normalize_email",
-    "seed",
 ]

@@ -3,6 +3,7 @@ keyed hash of the secret stored) and persisted documents (trusted queries by SHA
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb.models import ApiKey, PersistedQuery, Structure
 
-__all__ = ["ApiKeyRecord", "NewApiKey", "PartnerStore", "PersistedQueryRecord", "UnknownStructure"]
+__all__ = [
+    "ApiKeyRecord",
+    "NewApiKey",
+    "PartnerStore",
+    "PersistedQueryRecord",
+    "UnknownStructure",
+    "document_id",
+]
+
+
+def document_id(document: str) -> str:
+    """A persisted document's id: the SHA-256 of its text (UTF-8), in hex."""
+    return hashlib.sha256(document.encode()).hexdigest()
 
 
 class UnknownStructure(LookupError):

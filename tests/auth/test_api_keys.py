@@ -12,7 +12,7 @@ from auth.api_keys import KeyHasher, api_key_in, mint
 from auth.scopes import Scope
 from auth.tokens import InvalidToken
 from auth.viewer import ViewerKind
-from gateway.context import Services
+from resolvers.context import Services
 from tests.partners import make_key
 
 

@@ -18,8 +18,8 @@ from asgi_lifespan import LifespanManager
 
 from auth.tokens import DevTokenIssuer
 from gateway.app import create_app
-from gateway.context import Services
 from gateway.settings import Settings
+from resolvers.context import Services
 from sandbox.oidc.app import OIDCProvider, create_multi_app, providers_setting
 from tests.conftest import CountingTransport
 from tests.servers import serving

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gateway.context import Services
+from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 
 ATLANTIQUE = "38271940900031"  # not on the hub; Infogreffe: Hugo LEMAIRE, Président

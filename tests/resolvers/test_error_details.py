@@ -9,7 +9,7 @@ import httpx
 import pytest
 import sqlalchemy.exc
 
-from gateway.context import Services
+from resolvers.context import Services
 from tests.conftest import CountingTransport, Run
 
 INTERNAL = "Traceback at /srv/entreprise/app.py line 12: db password hunter2"

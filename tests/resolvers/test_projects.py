@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.hubdb.models import Account, Structure
-from gateway.context import Services
+from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 
 CLAIRE = "claire.leroy@leroy-sas.example"

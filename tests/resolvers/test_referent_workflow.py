@@ -14,7 +14,7 @@ from connectors.hubdb import create_engine, create_session_factory
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.reminders import ReminderStore
 from connectors.mail import MailConfig, Mailer
-from gateway.context import Services
+from resolvers.context import Services
 from resolvers.outbox import flush_outbox
 from resolvers.reminders import send_due_reminders
 from sandbox.smtp import SmtpSink

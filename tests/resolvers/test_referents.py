@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.hubdb.models import Account, EmailOutbox, Notification
-from gateway.context import Services
+from resolvers.context import Services
 from resolvers.working_hours import working_deadline
 from tests.conftest import Run, errors_by_path
 

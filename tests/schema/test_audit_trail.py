@@ -12,8 +12,8 @@ from auth.audit import PUBLIC_PURPOSE, purpose
 from auth.scopes import Scope
 from auth.viewer import Viewer, ViewerKind
 from connectors.hubdb.audit import AuditFilter
-from gateway.context import Services
 from gateway.errors import HubSchema
+from resolvers.context import Services
 from tests.conftest import CountingTransport, Run
 from tests.partners import execute_as, make_key
 

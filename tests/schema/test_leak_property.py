@@ -15,8 +15,8 @@ from strawberry.types import ExecutionResult
 
 from connectors.entreprise import EntrepriseConfig
 from connectors.hubdb._search import encode_cursor
-from gateway.context import Context
 from gateway.errors import HubSchema
+from resolvers.context import Context
 from tests.conftest import CountingTransport, open_services
 from tests.graphql_documents import Document, documents
 from tests.seed_world import Secrets, SeedWorld

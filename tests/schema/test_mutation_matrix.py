@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.hubdb.models import Account
-from gateway.context import Services
 from gateway.errors import HubSchema
+from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 
 ANONYMOUS = None

@@ -21,9 +21,9 @@ from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer, InvalidToken
 from auth.viewer import ANONYMOUS, ViewerKind
 from gateway.app import create_app, dev_issuer
-from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.settings import Settings
+from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
 from tests.conftest import CountingTransport, Run, errors_by_path
 from tests.servers import serving

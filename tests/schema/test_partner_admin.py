@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from gateway.context import Services
 from gateway.errors import HubSchema
 from gateway.persisted import document_id
+from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 from tests.partners import execute_as, make_key
 from tests.schema.test_mutation_matrix import _holder_email

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from auth.scopes import Scope
-from gateway.context import Services
 from gateway.errors import HubSchema
+from resolvers.context import Services
 from tests.conftest import errors_by_path
 from tests.partners import EVERY_SCOPE, execute_as, make_key
 from tests.schema.test_mutation_matrix import MUTATIONS, _state

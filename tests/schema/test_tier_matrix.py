@@ -20,9 +20,9 @@ from auth.declarations import declarations
 from auth.scopes import Scope
 from auth.tiers import Tier
 from auth.viewer import Viewer
-from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.persisted import document_id
+from resolvers.context import Context, Services
 from tests.partners import make_key
 from tests.seed_world import SeedWorld
 

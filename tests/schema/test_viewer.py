@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from connectors.hubdb.models import Account
-from gateway.context import Services
+from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 
 VIEWER = """query($first: Int) { viewer { kind companies { siret viewerAccess }

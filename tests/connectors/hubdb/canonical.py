@@ -1,4 +1,4 @@
-"""The canonical identities the seed promises (see ``connectors/hubdb/seed/canonical.py``)."""
+"""The canonical identities the seed promises (see ``sandbox/hubdb/canonical.py``)."""
 
 LEROY = "84215637400014"
 FABRE = "51234987900027"

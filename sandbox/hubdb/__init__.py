@@ -4,7 +4,7 @@ project holders (``companies``), written in bulk by ``seed`` (``runner``)."""
 
 from __future__ import annotations
 
-from connectors.hubdb.seed.canonical import canonical_rows
-from connectors.hubdb.seed.runner import seed, seed_rows
+from sandbox.hubdb.canonical import canonical_rows
+from sandbox.hubdb.runner import seed, seed_rows
 
 __all__ = ["canonical_rows", "seed", "seed_rows"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from connectors.hubdb.enums import AccountKind, AgentRole, StructureKind, SupportKind
 from connectors.hubdb.models import agent_sort_name, fold
-from connectors.hubdb.seed._common import Rows, at, phones, slug
-from connectors.hubdb.seed.vocabulary import (
+from sandbox.hubdb._common import Rows, at, phones, slug
+from sandbox.hubdb.vocabulary import (
     CCI_NAMES,
     COMMUNITY_PLACES,
     DEPARTMENTS,

@@ -16,12 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.hubdb.models import fold
-from connectors.hubdb.seed.companies import holder_mandataire
-from connectors.hubdb.seed.runner import seed_rows
-from connectors.hubdb.seed.vocabulary import CCI_NAMES, DEPARTMENTS
 from sandbox.entreprise.seed import companies as sandbox_companies
-
-from .canonical import ATLANTIQUE, BIOCOSMETIQUES, DRONES, FABRE, LEROY
+from sandbox.hubdb.companies import holder_mandataire
+from sandbox.hubdb.runner import seed_rows
+from sandbox.hubdb.vocabulary import CCI_NAMES, DEPARTMENTS
+from tests.connectors.hubdb.canonical import ATLANTIQUE, BIOCOSMETIQUES, DRONES, FABRE, LEROY
 
 CANONICAL_SIRETS = {LEROY, FABRE, DRONES, BIOCOSMETIQUES}
 
@@ -213,7 +212,7 @@ def _digest() -> str:
 def test_the_generated_seed_is_the_same_in_every_process() -> None:
     other = subprocess.run(
         [sys.executable, "-c",
-         "from tests.connectors.hubdb.test_seed_directory import _digest; print(_digest())"],
+         "from tests.sandbox.hubdb.test_hubdb_seed_directory import _digest; print(_digest())"],
         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "12345"},
     )  # fmt: skip
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate, seed
+from connectors.hubdb import HubRepository, create_engine, create_session_factory, migrate
 from connectors.hubdb.models import Account, Base, ReferentAssignment
-from connectors.hubdb.seed import canonical_rows
-
-from .canonical import LEROY
+from sandbox.hubdb import canonical_rows, seed
+from tests.connectors.hubdb.canonical import LEROY
 
 CANONICAL_COUNTS = {
     "structures": 5,

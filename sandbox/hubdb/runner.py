@@ -13,10 +13,10 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 
 from connectors.hubdb.enums import CURRENT_ASSIGNMENT_STATUSES
 from connectors.hubdb.models import Base, agent_sort_name, fold
-from connectors.hubdb.seed._common import Rows
-from connectors.hubdb.seed.canonical import CANONICAL_PEOPLE, CANONICAL_STRUCTURES, canonical_rows
-from connectors.hubdb.seed.companies import company_rows
-from connectors.hubdb.seed.directory import directory_rows
+from sandbox.hubdb._common import Rows
+from sandbox.hubdb.canonical import CANONICAL_PEOPLE, CANONICAL_STRUCTURES, canonical_rows
+from sandbox.hubdb.companies import company_rows
+from sandbox.hubdb.directory import directory_rows
 
 __all__ = ["CHUNK", "seed", "seed_rows"]
 

@@ -36,7 +36,7 @@ from connectors.hubdb.models import (
     Structure,
     StructureSupportKind,
 )
-from connectors.hubdb.seed.directory import StructureSpec
+from sandbox.hubdb.directory import StructureSpec
 
 __all__ = ["CANONICAL_PEOPLE", "CANONICAL_STRUCTURES", "OCCITANIE_DEPARTMENTS", "canonical_rows"]
 

@@ -23,11 +23,11 @@ from connectors.hubdb.enums import (
     MembershipRole,
     ProjectActorRole,
 )
-from connectors.hubdb.seed._common import Rows, add_working_days, at, phones, slug, stable_id
-from connectors.hubdb.seed.vocabulary import DEPARTMENTS, FILIERES, FIRST_NAMES, LAST_NAMES
 from sandbox.entreprise.canonical import canonical_companies
 from sandbox.entreprise.records import SandboxCompany, SandboxMandataire
 from sandbox.entreprise.seed import companies as sandbox_companies
+from sandbox.hubdb._common import Rows, add_working_days, at, phones, slug, stable_id
+from sandbox.hubdb.vocabulary import DEPARTMENTS, FILIERES, FIRST_NAMES, LAST_NAMES
 
 __all__ = ["COMPANIES_SEED", "DURAND", "DURAND_PORTFOLIO", "company_rows", "holder_mandataire"]
 

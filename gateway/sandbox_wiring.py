@@ -1,0 +1,92 @@
+"""The one production module that reaches into ``sandbox/``: the partner stand-ins, the
+sandbox SMTP sink, the local identity providers and the hub database's seed.
+
+It is imported only where sandbox mode (or a sandbox command) asks for it, inside the
+function that needs it, so a production gateway never loads a sandbox module. The
+import-linter contract in ``pyproject.toml`` allows this module, and no other, to import
+``sandbox``.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import structlog
+from starlette.types import ASGIApp
+
+from connectors.hubdb import create_engine, create_session_factory
+from gateway.settings import Settings
+from sandbox.catalogues import create_app as create_catalogues
+from sandbox.entreprise.app import SandboxConfig
+from sandbox.entreprise.app import create_app as create_entreprise
+from sandbox.hubdb import seed
+from sandbox.oidc.app import create_multi_app, providers_setting, sandbox_providers
+from sandbox.smtp import SmtpSink
+
+__all__ = [
+    "PartnerStandIn",
+    "entreprise_stand_in",
+    "identity_providers",
+    "partner_stand_ins",
+    "seed_database",
+    "start_smtp_sink",
+]
+
+_log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerStandIn:
+    """A sandbox partner to serve on ``127.0.0.1:port`` beside the gateway."""
+
+    name: str
+    app: ASGIApp
+    port: int
+
+
+def entreprise_stand_in(*, latency_ms: float) -> ASGIApp:
+    """The API Entreprise sandbox (its seeded companies, faults injectable)."""
+    return create_entreprise(SandboxConfig(latency_ms=latency_ms))
+
+
+def partner_stand_ins(settings: Settings) -> list[PartnerStandIn]:
+    """The stand-ins for every partner whose URL is not configured."""
+    stand_ins: list[PartnerStandIn] = []
+    if settings.entreprise_url is None:
+        app = entreprise_stand_in(latency_ms=settings.sandbox_latency_ms)
+        stand_ins.append(PartnerStandIn("api-entreprise", app, settings.sandbox_port))
+    if None in (
+        settings.region_catalogue_url,
+        settings.bpifrance_catalogue_url,
+        settings.francenum_url,
+    ):
+        stand_ins.append(
+            PartnerStandIn("catalogues", create_catalogues(), settings.catalogues_sandbox_port)
+        )
+    return stand_ins
+
+
+async def seed_database(database_url: str) -> None:
+    """Load the hub database's sandbox seed (idempotent: existing rows are kept)."""
+    engine = create_engine(database_url)
+    try:
+        await seed(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
+async def start_smtp_sink(settings: Settings, stack: AsyncExitStack) -> int:
+    """The local SMTP sink, stopped with ``stack``; its port."""
+    sink = SmtpSink(port=settings.sandbox_smtp_port, folder=settings.mail_folder)
+    port = await sink.start()
+    stack.push_async_callback(sink.stop)
+    _log.info("smtp_sink_started", port=port, folder=str(settings.mail_folder))
+    return port
+
+
+def identity_providers(base_url: str) -> tuple[ASGIApp, str]:
+    """The local identity providers (agents' and the hub's own) on one app, and the
+    ``OIDC_PROVIDERS`` value that points a gateway at them."""
+    providers = sandbox_providers(base_url)
+    return create_multi_app(providers), providers_setting(providers)
