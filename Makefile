@@ -47,6 +47,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) web/node_modules gateway/static/graphiql .pytest_cache

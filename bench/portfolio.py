@@ -291,28 +291,14 @@ async def statement_probe(
     in-memory caches) and then once more on the same services (warm caches); counts the SQL
     statements (``before_cursor_execute``) and, through the counting proxy, the API
     Entreprise calls and the most in flight at once."""
-    from auth.api_keys import ApiKeys, KeyHasher
     from auth.identity import Authenticator
     from auth.tokens import DevTokenIssuer, load_or_create_secret
-    from connectors.broker import InProcessBroker
-    from connectors.cache import RawCache
-    from connectors.catalogues import CatalogueConnector
-    from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
-    from connectors.hubdb import (
-        CachedDirectory,
-        HubRepository,
-        create_engine,
-        create_session_factory,
-    )
-    from connectors.hubdb.audit import AuditStore
-    from connectors.hubdb.notifications import NotificationStore
-    from connectors.hubdb.partners import PartnerStore
-    from connectors.hubdb.writes import HubWriter
-    from gateway.app import catalogue_config
+    from connectors.entreprise import EntrepriseConfig
     from gateway.graphql import build_schema
     from gateway.logging import configure_logging
+    from gateway.services import build_services
     from gateway.settings import Settings
-    from resolvers.context import Context, Services
+    from resolvers.context import Context
 
     configure_logging("WARNING")  # like the gateways of the run (LOG_LEVEL=WARNING)
     schema = build_schema(Settings())
@@ -322,32 +308,19 @@ async def statement_probe(
         config = EntrepriseConfig(
             base_url=proxy.url, token=UPSTREAM_TOKEN, recipient="20005379100014"
         )
+        settings = Settings(
+            database_url=f"sqlite+aiosqlite:///{root / 'hub.db'}",
+            cache_url=None,
+            broker_url=None,
+            api_key_pepper="bench-pepper-bench-pepper",
+        )
         for first in firsts:
-            engine = create_engine(f"sqlite+aiosqlite:///{root / 'hub.db'}")
             statements: list[str] = []
-
-            sa.event.listen(engine.sync_engine, "before_cursor_execute", _recorder(statements))
-            client = create_client(config)
-            sessions = create_session_factory(engine)
-            hub = HubRepository(sessions)
-            directory = CachedDirectory(hub)
-            partners = PartnerStore(sessions)
-            services = Services(
-                entreprise=EntrepriseConnector(client, config, RawCache.from_url(None)),
-                hub=hub,
-                directory=directory,
-                writer=HubWriter(sessions),
-                broker=InProcessBroker(),
-                notifications=NotificationStore(sessions),
-                catalogues=CatalogueConnector(
-                    catalogue_config(Settings()), RawCache.from_url(None)
-                ),  # not read by the portfolio
-                partners=partners,
-                api_keys=ApiKeys(partners, directory, KeyHasher(b"bench-pepper-bench-pepper")),
-                audit=AuditStore(sessions),
-            )
-            try:
-                viewer = await Authenticator(issuer, hub, services.directory).viewer(
+            # the app's own wiring (gateway.services), the connector pointed at the proxy
+            async with build_services(settings, entreprise=config) as services:
+                engine = services.hub._engine
+                sa.event.listen(engine.sync_engine, "before_cursor_execute", _recorder(statements))
+                viewer = await Authenticator(issuer, services.hub, services.directory).viewer(
                     f"Bearer {token}"
                 )
                 runs = []
@@ -377,9 +350,6 @@ async def statement_probe(
                         "statements": _shapes(statements),
                     })  # fmt: skip
                 found[str(first)] = runs
-            finally:
-                await client.aclose()
-                await engine.dispose()
     return found
 
 

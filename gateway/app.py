@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,27 +15,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from auth.api_keys import ApiKeys, KeyHasher
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
-from auth.tokens import DevTokenIssuer, load_or_create_secret
-from connectors.broker import broker_from_url
-from connectors.cache import RawCache
-from connectors.catalogues import CatalogueConfig, CatalogueConnector
-from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
-from connectors.hubdb import (
-    CachedDirectory,
-    CoreRunner,
-    HubRepository,
-    create_engine,
-    create_session_factory,
-)
-from connectors.hubdb.audit import AuditStore
-from connectors.hubdb.notifications import NotificationStore
-from connectors.hubdb.outbox import OutboxStore
-from connectors.hubdb.partners import PartnerStore
-from connectors.hubdb.reminders import ReminderStore
-from connectors.hubdb.writes import HubWriter
 from connectors.mail import MailConfig, Mailer
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
@@ -45,12 +25,13 @@ from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
-from gateway.settings import ConfigurationError, Settings
+from gateway.services import api_key_pepper, build_services, dev_issuer
+from gateway.settings import Settings
 from resolvers.context import Services
 from resolvers.outbox import flush_outbox
 from resolvers.reminders import send_due_reminders
 
-__all__ = ["api_key_pepper", "catalogue_config", "create_app", "dev_issuer", "entreprise_config"]
+__all__ = ["create_app", "dev_issuer"]
 
 _log = structlog.get_logger("gateway.app")
 
@@ -60,26 +41,6 @@ class _GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await scope["app"].state.graphql(scope, receive, send)
-
-
-def entreprise_config(settings: Settings) -> EntrepriseConfig:
-    return EntrepriseConfig(
-        base_url=settings.resolved_entreprise_url,
-        token=settings.entreprise_token.get_secret_value(),
-        recipient=settings.entreprise_recipient,
-        timeout=settings.entreprise_timeout,
-    )
-
-
-def catalogue_config(settings: Settings) -> CatalogueConfig:
-    sandbox = settings.catalogues_sandbox_url
-    return CatalogueConfig(
-        region_url=settings.region_catalogue_url or sandbox,
-        bpifrance_url=settings.bpifrance_catalogue_url or sandbox,
-        francenum_url=settings.francenum_url or sandbox,
-        bpifrance_key=settings.bpifrance_api_key.get_secret_value(),
-        ttl=settings.catalogue_ttl_s,
-    )
 
 
 async def _mailer(settings: Settings, stack: AsyncExitStack) -> Mailer:
@@ -103,14 +64,11 @@ async def _mailer(settings: Settings, stack: AsyncExitStack) -> Mailer:
 
 
 async def _start_scheduler(
-    settings: Settings,
-    stack: AsyncExitStack,
-    services: Services,
-    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings, stack: AsyncExitStack, services: Services
 ) -> Scheduler:
     """The e-mail outbox and the referent reminders. Each runs once across instances: the
     stores claim rows with SKIP LOCKED or conditional updates."""
-    outbox, reminders = OutboxStore(session_factory), ReminderStore(session_factory)
+    outbox, reminders = services.outbox, services.reminders
     scheduler = Scheduler()
     if settings.smtp_host is None and not settings.sandbox:
         _log.warning("outbox_not_sent", reason="SMTP_HOST is not set: e-mails stay queued")
@@ -126,28 +84,6 @@ async def _start_scheduler(
     )
     await scheduler.start()
     return scheduler
-
-
-def dev_issuer(settings: Settings) -> DevTokenIssuer:
-    """The sandbox's token issuer; it refuses to exist beside a real identity provider."""
-    if settings.identity_providers or not settings.sandbox:
-        raise ConfigurationError(
-            "The dev token issuer runs in sandbox mode only, and not when OIDC_ISSUER or "
-            "OIDC_PROVIDERS is set."
-        )
-    return DevTokenIssuer(load_or_create_secret(settings.dev_secret_file))
-
-
-def api_key_pepper(settings: Settings) -> bytes:
-    """The server secret of partner API keys' hashes: API_KEY_PEPPER, or in sandbox mode a
-    random one made on first use. Changing it invalidates every key."""
-    if settings.api_key_pepper is not None:
-        return settings.api_key_pepper.get_secret_value().encode()
-    if not settings.sandbox:
-        raise ConfigurationError(
-            "production mode needs API_KEY_PEPPER (the server secret of partner API keys)."
-        )
-    return load_or_create_secret(settings.api_key_pepper_file)
 
 
 def _oidc_verifier(settings: Settings, stack: AsyncExitStack) -> OIDCVerifier:
@@ -175,64 +111,44 @@ def create_app(
     the real connectors."""
     settings = settings or Settings()
     issuer = None if settings.identity_providers else dev_issuer(settings)
-    hasher = KeyHasher(api_key_pepper(settings))
+    api_key_pepper(settings)  # refuse to start without the partner keys' secret
     schema = build_schema(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            engine = create_engine(settings.database_url)
-            stack.push_async_callback(engine.dispose)
-            session_factory = create_session_factory(engine)
-            runner = CoreRunner(engine)
-            stack.push_async_callback(runner.aclose)
-            hub = HubRepository(session_factory, runner)
-            config = entreprise_config(settings)
-            client = entreprise_client or create_client(config)
-            stack.push_async_callback(client.aclose)
-            cache = RawCache.from_url(settings.cache_url)
-            stack.push_async_callback(cache.close)
-            entreprise = EntrepriseConnector(client, config, cache)
-            catalogues = CatalogueConnector(
-                catalogue_config(settings), cache, clients=catalogue_clients
+            services = await stack.enter_async_context(
+                build_services(
+                    settings,
+                    entreprise_client=entreprise_client,
+                    catalogue_clients=catalogue_clients,
+                )
             )
-            stack.push_async_callback(catalogues.aclose)
             verifier: TokenVerifier = issuer or _oidc_verifier(settings, stack)
-            directory = CachedDirectory(hub)
-            partners = PartnerStore(session_factory)
-            api_keys = ApiKeys(partners, directory, hasher)
             limiter = RateLimiter(
                 settings.cache_url, default_per_minute=settings.api_key_rate_limit
             )
             stack.push_async_callback(limiter.aclose)
-            writer = HubWriter(session_factory)
-            broker = broker_from_url(settings.broker_url)
-            stack.push_async_callback(broker.aclose)
-            services = Services(
-                entreprise=entreprise,
-                hub=hub,
-                directory=directory,
-                writer=writer,
-                broker=broker,
-                notifications=NotificationStore(session_factory),
-                catalogues=catalogues,
-                partners=partners,
-                api_keys=api_keys,
-                audit=AuditStore(session_factory, runner),
-            )
             app.state.services = services
             if settings.scheduler_enabled:
-                scheduler = await _start_scheduler(settings, stack, services, session_factory)
+                scheduler = await _start_scheduler(settings, stack, services)
                 stack.push_async_callback(scheduler.stop)
-            authenticator = Authenticator(verifier, hub, directory)
+            authenticator = Authenticator(verifier, services.hub, services.directory)
             app.state.graphql = AuthenticationMiddleware(
-                GraphQLView(schema, services, authenticator), authenticator, api_keys, limiter
+                GraphQLView(schema, services, authenticator),
+                authenticator,
+                services.api_keys,
+                limiter,
             )
             # What start-up built lives as long as the process: keep it out of the garbage
             # collector's full passes (measured: ~110 ms pauses on the warm path without this).
             gc.collect()
             gc.freeze()
-            _log.info("gateway_started", mode=settings.mode, entreprise=config.base_url)
+            _log.info(
+                "gateway_started",
+                mode=settings.mode,
+                entreprise=settings.resolved_entreprise_url,
+            )
             yield
 
     async def healthz(request: Request) -> JSONResponse:

@@ -14,22 +14,15 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from starlette.types import ASGIApp
 
-from auth.api_keys import ApiKeys, KeyHasher
 from auth.scopes import Scope
 from auth.tokens import DevTokenIssuer
-from connectors.hubdb import (
-    CachedDirectory,
-    HubRepository,
-    create_engine,
-    create_session_factory,
-    migrate,
-    normalize_email,
-)
-from connectors.hubdb.partners import PartnerStore, UnknownStructure
+from connectors.hubdb import migrate, normalize_email
+from connectors.hubdb.partners import UnknownStructure
 from gateway import tier_table
-from gateway.app import api_key_pepper, create_app, dev_issuer
+from gateway.app import create_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
+from gateway.services import build_services, dev_issuer
 from gateway.settings import ConfigurationError, Settings
 
 __all__ = ["main"]
@@ -45,13 +38,9 @@ async def _prepare_database(settings: Settings) -> None:
 
 
 async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -> str:
-    engine = create_engine(settings.database_url)
-    try:
-        hub = HubRepository(create_session_factory(engine))
-        key = normalize_email(email)
-        account = (await hub.accounts_by_email([key])).get(key)
-    finally:
-        await engine.dispose()
+    key = normalize_email(email)
+    async with build_services(settings) as services:
+        account = (await services.hub.accounts_by_email([key])).get(key)
     if account is None:
         raise ConfigurationError(f"No seeded account has the e-mail {email!r}.")
     # The sandbox issuer plays the identity provider: it vouches for the seeded name.
@@ -72,25 +61,17 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     expires = (
         datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
     )
-    engine = create_engine(settings.database_url)
     try:
-        sessions = create_session_factory(engine)
-        keys = ApiKeys(
-            PartnerStore(sessions),
-            CachedDirectory(HubRepository(sessions)),
-            KeyHasher(api_key_pepper(settings)),
-        )
-        key, record = await keys.create(
-            structure_id=args.structure,
-            name=args.name,
-            scopes=scopes,
-            expires_at=expires,
-            rate_limit=args.rate_limit,
-        )
+        async with build_services(settings) as services:
+            key, record = await services.api_keys.create(
+                structure_id=args.structure,
+                name=args.name,
+                scopes=scopes,
+                expires_at=expires,
+                rate_limit=args.rate_limit,
+            )
     except UnknownStructure:
         raise ConfigurationError(f"No structure has the id {args.structure!r}.") from None
-    finally:
-        await engine.dispose()
     return (
         f"API key {record.id} for {record.structure_id} ({', '.join(record.scopes)}):\n"
         f"{key}\n(shown once: send it as 'Authorization: Bearer <key>')"

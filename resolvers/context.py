@@ -40,7 +40,9 @@ from connectors.hubdb import (
 )
 from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.writes import HubWriter
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
@@ -51,7 +53,7 @@ BatchLoad = Callable[[Sequence[str]], Awaitable[list[V]]]
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """Built once in the app's lifespan and shared by every request."""
+    """Built once by ``gateway.services.build_services`` and shared by every request."""
 
     entreprise: EntrepriseConnector
     hub: HubRepository
@@ -63,6 +65,8 @@ class Services:
     partners: PartnerStore
     api_keys: ApiKeys
     audit: AuditStore
+    outbox: OutboxStore
+    reminders: ReminderStore
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:

@@ -15,28 +15,16 @@ import httpx
 import pytest
 from strawberry.types import ExecutionResult
 
-from auth.api_keys import ApiKeys, KeyHasher
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
-from connectors.broker import InProcessBroker
 from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
-from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
-from connectors.hubdb import (
-    CachedDirectory,
-    CoreRunner,
-    HubRepository,
-    create_engine,
-    create_session_factory,
-)
-from connectors.hubdb.audit import AuditStore
-from connectors.hubdb.notifications import NotificationStore
-from connectors.hubdb.partners import PartnerStore
-from connectors.hubdb.writes import HubWriter
+from connectors.entreprise import EntrepriseConfig
 from connectors.resilient import Resilience
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
+from gateway.services import build_services
 from gateway.settings import Settings
 from resolvers.context import Context, Services
 from sandbox.catalogues import create_app as create_catalogues
@@ -106,18 +94,30 @@ def catalogues_upstream() -> CountingTransport:
     return CountingTransport(httpx.ASGITransport(app=create_catalogues()))
 
 
-def catalogue_connector(transport: httpx.AsyncBaseTransport) -> CatalogueConnector:
-    base = "http://catalogues.test"
-    clients = {
-        family: httpx.AsyncClient(base_url=base, transport=transport)
+_CATALOGUES_BASE = "http://catalogues.test"
+
+
+def catalogue_clients(transport: httpx.AsyncBaseTransport) -> dict[str, httpx.AsyncClient]:
+    """One client per catalogue family, all on ``transport``."""
+    return {
+        family: httpx.AsyncClient(base_url=_CATALOGUES_BASE, transport=transport)
         for family in ("region", "bpifrance", "francenum")
     }
-    config = CatalogueConfig(
-        region_url=base, bpifrance_url=base, francenum_url=base,
-        bpifrance_key="sandbox-bpifrance-key",
+
+
+def catalogue_test_config() -> CatalogueConfig:
+    """The catalogues at the test base URL, with short retry timings."""
+    return CatalogueConfig(
+        region_url=_CATALOGUES_BASE, bpifrance_url=_CATALOGUES_BASE,
+        francenum_url=_CATALOGUES_BASE, bpifrance_key="sandbox-bpifrance-key",
         resilience=Resilience(timeout=2.0, max_retries=1, backoff_base=0.01, backoff_max=0.02),
     )  # fmt: skip
-    return CatalogueConnector(config, RawCache.from_url(None), clients=clients)
+
+
+def catalogue_connector(transport: httpx.AsyncBaseTransport) -> CatalogueConnector:
+    return CatalogueConnector(
+        catalogue_test_config(), RawCache.from_url(None), clients=catalogue_clients(transport)
+    )
 
 
 @pytest.fixture
@@ -132,6 +132,17 @@ def entreprise_config() -> EntrepriseConfig:
     )
 
 
+def settings_for_tests(database_url: str) -> Settings:
+    """The settings the tests' services run on: the given database, caches in memory, one
+    instance, a known pepper for partner keys."""
+    return Settings(
+        database_url=database_url,
+        cache_url=None,
+        broker_url=None,
+        api_key_pepper=TEST_PEPPER.decode(),
+    )
+
+
 @asynccontextmanager
 async def open_services(
     database_url: str,
@@ -139,41 +150,24 @@ async def open_services(
     entreprise_config: EntrepriseConfig,
     catalogues_upstream: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[Services]:
-    """The real services on a database and an upstream transport (for tests that run their
-    own event loop, e.g. under hypothesis)."""
-    engine = create_engine(database_url)
+    """The real services (``gateway.services.build_services``, as the app builds them) on a
+    database and an upstream transport (also for tests that run their own event loop, e.g.
+    under hypothesis)."""
     client = httpx.AsyncClient(
         base_url=entreprise_config.base_url,
         transport=upstream,
         headers={"Authorization": f"Bearer {entreprise_config.token}"},
     )
-    connector = EntrepriseConnector(client, entreprise_config, RawCache.from_url(None))
-    sessions = create_session_factory(engine)
-    runner = CoreRunner(engine)
-    hub = HubRepository(sessions, runner)
-    directory = CachedDirectory(hub)
-    partners = PartnerStore(sessions)
-    catalogues = catalogue_connector(
-        catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
-    )
-    try:
-        yield Services(
-            entreprise=connector,
-            hub=hub,
-            directory=directory,
-            writer=HubWriter(sessions),
-            broker=InProcessBroker(),
-            notifications=NotificationStore(sessions),
-            catalogues=catalogues,
-            partners=partners,
-            api_keys=ApiKeys(partners, directory, KeyHasher(TEST_PEPPER)),
-            audit=AuditStore(sessions, runner),
-        )
-    finally:
-        await catalogues.aclose()
-        await client.aclose()
-        await runner.aclose()
-        await engine.dispose()
+    async with build_services(
+        settings_for_tests(database_url),
+        entreprise=entreprise_config,
+        entreprise_client=client,
+        catalogues=catalogue_test_config(),
+        catalogue_clients=catalogue_clients(
+            catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
+        ),
+    ) as services:
+        yield services
 
 
 @pytest.fixture

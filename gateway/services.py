@@ -1,0 +1,133 @@
+"""``build_services(settings)``: the one place that wires the shared services — used by the
+app's lifespan, the tests and the bench, so all three run the same set-up.
+
+Tests and the bench may put a mock transport under the real connectors (``entreprise_client``,
+``catalogue_clients``) and shorten the partners' retry timings (``entreprise``,
+``catalogues``); everything else comes from the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+
+import httpx
+
+from auth.api_keys import ApiKeys, KeyHasher
+from auth.tokens import DevTokenIssuer, load_or_create_secret
+from connectors.broker import broker_from_url
+from connectors.cache import RawCache
+from connectors.catalogues import CatalogueConfig, CatalogueConnector
+from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
+from connectors.hubdb import (
+    CachedDirectory,
+    CoreRunner,
+    HubRepository,
+    create_engine,
+    create_session_factory,
+)
+from connectors.hubdb.audit import AuditStore
+from connectors.hubdb.notifications import NotificationStore
+from connectors.hubdb.outbox import OutboxStore
+from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.reminders import ReminderStore
+from connectors.hubdb.writes import HubWriter
+from gateway.settings import ConfigurationError, Settings
+from resolvers.context import Services
+
+__all__ = [
+    "api_key_pepper",
+    "build_services",
+    "catalogue_config",
+    "dev_issuer",
+    "entreprise_config",
+]
+
+
+def entreprise_config(settings: Settings) -> EntrepriseConfig:
+    return EntrepriseConfig(
+        base_url=settings.resolved_entreprise_url,
+        token=settings.entreprise_token.get_secret_value(),
+        recipient=settings.entreprise_recipient,
+        timeout=settings.entreprise_timeout,
+    )
+
+
+def catalogue_config(settings: Settings) -> CatalogueConfig:
+    sandbox = settings.catalogues_sandbox_url
+    return CatalogueConfig(
+        region_url=settings.region_catalogue_url or sandbox,
+        bpifrance_url=settings.bpifrance_catalogue_url or sandbox,
+        francenum_url=settings.francenum_url or sandbox,
+        bpifrance_key=settings.bpifrance_api_key.get_secret_value(),
+        ttl=settings.catalogue_ttl_s,
+    )
+
+
+def dev_issuer(settings: Settings) -> DevTokenIssuer:
+    """The sandbox's token issuer; it refuses to exist beside a real identity provider."""
+    if settings.identity_providers or not settings.sandbox:
+        raise ConfigurationError(
+            "The dev token issuer runs in sandbox mode only, and not when OIDC_ISSUER or "
+            "OIDC_PROVIDERS is set."
+        )
+    return DevTokenIssuer(load_or_create_secret(settings.dev_secret_file))
+
+
+def api_key_pepper(settings: Settings) -> bytes:
+    """The server secret of partner API keys' hashes: API_KEY_PEPPER, or in sandbox mode a
+    random one made on first use. Changing it invalidates every key."""
+    if settings.api_key_pepper is not None:
+        return settings.api_key_pepper.get_secret_value().encode()
+    if not settings.sandbox:
+        raise ConfigurationError(
+            "production mode needs API_KEY_PEPPER (the server secret of partner API keys)."
+        )
+    return load_or_create_secret(settings.api_key_pepper_file)
+
+
+@asynccontextmanager
+async def build_services(
+    settings: Settings,
+    *,
+    entreprise_client: httpx.AsyncClient | None = None,
+    catalogue_clients: Mapping[str, httpx.AsyncClient] | None = None,
+    entreprise: EntrepriseConfig | None = None,
+    catalogues: CatalogueConfig | None = None,
+) -> AsyncIterator[Services]:
+    """The shared services, open for the block and closed after it (clients, engines, the
+    database runner, the cache and the broker)."""
+    async with AsyncExitStack() as stack:
+        engine = create_engine(settings.database_url)
+        stack.push_async_callback(engine.dispose)
+        sessions = create_session_factory(engine)
+        runner = CoreRunner(engine)
+        stack.push_async_callback(runner.aclose)
+        hub = HubRepository(sessions, runner)
+        config = entreprise or entreprise_config(settings)
+        client = entreprise_client or create_client(config)
+        stack.push_async_callback(client.aclose)
+        cache = RawCache.from_url(settings.cache_url)
+        stack.push_async_callback(cache.close)
+        catalogue_connector = CatalogueConnector(
+            catalogues or catalogue_config(settings), cache, clients=catalogue_clients
+        )
+        stack.push_async_callback(catalogue_connector.aclose)
+        directory = CachedDirectory(hub)
+        partners = PartnerStore(sessions)
+        broker = broker_from_url(settings.broker_url)
+        stack.push_async_callback(broker.aclose)
+        yield Services(
+            entreprise=EntrepriseConnector(client, config, cache),
+            hub=hub,
+            directory=directory,
+            writer=HubWriter(sessions),
+            broker=broker,
+            notifications=NotificationStore(sessions),
+            catalogues=catalogue_connector,
+            partners=partners,
+            api_keys=ApiKeys(partners, directory, KeyHasher(api_key_pepper(settings))),
+            audit=AuditStore(sessions, runner),
+            outbox=OutboxStore(sessions),
+            reminders=ReminderStore(sessions),
+        )
