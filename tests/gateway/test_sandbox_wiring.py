@@ -48,7 +48,7 @@ print(sorted(name for name in sys.modules if name.split(".")[0] == "sandbox"))
 def _loaded_sandbox_modules(code: str, env: dict[str, str] | None = None) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-c", code],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120,
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"'))
