@@ -1,4 +1,4 @@
-"""The audit of tier-2 reads (DESIGN.md §3 rule 5), gathered per request and written once.
+"""The audit of tier-2 reads (docs/visibility.md, the audit rule), gathered per request and written once.
 
 The visibility permission tells the request's ``AuditBuffer`` each tier-2 field it grants;
 the API Entreprise connector tells it how each read was served (with the ``object`` sent).

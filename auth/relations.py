@@ -1,4 +1,4 @@
-"""The viewer's relation to a company or an agent, turned into access (DESIGN.md §3)."""
+"""The viewer's relation to a company or an agent, turned into access (docs/visibility.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What a partner API key may do: its scopes, and what the key carries onto its Viewer.
 
-A key acts as a member of its structure (DESIGN.md §3): the tier rules apply as for an agent
+A key acts as a member of its structure (docs/visibility.md): the tier rules apply as for an agent
 of that structure, minus what its scopes do not grant. People (tokens) are never limited by
 scopes: ``Viewer.grants`` is always true for them."""
 

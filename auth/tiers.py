@@ -1,4 +1,4 @@
-"""The visibility tiers (DESIGN.md §3) and the one rule that compares them with access."""
+"""The visibility tiers (docs/visibility.md) and the one rule that compares them with access."""
 
 from __future__ import annotations
 

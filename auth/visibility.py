@@ -25,7 +25,7 @@ __all__ = ["Visibility", "VisibilityContext", "VisibleTo", "field_tier", "tiered
 @strawberry.schema_directive(
     locations=[Location.FIELD_DEFINITION],
     name="visibility",
-    description="Who may see this field (DESIGN.md §3); refused fields answer null + FORBIDDEN.",
+    description="Who may see this field (docs/visibility.md); refused fields answer null + FORBIDDEN.",
 )
 class Visibility:
     tier: Tier

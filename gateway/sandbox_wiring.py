@@ -9,6 +9,7 @@ import-linter contract in ``pyproject.toml`` allows this module, and no other, t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
@@ -45,26 +46,44 @@ class PartnerStandIn:
     port: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Registration:
+    name: str
+    create: Callable[[Settings], ASGIApp]
+    port: Callable[[Settings], int]
+    urls: Callable[[Settings], tuple[str | None, ...]]
+    """The partner's configured URLs: it gets a stand-in when any of them is unset."""
+
+
 def entreprise_stand_in(*, latency_ms: float) -> ASGIApp:
     """The API Entreprise sandbox (its seeded companies, faults injectable)."""
     return create_entreprise(SandboxConfig(latency_ms=latency_ms))
 
 
+_PARTNERS: tuple[_Registration, ...] = (
+    _Registration(
+        "api-entreprise",
+        lambda s: entreprise_stand_in(latency_ms=s.sandbox_latency_ms),
+        lambda s: s.sandbox_port,
+        lambda s: (s.entreprise_url,),
+    ),
+    _Registration(
+        "catalogues",
+        lambda s: create_catalogues(),
+        lambda s: s.catalogues_sandbox_port,
+        lambda s: (s.region_catalogue_url, s.bpifrance_catalogue_url, s.francenum_url),
+    ),
+)
+"""One line per partner: what ``make serve`` starts in sandbox mode."""
+
+
 def partner_stand_ins(settings: Settings) -> list[PartnerStandIn]:
     """The stand-ins for every partner whose URL is not configured."""
-    stand_ins: list[PartnerStandIn] = []
-    if settings.entreprise_url is None:
-        app = entreprise_stand_in(latency_ms=settings.sandbox_latency_ms)
-        stand_ins.append(PartnerStandIn("api-entreprise", app, settings.sandbox_port))
-    if None in (
-        settings.region_catalogue_url,
-        settings.bpifrance_catalogue_url,
-        settings.francenum_url,
-    ):
-        stand_ins.append(
-            PartnerStandIn("catalogues", create_catalogues(), settings.catalogues_sandbox_port)
-        )
-    return stand_ins
+    return [
+        PartnerStandIn(partner.name, partner.create(settings), partner.port(settings))
+        for partner in _PARTNERS
+        if None in partner.urls(settings)
+    ]
 
 
 async def seed_database(database_url: str) -> None:

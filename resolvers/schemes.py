@@ -1,7 +1,7 @@
 """A company's eligibility to the catalogue's schemes, and aid estimates.
 
 Verdicts are computed from tier-2 data (turnover, headcount, balance sheets, certificates),
-so they are tier 2 themselves (DESIGN.md §3 rule 3): ``eligibility`` refuses a viewer
+so they are tier 2 themselves (derived data, docs/visibility.md): ``eligibility`` refuses a viewer
 without tier-2 access to the company before it reads anything, with the same answer
 whether the company is registered or not."""
 

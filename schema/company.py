@@ -1,6 +1,6 @@
 """A company as the hub shows it: Sirene identity, hub contacts, referent, finances, projects.
 
-Every field declares its visibility tier (DESIGN.md §3); see ``auth/visibility.py``."""
+Every field declares its visibility tier (docs/visibility.md); see ``auth/visibility.py``."""
 
 from __future__ import annotations
 

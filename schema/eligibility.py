@@ -1,6 +1,6 @@
 """A company's eligibility to the schemes (criterion by criterion), the user's answers, aid
 estimates and de minimis aids. Every field here is public where it hangs; the verdicts and
-aids of a company are tier 2 on ``Company`` (DESIGN.md §3 rule 3)."""
+aids of a company are tier 2 on ``Company`` (derived data, docs/visibility.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What every seeded viewer may see, computed from the seed alone (the hub database and the
-API Entreprise sandbox) by the rules of DESIGN.md §3 written out again here: the oracle of
+API Entreprise sandbox) by the rules of docs/visibility.md written out again here: the oracle of
 the tier matrix and of the leak tests. It does not call ``auth/`` to decide anything."""
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ class SeedWorld:
         ]
         return (*COMPANIES, *full[:3])
 
-    # -- the rules (DESIGN.md §3) ------------------------------------------------------
+    # -- the rules (docs/visibility.md) --------------------------------------------------
 
     def network_member(self, viewer: Viewer) -> bool:
         structure = self.structures.get(viewer.structure_id or "")

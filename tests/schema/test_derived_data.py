@@ -1,4 +1,4 @@
-"""Derived data leaks nothing (DESIGN.md §3 rule 3): counts, filters and sorts only touch
+"""Derived data leaks nothing (docs/visibility.md, derived data): counts, filters and sorts only touch
 what the viewer may see, and answers about a company do not tell a non-agent whether it is
 registered on the hub."""
 
