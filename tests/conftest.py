@@ -23,6 +23,7 @@ from connectors.broker import InProcessBroker
 from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
+from connectors.http import Resilience
 from connectors.hubdb import (
     CachedDirectory,
     CoreRunner,
@@ -34,7 +35,6 @@ from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.writes import HubWriter
-from connectors.resilient import Resilience
 from gateway.context import Context, Services
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema

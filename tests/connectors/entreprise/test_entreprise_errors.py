@@ -18,7 +18,6 @@ from entreprise_wire import (
 )
 
 from connectors.entreprise import EntrepriseConnector
-from connectors.entreprise.failures import failure_for
 from connectors.errors import (
     ConnectorError,
     NotFound,
@@ -26,6 +25,7 @@ from connectors.errors import (
     UpstreamRefused,
     UpstreamUnavailable,
 )
+from connectors.http import failure_for
 
 OBJECT = "Fiche entreprise"
 
