@@ -99,7 +99,7 @@ class RetryPolicy:
         )
 
     def backoff(self, retry: int) -> float:
-        """Full jitter: uniform in [0, min(max, base × 2^retry)] for the ``retry``-th wait (0-based)."""
+        """Full jitter: uniform in [0, min(max, base × 2^retry)], ``retry`` counting from 0."""
         ceiling = min(self._resilience.backoff_max, self._resilience.backoff_base * 2**retry)
         return self._rng.uniform(0, ceiling)
 

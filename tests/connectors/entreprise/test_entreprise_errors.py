@@ -25,7 +25,6 @@ from connectors.errors import (
     UpstreamRefused,
     UpstreamUnavailable,
 )
-from connectors.http import failure_for
 
 OBJECT = "Fiche entreprise"
 
@@ -146,25 +145,3 @@ async def test_token_never_appears_in_transport_errors(
         await connector.etablissement(SIRET, object=OBJECT)
 
     assert TOKEN not in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        (404, NotFound),
-        (429, RateLimited),
-        (400, UpstreamRefused),
-        (401, UpstreamRefused),
-        (403, UpstreamRefused),
-        (422, UpstreamRefused),
-        (500, UpstreamUnavailable),
-        (502, UpstreamUnavailable),
-        (503, UpstreamUnavailable),
-        (504, UpstreamUnavailable),
-        (None, UpstreamUnavailable),
-    ],
-)
-def test_status_mapping(status: int | None, expected: type[ConnectorError]) -> None:
-    error = failure_for("dgfip", status, reason="test", retry_after=2.0)
-    assert type(error) is expected
-    assert error.source == "dgfip"
