@@ -1,10 +1,10 @@
 """The aid-scheme catalogues and France Num's activators, behind one connector.
 
 Each feed (the Régions' catalogue, Bpifrance's, France Num's schemes, France Num's activators)
-is read whole — its pages fetched concurrently when the paging allows it — and kept as one
-raw entry in the shared ``RawCache`` (memory or Redis): fresh for ``ttl``, then served only
-if the partner fails (stale-if-error) for ``stale_ttl``. Concurrent loads of one feed are
-coalesced (single flight). The parsed records are memoised in process for ``local_ttl``, so
+is read whole (``connectors.catalogues.paging``, through the shared ``ResilientCaller``) and
+kept as one raw entry in the shared ``RawCache`` (memory or Redis) by ``CachedFetch``: fresh
+for ``ttl``, then served only if the partner fails (stale-if-error) for ``stale_ttl``.
+Concurrent loads of one feed are coalesced (single flight). The parsed records are memoised in process for ``local_ttl``, so
 a warm request touches neither the partner nor the cache backend.
 
 A feed that fails with nothing cached does not fail the others: ``schemes()`` answers with
@@ -23,7 +23,7 @@ import httpx
 import structlog
 
 from connectors.cache import RawCache
-from connectors.catalogues import bpifrance, francenum, region
+from connectors.catalogues import bpifrance, francenum, paging, region
 from connectors.catalogues.models import Activator, Criterion, Scheme
 from connectors.catalogues.wire import PayloadError, mapping
 from connectors.errors import ConnectorError, UpstreamUnavailable
@@ -125,16 +125,16 @@ class CatalogueConnector:
             for family, client in made.items()
         }
         self._schemes: tuple[Feed[Scheme], ...] = (
-            Feed("region", _fetch_region, region.parse_dispositif, callers["region"]),
-            Feed("bpifrance", _fetch_bpifrance, bpifrance.parse_aid, callers["bpifrance"]),
+            Feed("region", paging.fetch_region, region.parse_dispositif, callers["region"]),
+            Feed("bpifrance", paging.fetch_bpifrance, bpifrance.parse_aid, callers["bpifrance"]),
             Feed(
-                "francenum", _fetch_francenum_schemes, francenum.parse_dispositif,
+                "francenum", paging.fetch_francenum_schemes, francenum.parse_dispositif,
                 callers["francenum"],
             ),
         )  # fmt: skip
         self._activators: Feed[Activator] = Feed(
             "francenum_activators",
-            _fetch_francenum_activators,
+            paging.fetch_francenum_activators,
             francenum.parse_activateur,
             callers["francenum"],
         )
@@ -236,88 +236,3 @@ def _parse_all(feed: Feed[T], items: Any) -> tuple[T, ...]:
     if skipped:
         _log.warning("catalogue.items_skipped", feed=feed.name, skipped=skipped)
     return tuple(records)
-
-
-def _page_items(body: Any, key: str) -> list[Any]:
-    items = mapping(body).get(key)
-    if not isinstance(items, list):
-        raise PayloadError(f"page without {key}")
-    return items
-
-
-async def _numbered_pages(
-    caller: ResilientCaller,
-    path: str,
-    name: str,
-    first: dict[str, str | int],
-    pages_of: Callable[[Mapping[str, Any]], int],
-    page_params: Callable[[int], dict[str, str | int]],
-    key: str,
-) -> list[Any]:
-    """Page 1 tells how many pages there are; the others are fetched concurrently."""
-    body = mapping(await caller.get_json(path, name=name, params=first))
-    items = list(_page_items(body, key))
-    pages = pages_of(body)
-    rest = await asyncio.gather(
-        *(
-            caller.get_json(path, name=name, params=page_params(page))
-            for page in range(2, pages + 1)
-        )
-    )
-    for page in rest:
-        items.extend(_page_items(page, key))
-    return items
-
-
-async def _fetch_region(caller: ResilientCaller) -> list[Any]:
-    def params(page: int) -> dict[str, str | int]:
-        return {"page": page, "per_page": region.PAGE_SIZE}
-
-    return await _numbered_pages(
-        caller, region.PATH, "region_page", params(1), region.page_count, params, "data"
-    )
-
-
-async def _fetch_bpifrance(caller: ResilientCaller) -> list[Any]:
-    def params(page: int) -> dict[str, str | int]:
-        return {"page": page, "page_size": bpifrance.PAGE_SIZE}
-
-    return await _numbered_pages(
-        caller,
-        bpifrance.PATH,
-        "bpifrance_page",
-        params(1),
-        lambda body: bpifrance.page_count(body, bpifrance.PAGE_SIZE),
-        params,
-        "results",
-    )
-
-
-async def _cursor_pages(caller: ResilientCaller, path: str, name: str, limit: int) -> list[Any]:
-    items: list[Any] = []
-    cursor: str | None = None
-    while True:
-        params: dict[str, str | int] = {"limit": limit}
-        if cursor:
-            params["cursor"] = cursor
-        body = mapping(await caller.get_json(path, name=name, params=params))
-        following = francenum.next_cursor(body)
-        items.extend(_page_items(body, "items"))
-        if following is None or following == cursor:
-            return items
-        cursor = following
-
-
-async def _fetch_francenum_schemes(caller: ResilientCaller) -> list[Any]:
-    return await _cursor_pages(
-        caller, francenum.SCHEMES_PATH, "francenum_schemes_page", francenum.SCHEMES_PAGE_SIZE
-    )
-
-
-async def _fetch_francenum_activators(caller: ResilientCaller) -> list[Any]:
-    return await _cursor_pages(
-        caller,
-        francenum.ACTIVATORS_PATH,
-        "francenum_activators_page",
-        francenum.ACTIVATORS_PAGE_SIZE,
-    )
