@@ -1,9 +1,11 @@
 """The API Entreprise ("Dites-le nous une fois") connector: company data for the hub.
 
-Raw payloads are cached per endpoint and identifier (never per caller or ``object``): a fresh
-entry answers without a call; when the upstream fails (unavailable, rate limited) a stale
-entry is served and the fact logged; a 404 is remembered briefly. Concurrent identical calls
-are coalesced into one upstream call.
+Calls go through the shared ``connectors.http.ResilientCaller`` (API Entreprise adds its
+mandatory parameters, its token, its ``RateLimit-*`` quota and its error-body summary), reads
+through ``connectors.http.CachedFetch``. Raw payloads are cached per endpoint and identifier
+(never per caller or ``object``): a fresh entry answers without a call; when the upstream
+fails (unavailable, rate limited) a stale entry is served and the fact logged; a 404 is
+remembered briefly. Concurrent identical calls are coalesced into one upstream call.
 
 A caller that passes ``observe`` learns how its read was served (the audit trail records
 it): ``UPSTREAM`` (a call went out with this caller's ``object``), ``CACHE`` (a fresh cached
