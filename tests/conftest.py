@@ -21,7 +21,7 @@ from auth.viewer import ANONYMOUS
 from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig
-from connectors.resilient import Resilience
+from connectors.http import Resilience
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.services import build_services

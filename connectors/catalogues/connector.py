@@ -1,10 +1,10 @@
 """The aid-scheme catalogues and France Num's activators, behind one connector.
 
 Each feed (the Régions' catalogue, Bpifrance's, France Num's schemes, France Num's activators)
-is read whole — its pages fetched concurrently when the paging allows it — and kept as one
-raw entry in the shared ``RawCache`` (memory or Redis): fresh for ``ttl``, then served only
-if the partner fails (stale-if-error) for ``stale_ttl``. Concurrent loads of one feed are
-coalesced (single flight). The parsed records are memoised in process for ``local_ttl``, so
+is read whole (``connectors.catalogues.paging``, through the shared ``ResilientCaller``) and
+kept as one raw entry in the shared ``RawCache`` (memory or Redis) by ``CachedFetch``: fresh
+for ``ttl``, then served only if the partner fails (stale-if-error) for ``stale_ttl``.
+Concurrent loads of one feed are coalesced (single flight). The parsed records are memoised in process for ``local_ttl``, so
 a warm request touches neither the partner nor the cache backend.
 
 A feed that fails with nothing cached does not fail the others: ``schemes()`` answers with
@@ -23,13 +23,11 @@ import httpx
 import structlog
 
 from connectors.cache import RawCache
-from connectors.catalogues import bpifrance, francenum, region
+from connectors.catalogues import bpifrance, francenum, paging, region
 from connectors.catalogues.models import Activator, Criterion, Scheme
 from connectors.catalogues.wire import PayloadError, mapping
-from connectors.entreprise.singleflight import SingleFlight
-from connectors.errors import ConnectorError, RateLimited, UpstreamUnavailable
-from connectors.metrics import CACHE_READS
-from connectors.resilient import Resilience, ResilientGetter, Sleep
+from connectors.errors import ConnectorError, UpstreamUnavailable
+from connectors.http import CachedFetch, LogNames, Resilience, ResilientCaller, Sleep
 
 __all__ = ["Catalogue", "CatalogueConfig", "CatalogueConnector", "Feed"]
 
@@ -38,6 +36,8 @@ T = TypeVar("T")
 _log = structlog.get_logger(__name__)
 
 _HOUR = 3600.0
+
+_LOGS = LogNames(prefix="catalogue", label="feed")
 
 
 def _shared_criteria(schemes: Iterable[Scheme]) -> list[Scheme]:
@@ -87,14 +87,14 @@ class Feed(Generic[T]):
     def __init__(
         self,
         name: str,
-        fetch: Callable[[ResilientGetter], Awaitable[list[Any]]],
+        fetch: Callable[[ResilientCaller], Awaitable[list[Any]]],
         parse: Callable[[Mapping[str, Any]], T],
-        getter: ResilientGetter,
+        caller: ResilientCaller,
     ) -> None:
         self.name = name
         self.fetch = fetch
         self.parse = parse
-        self.getter = getter
+        self.caller = caller
         self.parsed: _Parsed[T] | None = None
 
 
@@ -111,7 +111,6 @@ class CatalogueConnector:
         """``clients`` (by feed family: region, bpifrance, francenum) lets tests put a mock
         transport under the real connector."""
         self._config = config
-        self._cache = cache
         self._clock = clock
         made = dict(clients or {})
         headers = {"bpifrance": {"X-Api-Key": config.bpifrance_key}}
@@ -119,27 +118,27 @@ class CatalogueConnector:
         made.setdefault("bpifrance", _client(config.bpifrance_url))
         made.setdefault("francenum", _client(config.francenum_url))
         self._clients = made
-        getters = {
-            family: ResilientGetter(
+        callers = {
+            family: ResilientCaller(
                 client, family, config.resilience, headers=headers.get(family), sleep=sleep
             )
             for family, client in made.items()
         }
         self._schemes: tuple[Feed[Scheme], ...] = (
-            Feed("region", _fetch_region, region.parse_dispositif, getters["region"]),
-            Feed("bpifrance", _fetch_bpifrance, bpifrance.parse_aid, getters["bpifrance"]),
+            Feed("region", paging.fetch_region, region.parse_dispositif, callers["region"]),
+            Feed("bpifrance", paging.fetch_bpifrance, bpifrance.parse_aid, callers["bpifrance"]),
             Feed(
-                "francenum", _fetch_francenum_schemes, francenum.parse_dispositif,
-                getters["francenum"],
+                "francenum", paging.fetch_francenum_schemes, francenum.parse_dispositif,
+                callers["francenum"],
             ),
         )  # fmt: skip
         self._activators: Feed[Activator] = Feed(
             "francenum_activators",
-            _fetch_francenum_activators,
+            paging.fetch_francenum_activators,
             francenum.parse_activateur,
-            getters["francenum"],
+            callers["francenum"],
         )
-        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+        self._reads = CachedFetch(cache, stale_ttl=config.stale_ttl, logs=_LOGS)
         self._last_catalogue: tuple[list[tuple[Scheme, ...] | None], Catalogue] | None = None
         """While no feed changes, ``schemes()`` answers the same object (callers may memoise
         what they derive from it)."""
@@ -193,40 +192,25 @@ class CatalogueConnector:
         return feed.parsed.records
 
     async def _payload(self, feed: Feed[Any]) -> dict[str, Any]:
-        key = f"catalogue:{feed.name}"
-        entry = await self._cache.get(key)
-        if entry is not None and entry.fresh:
-            CACHE_READS.labels(feed.name, "hit").inc()
-            return entry.value
-        CACHE_READS.labels(feed.name, "miss").inc()
-        return await self._flights.run(key, lambda: self._fetch(feed, key))
-
-    async def _fetch(self, feed: Feed[Any], key: str) -> dict[str, Any]:
-        entry = await self._cache.get(key)  # another flight may just have filled it
-        if entry is not None and entry.fresh:
-            return entry.value
-        try:
-            items = await feed.fetch(feed.getter)
-        except PayloadError as exc:
-            error: ConnectorError = UpstreamUnavailable(
-                feed.getter.source, f"{feed.getter.source}: unreadable page ({exc})"
-            )
-            return await self._stale_or_raise(feed, entry, error)
-        except (UpstreamUnavailable, RateLimited) as exc:
-            return await self._stale_or_raise(feed, entry, exc)
-        payload = {"fetched_at": time.time(), "items": items}
-        await self._cache.set(key, payload, ttl=self._config.ttl, stale_ttl=self._config.stale_ttl)
-        _log.info("catalogue.loaded", feed=feed.name, items=len(items))
-        return payload
+        return await self._reads.read(
+            f"catalogue:{feed.name}",
+            lambda: self._fetch(feed),
+            label=feed.name,
+            source=feed.caller.source,
+            ttl=self._config.ttl,
+        )
 
     @staticmethod
-    async def _stale_or_raise(feed: Feed[Any], entry: Any, error: ConnectorError) -> dict[str, Any]:
-        if entry is None:
-            raise error
-        _log.warning("catalogue.stale_served", feed=feed.name, reason=type(error).__name__)
-        CACHE_READS.labels(feed.name, "stale").inc()
-        value: dict[str, Any] = entry.value
-        return value
+    async def _fetch(feed: Feed[Any]) -> dict[str, Any]:
+        """The whole feed, as one payload to cache; a page we cannot read makes the feed
+        unavailable (a stale copy is served if there is one)."""
+        source = feed.caller.source
+        try:
+            items = await feed.fetch(feed.caller)
+        except PayloadError as exc:
+            raise UpstreamUnavailable(source, f"{source}: unreadable page ({exc})") from None
+        _log.info("catalogue.loaded", feed=feed.name, items=len(items))
+        return {"fetched_at": time.time(), "items": items}
 
 
 def _client(base_url: str) -> httpx.AsyncClient:
@@ -252,88 +236,3 @@ def _parse_all(feed: Feed[T], items: Any) -> tuple[T, ...]:
     if skipped:
         _log.warning("catalogue.items_skipped", feed=feed.name, skipped=skipped)
     return tuple(records)
-
-
-def _page_items(body: Any, key: str) -> list[Any]:
-    items = mapping(body).get(key)
-    if not isinstance(items, list):
-        raise PayloadError(f"page without {key}")
-    return items
-
-
-async def _numbered_pages(
-    getter: ResilientGetter,
-    path: str,
-    name: str,
-    first: dict[str, str | int],
-    pages_of: Callable[[Mapping[str, Any]], int],
-    page_params: Callable[[int], dict[str, str | int]],
-    key: str,
-) -> list[Any]:
-    """Page 1 tells how many pages there are; the others are fetched concurrently."""
-    body = mapping(await getter.get_json(path, name=name, params=first))
-    items = list(_page_items(body, key))
-    pages = pages_of(body)
-    rest = await asyncio.gather(
-        *(
-            getter.get_json(path, name=name, params=page_params(page))
-            for page in range(2, pages + 1)
-        )
-    )
-    for page in rest:
-        items.extend(_page_items(page, key))
-    return items
-
-
-async def _fetch_region(getter: ResilientGetter) -> list[Any]:
-    def params(page: int) -> dict[str, str | int]:
-        return {"page": page, "per_page": region.PAGE_SIZE}
-
-    return await _numbered_pages(
-        getter, region.PATH, "region_page", params(1), region.page_count, params, "data"
-    )
-
-
-async def _fetch_bpifrance(getter: ResilientGetter) -> list[Any]:
-    def params(page: int) -> dict[str, str | int]:
-        return {"page": page, "page_size": bpifrance.PAGE_SIZE}
-
-    return await _numbered_pages(
-        getter,
-        bpifrance.PATH,
-        "bpifrance_page",
-        params(1),
-        lambda body: bpifrance.page_count(body, bpifrance.PAGE_SIZE),
-        params,
-        "results",
-    )
-
-
-async def _cursor_pages(getter: ResilientGetter, path: str, name: str, limit: int) -> list[Any]:
-    items: list[Any] = []
-    cursor: str | None = None
-    while True:
-        params: dict[str, str | int] = {"limit": limit}
-        if cursor:
-            params["cursor"] = cursor
-        body = mapping(await getter.get_json(path, name=name, params=params))
-        following = francenum.next_cursor(body)
-        items.extend(_page_items(body, "items"))
-        if following is None or following == cursor:
-            return items
-        cursor = following
-
-
-async def _fetch_francenum_schemes(getter: ResilientGetter) -> list[Any]:
-    return await _cursor_pages(
-        getter, francenum.SCHEMES_PATH, "francenum_schemes_page", francenum.SCHEMES_PAGE_SIZE
-    )
-
-
-async def _fetch_francenum_activators(getter: ResilientGetter) -> list[Any]:
-    return await _cursor_pages(
-        getter,
-        francenum.ACTIVATORS_PATH,
-        "francenum_activators_page",
-        francenum.ACTIVATORS_PAGE_SIZE,
-    )

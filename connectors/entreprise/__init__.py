@@ -1,5 +1,6 @@
 """API Entreprise ("Dites-le nous une fois"): company identity, directors, turnover and
-compliance certificates, headcount and balance sheets, behind one connector with cache, retries and a circuit breaker."""
+compliance certificates, headcount and balance sheets, behind one connector that calls and
+caches through ``connectors.http`` (retries, circuit breaker, quota, stale-if-error)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ from types import MappingProxyType
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
+from connectors.http import Resilience
+
 __all__ = ["DEFAULT_TTL", "EntrepriseConfig", "create_client"]
 
 _HOUR = 3600.0
@@ -54,6 +56,18 @@ class EntrepriseConfig:
 
     def ttl_for(self, endpoint: str) -> float:
         return float(self.ttl.get(endpoint, DEFAULT_TTL.get(endpoint, _HOUR)))
+
+    @property
+    def resilience(self) -> Resilience:
+        """The budget, retries, backoff and breaker settings, for the shared caller."""
+        return Resilience(
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            breaker_threshold=self.breaker_threshold,
+            breaker_reset_seconds=self.breaker_reset_seconds,
+            backoff_base=self.backoff_base,
+            backoff_max=self.backoff_max,
+        )
 
 
 def create_client(config: EntrepriseConfig) -> httpx.AsyncClient:

@@ -1,9 +1,11 @@
 """The API Entreprise ("Dites-le nous une fois") connector: company data for the hub.
 
-Raw payloads are cached per endpoint and identifier (never per caller or ``object``): a fresh
-entry answers without a call; when the upstream fails (unavailable, rate limited) a stale
-entry is served and the fact logged; a 404 is remembered briefly. Concurrent identical calls
-are coalesced into one upstream call.
+Calls go through the shared ``connectors.http.ResilientCaller`` (API Entreprise adds its
+mandatory parameters, its token, its ``RateLimit-*`` quota and its error-body summary), reads
+through ``connectors.http.CachedFetch``. Raw payloads are cached per endpoint and identifier
+(never per caller or ``object``): a fresh entry answers without a call; when the upstream
+fails (unavailable, rate limited) a stale entry is served and the fact logged; a 404 is
+remembered briefly. Concurrent identical calls are coalesced into one upstream call.
 
 A caller that passes ``observe`` learns how its read was served (the audit trail records
 it): ``UPSTREAM`` (a call went out with this caller's ``object``), ``CACHE`` (a fresh cached
@@ -15,12 +17,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
-import structlog
 
-from connectors.cache import CacheEntry, RawCache
+from connectors.cache import RawCache
 from connectors.entreprise.config import EntrepriseConfig
 from connectors.entreprise.endpoints import (
     ATTESTATION_FISCALE,
@@ -33,6 +35,7 @@ from connectors.entreprise.endpoints import (
     UNITE_LEGALE,
     Endpoint,
 )
+from connectors.entreprise.failures import summarise_error
 from connectors.entreprise.models import (
     BalanceSheet,
     Compliance,
@@ -53,15 +56,9 @@ from connectors.entreprise.parsing import (
     parse_mandataires_sociaux,
     parse_unite_legale,
 )
-from connectors.entreprise.singleflight import SingleFlight
-from connectors.entreprise.upstream import Sleep, UpstreamCaller
-from connectors.errors import (
-    NotFound,
-    RateLimited,
-    UpstreamRefused,
-    UpstreamUnavailable,
-)
-from connectors.metrics import CACHE_READS
+from connectors.entreprise.ratelimits import RateLimits
+from connectors.errors import UpstreamRefused, UpstreamUnavailable
+from connectors.http import CachedFetch, LogNames, ResilientCaller, Sleep
 
 __all__ = ["CallObserver", "EntrepriseConnector", "cache_key"]
 
@@ -70,10 +67,7 @@ T = TypeVar("T")
 CallObserver = Callable[[str, str, str, str], None]
 """``observe(endpoint, identifier, object, outcome)``, called once per read."""
 
-_log = structlog.get_logger(__name__)
-
-_NOT_FOUND_MARK = "__not_found__"
-_UPSTREAM, _CACHE, _SHARED, _STALE, _FAILED = "UPSTREAM", "CACHE", "SHARED", "STALE", "FAILED"
+_LOGS = LogNames(prefix="entreprise", label="endpoint")
 
 
 def cache_key(endpoint: Endpoint, identifier: str) -> str:
@@ -94,9 +88,19 @@ class EntrepriseConnector:
         """``sleep`` waits between retries; tests pass a fake one to skip real waits."""
         self._client = client
         self._config = config
-        self._cache = cache
-        self._upstream = UpstreamCaller(client, config, sleep=sleep)
-        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+        self._caller = ResilientCaller(
+            client,
+            self.source,
+            config.resilience,
+            headers={"Authorization": f"Bearer {config.token}"},
+            quota=RateLimits(low_watermark=config.rate_limit_low_watermark),
+            summarise=summarise_error,
+            logs=_LOGS,
+            sleep=sleep,
+        )
+        self._reads = CachedFetch(
+            cache, stale_ttl=config.stale_ttl, not_found_ttl=config.not_found_ttl, logs=_LOGS
+        )
 
     async def etablissement(
         self, siret: str, *, object: str, observe: CallObserver | None = None
@@ -169,26 +173,14 @@ class EntrepriseConnector:
             raise UpstreamRefused(
                 endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
             )
-        key = cache_key(endpoint, identifier)
-        entry = await self._cache.get(key)
-        if entry is not None and entry.fresh:  # the hot path: no task, no flight
-            CACHE_READS.labels(endpoint.name, "hit").inc()
-            if observe is not None:
-                observe(endpoint.name, identifier, object, _CACHE)
-            return self._parse(endpoint, self._remembered(endpoint, entry), parse)
-        CACHE_READS.labels(endpoint.name, "miss").inc()
-        outcome = [_SHARED]  # set by _fetch when this caller's flight is the one that runs
-        try:
-            payload = await self._flights.run(
-                key, lambda: self._fetch(endpoint, identifier, object, key, parse, outcome)
-            )
-        except Exception as error:
-            if observe is not None:
-                observe(endpoint.name, identifier, object,
-                        outcome[0] if isinstance(error, NotFound) else _FAILED)  # fmt: skip
-            raise
-        if observe is not None:
-            observe(endpoint.name, identifier, object, outcome[0])
+        payload = await self._reads.read(
+            cache_key(endpoint, identifier),
+            lambda: self._fetch(endpoint, identifier, object, parse),
+            label=endpoint.name,
+            source=endpoint.source,
+            ttl=self._config.ttl_for(endpoint.name),
+            report=None if observe is None else partial(observe, endpoint.name, identifier, object),
+        )
         return self._parse(endpoint, payload, parse)
 
     async def _fetch(
@@ -196,47 +188,21 @@ class EntrepriseConnector:
         endpoint: Endpoint,
         identifier: str,
         object: str,
-        key: str,
         parse: Callable[[dict[str, Any]], object],
-        outcome: list[str],
     ) -> dict[str, Any]:
-        entry = await self._cache.get(key)  # again: another flight may just have filled it
-        known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
-        if entry is not None and entry.fresh:
-            outcome[0] = _CACHE
-            return self._remembered(endpoint, entry)
-        outcome[0] = _UPSTREAM
-        try:
-            payload = await self._upstream.get(endpoint, identifier, object=object)
-            self._parse(endpoint, payload, parse)  # never cache what we cannot read
-        except NotFound:
-            await self._cache.set(
-                key, {_NOT_FOUND_MARK: True}, ttl=self._config.not_found_ttl, stale_ttl=0
-            )
-            raise
-        except (UpstreamUnavailable, RateLimited) as exc:
-            if entry is not None and not known_missing:
-                _log.warning(
-                    "entreprise.stale_served", endpoint=endpoint.name, reason=type(exc).__name__
-                )
-                CACHE_READS.labels(endpoint.name, "stale").inc()
-                outcome[0] = _STALE
-                return entry.value
-            raise
-        await self._cache.set(
-            key,
-            payload,
-            ttl=self._config.ttl_for(endpoint.name),
-            stale_ttl=self._config.stale_ttl,
+        """One call with this reader's ``object``; a payload we cannot read is never cached."""
+        payload = await self._caller.get_object(
+            endpoint.url_path(identifier),
+            name=endpoint.name,
+            source=endpoint.source,
+            params={
+                "context": self._config.context,
+                "recipient": self._config.recipient,
+                "object": object,
+            },
         )
+        self._parse(endpoint, payload, parse)
         return payload
-
-    @staticmethod
-    def _remembered(endpoint: Endpoint, entry: CacheEntry) -> dict[str, Any]:
-        """A fresh entry's payload, or the remembered 404."""
-        if entry.value.get(_NOT_FOUND_MARK) is True:
-            raise NotFound(endpoint.source, f"{endpoint.source}: not found (remembered)")
-        return entry.value
 
     @staticmethod
     def _parse(

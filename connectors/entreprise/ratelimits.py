@@ -1,4 +1,5 @@
-"""What API Entreprise tells us of our quota, per endpoint (``RateLimit-*`` headers)."""
+"""What API Entreprise tells us of our quota, per endpoint (``RateLimit-*`` headers): the
+``Quota`` the shared caller consults before each call and tells of each answer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 import structlog
 
-__all__ = ["RateLimits", "parse_retry_after"]
+__all__ = ["RateLimits"]
 
 _log = structlog.get_logger(__name__)
 
@@ -15,19 +16,9 @@ _EPOCH_THRESHOLD = 1_000_000_000
 """A ``RateLimit-Reset`` above this is a Unix timestamp, below it a number of seconds."""
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds form); None when absent/unreadable."""
-    if value is None:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    return max(seconds, 0.0)
-
-
 class RateLimits:
-    """Remembers, per endpoint, until when no call may be made (quota spent or 429)."""
+    """Remembers, per endpoint, until when no call may be made (quota spent or 429)
+    (a ``connectors.http.Quota``)."""
 
     def __init__(
         self,

@@ -30,7 +30,7 @@ from connectors.catalogues.models import (
     Territory,
     Turnover,
 )
-from connectors.resilient import Resilience
+from connectors.http import Resilience
 
 BASE = "http://catalogues.test"
 

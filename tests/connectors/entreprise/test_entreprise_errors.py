@@ -18,7 +18,6 @@ from entreprise_wire import (
 )
 
 from connectors.entreprise import EntrepriseConnector
-from connectors.entreprise.failures import failure_for
 from connectors.errors import (
     ConnectorError,
     NotFound,
@@ -146,25 +145,3 @@ async def test_token_never_appears_in_transport_errors(
         await connector.etablissement(SIRET, object=OBJECT)
 
     assert TOKEN not in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        (404, NotFound),
-        (429, RateLimited),
-        (400, UpstreamRefused),
-        (401, UpstreamRefused),
-        (403, UpstreamRefused),
-        (422, UpstreamRefused),
-        (500, UpstreamUnavailable),
-        (502, UpstreamUnavailable),
-        (503, UpstreamUnavailable),
-        (504, UpstreamUnavailable),
-        (None, UpstreamUnavailable),
-    ],
-)
-def test_status_mapping(status: int | None, expected: type[ConnectorError]) -> None:
-    error = failure_for("dgfip", status, reason="test", retry_after=2.0)
-    assert type(error) is expected
-    assert error.source == "dgfip"

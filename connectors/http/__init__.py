@@ -1,0 +1,45 @@
+"""The one way to call a partner over HTTP, shared by every partner connector.
+
+``ResilientCaller`` sends a call (time budget, retries for idempotent calls, ``Retry-After``,
+a circuit breaker per source, a partner's quota hook and error-body summariser, metrics and
+logs); ``CachedFetch`` reads a raw payload through the shared cache (single flight,
+stale-if-error, remembered not-found, the outcome for the audit trail). A partner's module
+says only what is its own: paths, parameters, credentials, headers, parsing.
+"""
+
+from __future__ import annotations
+
+from connectors.http.cached import CachedFetch, Fetch, Outcome, Report
+from connectors.http.caller import ResilientCaller
+from connectors.http.failures import (
+    RETRY_AFTER_STATUSES,
+    RETRYABLE_STATUSES,
+    Summarise,
+    failure_for,
+    parse_retry_after,
+    status_line,
+)
+from connectors.http.logs import LogNames
+from connectors.http.quota import NoQuota, Quota
+from connectors.http.retries import Resilience, Sleep
+from connectors.http.singleflight import SingleFlight
+
+__all__ = [
+    "RETRYABLE_STATUSES",
+    "RETRY_AFTER_STATUSES",
+    "CachedFetch",
+    "Fetch",
+    "LogNames",
+    "NoQuota",
+    "Outcome",
+    "Quota",
+    "Report",
+    "Resilience",
+    "ResilientCaller",
+    "SingleFlight",
+    "Sleep",
+    "Summarise",
+    "failure_for",
+    "parse_retry_after",
+    "status_line",
+]

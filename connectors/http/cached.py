@@ -1,0 +1,135 @@
+"""One cached read of a partner's raw payload: the raw cache, then a single flight, then the
+call, with stale-if-error and an optional remembered not-found.
+
+A fresh entry answers without a call (and without a task or a flight: the hot path). On a
+miss, concurrent reads of one key share one call. The fetched payload is cached for the
+read's ``ttl``, then kept ``stale_ttl`` more seconds to be served when the partner fails
+(``UpstreamUnavailable`` or ``RateLimited``). With ``not_found_ttl``, a ``NotFound`` is
+remembered that long and answered from the cache.
+
+A reader that passes ``report`` learns how its read was served (an audit trail records it):
+``UPSTREAM`` (its own call went out), ``CACHE`` (a fresh copy, no call), ``SHARED`` (an
+identical call already in flight answered), ``STALE`` (the call failed, an older copy was
+served) or ``FAILED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Any
+
+import structlog
+
+from connectors.cache import CacheEntry, RawCache
+from connectors.errors import NotFound, RateLimited, UpstreamUnavailable
+from connectors.http.logs import LogNames
+from connectors.http.singleflight import SingleFlight
+from connectors.metrics import CACHE_READS
+
+__all__ = ["CachedFetch", "Fetch", "Outcome", "Report"]
+
+_log = structlog.get_logger(__name__)
+
+_NOT_FOUND_MARK = "__not_found__"
+
+Fetch = Callable[[], Awaitable[dict[str, Any]]]
+"""The call behind a miss: the payload to cache, or a typed ConnectorError. It checks what it
+fetched (an unreadable payload is ``UpstreamUnavailable``): what it returns is cached."""
+
+Report = Callable[[str], None]
+
+
+class Outcome(StrEnum):
+    UPSTREAM = "UPSTREAM"
+    CACHE = "CACHE"
+    SHARED = "SHARED"
+    STALE = "STALE"
+    FAILED = "FAILED"
+
+
+class CachedFetch:
+    """Cached reads over one ``RawCache``; ``label`` (an endpoint, a feed) names a read in
+    metrics and logs, ``source`` names the partner in a remembered ``NotFound``."""
+
+    def __init__(
+        self,
+        cache: RawCache,
+        *,
+        stale_ttl: float,
+        not_found_ttl: float | None = None,
+        logs: LogNames | None = None,
+    ) -> None:
+        self._cache = cache
+        self._stale_ttl = stale_ttl
+        self._not_found_ttl = not_found_ttl
+        self._logs = logs or LogNames()
+        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+
+    async def read(
+        self,
+        key: str,
+        fetch: Fetch,
+        *,
+        label: str,
+        source: str,
+        ttl: float,
+        report: Report | None = None,
+    ) -> dict[str, Any]:
+        entry = await self._cache.get(key)
+        if entry is not None and entry.fresh:  # the hot path: no task, no flight
+            CACHE_READS.labels(label, "hit").inc()
+            if report is not None:
+                report(Outcome.CACHE.value)
+            return _remembered(source, entry)
+        CACHE_READS.labels(label, "miss").inc()
+        outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
+        try:
+            payload = await self._flights.run(
+                key, lambda: self._fetch(key, fetch, label, source, ttl, outcome)
+            )
+        except Exception as error:
+            if report is not None:
+                report((outcome[0] if isinstance(error, NotFound) else Outcome.FAILED).value)
+            raise
+        if report is not None:
+            report(outcome[0].value)
+        return payload
+
+    async def _fetch(
+        self, key: str, fetch: Fetch, label: str, source: str, ttl: float, outcome: list[Outcome]
+    ) -> dict[str, Any]:
+        entry = await self._cache.get(key)  # again: another flight may just have filled it
+        if entry is not None and entry.fresh:
+            outcome[0] = Outcome.CACHE
+            return _remembered(source, entry)
+        known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
+        outcome[0] = Outcome.UPSTREAM
+        try:
+            payload = await fetch()
+        except NotFound:
+            if self._not_found_ttl is not None:
+                await self._cache.set(
+                    key, {_NOT_FOUND_MARK: True}, ttl=self._not_found_ttl, stale_ttl=0
+                )
+            raise
+        except (UpstreamUnavailable, RateLimited) as exc:
+            if entry is None or known_missing:
+                raise
+            _log.warning(
+                self._logs.event("stale_served"),
+                reason=type(exc).__name__,
+                **{self._logs.label: label},
+            )
+            CACHE_READS.labels(label, "stale").inc()
+            outcome[0] = Outcome.STALE
+            return entry.value
+        await self._cache.set(key, payload, ttl=ttl, stale_ttl=self._stale_ttl)
+        return payload
+
+
+def _remembered(source: str, entry: CacheEntry) -> dict[str, Any]:
+    """A fresh entry's payload, or the remembered not-found."""
+    if entry.value.get(_NOT_FOUND_MARK) is True:
+        raise NotFound(source, f"{source}: not found (remembered)")
+    return entry.value

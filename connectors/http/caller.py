@@ -1,0 +1,255 @@
+"""One resilient call to a partner: the only loop in the project that sends a request to one.
+
+Every call runs inside a time budget (retries and waits included), behind a circuit breaker
+per source (purgatory: only ``UpstreamUnavailable`` counts against it), and is retried only
+when it is idempotent (GETs; a POST when its caller says so, e.g. it carries an idempotency
+key) and its failure is worth it (timeout, connection error, 429, 502, 503, 504), waiting the
+partner's ``Retry-After`` or a full-jitter backoff (``connectors.http.retries``). A partner's
+quota rules plug in as a ``Quota``, its error bodies as a summariser. Failures come out as the
+typed errors of ``connectors.errors``, never as httpx exceptions; every attempt is counted in
+``connectors.metrics`` and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import structlog
+from purgatory import AsyncCircuitBreakerFactory
+from purgatory.domain.model import OpenedState
+
+from connectors.errors import ConnectorError, RateLimited, UpstreamUnavailable
+from connectors.http.failures import (
+    RETRY_AFTER_STATUSES,
+    Summarise,
+    failure_for,
+    parse_retry_after,
+    status_line,
+)
+from connectors.http.logs import LogNames
+from connectors.http.quota import NoQuota, Quota
+from connectors.http.retries import AttemptFailed, Resilience, RetryPolicy, Sleep
+from connectors.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
+
+__all__ = ["ResilientCaller"]
+
+_log = structlog.get_logger(__name__)
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+Params = Mapping[str, str | int]
+Decode = Callable[[str, httpx.Response], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    method: str
+    path: str
+    name: str
+    source: str
+    params: Params | None
+    json: Any
+    headers: Mapping[str, str]
+    idempotent: bool
+    decode: Decode
+
+
+def _json(source: str, response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise failure_for(source, None, reason="unreadable response body") from None
+
+
+def _json_object(source: str, response: httpx.Response) -> dict[str, Any]:
+    body = _json(source, response)
+    if not isinstance(body, dict):
+        raise failure_for(source, None, reason="unreadable response body")
+    return body
+
+
+def _is_not_a_failure(exc: BaseException) -> bool:
+    """Only "the partner is unwell" counts against the breaker; 404, 4xx and 429 do not."""
+    return not isinstance(exc, UpstreamUnavailable)
+
+
+class ResilientCaller:
+    """Calls one partner through ``client``. ``source`` names it in errors, metrics and logs
+    and keys its breaker; a call may name another source (a family of the partner's
+    endpoints, e.g. API Entreprise's ``insee``), which then has a breaker of its own."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        source: str,
+        resilience: Resilience,
+        *,
+        headers: Mapping[str, str] | None = None,
+        quota: Quota | None = None,
+        summarise: Summarise = status_line,
+        logs: LogNames | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        """``headers`` go with every call (e.g. the partner's API key); ``summarise`` says
+        in a few words what an error answer said (never a credential)."""
+        self._client = client
+        self.source = source
+        self._headers = dict(headers or {})
+        self._resilience = resilience
+        self._quota: Quota = quota or NoQuota()
+        self._summarise = summarise
+        self._logs = logs or LogNames()
+        self._retries = RetryPolicy(resilience, on_retry=self._log_retry, sleep=sleep, rng=rng)
+        self._breakers = AsyncCircuitBreakerFactory(
+            default_threshold=resilience.breaker_threshold,
+            default_ttl=resilience.breaker_reset_seconds,
+            exclude=[(ConnectorError, _is_not_a_failure), asyncio.CancelledError],
+        )
+        self._breakers.add_listener(self._on_breaker_event)
+
+    async def get_json(
+        self, path: str, *, name: str, source: str | None = None, params: Params | None = None
+    ) -> Any:
+        """The decoded JSON body of a 2xx answer, or a typed ConnectorError. ``name`` labels
+        the call in metrics and logs (e.g. ``"region_page"``) and keys its quota."""
+        return await self._call(
+            _Call("GET", path, name, source or self.source, params, None, self._headers,
+                  True, _json)
+        )  # fmt: skip
+
+    async def get_object(
+        self, path: str, *, name: str, source: str | None = None, params: Params | None = None
+    ) -> dict[str, Any]:
+        """As ``get_json``, for partners whose every answer is a JSON object: any other body
+        is unreadable."""
+        body: dict[str, Any] = await self._call(
+            _Call("GET", path, name, source or self.source, params, None, self._headers,
+                  True, _json_object)
+        )  # fmt: skip
+        return body
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str,
+        source: str | None = None,
+        params: Params | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Any method; the decoded JSON body of a 2xx answer. A call is retried only when it is
+        idempotent: by default GET, HEAD, OPTIONS, PUT and DELETE are, POST and PATCH are
+        not, unless the caller says so (e.g. it sends an idempotency key)."""
+        method = method.upper()
+        return await self._call(
+            _Call(
+                method,
+                path,
+                name,
+                source or self.source,
+                params,
+                json,
+                {**self._headers, **headers} if headers else self._headers,
+                method in _IDEMPOTENT_METHODS if idempotent is None else idempotent,
+                _json,
+            )
+        )
+
+    async def _call(self, call: _Call) -> Any:
+        wait = self._quota.wait_needed(call.name)
+        if wait > 0:
+            raise RateLimited(call.source, f"{call.source}: quota spent, retry later", wait)
+        breaker = await self._breakers.get_breaker(call.source)
+        try:
+            async with breaker:
+                return await self._with_retries(call)
+        except OpenedState as opened:
+            opened.with_traceback(None)  # purgatory re-raises one instance: keep it small
+            _log.warning(
+                self._logs.event("breaker_fail_fast"),
+                source=call.source,
+                **{self._logs.label: call.name},
+            )
+            raise failure_for(call.source, None, reason="circuit breaker open") from None
+
+    async def _with_retries(self, call: _Call) -> Any:
+        deadline = asyncio.get_running_loop().time() + self._resilience.timeout
+        try:
+            async for attempt in self._retries.attempts(idempotent=call.idempotent):
+                with attempt:
+                    body = await self._attempt(call, attempt.retry_state.attempt_number - 1,
+                                               deadline)  # fmt: skip
+        except AttemptFailed as failed:
+            if failed.status == 429 and failed.retry_after:
+                self._quota.block(call.name, failed.retry_after)
+            raise failed.error from None
+        return body
+
+    async def _attempt(self, call: _Call, attempt: int, deadline: float) -> Any:
+        loop = asyncio.get_running_loop()
+        budget = deadline - loop.time()
+        if budget <= 0:
+            raise failure_for(call.source, None, reason="time budget spent")
+        started = loop.time()
+        retry_after: float | None = None
+        try:
+            async with asyncio.timeout(budget):
+                response = await self._client.request(
+                    call.method, call.path, params=call.params, json=call.json,
+                    headers=call.headers,
+                )  # fmt: skip
+        except (httpx.TimeoutException, TimeoutError):
+            status, reason = None, "timeout"
+        except httpx.RequestError as exc:  # connection, protocol, decoding errors
+            status, reason = None, f"connection error: {type(exc).__name__}"
+        else:
+            status = response.status_code
+            self._quota.record(call.name, response.headers)
+            if 200 <= status < 300:
+                self._log_call(call, status, started, attempt)
+                return call.decode(call.source, response)
+            reason = self._summarise(response)
+            if status in RETRY_AFTER_STATUSES:
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+        self._log_call(call, status, started, attempt)
+        error = failure_for(call.source, status, reason=reason, retry_after=retry_after)
+        raise AttemptFailed(error, call.name, status, retry_after)
+
+    def _log_call(self, call: _Call, status: int | None, started: float, attempt: int) -> None:
+        duration = asyncio.get_running_loop().time() - started
+        UPSTREAM_CALLS.labels(call.source, call.name, str(status or "error")).inc()
+        UPSTREAM_SECONDS.labels(call.source, call.name).observe(duration)
+        _log.info(
+            self._logs.event("call"),
+            source=call.source,
+            status=status,
+            duration_ms=round(duration * 1000, 1),
+            attempt=attempt,
+            **{self._logs.label: call.name},
+        )
+
+    def _log_retry(self, failed: AttemptFailed, delay: float) -> None:
+        _log.info(
+            self._logs.event("retry"),
+            source=failed.error.source,
+            status=failed.status,
+            delay=round(delay, 3),
+            **{self._logs.label: failed.call},
+        )
+
+    def _on_breaker_event(self, circuit: str, event_name: str, event: object) -> None:
+        if event_name == "state_changed":
+            _log.warning(
+                self._logs.event("breaker_state"),
+                family=circuit,
+                state=getattr(event, "state", None),
+            )

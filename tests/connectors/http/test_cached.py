@@ -1,0 +1,195 @@
+"""The one cached read: fresh hits without a call, one call for concurrent misses,
+stale-if-error, the remembered not-found, and the outcome each reader is told."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from structlog.testing import capture_logs
+
+from connectors.cache import RawCache
+from connectors.errors import (
+    ConnectorError,
+    NotFound,
+    RateLimited,
+    UpstreamRefused,
+    UpstreamUnavailable,
+)
+from connectors.http import CachedFetch, LogNames
+
+PAYLOAD = {"data": {"name": "LEROY SAS"}}
+TTL = 3600.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_750_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Partner:
+    """A fetch that counts its calls and answers (or raises) what it is told."""
+
+    def __init__(self, *answers: dict[str, Any] | ConnectorError) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+        self.release: asyncio.Event | None = None
+
+    async def __call__(self) -> dict[str, Any]:
+        self.calls += 1
+        if self.release is not None:
+            await self.release.wait()
+        answer = self.answers[min(self.calls, len(self.answers)) - 1]
+        if isinstance(answer, ConnectorError):
+            raise answer
+        return answer
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def reads(clock: Clock) -> CachedFetch:
+    return CachedFetch(RawCache(clock=clock), stale_ttl=7 * 86_400, not_found_ttl=600.0,
+                       logs=LogNames(prefix="acme", label="endpoint"))  # fmt: skip
+
+
+async def read(reads: CachedFetch, fetch: Partner, seen: list[str] | None = None) -> dict[str, Any]:
+    return await reads.read("acme:company:1", fetch, label="company", source="acme", ttl=TTL,
+                            report=None if seen is None else seen.append)  # fmt: skip
+
+
+async def test_fresh_entry_answers_without_a_call(reads: CachedFetch) -> None:
+    partner = Partner(PAYLOAD)
+
+    assert await read(reads, partner) == PAYLOAD
+    assert await read(reads, partner) == PAYLOAD
+    assert partner.calls == 1
+
+
+async def test_fresh_hit_starts_no_task_and_no_flight(
+    reads: CachedFetch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner = Partner(PAYLOAD)
+    await read(reads, partner)
+
+    def no_task(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a fresh hit started a task")
+
+    monkeypatch.setattr(asyncio, "ensure_future", no_task)
+    monkeypatch.setattr(asyncio, "create_task", no_task)
+
+    assert await read(reads, partner) == PAYLOAD
+    assert not reads._flights.in_flight("acme:company:1")
+
+
+async def test_concurrent_misses_make_one_call(reads: CachedFetch) -> None:
+    partner = Partner(PAYLOAD)
+    partner.release = asyncio.Event()
+    seen: list[str] = []
+    readers = [asyncio.ensure_future(read(reads, partner, seen)) for _ in range(5)]
+    await asyncio.sleep(0.01)
+    partner.release.set()
+
+    assert await asyncio.gather(*readers) == [PAYLOAD] * 5
+    assert partner.calls == 1
+    assert sorted(seen) == ["SHARED"] * 4 + ["UPSTREAM"]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [UpstreamUnavailable("acme", "acme: unavailable"), RateLimited("acme", "acme: limited", 30)],
+)
+async def test_stale_copy_served_when_partner_fails(
+    reads: CachedFetch, clock: Clock, failure: ConnectorError
+) -> None:
+    partner = Partner(PAYLOAD, failure)
+    await read(reads, partner)
+    clock.now += TTL + 1  # past the TTL, inside the stale window
+    seen: list[str] = []
+
+    with capture_logs() as logs:
+        assert await read(reads, partner, seen) == PAYLOAD
+
+    assert partner.calls == 2
+    assert seen == ["STALE"]
+    assert {"event": "acme.stale_served", "endpoint": "company", "reason": type(failure).__name__,
+            "log_level": "warning"} in logs  # fmt: skip
+
+
+async def test_failure_without_a_copy_is_raised_and_told(reads: CachedFetch) -> None:
+    seen: list[str] = []
+
+    with pytest.raises(UpstreamUnavailable):
+        await read(reads, Partner(UpstreamUnavailable("acme", "down")), seen)
+    assert seen == ["FAILED"]
+
+
+async def test_a_refusal_is_never_hidden_by_a_stale_copy(reads: CachedFetch, clock: Clock) -> None:
+    partner = Partner(PAYLOAD, UpstreamRefused("acme", "acme: refused the call"))
+    await read(reads, partner)
+    clock.now += TTL + 1
+
+    with pytest.raises(UpstreamRefused):
+        await read(reads, partner)
+
+
+async def test_not_found_is_remembered_for_its_own_ttl(reads: CachedFetch, clock: Clock) -> None:
+    partner = Partner(NotFound("acme", "acme: not found"), PAYLOAD)
+    seen: list[str] = []
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            await read(reads, partner, seen)
+    assert partner.calls == 1
+    assert seen == ["UPSTREAM", "CACHE"]
+
+    clock.now += 601  # the not-found TTL, not the payload's
+    assert await read(reads, partner) == PAYLOAD
+    assert partner.calls == 2
+
+
+async def test_a_remembered_not_found_is_never_served_as_a_stale_copy(
+    reads: CachedFetch, clock: Clock
+) -> None:
+    partner = Partner(NotFound("acme", "acme: not found"), UpstreamUnavailable("acme", "down"))
+    with pytest.raises(NotFound):
+        await read(reads, partner)
+    clock.now += 601
+
+    with pytest.raises(UpstreamUnavailable):
+        await read(reads, partner)
+
+
+async def test_not_found_is_not_remembered_without_a_ttl(clock: Clock) -> None:
+    reads = CachedFetch(RawCache(clock=clock), stale_ttl=60.0)
+    partner = Partner(NotFound("acme", "acme: not found"))
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            await read(reads, partner)
+
+    assert partner.calls == 2
+
+
+async def test_what_the_fetch_refuses_is_not_cached(reads: CachedFetch) -> None:
+    partner = Partner(UpstreamUnavailable("acme", "acme: unreadable payload"), PAYLOAD)
+    with pytest.raises(UpstreamUnavailable):
+        await read(reads, partner)
+
+    assert await read(reads, partner) == PAYLOAD
+    assert partner.calls == 2
+
+
+async def test_a_call_then_a_hit_are_told_apart(reads: CachedFetch) -> None:
+    partner = Partner(PAYLOAD)
+    seen: list[str] = []
+
+    await read(reads, partner, seen)
+    await read(reads, partner, seen)
+
+    assert seen == ["UPSTREAM", "CACHE"]
