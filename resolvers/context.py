@@ -1,4 +1,8 @@
-"""The per-request context: who asks, the shared services, and this request's DataLoaders."""
+"""The per-request context: who asks, the shared services, and this request's DataLoaders.
+
+A neutral room: ``schema`` and ``resolvers`` import it, and it imports only ``auth`` and
+``connectors`` (``gateway.services.build_services`` fills ``Services``; the GraphQL view
+makes one ``Context`` per request)."""
 
 from __future__ import annotations
 
