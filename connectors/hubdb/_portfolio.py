@@ -10,9 +10,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from connectors.hubdb._loaders import project_record
-from connectors.hubdb._search import decode_cursor, encode_cursor
 from connectors.hubdb.models import CompanyMembership, Project, ReferentAssignment
-from connectors.hubdb.records import Page, ProjectRecord
+from connectors.hubdb.records import ProjectRecord
+from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
 
 __all__ = ["load_holder_projects", "load_memberships", "portfolio"]
 
@@ -31,18 +31,11 @@ async def portfolio(
     query = sa.select(_ASSIGNMENTS.c.siret).where(mine)
     if after is not None:
         query = query.where(_ASSIGNMENTS.c.siret > decode_cursor(after)[0])
-    rows = (await connection.execute(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1))).all()
-    sirets = tuple(siret for (siret,) in rows[:first])
-    cursors = tuple(encode_cursor(siret, siret) for siret in sirets)
-    return Page(
-        items=sirets,
-        total=int(total or 0),
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=len(rows) > first,
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=after is not None,
-    )
+    sirets = (await connection.scalars(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1))).all()
+    return assemble_page(
+        sirets, first, item=lambda siret: siret, cursor=lambda siret: encode_cursor(siret, siret),
+        total=int(total or 0), after=after,
+    )  # fmt: skip
 
 
 def load_memberships(

@@ -9,10 +9,7 @@ PostgreSQL, SQLite's default BINARY), so both backends and Python agree on the o
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -32,17 +29,20 @@ from connectors.hubdb.models import (
 from connectors.hubdb.records import (
     AgentFilter,
     AgentRecord,
-    Page,
     StructureFilter,
     StructureRecord,
 )
+from connectors.pagination import (
+    Page,
+    assemble_page,
+    decode_cursor,
+    decode_time_cursor,
+    encode_cursor,
+    encode_time_cursor,
+)
 
 __all__ = [
-    "decode_cursor",
-    "decode_time_cursor",
     "department_of",
-    "encode_cursor",
-    "encode_time_cursor",
     "newest_first_page",
     "search_agents",
     "search_structures",
@@ -58,43 +58,6 @@ _FILIERES = AgentFiliere.__table__
 _DOMAINS = AgentDomain.__table__
 _TERRITORIES = AgentTerritory.__table__
 _SUPPORT_KINDS = StructureSupportKind.__table__
-
-
-def encode_cursor(sort_key: str, id_: str) -> str:
-    raw = json.dumps([sort_key, id_], ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode("ascii")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """The (sort key, id) of a cursor; ``ValueError("invalid cursor")`` for anything else."""
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")).decode())
-    except (ValueError, binascii.Error, UnicodeError):
-        raise ValueError("invalid cursor") from None
-    if (
-        not isinstance(decoded, list)
-        or len(decoded) != 2
-        or not all(isinstance(part, str) for part in decoded)
-    ):
-        raise ValueError("invalid cursor")
-    return decoded[0], decoded[1]
-
-
-def encode_time_cursor(moment: datetime, id_: str) -> str:
-    """A cursor of a list ordered by time (notifications, audit events)."""
-    return encode_cursor(moment.isoformat(), id_)
-
-
-def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
-    """The (aware moment, id) of a time cursor; ``ValueError("invalid cursor")`` otherwise."""
-    text, id_ = decode_cursor(cursor)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError("invalid cursor") from None
-    if moment.tzinfo is None:
-        raise ValueError("invalid cursor")
-    return moment, id_
 
 
 async def newest_first_page(
@@ -128,17 +91,11 @@ async def newest_first_page(
             await session.scalar(sa.select(sa.func.count()).select_from(table).where(*matching))
             or 0
         )
-    shown = rows[:first]
-    cursors = tuple(encode_time_cursor(row._mapping[moment], row.id) for row in shown)
-    return Page(
-        items=tuple(record(row) for row in shown),
-        total=total,
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=len(rows) > first,
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=after is not None,
-    )
+
+    def cursor(row: sa.Row[Any]) -> str:
+        return encode_time_cursor(row._mapping[moment], row.id)
+
+    return assemble_page(rows, first, item=record, cursor=cursor, total=total, after=after)
 
 
 def department_of(postal_code: str) -> str:
@@ -343,17 +300,10 @@ def _paged(
     after: str | None,
 ) -> Page[_T]:
     keys = sorted({(row.page_sort_key, row.page_id) for row in rows if row.page_id is not None})
-    shown = keys[:first]
-    cursors = tuple(encode_cursor(sort_key, id_) for sort_key, id_ in shown)
-    return Page(
-        items=tuple(records[id_] for _, id_ in shown),
-        total=rows[0].total if rows else 0,
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=len(keys) > first,
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=after is not None,
-    )
+    return assemble_page(
+        keys, first, item=lambda key: records[key[1]], cursor=lambda key: encode_cursor(*key),
+        total=rows[0].total if rows else 0, after=after,
+    )  # fmt: skip
 
 
 async def search_agents(

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb._search import newest_first_page
 from connectors.hubdb.models import AuditEvent
-from connectors.hubdb.records import Page
 from connectors.hubdb.runner import CoreRunner
+from connectors.pagination import Page
 
 __all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"]
 

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb._search import newest_first_page
 from connectors.hubdb.models import Notification
-from connectors.hubdb.records import NotificationRecord, Page
+from connectors.hubdb.records import NotificationRecord
+from connectors.pagination import Page
 
 __all__ = ["NotificationPage", "NotificationRecord", "NotificationStore"]
 

@@ -17,7 +17,6 @@ from connectors.hubdb.records import (
     AgentRecord,
     AssignmentRecord,
     CompanyFacts,
-    Page,
     ProjectActorRecord,
     ProjectRecord,
     PublicAidRecord,
@@ -25,6 +24,7 @@ from connectors.hubdb.records import (
     StructureRecord,
 )
 from connectors.hubdb.runner import CoreRunner
+from connectors.pagination import Page
 
 __all__ = ["MAX_KEYS_PER_STATEMENT", "HubRepository"]
 
