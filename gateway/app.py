@@ -216,7 +216,7 @@ def create_app(
                 directory=directory,
                 writer=writer,
                 broker=broker,
-                notifications=NotificationStore(session_factory),
+                notifications=NotificationStore(session_factory, runner),
                 catalogues=catalogues,
                 partners=partners,
                 api_keys=api_keys,

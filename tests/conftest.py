@@ -163,7 +163,7 @@ async def open_services(
             directory=directory,
             writer=HubWriter(sessions),
             broker=InProcessBroker(),
-            notifications=NotificationStore(sessions),
+            notifications=NotificationStore(sessions, runner),
             catalogues=catalogues,
             partners=partners,
             api_keys=ApiKeys(partners, directory, KeyHasher(TEST_PEPPER)),

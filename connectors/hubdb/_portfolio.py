@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from connectors.hubdb._loaders import project_record
 from connectors.hubdb.models import CompanyMembership, Project, ReferentAssignment
@@ -21,17 +20,15 @@ _MEMBERSHIPS = CompanyMembership.__table__
 _PROJECTS = Project.__table__
 
 
-async def portfolio(
-    connection: AsyncConnection, agent_id: str, first: int, after: str | None
-) -> Page[str]:
+def portfolio(connection: Connection, agent_id: str, first: int, after: str | None) -> Page[str]:
     """SIRETs of the companies whose ACCEPTED referent is ``agent_id``, by SIRET; two
     statements whatever the page size."""
     mine = sa.and_(_ASSIGNMENTS.c.agent_id == agent_id, _ASSIGNMENTS.c.status == "ACCEPTED")
-    total = await connection.scalar(sa.select(sa.func.count()).where(mine))
+    total = connection.scalar(sa.select(sa.func.count()).where(mine))
     query = sa.select(_ASSIGNMENTS.c.siret).where(mine)
     if after is not None:
         query = query.where(_ASSIGNMENTS.c.siret > decode_cursor(after)[0])
-    sirets = (await connection.scalars(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1))).all()
+    sirets = connection.scalars(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1)).all()
     return assemble_page(
         sirets, first, item=lambda siret: siret, cursor=lambda siret: encode_cursor(siret, siret),
         total=int(total or 0), after=after,

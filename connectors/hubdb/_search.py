@@ -10,12 +10,11 @@ PostgreSQL, SQLite's default BINARY), so both backends and Python agree on the o
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.engine import Connection
 
 from connectors.hubdb import _directory
 from connectors.hubdb.models import (
@@ -32,25 +31,16 @@ from connectors.hubdb.records import (
     StructureFilter,
     StructureRecord,
 )
-from connectors.pagination import (
-    Page,
-    assemble_page,
-    decode_cursor,
-    decode_time_cursor,
-    encode_cursor,
-    encode_time_cursor,
-)
+from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
 
 __all__ = [
     "department_of",
-    "newest_first_page",
     "search_agents",
     "search_structures",
     "territory_codes",
 ]
 
 _T = TypeVar("_T")
-_R = TypeVar("_R")
 _AGENTS, _STRUCTURES = _directory.AGENTS, _directory.STRUCTURES
 _ACCOUNTS = _directory.ACCOUNTS
 _ROLES = AgentRoleRow.__table__
@@ -58,44 +48,6 @@ _FILIERES = AgentFiliere.__table__
 _DOMAINS = AgentDomain.__table__
 _TERRITORIES = AgentTerritory.__table__
 _SUPPORT_KINDS = StructureSupportKind.__table__
-
-
-async def newest_first_page(
-    session_factory: async_sessionmaker[AsyncSession],
-    table: sa.FromClause,
-    moment: sa.ColumnElement[datetime],
-    matching: Sequence[sa.ColumnElement[bool]],
-    record: Callable[[sa.Row[Any]], _R],
-    *,
-    first: int,
-    after: str | None,
-) -> Page[_R]:
-    """A page of ``table``'s rows that match, newest ``moment`` first (ties by id), with time
-    cursors; ``total`` counts every match, all pages (notifications, audit events).
-    ``ValueError("invalid cursor")`` for an ``after`` not made here."""
-    if first < 0:
-        raise ValueError("first must not be negative")
-    conditions = list(matching)
-    if after is not None:
-        at, id_ = decode_time_cursor(after)
-        conditions.append(sa.or_(moment < at, sa.and_(moment == at, table.c.id < id_)))
-    query = (
-        sa.select(table)
-        .where(*conditions)
-        .order_by(moment.desc(), table.c.id.desc())
-        .limit(first + 1)
-    )
-    async with session_factory() as session:
-        rows = (await session.execute(query)).all()
-        total = (
-            await session.scalar(sa.select(sa.func.count()).select_from(table).where(*matching))
-            or 0
-        )
-
-    def cursor(row: sa.Row[Any]) -> str:
-        return encode_time_cursor(row._mapping[moment], row.id)
-
-    return assemble_page(rows, first, item=record, cursor=cursor, total=total, after=after)
 
 
 def department_of(postal_code: str) -> str:
@@ -306,26 +258,26 @@ def _paged(
     )  # fmt: skip
 
 
-async def search_agents(
-    connection: AsyncConnection, filter: AgentFilter, first: int, after: str | None
+def search_agents(
+    connection: Connection, filter: AgentFilter, first: int, after: str | None
 ) -> Page[AgentRecord]:
     criteria = _agent_parameters(filter)
     parameters = _execution_parameters(criteria, first, after)
     statement = _agent_statement(tuple(criteria), after is not None, connection.dialect.name)
-    rows = (await connection.execute(statement, parameters)).all()
+    rows = connection.execute(statement, parameters).all()
     collected = _directory.AgentRows()
     for row in rows:
         collected.add(row)
     return _paged(rows, collected.records(), first, after)
 
 
-async def search_structures(
-    connection: AsyncConnection, filter: StructureFilter, first: int, after: str | None
+def search_structures(
+    connection: Connection, filter: StructureFilter, first: int, after: str | None
 ) -> Page[StructureRecord]:
     criteria = _structure_parameters(filter)
     parameters = _execution_parameters(criteria, first, after)
     statement = _structure_statement(tuple(criteria), after is not None, connection.dialect.name)
-    rows = (await connection.execute(statement, parameters)).all()
+    rows = connection.execute(statement, parameters).all()
     collected = _directory.StructureRows()
     for row in rows:
         collected.add(row)
