@@ -6,9 +6,8 @@ Ways, each the same read (the repository's Core function of a synchronous ``Conn
 
 - SQLite: ``runner inline`` (``CoreRunner.read``: the standard library's driver on the loop's
   thread), ``runner thread`` (the same on one worker thread, through ``run_in_executor``),
-  ``aiosqlite run_sync`` (the async engine, the whole read in one ``run_sync``),
-  ``aiosqlite Core`` (each statement awaited on an ``AsyncConnection``) and ``aiosqlite ORM``
-  (each statement awaited on an ``AsyncSession``);
+  ``aiosqlite Core`` (each statement awaited on an ``AsyncConnection``: the plain async
+  engine) and ``aiosqlite ORM`` (each statement awaited on an ``AsyncSession``);
 - PostgreSQL: ``runner run_sync`` (what ``CoreRunner`` does there), ``asyncpg Core`` and
   ``asyncpg ORM``.
 
@@ -17,7 +16,7 @@ time while another task keeps the loop busy in 1 ms slices, like requests being 
 and ``32 at once`` (rounds of 32 concurrent reads). Latency is per read (µs, p50 and p99;
 for ``32 at once``, from the round's start); CPU is the process's (every thread's) CPU time
 per read, and in brackets the event loop thread's (while the loop runs a read, it runs
-nothing else). PostgreSQL's own CPU is not counted. About 45 s in all.
+nothing else). PostgreSQL's own CPU is not counted. Under a minute in all (~35 s).
 
 The databases are made like the tests' (``tests.databases.seeded_database``): a SQLite file
 in a temporary folder, and a database created on the server named by ``TEST_DATABASE_URL``
@@ -204,7 +203,6 @@ async def _ways(url: str) -> AsyncIterator[dict[str, Way]]:
             yield {
                 "runner inline": runner.read,
                 "runner thread": _on_a_thread(made, worker),
-                "aiosqlite run_sync": CoreRunner(engine, direct=False).read,
                 "aiosqlite Core": _awaited(engine, orm=False),
                 "aiosqlite ORM": _awaited(engine, orm=True),
             }
@@ -217,23 +215,27 @@ async def _ways(url: str) -> AsyncIterator[dict[str, Way]]:
 # --- measuring -------------------------------------------------------------------------
 
 
-async def _one_at_a_time(way: Way, read: Read, count: int) -> tuple[list[float], _Spent]:
-    """Each read's latency, and the CPU time they took together."""
-    latencies = []
+async def _one_at_a_time(
+    way: Way, read: Read, count: int, seconds: float
+) -> tuple[list[float], _Spent]:
+    """Each read's latency, and the CPU time they took together: ``count`` reads, fewer
+    (five at least) when ``seconds`` have passed."""
+    latencies: list[float] = []
     start = _Spent.now()
-    for _ in range(count):
+    deadline = time.perf_counter() + seconds
+    while len(latencies) < count and (len(latencies) < 5 or time.perf_counter() < deadline):
         started = time.perf_counter()
         await way(read)
         latencies.append(time.perf_counter() - started)
     return latencies, _Spent.now().since(start)
 
 
-async def _alone(way: Way, read: Read, count: int) -> Figures:
-    latencies, spent = await _one_at_a_time(way, read, count)
-    return _figures(latencies, spent, count)
+async def _alone(way: Way, read: Read, count: int, seconds: float) -> Figures:
+    latencies, spent = await _one_at_a_time(way, read, count, seconds)
+    return _figures(latencies, spent)
 
 
-async def _on_a_busy_loop(way: Way, read: Read, count: int) -> Figures:
+async def _on_a_busy_loop(way: Way, read: Read, count: int, seconds: float) -> Figures:
     """One read at a time while another task holds the loop 1 ms at a time (its CPU is left
     out of the read's)."""
     stop = False
@@ -251,15 +253,17 @@ async def _on_a_busy_loop(way: Way, read: Read, count: int) -> Figures:
 
     hogging = asyncio.ensure_future(hog())
     await asyncio.sleep(0)
-    latencies, spent = await _one_at_a_time(way, read, count)
+    latencies, spent = await _one_at_a_time(way, read, count, seconds)
     stop = True
     await hogging
     spent.process -= hogged
     spent.loop -= hogged
-    return _figures(latencies, spent, count)
+    return _figures(latencies, spent)
 
 
-async def _at_once(way: Way, read: Read, rounds: int, concurrency: int) -> Figures:
+async def _at_once(way: Way, read: Read, rounds: int, concurrency: int, seconds: float) -> Figures:
+    """Rounds of ``concurrency`` reads started together (one round at least, fewer than
+    ``rounds`` when ``seconds`` have passed)."""
     latencies: list[float] = []
 
     async def timed(started: float) -> None:
@@ -267,13 +271,17 @@ async def _at_once(way: Way, read: Read, rounds: int, concurrency: int) -> Figur
         latencies.append(time.perf_counter() - started)
 
     start = _Spent.now()
+    deadline = time.perf_counter() + seconds
     for _ in range(rounds):
         started = time.perf_counter()
         await asyncio.gather(*(timed(started) for _ in range(concurrency)))
-    return _figures(latencies, _Spent.now().since(start), rounds * concurrency)
+        if started > deadline:
+            break
+    return _figures(latencies, _Spent.now().since(start))
 
 
-def _figures(latencies: Sequence[float], spent: _Spent, count: int) -> Figures:
+def _figures(latencies: Sequence[float], spent: _Spent) -> Figures:
+    count = len(latencies)
     return Figures(
         p50_us=percentile(latencies, 50) * 1e6,
         p99_us=percentile(latencies, 99) * 1e6,
@@ -288,9 +296,11 @@ async def _measure(url: str, backend: str, arguments: argparse.Namespace) -> Non
             for way_name, way in ways.items():
                 for _ in range(arguments.warmup):
                     await way(read)
-                alone = await _alone(way, read, arguments.reads)
-                busy = await _on_a_busy_loop(way, read, max(arguments.reads // 4, 1))
-                crowd = await _at_once(way, read, arguments.rounds, arguments.concurrency)
+                seconds = arguments.seconds
+                alone = await _alone(way, read, arguments.reads, seconds)
+                busy = await _on_a_busy_loop(way, read, arguments.reads // 4, seconds)
+                crowd = await _at_once(way, read, arguments.rounds, arguments.concurrency,
+                                       seconds)  # fmt: skip
                 print(f"| {backend} | {read_name} | {way_name} | " + " | ".join(
                     f"{f.p50_us:,.0f} / {f.p99_us:,.0f} | {f.cpu_us:,.0f} ({f.loop_us:,.0f})"
                     for f in (alone, busy, crowd)
@@ -325,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="rounds of concurrent reads (default 2)")  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=1.0,
+                        help="at most this long (about) for each figure (default 1)")  # fmt: skip
     asyncio.run(_main(parser.parse_args(argv)))
 
 

@@ -1,8 +1,9 @@
 """The SQL behind :class:`HubRepository`: one function per batch, each a single statement.
 
 Every function takes an open synchronous connection (Core statements, run by ``CoreRunner``)
-and a chunk of distinct keys, and returns records keyed by those keys. Ordering that users see is done here in Python, so that SQLite and PostgreSQL
-(whose collations differ) give the same order.
+and a chunk of distinct keys, and returns records keyed by those keys. Ordering that users
+see is done here in Python, so that SQLite and PostgreSQL (whose collations differ) give the
+same order.
 """
 
 from __future__ import annotations
