@@ -318,7 +318,7 @@ async def statement_probe(
             statements: list[str] = []
             # the app's own wiring (gateway.services), the connector pointed at the proxy
             async with build_services(settings, entreprise=config) as services:
-                engine = services.hub._engine
+                engine = services.hub.engine
                 sa.event.listen(engine.sync_engine, "before_cursor_execute", _recorder(statements))
                 viewer = await Authenticator(issuer, services.hub, services.directory).viewer(
                     f"Bearer {token}"

@@ -123,7 +123,7 @@ async def build_services(
             directory=directory,
             writer=HubWriter(sessions),
             broker=broker,
-            notifications=NotificationStore(sessions),
+            notifications=NotificationStore(sessions, runner),
             catalogues=catalogue_connector,
             partners=partners,
             api_keys=ApiKeys(partners, directory, KeyHasher(api_key_pepper(settings))),

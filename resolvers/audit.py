@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from connectors.hubdb.audit import AuditEventRecord, AuditFilter
-from connectors.hubdb.records import Page
+from connectors.pagination import Page
 from resolvers.context import Info
 from resolvers.directory_search import page_size, paged
 from resolvers.errors import NOT_FOUND, coded_error

@@ -19,8 +19,8 @@ from connectors.catalogues.models import (
 )
 from connectors.entreprise.geography import region_of_department
 from connectors.errors import ConnectorError
-from connectors.hubdb import Page, decode_cursor, encode_cursor
 from connectors.hubdb.models.base import fold
+from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
 from resolvers.context import Info
 from resolvers.directory_search import bad_cursor, page_size
 from resolvers.errors import NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
@@ -162,17 +162,12 @@ def page_of(
     keyed = sorted(((order(item), item) for item in items), key=lambda pair: pair[0])
     keys = [key for key, _ in keyed]
     start = bisect.bisect_right(keys, _after(after)) if after else 0
-    shown = keyed[start : start + size]
-    cursors = tuple(encode_cursor(*key) for key, _ in shown)
-    return Page(
-        items=tuple(item for _, item in shown),
+    return assemble_page(
+        keyed[start : start + size + 1], size,
+        item=lambda pair: pair[1], cursor=lambda pair: encode_cursor(*pair[0]),
         total=len(keyed),
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=start + size < len(keyed),
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=start > 0,
-    )
+        after=after if start else None,  # a cursor before every item starts the list
+    )  # fmt: skip
 
 
 def _after(cursor: str) -> tuple[str, str]:

@@ -3,7 +3,6 @@ assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via 
 
 from __future__ import annotations
 
-from connectors.hubdb._search import decode_cursor, encode_cursor
 from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory
 from connectors.hubdb.migrate import migrate
@@ -17,7 +16,6 @@ from connectors.hubdb.records import (
     CompanyFacts,
     NotificationRecord,
     OutboxEmailRecord,
-    Page,
     PersonRecord,
     ProjectActorRecord,
     ProjectRecord,
@@ -27,6 +25,7 @@ from connectors.hubdb.records import (
 )
 from connectors.hubdb.repository import HubRepository
 from connectors.hubdb.runner import CoreRunner
+from connectors.pagination import Page
 
 __all__ = [
     "AccountRecord",
@@ -49,8 +48,6 @@ __all__ = [
     "StructureRecord",
     "create_engine",
     "create_session_factory",
-    "decode_cursor",
-    "encode_cursor",
     "migrate",
     "normalize_email",
 ]

@@ -1,9 +1,9 @@
 """The SQL behind :class:`HubRepository`: one function per batch, each a single statement.
 
-Every function takes an open connection (the Core reads of the hot path: synchronous, run
-by ``CoreRunner``) or session, and a chunk of distinct keys, and returns records keyed by
-those keys. Ordering that users see is done here in Python, so that SQLite and PostgreSQL
-(whose collations differ) give the same order.
+Every function takes an open synchronous connection (Core statements, run by ``CoreRunner``)
+and a chunk of distinct keys, and returns records keyed by those keys. Ordering that users
+see is done here in Python, so that SQLite and PostgreSQL (whose collations differ) give the
+same order.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from connectors.hubdb import _directory
 from connectors.hubdb.enums import (
@@ -91,7 +90,16 @@ def project_record(row: Any) -> ProjectRecord:
     )
 
 
-def assignment_record(assignment: ReferentAssignment, structure_id: str) -> AssignmentRecord:
+_ASSIGNMENT_COLUMNS = tuple(
+    _ASSIGNMENTS.c[name]
+    for name in ("id", "siret", "agent_id", "status", "requested_at", "answered_at", "due_at",
+                 "reminded_at")
+)  # fmt: skip
+"""What :func:`assignment_record` reads."""
+
+
+def assignment_record(assignment: Any, structure_id: str) -> AssignmentRecord:
+    """``assignment``: a ``ReferentAssignment`` or a row with its columns."""
     return AssignmentRecord(
         id=assignment.id,
         siret=assignment.siret,
@@ -290,45 +298,44 @@ def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, li
     return projects
 
 
-def _actor_records(actors: Iterable[ProjectActor]) -> tuple[ProjectActorRecord, ...]:
-    """Referent first, then funding experts, then specialists, each in the order added."""
-    ordered = sorted(actors, key=lambda a: (_ACTOR_ORDER[a.role], a.added_at, a.agent_id))
-    return tuple(
-        ProjectActorRecord(project_id=a.project_id, agent_id=a.agent_id, role=a.role)
-        for a in ordered
-    )
-
-
-async def load_project_actors(
-    session: AsyncSession, project_ids: Sequence[str]
+def load_project_actors(
+    connection: Connection, project_ids: Sequence[str]
 ) -> dict[str, list[ProjectActorRecord]]:
     """Referent first, then funding experts, then specialists, each in the order added."""
-    rows = await session.scalars(
-        sa.select(ProjectActor).where(ProjectActor.project_id.in_(project_ids))
-    )
-    grouped: defaultdict[str, list[ProjectActor]] = defaultdict(list)
-    for actor in rows:
-        grouped[actor.project_id].append(actor)
-    return {project_id: list(_actor_records(grouped[project_id])) for project_id in project_ids}
+    rows = connection.execute(
+        sa.select(_ACTORS.c.project_id, _ACTORS.c.agent_id, _ACTORS.c.role, _ACTORS.c.added_at)
+        .where(_ACTORS.c.project_id.in_(project_ids))
+    )  # fmt: skip
+    grouped: defaultdict[str, list[tuple[int, datetime, str, str]]] = defaultdict(list)
+    for project_id, agent_id, role, added_at in rows:
+        grouped[project_id].append((_ACTOR_ORDER[role], added_at, agent_id, role))
+    return {
+        project_id: [
+            ProjectActorRecord(project_id=project_id, agent_id=agent_id, role=role)
+            for _, _, agent_id, role in sorted(grouped[project_id])
+        ]
+        for project_id in project_ids
+    }
 
 
-async def load_current_assignments_of_accounts(
-    session: AsyncSession, account_ids: Sequence[str]
+def load_current_assignments_of_accounts(
+    connection: Connection, account_ids: Sequence[str]
 ) -> dict[str, list[AssignmentRecord]]:
     """For each account, the current referent assignment of every company it belongs to."""
-    rows = await session.execute(
-        sa.select(CompanyMembership.account_id, ReferentAssignment, Agent.structure_id)
-        .join(ReferentAssignment, ReferentAssignment.siret == CompanyMembership.siret)
-        .join(Agent, Agent.id == ReferentAssignment.agent_id)
-        .where(
-            CompanyMembership.account_id.in_(account_ids),
-            ReferentAssignment.status.in_(_CURRENT),
+    rows = connection.execute(
+        sa.select(
+            _MEMBERSHIPS.c.account_id.label("member_account_id"),
+            *_ASSIGNMENT_COLUMNS,
+            _AGENTS.c.structure_id,
         )
-        .order_by(CompanyMembership.account_id, ReferentAssignment.siret)
+        .join(_ASSIGNMENTS, _ASSIGNMENTS.c.siret == _MEMBERSHIPS.c.siret)
+        .join(_AGENTS, _AGENTS.c.id == _ASSIGNMENTS.c.agent_id)
+        .where(_MEMBERSHIPS.c.account_id.in_(account_ids), _ASSIGNMENTS.c.status.in_(_CURRENT))
+        .order_by(_MEMBERSHIPS.c.account_id, _ASSIGNMENTS.c.siret)
     )
     assignments: dict[str, list[AssignmentRecord]] = {account_id: [] for account_id in account_ids}
-    for account_id, assignment, structure_id in rows:
-        assignments[account_id].append(assignment_record(assignment, structure_id))
+    for row in rows:
+        assignments[row.member_account_id].append(assignment_record(row, row.structure_id))
     return assignments
 
 

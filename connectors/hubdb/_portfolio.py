@@ -7,12 +7,11 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from connectors.hubdb._loaders import project_record
-from connectors.hubdb._search import decode_cursor, encode_cursor
 from connectors.hubdb.models import CompanyMembership, Project, ReferentAssignment
-from connectors.hubdb.records import Page, ProjectRecord
+from connectors.hubdb.records import ProjectRecord
+from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
 
 __all__ = ["load_holder_projects", "load_memberships", "portfolio"]
 
@@ -21,28 +20,19 @@ _MEMBERSHIPS = CompanyMembership.__table__
 _PROJECTS = Project.__table__
 
 
-async def portfolio(
-    connection: AsyncConnection, agent_id: str, first: int, after: str | None
-) -> Page[str]:
+def portfolio(connection: Connection, agent_id: str, first: int, after: str | None) -> Page[str]:
     """SIRETs of the companies whose ACCEPTED referent is ``agent_id``, by SIRET; two
     statements whatever the page size."""
     mine = sa.and_(_ASSIGNMENTS.c.agent_id == agent_id, _ASSIGNMENTS.c.status == "ACCEPTED")
-    total = await connection.scalar(sa.select(sa.func.count()).where(mine))
+    total = connection.scalar(sa.select(sa.func.count()).where(mine))
     query = sa.select(_ASSIGNMENTS.c.siret).where(mine)
     if after is not None:
         query = query.where(_ASSIGNMENTS.c.siret > decode_cursor(after)[0])
-    rows = (await connection.execute(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1))).all()
-    sirets = tuple(siret for (siret,) in rows[:first])
-    cursors = tuple(encode_cursor(siret, siret) for siret in sirets)
-    return Page(
-        items=sirets,
-        total=int(total or 0),
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=len(rows) > first,
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=after is not None,
-    )
+    sirets = connection.scalars(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1)).all()
+    return assemble_page(
+        sirets, first, item=lambda siret: siret, cursor=lambda siret: encode_cursor(siret, siret),
+        total=int(total or 0), after=after,
+    )  # fmt: skip
 
 
 def load_memberships(

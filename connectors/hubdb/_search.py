@@ -9,16 +9,12 @@ PostgreSQL, SQLite's default BINARY), so both backends and Python agree on the o
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.engine import Connection
 
 from connectors.hubdb import _directory
 from connectors.hubdb.models import (
@@ -32,25 +28,19 @@ from connectors.hubdb.models import (
 from connectors.hubdb.records import (
     AgentFilter,
     AgentRecord,
-    Page,
     StructureFilter,
     StructureRecord,
 )
+from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
 
 __all__ = [
-    "decode_cursor",
-    "decode_time_cursor",
     "department_of",
-    "encode_cursor",
-    "encode_time_cursor",
-    "newest_first_page",
     "search_agents",
     "search_structures",
     "territory_codes",
 ]
 
 _T = TypeVar("_T")
-_R = TypeVar("_R")
 _AGENTS, _STRUCTURES = _directory.AGENTS, _directory.STRUCTURES
 _ACCOUNTS = _directory.ACCOUNTS
 _ROLES = AgentRoleRow.__table__
@@ -58,87 +48,6 @@ _FILIERES = AgentFiliere.__table__
 _DOMAINS = AgentDomain.__table__
 _TERRITORIES = AgentTerritory.__table__
 _SUPPORT_KINDS = StructureSupportKind.__table__
-
-
-def encode_cursor(sort_key: str, id_: str) -> str:
-    raw = json.dumps([sort_key, id_], ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode("ascii")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    """The (sort key, id) of a cursor; ``ValueError("invalid cursor")`` for anything else."""
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")).decode())
-    except (ValueError, binascii.Error, UnicodeError):
-        raise ValueError("invalid cursor") from None
-    if (
-        not isinstance(decoded, list)
-        or len(decoded) != 2
-        or not all(isinstance(part, str) for part in decoded)
-    ):
-        raise ValueError("invalid cursor")
-    return decoded[0], decoded[1]
-
-
-def encode_time_cursor(moment: datetime, id_: str) -> str:
-    """A cursor of a list ordered by time (notifications, audit events)."""
-    return encode_cursor(moment.isoformat(), id_)
-
-
-def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
-    """The (aware moment, id) of a time cursor; ``ValueError("invalid cursor")`` otherwise."""
-    text, id_ = decode_cursor(cursor)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError("invalid cursor") from None
-    if moment.tzinfo is None:
-        raise ValueError("invalid cursor")
-    return moment, id_
-
-
-async def newest_first_page(
-    session_factory: async_sessionmaker[AsyncSession],
-    table: sa.FromClause,
-    moment: sa.ColumnElement[datetime],
-    matching: Sequence[sa.ColumnElement[bool]],
-    record: Callable[[sa.Row[Any]], _R],
-    *,
-    first: int,
-    after: str | None,
-) -> Page[_R]:
-    """A page of ``table``'s rows that match, newest ``moment`` first (ties by id), with time
-    cursors; ``total`` counts every match, all pages (notifications, audit events).
-    ``ValueError("invalid cursor")`` for an ``after`` not made here."""
-    if first < 0:
-        raise ValueError("first must not be negative")
-    conditions = list(matching)
-    if after is not None:
-        at, id_ = decode_time_cursor(after)
-        conditions.append(sa.or_(moment < at, sa.and_(moment == at, table.c.id < id_)))
-    query = (
-        sa.select(table)
-        .where(*conditions)
-        .order_by(moment.desc(), table.c.id.desc())
-        .limit(first + 1)
-    )
-    async with session_factory() as session:
-        rows = (await session.execute(query)).all()
-        total = (
-            await session.scalar(sa.select(sa.func.count()).select_from(table).where(*matching))
-            or 0
-        )
-    shown = rows[:first]
-    cursors = tuple(encode_time_cursor(row._mapping[moment], row.id) for row in shown)
-    return Page(
-        items=tuple(record(row) for row in shown),
-        total=total,
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=len(rows) > first,
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=after is not None,
-    )
 
 
 def department_of(postal_code: str) -> str:
@@ -343,39 +252,32 @@ def _paged(
     after: str | None,
 ) -> Page[_T]:
     keys = sorted({(row.page_sort_key, row.page_id) for row in rows if row.page_id is not None})
-    shown = keys[:first]
-    cursors = tuple(encode_cursor(sort_key, id_) for sort_key, id_ in shown)
-    return Page(
-        items=tuple(records[id_] for _, id_ in shown),
-        total=rows[0].total if rows else 0,
-        end_cursor=cursors[-1] if cursors else None,
-        has_next=len(keys) > first,
-        start_cursor=cursors[0] if cursors else None,
-        cursors=cursors,
-        has_previous=after is not None,
-    )
+    return assemble_page(
+        keys, first, item=lambda key: records[key[1]], cursor=lambda key: encode_cursor(*key),
+        total=rows[0].total if rows else 0, after=after,
+    )  # fmt: skip
 
 
-async def search_agents(
-    connection: AsyncConnection, filter: AgentFilter, first: int, after: str | None
+def search_agents(
+    connection: Connection, filter: AgentFilter, first: int, after: str | None
 ) -> Page[AgentRecord]:
     criteria = _agent_parameters(filter)
     parameters = _execution_parameters(criteria, first, after)
     statement = _agent_statement(tuple(criteria), after is not None, connection.dialect.name)
-    rows = (await connection.execute(statement, parameters)).all()
+    rows = connection.execute(statement, parameters).all()
     collected = _directory.AgentRows()
     for row in rows:
         collected.add(row)
     return _paged(rows, collected.records(), first, after)
 
 
-async def search_structures(
-    connection: AsyncConnection, filter: StructureFilter, first: int, after: str | None
+def search_structures(
+    connection: Connection, filter: StructureFilter, first: int, after: str | None
 ) -> Page[StructureRecord]:
     criteria = _structure_parameters(filter)
     parameters = _execution_parameters(criteria, first, after)
     statement = _structure_statement(tuple(criteria), after is not None, connection.dialect.name)
-    rows = (await connection.execute(statement, parameters)).all()
+    rows = connection.execute(statement, parameters).all()
     collected = _directory.StructureRows()
     for row in rows:
         collected.add(row)

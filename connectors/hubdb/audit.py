@@ -11,10 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb._search import newest_first_page
+from connectors.hubdb._newest_first import newest_first_page
 from connectors.hubdb.models import AuditEvent
-from connectors.hubdb.records import Page
 from connectors.hubdb.runner import CoreRunner
+from connectors.pagination import Page
 
 __all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"]
 
@@ -96,9 +96,9 @@ class AuditStore:
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
     ) -> None:
-        """``runner`` writes the events (``connectors.hubdb.runner``): on every audited
-        request, so on the hot path; without one they are written on the async engine."""
-        self._session_factory = session_factory
+        """``runner`` writes the events (on every audited request, so on the hot path) and
+        reads them (``connectors.hubdb.runner``); without one, both run on the async engine
+        of ``session_factory``."""
         self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
 
     async def write(self, events: Sequence[AuditEventRecord]) -> None:
@@ -140,7 +140,9 @@ class AuditStore:
             matching.append(_TABLE.c.occurred_at >= filter.since)
         if filter.until is not None:
             matching.append(_TABLE.c.occurred_at < filter.until)
-        return await newest_first_page(
-            self._session_factory, _TABLE, _TABLE.c.occurred_at, matching, _record,
-            first=first, after=after,
+        return await self._runner.read(
+            lambda connection: newest_first_page(
+                connection, _TABLE, _TABLE.c.occurred_at, matching, _record,
+                first=first, after=after,
+            )
         )  # fmt: skip

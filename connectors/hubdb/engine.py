@@ -55,10 +55,13 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def sqlite_connection_events(engine: Engine, *, wal: bool) -> None:
+def sqlite_connection_events(
+    engine: Engine, *, wal: bool, busy_timeout_ms: int = _SQLITE_BUSY_TIMEOUT_MS
+) -> None:
     """What every SQLite connection of the hub needs (see :func:`create_engine`), on a
-    synchronous engine: the async engine's own, or ``CoreRunner``'s."""
-    event.listen(engine, "connect", _sqlite_pragmas(wal=wal))
+    synchronous engine: the async engine's own, or ``CoreRunner``'s (whose reads on the event
+    loop's thread wait for no lock: ``busy_timeout_ms=0``)."""
+    event.listen(engine, "connect", _sqlite_pragmas(wal=wal, busy_timeout_ms=busy_timeout_ms))
     event.listen(engine, "begin", _sqlite_begin)
 
 
@@ -79,13 +82,15 @@ def _sqlite_begin(connection: Connection) -> None:
         cursor.close()
 
 
-def _sqlite_pragmas(*, wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
+def _sqlite_pragmas(
+    *, wal: bool, busy_timeout_ms: int
+) -> Callable[[Any, ConnectionPoolEntry], None]:
     def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None  # no implicit BEGIN: see create_engine
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
             if wal:
                 cursor.execute("PRAGMA journal_mode=WAL")
         finally:

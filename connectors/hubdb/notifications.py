@@ -11,9 +11,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from connectors.hubdb._search import newest_first_page
+from connectors.hubdb._newest_first import newest_first_page
 from connectors.hubdb.models import Notification
-from connectors.hubdb.records import NotificationRecord, Page
+from connectors.hubdb.records import NotificationRecord
+from connectors.hubdb.runner import CoreRunner
+from connectors.pagination import Page
 
 __all__ = ["NotificationPage", "NotificationRecord", "NotificationStore"]
 
@@ -36,8 +38,13 @@ def _record(row: sa.Row[tuple[object, ...]]) -> NotificationRecord:
 
 
 class NotificationStore:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
+    ) -> None:
+        """``runner`` runs the reads (``connectors.hubdb.runner``); without one they run on
+        the async engine of ``session_factory``. Marking read is an ORM write transaction."""
         self._session_factory = session_factory
+        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
 
     async def page(
         self, account_id: str, *, first: int, after: str | None = None, unread_only: bool = False
@@ -47,9 +54,11 @@ class NotificationStore:
         mine = [_TABLE.c.account_id == account_id]
         if unread_only:
             mine.append(_TABLE.c.read_at.is_(None))
-        return await newest_first_page(
-            self._session_factory, _TABLE, _TABLE.c.created_at, mine, _record,
-            first=first, after=after,
+        return await self._runner.read(
+            lambda connection: newest_first_page(
+                connection, _TABLE, _TABLE.c.created_at, mine, _record,
+                first=first, after=after,
+            )
         )  # fmt: skip
 
     async def get(self, account_id: str, notification_id: str) -> NotificationRecord | None:
@@ -57,8 +66,7 @@ class NotificationStore:
         query = sa.select(_TABLE).where(
             _TABLE.c.account_id == account_id, _TABLE.c.id == notification_id
         )
-        async with self._session_factory() as session:
-            row = (await session.execute(query)).first()
+        row = await self._runner.read(lambda connection: connection.execute(query).first())
         return None if row is None else _record(row)
 
     async def unread_count(self, account_ids: Sequence[str]) -> dict[str, int]:
@@ -71,9 +79,9 @@ class NotificationStore:
             .where(_TABLE.c.account_id.in_(sorted(counts)), _TABLE.c.read_at.is_(None))
             .group_by(_TABLE.c.account_id)
         )
-        async with self._session_factory() as session:
-            for account_id, count in await session.execute(query):
-                counts[account_id] = count
+        rows = await self._runner.read(lambda connection: connection.execute(query).all())
+        for account_id, count in rows:
+            counts[account_id] = count
         return counts
 
     async def mark_read(self, account_id: str, ids: Sequence[str], now: datetime) -> int:

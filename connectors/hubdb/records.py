@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 __all__ = [
     "AccountRecord",
@@ -16,7 +16,6 @@ __all__ = [
     "CompanyFacts",
     "NotificationRecord",
     "OutboxEmailRecord",
-    "Page",
     "PersonRecord",
     "ProjectActorRecord",
     "ProjectRecord",
@@ -24,8 +23,6 @@ __all__ = [
     "StructureFilter",
     "StructureRecord",
 ]
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,20 +221,6 @@ class StructureFilter:
     labelled: bool | None = None
     support_kind: str | None = None
     postal_code: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a search: ``total`` counts every match; ``cursors[i]`` is the opaque
-    cursor of ``items[i]`` (pass ``end_cursor`` as ``after`` for the next page)."""
-
-    items: tuple[T, ...]
-    total: int
-    end_cursor: str | None
-    has_next: bool
-    start_cursor: str | None
-    cursors: tuple[str, ...] = ()
-    has_previous: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -17,7 +17,6 @@ from connectors.hubdb.records import (
     AgentRecord,
     AssignmentRecord,
     CompanyFacts,
-    Page,
     ProjectActorRecord,
     ProjectRecord,
     PublicAidRecord,
@@ -25,6 +24,7 @@ from connectors.hubdb.records import (
     StructureRecord,
 )
 from connectors.hubdb.runner import CoreRunner
+from connectors.pagination import Page
 
 __all__ = ["MAX_KEYS_PER_STATEMENT", "HubRepository"]
 
@@ -38,47 +38,50 @@ _V = TypeVar("_V")
 class HubRepository:
     """Reads of the hub's own tables, shaped for DataLoaders.
 
-    Each method opens its own short session (callers may run them concurrently), takes a
-    batch of keys and issues a fixed number of statements per :data:`MAX_KEYS_PER_STATEMENT`
-    keys, whatever the batch size. Duplicate keys are read once. Results are frozen records.
-    Methods returning lists have an entry (possibly empty) for every requested key; methods
-    returning single records omit the keys that match nothing.
+    Each method is one read transaction of Core statements run by the ``CoreRunner`` (callers
+    may run them concurrently). Batched methods take keys and issue a fixed number of
+    statements per :data:`MAX_KEYS_PER_STATEMENT` keys, whatever the batch size; duplicate
+    keys are read once. Results are frozen records. Methods returning lists have an entry
+    (possibly empty) for every requested key; methods returning single records omit the keys
+    that match nothing.
     """
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
     ) -> None:
-        """``runner`` runs the hot-path reads (``connectors.hubdb.runner``); without one they
-        run on the async engine."""
-        self._session_factory = session_factory
-        self._engine: AsyncEngine = session_factory.kw["bind"]
-        self._runner = runner or CoreRunner(self._engine, direct=False)
+        """``runner`` runs the reads (``connectors.hubdb.runner``); without one they run on
+        the async engine of ``session_factory``."""
+        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine whose ``before_cursor_execute`` listeners see every statement sent."""
+        return self._runner.engine
 
     async def ping(self) -> None:
         """Fails when the database cannot answer (readiness probe)."""
-        async with self._session_factory() as session:
-            await session.execute(sa.select(1))
+        await self._runner.read(lambda connection: connection.execute(sa.select(1)).all())
 
     async def accounts_by_email(self, emails: Sequence[str]) -> dict[str, AccountRecord]:
         """Case-insensitive; keyed by the trimmed, lower-cased e-mail."""
-        return await self._batched_core(
+        return await self._batched(
             (normalize_email(email) for email in emails), _loaders.load_accounts_by_email
         )
 
     async def accounts(self, ids: Sequence[str]) -> dict[str, AccountRecord]:
-        return await self._batched_core(ids, _loaders.load_accounts_by_id)
+        return await self._batched(ids, _loaders.load_accounts_by_id)
 
     async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
         """Every requested SIRET is present; ``registered`` is False when not on the hub.
         The members come with their contacts (``people``), so a company sheet needs no
         second read for its representatives and collaborators."""
-        return await self._batched_core(sirets, _loaders.load_company_facts)
+        return await self._batched(sirets, _loaders.load_company_facts)
 
     async def agents(self, ids: Sequence[str]) -> dict[str, AgentRecord]:
-        return await self._batched_core(ids, _directory.load_agents)
+        return await self._batched(ids, _directory.load_agents)
 
     async def structures(self, ids: Sequence[str]) -> dict[str, StructureRecord]:
-        return await self._batched_core(ids, _directory.load_structures)
+        return await self._batched(ids, _directory.load_structures)
 
     async def search_agents(
         self, filter: AgentFilter, first: int, after: str | None
@@ -87,24 +90,26 @@ class HubRepository:
         name, first name (accent- and case-insensitive), then id; ``first`` of them after the
         cursor ``after``. One statement. ``ValueError("invalid cursor")`` for a cursor this
         method did not give."""
-        async with self._engine.connect() as connection:
-            return await _search.search_agents(connection, filter, first, after)
+        return await self._runner.read(
+            lambda connection: _search.search_agents(connection, filter, first, after)
+        )
 
     async def search_structures(
         self, filter: StructureFilter, first: int, after: str | None
     ) -> Page[StructureRecord]:
         """Structures matching every criterion of ``filter``, by folded name then id; like
         :meth:`search_agents` otherwise."""
-        async with self._engine.connect() as connection:
-            return await _search.search_structures(connection, filter, first, after)
+        return await self._runner.read(
+            lambda connection: _search.search_structures(connection, filter, first, after)
+        )
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""
-        return await self._batched_core(sirets, _loaders.load_projects)
+        return await self._batched(sirets, _loaders.load_projects)
 
     async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
         """Each company's public aids (granted or declared), newest first."""
-        return await self._batched_core(sirets, _loaders.load_public_aids)
+        return await self._batched(sirets, _loaders.load_public_aids)
 
     async def project_actors(
         self, project_ids: Sequence[str]
@@ -121,25 +126,25 @@ class HubRepository:
 
     async def portfolio(self, agent_id: str, first: int, after: str | None) -> Page[str]:
         """The SIRETs of the companies whose accepted referent is this agent (paged)."""
-        async with self._engine.connect() as connection:
-            return await _portfolio.portfolio(connection, agent_id, first, after)
+        return await self._runner.read(
+            lambda connection: _portfolio.portfolio(connection, agent_id, first, after)
+        )
 
     async def memberships(self, account_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
         """Each account's company spaces as (SIRET, role)."""
-        return await self._batched_core(account_ids, _portfolio.load_memberships)
+        return await self._batched(account_ids, _portfolio.load_memberships)
 
     async def holder_projects(self, account_ids: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each project holder's own projects."""
-        return await self._batched_core(account_ids, _portfolio.load_holder_projects)
+        return await self._batched(account_ids, _portfolio.load_holder_projects)
 
-    async def _batched_core(
+    async def _batched(
         self,
         keys: Iterable[_K],
         load: Callable[[Connection, Sequence[_K]], dict[_K, _V]],
     ) -> dict[_K, _V]:
-        """Like ``_batched`` with Core statements through the runner: the hot-path reads skip
-        the ORM session (measured: about half the cost of a read on SQLite) and, on SQLite,
-        aiosqlite's hand-off per driver call."""
+        """``load`` on every chunk of the distinct ``keys``, in one read transaction: Core
+        statements, no ORM session (measured: about half the cost of a read on SQLite)."""
         distinct = list(dict.fromkeys(keys))
         if not distinct:
             return {}
@@ -151,17 +156,3 @@ class HubRepository:
             return found
 
         return await self._runner.read(read)
-
-    async def _batched(
-        self,
-        keys: Iterable[_K],
-        load: Callable[[AsyncSession, Sequence[_K]], Awaitable[dict[_K, _V]]],
-    ) -> dict[_K, _V]:
-        distinct = list(dict.fromkeys(keys))
-        if not distinct:
-            return {}
-        found: dict[_K, _V] = {}
-        async with self._session_factory() as session:
-            for start in range(0, len(distinct), MAX_KEYS_PER_STATEMENT):
-                found.update(await load(session, distinct[start : start + MAX_KEYS_PER_STATEMENT]))
-        return found

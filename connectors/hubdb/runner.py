@@ -1,28 +1,34 @@
-"""Runs the hot path's Core statements with as few hand-offs between threads as possible.
+"""The one way the hub reaches its database for reads (and the audit's writes): a function
+of a synchronous SQLAlchemy ``Connection``, run with as few hand-offs between threads as
+possible.
 
-A function of a synchronous SQLAlchemy ``Connection`` runs:
-- on a SQLite file, on a synchronous engine over the standard library's driver. Through
+- On a SQLite file, on synchronous engines over the standard library's driver. Through
   aiosqlite every driver call is handed to its thread and back (begin, cursor, execute,
   fetch, close, rollback: about nine for a read), each waiting for a free event loop.
-  - A **read** runs inline, on the event loop's thread: it is CPU work on SQLite's page
-    cache (0.3 ms for the company facts), and in a WAL database a reader never waits for a
-    writer. Through a worker thread it cost the same CPU plus two hand-offs, and the loop
-    and the worker then took turns on the GIL (measured: a 0.6 ms read took 2 to 3 ms on a
-    busy loop). Reads have their own connections, never lent to a write.
-  - A **write** runs on one worker thread with its own connection: it may wait for SQLite's
+  - A **read** runs inline, on the event loop's thread, on a connection of its own whose
+    busy timeout is 0: it is CPU work on SQLite's page cache (~0.3 ms for the company facts),
+    and it never waits for a lock there. In WAL mode a reader does not wait for a writer;
+    should SQLite still answer "database is locked" (another process holding the database
+    exclusively, a WAL recovery), the read is run again, whole, on the **reader thread**,
+    whose connection waits up to the usual busy timeout: the same answer, off the loop.
+    ``python -m bench.hubdb_paths`` measures inline reads against a worker thread and
+    aiosqlite (docs/decisions.md, "One way to reach the hub database").
+  - A **write** runs on one writer thread with its own connection: it may wait for SQLite's
     write lock (up to the busy timeout), which must not block the loop. Writes queue there,
     as SQLite would serialise them anyway.
-- elsewhere (PostgreSQL with asyncpg), on the async engine, through ``run_sync``: asyncpg
+- Elsewhere (PostgreSQL with asyncpg), on the async engine, through ``run_sync``: asyncpg
   already answers a statement in one round trip.
 
 Both are the same database: the runner's statements are reported to listeners of the async
 engine's ``before_cursor_execute`` event (that event only), so counting what the hub sends
-(tests, bench) sees every statement whichever way it went.
+(tests, bench) sees every statement whichever way it went (a read run again off the loop
+is counted as sent twice: it was).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -46,26 +52,41 @@ class CoreRunner:
     def __init__(self, engine: AsyncEngine, *, direct: bool = True) -> None:
         """``direct=False``: everything on the async engine, whatever the database."""
         self._engine = engine
+        self._inline: Engine | None = None
         self._reads: Engine | None = None
         self._writes: Engine | None = None
+        self._reader: ThreadPoolExecutor | None = None
         self._writer: ThreadPoolExecutor | None = None
         if direct and sqlite_file_path(engine.url) is not None:
-            self._reads = self._sqlite_engine(pool_size=1)  # reads run one at a time, inline
-            self._writes = self._sqlite_engine(pool_size=1)
+            self._inline = self._sqlite_engine(waits_for_locks=False)
+            self._reads = self._sqlite_engine()
+            self._writes = self._sqlite_engine()
+            self._reader = ThreadPoolExecutor(1, thread_name_prefix="hubdb-reader")
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="hubdb-writer")
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The async engine: its ``before_cursor_execute`` listeners see every statement the
+        runner sends, whichever way it went (what counts statements listens there)."""
+        return self._engine
 
     @property
     def direct(self) -> bool:
         """True on a SQLite file: reads inline, writes on the writer thread."""
-        return self._reads is not None
+        return self._inline is not None
 
     async def read(self, work: Callable[[Connection], T]) -> T:
         """``work`` in a read transaction (rolled back at the end)."""
-        if self._reads is None:
+        if self._inline is None or self._reads is None or self._reader is None:
             async with self._engine.connect() as connection:
                 return await connection.run_sync(work)
-        with self._reads.connect() as connection:
-            return work(connection)
+        try:
+            with self._inline.connect() as connection:
+                return work(connection)
+        except sa.exc.OperationalError as error:
+            if not _locked(error):
+                raise
+        return await self._on(self._reader, self._reads, work, write=False)
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         """``work`` in a write transaction, committed when it returns, rolled back when it
@@ -75,33 +96,50 @@ class CoreRunner:
                 connection = await connection.execution_options(**{WRITE_TRANSACTION: True})
                 async with connection.begin():
                     return await connection.run_sync(work)
-        writes = self._writes
+        return await self._on(self._writer, self._writes, work, write=True)
 
+    async def aclose(self) -> None:
+        """Waits for the reads and the write in progress; later calls run on the async
+        engine."""
+        threads = [thread for thread in (self._reader, self._writer) if thread is not None]
+        engines = [made for made in (self._inline, self._reads, self._writes) if made is not None]
+        self._inline = self._reads = self._writes = None
+        self._reader = self._writer = None
+        for thread in threads:
+            await asyncio.get_running_loop().run_in_executor(None, thread.shutdown)
+        for made in engines:
+            made.dispose()
+
+    @staticmethod
+    async def _on(
+        thread: ThreadPoolExecutor,
+        engine: Engine,
+        work: Callable[[Connection], T],
+        *,
+        write: bool,
+    ) -> T:
         def run() -> T:
-            with writes.connect() as connection:
+            with engine.connect() as connection:
+                if not write:
+                    return work(connection)
                 connection = connection.execution_options(**{WRITE_TRANSACTION: True})
                 with connection.begin():
                     return work(connection)
 
-        return await asyncio.get_running_loop().run_in_executor(self._writer, run)
+        return await asyncio.get_running_loop().run_in_executor(thread, run)
 
-    async def aclose(self) -> None:
-        """Waits for a write in progress; later calls run on the async engine."""
-        if self._writer is not None:
-            writer, self._writer = self._writer, None
-            await asyncio.get_running_loop().run_in_executor(None, writer.shutdown)
-        for engine in (self._reads, self._writes):
-            if engine is not None:
-                engine.dispose()
-        self._reads = self._writes = None
-
-    def _sqlite_engine(self, *, pool_size: int) -> Engine:
+    def _sqlite_engine(self, *, waits_for_locks: bool = True) -> Engine:
+        """One connection: reads on the loop, on the reader thread, writes on the writer
+        thread each run one at a time."""
         made = sa.create_engine(
             self._engine.url.set(drivername="sqlite+pysqlite"),
-            pool_size=pool_size,
+            pool_size=1,
             max_overflow=0,
         )
-        sqlite_connection_events(made, wal=True)
+        if waits_for_locks:
+            sqlite_connection_events(made, wal=True)
+        else:
+            sqlite_connection_events(made, wal=True, busy_timeout_ms=0)
         event.listen(made, "before_cursor_execute", self._report)
         return made
 
@@ -109,3 +147,10 @@ class CoreRunner:
         listeners = self._engine.sync_engine.dispatch.before_cursor_execute
         if listeners:
             listeners(*args)
+
+
+def _locked(error: sa.exc.OperationalError) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY, whatever its extended code), met when a
+    connection is opened or a statement run."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from strawberry.types import ExecutionResult
 
 from connectors.entreprise import EntrepriseConfig
-from connectors.hubdb._search import encode_cursor
+from connectors.pagination import encode_cursor
 from gateway.errors import HubSchema
 from resolvers.context import Context
 from tests.conftest import CountingTransport, open_services

@@ -69,7 +69,7 @@ async def test_portfolio_sql_statements_do_not_grow_with_the_companies(
     run: Run, services: Services
 ) -> None:
     sent: list[str] = []
-    engine = services.hub._engine
+    engine = services.hub.engine  # the engine whose listeners see every statement
     listener = lambda *args: sent.append(args[2])
     sa.event.listen(engine.sync_engine, "before_cursor_execute", listener)
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,58 @@ async def test_a_read_is_answered_while_writes_wait_for_the_lock(tmp_path: Path)
     finally:
         await runner.aclose()
         await engine.dispose()
+
+
+async def test_a_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """Another process holds the SQLite file exclusively (EXCLUSIVE locking mode, a write
+    transaction): readers get "database is locked". The read waits on the reader thread,
+    not on the loop: the loop keeps running meanwhile, and the read answers once the lock is
+    released, with what the holder committed."""
+    path = tmp_path / "locked.sqlite3"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
+    await engine.dispose()  # no connection of ours stays open: the holder can lock the file
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO runner_probe VALUES ('held')")
+    reader = sqlite3.connect(str(path), timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        reader.execute("SELECT name FROM runner_probe").fetchall()  # readers are locked out
+    reader.close()
+    runner = CoreRunner(engine)
+    threads = set(threading.enumerate())
+    try:
+        read = asyncio.ensure_future(runner.read(_names))
+        while not _reader_thread_started(threads):  # the read was handed off, the loop runs on
+            assert not read.done(), read
+            await asyncio.sleep(0)
+        ticks = 0
+        for _ in range(20):
+            await asyncio.sleep(0)
+            ticks += 1
+        assert ticks == 20 and not read.done()  # the lock is still held: the read waits
+        holder.execute("COMMIT")
+        holder.close()  # in EXCLUSIVE locking mode, the lock goes with the connection
+        assert await read == ["held"]
+        assert await runner.read(_names) == ["held"]  # inline again, the lock gone
+    finally:
+        holder.close()
+        await runner.aclose()
+        await engine.dispose()
+
+
+async def test_a_read_that_fails_otherwise_is_not_run_again(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    seen: list[str] = []
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    with pytest.raises(sa.exc.SQLAlchemyError):
+        await runner.read(lambda c: c.execute(sa.text("SELECT name FROM no_such_table")).all())
+    assert len([s for s in seen if "no_such_table" in s]) == 1
+
+
+def _reader_thread_started(before: set[threading.Thread]) -> bool:
+    started = set(threading.enumerate()) - before
+    return any(thread.name.startswith("hubdb-reader") for thread in started)
