@@ -50,4 +50,4 @@ lint: setup
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) web/node_modules gateway/static/graphiql .pytest_cache
+	rm -rf $(VENV) web/node_modules gateway/static/graphiql .pytest_cache .import_linter_cache

@@ -16,13 +16,13 @@ from starlette.types import ASGIApp
 
 from auth.scopes import Scope
 from auth.tokens import DevTokenIssuer
-from connectors.hubdb import migrate, normalize_email
+from connectors.hubdb import CachedDirectory, migrate, normalize_email
 from connectors.hubdb.partners import UnknownStructure
 from gateway import tier_table
 from gateway.app import create_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
-from gateway.services import build_services, dev_issuer
+from gateway.services import api_keys, dev_issuer, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
 __all__ = ["main"]
@@ -39,8 +39,8 @@ async def _prepare_database(settings: Settings) -> None:
 
 async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -> str:
     key = normalize_email(email)
-    async with build_services(settings) as services:
-        account = (await services.hub.accounts_by_email([key])).get(key)
+    async with open_hub_database(settings) as database:
+        account = (await database.hub.accounts_by_email([key])).get(key)
     if account is None:
         raise ConfigurationError(f"No seeded account has the e-mail {email!r}.")
     # The sandbox issuer plays the identity provider: it vouches for the seeded name.
@@ -62,8 +62,9 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
         datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
     )
     try:
-        async with build_services(settings) as services:
-            key, record = await services.api_keys.create(
+        async with open_hub_database(settings) as database:
+            keys = api_keys(database, CachedDirectory(database.hub), settings)
+            key, record = await keys.create(
                 structure_id=args.structure,
                 name=args.name,
                 scopes=scopes,

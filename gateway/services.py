@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auth.api_keys import ApiKeys, KeyHasher
 from auth.tokens import DevTokenIssuer, load_or_create_secret
@@ -36,11 +38,14 @@ from gateway.settings import ConfigurationError, Settings
 from resolvers.context import Services
 
 __all__ = [
+    "HubDatabase",
     "api_key_pepper",
+    "api_keys",
     "build_services",
     "catalogue_config",
     "dev_issuer",
     "entreprise_config",
+    "open_hub_database",
 ]
 
 
@@ -86,6 +91,36 @@ def api_key_pepper(settings: Settings) -> bytes:
     return load_or_create_secret(settings.api_key_pepper_file)
 
 
+@dataclass(frozen=True, slots=True)
+class HubDatabase:
+    """The hub database, open: ORM sessions for the writes, the runner for the reads."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    runner: CoreRunner
+    hub: HubRepository
+    partners: PartnerStore
+
+
+@asynccontextmanager
+async def open_hub_database(settings: Settings) -> AsyncIterator[HubDatabase]:
+    """The hub database alone (what the CLI's ``token`` and ``api-key`` need), closed after
+    the block; ``build_services`` opens it the same way."""
+    async with AsyncExitStack() as stack:
+        engine = create_engine(settings.database_url)
+        stack.push_async_callback(engine.dispose)
+        sessions = create_session_factory(engine)
+        runner = CoreRunner(engine)
+        stack.push_async_callback(runner.aclose)
+        yield HubDatabase(
+            sessions, runner, HubRepository(sessions, runner), PartnerStore(sessions, runner)
+        )
+
+
+def api_keys(database: HubDatabase, directory: CachedDirectory, settings: Settings) -> ApiKeys:
+    """Partner API keys: stored in the hub database, hashed with the server's pepper."""
+    return ApiKeys(database.partners, directory, KeyHasher(api_key_pepper(settings)))
+
+
 @asynccontextmanager
 async def build_services(
     settings: Settings,
@@ -98,12 +133,8 @@ async def build_services(
     """The shared services, open for the block and closed after it (clients, engines, the
     database runner, the cache and the broker)."""
     async with AsyncExitStack() as stack:
-        engine = create_engine(settings.database_url)
-        stack.push_async_callback(engine.dispose)
-        sessions = create_session_factory(engine)
-        runner = CoreRunner(engine)
-        stack.push_async_callback(runner.aclose)
-        hub = HubRepository(sessions, runner)
+        database = await stack.enter_async_context(open_hub_database(settings))
+        sessions, runner, hub = database.sessions, database.runner, database.hub
         config = entreprise or entreprise_config(settings)
         client = entreprise_client or create_client(config)
         stack.push_async_callback(client.aclose)
@@ -114,7 +145,6 @@ async def build_services(
         )
         stack.push_async_callback(catalogue_connector.aclose)
         directory = CachedDirectory(hub)
-        partners = PartnerStore(sessions)
         broker = broker_from_url(settings.broker_url)
         stack.push_async_callback(broker.aclose)
         yield Services(
@@ -125,9 +155,9 @@ async def build_services(
             broker=broker,
             notifications=NotificationStore(sessions, runner),
             catalogues=catalogue_connector,
-            partners=partners,
-            api_keys=ApiKeys(partners, directory, KeyHasher(api_key_pepper(settings))),
+            partners=database.partners,
+            api_keys=api_keys(database, directory, settings),
             audit=AuditStore(sessions, runner),
             outbox=OutboxStore(sessions),
-            reminders=ReminderStore(sessions),
+            reminders=ReminderStore(sessions, runner),
         )

@@ -19,8 +19,8 @@ from connectors.catalogues.models import (
 )
 from connectors.entreprise.geography import region_of_department
 from connectors.errors import ConnectorError
-from connectors.hubdb.models.base import fold
 from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
+from connectors.text import fold
 from resolvers.context import Info
 from resolvers.directory_search import bad_cursor, page_size
 from resolvers.errors import NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.catalogues.models import Contact, FaqEntry
-from connectors.hubdb.models.base import fold
+from connectors.text import fold
 
 __all__ = [
     "PayloadError",

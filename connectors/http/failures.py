@@ -26,8 +26,9 @@ __all__ = [
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses worth another attempt; ``None`` (timeout, connection error) is retryable too."""
 
-RETRY_AFTER_STATUSES = frozenset({429, 503})
-"""Statuses whose ``Retry-After`` header replaces the backoff."""
+RETRY_AFTER_STATUSES = frozenset({429})
+"""Statuses whose ``Retry-After`` header replaces the backoff (a 503's is not read: the
+partners send it on 429 only, and a 503 keeps its jittered backoff as it always had)."""
 
 Summarise = Callable[[httpx.Response], str]
 """What an error answer says, in a few words fit for a log and an error message: never a

@@ -1,7 +1,7 @@
-"""The hook through which a partner's quota rules plug into the resilient getter.
+"""The hook through which a partner's quota rules plug into the resilient caller.
 
 A partner that tells its quota in its answers (API Entreprise's ``RateLimit-*`` headers) gives
-the getter a ``Quota``: it may refuse a call before it goes out, it reads the headers of every
+the caller a ``Quota``: it may refuse a call before it goes out, it reads the headers of every
 answer, and it remembers a 429 the retries could not outwait."""
 
 from __future__ import annotations

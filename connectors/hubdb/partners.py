@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb.models import ApiKey, PersistedQuery, Structure
+from connectors.hubdb.runner import CoreRunner
 
 __all__ = [
     "ApiKeyRecord",
@@ -100,8 +101,13 @@ def _document(row: sa.Row[tuple[object, ...]]) -> PersistedQueryRecord:
 
 
 class PartnerStore:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
+    ) -> None:
+        """Writes are ORM transactions; ``runner`` runs the reads (``connectors.hubdb.runner``),
+        without one they run on the async engine of ``session_factory``."""
         self._session_factory = session_factory
+        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
 
     async def create_key(self, key: NewApiKey, *, now: datetime) -> ApiKeyRecord:
         """``UnknownStructure`` when the structure does not exist."""
@@ -128,8 +134,8 @@ class PartnerStore:
 
     async def credentials(self, prefix: str) -> tuple[ApiKeyRecord, str] | None:
         """The key whose prefix this is, with the stored hash of its secret."""
-        async with self._session_factory() as session:
-            row = (await session.execute(sa.select(_KEYS).where(_KEYS.c.prefix == prefix))).first()
+        query = sa.select(_KEYS).where(_KEYS.c.prefix == prefix)
+        row = await self._runner.read(lambda connection: connection.execute(query).first())
         return None if row is None else (_key(row), row.secret_hash)
 
     async def keys(
@@ -147,8 +153,8 @@ class PartnerStore:
             query = query.where(_KEYS.c.structure_id == structure_id)
         if not include_revoked:
             query = query.where(_KEYS.c.revoked_at.is_(None))
-        async with self._session_factory() as session:
-            return [_key(row) for row in await session.execute(query)]
+        rows = await self._runner.read(lambda connection: connection.execute(query).all())
+        return [_key(row) for row in rows]
 
     async def revoke(self, key_id: str, *, by: str | None, now: datetime) -> ApiKeyRecord | None:
         """The key, revoked now (or when it already was); None when no key has this id."""
@@ -183,5 +189,5 @@ class PartnerStore:
         query = sa.select(_DOCUMENTS).order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id)
         if ids is not None:
             query = query.where(_DOCUMENTS.c.id.in_(sorted(set(ids))))
-        async with self._session_factory() as session:
-            return {row.id: _document(row) for row in await session.execute(query)}
+        rows = await self._runner.read(lambda connection: connection.execute(query).all())
+        return {row.id: _document(row) for row in rows}

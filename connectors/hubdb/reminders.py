@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb.enums import AssignmentStatus
 from connectors.hubdb.models import Account, Agent, Company, ReferentAssignment
+from connectors.hubdb.runner import CoreRunner
 
 __all__ = ["DueReminder", "ReminderStore"]
 
@@ -34,19 +35,23 @@ class DueReminder:
 
 
 class ReminderStore:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
-        self._session_factory = session_factory
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
+    ) -> None:
+        """``runner`` runs the reads (``connectors.hubdb.runner``); without one they run on
+        the async engine of ``session_factory``. Taking a reminder is a write in the caller's
+        transaction."""
+        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
 
     async def due(self, *, now: datetime, limit: int = 100) -> list[str]:
         """Ids of PENDING requests due at ``now`` and not reminded yet, oldest first."""
-        async with self._session_factory() as session:
-            ids = await session.scalars(
-                sa.select(ReferentAssignment.id)
-                .where(_is_due(now))
-                .order_by(ReferentAssignment.due_at, ReferentAssignment.id)
-                .limit(limit)
-            )
-            return list(ids)
+        query = (
+            sa.select(ReferentAssignment.id)
+            .where(_is_due(now))
+            .order_by(ReferentAssignment.due_at, ReferentAssignment.id)
+            .limit(limit)
+        )
+        return await self._runner.read(lambda connection: list(connection.scalars(query)))
 
     async def take(
         self, session: AsyncSession, assignment_id: str, *, now: datetime

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -10,6 +9,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
+
+from connectors.text import fold
 
 __all__ = ["NAMING_CONVENTION", "Base", "UTCDateTime", "check_in", "fold", "utcnow"]
 
@@ -60,10 +61,3 @@ def check_in(column: str, values: Iterable[StrEnum], name: str) -> sa.CheckConst
     """A CHECK that ``column`` holds one of ``values`` (portable stand-in for an enum type)."""
     allowed = ", ".join(f"'{value.value}'" for value in values)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
-
-
-def fold(text: str) -> str:
-    """Accent- and case-folded text ("Élodie  Müller" -> "elodie muller"): the form the
-    search columns hold and the search terms are compared in."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

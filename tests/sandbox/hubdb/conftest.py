@@ -2,7 +2,6 @@
 ``TEST_DATABASE_URL`` is set), for the seed's tests."""
 
 from tests.connectors.hubdb.conftest import (  # noqa: F401 - fixtures, found by name
-    _engine,
     database_server,
     empty_url,
     engine,
