@@ -7,16 +7,19 @@ import asyncio
 import random
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 import respx
-from conftest import FakeSleep, MakeCaller
 from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
 from connectors.errors import NotFound, RateLimited, UpstreamRefused, UpstreamUnavailable
 from connectors.http import LogNames, Resilience
+
+if TYPE_CHECKING:  # the fixtures' types (tests/connectors/http/conftest.py)
+    from tests.connectors.http.conftest import FakeSleep, MakeCaller
 
 OK = {"ok": True}
 
