@@ -199,14 +199,16 @@ async def _ways(url: str) -> AsyncIterator[dict[str, Way]]:
         made = sa.create_engine(engine.url.set(drivername="sqlite+pysqlite"), pool_size=1,
                                 max_overflow=0)  # fmt: skip
         sqlite_connection_events(made, wal=True)
-        with ThreadPoolExecutor(1, thread_name_prefix="bench-reader") as worker:
-            yield {
-                "runner inline": runner.read,
-                "runner thread": _on_a_thread(made, worker),
-                "aiosqlite Core": _awaited(engine, orm=False),
-                "aiosqlite ORM": _awaited(engine, orm=True),
-            }
-        made.dispose()
+        try:
+            with ThreadPoolExecutor(1, thread_name_prefix="bench-reader") as worker:
+                yield {
+                    "runner inline": runner.read,
+                    "runner thread": _on_a_thread(made, worker),
+                    "aiosqlite Core": _awaited(engine, orm=False),
+                    "aiosqlite ORM": _awaited(engine, orm=True),
+                }
+        finally:
+            made.dispose()
     finally:
         await runner.aclose()
         await engine.dispose()
