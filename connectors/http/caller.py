@@ -182,17 +182,21 @@ class ResilientCaller:
             raise failure_for(call.source, None, reason="circuit breaker open") from None
 
     async def _with_retries(self, call: _Call) -> Any:
-        deadline = asyncio.get_running_loop().time() + self._resilience.timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._resilience.timeout
         try:
-            async for attempt in self._retries.attempts(idempotent=call.idempotent):
-                with attempt:
-                    body = await self._attempt(call, attempt.retry_state.attempt_number - 1,
-                                               deadline)  # fmt: skip
+            try:
+                return await self._attempt(call, 0, deadline)
+            except AttemptFailed as first:
+                if not (call.idempotent and first.retryable):
+                    raise  # a POST without an idempotency key, a 404, a 422: never again
+                return await self._retries.after(
+                    first, deadline - loop.time(), lambda n: self._attempt(call, n, deadline)
+                )
         except AttemptFailed as failed:
             if failed.status == 429 and failed.retry_after:
                 self._quota.block(call.name, failed.retry_after)
             raise failed.error from None
-        return body
 
     async def _attempt(self, call: _Call, attempt: int, deadline: float) -> Any:
         loop = asyncio.get_running_loop()
