@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -43,6 +44,8 @@ from connectors.hubdb.engine import WRITE_TRANSACTION, sqlite_connection_events,
 __all__ = ["CoreRunner"]
 
 T = TypeVar("T")
+
+_log = structlog.get_logger(__name__)
 
 
 class CoreRunner:
@@ -86,6 +89,7 @@ class CoreRunner:
         except sa.exc.OperationalError as error:
             if not _locked(error):
                 raise
+        _log.warning("hubdb.read_off_the_loop", reason="database is locked")
         return await self._on(self._reader, self._reads, work, write=False)
 
     async def write(self, work: Callable[[Connection], T]) -> T:
