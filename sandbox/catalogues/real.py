@@ -1,4 +1,5 @@
-"""The three real schemes of the seeds (``/work/shared/seeds``), as faithfully as their pages
+"""The three real schemes of the seed documents (the published pages of the schemes, kept
+beside the project, not in it), as faithfully as their pages
 allow: Région Occitanie's Parcours régional Industrie du futur, Pays de la Loire
 Investissement Numérique and the Chèque France Num de 500 €.
 
