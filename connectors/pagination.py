@@ -25,7 +25,7 @@ __all__ = [
     "decode_time_cursor",
     "encode_cursor",
     "encode_time_cursor",
-    ]
+]
 
 T = TypeVar("T")
 _F = TypeVar("_F")

@@ -18,8 +18,7 @@ from strawberry.types import ExecutionResult
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
-from connectors.cache import RawCache
-from connectors.catalogues import CatalogueConfig, CatalogueConnector
+from connectors.catalogues import CatalogueConfig
 from connectors.entreprise import EntrepriseConfig
 from connectors.http import Resilience
 from gateway.errors import HubSchema
@@ -112,12 +111,6 @@ def catalogue_test_config() -> CatalogueConfig:
         francenum_url=_CATALOGUES_BASE, bpifrance_key="sandbox-bpifrance-key",
         resilience=Resilience(timeout=2.0, max_retries=1, backoff_base=0.01, backoff_max=0.02),
     )  # fmt: skip
-
-
-def catalogue_connector(transport: httpx.AsyncBaseTransport) -> CatalogueConnector:
-    return CatalogueConnector(
-        catalogue_test_config(), RawCache.from_url(None), clients=catalogue_clients(transport)
-    )
 
 
 @pytest.fixture

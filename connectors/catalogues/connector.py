@@ -4,8 +4,9 @@ Each feed (the Régions' catalogue, Bpifrance's, France Num's schemes, France Nu
 is read whole (``connectors.catalogues.paging``, through the shared ``ResilientCaller``) and
 kept as one raw entry in the shared ``RawCache`` (memory or Redis) by ``CachedFetch``: fresh
 for ``ttl``, then served only if the partner fails (stale-if-error) for ``stale_ttl``.
-Concurrent loads of one feed are coalesced (single flight). The parsed records are memoised in process for ``local_ttl``, so
-a warm request touches neither the partner nor the cache backend.
+Concurrent loads of one feed are coalesced (single flight). The parsed records are memoised
+in process for ``local_ttl``, so a warm request touches neither the partner nor the cache
+backend.
 
 A feed that fails with nothing cached does not fail the others: ``schemes()`` answers with
 what it has and names the feeds it could not read.

@@ -99,7 +99,7 @@ class AuditStore:
         """``runner`` writes the events (on every audited request, so on the hot path) and
         reads them (``connectors.hubdb.runner``); without one, both run on the async engine
         of ``session_factory``."""
-        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     async def write(self, events: Sequence[AuditEventRecord]) -> None:
         """All of one request's events in one transaction and one statement; raises when

@@ -44,7 +44,7 @@ class NotificationStore:
         """``runner`` runs the reads (``connectors.hubdb.runner``); without one they run on
         the async engine of ``session_factory``. Marking read is an ORM write transaction."""
         self._session_factory = session_factory
-        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     async def page(
         self, account_id: str, *, first: int, after: str | None = None, unread_only: bool = False

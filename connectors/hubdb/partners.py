@@ -107,7 +107,7 @@ class PartnerStore:
         """Writes are ORM transactions; ``runner`` runs the reads (``connectors.hubdb.runner``),
         without one they run on the async engine of ``session_factory``."""
         self._session_factory = session_factory
-        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     async def create_key(self, key: NewApiKey, *, now: datetime) -> ApiKeyRecord:
         """``UnknownStructure`` when the structure does not exist."""

@@ -41,7 +41,7 @@ class ReminderStore:
         """``runner`` runs the reads (``connectors.hubdb.runner``); without one they run on
         the async engine of ``session_factory``. Taking a reminder is a write in the caller's
         transaction."""
-        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     async def due(self, *, now: datetime, limit: int = 100) -> list[str]:
         """Ids of PENDING requests due at ``now`` and not reminded yet, oldest first."""

@@ -51,7 +51,7 @@ class HubRepository:
     ) -> None:
         """``runner`` runs the reads (``connectors.hubdb.runner``); without one they run on
         the async engine of ``session_factory``."""
-        self._runner = runner or CoreRunner(session_factory.kw["bind"], direct=False)
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     @property
     def engine(self) -> AsyncEngine:

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb.engine import WRITE_TRANSACTION, sqlite_connection_events, sqlite_file_path
 
@@ -66,6 +66,14 @@ class CoreRunner:
             self._writes = self._sqlite_engine()
             self._reader = ThreadPoolExecutor(1, thread_name_prefix="hubdb-reader")
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="hubdb-writer")
+
+    @classmethod
+    def or_sessions(
+        cls, runner: CoreRunner | None, sessions: async_sessionmaker[AsyncSession]
+    ) -> CoreRunner:
+        """``runner``, or without one a runner on the async engine behind ``sessions`` (no
+        thread, no engine of its own): what a store built without a runner reads through."""
+        return runner or cls(sessions.kw["bind"], direct=False)
 
     @property
     def engine(self) -> AsyncEngine:
