@@ -362,9 +362,7 @@ def test_the_cheque_is_a_flat_500_whatever_the_expenses() -> None:
 def test_the_cheque_is_applied_for_within_4_months_of_the_last_invoice() -> None:
     # « La demande doit être déposée au plus tard 4 mois après la date indiquée sur la facture
     # la plus récente. »
-    estimate = estimate_aid(
-        CHEQUE, [Expense(Decimal(800), "management")], start=date(2021, 2, 10)
-    )
+    estimate = estimate_aid(CHEQUE, [Expense(Decimal(800), "management")], start=date(2021, 2, 10))
     assert estimate.deadline(DeadlineKind.APPLICATION) == date(2021, 6, 10)
     assert estimate.start_means is not None and "facture la plus récente" in estimate.start_means
 
