@@ -394,8 +394,10 @@ CHEQUE_FRANCE_NUM = AidRules(
         ),
     ),
     legal_references=(
-        "Décret n° 2021-87 du 28 janvier 2021 portant création d'une aide visant à soutenir la "
-        "numérisation des petites entreprises",
+        (
+            "Décret n° 2021-87 du 28 janvier 2021 portant création d'une aide visant à soutenir "
+            "la numérisation des petites entreprises"
+        ),
     ),
 )
 
