@@ -307,7 +307,9 @@ class PublicAid:
 @strawberry.type(description="The de minimis aids received over a regulation's period, "
                  "against its ceiling.")  # fmt: skip
 class DeMinimis:
-    regulation: str = tiered(Tier.PUBLIC, description="EU 2023/2831 or EU 1407/2013.")
+    regulation: str = tiered(
+        Tier.PUBLIC, description="EU 2023/2831, EU 1407/2013 or the agricultural EU 1408/2013."
+    )
     ceiling: int = tiered(Tier.PUBLIC, description="In euros.")
     period: str = tiered(Tier.PUBLIC)
     period_start: date = tiered(Tier.PUBLIC)
