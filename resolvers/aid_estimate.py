@@ -37,6 +37,7 @@ __all__ = [
     "Expense",
     "Payment",
     "UnknownScheme",
+    "dated_deadlines",
     "estimate_aid",
     "rules_of",
 ]
@@ -90,6 +91,8 @@ class AidEstimate:
     closed_on_start: str | None = None
     start_means: str | None = None
     decision_means: str | None = None
+    blocked: tuple[str, ...] = ()
+    """The reasons that made it not eligible (the first of ``reasons``)."""
 
     def deadline(self, kind: DeadlineKind) -> date | None:
         return next((d.date for d in self.deadlines if d.kind is kind), None)
@@ -193,6 +196,7 @@ def estimate_aid(
         closed_on_start=closed,
         start_means=rules.start,
         decision_means=rules.decision,
+        blocked=tuple(log.blocked),
     )
 
 
@@ -446,6 +450,13 @@ def _payments(
             "l'avance dépasse l'aide due sur les dépenses justifiées",
         ),
     )
+
+
+def dated_deadlines(
+    rules: AidRules, start: date | None, decided_on: date | None
+) -> tuple[Deadline, ...]:
+    """The scheme's deadlines, dated from ``start`` and ``decided_on`` where they count."""
+    return _deadlines(rules, start, decided_on, _Log())
 
 
 def _deadlines(
