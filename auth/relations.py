@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from auth.scopes import Scope
-from auth.tiers import Access
+from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
-from connectors.hubdb import CompanyFacts
+from connectors.hubdb import CompanyFacts, CompanySearchScope
 
-__all__ = ["company_access", "may_see_agent_contact"]
+__all__ = [
+    "baseline_access",
+    "company_access",
+    "company_search_scope",
+    "may_see_agent_contact",
+]
 
 _ACCEPTED = "ACCEPTED"
 
@@ -35,6 +40,28 @@ def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
     ):
         return Access.TIER2
     return Access.TIER1
+
+
+_UNRELATED = CompanyFacts(siret="", registered=True, members={}, people=(), referent=None)
+
+
+def baseline_access(viewer: Viewer) -> Access:
+    """The viewer's access to a company it has no relation with: what it has everywhere."""
+    return company_access(viewer, _UNRELATED)
+
+
+def company_search_scope(viewer: Viewer, criteria: Mapping[str, Tier]) -> CompanySearchScope:
+    """Where each criterion of a company search may look (rule 3 of docs/visibility.md):
+    a criterion whose declared tier (``criteria``: criterion -> tier) the viewer's
+    ``baseline_access`` does not open reads only the companies where the viewer has tier 2
+    (it is their accepted referent or of the referent's structure), so that neither the rows
+    nor the count tell anything of the others' values. The search itself is for viewers
+    with tier 1 everywhere (``Tier.TIER1_EVERYWHERE``)."""
+    baseline = baseline_access(viewer)
+    confined = frozenset(name for name, tier in criteria.items() if not allows(tier, baseline))
+    return CompanySearchScope(
+        tier2_criteria=confined, agent_id=viewer.agent_id, structure_id=viewer.structure_id
+    )
 
 
 def may_see_agent_contact(viewer: Viewer, agent_id: str, chosen_agents: Collection[str]) -> bool:

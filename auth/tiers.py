@@ -46,6 +46,11 @@ class Tier(Enum):
         description="The company's accepted referent and the agents of the referent's "
         "structure, the company's members, the admin.",
     )
+    TIER1_EVERYWHERE = strawberry.enum_value(
+        "TIER1_EVERYWHERE",
+        description="Viewers with tier 1 on every company: network members (a partner key of "
+        "a network structure with COMPANIES_READ) and the administrator (the company search).",
+    )
     NETWORK = strawberry.enum_value(
         "NETWORK",
         description="Network members (agents) and the administrator, whatever the company "

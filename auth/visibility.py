@@ -15,15 +15,16 @@ import strawberry
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
+from auth.relations import baseline_access
 from auth.scopes import Scope
 from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
-__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "field_tier", "tiered"]
+__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "criterion", "field_tier", "tiered"]
 
 
 @strawberry.schema_directive(
-    locations=[Location.FIELD_DEFINITION],
+    locations=[Location.FIELD_DEFINITION, Location.INPUT_FIELD_DEFINITION],
     name="visibility",
     description="Who may see this field (docs/visibility.md); refused fields answer null + FORBIDDEN.",
 )
@@ -53,6 +54,8 @@ _MESSAGES = {
     Tier.TIER1: "Reserved to network members (tier 1) and the company itself.",
     Tier.TIER2: "Reserved to the company's referent, its structure (tier 2) and the company "
     "itself.",
+    Tier.TIER1_EVERYWHERE: "Reserved to network members (the hub's agents) and the "
+    "administrator.",
     Tier.NETWORK: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
     "to the companies that chose this agent.",
@@ -89,6 +92,8 @@ class VisibleTo(BasePermission):
             return viewer.is_admin or (
                 viewer.network_member and viewer.grants(Scope.DIRECTORY_READ)
             )
+        if self.tier is Tier.TIER1_EVERYWHERE:
+            return allows(Tier.TIER1, baseline_access(context.viewer))
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)
@@ -114,6 +119,13 @@ def tiered(tier: Tier, *, description: str | None = None, name: str | None = Non
         name=name,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
     )
+
+
+def criterion(tier: Tier, *, description: str | None = None) -> Any:
+    """A filter's input field (default ``None``) with the tier of the value it reads, shown
+    in the SDL like a field's; a search confines criteria above the viewer's tier
+    (``auth.relations.company_search_scope``)."""
+    return strawberry.field(default=None, description=description, directives=[Visibility(tier=tier)])
 
 
 def field_tier(type_: type, python_name: str) -> Tier | None:

@@ -11,7 +11,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from auth.tiers import Access, Tier, allows
 from auth.visibility import Visibility
-from connectors.entreprise import Compliance, Etablissement, Mandataire, Turnover
+from connectors.entreprise import BalanceSheet, Compliance, Etablissement, Mandataire, Turnover
 from connectors.errors import ConnectorError, NotFound
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from resolvers.context import Info, Loaders
@@ -19,6 +19,7 @@ from resolvers.errors import NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
 
 __all__ = [
+    "balance_sheets",
     "collaborators",
     "etablissement",
     "find_company",
@@ -39,6 +40,7 @@ _COLLABORATOR = "COLLABORATOR"
 _PREFETCH: dict[str, Callable[[Loaders, str], Iterable[Awaitable[Any]]]] = {
     "legalRepresentatives": lambda loaders, siret: [loaders.mandataires.load(siret[:9])],
     "turnover": lambda loaders, siret: [loaders.turnover.load(siret)],
+    "balanceSheets": lambda loaders, siret: [loaders.balance_sheets.load(siret[:9])],
     "compliance": lambda loaders, siret: [
         loaders.social_compliance.load(siret[:9]),
         loaders.fiscal_compliance.load(siret[:9]),
@@ -139,6 +141,11 @@ async def legal_representatives(info: Info, siret: str) -> list[Mandataire]:
 
 async def turnover(info: Info, siret: str) -> list[Turnover]:
     return await info.context.loaders.turnover.load(siret)
+
+
+async def balance_sheets(info: Info, siren: str) -> list[BalanceSheet]:
+    """Newest first (as the connector reads them)."""
+    return await info.context.loaders.balance_sheets.load(siren)
 
 
 async def social_compliance(info: Info, siren: str) -> Compliance:

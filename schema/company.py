@@ -12,6 +12,7 @@ import strawberry
 from auth.tiers import Access, Tier
 from auth.visibility import tiered
 from connectors.entreprise import Address as AddressRecord
+from connectors.entreprise import BalanceSheet as BalanceSheetRecord
 from connectors.entreprise import Mandataire
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from resolvers import company as resolve
@@ -25,6 +26,7 @@ from schema.schemes import SchemeFilter
 __all__ = [
     "Address",
     "AssignmentStatus",
+    "BalanceSheet",
     "CodeLabel",
     "Company",
     "Compliance",
@@ -97,6 +99,27 @@ class Turnover:
     year: int = tiered(Tier.PUBLIC)
     amount: int = tiered(Tier.PUBLIC)
     closing_date: date | None = tiered(Tier.PUBLIC)
+
+
+@strawberry.type(description="One fiscal year's balance sheet (Banque de France), in euros.")
+class BalanceSheet:
+    year: int = tiered(Tier.PUBLIC)
+    closing_date: date = tiered(Tier.PUBLIC)
+    turnover: int | None = tiered(Tier.PUBLIC, description="Chiffre d'affaires net.")
+    balance_sheet_total: int | None = tiered(Tier.PUBLIC, description="Total du bilan.")
+    share_capital: int | None = tiered(Tier.PUBLIC, description="Capital social souscrit.")
+    equity: int | None = tiered(Tier.PUBLIC, description="Capitaux propres.")
+
+    @classmethod
+    def from_record(cls, record: BalanceSheetRecord) -> BalanceSheet:
+        return cls(
+            year=record.year,
+            closing_date=record.closing_date,
+            turnover=record.turnover,
+            balance_sheet_total=record.total,
+            share_capital=record.share_capital,
+            equity=record.equity,
+        )
 
 
 @strawberry.type(description="Social (URSSAF) and tax (DGFIP) compliance certificates.")
@@ -216,6 +239,12 @@ class Company:
         return [
             Turnover(year=r.year, amount=r.amount, closing_date=r.closing_date) for r in records
         ]
+
+    @tiered(
+        Tier.TIER2, description="Balance sheets per fiscal year (Banque de France), newest first."
+    )
+    async def balance_sheets(self, info: Info) -> list[BalanceSheet] | None:
+        return [BalanceSheet.from_record(r) for r in await resolve.balance_sheets(info, self.siren)]
 
     @tiered(Tier.TIER2, description="Social and tax compliance certificates.")
     async def compliance(self) -> Compliance | None:
