@@ -54,8 +54,7 @@ _MESSAGES = {
     Tier.TIER1: "Reserved to network members (tier 1) and the company itself.",
     Tier.TIER2: "Reserved to the company's referent, its structure (tier 2) and the company "
     "itself.",
-    Tier.TIER1_EVERYWHERE: "Reserved to network members (the hub's agents) and the "
-    "administrator.",
+    Tier.TIER1_EVERYWHERE: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
     "to the companies that chose this agent.",
@@ -125,7 +124,9 @@ def criterion(tier: Tier, *, description: str | None = None) -> Any:
     """A filter's input field (default ``None``) with the tier of the value it reads, shown
     in the SDL like a field's; a search confines criteria above the viewer's tier
     (``auth.relations.company_search_scope``)."""
-    return strawberry.field(default=None, description=description, directives=[Visibility(tier=tier)])
+    return strawberry.field(
+        default=None, description=description, directives=[Visibility(tier=tier)]
+    )
 
 
 def field_tier(type_: type, python_name: str) -> Tier | None:

@@ -27,6 +27,7 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
+from sandbox.entreprise.finances import balance_sheets
 from sandbox.entreprise.records import SandboxCompany
 from sandbox.entreprise.seed import companies as sandbox_companies
 
@@ -205,6 +206,8 @@ class SeedWorld:
                 found.leaves.add(project.title)
             if company is not None:
                 found.numbers |= {t.amount for t in company.turnovers}
+                found.numbers |= {n for sheet in balance_sheets(company)
+                                  for n in (sheet.total, sheet.equity)}  # fmt: skip
                 found.pairs |= {
                     (m.first_name, m.last_name)
                     for m in company.mandataires

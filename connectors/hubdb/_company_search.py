@@ -69,7 +69,7 @@ def _criteria() -> dict[str, sa.ColumnElement[bool]]:
 
 
 def _naf_prefix(code: str) -> str:
-    """"2562A" and "25.62a" as Sirene writes them ("25.62A"); a prefix stays a prefix."""
+    """ "2562A" and "25.62a" as Sirene writes them ("25.62A"); a prefix stays a prefix."""
     code = code.replace(".", "").upper()
     return code if len(code) <= 2 else f"{code[:2]}.{code[2:]}"
 

@@ -37,7 +37,6 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Company",
-    "company_search_text",
     "CompanyMembership",
     "EmailOutbox",
     "Notification",
@@ -51,6 +50,7 @@ __all__ = [
     "StructureSupportKind",
     "UTCDateTime",
     "agent_sort_name",
+    "company_search_text",
     "fold",
     "normalize_email",
 ]
