@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from auth.scopes import Scope
 from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
-from connectors.hubdb import CompanyFacts, CompanySearchScope
+from connectors.hubdb import CompanyFacts, CompanySearchScope, ProjectRecord
 
 __all__ = [
     "baseline_access",
     "company_access",
     "company_search_scope",
+    "in_project_group",
     "may_see_agent_contact",
+    "projects_in_view",
 ]
 
 _ACCEPTED = "ACCEPTED"
@@ -62,6 +64,24 @@ def company_search_scope(viewer: Viewer, criteria: Mapping[str, Tier]) -> Compan
     return CompanySearchScope(
         tier2_criteria=confined, agent_id=viewer.agent_id, structure_id=viewer.structure_id
     )
+
+
+def in_project_group(viewer: Viewer, project: ProjectRecord) -> bool:
+    """The viewer is an agent of the project's group (funding expert, specialist, referent,
+    inside or outside the network): it sees that project and its company's identity."""
+    return viewer.agent_id is not None and any(
+        actor.agent_id == viewer.agent_id for actor in project.actors
+    )
+
+
+def projects_in_view(
+    viewer: Viewer, access: Access, projects: Sequence[ProjectRecord]
+) -> list[ProjectRecord]:
+    """A company's projects the viewer sees: all of them from tier 2 up, otherwise those
+    whose group it is in (``Company.projects`` is ``Tier.PROJECT_GROUP``)."""
+    if allows(Tier.TIER2, access):
+        return list(projects)
+    return [project for project in projects if in_project_group(viewer, project)]
 
 
 def may_see_agent_contact(viewer: Viewer, agent_id: str, chosen_agents: Collection[str]) -> bool:

@@ -44,6 +44,8 @@ class VisibilityContext(Protocol):
 
     async def may_see_agent_contact(self, agent_id: str) -> bool: ...
 
+    async def in_project_group(self, siret: str) -> bool: ...
+
     def record_tier2_read(self, siret: str, field: str, access: Access) -> None: ...
 
 
@@ -55,6 +57,8 @@ _MESSAGES = {
     Tier.TIER2: "Reserved to the company's referent, its structure (tier 2) and the company "
     "itself.",
     Tier.TIER1_EVERYWHERE: "Reserved to network members (the hub's agents) and the administrator.",
+    Tier.PROJECT_GROUP: "Reserved to the company's referent, its structure (tier 2), the "
+    "company itself and the agents of its project groups.",
     Tier.NETWORK: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
     "to the companies that chose this agent.",
@@ -99,10 +103,15 @@ class VisibleTo(BasePermission):
         if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(
             self.tier, access, diffusible=False
         ):
-            # Unknown diffusion (the source is down) lets the resolver run: it fails the same way.
-            return await context.company_diffusible(source.siret) is not False
+            # Unknown diffusion (the source is down) lets the resolver run: it fails the same
+            # way. The agents of a project group see the company's identity.
+            return await context.company_diffusible(
+                source.siret
+            ) is not False or await context.in_project_group(source.siret)
         granted = allows(self.tier, access)
-        if granted and self.tier is Tier.TIER2:
+        if not granted and self.tier is Tier.PROJECT_GROUP:
+            granted = await context.in_project_group(source.siret)
+        if granted and self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
             context.record_tier2_read(source.siret, info.field_name, access)  # the audit trail
         return granted
 

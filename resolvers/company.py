@@ -9,6 +9,7 @@ from weakref import WeakKeyDictionary
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
+from auth.relations import projects_in_view
 from auth.tiers import Access, Tier, allows
 from auth.visibility import Visibility
 from connectors.entreprise import BalanceSheet, Compliance, Etablissement, Mandataire, Turnover
@@ -157,4 +158,7 @@ async def fiscal_compliance(info: Info, siren: str) -> Compliance:
 
 
 async def projects(info: Info, siret: str) -> list[ProjectRecord]:
-    return await info.context.loaders.projects.load(siret)
+    """All of them from tier 2 up; for an agent of a project group, its projects only."""
+    context = info.context
+    found = await context.loaders.projects.load(siret)
+    return projects_in_view(context.viewer, await context.company_access(siret), found)

@@ -19,7 +19,7 @@ from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
 from resolvers.context import Info
-from schema.directory import Agent
+from schema.directory import Agent, Structure
 from schema.eligibility import DeMinimis, SchemeEligibility
 from schema.schemes import SchemeFilter
 
@@ -141,12 +141,29 @@ class ProjectActor:
     agent: Agent | None = tiered(Tier.PUBLIC)
 
 
-@strawberry.type(description="A company's project and the agents supporting it.")
+@strawberry.type(
+    description="A project (of a company, or of a project holder) and the agents supporting it."
+)
 class Project:
     id: strawberry.ID = tiered(Tier.PUBLIC)
     title: str = tiered(Tier.PUBLIC)
     theme: str | None = tiered(Tier.PUBLIC)
+    filiere: str | None = tiered(Tier.PUBLIC, description="The project holder's filière.")
     record: strawberry.Private[ProjectRecord]
+
+    @tiered(Tier.PUBLIC, description="A project holder's labelled support structure.")
+    async def structure(self, info: Info) -> Structure | None:
+        structure_id = self.record.structure_id
+        record = await resolve_directory.structure(info, structure_id) if structure_id else None
+        return Structure.from_record(record) if record else None
+
+    @tiered(
+        Tier.PUBLIC,
+        description="The company whose project it is (null for a project holder's); each of "
+        "its fields shows what the viewer may see (a project group's agent: its identity).",
+    )
+    def company(self) -> Company | None:
+        return Company.of(self.record.siret) if self.record.siret else None
 
     @tiered(Tier.PUBLIC)
     async def actors(self, info: Info) -> list[ProjectActor]:
@@ -160,7 +177,11 @@ class Project:
     @classmethod
     def from_record(cls, record: ProjectRecord) -> Project:
         return cls(
-            id=strawberry.ID(record.id), title=record.title, theme=record.theme, record=record
+            id=strawberry.ID(record.id),
+            title=record.title,
+            theme=record.theme,
+            filiere=record.filiere,
+            record=record,
         )
 
 
@@ -283,7 +304,11 @@ class Company:
         )
         return DeMinimis.of(summary)
 
-    @tiered(Tier.TIER2, description="The company's current projects and their support group.")
+    @tiered(
+        Tier.PROJECT_GROUP,
+        description="The company's current projects and their support group (an agent of a "
+        "project's group sees that project only).",
+    )
     async def projects(self, info: Info) -> list[Project] | None:
         return [Project.from_record(p) for p in await resolve.projects(info, self.siret)]
 

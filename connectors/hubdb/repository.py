@@ -121,6 +121,15 @@ class HubRepository:
         """Each company's projects, oldest first, with their actors."""
         return await self._batched(sirets, _loaders.load_projects)
 
+    async def projects_of_agent(
+        self, agent_id: str, structure_id: str | None
+    ) -> list[ProjectRecord]:
+        """The projects whose group includes the agent, and the project holders' projects
+        its structure supports; oldest first, with their actors. One statement."""
+        return await self._runner.read(
+            lambda connection: _loaders.load_projects_of_agent(connection, agent_id, structure_id)
+        )
+
     async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
         """Each company's public aids (granted or declared), newest first."""
         return await self._batched(sirets, _loaders.load_public_aids)
