@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 
 from auth.scopes import Scope
-from auth.tiers import Access
+from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
-from connectors.hubdb import CompanyFacts
+from connectors.hubdb import CompanyFacts, CompanySearchScope, ProjectRecord
 
-__all__ = ["company_access", "may_see_agent_contact"]
+__all__ = [
+    "baseline_access",
+    "company_access",
+    "company_search_scope",
+    "in_project_group",
+    "may_see_agent_contact",
+    "projects_in_view",
+]
 
 _ACCEPTED = "ACCEPTED"
 
@@ -35,6 +42,46 @@ def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
     ):
         return Access.TIER2
     return Access.TIER1
+
+
+_UNRELATED = CompanyFacts(siret="", registered=True, members={}, people=(), referent=None)
+
+
+def baseline_access(viewer: Viewer) -> Access:
+    """The viewer's access to a company it has no relation with: what it has everywhere."""
+    return company_access(viewer, _UNRELATED)
+
+
+def company_search_scope(viewer: Viewer, criteria: Mapping[str, Tier]) -> CompanySearchScope:
+    """Where each criterion of a company search may look (rule 3 of docs/visibility.md):
+    a criterion whose declared tier (``criteria``: criterion -> tier) the viewer's
+    ``baseline_access`` does not open reads only the companies where the viewer has tier 2
+    (it is their accepted referent or of the referent's structure), so that neither the rows
+    nor the count tell anything of the others' values. The search itself is for viewers
+    with tier 1 everywhere (``Tier.TIER1_EVERYWHERE``)."""
+    baseline = baseline_access(viewer)
+    confined = frozenset(name for name, tier in criteria.items() if not allows(tier, baseline))
+    return CompanySearchScope(
+        tier2_criteria=confined, agent_id=viewer.agent_id, structure_id=viewer.structure_id
+    )
+
+
+def in_project_group(viewer: Viewer, project: ProjectRecord) -> bool:
+    """The viewer is an agent of the project's group (funding expert, specialist, referent,
+    inside or outside the network): it sees that project and its company's identity."""
+    return viewer.agent_id is not None and any(
+        actor.agent_id == viewer.agent_id for actor in project.actors
+    )
+
+
+def projects_in_view(
+    viewer: Viewer, access: Access, projects: Sequence[ProjectRecord]
+) -> list[ProjectRecord]:
+    """A company's projects the viewer sees: all of them from tier 2 up, otherwise those
+    whose group it is in (``Company.projects`` is ``Tier.PROJECT_GROUP``)."""
+    if allows(Tier.TIER2, access):
+        return list(projects)
+    return [project for project in projects if in_project_group(viewer, project)]
 
 
 def may_see_agent_contact(viewer: Viewer, agent_id: str, chosen_agents: Collection[str]) -> bool:

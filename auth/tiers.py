@@ -46,6 +46,17 @@ class Tier(Enum):
         description="The company's accepted referent and the agents of the referent's "
         "structure, the company's members, the admin.",
     )
+    TIER1_EVERYWHERE = strawberry.enum_value(
+        "TIER1_EVERYWHERE",
+        description="Viewers with tier 1 on every company: network members (a partner key of "
+        "a network structure with COMPANIES_READ) and the administrator (the company search).",
+    )
+    PROJECT_GROUP = strawberry.enum_value(
+        "PROJECT_GROUP",
+        description="Tier 2, or an agent in the group of one of the company's projects "
+        "(funding expert, specialist, inside or outside the network), who sees those "
+        "projects only.",
+    )
     NETWORK = strawberry.enum_value(
         "NETWORK",
         description="Network members (agents) and the administrator, whatever the company "
@@ -65,6 +76,7 @@ _REQUIRED = {
     Tier.PUBLIC: Access.PUBLIC,
     Tier.TIER1: Access.TIER1,
     Tier.TIER2: Access.TIER2,
+    Tier.PROJECT_GROUP: Access.TIER2,  # and a project's actors (auth/visibility.py)
     Tier.ADMIN: Access.ADMIN,
 }
 

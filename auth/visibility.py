@@ -15,15 +15,16 @@ import strawberry
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
+from auth.relations import baseline_access
 from auth.scopes import Scope
 from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
-__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "field_tier", "tiered"]
+__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "criterion", "field_tier", "tiered"]
 
 
 @strawberry.schema_directive(
-    locations=[Location.FIELD_DEFINITION],
+    locations=[Location.FIELD_DEFINITION, Location.INPUT_FIELD_DEFINITION],
     name="visibility",
     description="Who may see this field (docs/visibility.md); refused fields answer null + FORBIDDEN.",
 )
@@ -43,6 +44,8 @@ class VisibilityContext(Protocol):
 
     async def may_see_agent_contact(self, agent_id: str) -> bool: ...
 
+    async def in_project_group(self, siret: str) -> bool: ...
+
     def record_tier2_read(self, siret: str, field: str, access: Access) -> None: ...
 
 
@@ -53,6 +56,9 @@ _MESSAGES = {
     Tier.TIER1: "Reserved to network members (tier 1) and the company itself.",
     Tier.TIER2: "Reserved to the company's referent, its structure (tier 2) and the company "
     "itself.",
+    Tier.TIER1_EVERYWHERE: "Reserved to network members (the hub's agents) and the administrator.",
+    Tier.PROJECT_GROUP: "Reserved to the company's referent, its structure (tier 2), the "
+    "company itself and the agents of its project groups.",
     Tier.NETWORK: "Reserved to network members (the hub's agents) and the administrator.",
     Tier.NETWORK_OR_CHOSEN: "An agent's contact details are reserved to network members and "
     "to the companies that chose this agent.",
@@ -89,16 +95,23 @@ class VisibleTo(BasePermission):
             return viewer.is_admin or (
                 viewer.network_member and viewer.grants(Scope.DIRECTORY_READ)
             )
+        if self.tier is Tier.TIER1_EVERYWHERE:
+            return allows(Tier.TIER1, baseline_access(context.viewer))
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)
         if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(
             self.tier, access, diffusible=False
         ):
-            # Unknown diffusion (the source is down) lets the resolver run: it fails the same way.
-            return await context.company_diffusible(source.siret) is not False
+            # Unknown diffusion (the source is down) lets the resolver run: it fails the same
+            # way. The agents of a project group see the company's identity.
+            return await context.company_diffusible(
+                source.siret
+            ) is not False or await context.in_project_group(source.siret)
         granted = allows(self.tier, access)
-        if granted and self.tier is Tier.TIER2:
+        if not granted and self.tier is Tier.PROJECT_GROUP:
+            granted = await context.in_project_group(source.siret)
+        if granted and self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
             context.record_tier2_read(source.siret, info.field_name, access)  # the audit trail
         return granted
 
@@ -113,6 +126,15 @@ def tiered(tier: Tier, *, description: str | None = None, name: str | None = Non
         description=description,
         name=name,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
+    )
+
+
+def criterion(tier: Tier, *, description: str | None = None) -> Any:
+    """A filter's input field (default ``None``) with the tier of the value it reads, shown
+    in the SDL like a field's; a search confines criteria above the viewer's tier
+    (``auth.relations.company_search_scope``)."""
+    return strawberry.field(
+        default=None, description=description, directives=[Visibility(tier=tier)]
     )
 
 

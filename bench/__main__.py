@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 import aiohttp
 
-from bench import eligible, environment, portfolio, report, search, verdicts
+from bench import company_search, eligible, environment, portfolio, report, search, verdicts
 from bench.measure import summarize
 from bench.phases import (
     Sample,
@@ -63,7 +63,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="Redis db for the cold gateway, FLUSHDB'd before each request")  # fmt: skip
     parser.add_argument("--scenario", default="all",
                         choices=["company-sheet", "referent-search", "agent-portfolio",
-                                 "eligible-schemes", "all"],
+                                 "eligible-schemes", "company-search", "all"],
                         help="which scenario to run (default all); each writes its own file")  # fmt: skip
     parser.add_argument("--full-cold-samples", type=int, default=5,
                         help="eligible schemes: fully cold requests, each on a fresh gateway "
@@ -152,6 +152,38 @@ def _referent_search(
         "warm": {**latency.as_dict(), "evidence": evidence, "cpu": cpu},
         "throughput": throughput,
         "total_count": search.total_count_summary(clients[0].total_counts()),
+        "targets": verdicts.SEARCH_TARGETS,
+    }
+
+
+def _company_search(
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
+) -> dict[str, Any]:
+    with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
+        token = issue_token(workspace, company_search.AGENT_EMAIL)
+        _say(f"company search, warm: {args.samples} samples over "
+             f"{len(company_search.FILTERS)} filters, then {args.concurrency} clients for "
+             f"{args.duration:g} s (gateway pid {gateway.pid}) …")  # fmt: skip
+        clients: list[company_search.CompanySearchClient] = []
+
+        def client(session: aiohttp.ClientSession) -> Sample:
+            clients.append(company_search.CompanySearchClient(session, gateway.url, token))
+            return clients[-1].request
+
+        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
+        latency, throughput, evidence = asyncio.run(warm_with(
+            client, sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
+            warmup=args.warmup, concurrency=args.concurrency, duration=args.duration,
+        ))  # fmt: skip
+        cpu = watch.shares()
+    counts = clients[0].total_counts()
+    return {
+        "title": "company search",
+        "viewer": company_search.AGENT_EMAIL,
+        "filters": list(company_search.FILTERS),
+        "warm": {**latency.as_dict(), "evidence": evidence, "cpu": cpu},
+        "throughput": throughput,
+        "total_count": search.total_count_summary(counts, company_search.FILTERS),
         "targets": verdicts.SEARCH_TARGETS,
     }
 
@@ -316,6 +348,7 @@ _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
     "referent-search": (_referent_search, verdicts.judge_search, verdicts.render_search),
     "agent-portfolio": (_agent_portfolio, verdicts.judge_portfolio, verdicts.render_portfolio),
     "eligible-schemes": (_eligible_schemes, verdicts.judge_eligible, verdicts.render_eligible),
+    "company-search": (_company_search, verdicts.judge_search, verdicts.render_search),
 }  # fmt: skip
 _PROBE_PAGES = (10, 50, 100)
 

@@ -119,7 +119,9 @@ class SearchClient:
         ]
 
 
-def total_count_summary(counts: list[int | None]) -> dict[str, Any]:
+def total_count_summary(
+    counts: list[int | None], filters: tuple[dict[str, Any], ...] = FILTERS
+) -> dict[str, Any]:
     known = sorted(c for c in counts if c is not None)
     buckets: Counter[str] = Counter()
     for count in known:
@@ -130,7 +132,7 @@ def total_count_summary(counts: list[int | None]) -> dict[str, Any]:
         else:
             buckets[f">{PAGE}"] += 1
     return {
-        "per_filter": [{**f, "totalCount": c} for f, c in zip(FILTERS, counts, strict=True)],
+        "per_filter": [{**f, "totalCount": c} for f, c in zip(filters, counts, strict=True)],
         "filters": len(counts),
         "with_results": sum(1 for c in known if c > 0),
         "min": known[0] if known else None,

@@ -70,6 +70,12 @@ def judge_search(result: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _filter_label(f: dict[str, Any]) -> str:
+    if "filieres" in f:  # the referent search
+        return f"{f['postalCode']} {'+'.join(f['filieres'])}/{'+'.join(f['domains'])}"
+    return " ".join(f"{k}:{v}" for k, v in f.items() if k != "totalCount")
+
+
 def render_search(result: dict[str, Any]) -> str:
     warm, load, verdicts = result["warm"], result["throughput"], result["verdicts"]
     counts = result["total_count"]
@@ -89,10 +95,9 @@ def render_search(result: dict[str, Any]) -> str:
         ("failed answers (all phases)", str(_failed(warm, load)), "",
          verdicts["all_answers_correct"]),
     ]  # fmt: skip
-    out = table("referent search", _HEADER, rows)
+    out = table(result.get("title", "referent search"), _HEADER, rows)
     out.append("totalCount per filter: " + ", ".join(
-        f"{f['postalCode']} {'+'.join(f['filieres'])}/{'+'.join(f['domains'])}={f['totalCount']}"
-        for f in counts["per_filter"]
+        f"{_filter_label(f)}={f['totalCount']}" for f in counts["per_filter"]
     ))  # fmt: skip
     if warm.get("evidence", {}).get("upstream_calls_while_measuring"):
         out.append("NOTE the search called API Entreprise while measured.")

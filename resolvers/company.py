@@ -9,9 +9,10 @@ from weakref import WeakKeyDictionary
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
+from auth.relations import projects_in_view
 from auth.tiers import Access, Tier, allows
 from auth.visibility import Visibility
-from connectors.entreprise import Compliance, Etablissement, Mandataire, Turnover
+from connectors.entreprise import BalanceSheet, Compliance, Etablissement, Mandataire, Turnover
 from connectors.errors import ConnectorError, NotFound
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from resolvers.context import Info, Loaders
@@ -19,6 +20,7 @@ from resolvers.errors import NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
 
 __all__ = [
+    "balance_sheets",
     "collaborators",
     "etablissement",
     "find_company",
@@ -39,6 +41,7 @@ _COLLABORATOR = "COLLABORATOR"
 _PREFETCH: dict[str, Callable[[Loaders, str], Iterable[Awaitable[Any]]]] = {
     "legalRepresentatives": lambda loaders, siret: [loaders.mandataires.load(siret[:9])],
     "turnover": lambda loaders, siret: [loaders.turnover.load(siret)],
+    "balanceSheets": lambda loaders, siret: [loaders.balance_sheets.load(siret[:9])],
     "compliance": lambda loaders, siret: [
         loaders.social_compliance.load(siret[:9]),
         loaders.fiscal_compliance.load(siret[:9]),
@@ -141,6 +144,11 @@ async def turnover(info: Info, siret: str) -> list[Turnover]:
     return await info.context.loaders.turnover.load(siret)
 
 
+async def balance_sheets(info: Info, siren: str) -> list[BalanceSheet]:
+    """Newest first (as the connector reads them)."""
+    return await info.context.loaders.balance_sheets.load(siren)
+
+
 async def social_compliance(info: Info, siren: str) -> Compliance:
     return await info.context.loaders.social_compliance.load(siren)
 
@@ -150,4 +158,7 @@ async def fiscal_compliance(info: Info, siren: str) -> Compliance:
 
 
 async def projects(info: Info, siret: str) -> list[ProjectRecord]:
-    return await info.context.loaders.projects.load(siret)
+    """All of them from tier 2 up; for an agent of a project group, its projects only."""
+    context = info.context
+    found = await context.loaders.projects.load(siret)
+    return projects_in_view(context.viewer, await context.company_access(siret), found)

@@ -63,6 +63,13 @@ async def register_company(info: Info, raw_siret: str) -> str:
                 display_name=establishment.name or siret,
                 mandataire_account_id=viewer.account_id or "",
                 now=_now(),
+                sirene={
+                    "postal_code": establishment.address.postal_code,
+                    "city": establishment.address.city,
+                    "department_code": establishment.address.department_code,
+                    "naf_code": establishment.naf_code,
+                    "active": establishment.active,
+                },
             )
     except AlreadyExists:
         raise coded_error(

@@ -17,7 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from auth.api_keys import ApiKeys
 from auth.audit import PUBLIC_PURPOSE, AuditBuffer, purpose
-from auth.relations import company_access, may_see_agent_contact
+from auth.relations import company_access, in_project_group, may_see_agent_contact
 from auth.tiers import Access
 from auth.viewer import Viewer
 from connectors.broker import Broker
@@ -194,6 +194,13 @@ class Context:
             return (await self.loaders.etablissement.load(siret)).diffusible
         except ConnectorError:
             return None
+
+    async def in_project_group(self, siret: str) -> bool:
+        """The viewer is in the group of one of the company's projects (batched)."""
+        if self.viewer.agent_id is None:
+            return False
+        projects = await self.loaders.projects.load(siret)
+        return any(in_project_group(self.viewer, project) for project in projects)
 
     async def may_see_agent_contact(self, agent_id: str) -> bool:
         # any account may hold a company space (a project holder too); agents see contacts anyway

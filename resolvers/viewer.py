@@ -21,11 +21,14 @@ async def my_companies(info: Info) -> list[str]:
 
 
 async def my_projects(info: Info) -> list[ProjectRecord]:
-    """A project holder's own projects (a company's are under its space)."""
-    account_id = info.context.viewer.account_id
-    if account_id is None:
+    """A project holder's own projects (a company's are under its space); an agent's, the
+    projects whose group it is in and the holders' projects its structure supports."""
+    viewer, hub = info.context.viewer, info.context.services.hub
+    if viewer.agent_id is not None:
+        return await hub.projects_of_agent(viewer.agent_id, viewer.structure_id)
+    if viewer.account_id is None:
         return []
-    return (await info.context.services.hub.holder_projects([account_id])).get(account_id, [])
+    return (await hub.holder_projects([viewer.account_id])).get(viewer.account_id, [])
 
 
 async def my_portfolio(info: Info, first: int | None, after: str | None) -> Page[str]:

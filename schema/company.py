@@ -12,19 +12,21 @@ import strawberry
 from auth.tiers import Access, Tier
 from auth.visibility import tiered
 from connectors.entreprise import Address as AddressRecord
+from connectors.entreprise import BalanceSheet as BalanceSheetRecord
 from connectors.entreprise import Mandataire
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
 from resolvers.context import Info
-from schema.directory import Agent
+from schema.directory import Agent, Structure
 from schema.eligibility import DeMinimis, SchemeEligibility
 from schema.schemes import SchemeFilter
 
 __all__ = [
     "Address",
     "AssignmentStatus",
+    "BalanceSheet",
     "CodeLabel",
     "Company",
     "Compliance",
@@ -99,6 +101,27 @@ class Turnover:
     closing_date: date | None = tiered(Tier.PUBLIC)
 
 
+@strawberry.type(description="One fiscal year's balance sheet (Banque de France), in euros.")
+class BalanceSheet:
+    year: int = tiered(Tier.PUBLIC)
+    closing_date: date = tiered(Tier.PUBLIC)
+    turnover: int | None = tiered(Tier.PUBLIC, description="Chiffre d'affaires net.")
+    balance_sheet_total: int | None = tiered(Tier.PUBLIC, description="Total du bilan.")
+    share_capital: int | None = tiered(Tier.PUBLIC, description="Capital social souscrit.")
+    equity: int | None = tiered(Tier.PUBLIC, description="Capitaux propres.")
+
+    @classmethod
+    def from_record(cls, record: BalanceSheetRecord) -> BalanceSheet:
+        return cls(
+            year=record.year,
+            closing_date=record.closing_date,
+            turnover=record.turnover,
+            balance_sheet_total=record.total,
+            share_capital=record.share_capital,
+            equity=record.equity,
+        )
+
+
 @strawberry.type(description="Social (URSSAF) and tax (DGFIP) compliance certificates.")
 class Compliance:
     siren: strawberry.Private[str]
@@ -118,12 +141,29 @@ class ProjectActor:
     agent: Agent | None = tiered(Tier.PUBLIC)
 
 
-@strawberry.type(description="A company's project and the agents supporting it.")
+@strawberry.type(
+    description="A project (of a company, or of a project holder) and the agents supporting it."
+)
 class Project:
     id: strawberry.ID = tiered(Tier.PUBLIC)
     title: str = tiered(Tier.PUBLIC)
     theme: str | None = tiered(Tier.PUBLIC)
+    filiere: str | None = tiered(Tier.PUBLIC, description="The project holder's filière.")
     record: strawberry.Private[ProjectRecord]
+
+    @tiered(Tier.PUBLIC, description="A project holder's labelled support structure.")
+    async def structure(self, info: Info) -> Structure | None:
+        structure_id = self.record.structure_id
+        record = await resolve_directory.structure(info, structure_id) if structure_id else None
+        return Structure.from_record(record) if record else None
+
+    @tiered(
+        Tier.PUBLIC,
+        description="The company whose project it is (null for a project holder's); each of "
+        "its fields shows what the viewer may see (a project group's agent: its identity).",
+    )
+    def company(self) -> Company | None:
+        return Company.of(self.record.siret) if self.record.siret else None
 
     @tiered(Tier.PUBLIC)
     async def actors(self, info: Info) -> list[ProjectActor]:
@@ -137,7 +177,11 @@ class Project:
     @classmethod
     def from_record(cls, record: ProjectRecord) -> Project:
         return cls(
-            id=strawberry.ID(record.id), title=record.title, theme=record.theme, record=record
+            id=strawberry.ID(record.id),
+            title=record.title,
+            theme=record.theme,
+            filiere=record.filiere,
+            record=record,
         )
 
 
@@ -217,6 +261,12 @@ class Company:
             Turnover(year=r.year, amount=r.amount, closing_date=r.closing_date) for r in records
         ]
 
+    @tiered(
+        Tier.TIER2, description="Balance sheets per fiscal year (Banque de France), newest first."
+    )
+    async def balance_sheets(self, info: Info) -> list[BalanceSheet] | None:
+        return [BalanceSheet.from_record(r) for r in await resolve.balance_sheets(info, self.siren)]
+
     @tiered(Tier.TIER2, description="Social and tax compliance certificates.")
     async def compliance(self) -> Compliance | None:
         return Compliance(siren=self.siren)
@@ -254,7 +304,11 @@ class Company:
         )
         return DeMinimis.of(summary)
 
-    @tiered(Tier.TIER2, description="The company's current projects and their support group.")
+    @tiered(
+        Tier.PROJECT_GROUP,
+        description="The company's current projects and their support group (an agent of a "
+        "project's group sees that project only).",
+    )
     async def projects(self, info: Info) -> list[Project] | None:
         return [Project.from_record(p) for p in await resolve.projects(info, self.siret)]
 

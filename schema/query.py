@@ -9,6 +9,7 @@ from auth.visibility import tiered
 from resolvers.company import find_company
 from resolvers.context import Info
 from schema.company import Company
+from schema.company_search import CompanySearchQuery
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
 from schema.partners import PartnerQuery
@@ -39,6 +40,12 @@ class ViewerQuery:
 
 @strawberry.type
 class Query(
-    CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery, SchemeCatalogueQuery, PartnerQuery
+    CompanyQuery,
+    CompanySearchQuery,
+    DirectoryQuery,
+    ViewerQuery,
+    NotificationQuery,
+    SchemeCatalogueQuery,
+    PartnerQuery,
 ):
     pass

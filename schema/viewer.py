@@ -25,7 +25,11 @@ class Viewer:
     async def companies(self, info: Info) -> list[Company]:
         return [Company.of(siret) for siret in await viewer.my_companies(info)]
 
-    @tiered(Tier.PUBLIC, description="A project holder's own projects.")
+    @tiered(
+        Tier.PUBLIC,
+        description="A project holder's own projects; an agent's projects: those whose group "
+        "it is in, and the project holders' projects its structure supports.",
+    )
     async def projects(self, info: Info) -> list[Project]:
         return [Project.from_record(p) for p in await viewer.my_projects(info)]
 

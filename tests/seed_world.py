@@ -27,6 +27,7 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
+from sandbox.entreprise.finances import balance_sheets
 from sandbox.entreprise.records import SandboxCompany
 from sandbox.entreprise.seed import companies as sandbox_companies
 
@@ -154,11 +155,25 @@ class SeedWorld:
         company = self.sandbox.get(siret)
         return company is None or company.diffusion == "diffusible"
 
+    def in_project_group(self, viewer: Viewer, siret: str) -> bool:
+        """The viewer is an agent of the group of one of the company's projects."""
+        return viewer.agent_id is not None and any(
+            actor.agent_id == viewer.agent_id
+            for project in self.projects.get(siret, ())
+            for actor in project.actors
+        )
+
     def sees(self, viewer: Viewer, tier: Tier, siret: str) -> bool:
-        """A company-bound tier (PUBLIC, PUBLIC_IF_DIFFUSIBLE, TIER1, TIER2)."""
+        """A company-bound tier (PUBLIC, PUBLIC_IF_DIFFUSIBLE, TIER1, TIER2, PROJECT_GROUP)."""
         access = self.access(viewer, siret)
         if tier is Tier.PUBLIC_IF_DIFFUSIBLE:
-            return self.diffusible(siret) or _RANK[access] >= _RANK[Access.TIER1]
+            return (
+                self.diffusible(siret)
+                or _RANK[access] >= _RANK[Access.TIER1]
+                or self.in_project_group(viewer, siret)
+            )
+        if tier is Tier.PROJECT_GROUP:
+            return _RANK[access] >= _RANK[Access.TIER2] or self.in_project_group(viewer, siret)
         return _RANK[access] >= _RANK[_NEEDS[tier]]
 
     def chosen_agents(self, viewer: Viewer) -> set[str]:
@@ -205,6 +220,8 @@ class SeedWorld:
                 found.leaves.add(project.title)
             if company is not None:
                 found.numbers |= {t.amount for t in company.turnovers}
+                found.numbers |= {n for sheet in balance_sheets(company)
+                                  for n in (sheet.total, sheet.equity)}  # fmt: skip
                 found.pairs |= {
                     (m.first_name, m.last_name)
                     for m in company.mandataires
@@ -238,6 +255,11 @@ class SeedWorld:
         for project in self.holder_projects.get(viewer.account_id or "", ()):
             seen.tokens.add(project.id)
             seen.leaves.add(project.title)
+        for projects in self.projects.values():  # the groups the viewer is in
+            for project in projects:
+                if any(actor.agent_id == viewer.agent_id for actor in project.actors):
+                    seen.tokens.add(project.id)
+                    seen.leaves.add(project.title)
         return seen
 
     def secrets(self, viewer: Viewer) -> Secrets:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -53,6 +53,7 @@ __all__ = [
     "load_current_assignments_of_accounts",
     "load_project_actors",
     "load_projects",
+    "load_projects_of_agent",
     "project_record",
 ]
 
@@ -256,7 +257,7 @@ def _member_order(person: PersonRecord) -> tuple[int, str, str]:
     return (_MEMBERSHIP_ORDER[person.role], _name_key(person.name), person.account_id)
 
 
-_PROJECTS_OF_COMPANIES = (
+_PROJECT_COLUMNS = (
     sa.select(
         _PROJECTS.c.id,
         _PROJECTS.c.siret,
@@ -271,16 +272,27 @@ _PROJECTS_OF_COMPANIES = (
     )
     .select_from(_PROJECTS)
     .outerjoin(_ACTORS, _ACTORS.c.project_id == _PROJECTS.c.id)
-    .where(_PROJECTS.c.siret.in_(sa.bindparam("sirets", expanding=True)))
     .order_by(_PROJECTS.c.created_at, _PROJECTS.c.id)
 )
+_PROJECTS_OF_COMPANIES = _PROJECT_COLUMNS.where(
+    _PROJECTS.c.siret.in_(sa.bindparam("sirets", expanding=True))
+)
 """Built once, like ``_COMPANY_FACTS``."""
+_PROJECTS_OF_AGENT = _PROJECT_COLUMNS.where(
+    sa.or_(
+        _PROJECTS.c.id.in_(
+            sa.select(_ACTORS.c.project_id).where(_ACTORS.c.agent_id == sa.bindparam("agent_id"))
+        ),
+        sa.and_(
+            _PROJECTS.c.holder_account_id.is_not(None),
+            _PROJECTS.c.structure_id == sa.bindparam("structure_id"),
+        ),
+    )
+)
 
 
-def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
-    """A company's projects, oldest first, each with its actors (one Core statement: this
-    read is on every company sheet)."""
-    rows = connection.execute(_PROJECTS_OF_COMPANIES, {"sirets": list(sirets)})
+def _with_actors(rows: Iterable[Any]) -> list[ProjectRecord]:
+    """Projects from rows of ``_PROJECT_COLUMNS`` (one per actor), in the rows' order."""
     found: dict[str, ProjectRecord] = {}
     actors: defaultdict[str, list[tuple[int, datetime, str, str]]] = defaultdict(list)
     for row in rows:
@@ -288,14 +300,34 @@ def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, li
             found[row.id] = project_record(row)
         if row.agent_id is not None:
             actors[row.id].append((_ACTOR_ORDER[row.role], row.added_at, row.agent_id, row.role))
-    projects: dict[str, list[ProjectRecord]] = {siret: [] for siret in sirets}
-    for project in found.values():
-        ordered = tuple(
+    return [
+        dataclasses.replace(project, actors=tuple(
             ProjectActorRecord(project_id=project.id, agent_id=agent_id, role=role)
             for _, _, agent_id, role in sorted(actors[project.id])
-        )
-        projects[str(project.siret)].append(dataclasses.replace(project, actors=ordered))
+        ))
+        for project in found.values()
+    ]  # fmt: skip
+
+
+def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
+    """A company's projects, oldest first, each with its actors (one Core statement: this
+    read is on every company sheet)."""
+    rows = connection.execute(_PROJECTS_OF_COMPANIES, {"sirets": list(sirets)})
+    projects: dict[str, list[ProjectRecord]] = {siret: [] for siret in sirets}
+    for project in _with_actors(rows):
+        projects[str(project.siret)].append(project)
     return projects
+
+
+def load_projects_of_agent(
+    connection: Connection, agent_id: str, structure_id: str | None
+) -> list[ProjectRecord]:
+    """The projects an agent works on: those whose group it is in, and the project holders'
+    projects its (labelled) structure supports; oldest first, with their actors."""
+    rows = connection.execute(
+        _PROJECTS_OF_AGENT, {"agent_id": agent_id, "structure_id": structure_id or ""}
+    )
+    return _with_actors(rows)
 
 
 def load_project_actors(

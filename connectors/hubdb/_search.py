@@ -166,12 +166,14 @@ def _page_statement(
     conditions: list[sa.ColumnElement[bool]],
     after: bool,
     dialect: str,
+    id_column: sa.ColumnElement[str] | None = None,
 ) -> tuple[sa.Subquery, sa.CTE]:
     """The count of every match, and the ``:limit`` matches after the cursor (bound as
     ``:after_key``, ``:after_id``). The matches are a CTE read twice (both backends
-    materialise it once)."""
+    materialise it once). ``id_column``: the rows' key, ``table.c.id`` by default."""
+    key = table.c.id if id_column is None else id_column
     matches = (
-        sa.select(table.c.id.label("match_id"), sort_column.label("match_sort_key"))
+        sa.select(key.label("match_id"), sort_column.label("match_sort_key"))
         .where(*conditions)
         .cte("matches")
     )

@@ -14,6 +14,8 @@ __all__ = [
     "AssignmentRecord",
     "ChangeRequestRecord",
     "CompanyFacts",
+    "CompanyFilter",
+    "CompanySearchScope",
     "NotificationRecord",
     "OutboxEmailRecord",
     "PersonRecord",
@@ -234,3 +236,40 @@ class PublicAidRecord:
     grantor: str
     scheme: str
     regulation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyFilter:
+    """Company search criteria over the registered companies, combined with AND; ``None``
+    ignores a criterion.
+
+    ``text``: accent- and case-insensitive substring of the name, SIRET or city. ``siret``: 14
+    digits (that establishment) or 9 (the SIREN's establishments). ``naf_code``: the code or a
+    prefix of it ("25.62A", "25.6", "25"). ``structure_id``, ``referent_id``, ``has_referent``:
+    of the current (pending or accepted) referent request. ``active``: Sirene's administrative
+    status. ``has_projects``: the company has a project on the hub."""
+
+    text: str | None = None
+    siret: str | None = None
+    postal_code: str | None = None
+    department_code: str | None = None
+    naf_code: str | None = None
+    structure_id: str | None = None
+    referent_id: str | None = None
+    has_referent: bool | None = None
+    active: bool | None = None
+    has_projects: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanySearchScope:
+    """Where each criterion of a company search may look (docs/visibility.md, rule 3).
+
+    A criterion named in ``tier2_criteria`` reads a tier-2 value: it matches only companies
+    whose accepted referent is ``agent_id`` or belongs to ``structure_id`` (the rows where
+    the viewer has tier 2), so neither the rows nor the count reveal others' values.
+    ``tier2_criteria`` is empty for a viewer with tier 2 everywhere (the administrator)."""
+
+    tier2_criteria: frozenset[str] = frozenset()
+    agent_id: str | None = None
+    structure_id: str | None = None

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb import _directory, _loaders, _portfolio, _search
+from connectors.hubdb import _company_search, _directory, _loaders, _portfolio, _search
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
     AccountRecord,
@@ -17,6 +17,8 @@ from connectors.hubdb.records import (
     AgentRecord,
     AssignmentRecord,
     CompanyFacts,
+    CompanyFilter,
+    CompanySearchScope,
     ProjectActorRecord,
     ProjectRecord,
     PublicAidRecord,
@@ -103,9 +105,30 @@ class HubRepository:
             lambda connection: _search.search_structures(connection, filter, first, after)
         )
 
+    async def search_companies(
+        self, filter: CompanyFilter, scope: CompanySearchScope, first: int, after: str | None
+    ) -> Page[str]:
+        """The SIRETs of the registered companies matching every criterion of ``filter``
+        (see :class:`CompanyFilter`), tier-2 criteria within ``scope``; by folded name then
+        SIRET. One statement. ``ValueError`` for a cursor this method did not give."""
+        return await self._runner.read(
+            lambda connection: _company_search.search_companies(
+                connection, filter, scope, first, after
+            )
+        )
+
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""
         return await self._batched(sirets, _loaders.load_projects)
+
+    async def projects_of_agent(
+        self, agent_id: str, structure_id: str | None
+    ) -> list[ProjectRecord]:
+        """The projects whose group includes the agent, and the project holders' projects
+        its structure supports; oldest first, with their actors. One statement."""
+        return await self._runner.read(
+            lambda connection: _loaders.load_projects_of_agent(connection, agent_id, structure_id)
+        )
 
     async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
         """Each company's public aids (granted or declared), newest first."""

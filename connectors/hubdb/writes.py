@@ -7,7 +7,7 @@ updates), never by a read-then-write in Python."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -84,12 +84,22 @@ class WriteTransaction:
         return True
 
     async def register_company(
-        self, *, siret: str, display_name: str, mandataire_account_id: str, now: datetime
+        self,
+        *,
+        siret: str,
+        display_name: str,
+        mandataire_account_id: str,
+        now: datetime,
+        sirene: Mapping[str, Any] | None = None,
     ) -> None:
-        """The company space and its first mandataire; ``AlreadyExists`` if registered."""
-        if not await self._insert(
-            Company(siret=siret, siren=siret[:9], display_name=display_name, registered_at=now)
-        ):
+        """The company space and its first mandataire; ``AlreadyExists`` if registered.
+        ``sirene``: the searchable Sirene columns (``postal_code``, ``city``,
+        ``department_code``, ``naf_code``, ``active``)."""
+        company = Company(
+            siret=siret, siren=siret[:9], display_name=display_name, registered_at=now,
+            **(sirene or {}),
+        )  # fmt: skip
+        if not await self._insert(company):
             raise AlreadyExists(f"company {siret}")
         await self.add_member(siret=siret, account_id=mandataire_account_id, role="MANDATAIRE")
 

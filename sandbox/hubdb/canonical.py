@@ -36,6 +36,8 @@ from connectors.hubdb.models import (
     Structure,
     StructureSupportKind,
 )
+from sandbox.entreprise.canonical import canonical_companies
+from sandbox.hubdb.companies import sirene_columns
 from sandbox.hubdb.directory import StructureSpec
 
 __all__ = ["CANONICAL_PEOPLE", "CANONICAL_STRUCTURES", "OCCITANIE_DEPARTMENTS", "canonical_rows"]
@@ -193,9 +195,10 @@ def _company(
 ) -> list[Base]:
     """``people``: (account slug, name, e-mail, phone, role); the first is the mandataire who
     created the space."""
+    sirene = next(c for c in canonical_companies() if c.siret == siret)
     rows: list[Base] = [
         Company(siret=siret, siren=siret[:9], display_name=display_name,
-                registered_at=registered_at),
+                registered_at=registered_at, **sirene_columns(sirene)),
     ]  # fmt: skip
     for slug, name, email, phone, role in people:
         account_id = f"account-{slug}"

@@ -17,19 +17,28 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from connectors.entreprise.geography import department_of_commune
 from connectors.hubdb.enums import (
     AccountKind,
     AssignmentStatus,
     MembershipRole,
     ProjectActorRole,
 )
+from connectors.hubdb.models import company_search_text, fold
 from sandbox.entreprise.canonical import canonical_companies
 from sandbox.entreprise.records import SandboxCompany, SandboxMandataire
 from sandbox.entreprise.seed import companies as sandbox_companies
 from sandbox.hubdb._common import Rows, add_working_days, at, phones, slug, stable_id
 from sandbox.hubdb.vocabulary import DEPARTMENTS, FILIERES, FIRST_NAMES, LAST_NAMES
 
-__all__ = ["COMPANIES_SEED", "DURAND", "DURAND_PORTFOLIO", "company_rows", "holder_mandataire"]
+__all__ = [
+    "COMPANIES_SEED",
+    "DURAND",
+    "DURAND_PORTFOLIO",
+    "company_rows",
+    "holder_mandataire",
+    "sirene_columns",
+]
 
 COMPANIES_SEED = 20261124
 DURAND = "agent-pierre-durand"
@@ -53,6 +62,17 @@ _HOLDER_TITLES = ("Création d'une microbrasserie à {town}", "Reprise d'une men
 def holder_mandataire(company: SandboxCompany) -> SandboxMandataire | None:
     """The mandataire who holds a seeded company's space: its first physical person."""
     return next((m for m in company.mandataires if m.kind == "personne_physique"), None)
+
+
+def sirene_columns(company: SandboxCompany) -> dict[str, Any]:
+    """The ``companies`` columns copied from Sirene when a space is registered (as
+    ``registerCompany`` copies them from the API Entreprise answer), and the search keys."""
+    name = company.display_name[:200]
+    return {"postal_code": company.postal_code, "city": company.city,
+            "department_code": department_of_commune(company.commune_code),
+            "naf_code": company.naf_code, "active": company.active,
+            "search_text": company_search_text(name, company.siret, company.city),
+            "sort_name": fold(name)}  # fmt: skip
 
 
 def _eligible() -> list[tuple[SandboxCompany, SandboxMandataire]]:
@@ -117,7 +137,8 @@ def _register(
     domain = slug(company.display_name)[:40] or siret
     rows["companies"].append({"siret": siret, "siren": company.siren,
                               "display_name": company.display_name[:200],
-                              "registered_at": registered_at})  # fmt: skip
+                              "registered_at": registered_at,
+                              **sirene_columns(company)})  # fmt: skip
     people = [(f"{holder.first_name} {holder.last_name}", MembershipRole.MANDATAIRE,
                ctx.email(f"{slug(holder.first_name or '')}.{slug(holder.last_name or '')}",
                          domain))]  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from connectors.hubdb.enums import CURRENT_ASSIGNMENT_STATUSES
-from connectors.hubdb.models import Base, agent_sort_name, fold
+from connectors.hubdb.models import Base, agent_sort_name, company_search_text, fold
 from sandbox.hubdb._common import Rows
 from sandbox.hubdb.canonical import CANONICAL_PEOPLE, CANONICAL_STRUCTURES, canonical_rows
 from sandbox.hubdb.companies import company_rows
@@ -83,6 +83,10 @@ def _as_rows(instances: Sequence[Base]) -> Rows:
             row["sort_name"] = agent_sort_name(first_name, last_name)
         elif table.name == "structures":
             row["search_name"] = fold(str(row["name"]))
+        elif table.name == "companies":
+            name, city = str(row["display_name"]), row["city"]
+            row["search_text"] = company_search_text(name, str(row["siret"]), city)
+            row["sort_name"] = fold(name)
         rows.setdefault(table.name, []).append(row)
     return rows
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Run
-from tests.seed_world import ATLANTIQUE, LEROY, VIEWERS, SeedWorld
+from tests.seed_world import ATLANTIQUE, DRONES, LEROY, VIEWERS, SeedWorld
 
 DURAND = "pierre.durand@cci-gard.example"
 PORTFOLIO = """
@@ -93,7 +93,10 @@ async def test_a_non_agent_cannot_tell_a_registered_company_from_an_unregistered
     run: Run, seed_world: SeedWorld, who: str
 ) -> None:
     viewer = seed_world.viewers[who]
-    assert seed_world.facts[LEROY].registered and ATLANTIQUE not in seed_world.facts
+    # DRONES: registered, with no project group that any of these viewers is in (Martin is in
+    # LEROY's, and so sees that project)
+    assert seed_world.facts[DRONES].registered and ATLANTIQUE not in seed_world.facts
+    assert not seed_world.in_project_group(viewer, DRONES)
     email = viewer.email
 
     async def answer(siret: str) -> tuple[object, list[tuple[object, ...]]]:
@@ -104,7 +107,7 @@ async def test_a_non_agent_cannot_tell_a_registered_company_from_an_unregistered
         ]
         return result.data, sorted(errors)
 
-    assert await answer(LEROY) == await answer(ATLANTIQUE)
+    assert await answer(DRONES) == await answer(ATLANTIQUE)
 
 
 MEMBER_MUTATIONS = [

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from connectors.hubdb.models.aids import PublicAid
 from connectors.hubdb.models.base import Base, UTCDateTime, fold
-from connectors.hubdb.models.companies import Company, CompanyMembership, ReferentAssignment
+from connectors.hubdb.models.companies import (
+    Company,
+    CompanyMembership,
+    ReferentAssignment,
+    company_search_text,
+)
 from connectors.hubdb.models.directory import (
     Account,
     Agent,
@@ -45,6 +50,7 @@ __all__ = [
     "StructureSupportKind",
     "UTCDateTime",
     "agent_sort_name",
+    "company_search_text",
     "fold",
     "normalize_email",
 ]

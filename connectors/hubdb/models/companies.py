@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from connectors.hubdb.enums import CURRENT_ASSIGNMENT_STATUSES, AssignmentStatus, MembershipRole
-from connectors.hubdb.models.base import Base, UTCDateTime, check_in, utcnow
+from connectors.hubdb.models.base import Base, UTCDateTime, check_in, fold, utcnow
 
-__all__ = ["CURRENT_ASSIGNMENT_WHERE", "Company", "CompanyMembership", "ReferentAssignment"]
+__all__ = [
+    "CURRENT_ASSIGNMENT_WHERE",
+    "Company",
+    "CompanyMembership",
+    "ReferentAssignment",
+    "company_search_text",
+]
 
 CURRENT_ASSIGNMENT_WHERE = "status IN ({})".format(
     ", ".join(f"'{status.value}'" for status in CURRENT_ASSIGNMENT_STATUSES)
@@ -18,19 +25,47 @@ CURRENT_ASSIGNMENT_WHERE = "status IN ({})".format(
 """The predicate of the partial unique index: one current referent per company."""
 
 
+def company_search_text(display_name: str, siret: str, city: str | None) -> str:
+    """What the company search's ``text`` criterion reads: the folded name, SIRET and city."""
+    return fold(" ".join(part for part in (display_name, siret, city or "") if part))
+
+
 class Company(Base):
-    """A company whose space was created on the hub (by one of its mandataires)."""
+    """A company whose space was created on the hub (by one of its mandataires).
+
+    The Sirene columns (``postal_code`` … ``active``) are copied from the establishment when
+    the space is created, so that agents search the registered companies in SQL."""
 
     __tablename__ = "companies"
     __table_args__ = (
         sa.CheckConstraint("length(siret) = 14", name="siret_length"),
         sa.CheckConstraint("length(siren) = 9", name="siren_length"),
+        sa.Index("ix_companies_sort_name_siret", "sort_name", "siret"),
+        sa.Index("ix_companies_department_code", "department_code"),
+        sa.Index("ix_companies_postal_code", "postal_code"),
+        sa.Index("ix_companies_naf_code", "naf_code"),
     )
 
     siret: Mapped[str] = mapped_column(sa.String(14), primary_key=True)
     siren: Mapped[str] = mapped_column(sa.String(9), index=True)
     display_name: Mapped[str] = mapped_column(sa.String(200))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    postal_code: Mapped[str | None] = mapped_column(sa.String(5))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    department_code: Mapped[str | None] = mapped_column(sa.String(3))
+    naf_code: Mapped[str | None] = mapped_column(sa.String(6))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    search_text: Mapped[str] = mapped_column(sa.String(400), default="")
+    """:func:`company_search_text`, kept by the ORM on insert and update."""
+    sort_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    """``fold(display_name)``: the search's order."""
+
+
+@sa.event.listens_for(Company, "before_insert")
+@sa.event.listens_for(Company, "before_update")
+def _fold_company(_mapper: Any, _connection: Any, company: Company) -> None:
+    company.search_text = company_search_text(company.display_name, company.siret, company.city)
+    company.sort_name = fold(company.display_name)
 
 
 class CompanyMembership(Base):

@@ -37,7 +37,7 @@ TABLES = TABLES_0001 | {
     "audit_events",
     "public_aids",
 }
-HEAD = "0004"
+HEAD = "0007"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
