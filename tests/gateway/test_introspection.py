@@ -9,7 +9,8 @@ from gateway.settings import Settings
 
 PRODUCTION = {"mode": "production", "entreprise_url": "https://entreprise.api.gouv.fr",
               "oidc_issuer": "https://idp.example", "region_catalogue_url": "https://r.test",
-              "bpifrance_catalogue_url": "https://b.test", "francenum_url": "https://f.test"}
+              "bpifrance_catalogue_url": "https://b.test", "francenum_url": "https://f.test",
+              "mesaides_url": "https://m.test", "del_url": "https://d.test"}
 SCHEMA = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Company") { fields { name } } }'
 
