@@ -18,7 +18,7 @@ from connectors.errors import ConnectorError, NotFound
 from connectors.pagination import Page, assemble_page, decode_time_cursor, encode_time_cursor
 from connectors.platforms import Application, Lifecycle, Platform, PlatformConnector
 from resolvers.context import Info
-from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 
 __all__ = [
     "ApplicationQuery",
@@ -123,10 +123,12 @@ def _matches(application: Application, query: ApplicationQuery) -> bool:
 
 async def application(info: Info, id_: str) -> Application:
     """One application by its global id. Unknown, or not the viewer's to see (tier 2 of its
-    company): the same NOT_FOUND, so that existence is not revealed. A granted read is
+    company): the same FORBIDDEN, so that existence is not revealed. A granted read is
     audited like a tier-2 field of the company."""
     parsed = _parse_id(id_)
-    missing = coded_error("No application has this id.", NOT_FOUND)
+    missing = coded_error(
+        "No application with this id that you may see (tier 2 of its company).", FORBIDDEN
+    )
     if parsed is None:
         raise missing
     platform, reference = parsed

@@ -125,7 +125,9 @@ async def test_a_platform_down_is_named_and_the_other_answers(
     assert {w["source"] for w in warnings} == {"mesaides", "del"}
 
 
-async def test_application_by_id_for_its_member_and_not_found_for_others(run: Run) -> None:
+async def test_application_by_id_for_its_member_and_forbidden_alike_for_others_and_unknown(
+    run: Run,
+) -> None:
     listed = await run(APPLICATIONS, as_=MEMBER, variables={"siret": LEROY})
     id_ = nodes(listed.data)[0]["id"]  # type: ignore[arg-type]
 
@@ -134,5 +136,5 @@ async def test_application_by_id_for_its_member_and_not_found_for_others(run: Ru
     unknown = await run(ONE, as_=MEMBER, variables={"id": "QXBwbGljYXRpb246REVMOjk5OTk5"})
 
     assert mine.data == {"application": {"reference": "1001", "status": "ADVANCE_PAID"}}
-    assert [e.extensions["code"] for e in theirs.errors or ()] == ["NOT_FOUND"]  # type: ignore[index]
+    assert [e.extensions["code"] for e in theirs.errors or ()] == ["FORBIDDEN"]  # type: ignore[index]
     assert [e.message for e in theirs.errors or ()] == [e.message for e in unknown.errors or ()]
