@@ -21,6 +21,7 @@ from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 
 __all__ = [
+    "PLATFORM_NAMES",
     "ApplicationQuery",
     "application",
     "applications",
@@ -28,7 +29,7 @@ __all__ = [
     "global_id",
 ]
 
-_NAMES = {Platform.DEL: "DEL", Platform.MES_AIDES_EN_LIGNE: "Mes aides en ligne"}
+PLATFORM_NAMES = {Platform.DEL: "DEL", Platform.MES_AIDES_EN_LIGNE: "Mes aides en ligne"}
 _MAX_FIRST = 100
 
 
@@ -70,7 +71,7 @@ async def company_applications(info: Info, siret: str) -> list[Application]:
         if isinstance(result, ConnectorError):
             info.context.warn(
                 "UPSTREAM_UNAVAILABLE",
-                f"{_NAMES[platform]} is unavailable: its applications are missing from this "
+                f"{PLATFORM_NAMES[platform]} is unavailable: its applications are missing from this "
                 "answer.",
                 source=result.source,
             )

@@ -41,6 +41,7 @@ from connectors.hubdb import (
     CompanyFacts,
     HubRepository,
     ProjectRecord,
+    PublicAidRecord,
     StructureRecord,
 )
 from connectors.hubdb.audit import AuditStore
@@ -119,6 +120,7 @@ class Loaders:
     agents: DataLoader[str, AgentRecord | None]
     structures: DataLoader[str, StructureRecord | None]
     projects: DataLoader[str, list[ProjectRecord]]
+    public_aids: DataLoader[str, list[PublicAidRecord]]
     etablissement: DataLoader[str, Etablissement]
     mandataires: DataLoader[str, list[Mandataire]]
     turnover: DataLoader[str, list[Turnover]]
@@ -147,6 +149,7 @@ class Loaders:
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
+            public_aids=DataLoader(load_fn=_exact(hub.public_aids)),
             etablissement=read(api.etablissement, PUBLIC_PURPOSE),
             mandataires=read(api.mandataires_sociaux),
             turnover=read(api.chiffres_affaires),
