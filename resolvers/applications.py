@@ -71,15 +71,27 @@ async def company_applications(info: Info, siret: str) -> list[Application]:
         if isinstance(result, ConnectorError):
             info.context.warn(
                 "UPSTREAM_UNAVAILABLE",
-                f"{PLATFORM_NAMES[platform]} is unavailable: its applications are missing from this "
-                "answer.",
+                f"{PLATFORM_NAMES[platform]} is unavailable: its applications are missing from "
+                "this answer.",
                 source=result.source,
             )
         elif isinstance(result, BaseException):
             raise result
         else:
-            merged += result
+            if result.stale:
+                info.context.warn(
+                    "STALE_DATA",
+                    f"{PLATFORM_NAMES[platform]} is unavailable: its applications are as "
+                    "last read, and may have changed since.",
+                    source=_connector(info, platform).source,
+                )
+            merged += result.applications
     return sorted(merged, key=_order)
+
+
+def _connector(info: Info, platform: Platform) -> PlatformConnector:
+    services = info.context.services
+    return services.del_ if platform is Platform.DEL else services.mesaides
 
 
 def _moment(application: Application) -> datetime:
@@ -133,9 +145,7 @@ async def application(info: Info, id_: str) -> Application:
     if parsed is None:
         raise missing
     platform, reference = parsed
-    connector: PlatformConnector = (
-        info.context.services.del_ if platform is Platform.DEL else info.context.services.mesaides
-    )
+    connector = _connector(info, platform)
     try:
         found = await connector.application(reference)
     except NotFound:

@@ -269,7 +269,8 @@ class Company:
     @tiered(
         Tier.TIER2,
         description="The company's applications on DEL and Mes aides en ligne, newest first "
-        "(a platform that cannot answer is named in extensions.warnings).",
+        "(a platform that cannot answer, or whose list is served as last read, is named in "
+        "extensions.warnings).",
     )
     async def applications(
         self,
