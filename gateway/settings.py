@@ -83,6 +83,23 @@ class Settings(BaseSettings):
         8002, description="Port of the in-process aid-catalogue sandbox."
     )
     sandbox_port: int = Field(8001, description="Port of the in-process sandbox partners.")
+    mesaides_url: str | None = Field(
+        None,
+        description="Mes aides en ligne (Portail des aides); unset in sandbox mode = the sandbox.",
+    )
+    mesaides_token: SecretStr = Field(
+        SecretStr("sandbox-mesaides-token"), description="Mes aides en ligne bearer token."
+    )
+    mesaides_sandbox_port: int = Field(8003, description="Port of the Mes aides en ligne sandbox.")
+    del_url: str | None = Field(
+        None,
+        description="DEL (démarches-simplifiées GraphQL); unset in sandbox mode = the sandbox.",
+    )
+    del_token: SecretStr = Field(SecretStr("sandbox-del-token"), description="DEL bearer token.")
+    del_sandbox_port: int = Field(8004, description="Port of the DEL sandbox.")
+    platforms_ttl_s: float = Field(
+        120.0, description="How long a company's applications on a platform are fresh (s)."
+    )
     sandbox_latency_ms: float = Field(0.0, description="Latency the sandbox adds per call.")
     oidc_issuer: str | None = Field(
         None,
@@ -166,7 +183,13 @@ class Settings(BaseSettings):
                 raise ConfigurationError("production mode needs OIDC_ISSUER or OIDC_PROVIDERS.")
             missing = [
                 name.upper()
-                for name in ("region_catalogue_url", "bpifrance_catalogue_url", "francenum_url")
+                for name in (
+                    "region_catalogue_url",
+                    "bpifrance_catalogue_url",
+                    "francenum_url",
+                    "mesaides_url",
+                    "del_url",
+                )
                 if getattr(self, name) is None
             ]
             if missing:
@@ -195,6 +218,14 @@ class Settings(BaseSettings):
     @property
     def resolved_entreprise_url(self) -> str:
         return self.entreprise_url or f"http://127.0.0.1:{self.sandbox_port}"
+
+    @property
+    def resolved_mesaides_url(self) -> str:
+        return self.mesaides_url or f"http://127.0.0.1:{self.mesaides_sandbox_port}"
+
+    @property
+    def resolved_del_url(self) -> str:
+        return self.del_url or f"http://127.0.0.1:{self.del_sandbox_port}"
 
     @property
     def catalogues_sandbox_url(self) -> str:

@@ -8,6 +8,7 @@ from auth.tiers import Tier
 from auth.visibility import tiered
 from resolvers.company import find_company
 from resolvers.context import Info
+from schema.applications import ApplicationQuery
 from schema.company import Company
 from schema.company_search import CompanySearchQuery
 from schema.directory_query import DirectoryQuery
@@ -47,5 +48,6 @@ class Query(
     NotificationQuery,
     SchemeCatalogueQuery,
     PartnerQuery,
+    ApplicationQuery,
 ):
     pass
