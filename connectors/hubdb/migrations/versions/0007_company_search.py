@@ -28,18 +28,22 @@ _INDEXES = {
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("companies") as batch:
-        batch.add_column(sa.Column("postal_code", sa.String(5), nullable=True))
-        batch.add_column(sa.Column("city", sa.String(100), nullable=True))
-        batch.add_column(sa.Column("department_code", sa.String(3), nullable=True))
-        batch.add_column(sa.Column("naf_code", sa.String(6), nullable=True))
-        batch.add_column(
-            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-        batch.add_column(
-            sa.Column("search_text", sa.String(400), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("sort_name", sa.String(200), nullable=False, server_default=""))
+    # Plain ADD COLUMN, not a batch copy: on SQLite a batch drops and recreates `companies`,
+    # and with foreign keys on, dropping it deletes the projects (and their groups) that
+    # reference it.
+    op.add_column("companies", sa.Column("postal_code", sa.String(5), nullable=True))
+    op.add_column("companies", sa.Column("city", sa.String(100), nullable=True))
+    op.add_column("companies", sa.Column("department_code", sa.String(3), nullable=True))
+    op.add_column("companies", sa.Column("naf_code", sa.String(6), nullable=True))
+    op.add_column(
+        "companies", sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
+    op.add_column(
+        "companies", sa.Column("search_text", sa.String(400), nullable=False, server_default="")
+    )
+    op.add_column(
+        "companies", sa.Column("sort_name", sa.String(200), nullable=False, server_default="")
+    )
     for name, columns in _INDEXES.items():
         op.create_index(name, "companies", columns)
     # The search keys of the companies already registered (their Sirene columns stay empty
@@ -63,7 +67,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in _INDEXES:
         op.drop_index(name, table_name="companies")
-    with op.batch_alter_table("companies") as batch:
-        for column in ("sort_name", "search_text", "active", "naf_code", "department_code",
-                       "city", "postal_code"):  # fmt: skip
-            batch.drop_column(column)
+    for column in ("sort_name", "search_text", "active", "naf_code", "department_code",
+                   "city", "postal_code"):  # fmt: skip
+        op.drop_column("companies", column)  # SQLite 3.35+ drops a column in place
