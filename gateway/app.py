@@ -91,7 +91,8 @@ def _oidc_verifier(settings: Settings, stack: AsyncExitStack) -> OIDCVerifier:
     client = httpx.AsyncClient(timeout=httpx.Timeout(settings.oidc_timeout))
     stack.push_async_callback(client.aclose)
     issuers = [
-        OIDCIssuer(p.issuer, p.audience, p.kind, p.algorithms) for p in settings.identity_providers
+        OIDCIssuer(p.issuer, p.audience, p.kind, p.algorithms, p.assured_acr_values)
+        for p in settings.identity_providers
     ]
     return OIDCVerifier(
         issuers,
@@ -133,7 +134,9 @@ def create_app(
             if settings.scheduler_enabled:
                 scheduler = await _start_scheduler(settings, stack, services)
                 stack.push_async_callback(scheduler.stop)
-            authenticator = Authenticator(verifier, services.hub, services.directory)
+            authenticator = Authenticator(
+                verifier, services.hub, services.directory, binder=services.writer
+            )
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(schema, services, authenticator),
                 authenticator,

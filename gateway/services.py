@@ -28,7 +28,9 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
+from connectors.files import LocalFileStore
 from connectors.hubdb.audit import AuditStore
+from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
@@ -160,4 +162,7 @@ async def build_services(
             audit=AuditStore(sessions, runner),
             outbox=OutboxStore(sessions),
             reminders=ReminderStore(sessions, runner),
+            desk=DeskStore(runner),
+            files=LocalFileStore(settings.file_store_path),
+            identity_document_max_bytes=settings.identity_document_max_bytes,
         )

@@ -42,7 +42,9 @@ from connectors.hubdb import (
     ProjectRecord,
     StructureRecord,
 )
+from connectors.files import LocalFileStore
 from connectors.hubdb.audit import AuditStore
+from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
@@ -71,6 +73,9 @@ class Services:
     audit: AuditStore
     outbox: OutboxStore
     reminders: ReminderStore
+    desk: DeskStore
+    files: LocalFileStore
+    identity_document_max_bytes: int = 5_000_000
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:

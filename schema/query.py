@@ -9,6 +9,7 @@ from auth.visibility import tiered
 from resolvers.company import find_company
 from resolvers.context import Info
 from schema.company import Company
+from schema.desk import DeskQuery
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
 from schema.partners import PartnerQuery
@@ -33,12 +34,17 @@ class CompanyQuery:
 class ViewerQuery:
     @tiered(Tier.PUBLIC, description="Who this request is from.")
     def viewer(self, info: Info) -> Viewer:
-        viewer = info.context.viewer
-        return Viewer(kind=viewer.kind, email=viewer.email, name=viewer.name)
+        return Viewer.of(info.context.viewer)
 
 
 @strawberry.type
 class Query(
-    CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery, SchemeCatalogueQuery, PartnerQuery
+    CompanyQuery,
+    DirectoryQuery,
+    ViewerQuery,
+    NotificationQuery,
+    SchemeCatalogueQuery,
+    PartnerQuery,
+    DeskQuery,
 ):
     pass

@@ -36,8 +36,9 @@ TABLES = TABLES_0001 | {
     "persisted_queries",
     "audit_events",
     "public_aids",
+    "identity_documents",
 }
-HEAD = "0004"
+HEAD = "0005"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
