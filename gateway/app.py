@@ -20,6 +20,7 @@ from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
+from gateway.documents import IdentityDocumentDownload
 from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
@@ -34,6 +35,13 @@ from resolvers.reminders import send_due_reminders
 __all__ = ["create_app", "dev_issuer"]
 
 _log = structlog.get_logger("gateway.app")
+
+
+class _DocumentEndpoint:
+    """Forwards to the identity-document download the lifespan built."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.documents(scope, receive, send)
 
 
 class _GraphQLEndpoint:
@@ -137,6 +145,9 @@ def create_app(
             authenticator = Authenticator(
                 verifier, services.hub, services.directory, binder=services.writer
             )
+            app.state.documents = AuthenticationMiddleware(
+                IdentityDocumentDownload(services), authenticator
+            )
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(schema, services, authenticator),
                 authenticator,
@@ -169,6 +180,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", _GraphQLEndpoint()),
+        Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
@@ -180,7 +192,11 @@ def create_app(
         middleware=[
             Middleware(MetricsMiddleware),
             Middleware(RequestIdMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                max_multipart_bytes=settings.max_upload_body_bytes,
+            ),
         ],
     )
     app.state.settings = settings

@@ -92,6 +92,8 @@ class GraphQLView(GraphQL[Context, None]):
     """Reads the viewer and request id that the HTTP middlewares put on the request."""
 
     graphql_transport_ws_handler_class = TokenBoundTransportWSHandler
+    multipart_uploads_enabled = True
+    """For the identity document (``Upload``); see ``parse_http_body`` for the CSRF guard."""
 
     def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
         super().__init__(
@@ -107,12 +109,19 @@ class GraphQLView(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """POST takes ``application/json`` only: what a cross-site form or ``text/plain``
-        request can send is refused with 415 before anything runs (a browser sends JSON
+        """POST takes ``application/json``, and ``multipart/form-data`` (the GraphQL
+        multipart request spec, for file uploads) only with an ``Authorization`` header: what
+        a cross-site form or ``text/plain`` request can send is refused with 415 before
+        anything runs (a browser sends JSON, or a header such as ``Authorization``,
         cross-site only after a CORS preflight, which the gateway does not grant)."""
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
-            if content_type != "application/json":
+            multipart = content_type == "multipart/form-data"
+            if multipart and not request.headers.get("authorization"):
+                raise HTTPException(
+                    415, "Send a file upload with your token in the Authorization header."
+                )
+            if content_type != "application/json" and not multipart:
                 raise HTTPException(415, "Send GraphQL requests as application/json.")
         return await super().parse_http_body(request)
 

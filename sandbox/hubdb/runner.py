@@ -88,9 +88,7 @@ def _as_rows(instances: Sequence[Base]) -> Rows:
     return rows
 
 
-def _with_nullable_columns(
-    table: sa.Table, rows: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _with_nullable_columns(table: sa.Table, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows made before a nullable column was added leave it out: NULL (one INSERT takes
     rows with the same keys only)."""
     nullable = [column.key for column in table.columns if column.nullable]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -25,38 +26,161 @@ VIEWERS = [ANONYMOUS, CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLD
 
 # (mutation, variables, the viewers who may call it)
 MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
-    ('mutation { registerCompany(siret: "38271940900031") { siret } }', {},
-     set()),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
-    (('mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
-     "{ siret } }"), {}, {CLAIRE}),
-    (('mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
-     'blanc.example") { siret } }'), {}, {CLAIRE}),
-    (('mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
-     "{ id } }"), {}, {CLAIRE, THOMAS}),  # members may, but LEROY has a referent: bad input
-    (('mutation { respondToReferentRequest(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56",'
-      " accept: true) { id } }"), {}, {DURAND}),  # BIOCOSMETIQUES' pending request to Durand
-    ('mutation { requestReferentChange(siret: "84215637400014", message: "m") }', {},
-     {CLAIRE, THOMAS}),
-    ('mutation { createProject(siret: "84215637400014", title: "T") { id } }', {},
-     {CLAIRE, THOMAS}),
-    (('mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
-     'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'), {}, {DURAND, VIDAL}),
-    ('mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }', {},
-     {CLAIRE, THOMAS}),
+    (
+        'mutation { registerCompany(siret: "38271940900031") { siret } }',
+        {},
+        set(),
+    ),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
+    (
+        (
+            'mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
+            "{ siret } }"
+        ),
+        {},
+        {CLAIRE},
+    ),
+    (
+        (
+            'mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
+            'blanc.example") { siret } }'
+        ),
+        {},
+        {CLAIRE},
+    ),
+    (
+        (
+            'mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+            "{ id } }"
+        ),
+        {},
+        {CLAIRE, THOMAS},
+    ),  # members may, but LEROY has a referent: bad input
+    (
+        (
+            'mutation { respondToReferentRequest(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56",'
+            " accept: true) { id } }"
+        ),
+        {},
+        {DURAND},
+    ),  # BIOCOSMETIQUES' pending request to Durand
+    (
+        'mutation { requestReferentChange(siret: "84215637400014", message: "m") }',
+        {},
+        {CLAIRE, THOMAS},
+    ),
+    (
+        'mutation { createProject(siret: "84215637400014", title: "T") { id } }',
+        {},
+        {CLAIRE, THOMAS},
+    ),
+    (
+        (
+            'mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
+            'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'
+        ),
+        {},
+        {DURAND, VIDAL},
+    ),
+    (
+        'mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }',
+        {},
+        {CLAIRE, THOMAS},
+    ),
     ('mutation { createMyProject(title: "T", structureId: "cci-gard") { id } }', {}, {HOLDER}),
-    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {},
-     {DURAND, ROUX, GARCIA, VIDAL}),
-    ('mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }', {},
-     {VIDAL}),
-    ("mutation { markNotificationsRead(ids: []) }", {},
-     {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER}),
-    (('mutation { createApiKey(input: {structureId: "cci-gard", name: "CRM", '
-      "scopes: [COMPANIES_READ]}) { key } }"), {}, {VIDAL}),
+    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {}, {DURAND, ROUX, GARCIA, VIDAL}),
+    (
+        'mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }',
+        {},
+        {VIDAL},
+    ),
+    (
+        "mutation { markNotificationsRead(ids: []) }",
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
+    (
+        (
+            'mutation { createApiKey(input: {structureId: "cci-gard", name: "CRM", '
+            "scopes: [COMPANIES_READ]}) { key } }"
+        ),
+        {},
+        {VIDAL},
+    ),
     ('mutation { revokeApiKey(id: "no-such-key") { id } }', {}, {VIDAL}),
     ('mutation { registerPersistedQuery(document: "{ viewer { kind } }") { id } }', {}, {VIDAL}),
+    # the sandbox's tokens carry a provider identity: a seeded company user or holder may
+    # call signUp (idempotent for its own kind, BAD_USER_INPUT for the other); agents never
+    ("mutation { signUp(kind: COMPANY_USER) { kind } }", {}, {CLAIRE, THOMAS, ANTOINE, HOLDER}),
+    (
+        "mutation($f: Upload!) { submitIdentityDocument(file: $f) { kind } }",
+        {"f": b"%PDF-1.7"},
+        set(),
+    ),  # nobody seeded signed up: no identity to prove
+    (
+        (
+            'mutation { assignReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+            "{ id } }"
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { endReferentAssignment(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56", '
+            'reason: "r") { id } }'
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { createStructure(input: {id: "cci-lozere", name: "CCI Lozère", kind: "CCI"}) '
+            "{ id } }"
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { recordCharterSignature(structureId: "cci-gard", signedOn: "2025-01-06") '
+            "{ id } }"
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { inviteAgent(structureId: "cci-gard", email: "new.agent@cci-gard.example", '
+            'name: "Nina Agent", roles: [REFERENT]) { id } }'
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { deactivateAgent(agentId: "agent-sophie-roux", reassignTo: '
+            '"agent-pierre-durand") { id } }'
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        'mutation { decideIdentityVerification(id: "no-such-document", accept: true) { id } }',
+        {},
+        {VIDAL},
+    ),
 ]
+
+
+def _name(query: str) -> str:
+    """The mutation's field: the first name after the operation's opening brace."""
+    match = re.search(r"\{\s*(\w+)", query)
+    assert match is not None
+    return match.group(1)
+
+
 CASES = [
-    pytest.param(query, variables, who, id=f"{query.split('(')[0].split()[-1]}-{who}")
+    pytest.param(query, variables, who, id=f"{_name(query)}-{who}")
     for query, variables, allowed in MUTATIONS
     for who in VIEWERS
     if who not in allowed
@@ -74,9 +198,23 @@ async def _holder_email(services: Services) -> str:
 
 async def _state(services: Services) -> tuple[int, ...]:
     """Row counts of every table a mutation writes."""
-    tables = ["companies", "company_memberships", "referent_assignments", "projects",
-              "project_actors", "agent_roles", "notifications", "email_outbox",
-              "referent_change_requests", "accounts", "partner_api_keys", "persisted_queries"]
+    tables = [
+        "companies",
+        "company_memberships",
+        "referent_assignments",
+        "projects",
+        "project_actors",
+        "agent_roles",
+        "notifications",
+        "email_outbox",
+        "referent_change_requests",
+        "accounts",
+        "partner_api_keys",
+        "persisted_queries",
+        "structures",
+        "agents",
+        "identity_documents",
+    ]
     async with services.writer.transaction() as tx:
         return tuple(
             [
@@ -102,7 +240,7 @@ async def test_a_viewer_who_may_not_call_a_mutation_is_refused_and_nothing_chang
 def test_the_matrix_has_every_mutation_of_the_schema(schema: HubSchema) -> None:
     """A new mutation fails here until its refusals are in MUTATIONS (and it fails the
     build without an ``@allowed`` action: tests/auth/test_declarations.py)."""
-    covered = {query.split("(")[0].split()[-1] for query, _, _ in MUTATIONS}
+    covered = {_name(query) for query, _, _ in MUTATIONS}
     mutation_type = schema._schema.mutation_type
     assert mutation_type is not None
     assert covered == set(mutation_type.fields)
