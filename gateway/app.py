@@ -18,9 +18,9 @@ from starlette.types import Receive, Scope, Send
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
+from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
-from gateway.documents import IdentityDocumentDownload
 from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware

@@ -92,8 +92,6 @@ class GraphQLView(GraphQL[Context, None]):
     """Reads the viewer and request id that the HTTP middlewares put on the request."""
 
     graphql_transport_ws_handler_class = TokenBoundTransportWSHandler
-    multipart_uploads_enabled = True
-    """For the identity document (``Upload``); see ``parse_http_body`` for the CSRF guard."""
 
     def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
         super().__init__(
@@ -101,6 +99,7 @@ class GraphQLView(GraphQL[Context, None]):
             graphql_ide="graphiql",
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            multipart_uploads_enabled=True,  # the identity document; CSRF: parse_http_body
         )
         self._services = services
         self._authenticator = authenticator

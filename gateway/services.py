@@ -21,6 +21,7 @@ from connectors.broker import broker_from_url
 from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
+from connectors.files import LocalFileStore
 from connectors.hubdb import (
     CachedDirectory,
     CoreRunner,
@@ -28,7 +29,6 @@ from connectors.hubdb import (
     create_engine,
     create_session_factory,
 )
-from connectors.files import LocalFileStore
 from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore

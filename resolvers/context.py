@@ -34,6 +34,7 @@ from connectors.entreprise import (
     UniteLegale,
 )
 from connectors.errors import ConnectorError
+from connectors.files import LocalFileStore
 from connectors.hubdb import (
     AgentRecord,
     CachedDirectory,
@@ -42,7 +43,6 @@ from connectors.hubdb import (
     ProjectRecord,
     StructureRecord,
 )
-from connectors.files import LocalFileStore
 from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore

@@ -99,7 +99,17 @@ def sniff_document(head: bytes) -> tuple[str, str] | None:
 async def submit_identity_document(info: Info, file: Readable) -> Viewer:
     """Checks the file (size, type by its first bytes) before anything is stored, keeps it
     in the file store, and queues it for the administrator in one transaction (the file is
-    removed again if the transaction fails)."""
+    removed again if the transaction fails). The upload's temporary file is closed whatever
+    happens."""
+    try:
+        return await _submit(info, file)
+    finally:
+        close = getattr(file, "close", None)
+        if close is not None:
+            await close()
+
+
+async def _submit(info: Info, file: Readable) -> Viewer:
     context = info.context
     viewer = context.viewer
     require(Action.SUBMIT_IDENTITY_DOCUMENT, viewer)
