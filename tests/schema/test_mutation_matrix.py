@@ -134,7 +134,7 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
     ),
     (
         (
-            'mutation { createStructure(input: {id: "cci-lozere", name: "CCI Lozère", kind: "CCI"}) '
+            'mutation { createStructure(input: {id: "cci-nouvelle-structure", name: "CCI Nouvelle", kind: "CCI"}) '
             "{ id } }"
         ),
         {},
