@@ -48,7 +48,7 @@ class SignUpMutation:
     @_mutation(
         Action.SUBMIT_IDENTITY_DOCUMENT,
         "Send an identity document (PDF, JPEG or PNG, 5 MB at most) as a multipart request "
-        "(GraphQL multipart request spec, with the `Authorization` header); the "
+        "(GraphQL multipart request spec, with the header `Apollo-Require-Preflight: true`); the "
         "administrator checks it.",
     )
     async def submit_identity_document(self, info: Info, file: Upload) -> Viewer:

@@ -46,7 +46,9 @@ class Gateway:
     async def upload(self, token: str | None, data: bytes, name: str = "id.pdf",
                      declared: str = "application/pdf") -> httpx.Response:  # fmt: skip
         operations = {"query": SUBMIT, "variables": {"file": None}}
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {"Apollo-Require-Preflight": "true"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         return await self.client.post(
             "/graphql",
             data={
@@ -129,7 +131,15 @@ async def test_the_identity_document_is_checked_stored_and_shown_to_the_administ
     disguised = (await gateway.upload(token, b"MZ\x90\x00 an executable", "id.pdf")).json()
     assert disguised["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert not list((tmp_path / "files").rglob("*.pdf"))  # nothing stored
-    assert (await gateway.upload(None, PDF)).status_code == 415  # no token: no form posts
+    without_header = await gateway.client.post(
+        "/graphql", headers={"Authorization": f"Bearer {token}"},
+        data={"operations": json.dumps({"query": SUBMIT, "variables": {"file": None}}),
+              "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("id.pdf", PDF, "application/pdf")},
+    )  # fmt: skip
+    assert without_header.status_code == 415  # what a cross-site form could send
+    anonymous = (await gateway.upload(None, PDF)).json()
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
     sent = (await gateway.upload(token, PDF)).json()
     assert sent["data"]["submitIdentityDocument"] == {"identityStatus": "UNDER_REVIEW"}
