@@ -18,6 +18,9 @@ __all__ = ["Action", "Allowed", "may", "require"]
 _MANDATAIRE = "MANDATAIRE"
 _ACCEPTED = "ACCEPTED"
 _PENDING = "PENDING"
+_SIGNING_UP = frozenset(
+    {ViewerKind.UNREGISTERED, ViewerKind.COMPANY_USER, ViewerKind.PROJECT_HOLDER}
+)
 
 
 @strawberry.enum(description="What a mutation does, and so who may call it.")
@@ -55,6 +58,20 @@ class Action(Enum):
     READ_OWN_NOTIFICATIONS = strawberry.enum_value(
         "READ_OWN_NOTIFICATIONS", description="Any signed-in user, for its own notifications."
     )
+    SIGN_UP = strawberry.enum_value(
+        "SIGN_UP",
+        description="A person signed in through the hub's own identity provider, not an "
+        "agent: with no account yet, or (idempotent) the account bound to its identity.",
+    )
+    SUBMIT_IDENTITY_DOCUMENT = strawberry.enum_value(
+        "SUBMIT_IDENTITY_DOCUMENT",
+        description="A signed-up company user or project holder, for its own identity.",
+    )
+    ADMIN_DESK = strawberry.enum_value(
+        "ADMIN_DESK",
+        description="The administrator: referent assignments, structures and their charter, "
+        "agents' invitations and deactivation, identity verifications.",
+    )
     MANAGE_PARTNER_ACCESS = strawberry.enum_value(
         "MANAGE_PARTNER_ACCESS",
         description="The administrator: create and revoke partner API keys, register "
@@ -84,10 +101,14 @@ def may(
     scope grants it."""
     if viewer.partner is not None:
         return _partner_may(action, viewer, assignment)
-    if action is Action.MANAGE_PARTNER_ACCESS:
+    if action in (Action.MANAGE_PARTNER_ACCESS, Action.ADMIN_DESK):
         return viewer.is_admin
+    if action is Action.SIGN_UP:
+        return viewer.subject is not None and viewer.kind in _SIGNING_UP
+    if action is Action.SUBMIT_IDENTITY_DOCUMENT:
+        return viewer.kind in _SIGNING_UP and viewer.identity_status is not None
     if action is Action.REGISTER_COMPANY:
-        return viewer.is_authenticated and viewer.agent_id is None
+        return viewer.is_authenticated and viewer.agent_id is None and not viewer.identity_pending
     if action is Action.READ_OWN_NOTIFICATIONS:
         return viewer.is_authenticated
     if action is Action.SET_AGENT_ROLES:
@@ -139,5 +160,13 @@ def require(
         return
     if viewer.kind is ViewerKind.ANONYMOUS:
         raise GraphQLError("Sign in to do this.", extensions={"code": "UNAUTHENTICATED"})
+    if viewer.kind is ViewerKind.UNREGISTERED:
+        raise GraphQLError("Sign up first (`signUp`).", extensions={"code": "FORBIDDEN"})
+    if action is Action.REGISTER_COMPANY and viewer.identity_pending:
+        raise GraphQLError(
+            "Your identity is not verified yet: send an identity document "
+            "(`submitIdentityDocument`) and wait for the administrator's check.",
+            extensions={"code": "FORBIDDEN"},
+        )
     what = action.name.lower().replace("_", " ")
     raise GraphQLError(f"Not allowed: {what}.", extensions={"code": "FORBIDDEN"})

@@ -27,7 +27,14 @@ import httpx
 import jwt
 import structlog
 
-from auth.tokens import Claims, InvalidToken, ProviderKind, token_error_reason
+from auth.tokens import (
+    ASSURED_ACR_VALUES,
+    Claims,
+    InvalidToken,
+    ProviderKind,
+    identity_assured,
+    token_error_reason,
+)
 
 __all__ = ["IdentityProviderUnavailable", "OIDCIssuer", "OIDCVerifier"]
 
@@ -64,6 +71,8 @@ class OIDCIssuer:
     kind: ProviderKind
     """Agents (a ProConnect-style provider) or company users (the hub's own provider)."""
     algorithms: tuple[str, ...] = ("RS256", "ES256")
+    assured_acr_values: tuple[str, ...] = ASSURED_ACR_VALUES
+    """The ``acr`` values by which this provider vouches for a person's identity."""
 
     def __post_init__(self) -> None:
         refused = [alg for alg in self.algorithms if alg not in _KEY_TYPES]
@@ -348,6 +357,8 @@ def _claims(payload: Mapping[str, Any], issuer: OIDCIssuer) -> Claims:
         provider_kind=issuer.kind,
         siret=_text(payload, "siret"),
         email_verified=verified if isinstance(verified, bool) else None,
+        issuer=issuer.issuer,
+        identity_assured=identity_assured(dict(payload), issuer.assured_acr_values),
     )
 
 

@@ -11,10 +11,12 @@ from typing import Literal
 import jwt
 
 __all__ = [
+    "ASSURED_ACR_VALUES",
     "Claims",
     "DevTokenIssuer",
     "InvalidToken",
     "ProviderKind",
+    "identity_assured",
     "load_or_create_secret",
     "token_error_reason",
 ]
@@ -22,6 +24,11 @@ __all__ = [
 DEV_ISSUER = "hub-gateway-sandbox"
 AUDIENCE = "hub-gateway"
 _ALGORITHMS = ["HS256"]
+
+ASSURED_ACR_VALUES = ("eidas2", "eidas3")
+"""The ``acr`` values that vouch for a person's identity: eIDAS "substantial" and "high"
+(FranceConnect+ and the identity providers behind it). ``eidas1`` ("low": a verified e-mail
+and a password) does not."""
 
 ProviderKind = Literal["AGENT", "COMPANY"]
 """Whom an identity provider signs in: network agents (a ProConnect-style provider) or the
@@ -48,6 +55,23 @@ class Claims:
     """The establishment an agents' provider says the person signed in for."""
     email_verified: bool | None = None
     """The provider's ``email_verified``; ``False`` never maps to an account."""
+    issuer: str | None = None
+    """The token's ``iss``: with ``subject``, what an account is bound to."""
+    identity_assured: bool = False
+    """The provider vouches for the person's identity (:func:`identity_assured`)."""
+
+
+def identity_assured(payload: dict[str, object], acr_values: tuple[str, ...]) -> bool:
+    """Whether a token's claims vouch for who the person is: an ``acr`` (authentication
+    context class) among ``acr_values``, or OpenID Connect for Identity Assurance's
+    ``verified_claims`` with their ``verification`` (evidence checked by the provider)."""
+    acr = payload.get("acr")
+    if isinstance(acr, str) and acr in acr_values:
+        return True
+    verified = payload.get("verified_claims")
+    blocks = verified if isinstance(verified, list) else [verified]
+    return any(isinstance(block, dict) and isinstance(block.get("verification"), dict)
+               for block in blocks)  # fmt: skip
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -78,6 +102,7 @@ class DevTokenIssuer:
         given_name: str | None = None,
         family_name: str | None = None,
         now: float | None = None,
+        acr: str | None = None,
     ) -> str:
         issued = int(time.time() if now is None else now)
         payload: dict[str, object] = {
@@ -92,6 +117,8 @@ class DevTokenIssuer:
             payload["given_name"] = given_name
         if family_name:
             payload["family_name"] = family_name
+        if acr:
+            payload["acr"] = acr
         return jwt.encode(payload, self._key, algorithm="HS256")
 
     def verify(self, token: str) -> Claims:
@@ -119,6 +146,8 @@ class DevTokenIssuer:
             email=email.lower(),
             expires_at=float(payload["exp"]),
             name=full_name,
+            issuer=DEV_ISSUER,
+            identity_assured=identity_assured(payload, ASSURED_ACR_VALUES),
         )
 
 

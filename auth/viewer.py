@@ -15,6 +15,11 @@ __all__ = ["ANONYMOUS", "IdentityNotice", "Viewer", "ViewerKind"]
 @strawberry.enum(description="The kind of person or system behind a request.")
 class ViewerKind(Enum):
     ANONYMOUS = "ANONYMOUS"
+    UNREGISTERED = strawberry.enum_value(
+        "UNREGISTERED",
+        description="Signed in through the hub's own identity provider, with no account yet: "
+        "may call `signUp`, and sees what an anonymous visitor sees.",
+    )
     COMPANY_USER = "COMPANY_USER"
     PROJECT_HOLDER = "PROJECT_HOLDER"
     AGENT = "AGENT"
@@ -27,7 +32,8 @@ class IdentityNotice:
     """Why a valid token left its bearer anonymous (shown in the response's extensions)."""
 
     code: str
-    """UNKNOWN_ACCOUNT, WRONG_IDENTITY_PROVIDER, EMAIL_NOT_VERIFIED, OTHER_ESTABLISHMENT."""
+    """UNKNOWN_ACCOUNT, NO_ACCOUNT_YET, WRONG_IDENTITY_PROVIDER, EMAIL_NOT_VERIFIED,
+    OTHER_ESTABLISHMENT, ACCOUNT_BOUND_ELSEWHERE, AGENT_DEACTIVATED."""
     message: str
 
 
@@ -52,6 +58,15 @@ class Viewer:
     is closed then."""
     notice: IdentityNotice | None = None
     """Set on an anonymous viewer whose valid token named no account it may use."""
+    issuer: str | None = None
+    """The identity provider (``iss``) of a person's token, with its ``sub``: what signUp
+    binds the new account to."""
+    subject: str | None = None
+    identity_assured: bool = False
+    """The provider vouches for the person's identity (its assurance claims)."""
+    identity_status: str | None = None
+    """The account's ``IdentityStatus`` (VERIFIED, DOCUMENT_REQUIRED, UNDER_REVIEW) when it
+    signed up; None for accounts made otherwise."""
 
     @property
     def is_admin(self) -> bool:
@@ -59,7 +74,14 @@ class Viewer:
 
     @property
     def is_authenticated(self) -> bool:
-        return self.kind is not ViewerKind.ANONYMOUS
+        """A person with an account, or a partner key (not someone yet to sign up)."""
+        return self.kind not in (ViewerKind.ANONYMOUS, ViewerKind.UNREGISTERED)
+
+    @property
+    def identity_pending(self) -> bool:
+        """A signed-up person whose identity is not proven yet (a document is needed or
+        waits for the administrator)."""
+        return self.identity_status not in (None, "VERIFIED")
 
     def grants(self, scope: Scope) -> bool:
         """Whether a partner key's scopes include ``scope``; always true for people."""

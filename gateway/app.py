@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
+from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
@@ -34,6 +35,13 @@ from resolvers.reminders import send_due_reminders
 __all__ = ["create_app", "dev_issuer"]
 
 _log = structlog.get_logger("gateway.app")
+
+
+class _DocumentEndpoint:
+    """Forwards to the identity-document download the lifespan built."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.documents(scope, receive, send)
 
 
 class _GraphQLEndpoint:
@@ -91,7 +99,8 @@ def _oidc_verifier(settings: Settings, stack: AsyncExitStack) -> OIDCVerifier:
     client = httpx.AsyncClient(timeout=httpx.Timeout(settings.oidc_timeout))
     stack.push_async_callback(client.aclose)
     issuers = [
-        OIDCIssuer(p.issuer, p.audience, p.kind, p.algorithms) for p in settings.identity_providers
+        OIDCIssuer(p.issuer, p.audience, p.kind, p.algorithms, p.assured_acr_values)
+        for p in settings.identity_providers
     ]
     return OIDCVerifier(
         issuers,
@@ -133,7 +142,12 @@ def create_app(
             if settings.scheduler_enabled:
                 scheduler = await _start_scheduler(settings, stack, services)
                 stack.push_async_callback(scheduler.stop)
-            authenticator = Authenticator(verifier, services.hub, services.directory)
+            authenticator = Authenticator(
+                verifier, services.hub, services.directory, binder=services.writer
+            )
+            app.state.documents = AuthenticationMiddleware(
+                IdentityDocumentDownload(services), authenticator
+            )
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(schema, services, authenticator),
                 authenticator,
@@ -166,6 +180,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", _GraphQLEndpoint()),
+        Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
@@ -177,7 +192,11 @@ def create_app(
         middleware=[
             Middleware(MetricsMiddleware),
             Middleware(RequestIdMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                max_multipart_bytes=settings.max_upload_body_bytes,
+            ),
         ],
     )
     app.state.settings = settings

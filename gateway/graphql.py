@@ -47,6 +47,9 @@ from schema import Mutation, Query, Subscription
 
 __all__ = ["GraphQLView", "build_schema"]
 
+_PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
+"""A multipart request must carry one: a header no cross-site form can send."""
+
 
 def build_schema(settings: Settings) -> HubSchema:
     """Query limits are on by default; parsing and validation are cached (a validated
@@ -99,6 +102,7 @@ class GraphQLView(GraphQL[Context, None]):
             graphql_ide="graphiql",
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            multipart_uploads_enabled=True,  # the identity document; CSRF: parse_http_body
         )
         self._services = services
         self._authenticator = authenticator
@@ -107,12 +111,21 @@ class GraphQLView(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """POST takes ``application/json`` only: what a cross-site form or ``text/plain``
-        request can send is refused with 415 before anything runs (a browser sends JSON
-        cross-site only after a CORS preflight, which the gateway does not grant)."""
+        """POST takes ``application/json``, and ``multipart/form-data`` (the GraphQL
+        multipart request spec, for file uploads) only with a non-empty
+        ``Apollo-Require-Preflight`` or ``GraphQL-Require-Preflight`` header: what a
+        cross-site form or ``text/plain`` request can send is refused with 415 before
+        anything runs (a browser sends JSON, or such a header, cross-site only after a CORS
+        preflight, which the gateway does not grant)."""
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
-            if content_type != "application/json":
+            multipart = content_type == "multipart/form-data"
+            if multipart and not any(request.headers.get(name) for name in _PREFLIGHT_HEADERS):
+                raise HTTPException(
+                    415,
+                    "Send a file upload with the header 'Apollo-Require-Preflight: true'.",
+                )
+            if content_type != "application/json" and not multipart:
                 raise HTTPException(415, "Send GraphQL requests as application/json.")
         return await super().parse_http_body(request)
 

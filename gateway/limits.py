@@ -27,19 +27,24 @@ __all__ = ["BodyLimitMiddleware", "BoundedValidationCache", "expanded_size"]
 
 class BodyLimitMiddleware:
     """Answers 413 to a request whose body passes ``max_bytes`` (declared or sent), before
-    anything reads it; otherwise hands the body on unchanged."""
+    anything reads it; otherwise hands the body on unchanged. A multipart request (a file
+    upload) may reach ``max_multipart_bytes`` instead."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, max_multipart_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_multipart_bytes = max_multipart_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_multipart_bytes if _is_multipart(scope) else self.max_bytes
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._too_large(send)
+        if declared is not None and declared > limit:
+            await self._too_large(send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -49,16 +54,16 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(send)
+            if size > limit:
+                await self._too_large(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
-    async def _too_large(self, send: Send) -> None:
-        message = f"The request body is larger than {self.max_bytes} bytes."
+    async def _too_large(self, send: Send, limit: int) -> None:
+        message = f"The request body is larger than {limit} bytes."
         body = json.dumps(
             {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
         ).encode()
@@ -74,6 +79,13 @@ class BodyLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _is_multipart(scope: Scope) -> bool:
+    for key, value in scope.get("headers", ()):
+        if key == b"content-type":
+            return bytes(value).lower().startswith(b"multipart/form-data")
+    return False
 
 
 def _content_length(scope: Scope) -> int | None:

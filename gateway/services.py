@@ -22,6 +22,7 @@ from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.del_ import DelConfig, DelConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
+from connectors.files import LocalFileStore
 from connectors.hubdb import (
     CachedDirectory,
     CoreRunner,
@@ -30,6 +31,7 @@ from connectors.hubdb import (
     create_session_factory,
 )
 from connectors.hubdb.audit import AuditStore
+from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
@@ -192,4 +194,7 @@ async def build_services(
             reminders=ReminderStore(sessions, runner),
             mesaides=mesaides_connector,
             del_=del_connector,
+            desk=DeskStore(runner),
+            files=LocalFileStore(settings.file_store_path),
+            identity_document_max_bytes=settings.identity_document_max_bytes,
         )

@@ -29,6 +29,11 @@ class IdentityProvider(BaseModel):
         "project holders (the hub's own provider)."
     )
     algorithms: tuple[str, ...] = Field(("RS256", "ES256"), description="Accepted `alg`s.")
+    assured_acr_values: tuple[str, ...] = Field(
+        ("eidas2", "eidas3"),
+        description="The `acr` values by which this provider vouches for a person's identity "
+        "(a signed-up person then needs no identity document).",
+    )
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -166,6 +171,19 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(
         1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
+    )
+    file_store_path: Path = Field(
+        Path("var/files"),
+        description="The folder of the file store (identity documents), outside the database; "
+        "readable by the gateway's user only.",
+    )
+    identity_document_max_bytes: int = Field(
+        5_000_000, ge=1, description="Largest identity document accepted (PDF, JPEG or PNG)."
+    )
+    max_upload_body_bytes: int = Field(
+        6_000_000,
+        description="Largest multipart (file upload) request body (HTTP 413 above); JSON "
+        "requests keep MAX_BODY_BYTES.",
     )
     introspection: bool = Field(
         True,

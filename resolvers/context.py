@@ -35,6 +35,7 @@ from connectors.entreprise import (
     UniteLegale,
 )
 from connectors.errors import ConnectorError
+from connectors.files import LocalFileStore
 from connectors.http import Outcome, Report
 from connectors.hubdb import (
     AgentRecord,
@@ -46,6 +47,7 @@ from connectors.hubdb import (
     StructureRecord,
 )
 from connectors.hubdb.audit import AuditStore
+from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
@@ -78,6 +80,9 @@ class Services:
     reminders: ReminderStore
     mesaides: MesAidesConnector
     del_: DelConnector
+    desk: DeskStore
+    files: LocalFileStore
+    identity_document_max_bytes: int = 5_000_000
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:

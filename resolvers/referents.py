@@ -4,16 +4,13 @@ change referent. Every step notifies in-app and by e-mail, in the step's own tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
-
-import structlog
 
 from auth.actions import Action, require
 from connectors.hubdb import AssignmentRecord
-from connectors.hubdb.writes import AlreadyExists, WriteTransaction
+from connectors.hubdb.writes import AlreadyExists
+from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
@@ -23,7 +20,6 @@ __all__ = ["choose_referent", "request_referent_change", "respond_to_referent_re
 
 _REFERENT = "REFERENT"
 _MAX_TEXT = 2000
-_log = structlog.get_logger(__name__)
 _PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -33,53 +29,6 @@ def _now() -> datetime:
 
 def _local(moment: datetime) -> str:
     return moment.astimezone(_PARIS).strftime("%d/%m/%Y à %H:%M")
-
-
-@dataclass
-class _Announcements:
-    """Notifications written in a transaction, published live once it has committed."""
-
-    tx: WriteTransaction
-    now: datetime
-    published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    async def send(
-        self,
-        account_id: str,
-        email: str,
-        *,
-        kind: str,
-        key: str,
-        payload: dict[str, Any],
-        subject: str,
-        body: str,
-    ) -> None:
-        message = await self.tx.notify(
-            account_id=account_id,
-            kind=kind,
-            payload=payload,
-            dedupe_key=f"{key}:{account_id}",
-            now=self.now,
-        )
-        await self.tx.enqueue_mail(
-            dedupe_key=f"{key}:{account_id}:mail",
-            to=email,
-            subject=subject,
-            body=body,
-            now=self.now,
-        )
-        if message is not None:
-            self.published.append((account_id, message))
-
-
-async def _publish(info: Info, announcements: _Announcements) -> None:
-    """Live delivery is best effort, after the commit: the step is done and its
-    notifications are stored whatever the broker says."""
-    for account_id, message in announcements.published:
-        try:
-            await info.context.services.broker.publish(account_id, message)
-        except Exception:  # noqa: BLE001 - a broker fault must not fail a committed step
-            _log.warning("notification.publish_failed", kind=message.get("kind"))
 
 
 async def choose_referent(info: Info, raw_siret: str, agent_id: str) -> AssignmentRecord:
@@ -109,7 +58,7 @@ async def choose_referent(info: Info, raw_siret: str, agent_id: str) -> Assignme
                 siret=siret, agent_id=agent.id, now=now, due_at=due
             )
             name = await tx.company_name(siret)
-            news = _Announcements(tx, now)
+            news = Announcements(tx, now)
             await news.send(
                 agent.account_id,
                 agent.email,
@@ -136,7 +85,7 @@ async def choose_referent(info: Info, raw_siret: str, agent_id: str) -> Assignme
             BAD_USER_INPUT,
             argument="siret",
         ) from None
-    await _publish(info, news)
+    await publish(info, news)
     context.forget_company(siret)
     assert record is not None
     return record
@@ -167,7 +116,7 @@ async def respond_to_referent_request(
             )
         name = await tx.company_name(assignment.siret)
         members = await tx.members(assignment.siret)
-        news = _Announcements(tx, now)
+        news = Announcements(tx, now)
         agent_name = context.viewer.name or "Votre référent"
         kind = "REFERENT_ACCEPTED" if accept else "REFERENT_REFUSED"
         payload = {
@@ -208,7 +157,7 @@ async def respond_to_referent_request(
                     ),
                 )
         record = await tx.assignment(assignment_id)
-    await _publish(info, news)
+    await publish(info, news)
     context.forget_company(assignment.siret)
     assert record is not None
     return record
@@ -236,7 +185,7 @@ async def request_referent_change(info: Info, raw_siret: str, message: str) -> s
             now=now,
         )
         name = await tx.company_name(siret)
-        news = _Announcements(tx, now)
+        news = Announcements(tx, now)
         for account_id, email in await tx.admin_accounts():
             await news.send(
                 account_id,
@@ -252,5 +201,5 @@ async def request_referent_change(info: Info, raw_siret: str, message: str) -> s
                 subject=f"{name} souhaite changer de référent",
                 body=f"{name} (SIRET {siret}) souhaite changer de référent :\n\n{message.strip()}",
             )
-    await _publish(info, news)
+    await publish(info, news)
     return request_id

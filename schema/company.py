@@ -345,6 +345,9 @@ class AssignmentStatus(Enum):
     PENDING = "PENDING"
     ACCEPTED = "ACCEPTED"
     REFUSED = "REFUSED"
+    ENDED = strawberry.enum_value(
+        "ENDED", description="Ended by the administrator (the company may choose again)."
+    )
 
 
 @strawberry.type(description="A company's choice of referent and the agent's answer.")

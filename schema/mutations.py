@@ -11,10 +11,12 @@ from auth.actions import Action, Allowed
 from resolvers import company_space, profile, projects, referents
 from resolvers.context import Info
 from schema.company import Company, Project, ReferentAssignment
+from schema.desk import DeskMutation
 from schema.directory import Agent
 from schema.directory_query import AgentRole
 from schema.notifications import NotificationMutation
 from schema.partners import PartnerMutation
+from schema.sign_up import SignUpMutation
 
 __all__ = [
     "CompanySpaceMutation",
@@ -166,5 +168,7 @@ class Mutation(
     ProfileMutation,
     NotificationMutation,
     PartnerMutation,
+    SignUpMutation,
+    DeskMutation,
 ):
     pass

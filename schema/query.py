@@ -11,6 +11,7 @@ from resolvers.context import Info
 from schema.applications import ApplicationQuery
 from schema.company import Company
 from schema.company_search import CompanySearchQuery
+from schema.desk import DeskQuery
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
 from schema.partners import PartnerQuery
@@ -35,8 +36,7 @@ class CompanyQuery:
 class ViewerQuery:
     @tiered(Tier.PUBLIC, description="Who this request is from.")
     def viewer(self, info: Info) -> Viewer:
-        viewer = info.context.viewer
-        return Viewer(kind=viewer.kind, email=viewer.email, name=viewer.name)
+        return Viewer.of(info.context.viewer)
 
 
 @strawberry.type
@@ -49,5 +49,6 @@ class Query(
     SchemeCatalogueQuery,
     PartnerQuery,
     ApplicationQuery,
+    DeskQuery,
 ):
     pass

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import strawberry
 
+from auth import viewer as auth_viewer
 from auth.tiers import Tier
 from auth.viewer import ViewerKind
 from auth.visibility import tiered
@@ -12,7 +15,22 @@ from resolvers.context import Info
 from schema.company import Company, Project
 from schema.pagination import Connection
 
-__all__ = ["Viewer"]
+__all__ = ["IdentityStatus", "Viewer"]
+
+
+@strawberry.enum(description="How a signed-up person's identity stands.")
+class IdentityStatus(Enum):
+    VERIFIED = strawberry.enum_value(
+        "VERIFIED",
+        description="Vouched for by the identity provider, or a document the administrator "
+        "accepted.",
+    )
+    DOCUMENT_REQUIRED = strawberry.enum_value(
+        "DOCUMENT_REQUIRED", description="Send an identity document (`submitIdentityDocument`)."
+    )
+    UNDER_REVIEW = strawberry.enum_value(
+        "UNDER_REVIEW", description="A document waits for the administrator's check."
+    )
 
 
 @strawberry.type(description="The person or system behind this request.")
@@ -20,6 +38,21 @@ class Viewer:
     kind: ViewerKind = tiered(Tier.PUBLIC)
     email: str | None = tiered(Tier.PUBLIC, description="Null when anonymous.")
     name: str | None = tiered(Tier.PUBLIC, description="Null when anonymous.")
+    identity_status: IdentityStatus | None = tiered(
+        Tier.PUBLIC,
+        description="A signed-up person's identity (null for accounts that did not sign up: "
+        "agents, collaborators added by their company).",
+    )
+
+    @classmethod
+    def of(cls, viewer: auth_viewer.Viewer) -> Viewer:
+        status = viewer.identity_status
+        return cls(
+            kind=viewer.kind,
+            email=viewer.email,
+            name=viewer.name,
+            identity_status=IdentityStatus(status) if status else None,
+        )
 
     @tiered(Tier.PUBLIC, description="The viewer's company spaces (empty for agents).")
     async def companies(self, info: Info) -> list[Company]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -182,11 +183,17 @@ def entreprise_config() -> EntrepriseConfig:
 def settings_for_tests(database_url: str) -> Settings:
     """The settings the tests' services run on: the given database, caches in memory, one
     instance, a known pepper for partner keys."""
+    files = (
+        Path(database_url.split("///", 1)[1]).parent / "files"
+        if database_url.startswith("sqlite")
+        else Path(tempfile.mkdtemp(prefix="hub-files-"))
+    )
     return Settings(
         database_url=database_url,
         cache_url=None,
         broker_url=None,
         api_key_pepper=TEST_PEPPER.decode(),
+        file_store_path=files,
     )
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "assignment_record",
     "load_accounts_by_email",
     "load_accounts_by_id",
+    "load_accounts_for_sign_in",
     "load_company_facts",
     "load_current_assignments_of_accounts",
     "load_project_actors",
@@ -130,6 +131,10 @@ def _load_accounts(connection: Connection, where: sa.ColumnElement[bool]) -> lis
             _ACCOUNTS.c.name,
             _ACCOUNTS.c.phone,
             _ACCOUNTS.c.kind,
+            _ACCOUNTS.c.idp_issuer,
+            _ACCOUNTS.c.idp_subject,
+            _ACCOUNTS.c.identity_status,
+            _AGENTS.c.deactivated_at,
             *_directory.agent_columns(),
             attributes.c.attribute_kind,
             attributes.c.attribute_value,
@@ -153,6 +158,10 @@ def _load_accounts(connection: Connection, where: sa.ColumnElement[bool]) -> lis
             phone=row.phone,
             kind=row.kind,
             agent=agent_records.get(row.id),
+            idp_issuer=row.idp_issuer,
+            idp_subject=row.idp_subject,
+            identity_status=row.identity_status,
+            deactivated=row.deactivated_at is not None,
         )
         for row in accounts.values()
     ]
@@ -164,6 +173,15 @@ def load_accounts_by_email(
     """``emails`` are already normalised (trimmed, lower-cased)."""
     records = _load_accounts(connection, _ACCOUNTS.c.email.in_(emails))
     return {record.email: record for record in records}
+
+
+def load_accounts_for_sign_in(
+    connection: Connection, issuer: str, subject: str, email: str
+) -> list[AccountRecord]:
+    """The account bound to (``issuer``, ``subject``) and the one with ``email`` (already
+    normalised), in one statement: none, one, or both."""
+    bound = sa.and_(_ACCOUNTS.c.idp_issuer == issuer, _ACCOUNTS.c.idp_subject == subject)
+    return _load_accounts(connection, sa.or_(bound, _ACCOUNTS.c.email == email))
 
 
 def load_accounts_by_id(connection: Connection, ids: Sequence[str]) -> dict[str, AccountRecord]:

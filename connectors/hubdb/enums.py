@@ -10,6 +10,8 @@ __all__ = [
     "AgentRole",
     "AssignmentStatus",
     "ChangeRequestStatus",
+    "DocumentStatus",
+    "IdentityStatus",
     "MembershipRole",
     "OutboxStatus",
     "ProjectActorRole",
@@ -55,6 +57,8 @@ class AssignmentStatus(StrEnum):
     PENDING = "PENDING"
     ACCEPTED = "ACCEPTED"
     REFUSED = "REFUSED"
+    ENDED = "ENDED"
+    """Ended by the administrator (an assignment, a deactivated agent's reassignment)."""
 
 
 CURRENT_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.ACCEPTED)
@@ -90,3 +94,20 @@ class OutboxStatus(StrEnum):
 class ChangeRequestStatus(StrEnum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
+
+
+class IdentityStatus(StrEnum):
+    """How a signed-up person's identity stands; NULL on accounts made otherwise (agents,
+    collaborators, accounts from before sign-up existed)."""
+
+    VERIFIED = "VERIFIED"
+    """Vouched for by the identity provider's assurance claims, or a document accepted."""
+    DOCUMENT_REQUIRED = "DOCUMENT_REQUIRED"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    """A document waits for the administrator."""
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"

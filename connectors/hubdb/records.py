@@ -62,6 +62,13 @@ class AccountRecord:
     phone: str | None
     kind: str
     agent: AgentRecord | None
+    idp_issuer: str | None = None
+    """The identity provider the account is bound to (``iss``), with its ``sub``."""
+    idp_subject: str | None = None
+    identity_status: str | None = None
+    """``IdentityStatus`` of a signed-up person; None for accounts made otherwise."""
+    deactivated: bool = False
+    """An agent the administrator deactivated: it no longer signs in."""
 
 
 @dataclass(frozen=True, slots=True)

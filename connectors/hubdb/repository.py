@@ -70,6 +70,16 @@ class HubRepository:
             (normalize_email(email) for email in emails), _loaders.load_accounts_by_email
         )
 
+    async def accounts_for_sign_in(
+        self, issuer: str, subject: str, email: str
+    ) -> list[AccountRecord]:
+        """The account bound to the provider's (``issuer``, ``subject``) and the account with
+        ``email``: none, one (maybe both at once) or two. One statement."""
+        key = normalize_email(email)
+        return await self._runner.read(
+            lambda connection: _loaders.load_accounts_for_sign_in(connection, issuer, subject, key)
+        )
+
     async def accounts(self, ids: Sequence[str]) -> dict[str, AccountRecord]:
         return await self._batched(ids, _loaders.load_accounts_by_id)
 

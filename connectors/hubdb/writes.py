@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from connectors.hubdb._desk_writes import AgentContact, DeskWrites, NewStructure
 from connectors.hubdb._loaders import assignment_record
 from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.models import (
@@ -38,7 +39,14 @@ from connectors.hubdb.models import (
 )
 from connectors.hubdb.records import AssignmentRecord
 
-__all__ = ["AlreadyExists", "HubWriter", "WriteTransaction", "is_unique_violation"]
+__all__ = [
+    "AgentContact",
+    "AlreadyExists",
+    "HubWriter",
+    "NewStructure",
+    "WriteTransaction",
+    "is_unique_violation",
+]
 
 
 _AGENT_LISTS: dict[str, tuple[Any, str]] = {
@@ -65,7 +73,7 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return getattr(driver_error, "sqlstate", None) == _POSTGRES_UNIQUE
 
 
-class WriteTransaction:
+class WriteTransaction(DeskWrites):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -387,3 +395,20 @@ class HubWriter:
         async with self._session_factory() as session, session.begin():
             await session.connection(execution_options={WRITE_TRANSACTION: True})
             yield WriteTransaction(session)
+
+    async def bind_account(self, account_id: str, issuer: str, subject: str) -> bool:
+        """Binds an account no provider identity holds yet to (``issuer``, ``subject``), at
+        its owner's first sign-in; False when it was bound meanwhile, or the identity holds
+        another account."""
+        try:
+            async with self.transaction() as tx:
+                result = await tx.session.execute(
+                    sa.update(Account)
+                    .where(Account.id == account_id, Account.idp_subject.is_(None))
+                    .values(idp_issuer=issuer, idp_subject=subject)
+                )
+        except IntegrityError as error:
+            if not is_unique_violation(error):
+                raise
+            return False
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -49,6 +49,7 @@ async def seed(
             missing = await _missing(connection, table, candidates)
             if table.name == "referent_assignments":
                 missing = await _without_current_conflict(connection, table, missing)
+            missing = _with_nullable_columns(table, missing)
             for start in range(0, len(missing), CHUNK):
                 await connection.execute(sa.insert(table), missing[start : start + CHUNK])
 
@@ -89,6 +90,13 @@ def _as_rows(instances: Sequence[Base]) -> Rows:
             row["sort_name"] = fold(name)
         rows.setdefault(table.name, []).append(row)
     return rows
+
+
+def _with_nullable_columns(table: sa.Table, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows made before a nullable column was added leave it out: NULL (one INSERT takes
+    rows with the same keys only)."""
+    nullable = [column.key for column in table.columns if column.nullable]
+    return [{**dict.fromkeys(nullable), **row} for row in rows]
 
 
 def _key(table: sa.Table, row: dict[str, Any]) -> _Key:

@@ -47,7 +47,7 @@ __all__ = [
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 JWKS_PATH = "/jwks.json"
 MINT_PATH = "/mint"
-_MINTED_CLAIMS = ("sub", "email", "given_name", "family_name", "usual_name", "siret")
+_MINTED_CLAIMS = ("sub", "email", "given_name", "family_name", "usual_name", "siret", "acr")
 
 KeyType = Literal["RSA", "EC"]
 _PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -164,7 +164,7 @@ class OIDCProvider:
 
     def mint(self, params: Mapping[str, str]) -> str:
         """A token as the login flow would end with: ``email`` required; ``sub`` (default:
-        derived from the e-mail), names and ``siret`` as given; the e-mail verified."""
+        derived from the e-mail), names, ``siret`` and ``acr`` as given; the e-mail verified."""
         email = params["email"]
         claims: dict[str, Any] = {name: params.get(name) for name in _MINTED_CLAIMS}
         claims["sub"] = (

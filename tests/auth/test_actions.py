@@ -61,6 +61,9 @@ ADMIN = Viewer(
     network_member=True,
 )
 HOLDER = Viewer(kind=ViewerKind.PROJECT_HOLDER, account_id="acc-holder")
+NEWCOMER = Viewer(kind=ViewerKind.UNREGISTERED, email="new@x.example", issuer="hub", subject="s1")
+SIGNED_UP = Viewer(kind=ViewerKind.COMPANY_USER, account_id="acc-new", issuer="hub",
+                   subject="s2", identity_status="DOCUMENT_REQUIRED")  # fmt: skip
 
 
 def _key(structure: str, *scopes: Scope) -> Viewer:
@@ -88,6 +91,8 @@ EVERYONE = {
     "cci_key": CCI_KEY,
     "cci_read_key": CCI_READ_KEY,
     "bge_key": BGE_KEY,
+    "newcomer": NEWCOMER,
+    "signed_up": SIGNED_UP,
 }
 
 ALLOWED = {
@@ -107,9 +112,14 @@ ALLOWED = {
         "roux",
         "admin",
         "holder",
+        "signed_up",
     },
+    # not "signed_up": its identity is not proven yet
     Action.REGISTER_COMPANY: {"claire", "thomas", "antoine", "holder"},
     Action.MANAGE_PARTNER_ACCESS: {"admin"},
+    Action.SIGN_UP: {"newcomer", "signed_up"},  # the seeded people hold no provider identity
+    Action.SUBMIT_IDENTITY_DOCUMENT: {"signed_up"},
+    Action.ADMIN_DESK: {"admin"},
 }
 
 
@@ -148,3 +158,13 @@ def test_only_its_holder_renames_a_holders_project() -> None:
     assert may(Action.RENAME_PROJECT, HOLDER, project_holder="acc-holder")
     for other in (CLAIRE, DURAND, ADMIN, ANONYMOUS):
         assert not may(Action.RENAME_PROJECT, other, project_holder="acc-holder")
+
+
+def test_a_person_yet_to_sign_up_is_told_to_sign_up_and_one_unverified_to_send_a_document() -> None:
+    with pytest.raises(GraphQLError) as newcomer:
+        require(Action.READ_OWN_NOTIFICATIONS, NEWCOMER)
+    assert newcomer.value.extensions == {"code": "FORBIDDEN"}
+    assert "signUp" in newcomer.value.message
+    with pytest.raises(GraphQLError) as unverified:
+        require(Action.REGISTER_COMPANY, SIGNED_UP)
+    assert "submitIdentityDocument" in unverified.value.message

@@ -60,10 +60,32 @@ CCI = StructureRecord(
 class FakeHub:
     def __init__(self) -> None:
         self.lookups = 0
+        self.accounts = dict(ACCOUNTS)
 
     async def accounts_by_email(self, emails: Sequence[str]) -> dict[str, AccountRecord]:
         self.lookups += 1
-        return {e: ACCOUNTS[e] for e in emails if e in ACCOUNTS}
+        return {e: self.accounts[e] for e in emails if e in self.accounts}
+
+    async def accounts_for_sign_in(
+        self, issuer: str, subject: str, email: str
+    ) -> list[AccountRecord]:
+        self.lookups += 1
+        return [
+            account
+            for account in self.accounts.values()
+            if account.email == email.lower()
+            or (account.idp_issuer, account.idp_subject) == (issuer, subject)
+        ]
+
+    async def bind_account(self, account_id: str, issuer: str, subject: str) -> bool:
+        """As ``HubWriter.bind_account``: binds an unbound account."""
+        for email, account in self.accounts.items():
+            if account.id == account_id and account.idp_subject is None:
+                self.accounts[email] = dataclasses.replace(
+                    account, idp_issuer=issuer, idp_subject=subject
+                )
+                return True
+        return False
 
 
 class FakeDirectory:
@@ -168,13 +190,24 @@ async def test_bad_headers_are_refused(authenticator: Authenticator) -> None:
             await authenticator.viewer(header)
 
 
-async def test_a_valid_token_for_an_unknown_account_is_anonymous_with_a_notice(
-    authenticator: Authenticator, issuer: DevTokenIssuer
+async def test_a_person_with_no_account_is_unregistered_and_told_to_sign_up(
+    authenticator: Authenticator, issuer: DevTokenIssuer, hub: FakeHub
 ) -> None:
-    viewer = await authenticator.viewer("Bearer " + issuer.issue(subject="x", email="x@y.example"))
-    assert viewer.kind is ViewerKind.ANONYMOUS and viewer.account_id is None
+    header = "Bearer " + issuer.issue(subject="x", email="x@y.example", acr="eidas2")
+    viewer = await authenticator.viewer(header)
+    assert viewer.kind is ViewerKind.UNREGISTERED and viewer.account_id is None
+    assert (viewer.email, viewer.subject, viewer.identity_assured) == ("x@y.example", "x", True)
+    assert not viewer.is_authenticated
+    assert viewer.notice is not None and viewer.notice.code == "NO_ACCOUNT_YET"
+    await authenticator.viewer(header)
+    assert hub.lookups == 2  # never remembered: the next request after signUp finds the account
+
+
+async def test_the_agents_provider_leaves_an_unknown_person_anonymous(hub: FakeHub) -> None:
+    authenticator = _stub(hub, t=_claims("x@y.example", "AGENT", issuer="agents"))
+    viewer = await authenticator.viewer("Bearer t")
+    assert viewer.kind is ViewerKind.ANONYMOUS
     assert viewer.notice is not None and viewer.notice.code == "UNKNOWN_ACCOUNT"
-    assert "no account of the hub" in viewer.notice.message
 
 
 async def test_the_viewer_carries_the_tokens_expiry_and_verified_name(
@@ -197,13 +230,14 @@ class StubVerifier:
         return self.claims[token]
 
 
-def _claims(email: str, kind: ProviderKind | None, **extra: Any) -> Claims:
-    return Claims(subject="sub-1", email=email, expires_at=time.time() + 300,
+def _claims(email: str, kind: ProviderKind | None, subject: str = "sub-1", **extra: Any) -> Claims:
+    return Claims(subject=subject, email=email, expires_at=time.time() + 300,
                   name="Pierre Durand", provider_kind=kind, **extra)  # fmt: skip
 
 
 def _stub(hub: FakeHub, directory: object | None = None, **claims: Claims) -> Authenticator:
-    return Authenticator(StubVerifier(claims), hub, directory or FakeDirectory())  # type: ignore[arg-type]
+    return Authenticator(StubVerifier(claims), hub, directory or FakeDirectory(),  # type: ignore[arg-type]
+                         binder=hub)  # fmt: skip
 
 
 AGENT_EMAIL, COMPANY_EMAIL = "pierre.durand@cci-gard.example", "claire.leroy@leroy-sas.example"
@@ -275,3 +309,27 @@ async def test_an_agents_siret_is_not_checked_when_the_directory_does_not_know_i
 ) -> None:
     claims = _claims(AGENT_EMAIL, "AGENT", siret="13002526500013")
     assert (await _stub(hub, t=claims).viewer("Bearer t")).kind is ViewerKind.AGENT
+
+
+async def test_an_account_is_bound_at_its_first_sign_in_and_then_opens_to_that_identity_only(
+    hub: FakeHub,
+) -> None:
+    first = _claims(COMPANY_EMAIL, "COMPANY", issuer="hub", subject="sub-claire")
+    other = _claims(COMPANY_EMAIL, "COMPANY", issuer="hub", subject="sub-mallory")
+    renamed = _claims("claire@new.example", "COMPANY", issuer="hub", subject="sub-claire")
+    authenticator = _stub(hub, first=first, other=other, renamed=renamed)
+    assert (await authenticator.viewer("Bearer first")).account_id == "acc-claire"
+    assert hub.accounts[COMPANY_EMAIL].idp_subject == "sub-claire"
+    refused = await authenticator.viewer("Bearer other")  # same e-mail, another identity
+    assert refused.kind is ViewerKind.ANONYMOUS
+    assert refused.notice is not None and refused.notice.code == "ACCOUNT_BOUND_ELSEWHERE"
+    # the bound identity finds its account even under another e-mail
+    assert (await authenticator.viewer("Bearer renamed")).account_id == "acc-claire"
+
+
+async def test_a_deactivated_agent_no_longer_signs_in(hub: FakeHub) -> None:
+    hub.accounts[AGENT_EMAIL] = dataclasses.replace(hub.accounts[AGENT_EMAIL], deactivated=True)
+    authenticator = _stub(hub, t=_claims(AGENT_EMAIL, "AGENT", issuer="agents"))
+    viewer = await authenticator.viewer("Bearer t")
+    assert viewer.kind is ViewerKind.ANONYMOUS
+    assert viewer.notice is not None and viewer.notice.code == "AGENT_DEACTIVATED"

@@ -118,6 +118,7 @@ async def test_valid_agent_token_gives_claims_with_lowercased_email_and_usual_na
         name="Camille Martin",
         provider_kind="AGENT",
         siret=SIRET,
+        issuer=provider.issuer,
     )
 
 
@@ -574,3 +575,13 @@ async def test_the_company_providers_name_is_given_name_and_family_name(
     verifier = OIDCVerifier([OIDCIssuer(provider.issuer, AUDIENCE, "COMPANY")], client, clock=clock)
     claims = await verifier.verify(provider.issue(agent()))  # usual_name is not its claim
     assert claims.name == "Camille Dupont-Martin"
+
+
+async def test_an_assurance_level_or_verified_claims_vouch_for_the_identity(
+    provider: OIDCProvider, verifier: OIDCVerifier, agent: Callable[..., dict[str, Any]]
+) -> None:
+    assert not (await verifier.verify(provider.issue(agent()))).identity_assured
+    assert not (await verifier.verify(provider.issue(agent(acr="eidas1")))).identity_assured
+    assert (await verifier.verify(provider.issue(agent(acr="eidas2")))).identity_assured
+    evidence = {"verification": {"trust_framework": "fr_eidas"}, "claims": {}}
+    assert (await verifier.verify(provider.issue(agent(verified_claims=evidence)))).identity_assured

@@ -101,7 +101,7 @@ async def test_expired_token_is_401(client: httpx.AsyncClient, settings: Setting
     assert "expired" in response.json()["errors"][0]["message"]
 
 
-async def test_token_for_an_unknown_account_is_served_as_anonymous_saying_why(
+async def test_token_for_an_unknown_person_is_served_as_unregistered_saying_why(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     token = _token(settings, "nobody@nowhere.example")
@@ -111,8 +111,8 @@ async def test_token_for_an_unknown_account_is_served_as_anonymous_saying_why(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200
-    assert response.json()["data"] == {"viewer": {"kind": "ANONYMOUS"}}
-    assert response.json()["extensions"]["identity"]["code"] == "UNKNOWN_ACCOUNT"
+    assert response.json()["data"] == {"viewer": {"kind": "UNREGISTERED"}}
+    assert response.json()["extensions"]["identity"]["code"] == "NO_ACCOUNT_YET"
 
 
 async def test_graphiql_is_served_locally_with_a_csp(client: httpx.AsyncClient) -> None:

@@ -117,7 +117,7 @@ async def test_the_hub_provider_never_makes_its_bearer_an_agent(gateway: Gateway
 async def test_a_valid_token_for_an_unknown_account_is_served_as_anonymous(
     gateway: Gateway,
 ) -> None:
-    token = gateway.hub.mint({"email": "nobody@nowhere.example"})
+    token = _agent_token(gateway.agents, "nobody@nowhere.example")
     response = await gateway.post(VIEWER, token)
     body = response.json()
     assert response.status_code == 200 and body["data"]["viewer"]["kind"] == "ANONYMOUS"
@@ -127,6 +127,13 @@ async def test_a_valid_token_for_an_unknown_account_is_served_as_anonymous(
         "anonymous visitor. Ask the hub's administrator for an account.",
     }
     assert "nobody" not in response.text
+
+
+async def test_the_hub_provider_makes_an_unknown_person_unregistered(gateway: Gateway) -> None:
+    token = gateway.hub.mint({"email": "nobody@nowhere.example"})
+    body = (await gateway.post(VIEWER, token)).json()
+    assert body["data"]["viewer"]["kind"] == "UNREGISTERED"
+    assert body["extensions"]["identity"]["code"] == "NO_ACCOUNT_YET"
 
 
 async def test_a_token_of_an_unknown_issuer_or_of_the_dev_issuer_is_refused(

@@ -88,12 +88,13 @@ async def test_a_valid_token_naming_no_account_is_acknowledged_as_anonymous_with
         assert isinstance(frame, str)  # text frames: graphql-ws clients ignore binary ones
         ack = json.loads(frame)
         assert ack["type"] == "connection_ack"
-        assert ack["payload"]["identity"]["code"] == "UNKNOWN_ACCOUNT"
+        assert ack["payload"]["identity"]["code"] == "NO_ACCOUNT_YET"  # may sign up
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": LIVE}))
         frame = await asyncio.wait_for(ws.recv(), 2)
         assert isinstance(frame, str)
         refused = json.loads(frame)
-        assert refused["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert refused["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert "signUp" in refused["payload"]["errors"][0]["message"]
 
 
 async def test_an_unreachable_identity_provider_closes_with_try_again_later(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -107,9 +108,79 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
     ),
     ('mutation { revokeApiKey(id: "no-such-key") { id } }', {}, {VIDAL}),
     ('mutation { registerPersistedQuery(document: "{ viewer { kind } }") { id } }', {}, {VIDAL}),
+    # the sandbox's tokens carry a provider identity: a seeded company user or holder may
+    # call signUp (idempotent for its own kind, BAD_USER_INPUT for the other); agents never
+    ("mutation { signUp(kind: COMPANY_USER) { kind } }", {}, {CLAIRE, THOMAS, ANTOINE, HOLDER}),
+    (
+        "mutation($f: Upload!) { submitIdentityDocument(file: $f) { kind } }",
+        {"f": b"%PDF-1.7"},
+        set(),
+    ),  # nobody seeded signed up: no identity to prove
+    (
+        (
+            'mutation { assignReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+            "{ id } }"
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { endReferentAssignment(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56", '
+            'reason: "r") { id } }'
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { createStructure(input: {id: "cci-nouvelle-structure", name: "CCI Nouvelle", kind: "CCI"}) '
+            "{ id } }"
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { recordCharterSignature(structureId: "cci-gard", signedOn: "2025-01-06") '
+            "{ id } }"
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { inviteAgent(structureId: "cci-gard", email: "new.agent@cci-gard.example", '
+            'name: "Nina Agent", roles: [REFERENT]) { id } }'
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        (
+            'mutation { deactivateAgent(agentId: "agent-sophie-roux", reassignTo: '
+            '"agent-pierre-durand") { id } }'
+        ),
+        {},
+        {VIDAL},
+    ),
+    (
+        'mutation { decideIdentityVerification(id: "no-such-document", accept: true) { id } }',
+        {},
+        {VIDAL},
+    ),
 ]
+
+
+def _name(query: str) -> str:
+    """The mutation's field: the first name after the operation's opening brace."""
+    match = re.search(r"\{\s*(\w+)", query)
+    assert match is not None
+    return match.group(1)
+
+
 CASES = [
-    pytest.param(query, variables, who, id=f"{query.split('(')[0].split()[-1]}-{who}")
+    pytest.param(query, variables, who, id=f"{_name(query)}-{who}")
     for query, variables, allowed in MUTATIONS
     for who in VIEWERS
     if who not in allowed
@@ -140,6 +211,9 @@ async def _state(services: Services) -> tuple[int, ...]:
         "accounts",
         "partner_api_keys",
         "persisted_queries",
+        "structures",
+        "agents",
+        "identity_documents",
     ]
     async with services.writer.transaction() as tx:
         return tuple(
@@ -166,7 +240,7 @@ async def test_a_viewer_who_may_not_call_a_mutation_is_refused_and_nothing_chang
 def test_the_matrix_has_every_mutation_of_the_schema(schema: HubSchema) -> None:
     """A new mutation fails here until its refusals are in MUTATIONS (and it fails the
     build without an ``@allowed`` action: tests/auth/test_declarations.py)."""
-    covered = {query.split("(")[0].split()[-1] for query, _, _ in MUTATIONS}
+    covered = {_name(query) for query, _, _ in MUTATIONS}
     mutation_type = schema._schema.mutation_type
     assert mutation_type is not None
     assert covered == set(mutation_type.fields)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from graphql import (
     GraphQLField,
     GraphQLObjectType,
@@ -20,6 +21,7 @@ from auth.declarations import declarations
 from auth.scopes import Scope
 from auth.tiers import Access, Tier
 from auth.viewer import Viewer
+from connectors.hubdb.models import Account
 from gateway.errors import HubSchema
 from gateway.persisted import document_id
 from resolvers.context import Context, Services
@@ -51,6 +53,8 @@ ROOTS: dict[str, list[str]] = {
     "persistedQueries": [""],
     "auditTrail": ["(first: 3)"],
     "application": ['(id: "QXBwbGljYXRpb246REVMOjEwMDE=")'],  # LEROY's dossier on DEL
+    "referentRequests": ["(first: 3)"],
+    "identityVerifications": ["(first: 3)"],
 }
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
@@ -192,6 +196,19 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return ".".join(str(p) for p in path)
 
 
+async def _queue_an_identity_document(services: Services) -> None:
+    """The seed has none: one, for the administrator's desk (metadata only)."""
+    async with services.writer.transaction() as tx:
+        account_id = await tx.session.scalar(
+            sa.select(Account.id).where(Account.kind == "PROJECT_HOLDER").order_by(Account.id)
+        )
+        assert account_id is not None
+        await tx.add_identity_document(
+            account_id=account_id, file_key="0" * 32 + ".pdf", content_type="application/pdf",
+            size=1000, sha256="0" * 64, now=datetime.now(UTC),
+        )  # fmt: skip
+
+
 async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
     """The seed has no notifications: give each signed-in viewer one, so that the
     Notification type is seen too."""
@@ -224,6 +241,7 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
     schema: HubSchema, services: Services, seed_world: SeedWorld
 ) -> None:
     await _notify_every_viewer(services, seed_world)
+    await _queue_an_identity_document(services)
     viewers = {**seed_world.viewers, "cci-gard key (every scope)": await _partner_access(services)}
     found = declarations(schema._schema)
     tiers = {d.name: d.tier for d in found if d.tier is not None}

@@ -22,6 +22,7 @@ from connectors.hubdb.models.directory import (
     agent_sort_name,
     normalize_email,
 )
+from connectors.hubdb.models.identity import IdentityDocument
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.projects import Project, ProjectActor
 from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
@@ -39,6 +40,7 @@ __all__ = [
     "Company",
     "CompanyMembership",
     "EmailOutbox",
+    "IdentityDocument",
     "Notification",
     "PersistedQuery",
     "Project",

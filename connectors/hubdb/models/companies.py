@@ -112,3 +112,6 @@ class ReferentAssignment(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    end_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    """Why the administrator ended it (ENDED)."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from connectors.hubdb.enums import AccountKind, AgentRole, StructureKind, SupportKind
+from connectors.hubdb.enums import (
+    AccountKind,
+    AgentRole,
+    StructureKind,
+    SupportKind,
+)
 from connectors.hubdb.models.base import Base, UTCDateTime, check_in, fold, utcnow
 
 __all__ = [
@@ -52,6 +57,8 @@ class Structure(Base):
     department_code: Mapped[str | None] = mapped_column(sa.String(3))
     in_network: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     charter_signed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    charter_signed_on: Mapped[date | None] = mapped_column(sa.Date, default=None)
+    """When the administrator recorded the structure's signature of the network charter."""
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     city: Mapped[str | None] = mapped_column(sa.String(100))
@@ -84,6 +91,7 @@ class Account(Base):
     __table_args__ = (
         check_in("kind", AccountKind, "kind"),
         sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
+        sa.Index("uq_accounts_idp_issuer_idp_subject", "idp_issuer", "idp_subject", unique=True),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -92,6 +100,13 @@ class Account(Base):
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     kind: Mapped[str] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    idp_issuer: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    """The identity provider the account is bound to (its ``iss``), with ``idp_subject``
+    (its ``sub``): set at sign-up, or at the first sign-in of an account made otherwise."""
+    idp_subject: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    identity_status: Mapped[str | None] = mapped_column(sa.String(32), default=None)
+    """``IdentityStatus`` (no CHECK: SQLite would copy the referenced table to add one);
+    NULL for accounts that did not sign up (agents, collaborators)."""
 
     @validates("email")
     def _normalize_email(self, _key: str, email: str) -> str:
@@ -115,6 +130,8 @@ class Agent(Base):
     """``fold("first last")``, for the name search; kept by the ORM on insert and update."""
     sort_name: Mapped[str] = mapped_column(sa.String(201), default="")
     """:func:`agent_sort_name`; kept by the ORM on insert and update."""
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """Set by the administrator: the agent no longer signs in, its work moved to another."""
 
 
 class AgentRoleRow(Base):

@@ -36,6 +36,7 @@ TABLES = TABLES_0001 | {
     "persisted_queries",
     "audit_events",
     "public_aids",
+    "identity_documents",
 }
 HEAD = "0007"
 

@@ -29,6 +29,7 @@ CANONICAL_COUNTS = {
     "persisted_queries": 0,
     "audit_events": 0,
     "public_aids": 6,  # LEROY's five and FABRE's one (the de minimis examples)
+    "identity_documents": 0,
 }
 
 

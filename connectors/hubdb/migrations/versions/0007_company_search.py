@@ -1,7 +1,7 @@
 """Company search: the registered companies' Sirene columns and their search keys.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-05 09:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from connectors.text import fold
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
