@@ -147,9 +147,7 @@ class ApiKeys:
         record = found[0]
         now = self._clock()
         if record.revoked_at is not None:
-            raise InvalidToken(
-                "The API key was revoked: ask the hub administrator for a new one."
-            )
+            raise InvalidToken("The API key was revoked: ask the hub administrator for a new one.")
         expires = record.expires_at.timestamp() if record.expires_at else float("inf")
         if expires <= now:
             day = record.expires_at.astimezone(UTC).date().isoformat() if record.expires_at else ""

@@ -331,8 +331,12 @@ async def _main(arguments: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.hubdb_paths", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--reads", type=int, default=80,
-                        help="reads one at a time (default 80; a quarter on the busy loop)")
+    parser.add_argument(
+        "--reads",
+        type=int,
+        default=80,
+        help="reads one at a time (default 80; a quarter on the busy loop)",
+    )
     parser.add_argument("--rounds", type=int, default=2,
                         help="rounds of concurrent reads (default 2)")  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=32)

@@ -58,9 +58,7 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     except KeyError as error:
         names = ", ".join(Scope.__members__)
         raise ConfigurationError(f"Unknown scope {error}; the scopes are {names}.") from None
-    expires = (
-        datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
-    )
+    expires = datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
     try:
         async with open_hub_database(settings) as database:
             keys = api_keys(database, CachedDirectory(database.hub), settings)

@@ -129,9 +129,7 @@ class HubExecutor(StrawberryGraphQLCoreExecutionContext):
             self._plain_lists[key] = cached
         return cached[1]
 
-    def _plan(
-        self, type_: GraphQLOutputType, field_details_list: FieldDetailsList
-    ) -> _Plan | None:
+    def _plan(self, type_: GraphQLOutputType, field_details_list: FieldDetailsList) -> _Plan | None:
         """How to complete a value of ``type_`` for this selection, or None when not plain."""
         non_null = is_non_null_type(type_)
         named = type_.of_type if non_null else type_  # type: ignore[union-attr]

@@ -153,9 +153,7 @@ class BoundedValidationCache(ValidationCache):
 
     def on_validate(self) -> Iterator[None]:
         document = self.execution_context.graphql_document
-        if document is not None and expanded_size(document, self.max_fields) > (
-            self.max_fields
-        ):
+        if document is not None and expanded_size(document, self.max_fields) > (self.max_fields):
             self.execution_context.pre_execution_errors = [
                 GraphQLError(
                     f"This query selects more than {self.max_fields} fields once its "

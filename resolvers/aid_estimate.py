@@ -7,9 +7,12 @@ For the expenses of one phase, in this order:
    proportion), then the retained expenses are capped per funded day;
 3. the scheme's cap on expenses, then its minimum of eligible expenses;
 4. the phase's rate, then the cap on the aid; the aid is rounded to the cent, half up;
+   (a phase paid by a flat amount pays it whatever its eligible expenses);
 5. with ``planned``, the aid computed on the planned expenses is the aid granted: the aid on
    what was spent is paid up to it (prorata when less was spent, never more than granted);
-6. subsidy ≤ equity, when the scheme says so and the equity is known.
+6. subsidy ≤ equity, when the scheme says so and the equity is known;
+7. a project starting after the scheme closed gets nothing; deadlines are dated from the
+   start and the decision when they are given.
 
 The advance is a share of the aid granted; the balance is what remains due. The effective
 rate is the aid over the eligible expenses declared.
@@ -23,7 +26,8 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from resolvers.aid_format import add_months, cents, euros, number, percent
-from resolvers.aid_rules import AidRules, Phase, Schedule
+from resolvers.aid_refusals import AidRuleError
+from resolvers.aid_rules import AidRules, DeadlineKind, Phase, Schedule
 from resolvers.aid_schemes import RULES
 
 __all__ = [
@@ -33,7 +37,9 @@ __all__ = [
     "Expense",
     "Payment",
     "UnknownScheme",
+    "dated_deadlines",
     "estimate_aid",
+    "rules_of",
 ]
 
 _CENT = Decimal("0.01")
@@ -41,6 +47,8 @@ _RATE_PLACES = Decimal("0.0001")
 _ZERO = Decimal(0)
 _ABSURD_AMOUNT = Decimal(10) ** 9
 _ABSURD_DAYS = Decimal(1000)
+_EARLIEST = date(1990, 1, 1)
+_LATEST = date(2100, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +70,15 @@ class Deadline:
     label: str
     date: date | None
     rule: str
+    kind: DeadlineKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AidEstimate:
+    """``amount`` is the aid due on ``expenses``; with planned expenses, ``granted`` is the aid
+    granted on them and ``prorated`` the aid due once the prorata applied (``amount``).
+    ``closed_on_start``: why a project starting on the start date gets nothing, if it does."""
+
     eligible: bool
     amount: Decimal
     effective_rate: Decimal
@@ -73,20 +86,37 @@ class AidEstimate:
     reasons: tuple[str, ...]
     payments: tuple[Payment, ...]
     deadlines: tuple[Deadline, ...]
+    granted: Decimal | None = None
+    prorated: Decimal | None = None
+    closed_on_start: str | None = None
+    start_means: str | None = None
+    decision_means: str | None = None
+    blocked: tuple[str, ...] = ()
+    """The reasons that made it not eligible (the first of ``reasons``)."""
+
+    def deadline(self, kind: DeadlineKind) -> date | None:
+        return next((d.date for d in self.deadlines if d.kind is kind), None)
 
 
-class EstimateInputError(ValueError):
+class EstimateInputError(AidRuleError):
     """Input no estimate can be made from; ``argument`` names it (``expenses[2].days``)."""
 
     def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message)
-        self.argument = argument
+        super().__init__(message, argument=argument)
 
 
 class UnknownScheme(LookupError):
     def __init__(self, scheme_id: str) -> None:
         super().__init__(f"No aid scheme has the id {scheme_id!r}.")
         self.scheme_id = scheme_id
+
+
+def rules_of(scheme_id: str) -> AidRules:
+    """The funding rules of ``scheme_id``; ``UnknownScheme`` when the hub has none."""
+    rules = RULES.get(scheme_id)
+    if rules is None:
+        raise UnknownScheme(scheme_id)
+    return rules
 
 
 def estimate_aid(
@@ -97,21 +127,22 @@ def estimate_aid(
     equity: Decimal | None = None,
     planned: Sequence[Expense] | None = None,
     start: date | None = None,
+    decided_on: date | None = None,
 ) -> AidEstimate:
     """The aid ``scheme_id`` pays for ``expenses`` (spent, or planned when nothing is spent yet).
 
     ``planned``: the expenses the aid was granted on, when ``expenses`` are those spent.
-    ``start``: the date the scheme counts its deadlines from (``AidRules.start`` says which).
+    ``start``: the date the scheme counts from (``AidRules.start`` says which);
+    ``decided_on``: the date of the decision granting the aid (``AidRules.decision``).
     """
-    rules = RULES.get(scheme_id)
-    if rules is None:
-        raise UnknownScheme(scheme_id)
+    rules = rules_of(scheme_id)
     chosen = _phase(rules, phase)
     _check(rules, chosen, expenses, "expenses")
     if planned is not None:
         _check(rules, chosen, planned, "planned")
     if equity is not None and not equity.is_finite():
         raise EstimateInputError("equity", f"The equity must be an amount in euros, not {equity}.")
+    _check_dates(start, decided_on)
 
     spent = _evaluate(rules, chosen, expenses, "expenses")
     log = _Log(list(spent.applied), list(spent.blocked), list(spent.excluded))
@@ -142,11 +173,14 @@ def estimate_aid(
             f"{cap.counted_from}; the company's earlier aid from this scheme is not known here "
             f"({cap.source})"
         )
-    deadlines = _deadlines(rules, start, log)
+    closed = _closed_on(rules, start)
+    if closed is not None:
+        log.blocked.append(closed)
+    deadlines = _deadlines(rules, start, decided_on, log)
 
     eligible = not log.blocked
     if not eligible:
-        amount = _ZERO
+        amount = granted = _ZERO
     payments = _payments(chosen.schedule, granted, amount, log) if eligible else ()
     effective = _ZERO if not spent.presented else amount / spent.presented
     return AidEstimate(
@@ -157,6 +191,12 @@ def estimate_aid(
         reasons=tuple(log.blocked + log.notes),
         payments=payments,
         deadlines=deadlines,
+        granted=granted if planned is not None else None,
+        prorated=amount if planned is not None else None,
+        closed_on_start=closed,
+        start_means=rules.start,
+        decision_means=rules.decision,
+        blocked=tuple(log.blocked),
     )
 
 
@@ -188,6 +228,33 @@ def _phase(rules: AidRules, number: int | None) -> Phase:
     if found is None:
         raise EstimateInputError("phase", f"{rules.title} has no phase {number} (only {numbers}).")
     return found
+
+
+def _check_dates(start: date | None, decided_on: date | None) -> None:
+    for argument, day in (("startDate", start), ("decidedOn", decided_on)):
+        if day is not None and not _EARLIEST <= day <= _LATEST:
+            raise EstimateInputError(
+                argument,
+                f"{day.isoformat()} is not a plausible date for an aid (between "
+                f"{_EARLIEST.isoformat()} and {_LATEST.isoformat()}).",
+            )
+    if start is not None and decided_on is not None and decided_on < start:
+        raise EstimateInputError(
+            "decidedOn",
+            f"The decision ({decided_on.isoformat()}) cannot precede the start of the project "
+            f"({start.isoformat()}): the start is the date expenses count from, given when the "
+            "application is acknowledged, before the aid is decided.",
+        )
+
+
+def _closed_on(rules: AidRules, start: date | None) -> str | None:
+    closes = rules.closes
+    if closes is None or start is None or start <= closes.on:
+        return None
+    return (
+        f"The scheme closed on {closes.on.isoformat()}, before the start on "
+        f"{start.isoformat()}: {closes.source}"
+    )
 
 
 def _check(rules: AidRules, phase: Phase, expenses: Sequence[Expense], argument: str) -> None:
@@ -266,6 +333,16 @@ def _evaluate(
         else:
             applied.append(f"minimum_expenses: {euros(minimum.value)} of eligible expenses, met")
 
+    if phase.flat is not None:
+        aid = phase.flat.value if retained else _ZERO
+        applied.append(
+            f"flat: {euros(phase.flat.value)} whatever the eligible expenses "
+            f"({euros(retained)} declared)"
+        )
+        if not aid and not blocked:
+            blocked.append("No eligible expense: the aid would be €0.00.")
+        return _Evaluation(presented, cents(aid), tuple(applied), tuple(blocked), tuple(excluded))
+    assert phase.rate is not None  # a phase has a rate or a flat amount
     aid = retained * phase.rate.value
     applied.append(
         f"rate: {percent(phase.rate.value)} of {euros(retained)} of eligible expenses "
@@ -375,16 +452,30 @@ def _payments(
     )
 
 
-def _deadlines(rules: AidRules, start: date | None, log: _Log) -> tuple[Deadline, ...]:
+def dated_deadlines(
+    rules: AidRules, start: date | None, decided_on: date | None
+) -> tuple[Deadline, ...]:
+    """The scheme's deadlines, dated from ``start`` and ``decided_on`` where they count."""
+    return _deadlines(rules, start, decided_on, _Log())
+
+
+def _deadlines(
+    rules: AidRules, start: date | None, decided_on: date | None, log: _Log
+) -> tuple[Deadline, ...]:
     dates: dict[str, date | None] = {}
     deadlines = []
     for rule in rules.deadlines:
         when = rule.on
         if rule.months_after is not None:
-            base = start if rule.after is None else dates[rule.after]
+            if rule.after is not None:
+                base = dates[rule.after]
+            else:
+                base = decided_on if rule.from_decision else start
             when = None if base is None else add_months(base, rule.months_after)
-        if rule.bars_later_start and start is not None and when is not None and start > when:
-            log.blocked.append(f"Starting on {start.isoformat()} is too late ({rule.source})")
         dates[rule.label] = when
-        deadlines.append(Deadline(rule.label, when, rule.rule))
+        deadlines.append(Deadline(rule.label, when, rule.rule, rule.kind))
+    if decided_on is not None and rules.decision is None:
+        log.notes.append(
+            f"The decision date is not used: {rules.title} counts no deadline from it."
+        )
     return tuple(deadlines)

@@ -11,15 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 
 __all__ = [
     "Advance",
     "AidRules",
     "Category",
     "Cited",
+    "Closing",
     "CompanyCap",
     "DayRules",
+    "DeadlineKind",
     "DeadlineRule",
+    "InvoiceMentions",
     "Phase",
     "Schedule",
     "SinglePayment",
@@ -66,7 +70,12 @@ class SinglePayment:
 
 @dataclass(frozen=True, slots=True)
 class Advance:
-    """A share of the aid granted paid first, the balance when the expenses are proven."""
+    """A share of the aid granted paid first, the balance when the expenses are proven.
+
+    ``on_quote``: the advance is ``rate`` of the aid granted, on a quote or order signed and
+    stamped (Pays de la Loire); otherwise it is an instalment on the invoices paid so far, at
+    most ``rate`` of the aid granted (Industrie du futur's "acompte maximum de 70 %").
+    """
 
     label: str
     rate: Decimal
@@ -74,6 +83,7 @@ class Advance:
     balance_label: str
     balance_due: str
     source: str
+    on_quote: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +98,19 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Phase:
+    """A phase funded at ``rate`` of its eligible expenses, or by a ``flat`` amount."""
+
     number: int
     label: str
-    rate: Cited
+    rate: Cited | None
     schedule: Schedule
     days: DayRules | None = None
     notes: tuple[str, ...] = ()
+    flat: Cited | None = None
+
+    def __post_init__(self) -> None:
+        if (self.rate is None) == (self.flat is None):
+            raise ValueError(f"phase {self.number} needs exactly one of rate / flat")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +123,36 @@ class CompanyCap:
     source: str
 
 
+class DeadlineKind(Enum):
+    """What a deadline closes: the estimate names each kind in its own field."""
+
+    APPLICATION = "APPLICATION"
+    """The last day to file the application (France Num's four months after the last invoice)."""
+    EXPENSES = "EXPENSES"
+    """The last day an expense counts."""
+    REALISATION = "REALISATION"
+    """The end of the period in which the project must be carried out."""
+    PROOFS = "PROOFS"
+    """The last day to send the proofs of the expenses."""
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlineRule:
-    """A calendar date (``on``), or ``months_after`` the estimate's start or an earlier deadline.
+    """A calendar date (``on``), or ``months_after`` a date the estimate is given or an
+    earlier deadline.
 
-    ``after`` names the earlier deadline by label; None means the estimate's ``start``.
-    ``bars_later_start``: a project starting after ``on`` gets nothing.
+    ``after`` names the earlier deadline by label; otherwise ``from_decision`` counts from the
+    decision (``AidRules.decision`` says which), else from the estimate's start.
     """
 
     label: str
+    kind: DeadlineKind
     rule: str
     source: str
     on: date | None = None
     months_after: int | None = None
     after: str | None = None
-    bars_later_start: bool = False
+    from_decision: bool = False
 
     def __post_init__(self) -> None:
         if (self.on is None) == (self.months_after is None):
@@ -128,11 +160,33 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Closing:
+    """The last day a project may start under the scheme, and the sentence that says so."""
+
+    on: date
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceMentions:
+    """What each invoice must carry for the aid to be paid on it."""
+
+    paid_on: bool
+    signed: bool
+    stamped: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class AidRules:
-    """A scheme's funding rules. ``start`` says what an estimate's start date means for it.
+    """A scheme's funding rules. ``start`` says what an estimate's start date means for it,
+    ``decision`` what its decision date means (None: the scheme counts nothing from it).
 
     ``prorata`` is the sentence by which less spent than planned lowers the aid; ``equity_cap``
-    the one by which the subsidy cannot exceed the company's equity (None: no such rule).
+    the one by which the subsidy cannot exceed the company's equity (None: no such rule);
+    ``incentive_effect`` the one by which no expense may be committed before the application
+    is filed (None: the scheme pays expenses already made); ``de_minimis`` the regulation the
+    aid is granted under (None: not a de minimis aid).
     """
 
     scheme_id: str
@@ -141,12 +195,17 @@ class AidRules:
     categories: tuple[Category, ...]
     phases: tuple[Phase, ...]
     prorata: str
+    decision: str | None = None
     minimum_expenses: Cited | None = None
     expense_cap: Cited | None = None
     aid_cap: Cited | None = None
     company_cap: CompanyCap | None = None
     equity_cap: str | None = None
     deadlines: tuple[DeadlineRule, ...] = ()
+    closes: Closing | None = None
+    incentive_effect: str | None = None
+    invoice_mentions: InvoiceMentions | None = None
+    de_minimis: str | None = None
     legal_references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -161,3 +220,6 @@ class AidRules:
 
     def phase(self, number: int) -> Phase | None:
         return next((p for p in self.phases if p.number == number), None)
+
+    def deadline(self, kind: DeadlineKind) -> DeadlineRule | None:
+        return next((d for d in self.deadlines if d.kind is kind), None)

@@ -14,15 +14,19 @@ from resolvers.aid_rules import (
     AidRules,
     Category,
     Cited,
+    Closing,
     CompanyCap,
     DayRules,
+    DeadlineKind,
     DeadlineRule,
+    InvoiceMentions,
     Phase,
     Schedule,
     SinglePayment,
 )
 
 __all__ = [
+    "CHEQUE_FRANCE_NUM",
     "PAYS_DE_LA_LOIRE_INVESTISSEMENT_NUMERIQUE",
     "REGION_PARCOURS_INDUSTRIE_DU_FUTUR",
     "RULES",
@@ -48,8 +52,10 @@ _PDL_PAYMENT = "Les modalités de paiement vous sont précisées lors de l'envoi
 PAYS_DE_LA_LOIRE_INVESTISSEMENT_NUMERIQUE = AidRules(
     scheme_id="paysdelaloire:investissement-numerique",
     title="Pays de la Loire Investissement Numérique",
-    start="la date d'édition de l'arrêté d'attribution (la réalisation et les justificatifs en "
-    "dépendent)",
+    start="la date retenue comme début des dépenses (celle que donne l'accusé de réception du "
+    "dossier recevable)",
+    decision="la date d'édition de l'arrêté d'attribution (la fin de la réalisation et des "
+    "justificatifs en dépend)",
     categories=(
         Category(
             "software",
@@ -96,6 +102,7 @@ PAYS_DE_LA_LOIRE_INVESTISSEMENT_NUMERIQUE = AidRules(
                     source=f"{_PDL_PAYMENT} Une avance de 30% de la subvention sur présentation "
                     "d'un devis ou bon de commande signé, daté et tamponné par une autorité "
                     "compétente de votre structure.",
+                    on_quote=True,
                 ),
             ),
         ),
@@ -124,20 +131,38 @@ PAYS_DE_LA_LOIRE_INVESTISSEMENT_NUMERIQUE = AidRules(
     deadlines=(
         DeadlineRule(
             label="Fin de la période de réalisation",
+            kind=DeadlineKind.REALISATION,
             rule="de la date retenue comme début des dépenses jusqu'à deux ans après l'édition "
             "de l'arrêté d'attribution",
             months_after=24,
+            from_decision=True,
             source="Le délai de réalisation court de la date retenue comme début des dépenses "
-            "et jusqu'à deux ans après l'édition de l'arrêté d'attribution.",
+            "et jusqu'à deux ans après l'édition de l'arrêté d'attribution. Ainsi, si vous avez "
+            "été autorisé à commencer le 25/03/2021 et que vous recevez votre arrêté le "
+            "16/04/2021, votre investissement doit être réalisé entre le 25/03/2021 et le "
+            "16/04/2023.",
         ),
         DeadlineRule(
             label="Transmission des justificatifs",
+            kind=DeadlineKind.PROOFS,
             rule="six mois après la fin de la période de réalisation",
             months_after=6,
             after="Fin de la période de réalisation",
             source="Suite à cela, vous avez six mois pour nous transmettre les justificatifs.",
         ),
     ),
+    incentive_effect="Le dossier de demande d'aide doit être déposé avant l'engagement des "
+    "dépenses. Une subvention est par définition incitative [...] J'ai déjà signé mon devis, je "
+    "me suis donc engagé auprès de mon prestataire. [...] Vous ne pouvez donc pas bénéficier de "
+    "l'aide.",
+    invoice_mentions=InvoiceMentions(
+        paid_on=True,
+        signed=True,
+        stamped=True,
+        source="l'ensemble des factures : ces documents doivent avoir les mentions suivantes : "
+        "date de paiement, signature de l'autorité compétente et tampon de votre structure.",
+    ),
+    de_minimis="1407/2013",
     legal_references=(
         (
             "Règlement d'intervention « Pays de la Loire Investissement Numérique » (annexe 1 : "
@@ -238,6 +263,7 @@ REGION_PARCOURS_INDUSTRIE_DU_FUTUR = AidRules(
                     balance_due="à l'issue de la phase 2",
                     source="phase 2: un acompte maximum de 70% de la subvention au titre de la "
                     "phase 2, le solde à l'issue de la phase 2.",
+                    on_quote=False,
                 )
             ),
             notes=(
@@ -260,13 +286,26 @@ REGION_PARCOURS_INDUSTRIE_DU_FUTUR = AidRules(
     deadlines=(
         DeadlineRule(
             label="Dernier jour de dépenses prises en compte",
+            kind=DeadlineKind.EXPENSES,
             rule="les dépenses postérieures au 31/12/2022 ne sont pas prises en compte",
             on=date(2022, 12, 31),
-            bars_later_start=True,
-            source="Les dépenses postérieures au 31/12/2022 ne sont pas prises en compte. Le "
-            "parcours régional Industrie du Futur est mobilisable jusqu'au 31 décembre 2022.",
+            source="Les dépenses postérieures au 31/12/2022 ne sont pas prises en compte.",
         ),
     ),
+    closes=Closing(
+        date(2022, 12, 31),
+        "Le parcours régional Industrie du Futur est mobilisable jusqu'au 31 décembre 2022.",
+    ),
+    incentive_effect="Régime cadre exempté SA.40453 PME / 6.2 Aides au conseil en faveur des PME "
+    "(une aide exemptée doit être demandée avant le début des travaux : effet incitatif, "
+    "règlement (UE) n°651/2014, article 6)",
+    invoice_mentions=InvoiceMentions(
+        paid_on=True,
+        signed=False,
+        stamped=False,
+        source="Sont éligibles les dépenses de conseil externe acquittées par les entreprises",
+    ),
+    de_minimis="2023/2831",
     legal_references=(
         "Code Général des Collectivités Territoriales",
         (
@@ -279,9 +318,96 @@ REGION_PARCOURS_INDUSTRIE_DU_FUTUR = AidRules(
     ),
 )
 
+_CHEQUE_THEMES = "Les dépenses à justifier doivent relever des thèmes suivants"
+_CHEQUE_FORMS = (
+    "Les dépenses peuvent être des achats de solutions, de l'abonnement à un service, elles "
+    "peuvent inclure une part d'accompagnement."
+)
+_CHEQUE_DEPOSIT = (
+    "La demande doit être déposée au plus tard 4 mois après la date indiquée sur la facture la "
+    "plus récente."
+)
+
+CHEQUE_FRANCE_NUM = AidRules(
+    scheme_id="francenum:cheque-numerique",
+    title="Chèque France Num de 500 €",
+    start="la date indiquée sur la facture la plus récente (la demande se dépose au plus tard "
+    "4 mois après)",
+    categories=(
+        Category(
+            "sales_promotion",
+            "Vente, promotion (site e-commerce ou promotionnel, contenus, paiement en ligne, "
+            "place de marché, visibilité internet)",
+            eligible=True,
+            source=f"{_CHEQUE_THEMES} : Vente, promotion - Site e-commerce ou promotionnel ; "
+            "Contenus ; Paiement en ligne ; Place de marché ; Visibilité internet",
+        ),
+        Category(
+            "management",
+            "Gestion (réservation, stocks et commandes, logiciel de caisse, hébergement, nom "
+            "de domaine, cybersécurité)",
+            eligible=True,
+            source=f"{_CHEQUE_THEMES} : Gestion - Solution de réservation, prise de rendez-vous ;"
+            " Gestion des stocks, des commandes, des livraisons ; Logiciel de caisse ; "
+            "Hébergement, stockage de données, gestion du nom de domaine, outils de "
+            "cybersécurité",
+        ),
+        Category(
+            "customer_relations",
+            "Relation client (gestion des clients, envoi en masse de courriels et de lettres "
+            "d'information)",
+            eligible=True,
+            source=f"{_CHEQUE_THEMES} : Relation client - Gestion des clients ; Outil de "
+            "gestion en masse des courriers électroniques, de lettres d'information",
+        ),
+        Category(
+            "support",
+            "Part d'accompagnement de ces solutions",
+            eligible=True,
+            source=_CHEQUE_FORMS,
+        ),
+    ),
+    phases=(
+        Phase(
+            number=1,
+            label="Aide forfaitaire",
+            rate=None,
+            flat=Cited(Decimal(500), "Chèque 500 euros [...] cette aide forfaitaire"),
+            schedule=Schedule(
+                single=SinglePayment(
+                    label="Versement unique",
+                    due="sur demande déposée sur le téléservice, au plus tard 4 mois après la "
+                    "facture la plus récente",
+                    source=_CHEQUE_DEPOSIT,
+                )
+            ),
+        ),
+    ),
+    prorata="Aide forfaitaire : son montant ne dépend pas des dépenses justifiées.",
+    deadlines=(
+        DeadlineRule(
+            label="Dépôt de la demande",
+            kind=DeadlineKind.APPLICATION,
+            rule="au plus tard 4 mois après la date indiquée sur la facture la plus récente",
+            months_after=4,
+            source=_CHEQUE_DEPOSIT,
+        ),
+    ),
+    legal_references=(
+        (
+            "Décret n° 2021-87 du 28 janvier 2021 portant création d'une aide visant à soutenir "
+            "la numérisation des petites entreprises"
+        ),
+    ),
+)
+
 RULES: Mapping[str, AidRules] = MappingProxyType(
     {
         rules.scheme_id: rules
-        for rules in (PAYS_DE_LA_LOIRE_INVESTISSEMENT_NUMERIQUE, REGION_PARCOURS_INDUSTRIE_DU_FUTUR)
+        for rules in (
+            PAYS_DE_LA_LOIRE_INVESTISSEMENT_NUMERIQUE,
+            REGION_PARCOURS_INDUSTRIE_DU_FUTUR,
+            CHEQUE_FRANCE_NUM,
+        )
     }
 )

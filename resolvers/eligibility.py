@@ -261,14 +261,28 @@ def _bounds(low: float | None, high: float | None, show: Callable[[float], str])
 
 
 def _headcount(criterion: Headcount, facts: _Facts, today: date) -> CriterionResult:
+    """A catalogue's whole ``maximum`` is the last whole headcount allowed ("moins de 50
+    salariés" is published as 49): a fractional headcount (an annual average, partners in
+    proportion) is within it while under ``maximum + 1`` (49.15 is under 50)."""
     staff, origin = facts.aggregated("staff")
-    wanted = _bounds(criterion.minimum, criterion.maximum, _staff) + " staff"
+    wanted = _headcount_bounds(criterion)
     if staff is None:
         return _result("headcount", None, None, f"{wanted}; headcount unknown", ("staff",))
     met = (criterion.minimum is None or staff >= criterion.minimum) and (
-        criterion.maximum is None or staff <= criterion.maximum
+        criterion.maximum is None or staff < criterion.maximum + 1
     )
     return _result("headcount", met, _staff(staff), f"{wanted} ({origin})")
+
+
+def _headcount_bounds(criterion: Headcount) -> str:
+    below = None if criterion.maximum is None else f"under {criterion.maximum + 1}"
+    if criterion.minimum is not None and below is not None:
+        return f"at least {_staff(criterion.minimum)} and {below} staff"
+    return (
+        f"{below} staff"
+        if below is not None
+        else f"at least {_staff(criterion.minimum or 0)} staff"
+    )
 
 
 _ANSWER_NAMES = {"turnover": "turnover", "balance_sheet_total": "balanceSheetTotal"}
@@ -383,10 +397,11 @@ def _associations(criterion: Associations, facts: _Facts, today: date) -> Criter
         )
     share = answers.market_income_share
     minimum = criterion.minimum_market_income_share
-    rule = f"market income at least {minimum:.0%} of its income" if minimum is not None else ""
+    bound = "more than" if criterion.exclusive else "at least"
+    rule = f"market income {bound} {minimum:.0%} of its income" if minimum is not None else ""
     if criterion.ei_ea_agreement:
         rule = f"{rule} or an EI/EA agreement" if rule else "an EI/EA agreement"
-    if minimum is not None and share is not None and share >= minimum:
+    if minimum is not None and share is not None and _above(share, minimum, criterion.exclusive):
         return _result("association", True, f"{share:.0%}", rule)
     unanswered = (["marketIncomeShare"] if minimum is not None and share is None else []) + (
         ["eiEaAgreement"] if criterion.ei_ea_agreement and answers.ei_ea_agreement is None else []
@@ -394,6 +409,10 @@ def _associations(criterion: Associations, facts: _Facts, today: date) -> Criter
     if unanswered:
         return _result("association", None, None, f"{rule}; not declared", unanswered)
     return _result("association", False, f"{share:.0%}" if share is not None else None, rule)
+
+
+def _above(share: Decimal, minimum: Decimal, exclusive: bool) -> bool:
+    return share > minimum if exclusive else share >= minimum
 
 
 def _not_in_difficulty(criterion: NotInDifficulty, facts: _Facts, today: date) -> CriterionResult:

@@ -101,7 +101,9 @@ async def revoke_api_key(info: Info, key_id: str) -> ApiKeyRecord:
     return record
 
 
-async def api_keys(info: Info, structure_id: str | None, include_revoked: bool) -> list[ApiKeyRecord]:
+async def api_keys(
+    info: Info, structure_id: str | None, include_revoked: bool
+) -> list[ApiKeyRecord]:
     return await info.context.services.partners.keys(
         structure_id=structure_id, include_revoked=include_revoked
     )

@@ -25,6 +25,7 @@ from resolvers.aid_estimate import (
     UnknownScheme,
     estimate_aid,
 )
+from resolvers.aid_refusals import bad_user_input
 from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
 from resolvers.company import find_company
 from resolvers.company_profile import company_profile
@@ -43,7 +44,6 @@ from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret
 
 __all__ = [
-    "ExpenseValue",
     "OwnershipValue",
     "answers",
     "de_minimis",
@@ -59,8 +59,6 @@ _ORDER = {Verdict.ELIGIBLE: 0, Verdict.UNKNOWN: 1, Verdict.NOT_ELIGIBLE: 2}
 
 OwnershipValue = tuple[float, float, int, int | None]
 """(share, staff, turnover, balance-sheet total) as the client sent them."""
-ExpenseValue = tuple[Decimal, str, Decimal | None]
-"""(amount, category, days) as the client sent them."""
 
 
 def answers(
@@ -166,19 +164,30 @@ async def eligibility(
 async def estimate(
     info: Info,
     scheme_id: str,
-    expenses: Sequence[ExpenseValue],
+    expenses: Sequence[Expense],
     raw_siret: str | None,
     phase: int | None,
+    *,
+    planned: Sequence[Expense] | None = None,
+    start: date | None = None,
+    decided_on: date | None = None,
 ) -> AidEstimate:
     equity = None
     if raw_siret is not None:
         siret = await _require_tier2(info, raw_siret)
         equity = await _equity(info, siret)
-    records = [Expense(amount, category, days) for amount, category, days in expenses]
     try:
-        return estimate_aid(scheme_id.strip(), records, phase=phase, equity=equity)
+        return estimate_aid(
+            scheme_id.strip(),
+            expenses,
+            phase=phase,
+            equity=equity,
+            planned=planned,
+            start=start,
+            decided_on=decided_on,
+        )
     except EstimateInputError as exc:
-        raise coded_error(str(exc), BAD_USER_INPUT, argument=exc.argument) from None
+        raise bad_user_input(exc) from None
     except (UnknownScheme, InvalidOperation):
         pass
     scheme: Scheme = await find_scheme(info, scheme_id)  # NOT_FOUND when no catalogue has it

@@ -13,7 +13,7 @@ import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
-from resolvers import aid_estimate, de_minimis, eligibility, schemes
+from resolvers import aid_estimate, aid_rules, de_minimis, eligibility, schemes
 from schema.schemes import Scheme
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "CriterionCheck",
     "CriterionOutcome",
     "DeMinimis",
+    "DeadlineKind",
     "EligibilityAnswers",
     "ExpenseInput",
     "OwnershipInput",
@@ -37,6 +38,8 @@ strawberry.enum(
 )
 Verdict = eligibility.Verdict
 CriterionOutcome = eligibility.Outcome
+strawberry.enum(aid_rules.DeadlineKind, description="What a deadline of an aid closes.")
+DeadlineKind = aid_rules.DeadlineKind
 
 
 @strawberry.type(description="One criterion of a scheme checked against the company.")
@@ -182,6 +185,19 @@ class ExpenseInput:
     amount: Decimal
     category: str = strawberry.field(description="The scheme's expense category (e.g. `software`).")
     days: Decimal | None = strawberry.field(default=None, description="Consulting days, if any.")
+    committed_on: date | None = strawberry.field(
+        default=None,
+        description="When the quote was signed or the order placed, if it was: an application "
+        "must come before (the incentive effect). Read by `submitApplication`.",
+    )
+    invoiced_on: date | None = strawberry.field(
+        default=None,
+        description="The invoice's date, if invoiced: France Num's chèque is applied for within "
+        "4 months of the last invoice. Read by `submitApplication`.",
+    )
+
+    def to_expense(self) -> aid_estimate.Expense:
+        return aid_estimate.Expense(self.amount, self.category, self.days)
 
 
 @strawberry.type(description="A payment of the aid.")
@@ -196,6 +212,7 @@ class Deadline:
     label: str = tiered(Tier.PUBLIC)
     date: date | None = tiered(Tier.PUBLIC)
     rule: str = tiered(Tier.PUBLIC)
+    kind: DeadlineKind | None = tiered(Tier.PUBLIC)
 
 
 @strawberry.type(description="How much a scheme pays for given expenses, and when.")
@@ -211,9 +228,46 @@ class AidEstimate:
     )
     payments: list[Payment] = tiered(Tier.PUBLIC)
     deadlines: list[Deadline] = tiered(Tier.PUBLIC)
+    granted_amount: Decimal | None = tiered(
+        Tier.PUBLIC,
+        description="The aid granted on `plannedExpenses` (null without them), in euros.",
+    )
+    prorated_amount: Decimal | None = tiered(
+        Tier.PUBLIC,
+        description="With `plannedExpenses`: the aid due on what was spent, prorated when less "
+        "was spent than planned and never more than granted (the same as `amount`).",
+    )
+    closed_on_start_date: str | None = tiered(
+        Tier.PUBLIC,
+        description="Why a project starting on `startDate` gets nothing because the scheme "
+        "had closed (null when it had not, or without `startDate`).",
+    )
+    realisation_deadline: date | None = tiered(
+        Tier.PUBLIC,
+        description="The last day to carry out the project (needs the dates the scheme "
+        "counts from: `startDateMeans`, `decidedOnMeans`).",
+    )
+    proofs_deadline: date | None = tiered(
+        Tier.PUBLIC, description="The last day to send the proofs of the expenses."
+    )
+    application_deadline: date | None = tiered(
+        Tier.PUBLIC, description="The last day to apply, when the scheme sets one."
+    )
+    last_expense_date: date | None = tiered(
+        Tier.PUBLIC, description="The last day an expense counts, if the scheme "
+        "sets one.",
+    )  # fmt: skip
+    start_date_means: str | None = tiered(
+        Tier.PUBLIC, description="What `startDate` means for this scheme."
+    )
+    decided_on_means: str | None = tiered(
+        Tier.PUBLIC,
+        description="What `decidedOn` means for this scheme (null: it counts nothing from it).",
+    )
 
     @classmethod
     def of(cls, estimate: aid_estimate.AidEstimate) -> AidEstimate:
+        kinds = aid_rules.DeadlineKind
         return cls(
             eligible=estimate.eligible,
             amount=estimate.amount,
@@ -224,8 +278,18 @@ class AidEstimate:
                 Payment(label=p.label, amount=p.amount, due=p.due) for p in estimate.payments
             ],
             deadlines=[
-                Deadline(label=d.label, date=d.date, rule=d.rule) for d in estimate.deadlines
+                Deadline(label=d.label, date=d.date, rule=d.rule, kind=d.kind)
+                for d in estimate.deadlines
             ],
+            granted_amount=estimate.granted,
+            prorated_amount=estimate.prorated,
+            closed_on_start_date=estimate.closed_on_start,
+            realisation_deadline=estimate.deadline(kinds.REALISATION),
+            proofs_deadline=estimate.deadline(kinds.PROOFS),
+            application_deadline=estimate.deadline(kinds.APPLICATION),
+            last_expense_date=estimate.deadline(kinds.EXPENSES),
+            start_date_means=estimate.start_means,
+            decided_on_means=estimate.decision_means,
         )
 
 
@@ -243,7 +307,9 @@ class PublicAid:
 @strawberry.type(description="The de minimis aids received over a regulation's period, "
                  "against its ceiling.")  # fmt: skip
 class DeMinimis:
-    regulation: str = tiered(Tier.PUBLIC, description="EU 2023/2831 or EU 1407/2013.")
+    regulation: str = tiered(
+        Tier.PUBLIC, description="EU 2023/2831, EU 1407/2013 or the agricultural EU 1408/2013."
+    )
     ceiling: int = tiered(Tier.PUBLIC, description="In euros.")
     period: str = tiered(Tier.PUBLIC)
     period_start: date = tiered(Tier.PUBLIC)

@@ -3,6 +3,8 @@ with the user's answers, and aid estimates."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 
 from auth.tiers import Tier
@@ -72,7 +74,9 @@ class SchemeCatalogueQuery:
         Tier.PUBLIC,
         description="How much a scheme pays for these expenses (euros, excluding VAT), and "
         "when. With `siret` (tier 2), the company's equity caps the aid where the scheme "
-        "says so.",
+        "says so. With `plannedExpenses`, `expenses` are those spent and the aid granted on "
+        "the planned ones is prorated; `startDate` and `decidedOn` date the deadlines (the "
+        "estimate's `startDateMeans` and `decidedOnMeans` say what they mean for the scheme).",
     )
     async def estimate_aid(
         self,
@@ -81,7 +85,20 @@ class SchemeCatalogueQuery:
         expenses: list[ExpenseInput],
         siret: str | None = None,
         phase: int | None = None,
+        planned_expenses: list[ExpenseInput] | None = None,
+        start_date: date | None = None,
+        decided_on: date | None = None,
     ) -> AidEstimate | None:
-        values = [(e.amount, e.category, e.days) for e in expenses]
-        estimate = await schemes.estimate(info, str(scheme_id), values, siret, phase)
+        estimate = await schemes.estimate(
+            info,
+            str(scheme_id),
+            [e.to_expense() for e in expenses],
+            siret,
+            phase,
+            planned=None
+            if planned_expenses is None
+            else [e.to_expense() for e in planned_expenses],
+            start=start_date,
+            decided_on=decided_on,
+        )
         return AidEstimate.of(estimate)

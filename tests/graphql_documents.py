@@ -76,8 +76,7 @@ def _value(build: _Building, key: str, type_: GraphQLInputType) -> Any:
     if isinstance(type_, GraphQLInputObjectType):
         chosen = build.draw(st.lists(st.sampled_from(sorted(type_.fields)), unique=True))
         return {
-            name: _value(build, f"{type_.name}.{name}", type_.fields[name].type)
-            for name in chosen
+            name: _value(build, f"{type_.name}.{name}", type_.fields[name].type) for name in chosen
         }
     assert isinstance(type_, GraphQLScalarType)
     return build.draw(_GENERIC[type_.name])

@@ -147,7 +147,9 @@ _RULES: dict[str, Callable[[Mapping[str, Any]], Criterion]] = {
     "naf": lambda rule: NafCodes(strings(rule.get("include")), strings(rule.get("exclude"))),
     "legal_form": lambda rule: LegalForms(strings(rule.get("include"))),
     "association": lambda rule: Associations(
-        optional_share(rule.get("min_market_income_share")), rule.get("ei_ea_agreement") is True
+        optional_share(rule.get("min_market_income_share")),
+        rule.get("ei_ea_agreement") is True,
+        rule.get("market_income_share_exclusive") is True,
     ),
     "not_in_difficulty": lambda rule: NotInDifficulty(),
     "tax_social_compliance": lambda rule: TaxSocialCompliance(),

@@ -44,6 +44,7 @@ class FlatVocabulary:
     legal_forms: str
     associations: str
     market_share: str
+    market_share_exclusive: str
     agreement: str
     not_in_difficulty: str
     compliance: str
@@ -79,6 +80,7 @@ def flat_criteria(rules: Mapping[str, Any], words: FlatVocabulary) -> tuple[Crit
             Associations(
                 optional_share(association.get(words.market_share)),
                 association.get(words.agreement) is True,
+                association.get(words.market_share_exclusive) is True,
             )
         )
     if rules.get(words.not_in_difficulty) is True:

@@ -67,7 +67,8 @@ _VOCABULARY = FlatVocabulary(
     balance_max="bilan_max", categories="categories", age_months="anciennete_mois",
     regions="regions", departments="departements", naf_include="naf_inclus",
     naf_exclude="naf_exclus", legal_forms="formes", associations="association",
-    market_share="part_marchande_min", agreement="agrement",
+    market_share="part_marchande_min",
+    market_share_exclusive="part_marchande_majoritaire", agreement="agrement",
     not_in_difficulty="hors_difficulte", compliance="regularite_fiscale_sociale",
     micro="micro", micro_turnover="ca_min", micro_certified="comptes_certifies",
 )  # fmt: skip

@@ -152,11 +152,13 @@ class LegalForms:
 @dataclass(frozen=True, slots=True)
 class Associations:
     """Associations are eligible when their market income share is at least
-    ``minimum_market_income_share`` or, if ``ei_ea_agreement``, when they hold an EI/EA
-    agreement."""
+    ``minimum_market_income_share`` (more than it, when ``exclusive``: Pays de la Loire's
+    "activité marchande majoritaire", "plus de 50%") or, if ``ei_ea_agreement``, when they
+    hold an EI/EA agreement."""
 
     minimum_market_income_share: Decimal | None
     ei_ea_agreement: bool
+    exclusive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,8 @@ _VOCABULARY = FlatVocabulary(
     balance_max="bilan_max", categories="categories", age_months="anciennete_min_mois",
     regions="regions", departments="departements", naf_include="naf_inclus",
     naf_exclude="naf_exclus", legal_forms="formes_juridiques", associations="associations",
-    market_share="recettes_marchandes_min", agreement="agrement_ei_ea",
+    market_share="recettes_marchandes_min",
+    market_share_exclusive="recettes_marchandes_majoritaires", agreement="agrement_ei_ea",
     not_in_difficulty="pas_en_difficulte", compliance="a_jour_fiscal_social",
     micro="micro_entreprise", micro_turnover="ca_min", micro_certified="comptes_certifies",
 )  # fmt: skip

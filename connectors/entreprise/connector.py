@@ -145,9 +145,7 @@ class EntrepriseConnector:
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> Headcount:
         """Annual average headcount of the last complete year (GIP-MDS)."""
-        return await self._read(
-            EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels, observe
-        )
+        return await self._read(EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels, observe)
 
     async def bilans(
         self, siren: str, *, object: str, observe: CallObserver | None = None

@@ -212,7 +212,9 @@ def _investissement_numerique(phones: Phones) -> Scheme:
             age_months_min=24,
             regions=("52",),
             naf_exclude=PAYS_DE_LA_LOIRE_NAF_EXCLUDED,
-            associations=AssociationRule(market_income_share_min=0.5, ei_ea_agreement=False),
+            associations=AssociationRule(
+                market_income_share_min=0.5, ei_ea_agreement=False, exclusive=True
+            ),
             not_in_difficulty=True,
             tax_social_compliance=True,
             micro_enterprise=MicroRule(turnover_min=20_000, certified_accounts=True),

@@ -65,6 +65,8 @@ class AssociationRule:
     """Associations qualify with at least this share of market income…"""
     ei_ea_agreement: bool
     """…or, when true, with an EI/EA (insertion / adapted enterprise) agreement alone."""
+    exclusive: bool = False
+    """The share must be exceeded, not only reached ("majoritaire": more than 50 %)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ def region_dispositif(scheme: Scheme) -> dict[str, Any]:
             "formes_juridiques": _list(criteria.legal_forms),
             "associations": None if criteria.associations is None else {
                 "recettes_marchandes_min": criteria.associations.market_income_share_min,
+                "recettes_marchandes_majoritaires": criteria.associations.exclusive,
                 "agrement_ei_ea": criteria.associations.ei_ea_agreement},
             "pas_en_difficulte": criteria.not_in_difficulty,
             "a_jour_fiscal_social": criteria.tax_social_compliance,
@@ -150,6 +151,7 @@ def francenum_dispositif(scheme: Scheme) -> dict[str, Any]:
             "formes": _list(criteria.legal_forms),
             "association": None if criteria.associations is None else {
                 "part_marchande_min": criteria.associations.market_income_share_min,
+                "part_marchande_majoritaire": criteria.associations.exclusive,
                 "agrement": criteria.associations.ei_ea_agreement},
             "hors_difficulte": criteria.not_in_difficulty,
             "regularite_fiscale_sociale": criteria.tax_social_compliance,
@@ -205,6 +207,7 @@ def _bpifrance_rules(criteria: Criteria) -> list[dict[str, Any]]:
     if criteria.associations is not None:
         rules.append({"kind": "association",
                       "min_market_income_share": criteria.associations.market_income_share_min,
+                      "market_income_share_exclusive": criteria.associations.exclusive,
                       "ei_ea_agreement": criteria.associations.ei_ea_agreement})  # fmt: skip
     if criteria.not_in_difficulty:
         rules.append({"kind": "not_in_difficulty"})

@@ -64,17 +64,31 @@ HOLDER = Viewer(kind=ViewerKind.PROJECT_HOLDER, account_id="acc-holder")
 
 
 def _key(structure: str, *scopes: Scope) -> Viewer:
-    return Viewer(kind=ViewerKind.PARTNER, structure_id=structure, network_member=True,
-                  partner=PartnerGrant(key_id=f"key-{structure}", scopes=frozenset(scopes)))
+    return Viewer(
+        kind=ViewerKind.PARTNER,
+        structure_id=structure,
+        network_member=True,
+        partner=PartnerGrant(key_id=f"key-{structure}", scopes=frozenset(scopes)),
+    )
 
 
 EVERYTHING = tuple(Scope)
 CCI_KEY = _key("cci-gard", *EVERYTHING)  # the requested agent's structure
 CCI_READ_KEY = _key("cci-gard", Scope.COMPANIES_READ, Scope.DIRECTORY_READ)
 BGE_KEY = _key("bge-occitanie", *EVERYTHING)
-EVERYONE = {"anonymous": ANONYMOUS, "claire": CLAIRE, "thomas": THOMAS, "antoine": ANTOINE,
-            "durand": DURAND, "roux": ROUX, "admin": ADMIN, "holder": HOLDER,
-            "cci_key": CCI_KEY, "cci_read_key": CCI_READ_KEY, "bge_key": BGE_KEY}
+EVERYONE = {
+    "anonymous": ANONYMOUS,
+    "claire": CLAIRE,
+    "thomas": THOMAS,
+    "antoine": ANTOINE,
+    "durand": DURAND,
+    "roux": ROUX,
+    "admin": ADMIN,
+    "holder": HOLDER,
+    "cci_key": CCI_KEY,
+    "cci_read_key": CCI_READ_KEY,
+    "bge_key": BGE_KEY,
+}
 
 ALLOWED = {
     Action.MANAGE_COLLABORATORS: {"claire"},

@@ -23,8 +23,14 @@ def test_every_field_of_the_served_schema_declares_a_tier_or_an_action(
     assert undeclared(schema._schema) == []
     names = {d.name for d in found}
     # the contract fields are all there, and every root of the schema is read
-    assert {"Company.turnover", "Agent.email", "Query.company", "Mutation.registerCompany",
-            "Subscription.notifications", "CompanyEdge.node"} <= names
+    assert {
+        "Company.turnover",
+        "Agent.email",
+        "Query.company",
+        "Mutation.registerCompany",
+        "Subscription.notifications",
+        "CompanyEdge.node",
+    } <= names
     tiers = {d.name: d.tier for d in found}
     assert tiers["Company.turnover"] is Tier.TIER2
     assert tiers["Agent.email"] is Tier.NETWORK_OR_CHOSEN
@@ -62,7 +68,9 @@ def test_a_field_or_mutation_without_a_declaration_is_named() -> None:
     with pytest.raises(UndeclaredFields) as raised:
         check_declarations(schema._schema)
     assert raised.value.fields == [
-        "LeakyMutation.undeclaredAction", "Secret.leaky", "Secret.pretend"
+        "LeakyMutation.undeclaredAction",
+        "Secret.leaky",
+        "Secret.pretend",
     ]
     assert "Secret.leaky" in str(raised.value)
 

@@ -105,8 +105,11 @@ async def test_token_for_an_unknown_account_is_served_as_anonymous_saying_why(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     token = _token(settings, "nobody@nowhere.example")
-    response = await client.post("/graphql", json={"query": "{ viewer { kind } }"},
-                                 headers={"Authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/graphql",
+        json={"query": "{ viewer { kind } }"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 200
     assert response.json()["data"] == {"viewer": {"kind": "ANONYMOUS"}}
     assert response.json()["extensions"]["identity"]["code"] == "UNKNOWN_ACCOUNT"

@@ -35,7 +35,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings, upstream: CountingTransport) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    settings: Settings, upstream: CountingTransport
+) -> AsyncIterator[httpx.AsyncClient]:
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream,
                                 headers={"Authorization": "Bearer sandbox-token"})  # fmt: skip
     app = create_app(settings, entreprise_client=sandbox)
@@ -191,8 +193,10 @@ async def test_no_secret_token_email_or_name_reaches_the_logs(
     admin = _admin(settings)
     referent = dev_issuer(settings).issue(subject="d", email="pierre.durand@cci-gard.example",
                                           given_name="Pierre", family_name="Durand")  # fmt: skip
-    full = ('{ company(siret: "84215637400014") { legalRepresentatives { firstName } '
-            "collaborators { name email } turnover { year } representatives { name } } }")
+    full = (
+        '{ company(siret: "84215637400014") { legalRepresentatives { firstName } '
+        "collaborators { name email } turnover { year } representatives { name } } }"
+    )
     with capture_logs() as logs:
         key, _ = await _create(client, settings, scopes=["COMPANIES_READ", "DIRECTORY_READ"])
         await _post(client, {"query": full}, headers={"Authorization": f"Bearer {referent}"})

@@ -32,24 +32,30 @@ DOCUMENTS = [
     """query Directory { agents(first: 5, filter: {name: "Durand"}) { totalCount
         edges { node { id name email phone structure { name } } } }
         agent(id: "agent-pierre-durand") { name email phone } }""",
-    ("query Me { viewer { kind email name companies { siret turnover { amount } } "
-    "portfolio(first: 5) { totalCount edges { node { siret collaborators { email } } } } } }"),
+    (
+        "query Me { viewer { kind email name companies { siret turnover { amount } } "
+        "portfolio(first: 5) { totalCount edges { node { siret collaborators { email } } } } } }"
+    ),
 ]
 SIRETS = ["84215637400014", "51234987900027", "90012345600015"]
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, dev_secret_file=tmp_path / "secret",
-                    scheduler_enabled=False)
+    return Settings(
+        database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False
+    )
 
 
 @asynccontextmanager
 async def _gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A new gateway process-worth of caches (its own services and raw cache)."""
     upstream = CountingTransport(httpx.ASGITransport(app=create_sandbox(SandboxConfig())))
-    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream,
-                                headers={"Authorization": "Bearer sandbox-token"})
+    sandbox = httpx.AsyncClient(
+        base_url="http://sandbox.test",
+        transport=upstream,
+        headers={"Authorization": "Bearer sandbox-token"},
+    )
     app = create_app(settings, entreprise_client=sandbox)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
@@ -57,14 +63,13 @@ async def _gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             yield c
 
 
-async def _views(
-    client: httpx.AsyncClient, headers: dict[str, str]
-) -> list[dict[str, Any]]:
+async def _views(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
     answers = []
     for document in DOCUMENTS:
         for siret in SIRETS if "$siret" in document else [None]:
             response = await client.post(
-                "/graphql", headers=headers,
+                "/graphql",
+                headers=headers,
                 json={"query": document, "variables": {"siret": siret} if siret else {}},
             )
             assert response.status_code == 200

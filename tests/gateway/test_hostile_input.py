@@ -25,21 +25,29 @@ CLAIRE = "claire.leroy@leroy-sas.example"  # may create LEROY's projects
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, dev_secret_file=tmp_path / "secret",
-                    scheduler_enabled=False, max_body_bytes=200_000)
+    return Settings(
+        database_url=database_url,
+        dev_secret_file=tmp_path / "secret",
+        scheduler_enabled=False,
+        max_body_bytes=200_000,
+    )
 
 
 @pytest.fixture
 async def client(
     settings: Settings, upstream: CountingTransport
 ) -> AsyncIterator[httpx.AsyncClient]:
-    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream,
-                                headers={"Authorization": "Bearer sandbox-token"})
+    sandbox = httpx.AsyncClient(
+        base_url="http://sandbox.test",
+        transport=upstream,
+        headers={"Authorization": "Bearer sandbox-token"},
+    )
     app = create_app(settings, entreprise_client=sandbox)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test",
-                                     timeout=30) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://gateway.test", timeout=30
+        ) as client:
             yield client
             # the process is unharmed: a normal query still answers
             after = await client.post("/graphql", json={"query": "{ viewer { kind } }"})
@@ -76,25 +84,29 @@ async def test_a_body_over_the_limit_is_413_before_anything_reads_it(
 ) -> None:
     query = '{ company(siret: "84215637400014") { name } }'
     padded = json.dumps({"query": query, "variables": {"pad": "x" * 300_000}}).encode()
-    declared = await client.post("/graphql", content=padded,
-                                 headers={"content-type": "application/json"})
+    declared = await client.post(
+        "/graphql", content=padded, headers={"content-type": "application/json"}
+    )
     assert declared.status_code == 413
     assert declared.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
         for start in range(0, len(padded), 16_384):
-            yield padded[start:start + 16_384]
+            yield padded[start : start + 16_384]
 
-    streamed = await client.post("/graphql", content=chunks(),
-                                 headers={"content-type": "application/json"})
+    streamed = await client.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert streamed.status_code == 413
     assert sum(upstream.calls.values()) == 0
 
 
 async def test_a_body_under_the_limit_is_passed_on_whole(client: httpx.AsyncClient) -> None:
     spaced = "842 156 374 00014" + " " * 150_000  # spaces are removed from a SIRET
-    body = {"query": "query($s: String!) { company(siret: $s) { siret } }",
-            "variables": {"s": spaced}}
+    body = {
+        "query": "query($s: String!) { company(siret: $s) { siret } }",
+        "variables": {"s": spaced},
+    }
     assert (await _post(client, body)) == {"data": {"company": {"siret": "84215637400014"}}}
 
 
@@ -114,8 +126,9 @@ async def test_a_body_under_the_limit_is_passed_on_whole(client: httpx.AsyncClie
 async def test_malformed_or_batched_bodies_are_400(
     client: httpx.AsyncClient, content: bytes, status: int, says: str
 ) -> None:
-    response = await client.post("/graphql", content=content,
-                                 headers={"content-type": "application/json"})
+    response = await client.post(
+        "/graphql", content=content, headers={"content-type": "application/json"}
+    )
     assert response.status_code == status
     assert says in response.text
 
@@ -131,7 +144,9 @@ async def test_malformed_or_batched_bodies_are_400(
     ids=["text-plain", "form", "multipart-without-csrf-header", "no-content-type"],
 )
 async def test_what_a_cross_site_page_can_send_is_415_and_runs_nothing(
-    client: httpx.AsyncClient, settings: Settings, database_url: str,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    database_url: str,
     request_kwargs: dict[str, Any],
 ) -> None:
     before = await _projects(database_url)
@@ -148,8 +163,11 @@ async def test_a_mutation_over_get_is_refused_and_runs_nothing(
     client: httpx.AsyncClient, settings: Settings, database_url: str
 ) -> None:
     before = await _projects(database_url)
-    response = await client.get("/graphql", params={"query": MUTATION},
-                                headers={**_auth(settings, CLAIRE), "accept": "application/json"})
+    response = await client.get(
+        "/graphql",
+        params={"query": MUTATION},
+        headers={**_auth(settings, CLAIRE), "accept": "application/json"},
+    )
     assert response.status_code in (400, 405)
     assert await _projects(database_url) == before
     other = await client.put("/graphql", json={"query": MUTATION}, headers=_auth(settings, CLAIRE))
@@ -180,10 +198,13 @@ async def test_an_alias_bomb_is_refused(client: httpx.AsyncClient) -> None:
 async def test_a_fragment_bomb_is_refused_before_validation(
     client: httpx.AsyncClient, upstream: CountingTransport
 ) -> None:
-    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}"
-                         for i in range(1, 25))
-    query = (f"query {{ ...F24 }} {fragments} "
-             'fragment F0 on Query { company(siret: "84215637400014") { name } }')
+    fragments = " ".join(
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 25)
+    )
+    query = (
+        f"query {{ ...F24 }} {fragments} "
+        'fragment F0 on Query { company(siret: "84215637400014") { name } }'
+    )
     body = await _post(client, {"query": query})
     assert body["data"] is None
     assert _codes(body) == {"QUERY_TOO_COMPLEX"}
@@ -191,8 +212,9 @@ async def test_a_fragment_bomb_is_refused_before_validation(
 
 
 async def test_a_fragment_cycle_is_refused(client: httpx.AsyncClient) -> None:
-    query = ("query { ...A } fragment A on Query { viewer { kind } ...B } "
-             "fragment B on Query { ...A }")
+    query = (
+        "query { ...A } fragment A on Query { viewer { kind } ...B } fragment B on Query { ...A }"
+    )
     body = await _post(client, {"query": query})
     assert body["data"] is None
     assert "Cannot spread fragment" in body["errors"][0]["message"]
@@ -201,32 +223,74 @@ async def test_a_fragment_cycle_is_refused(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize(
     ("query", "variables", "argument"),
     [
-        ("query($f: [String!]) { agents(filter: {filieres: $f}) { totalCount } }",
-         {"f": ["bois"] * 5000}, "filieres"),
-        ("query($f: [String!]) { agents(filter: {domains: $f}) { totalCount } }",
-         {"f": ["x" * 1000]}, "domains"),
-        ("query($n: String) { agents(filter: {name: $n}) { totalCount } }",
-         {"n": "é" * 50_000}, "name"),
-        ("query($n: String) { structures(filter: {name: $n}) { totalCount } }",
-         {"n": "%" * 50_000}, "name"),
+        (
+            "query($f: [String!]) { agents(filter: {filieres: $f}) { totalCount } }",
+            {"f": ["bois"] * 5000},
+            "filieres",
+        ),
+        (
+            "query($f: [String!]) { agents(filter: {domains: $f}) { totalCount } }",
+            {"f": ["x" * 1000]},
+            "domains",
+        ),
+        (
+            "query($n: String) { agents(filter: {name: $n}) { totalCount } }",
+            {"n": "é" * 50_000},
+            "name",
+        ),
+        (
+            "query($n: String) { structures(filter: {name: $n}) { totalCount } }",
+            {"n": "%" * 50_000},
+            "name",
+        ),
         ("query($id: ID!) { agent(id: $id) { name } }", {"id": "agent-" * 10_000}, "id"),
         ("query($s: String!) { company(siret: $s) { name } }", {"s": "1" * 100_000}, "siret"),
-        ("mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }",
-         {"ids": [str(i) for i in range(5000)]}, "ids"),
-        (('mutation($t: String) { createProject(siret: "84215637400014", title: "T", theme: $t) '
-         "{ id } }"), {"t": "t" * 10_000}, "theme"),
-        (('mutation($p: String) { addCollaborator(siret: "84215637400014", email: "n@n.example", '
-         'name: "N", phone: $p) { siret } }'), {"p": "0" * 10_000}, "phone"),
+        (
+            "mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }",
+            {"ids": [str(i) for i in range(5000)]},
+            "ids",
+        ),
+        (
+            (
+                'mutation($t: String) { createProject(siret: "84215637400014", title: "T", theme: $t) '
+                "{ id } }"
+            ),
+            {"t": "t" * 10_000},
+            "theme",
+        ),
+        (
+            (
+                'mutation($p: String) { addCollaborator(siret: "84215637400014", email: "n@n.example", '
+                'name: "N", phone: $p) { siret } }'
+            ),
+            {"p": "0" * 10_000},
+            "phone",
+        ),
     ],
-    ids=["huge-list", "long-list-item", "long-name", "long-structure-name", "long-id",
-         "long-siret", "huge-id-list", "long-theme", "long-phone"],
+    ids=[
+        "huge-list",
+        "long-list-item",
+        "long-name",
+        "long-structure-name",
+        "long-id",
+        "long-siret",
+        "huge-id-list",
+        "long-theme",
+        "long-phone",
+    ],
 )
 async def test_huge_lists_and_very_long_strings_are_bad_user_input(
-    client: httpx.AsyncClient, settings: Settings, query: str, variables: dict[str, Any],
+    client: httpx.AsyncClient,
+    settings: Settings,
+    query: str,
+    variables: dict[str, Any],
     argument: str,
 ) -> None:
-    body = await _post(client, {"query": query, "variables": variables},
-                       headers=_auth(settings, CLAIRE if "mutation" in query else DURAND))
+    body = await _post(
+        client,
+        {"query": query, "variables": variables},
+        headers=_auth(settings, CLAIRE if "mutation" in query else DURAND),
+    )
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     assert error["extensions"].get("argument", argument) == argument

@@ -7,9 +7,14 @@ import pytest
 from gateway.graphql import build_schema
 from gateway.settings import Settings
 
-PRODUCTION = {"mode": "production", "entreprise_url": "https://entreprise.api.gouv.fr",
-              "oidc_issuer": "https://idp.example", "region_catalogue_url": "https://r.test",
-              "bpifrance_catalogue_url": "https://b.test", "francenum_url": "https://f.test"}
+PRODUCTION = {
+    "mode": "production",
+    "entreprise_url": "https://entreprise.api.gouv.fr",
+    "oidc_issuer": "https://idp.example",
+    "region_catalogue_url": "https://r.test",
+    "bpifrance_catalogue_url": "https://b.test",
+    "francenum_url": "https://f.test",
+}
 SCHEMA = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Company") { fields { name } } }'
 
@@ -32,8 +37,9 @@ async def test_a_schema_built_with_introspection_answers_it(query: str) -> None:
     assert result.errors is None and result.data
 
 
-@pytest.mark.parametrize("query", [SCHEMA, TYPE, ("query { ...F } fragment F on Query { __schema "
-                                   "{ types { name } } }")])
+@pytest.mark.parametrize(
+    "query", [SCHEMA, TYPE, ("query { ...F } fragment F on Query { __schema { types { name } } }")]
+)
 async def test_a_schema_built_without_introspection_refuses_it(query: str) -> None:
     # the same document first validated by a schema that allows it: the validation cache
     # must not let it through the other

@@ -17,8 +17,10 @@ from gateway.limits import BodyLimitMiddleware, expanded_size
         ("{ a: viewer { kind } b: viewer { kind } }", 4),
         ("{ ...F ...F } fragment F on Query { viewer { kind } }", 4),
         ("{ ... on Query { viewer { kind } } }", 2),
-        ("{ ...B } fragment A on Query { viewer { kind } } fragment B on Query { ...A ...A ...A }",
-         6),
+        (
+            "{ ...B } fragment A on Query { viewer { kind } } fragment B on Query { ...A ...A ...A }",
+            6,
+        ),
         ("{ ...A } fragment A on Query { viewer { kind } ...B } fragment B on Query { ...A }", 2),
         ("{ ...Missing viewer { kind } }", 2),
     ],

@@ -24,8 +24,11 @@ def test_the_committed_tier_matrix_is_the_schemas(schema: HubSchema) -> None:
 
 def test_the_table_names_every_declared_field_with_its_tier(schema: HubSchema) -> None:
     table = tier_table.render(schema._schema)
-    rows = {line.split(" | ")[0].strip("| ") + ":" + line.split(" | ")[1]: line
-            for line in table.splitlines() if line.startswith("| ") and "`" in line}
+    rows = {
+        line.split(" | ")[0].strip("| ") + ":" + line.split(" | ")[1]: line
+        for line in table.splitlines()
+        if line.startswith("| ") and "`" in line
+    }
     for declaration in declarations(schema._schema):
         declared = declaration.tier or declaration.action
         assert declared is not None
@@ -34,7 +37,9 @@ def test_the_table_names_every_declared_field_with_its_tier(schema: HubSchema) -
 
 
 def test_the_cli_prints_the_table_and_rewrites_a_stale_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], schema: HubSchema,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    schema: HubSchema,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # the CLI configures the process's logging; not the test process's

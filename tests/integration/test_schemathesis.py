@@ -26,14 +26,16 @@ EXAMPLES = 8  # per operation and per viewer: 19 operations × 8 × 3 viewers �
 
 
 @pytest.mark.parametrize(
-    "email", [None, "claire.leroy@leroy-sas.example", "helene.vidal@laregion.example"],
+    "email",
+    [None, "claire.leroy@leroy-sas.example", "helene.vidal@laregion.example"],
     ids=["anonymous", "mandataire", "admin"],
 )
 async def test_schemathesis_finds_no_server_error_in_the_running_gateway(
     database_url: str, tmp_path: Path, email: str | None
 ) -> None:
-    settings = Settings(database_url=database_url, dev_secret_file=tmp_path / "secret",
-                        scheduler_enabled=False)
+    settings = Settings(
+        database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False
+    )
     sandbox = httpx.AsyncClient(
         base_url="http://sandbox.test",
         transport=httpx.ASGITransport(app=create_sandbox(SandboxConfig())),
@@ -46,15 +48,27 @@ async def test_schemathesis_finds_no_server_error_in_the_running_gateway(
     async with serving(create_app(settings, entreprise_client=sandbox)) as url:
         process = await asyncio.create_subprocess_exec(
             str(Path(sys.executable).with_name("st")),
-            "--config-file", str(HERE / "schemathesis.toml"),
-            "run", f"{url}/graphql",
-            "--max-examples", str(EXAMPLES),
-            "--exclude-checks", "not_a_server_error,positive_data_acceptance",
-            "--generation-deterministic", "--workers", "1", "--no-color", *headers,
+            "--config-file",
+            str(HERE / "schemathesis.toml"),
+            "run",
+            f"{url}/graphql",
+            "--max-examples",
+            str(EXAMPLES),
+            "--exclude-checks",
+            "not_a_server_error,positive_data_acceptance",
+            "--generation-deterministic",
+            "--workers",
+            "1",
+            "--no-color",
+            *headers,
             cwd=tmp_path,  # its crash cache stays out of the work tree
-            env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.integration.schemathesis_hooks",
-                 "PYTHONPATH": str(ROOT)},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            env={
+                **os.environ,
+                "SCHEMATHESIS_HOOKS": "tests.integration.schemathesis_hooks",
+                "PYTHONPATH": str(ROOT),
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         output, _ = await asyncio.wait_for(process.communicate(), timeout=240)
         report = output.decode(errors="replace")

@@ -14,11 +14,12 @@ from resolvers.aid_estimate import (
     UnknownScheme,
     estimate_aid,
 )
-from resolvers.aid_rules import AidRules
+from resolvers.aid_rules import AidRules, DeadlineKind
 from resolvers.aid_schemes import RULES
 
 PDL = "paysdelaloire:investissement-numerique"
 IDF = "region:parcours-industrie-du-futur"
+CHEQUE = "francenum:cheque-numerique"
 
 
 def software(amount: str) -> Expense:
@@ -59,6 +60,7 @@ def test_pdl_30000_planned_but_20000_spent_is_prorated_to_10000() -> None:
     assert estimate.eligible
     assert estimate.amount == Decimal("10000.00")
     assert estimate.effective_rate == Decimal("0.5")
+    assert (estimate.granted, estimate.prorated) == (Decimal("15000.00"), Decimal("10000.00"))
     assert "€15,000.00 granted" in rule(estimate, "prorata")
     # The advance was paid on the aid granted; the balance is what remains due.
     assert [(p.label, p.amount) for p in estimate.payments] == [
@@ -155,12 +157,36 @@ def test_pdl_advance_larger_than_the_aid_due_is_to_be_repaid() -> None:
 
 
 def test_pdl_realisation_ends_two_years_after_the_award_and_proofs_six_months_later() -> None:
-    # The FAQ's example: award (arrêté) of 16/04/2021 → realised by 16/04/2023.
-    estimate = estimate_aid(PDL, [software("20000")], start=date(2021, 4, 16))
-    assert [(d.label, d.date) for d in estimate.deadlines] == [
-        ("Fin de la période de réalisation", date(2023, 4, 16)),
-        ("Transmission des justificatifs", date(2023, 10, 16)),
+    # FAQ 27: « si vous avez été autorisé à commencer le 25/03/2021 et que vous recevez votre
+    # arrêté le 16/04/2021, votre investissement doit être réalisé entre le 25/03/2021 et le
+    # 16/04/2023. Suite à cela, vous avez six mois pour nous transmettre les justificatifs. »
+    estimate = estimate_aid(
+        PDL, [software("20000")], start=date(2021, 3, 25), decided_on=date(2021, 4, 16)
+    )
+    assert [(d.label, d.date, d.kind) for d in estimate.deadlines] == [
+        ("Fin de la période de réalisation", date(2023, 4, 16), DeadlineKind.REALISATION),
+        ("Transmission des justificatifs", date(2023, 10, 16), DeadlineKind.PROOFS),
     ]
+    assert estimate.deadline(DeadlineKind.REALISATION) == date(2023, 4, 16)
+    assert estimate.closed_on_start is None
+
+
+def test_pdl_realisation_counts_from_the_decision_not_the_start() -> None:
+    # The realisation period ends two years after the arrêté, whatever the start.
+    deadlines = estimate_aid(PDL, [software("20000")], start=date(2021, 3, 25)).deadlines
+    assert [d.date for d in deadlines] == [None, None]
+
+
+def test_a_decision_before_the_start_is_refused() -> None:
+    with pytest.raises(EstimateInputError) as refused:
+        estimate_aid(PDL, [software("20000")], start=date(2021, 4, 16), decided_on=date(2021, 3, 1))
+    assert refused.value.argument == "decidedOn"
+
+
+@pytest.mark.parametrize("argument", ["start", "decided_on"])
+def test_an_implausible_date_is_refused(argument: str) -> None:
+    with pytest.raises(EstimateInputError, match="not a plausible date"):
+        estimate_aid(PDL, [software("20000")], **{argument: date(1, 1, 1)})  # type: ignore[arg-type]
 
 
 def test_pdl_deadlines_without_a_start_are_rules_in_words() -> None:
@@ -170,7 +196,9 @@ def test_pdl_deadlines_without_a_start_are_rules_in_words() -> None:
 
 
 def test_pdl_deadline_from_a_29_february_falls_on_28_february() -> None:
-    deadlines = estimate_aid(PDL, [software("20000")], start=date(2024, 2, 29)).deadlines
+    deadlines = estimate_aid(
+        PDL, [software("20000")], start=date(2024, 1, 2), decided_on=date(2024, 2, 29)
+    ).deadlines
     assert deadlines[0].date == date(2026, 2, 28)
 
 
@@ -287,22 +315,61 @@ def test_idf_payment_is_prorated_to_the_expenses_proven() -> None:
     assert [p.amount for p in estimate.payments] == [Decimal("10500.00"), Decimal("1500.00")]
 
 
-def test_idf_expenses_after_2022_are_not_taken_into_account() -> None:
+def test_idf_closed_on_a_start_after_2022_is_not_eligible() -> None:
+    # « Le parcours régional Industrie du Futur est mobilisable jusqu'au 31 décembre 2022. »
     estimate = estimate_aid(IDF, [consulting("6000", "5")], phase=1, start=date(2023, 1, 2))
     assert not estimate.eligible
-    assert "too late" in estimate.reasons[0]
+    assert estimate.amount == Decimal(0) and estimate.payments == ()
+    assert estimate.closed_on_start is not None
+    assert "mobilisable jusqu'au 31 décembre 2022" in estimate.closed_on_start
+    assert estimate.reasons[0] == estimate.closed_on_start
     assert estimate.deadlines == (
         Deadline(
             "Dernier jour de dépenses prises en compte",
             date(2022, 12, 31),
             "les dépenses postérieures au 31/12/2022 ne sont pas prises en compte",
+            DeadlineKind.EXPENSES,
         ),
     )
 
 
-def test_idf_started_in_2022_is_eligible() -> None:
-    estimate = estimate_aid(IDF, [consulting("6000", "5")], phase=1, start=date(2022, 6, 1))
-    assert estimate.eligible
+def test_idf_started_on_its_last_day_is_eligible() -> None:
+    estimate = estimate_aid(IDF, [consulting("6000", "5")], phase=1, start=date(2022, 12, 31))
+    assert estimate.eligible and estimate.closed_on_start is None
+
+
+def test_a_decision_date_a_scheme_does_not_use_is_said_so() -> None:
+    estimate = estimate_aid(
+        IDF, [consulting("6000", "5")], phase=1, start=date(2022, 6, 1), decided_on=date(2022, 7, 1)
+    )
+    assert any("decision date is not used" in r for r in estimate.reasons)
+
+
+# France Num's chèque: « Chèque 500 euros », « cette aide forfaitaire »
+
+
+def test_the_cheque_is_a_flat_500_whatever_the_expenses() -> None:
+    for amount in ("450", "800", "12000"):
+        estimate = estimate_aid(CHEQUE, [Expense(Decimal(amount), "sales_promotion")])
+        assert estimate.eligible
+        assert estimate.amount == Decimal("500.00")
+        assert [(p.label, p.amount) for p in estimate.payments] == [
+            ("Versement unique", Decimal("500.00"))
+        ]
+        assert rule(estimate, "flat").startswith("flat: €500.00")
+
+
+def test_the_cheque_is_applied_for_within_4_months_of_the_last_invoice() -> None:
+    # « La demande doit être déposée au plus tard 4 mois après la date indiquée sur la facture
+    # la plus récente. »
+    estimate = estimate_aid(CHEQUE, [Expense(Decimal(800), "management")], start=date(2021, 2, 10))
+    assert estimate.deadline(DeadlineKind.APPLICATION) == date(2021, 6, 10)
+    assert estimate.start_means is not None and "facture la plus récente" in estimate.start_means
+
+
+def test_the_cheque_without_expenses_pays_nothing() -> None:
+    estimate = estimate_aid(CHEQUE, [])
+    assert not estimate.eligible and estimate.amount == Decimal(0)
 
 
 def test_idf_unreferenced_provider_is_set_aside() -> None:
@@ -410,4 +477,7 @@ def test_every_rule_set_is_keyed_by_its_scheme_id_and_cites_its_sources(rules: A
     assert RULES[rules.scheme_id] is rules
     assert rules.legal_references
     assert all(c.source for c in rules.categories)
-    assert all(p.rate.source for p in rules.phases)
+    for phase in rules.phases:
+        funded = phase.rate or phase.flat
+        assert funded is not None and funded.source
+    assert all(d.source for d in rules.deadlines)

@@ -135,6 +135,29 @@ def test_partners_count_in_proportion_and_linked_enterprises_in_full() -> None:
     assert check(Headcount(maximum=49), small, Answers(ownership=(minor,)))[0] is MET
 
 
+def test_a_partner_counted_at_30_percent_giving_49_15_staff_is_under_50() -> None:
+    # PDL FAQ 4: « il sera comptabilisé 100% de votre entreprise et, par exemple 30% de
+    # l'entreprise détenue ou détenant si celle-ci détient 30% du capital »; the scheme is for
+    # companies « de moins de 50 salariés », published as a maximum of 49.
+    company = replace(LEROY, staff=40.0)
+    partner = Ownership(Decimal("0.30"), staff=30.5, turnover=1_000_000)  # +9.15 staff
+    outcome = evaluate(scheme(Headcount(maximum=49)), company, Answers(ownership=(partner,)), TODAY)
+    assert outcome.criteria[1].outcome is MET
+    assert outcome.criteria[1].value == "49.15"
+    assert "under 50 staff" in outcome.criteria[1].detail
+    assert check(Headcount(maximum=49), replace(LEROY, staff=49.99))[0] is MET
+    assert check(Headcount(maximum=49), replace(LEROY, staff=50.0))[0] is NOT_MET
+
+
+def test_a_turnover_of_exactly_10_million_with_partners_is_within_the_ceiling() -> None:
+    # « 10 millions d'euros de CA »: at most €10M, partners counted in proportion (FAQ 4).
+    company = replace(LEROY, turnover=9_700_000)
+    partner = Ownership(Decimal("0.30"), staff=1, turnover=1_000_000)  # +300,000
+    assert check(Turnover(10_000_000), company, Answers(ownership=(partner,)))[0] is MET
+    bigger = Ownership(Decimal("0.30"), staff=1, turnover=1_000_010)
+    assert check(Turnover(10_000_000), company, Answers(ownership=(bigger,)))[0] is NOT_MET
+
+
 def test_the_eu_size_categories() -> None:
     assert size_category(249, 60e6, 40e6) == "PME"  # balance sheet under its ceiling suffices
     assert size_category(249, 60e6, 50e6) == "ETI"
@@ -162,6 +185,17 @@ ASSOCIATION = replace(LEROY, legal_form_code="9220", equity=None, share_capital=
 )
 def test_the_associations_rule(rule: Associations, answers: Answers, expected: Outcome) -> None:
     assert check(rule, ASSOCIATION, answers)[0] is expected
+
+
+def test_majority_market_activity_means_more_than_half() -> None:
+    # PDL FAQ 2: « exerçant une activité économique majoritairement, c'est-à-dire que plus de
+    # 50% de vos produits proviennent d'une activité économique »: 50 % exactly is not enough.
+    majority = Associations(Decimal("0.5"), False, exclusive=True)
+    assert check(majority, ASSOCIATION, Answers(market_income_share=Decimal("0.5")))[0] is NOT_MET
+    assert check(majority, ASSOCIATION, Answers(market_income_share=Decimal("0.51")))[0] is MET
+    # Industrie du futur: « au moins 50% de recettes issues de la production »: 50 % is enough.
+    at_least = Associations(Decimal("0.5"), True)
+    assert check(at_least, ASSOCIATION, Answers(market_income_share=Decimal("0.5")))[0] is MET
 
 
 def test_the_associations_rule_asks_for_what_it_needs_and_ignores_companies() -> None:

@@ -23,8 +23,9 @@ DURAND = "pierre.durand@cci-gard.example"
 
 def _failing(request: httpx.Request) -> httpx.Response:
     status = 404 if "mandataires" in request.url.path else 500
-    return httpx.Response(status, json={"errors": [{"code": "99999", "title": INTERNAL,
-                                                     "detail": INTERNAL}]})
+    return httpx.Response(
+        status, json={"errors": [{"code": "99999", "title": INTERNAL, "detail": INTERNAL}]}
+    )
 
 
 @pytest.fixture
@@ -47,7 +48,8 @@ async def test_a_database_failure_is_masked_with_the_request_id(
 ) -> None:
     async def broken(sirets: object) -> object:
         raise sqlalchemy.exc.OperationalError(
-            "SELECT password FROM accounts WHERE id = ?", {"id": "account-x"},
+            "SELECT password FROM accounts WHERE id = ?",
+            {"id": "account-x"},
             Exception("database is locked at /var/lib/hub.db"),
         )
 

@@ -42,7 +42,11 @@ async def test_a_referents_tier2_read_is_recorded_with_its_calls_and_purpose(
     assert result.errors is None
     (event,) = await _events(services)
     assert (event.siret, event.viewer_kind, event.access, event.structure_id) == (
-        LEROY, "AGENT", "TIER2", "cci-gard")
+        LEROY,
+        "AGENT",
+        "TIER2",
+        "cci-gard",
+    )
     assert event.account_id is not None and event.api_key_id is None
     assert set(event.fields) == TIER2
     calls = {call.endpoint: call for call in event.upstream_calls}
@@ -76,7 +80,11 @@ async def test_a_partner_keys_read_names_the_key_and_the_partner_purpose(
     (event,) = await _events(services)
     assert key.partner is not None
     assert (event.viewer_kind, event.api_key_id, event.account_id, event.structure_id) == (
-        "PARTNER", key.partner.key_id, None, "cci-gard")
+        "PARTNER",
+        key.partner.key_id,
+        None,
+        "cci-gard",
+    )
     sent = {request.url.params["object"] for request in upstream.requests
             if "chiffres_affaires" in request.url.path}  # fmt: skip
     assert sent == {purpose(key)}

@@ -25,8 +25,10 @@ async def test_a_portfolio_counts_and_lists_only_the_viewers_accepted_referent_c
 ) -> None:
     viewer = seed_world.viewers[who]
     expected = {
-        siret for siret, facts in seed_world.facts.items()
-        if facts.referent is not None and facts.referent.status == "ACCEPTED"
+        siret
+        for siret, facts in seed_world.facts.items()
+        if facts.referent is not None
+        and facts.referent.status == "ACCEPTED"
         and facts.referent.agent_id == viewer.agent_id
     }
     listed, after, total = [], None, None
@@ -80,8 +82,12 @@ query($siret: String!) {
 
 @pytest.mark.parametrize(
     "who",
-    ["anonymous", "antoine (another company)", "martin (agent outside the network)",
-     "holder (project holder)"],
+    [
+        "anonymous",
+        "antoine (another company)",
+        "martin (agent outside the network)",
+        "holder (project holder)",
+    ],
 )
 async def test_a_non_agent_cannot_tell_a_registered_company_from_an_unregistered_one(
     run: Run, seed_world: SeedWorld, who: str
@@ -92,8 +98,10 @@ async def test_a_non_agent_cannot_tell_a_registered_company_from_an_unregistered
 
     async def answer(siret: str) -> tuple[object, list[tuple[object, ...]]]:
         result = await run(SHEET, as_=email, variables={"siret": siret})
-        errors = [(tuple(e.path or ()), e.message, tuple(sorted((e.extensions or {}).items())))
-                  for e in result.errors or ()]
+        errors = [
+            (tuple(e.path or ()), e.message, tuple(sorted((e.extensions or {}).items())))
+            for e in result.errors or ()
+        ]
         return result.data, sorted(errors)
 
     assert await answer(LEROY) == await answer(ATLANTIQUE)
@@ -103,8 +111,10 @@ MEMBER_MUTATIONS = [
     'mutation($s: String!) { createProject(siret: $s, title: "T") { id } }',
     'mutation($s: String!) { chooseReferent(siret: $s, agentId: "agent-sophie-roux") { id } }',
     'mutation($s: String!) { requestReferentChange(siret: $s, message: "m") }',
-    ('mutation($s: String!) { addCollaborator(siret: $s, email: "n@n.example", name: "N") '
-    "{ siret } }"),
+    (
+        'mutation($s: String!) { addCollaborator(siret: $s, email: "n@n.example", name: "N") '
+        "{ siret } }"
+    ),
     'mutation($s: String!) { removeCollaborator(siret: $s, email: "a@b.example") { siret } }',
 ]
 

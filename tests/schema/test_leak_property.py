@@ -21,18 +21,32 @@ from tests.conftest import CountingTransport, open_services
 from tests.graphql_documents import Document, documents
 from tests.seed_world import Secrets, SeedWorld
 
-AGENT_IDS = ["agent-pierre-durand", "agent-sophie-roux", "agent-julien-garcia",
-             "agent-lucie-mercier", "agent-marc-martin", "agent-nadia-benali", "agent-nobody"]
+AGENT_IDS = [
+    "agent-pierre-durand",
+    "agent-sophie-roux",
+    "agent-julien-garcia",
+    "agent-lucie-mercier",
+    "agent-marc-martin",
+    "agent-nadia-benali",
+    "agent-nobody",
+]
 
 
 def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
     """Meaningful argument values: the queried companies and agents, filters that match."""
     referents = [f.referent.agent_id for s in world.companies[7:] if (f := world.facts[s]).referent]
-    cursors = st.sampled_from([None, "not-a-cursor", encode_cursor("durand", "agent-a"),
-                               encode_cursor("", "")])
+    cursors = st.sampled_from(
+        [None, "not-a-cursor", encode_cursor("durand", "agent-a"), encode_cursor("", "")]
+    )
     words = st.sampled_from(["hydrogene", "bois", "export", "financement", "creation", "nope"])
-    schemes = st.sampled_from(["region:parcours-industrie-du-futur", "francenum:cheque-numerique",
-                               "paysdelaloire:investissement-numerique", "region:nope"])
+    schemes = st.sampled_from(
+        [
+            "region:parcours-industrie-du-futur",
+            "francenum:cheque-numerique",
+            "paysdelaloire:investissement-numerique",
+            "region:nope",
+        ]
+    )
     return {
         "Query.company.siret": st.sampled_from(
             [*world.companies, "842 156 374 00014", "84215637400015", "123", "00000000000000"]
@@ -109,16 +123,25 @@ def test_no_random_query_returns_a_value_its_viewer_may_not_see(
         services = runner.run(services_context.__aenter__())
         try:
 
-            @settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-            @given(who=st.sampled_from(sorted(seed_world.viewers)),
-                   document=documents(schema._schema, pools(seed_world)))
+            @settings(
+                max_examples=150,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+            )
+            @given(
+                who=st.sampled_from(sorted(seed_world.viewers)),
+                document=documents(schema._schema, pools(seed_world)),
+            )
             def check(who: str, document: Document) -> None:
                 note(f"as {who}:\n{document}")
                 context = Context.create(seed_world.viewers[who], services, "leak")
-                result = runner.run(schema.execute(
-                    document.query, variable_values=document.variables, context_value=context
-                ))
+                result = runner.run(
+                    schema.execute(
+                        document.query, variable_values=document.variables, context_value=context
+                    )
+                )
                 assert not leaks(result, secrets[who])
                 checked.append(0 if result.data is None else 1)
 

@@ -25,33 +25,86 @@ VIEWERS = [ANONYMOUS, CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLD
 
 # (mutation, variables, the viewers who may call it)
 MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
-    ('mutation { registerCompany(siret: "38271940900031") { siret } }', {},
-     set()),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
-    (('mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
-     "{ siret } }"), {}, {CLAIRE}),
-    (('mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
-     'blanc.example") { siret } }'), {}, {CLAIRE}),
-    (('mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
-     "{ id } }"), {}, {CLAIRE, THOMAS}),  # members may, but LEROY has a referent: bad input
-    (('mutation { respondToReferentRequest(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56",'
-      " accept: true) { id } }"), {}, {DURAND}),  # BIOCOSMETIQUES' pending request to Durand
-    ('mutation { requestReferentChange(siret: "84215637400014", message: "m") }', {},
-     {CLAIRE, THOMAS}),
-    ('mutation { createProject(siret: "84215637400014", title: "T") { id } }', {},
-     {CLAIRE, THOMAS}),
-    (('mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
-     'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'), {}, {DURAND, VIDAL}),
-    ('mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }', {},
-     {CLAIRE, THOMAS}),
+    (
+        'mutation { registerCompany(siret: "38271940900031") { siret } }',
+        {},
+        set(),
+    ),  # no seeded viewer is a mandataire of ATLANTIQUE (agents never may)
+    (
+        (
+            'mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
+            "{ siret } }"
+        ),
+        {},
+        {CLAIRE},
+    ),
+    (
+        (
+            'mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
+            'blanc.example") { siret } }'
+        ),
+        {},
+        {CLAIRE},
+    ),
+    (
+        (
+            'mutation { chooseReferent(siret: "84215637400014", agentId: "agent-sophie-roux") '
+            "{ id } }"
+        ),
+        {},
+        {CLAIRE, THOMAS},
+    ),  # members may, but LEROY has a referent: bad input
+    (
+        (
+            'mutation { respondToReferentRequest(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56",'
+            " accept: true) { id } }"
+        ),
+        {},
+        {DURAND},
+    ),  # BIOCOSMETIQUES' pending request to Durand
+    (
+        'mutation { requestReferentChange(siret: "84215637400014", message: "m") }',
+        {},
+        {CLAIRE, THOMAS},
+    ),
+    (
+        'mutation { createProject(siret: "84215637400014", title: "T") { id } }',
+        {},
+        {CLAIRE, THOMAS},
+    ),
+    (
+        (
+            'mutation { addProjectActor(projectId: "project-leroy-pile-hydrogene", '
+            'agentId: "agent-julien-garcia", role: SPECIALIST) { id } }'
+        ),
+        {},
+        {DURAND, VIDAL},
+    ),
+    (
+        'mutation { renameProject(projectId: "project-leroy-pile-hydrogene", title: "T") }',
+        {},
+        {CLAIRE, THOMAS},
+    ),
     ('mutation { createMyProject(title: "T", structureId: "cci-gard") { id } }', {}, {HOLDER}),
-    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {},
-     {DURAND, ROUX, GARCIA, VIDAL}),
-    ('mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }', {},
-     {VIDAL}),
-    ("mutation { markNotificationsRead(ids: []) }", {},
-     {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER}),
-    (('mutation { createApiKey(input: {structureId: "cci-gard", name: "CRM", '
-      "scopes: [COMPANIES_READ]}) { key } }"), {}, {VIDAL}),
+    ('mutation { updateMyProfile(input: {title: "T"}) { id } }', {}, {DURAND, ROUX, GARCIA, VIDAL}),
+    (
+        'mutation { setAgentRoles(agentId: "agent-sophie-roux", roles: [REFERENT]) { id } }',
+        {},
+        {VIDAL},
+    ),
+    (
+        "mutation { markNotificationsRead(ids: []) }",
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
+    (
+        (
+            'mutation { createApiKey(input: {structureId: "cci-gard", name: "CRM", '
+            "scopes: [COMPANIES_READ]}) { key } }"
+        ),
+        {},
+        {VIDAL},
+    ),
     ('mutation { revokeApiKey(id: "no-such-key") { id } }', {}, {VIDAL}),
     ('mutation { registerPersistedQuery(document: "{ viewer { kind } }") { id } }', {}, {VIDAL}),
 ]
@@ -74,9 +127,20 @@ async def _holder_email(services: Services) -> str:
 
 async def _state(services: Services) -> tuple[int, ...]:
     """Row counts of every table a mutation writes."""
-    tables = ["companies", "company_memberships", "referent_assignments", "projects",
-              "project_actors", "agent_roles", "notifications", "email_outbox",
-              "referent_change_requests", "accounts", "partner_api_keys", "persisted_queries"]
+    tables = [
+        "companies",
+        "company_memberships",
+        "referent_assignments",
+        "projects",
+        "project_actors",
+        "agent_roles",
+        "notifications",
+        "email_outbox",
+        "referent_change_requests",
+        "accounts",
+        "partner_api_keys",
+        "persisted_queries",
+    ]
     async with services.writer.transaction() as tx:
         return tuple(
             [

@@ -123,5 +123,6 @@ async def test_a_key_with_every_scope_may_call_no_other_mutation(
     assert set(errors_by_path(result).values()) == {"FORBIDDEN"}, result.errors
     assert await _state(services) == before
     async with services.writer.transaction() as tx:
-        assert await tx.session.scalar(
-            sa.text("SELECT count(*) FROM partner_api_keys")) == keys_before
+        assert (
+            await tx.session.scalar(sa.text("SELECT count(*) FROM partner_api_keys")) == keys_before
+        )

@@ -15,6 +15,7 @@ FABRE = "51234987900027"
 INDUSTRIE = "region:parcours-industrie-du-futur"
 PDL = "paysdelaloire:investissement-numerique"
 CHEQUE = "francenum:cheque-numerique"
+NO_RULES = "paysdelaloire:pays-de-la-loire-innovation"
 
 VIEWERS = {
     "anonymous": None,
@@ -303,9 +304,89 @@ async def test_estimate_errors(run: Run) -> None:
     )
     assert errors_by_path(category) == {"estimateAid": "BAD_USER_INPUT"}
     no_rules = await run(
-        ESTIMATE, variables={"scheme": CHEQUE, "expenses": [{"amount": "600", "category": "x"}]}
+        ESTIMATE, variables={"scheme": NO_RULES, "expenses": [{"amount": "600", "category": "x"}]}
     )
     assert no_rules.errors is None and no_rules.data["estimateAid"]["eligible"] is False
+
+
+DATED_ESTIMATE = """query($scheme: ID!, $expenses: [ExpenseInput!]!, $planned: [ExpenseInput!],
+    $start: Date, $decided: Date, $phase: Int) {
+  estimateAid(schemeId: $scheme, expenses: $expenses, plannedExpenses: $planned,
+              startDate: $start, decidedOn: $decided, phase: $phase) {
+    eligible amount grantedAmount proratedAmount realisationDeadline proofsDeadline
+    applicationDeadline lastExpenseDate closedOnStartDate startDateMeans decidedOnMeans
+    deadlines { label date kind } payments { label amount } } }"""
+
+
+def software(amount: str) -> dict[str, str]:
+    return {"amount": amount, "category": "software"}
+
+
+async def test_the_pdl_prorata_and_deadlines_come_out_through_the_graph(run: Run) -> None:
+    # FAQ 10 and 37: 15,000 planned on 30,000 HT, 20,000 HT spent → 10,000. FAQ 27: started
+    # 25/03/2021, arrêté 16/04/2021 → realised by 16/04/2023, proofs six months later.
+    result = await run(
+        DATED_ESTIMATE,
+        variables={"scheme": PDL, "expenses": [software("20000")], "planned": [software("30000")],
+                   "start": "2021-03-25", "decided": "2021-04-16"},
+    )  # fmt: skip
+    assert result.errors is None, result.errors
+    estimate = result.data["estimateAid"]
+    assert (estimate["amount"], estimate["grantedAmount"], estimate["proratedAmount"]) == (
+        "10000.00", "15000.00", "10000.00",
+    )  # fmt: skip
+    assert (estimate["realisationDeadline"], estimate["proofsDeadline"]) == (
+        "2023-04-16", "2023-10-16",
+    )  # fmt: skip
+    assert [d["kind"] for d in estimate["deadlines"]] == ["REALISATION", "PROOFS"]
+    assert "arrêté" in estimate["decidedOnMeans"]
+    assert estimate["closedOnStartDate"] is None
+
+
+async def test_industrie_du_futur_closed_on_the_start_date_is_not_eligible(run: Run) -> None:
+    result = await run(
+        DATED_ESTIMATE,
+        variables={"scheme": INDUSTRIE, "phase": 1, "start": "2023-01-02",
+                   "expenses": [{"amount": "6000", "category": "consulting", "days": "5"}]},
+    )  # fmt: skip
+    assert result.errors is None, result.errors
+    estimate = result.data["estimateAid"]
+    assert estimate["eligible"] is False and estimate["amount"] == "0"
+    assert "31 décembre 2022" in estimate["closedOnStartDate"]
+    assert estimate["lastExpenseDate"] == "2022-12-31"
+
+
+async def test_the_cheque_is_a_flat_500_applied_for_within_4_months(run: Run) -> None:
+    result = await run(
+        DATED_ESTIMATE,
+        variables={"scheme": CHEQUE, "start": "2021-02-10",
+                   "expenses": [{"amount": "1200", "category": "sales_promotion"}]},
+    )  # fmt: skip
+    assert result.errors is None, result.errors
+    estimate = result.data["estimateAid"]
+    assert (estimate["eligible"], estimate["amount"]) == (True, "500.00")
+    assert estimate["applicationDeadline"] == "2021-06-10"
+    assert estimate["grantedAmount"] is None and estimate["realisationDeadline"] is None
+
+
+@pytest.mark.parametrize(
+    ("variables", "argument"),
+    [
+        ({"start": "2021-04-16", "decided": "2021-03-25"}, "decidedOn"),
+        ({"start": "1900-01-01"}, "startDate"),
+        ({"planned": [{"amount": "-1", "category": "software"}]}, "planned[0].amount"),
+    ],
+)
+async def test_bad_dates_and_planned_expenses_are_bad_user_input(
+    run: Run, variables: dict[str, Any], argument: str
+) -> None:
+    result = await run(
+        DATED_ESTIMATE, variables={"scheme": PDL, "expenses": [software("20000")], **variables}
+    )
+    assert errors_by_path(result) == {"estimateAid": "BAD_USER_INPUT"}
+    assert result.errors is not None
+    assert result.errors[0].extensions is not None
+    assert result.errors[0].extensions["argument"] == argument
 
 
 DE_MINIMIS = """query($siret: String!, $regulation: String, $scheme: ID) {

@@ -192,8 +192,13 @@ async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
     async with services.writer.transaction() as tx:
         for label, viewer in world.viewers.items():
             if viewer.account_id:
-                await tx.notify(account_id=viewer.account_id, kind="MATRIX", payload={"for": label},
-                                dedupe_key=f"matrix:{viewer.account_id}", now=now)
+                await tx.notify(
+                    account_id=viewer.account_id,
+                    kind="MATRIX",
+                    payload={"for": label},
+                    dedupe_key=f"matrix:{viewer.account_id}",
+                    now=now,
+                )
 
 
 async def _partner_access(services: Services) -> Viewer:
@@ -223,8 +228,10 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
         for document in documents:
             context = Context.create(viewer, services, "matrix")
             result = await schema.execute(document, context_value=context)
-            errors = {tuple(e.path or ()): (e.extensions or {}).get("code", "") for e in
-                      result.errors or ()}
+            errors = {
+                tuple(e.path or ()): (e.extensions or {}).get("code", "")
+                for e in result.errors or ()
+            }
             unexpected = {p: c for p, c in errors.items() if c not in ("FORBIDDEN", "NOT_FOUND")}
             assert not unexpected, f"{who}: {document}: {unexpected}"
             assert result.data is not None, f"{who}: {document}: {result.errors}"

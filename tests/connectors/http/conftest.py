@@ -38,9 +38,7 @@ MakeCaller = Callable[..., ResilientCaller]
 
 
 @pytest.fixture
-async def make_caller(
-    router: respx.MockRouter, fake_sleep: FakeSleep
-) -> AsyncIterator[MakeCaller]:
+async def make_caller(router: respx.MockRouter, fake_sleep: FakeSleep) -> AsyncIterator[MakeCaller]:
     """``make_caller(**resilience, **caller_options)``: a caller for source ``"partner"``."""
     clients: list[httpx.AsyncClient] = []
 

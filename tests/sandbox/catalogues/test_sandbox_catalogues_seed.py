@@ -194,7 +194,10 @@ def test_industrie_du_futur_as_the_region_publishes_it() -> None:
     assert criteria["effectif_max"] == 4999 and criteria["categories"] == ["PME", "ETI"]
     assert criteria["anciennete_min_mois"] == 12 and criteria["regions"] == ["76"]
     assert criteria["naf_inclus"] == [str(division) for division in range(10, 34)]
-    assert criteria["associations"] == {"recettes_marchandes_min": 0.5, "agrement_ei_ea": True}
+    assert criteria["associations"] == {
+        "recettes_marchandes_min": 0.5, "recettes_marchandes_majoritaires": False,
+        "agrement_ei_ea": True,
+    }  # « au moins 50% de recettes »  # fmt: skip
     assert criteria["pas_en_difficulte"] and criteria["a_jour_fiscal_social"]
     assert any("1 200 € HT par jour" in expense for expense in item["depenses_eligibles"])
     assert any("36 000 € HT" in expense for expense in item["depenses_eligibles"])
@@ -221,7 +224,10 @@ def test_investissement_numerique_as_the_faq_describes_it() -> None:
     assert criteria["effectif_max"] == 49 and criteria["ca_max"] == 10_000_000
     assert criteria["anciennete_min_mois"] == 24 and criteria["regions"] == ["52"]
     assert {"01", "64", "68"} <= set(criteria["naf_exclus"])
-    assert criteria["associations"] == {"recettes_marchandes_min": 0.5, "agrement_ei_ea": False}
+    assert criteria["associations"] == {
+        "recettes_marchandes_min": 0.5, "recettes_marchandes_majoritaires": True,
+        "agrement_ei_ea": False,
+    }  # FAQ 2: « plus de 50% de vos produits »  # fmt: skip
     assert criteria["micro_entreprise"] == {"ca_min": 20_000, "comptes_certifies": True}
     assert len(item["faq"]) == 37
     assert any("200 000 €" in entry["reponse"] for entry in item["faq"])

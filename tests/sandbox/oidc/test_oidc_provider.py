@@ -106,7 +106,9 @@ async def test_mint_answers_a_token_with_the_given_claims_and_a_verified_email(
                         audience="hub-gateway")  # fmt: skip
     assert claims["email"] == "a@b.example" and claims["email_verified"] is True
     assert (claims["given_name"], claims["usual_name"], claims["siret"]) == (
-        "Ana", "Bel", "13002526500013",
+        "Ana",
+        "Bel",
+        "13002526500013",
     )
     assert claims["sub"].startswith("sandbox-") and "admin" not in claims
     assert (await http.get(MINT_PATH)).status_code == 400
