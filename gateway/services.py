@@ -2,7 +2,7 @@
 app's lifespan, the tests and the bench, so all three run the same set-up.
 
 Tests and the bench may put a mock transport under the real connectors (``entreprise_client``,
-``catalogue_clients``) and shorten the partners' retry timings (``entreprise``,
+``catalogue_clients``, ``mesaides_client``, ``del_client``) and shorten the partners' retry timings (``entreprise``,
 ``catalogues``); everything else comes from the settings.
 """
 
@@ -20,6 +20,7 @@ from auth.tokens import DevTokenIssuer, load_or_create_secret
 from connectors.broker import broker_from_url
 from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
+from connectors.del_ import DelConfig, DelConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
 from connectors.hubdb import (
     CachedDirectory,
@@ -32,8 +33,11 @@ from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.platform_polls import PollStore
 from connectors.hubdb.reminders import ReminderStore
+from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
+from connectors.mesaides import MesAidesConfig, MesAidesConnector
 from gateway.settings import ConfigurationError, Settings
 from resolvers.context import Services
 
@@ -43,8 +47,10 @@ __all__ = [
     "api_keys",
     "build_services",
     "catalogue_config",
+    "del_config",
     "dev_issuer",
     "entreprise_config",
+    "mesaides_config",
     "open_hub_database",
 ]
 
@@ -66,6 +72,22 @@ def catalogue_config(settings: Settings) -> CatalogueConfig:
         francenum_url=settings.francenum_url or sandbox,
         bpifrance_key=settings.bpifrance_api_key.get_secret_value(),
         ttl=settings.catalogue_ttl_s,
+    )
+
+
+def mesaides_config(settings: Settings) -> MesAidesConfig:
+    return MesAidesConfig(
+        base_url=settings.resolved_mesaides_url,
+        token=settings.mesaides_token.get_secret_value(),
+        ttl=settings.platforms_ttl_s,
+    )
+
+
+def del_config(settings: Settings) -> DelConfig:
+    return DelConfig(
+        base_url=settings.resolved_del_url,
+        token=settings.del_token.get_secret_value(),
+        ttl=settings.platforms_ttl_s,
     )
 
 
@@ -129,6 +151,10 @@ async def build_services(
     catalogue_clients: Mapping[str, httpx.AsyncClient] | None = None,
     entreprise: EntrepriseConfig | None = None,
     catalogues: CatalogueConfig | None = None,
+    mesaides: MesAidesConfig | None = None,
+    mesaides_client: httpx.AsyncClient | None = None,
+    del_: DelConfig | None = None,
+    del_client: httpx.AsyncClient | None = None,
 ) -> AsyncIterator[Services]:
     """The shared services, open for the block and closed after it (clients, engines, the
     database runner, the cache and the broker)."""
@@ -144,6 +170,12 @@ async def build_services(
             catalogues or catalogue_config(settings), cache, clients=catalogue_clients
         )
         stack.push_async_callback(catalogue_connector.aclose)
+        mesaides_connector = MesAidesConnector(
+            mesaides or mesaides_config(settings), cache, client=mesaides_client
+        )
+        stack.push_async_callback(mesaides_connector.aclose)
+        del_connector = DelConnector(del_ or del_config(settings), cache, client=del_client)
+        stack.push_async_callback(del_connector.aclose)
         directory = CachedDirectory(hub)
         broker = broker_from_url(settings.broker_url)
         stack.push_async_callback(broker.aclose)
@@ -152,6 +184,8 @@ async def build_services(
             hub=hub,
             directory=directory,
             writer=HubWriter(sessions),
+            submissions=SubmissionStore(sessions),
+            polls=PollStore(sessions),
             broker=broker,
             notifications=NotificationStore(sessions, runner),
             catalogues=catalogue_connector,
@@ -160,4 +194,6 @@ async def build_services(
             audit=AuditStore(sessions, runner),
             outbox=OutboxStore(sessions),
             reminders=ReminderStore(sessions, runner),
+            mesaides=mesaides_connector,
+            del_=del_connector,
         )

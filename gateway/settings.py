@@ -83,6 +83,21 @@ class Settings(BaseSettings):
         8002, description="Port of the in-process aid-catalogue sandbox."
     )
     sandbox_port: int = Field(8001, description="Port of the in-process sandbox partners.")
+    mesaides_url: str | None = Field(
+        None, description="Mes aides en ligne (Portail des aides); unset in sandbox mode = the sandbox."
+    )
+    mesaides_token: SecretStr = Field(
+        SecretStr("sandbox-mesaides-token"), description="Mes aides en ligne bearer token."
+    )
+    mesaides_sandbox_port: int = Field(8003, description="Port of the Mes aides en ligne sandbox.")
+    del_url: str | None = Field(
+        None, description="DEL (démarches-simplifiées GraphQL); unset in sandbox mode = the sandbox."
+    )
+    del_token: SecretStr = Field(SecretStr("sandbox-del-token"), description="DEL bearer token.")
+    del_sandbox_port: int = Field(8004, description="Port of the DEL sandbox.")
+    platforms_ttl_s: float = Field(
+        120.0, description="How long a company's applications on a platform are fresh (s)."
+    )
     sandbox_latency_ms: float = Field(0.0, description="Latency the sandbox adds per call.")
     oidc_issuer: str | None = Field(
         None,
@@ -141,6 +156,12 @@ class Settings(BaseSettings):
     )
     outbox_interval_s: float = Field(15.0, description="How often the e-mail outbox is sent.")
     reminders_interval_s: float = Field(60.0, description="How often due reminders are sent.")
+    reconcile_interval_s: float = Field(
+        30.0, description="How often filings left unconfirmed are looked up on the platforms."
+    )
+    status_poll_interval_s: float = Field(
+        120.0, description="How often the platforms are polled for status changes."
+    )
     max_depth: int = Field(12, description="Deepest query accepted.")
     max_tokens: int = Field(2000, description="Most tokens in a query document.")
     max_aliases: int = Field(30, description="Most aliases in a query document.")
@@ -166,7 +187,8 @@ class Settings(BaseSettings):
                 raise ConfigurationError("production mode needs OIDC_ISSUER or OIDC_PROVIDERS.")
             missing = [
                 name.upper()
-                for name in ("region_catalogue_url", "bpifrance_catalogue_url", "francenum_url")
+                for name in ("region_catalogue_url", "bpifrance_catalogue_url", "francenum_url",
+                             "mesaides_url", "del_url")
                 if getattr(self, name) is None
             ]
             if missing:
@@ -195,6 +217,14 @@ class Settings(BaseSettings):
     @property
     def resolved_entreprise_url(self) -> str:
         return self.entreprise_url or f"http://127.0.0.1:{self.sandbox_port}"
+
+    @property
+    def resolved_mesaides_url(self) -> str:
+        return self.mesaides_url or f"http://127.0.0.1:{self.mesaides_sandbox_port}"
+
+    @property
+    def resolved_del_url(self) -> str:
+        return self.del_url or f"http://127.0.0.1:{self.del_sandbox_port}"
 
     @property
     def catalogues_sandbox_url(self) -> str:

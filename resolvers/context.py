@@ -22,6 +22,7 @@ from auth.tiers import Access
 from auth.viewer import Viewer
 from connectors.broker import Broker
 from connectors.catalogues import CatalogueConnector
+from connectors.del_ import DelConnector
 from connectors.entreprise import (
     BalanceSheet,
     CallObserver,
@@ -46,8 +47,12 @@ from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.platform_polls import PollStore
 from connectors.hubdb.reminders import ReminderStore
+from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
+from connectors.mesaides import MesAidesConnector
+from connectors.platforms import Application
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
 
@@ -63,6 +68,8 @@ class Services:
     hub: HubRepository
     directory: CachedDirectory
     writer: HubWriter
+    submissions: SubmissionStore
+    polls: PollStore
     broker: Broker
     notifications: NotificationStore
     catalogues: CatalogueConnector
@@ -71,6 +78,8 @@ class Services:
     audit: AuditStore
     outbox: OutboxStore
     reminders: ReminderStore
+    mesaides: MesAidesConnector
+    del_: DelConnector
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
@@ -122,6 +131,8 @@ class Loaders:
     unite_legale: DataLoader[str, UniteLegale]
     headcount: DataLoader[str, Headcount]
     balance_sheets: DataLoader[str, list[BalanceSheet]]
+    mesaides_applications: DataLoader[str, tuple[Application, ...]]
+    del_applications: DataLoader[str, tuple[Application, ...]]
 
     @classmethod
     def create(
@@ -148,6 +159,8 @@ class Loaders:
             unite_legale=read(api.unite_legale, PUBLIC_PURPOSE),
             headcount=read(api.effectifs_annuels),
             balance_sheets=read(api.bilans),
+            mesaides_applications=DataLoader(load_fn=_each(services.mesaides.applications)),
+            del_applications=DataLoader(load_fn=_each(services.del_.applications)),
         )
 
 

@@ -90,3 +90,14 @@ class OutboxStatus(StrEnum):
 class ChangeRequestStatus(StrEnum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
+
+
+class SubmissionState(StrEnum):
+    """Where a filing stands in the hub's outbox of applications: PENDING (written, being
+    filed), CONFIRMED (the platform answered with its reference), UNCONFIRMED (the answer never
+    came: the reconciliation job looks it up by key), FAILED (refused, or attempts spent)."""
+
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    UNCONFIRMED = "UNCONFIRMED"
+    FAILED = "FAILED"

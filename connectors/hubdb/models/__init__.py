@@ -18,6 +18,7 @@ from connectors.hubdb.models.directory import (
     normalize_email,
 )
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
+from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
 from connectors.hubdb.models.projects import Project, ProjectActor
 from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
 
@@ -29,6 +30,7 @@ __all__ = [
     "AgentRoleRow",
     "AgentTerritory",
     "ApiKey",
+    "ApplicationStatusRow",
     "AuditEvent",
     "Base",
     "Company",
@@ -36,6 +38,7 @@ __all__ = [
     "EmailOutbox",
     "Notification",
     "PersistedQuery",
+    "PlatformPoll",
     "Project",
     "ProjectActor",
     "PublicAid",
@@ -43,6 +46,7 @@ __all__ = [
     "ReferentChangeRequest",
     "Structure",
     "StructureSupportKind",
+    "Submission",
     "UTCDateTime",
     "agent_sort_name",
     "fold",

@@ -1,0 +1,152 @@
+"""``requestPayment``: an advance, a balance or a single payment of a granted aid.
+
+Only the company's members; an application the viewer may not act on answers the same
+NOT_FOUND as an unknown one. The seeds' payment rules (``resolvers.payment_rules``) decide the
+amount or refuse with their reason (``BAD_USER_INPUT``). The platform is sent the request with
+an idempotency key derived from its content, so a retried call (same application, kind and
+invoices) is one request on the platform.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from auth.actions import Action, require
+from auth.viewer import ViewerKind
+from connectors.errors import ConnectorError, NotFound, UpstreamRefused
+from connectors.platforms import Application, PaymentRequest, PaymentStatus, Platform
+from connectors.platforms import Invoice as PlatformInvoice
+from connectors.platforms import PaymentKind as PlatformPaymentKind
+from resolvers.aid_estimate import UnknownScheme
+from resolvers.aid_refusals import AidRuleError, bad_user_input
+from resolvers.context import Info
+from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
+from resolvers.payment_rules import (
+    GrantedAid,
+    Invoice,
+    PaymentKind,
+    PaymentRecord,
+    check_payment_request,
+)
+from resolvers.submissions import connector_for
+
+__all__ = ["parse_application_id", "payment_key", "request_payment"]
+
+
+def parse_application_id(id_: str) -> tuple[Platform, str] | None:
+    """(platform, reference) of an ``Application`` global id, None when it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(id_.encode("ascii")).decode()
+    except (ValueError, binascii.Error, UnicodeError):
+        return None
+    kind, _, rest = raw.partition(":")
+    platform, _, reference = rest.partition(":")
+    if kind != "Application" or platform not in Platform.__members__ or not reference:
+        return None
+    return Platform[platform], reference
+
+
+def payment_key(application: Application, kind: PaymentKind, invoices: Sequence[Invoice]) -> str:
+    """The platform's idempotency key of a payment request: its content, hashed."""
+    content = {
+        "platform": application.platform.value,
+        "reference": application.reference,
+        "kind": kind.value,
+        "invoices": sorted(
+            [i.reference.strip().casefold(), str(i.amount), str(i.paid_on), i.stamped, i.signed]
+            for i in invoices
+        ),
+    }
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    return f"hub-pay-{digest[:48]}"
+
+
+async def request_payment(
+    info: Info,
+    application_id: str,
+    kind: PaymentKind,
+    invoices: Sequence[Invoice],
+    phase: int | None = None,
+) -> Application:
+    context = info.context
+    viewer = context.viewer
+    if viewer.kind is ViewerKind.ANONYMOUS or viewer.partner is not None:
+        require(Action.ACT_FOR_COMPANY, viewer)  # UNAUTHENTICATED / FORBIDDEN, nothing read
+    missing = coded_error("No application has this id.", NOT_FOUND)
+    parsed = parse_application_id(application_id)
+    if parsed is None:
+        raise missing
+    platform, reference = parsed
+    connector = connector_for(context.services, platform)
+    try:
+        application = await connector.application(reference)
+    except NotFound:
+        raise missing from None
+    except ConnectorError:
+        raise coded_error(
+            "The platform is unavailable; nothing was requested. Try again later.",
+            UPSTREAM_UNAVAILABLE,
+        ) from None
+    facts = await context.loaders.facts.load(application.siret)
+    if facts is None or viewer.account_id not in facts.members:
+        raise missing  # not the viewer's to act on: as if it did not exist
+    require(Action.ACT_FOR_COMPANY, viewer, facts=facts)
+    if application.scheme_id is None or application.granted is None:
+        raise coded_error(
+            "A payment is requested for a granted aid (« dès réception de l'arrêté officiel "
+            "d'attribution de l'aide »).",
+            BAD_USER_INPUT,
+            rule="not_granted",
+        )
+    grant = GrantedAid(
+        scheme_id=application.scheme_id,
+        granted=Decimal(application.granted),
+        decided_on=application.decided_at,
+        expenses_from=application.expenses_from,
+        phase=phase,
+    )
+    previous = [
+        PaymentRecord(
+            PaymentKind(p.kind.value), Decimal(p.amount), p.status is PaymentStatus.REFUSED
+        )
+        for p in application.payments
+    ]
+    try:
+        verdict = check_payment_request(
+            grant, kind, invoices, requested_on=date.today(), previous=previous
+        )
+    except AidRuleError as refused:
+        raise bad_user_input(refused) from None
+    except UnknownScheme:
+        raise coded_error(
+            "The hub has no payment rules for this scheme: request it on the platform.",
+            BAD_USER_INPUT,
+        ) from None
+    request = PaymentRequest(
+        kind=PlatformPaymentKind(kind.value),
+        amount=int(verdict.amount),
+        invoices=tuple(
+            PlatformInvoice(i.reference.strip(), int(i.amount), i.paid_on, i.stamped, i.signed)
+            for i in invoices
+        ),
+    )
+    try:
+        return await connector.request_payment(
+            reference, request, payment_key(application, kind, invoices)
+        )
+    except UpstreamRefused as refused:
+        raise coded_error(
+            f"The platform refused the payment request: {refused.message}", BAD_USER_INPUT
+        ) from None
+    except ConnectorError:
+        raise coded_error(
+            "The platform did not answer: send the same request again (it will not be counted "
+            "twice).",
+            UPSTREAM_UNAVAILABLE,
+        ) from None
