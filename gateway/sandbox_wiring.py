@@ -19,10 +19,13 @@ from starlette.types import ASGIApp
 from connectors.hubdb import create_engine, create_session_factory
 from gateway.settings import Settings
 from sandbox.catalogues import create_app as create_catalogues
+from sandbox.del_ import create_app as create_del
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_entreprise
 from sandbox.hubdb import seed
+from sandbox.mesaides import create_app as create_mesaides
 from sandbox.oidc.app import create_multi_app, providers_setting, sandbox_providers
+from sandbox.platforms.config import PlatformConfig
 from sandbox.smtp import SmtpSink
 
 __all__ = [
@@ -72,6 +75,18 @@ _PARTNERS: tuple[_Registration, ...] = (
         lambda s: create_catalogues(),
         lambda s: s.catalogues_sandbox_port,
         lambda s: (s.region_catalogue_url, s.bpifrance_catalogue_url, s.francenum_url),
+    ),
+    _Registration(
+        "mesaides",
+        lambda s: create_mesaides(PlatformConfig(token=s.mesaides_token.get_secret_value())),
+        lambda s: s.mesaides_sandbox_port,
+        lambda s: (s.mesaides_url,),
+    ),
+    _Registration(
+        "del",
+        lambda s: create_del(PlatformConfig(token=s.del_token.get_secret_value())),
+        lambda s: s.del_sandbox_port,
+        lambda s: (s.del_url,),
     ),
 )
 """One line per partner: what ``make serve`` starts in sandbox mode."""

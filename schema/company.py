@@ -18,8 +18,10 @@ from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
 from resolvers.context import Info
+from schema.applications import Application, ApplicationFilter, company_applications
 from schema.directory import Agent
 from schema.eligibility import DeMinimis, SchemeEligibility
+from schema.pagination import Connection
 from schema.schemes import SchemeFilter
 
 __all__ = [
@@ -253,6 +255,20 @@ class Company:
             info, self.siret, str(scheme_id) if scheme_id else None, regulation, as_of
         )
         return DeMinimis.of(summary)
+
+    @tiered(
+        Tier.TIER2,
+        description="The company's applications on DEL and Mes aides en ligne, newest first "
+        "(a platform that cannot answer is named in extensions.warnings).",
+    )
+    async def applications(
+        self,
+        info: Info,
+        filter: ApplicationFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Application] | None:
+        return await company_applications(info, self.siret, filter, first, after)
 
     @tiered(Tier.TIER2, description="The company's current projects and their support group.")
     async def projects(self, info: Info) -> list[Project] | None:

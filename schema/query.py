@@ -8,6 +8,7 @@ from auth.tiers import Tier
 from auth.visibility import tiered
 from resolvers.company import find_company
 from resolvers.context import Info
+from schema.applications import ApplicationQuery
 from schema.company import Company
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
@@ -39,6 +40,12 @@ class ViewerQuery:
 
 @strawberry.type
 class Query(
-    CompanyQuery, DirectoryQuery, ViewerQuery, NotificationQuery, SchemeCatalogueQuery, PartnerQuery
+    CompanyQuery,
+    DirectoryQuery,
+    ViewerQuery,
+    NotificationQuery,
+    SchemeCatalogueQuery,
+    PartnerQuery,
+    ApplicationQuery,
 ):
     pass

@@ -8,6 +8,7 @@ import shutil
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +20,21 @@ from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS
 from connectors.catalogues import CatalogueConfig
+from connectors.del_ import DelConfig
 from connectors.entreprise import EntrepriseConfig
 from connectors.http import Resilience
+from connectors.mesaides import MesAidesConfig
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.services import build_services
 from gateway.settings import Settings
 from resolvers.context import Context, Services
 from sandbox.catalogues import create_app as create_catalogues
+from sandbox.del_ import create_app as create_del
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
+from sandbox.mesaides import create_app as create_mesaides
+from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
 from tests.databases import migrate_and_seed
 from tests.seed_world import SeedWorld, load_world
 
@@ -114,6 +120,46 @@ def catalogue_test_config() -> CatalogueConfig:
 
 
 @pytest.fixture
+def platforms_config() -> PlatformConfig:
+    """The platform sandboxes' faults (a test may start them down or slow)."""
+    return PlatformConfig(token="")
+
+
+@pytest.fixture
+def mesaides_upstream(platforms_config: PlatformConfig) -> CountingTransport:
+    """The Mes aides en ligne sandbox, in process, counted."""
+    config = replace(platforms_config, token=MESAIDES_TOKEN)
+    return CountingTransport(httpx.ASGITransport(app=create_mesaides(config)))
+
+
+@pytest.fixture
+def del_upstream(platforms_config: PlatformConfig) -> CountingTransport:
+    """The DEL sandbox, in process, counted."""
+    config = replace(platforms_config, token=DEL_TOKEN)
+    return CountingTransport(httpx.ASGITransport(app=create_del(config)))
+
+
+_PLATFORM_RESILIENCE = Resilience(timeout=2.0, max_retries=1, backoff_base=0.01, backoff_max=0.02)
+
+
+def platform_clients(
+    mesaides: httpx.AsyncBaseTransport | None, del_: httpx.AsyncBaseTransport | None
+) -> dict[str, Any]:
+    """build_services' keyword arguments that put the platform sandboxes (in process) under
+    the real connectors."""
+    return {
+        "mesaides": MesAidesConfig("http://mesaides.test", MESAIDES_TOKEN,
+                                   resilience=_PLATFORM_RESILIENCE),
+        "mesaides_client": httpx.AsyncClient(
+            base_url="http://mesaides.test",
+            transport=mesaides or httpx.ASGITransport(app=create_mesaides())),
+        "del_": DelConfig("http://del.test", DEL_TOKEN, resilience=_PLATFORM_RESILIENCE),
+        "del_client": httpx.AsyncClient(
+            base_url="http://del.test", transport=del_ or httpx.ASGITransport(app=create_del())),
+    }  # fmt: skip
+
+
+@pytest.fixture
 def entreprise_config() -> EntrepriseConfig:
     return EntrepriseConfig(
         base_url="http://sandbox.test",
@@ -142,6 +188,8 @@ async def open_services(
     upstream: httpx.AsyncBaseTransport,
     entreprise_config: EntrepriseConfig,
     catalogues_upstream: httpx.AsyncBaseTransport | None = None,
+    mesaides_upstream: httpx.AsyncBaseTransport | None = None,
+    del_upstream: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[Services]:
     """The real services (``gateway.services.build_services``, as the app builds them) on a
     database and an upstream transport (also for tests that run their own event loop, e.g.
@@ -159,6 +207,7 @@ async def open_services(
         catalogue_clients=catalogue_clients(
             catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
         ),
+        **platform_clients(mesaides_upstream, del_upstream),
     ) as services:
         yield services
 
@@ -169,10 +218,13 @@ async def services(
     upstream: CountingTransport,
     catalogues_upstream: CountingTransport,
     entreprise_config: EntrepriseConfig,
+    mesaides_upstream: CountingTransport,
+    del_upstream: CountingTransport,
 ) -> AsyncIterator[Services]:
     async with open_services(
-        database_url, upstream, entreprise_config, catalogues_upstream
-    ) as opened:
+        database_url, upstream, entreprise_config, catalogues_upstream,
+        mesaides_upstream, del_upstream,
+    ) as opened:  # fmt: skip
         yield opened
 
 

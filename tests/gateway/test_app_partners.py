@@ -218,6 +218,7 @@ def test_production_needs_a_pepper(tmp_path: Path) -> None:
                         oidc_issuer="https://id.example", dev_secret_file=tmp_path / "s",
                         region_catalogue_url="https://region.test",
                         bpifrance_catalogue_url="https://bpifrance.test",
-                        francenum_url="https://francenum.test")  # fmt: skip
+                        francenum_url="https://francenum.test",
+                        mesaides_url="https://mesaides.test", del_url="https://del.test")  # fmt: skip
     with pytest.raises(ConfigurationError, match="API_KEY_PEPPER"):
         create_app(settings)

@@ -14,6 +14,8 @@ PRODUCTION = {
     "region_catalogue_url": "https://r.test",
     "bpifrance_catalogue_url": "https://b.test",
     "francenum_url": "https://f.test",
+    "mesaides_url": "https://m.test",
+    "del_url": "https://d.test",
 }
 SCHEMA = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Company") { fields { name } } }'

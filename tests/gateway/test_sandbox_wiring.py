@@ -70,6 +70,8 @@ def test_a_production_gateway_starts_and_answers_without_loading_the_sandbox(
         "REGION_CATALOGUE_URL": "https://region.example",
         "BPIFRANCE_CATALOGUE_URL": "https://bpifrance.example",
         "FRANCENUM_URL": "https://francenum.example",
+        "MESAIDES_URL": "https://mesaides.example",
+        "DEL_URL": "https://del.example",
         "OIDC_PROVIDERS": json.dumps(providers),
         "API_KEY_PEPPER": "a-production-pepper-a-production-pepper",
         "SCHEDULER_ENABLED": "true",
@@ -82,10 +84,12 @@ def test_a_production_gateway_starts_and_answers_without_loading_the_sandbox(
 def test_sandbox_mode_stands_in_for_every_partner_left_unconfigured() -> None:
     stand_ins = sandbox_wiring.partner_stand_ins(Settings())
 
-    assert [s.name for s in stand_ins] == ["api-entreprise", "catalogues"]
+    assert [s.name for s in stand_ins] == ["api-entreprise", "catalogues", "mesaides", "del"]
     assert [s.port for s in stand_ins] == [
         Settings().sandbox_port,
         Settings().catalogues_sandbox_port,
+        Settings().mesaides_sandbox_port,
+        Settings().del_sandbox_port,
     ]
 
 
@@ -93,6 +97,7 @@ def test_a_partner_with_a_configured_url_gets_no_stand_in() -> None:
     settings = Settings(
         entreprise_url="http://127.0.0.1:9", region_catalogue_url="http://127.0.0.1:9",
         bpifrance_catalogue_url="http://127.0.0.1:9", francenum_url="http://127.0.0.1:9",
+        mesaides_url="http://127.0.0.1:9", del_url="http://127.0.0.1:9",
     )  # fmt: skip
 
     assert sandbox_wiring.partner_stand_ins(settings) == []

@@ -60,6 +60,8 @@ CATALOGUES = {
     "region_catalogue_url": "https://region.test",
     "bpifrance_catalogue_url": "https://bpifrance.test",
     "francenum_url": "https://francenum.test",
+    "mesaides_url": "https://mesaides.test",
+    "del_url": "https://del.test",
 }
 
 

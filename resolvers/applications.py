@@ -1,0 +1,144 @@
+"""A company's applications on both submission platforms, merged: the two platforms are
+asked concurrently (one DataLoader per platform, keyed by SIRET), the lists merged newest
+first and paged with ``connectors.pagination`` cursors. A platform that fails with nothing
+cached is named in ``extensions.warnings``; the other answers (a stale copy is served by the
+connector when it has one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from auth.tiers import Tier, allows
+from connectors.errors import ConnectorError, NotFound
+from connectors.pagination import Page, assemble_page, decode_time_cursor, encode_time_cursor
+from connectors.platforms import Application, Lifecycle, Platform, PlatformConnector
+from resolvers.context import Info
+from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+
+__all__ = [
+    "ApplicationQuery",
+    "application",
+    "applications",
+    "company_applications",
+    "global_id",
+]
+
+_NAMES = {Platform.DEL: "DEL", Platform.MES_AIDES_EN_LIGNE: "Mes aides en ligne"}
+_MAX_FIRST = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationQuery:
+    status: Lifecycle | None = None
+    platform: Platform | None = None
+    scheme_id: str | None = None
+
+
+def global_id(application: Application) -> str:
+    raw = f"Application:{application.platform.value}:{application.reference}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _parse_id(id_: str) -> tuple[Platform, str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(id_.encode("ascii")).decode()
+    except (ValueError, binascii.Error, UnicodeError):
+        return None
+    kind, _, rest = raw.partition(":")
+    platform, _, reference = rest.partition(":")
+    if kind != "Application" or platform not in Platform.__members__ or not reference:
+        return None
+    return Platform[platform], reference
+
+
+async def company_applications(info: Info, siret: str) -> list[Application]:
+    """Both platforms' applications of a company, newest first; a failing platform named in
+    the warnings."""
+    loaders = info.context.loaders
+    results = await asyncio.gather(
+        loaders.mesaides_applications.load(siret),
+        loaders.del_applications.load(siret),
+        return_exceptions=True,
+    )
+    merged: list[Application] = []
+    for platform, result in zip((Platform.MES_AIDES_EN_LIGNE, Platform.DEL), results, strict=True):
+        if isinstance(result, ConnectorError):
+            info.context.warn(
+                "UPSTREAM_UNAVAILABLE",
+                f"{_NAMES[platform]} is unavailable: its applications are missing from this "
+                "answer.",
+                source=result.source,
+            )
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            merged += result
+    return sorted(merged, key=_order)
+
+
+def _moment(application: Application) -> datetime:
+    return application.submitted_at or application.updated_at
+
+
+def _order(application: Application) -> tuple[float, str]:
+    return (-_moment(application).timestamp(), global_id(application))
+
+
+async def applications(
+    info: Info, siret: str, query: ApplicationQuery, first: int, after: str | None
+) -> Page[Application]:
+    if not 1 <= first <= _MAX_FIRST:
+        raise coded_error(f"first must be between 1 and {_MAX_FIRST}.", BAD_USER_INPUT)
+    position = None
+    if after is not None:
+        try:
+            moment, id_ = decode_time_cursor(after)
+        except ValueError:
+            raise coded_error("invalid cursor", BAD_USER_INPUT) from None
+        position = (-moment.timestamp(), id_)
+    matching = [a for a in await company_applications(info, siret) if _matches(a, query)]
+    following = [a for a in matching if position is None or _order(a) > position]
+    return assemble_page(
+        following[: first + 1],
+        first,
+        item=lambda a: a,
+        cursor=lambda a: encode_time_cursor(_moment(a), global_id(a)),
+        total=len(matching),
+        after=after,
+    )
+
+
+def _matches(application: Application, query: ApplicationQuery) -> bool:
+    return (
+        (query.status is None or application.status is query.status)
+        and (query.platform is None or application.platform is query.platform)
+        and (query.scheme_id is None or application.scheme_id == query.scheme_id.strip())
+    )
+
+
+async def application(info: Info, id_: str) -> Application:
+    """One application by its global id. Unknown, or not the viewer's to see (tier 2 of its
+    company): the same NOT_FOUND, so that existence is not revealed. A granted read is
+    audited like a tier-2 field of the company."""
+    parsed = _parse_id(id_)
+    missing = coded_error("No application has this id.", NOT_FOUND)
+    if parsed is None:
+        raise missing
+    platform, reference = parsed
+    connector: PlatformConnector = (
+        info.context.services.del_ if platform is Platform.DEL else info.context.services.mesaides
+    )
+    try:
+        found = await connector.application(reference)
+    except NotFound:
+        raise missing from None
+    access = await info.context.company_access(found.siret)
+    if not allows(Tier.TIER2, access):
+        raise missing
+    info.context.record_tier2_read(found.siret, "application", access)
+    return found
