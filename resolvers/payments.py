@@ -1,7 +1,8 @@
 """``requestPayment``: an advance, a balance or a single payment of a granted aid.
 
-Only the company's members; an application the viewer may not act on answers the same
-NOT_FOUND as an unknown one. The seeds' payment rules (``resolvers.payment_rules``) decide the
+Only the company's members: an application the viewer may not see answers the same NOT_FOUND
+as an unknown one (``resolvers.applications.application``); its referent, who sees it, is
+refused (FORBIDDEN). The seeds' payment rules (``resolvers.payment_rules``) decide the
 amount or refuse with their reason (``BAD_USER_INPUT``). The platform is sent the request with
 an idempotency key derived from its content, so a retried call (same application, kind and
 invoices) is one request on the platform.
@@ -9,8 +10,6 @@ invoices) is one request on the platform.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 from collections.abc import Sequence
@@ -19,14 +18,15 @@ from decimal import Decimal
 
 from auth.actions import Action, require
 from auth.viewer import ViewerKind
-from connectors.errors import ConnectorError, NotFound, UpstreamRefused
-from connectors.platforms import Application, PaymentRequest, PaymentStatus, Platform
+from connectors.errors import ConnectorError, UpstreamRefused
+from connectors.platforms import Application, PaymentRequest, PaymentStatus
 from connectors.platforms import Invoice as PlatformInvoice
 from connectors.platforms import PaymentKind as PlatformPaymentKind
 from resolvers.aid_estimate import UnknownScheme
 from resolvers.aid_refusals import AidRuleError, bad_user_input
+from resolvers.applications import application as find_application
 from resolvers.context import Info
-from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
+from resolvers.errors import BAD_USER_INPUT, UPSTREAM_UNAVAILABLE, coded_error
 from resolvers.payment_rules import (
     GrantedAid,
     Invoice,
@@ -36,20 +36,7 @@ from resolvers.payment_rules import (
 )
 from resolvers.submissions import connector_for
 
-__all__ = ["parse_application_id", "payment_key", "request_payment"]
-
-
-def parse_application_id(id_: str) -> tuple[Platform, str] | None:
-    """(platform, reference) of an ``Application`` global id, None when it is not one."""
-    try:
-        raw = base64.urlsafe_b64decode(id_.encode("ascii")).decode()
-    except (ValueError, binascii.Error, UnicodeError):
-        return None
-    kind, _, rest = raw.partition(":")
-    platform, _, reference = rest.partition(":")
-    if kind != "Application" or platform not in Platform.__members__ or not reference:
-        return None
-    return Platform[platform], reference
+__all__ = ["payment_key", "request_payment"]
 
 
 def payment_key(application: Application, kind: PaymentKind, invoices: Sequence[Invoice]) -> str:
@@ -78,25 +65,17 @@ async def request_payment(
     viewer = context.viewer
     if viewer.kind is ViewerKind.ANONYMOUS or viewer.partner is not None:
         require(Action.ACT_FOR_COMPANY, viewer)  # UNAUTHENTICATED / FORBIDDEN, nothing read
-    missing = coded_error("No application has this id.", NOT_FOUND)
-    parsed = parse_application_id(application_id)
-    if parsed is None:
-        raise missing
-    platform, reference = parsed
-    connector = connector_for(context.services, platform)
     try:
-        application = await connector.application(reference)
-    except NotFound:
-        raise missing from None
+        application = await find_application(info, application_id)  # NOT_FOUND if not seen
     except ConnectorError:
         raise coded_error(
             "The platform is unavailable; nothing was requested. Try again later.",
             UPSTREAM_UNAVAILABLE,
         ) from None
     facts = await context.loaders.facts.load(application.siret)
-    if facts is None or viewer.account_id not in facts.members:
-        raise missing  # not the viewer's to act on: as if it did not exist
-    require(Action.ACT_FOR_COMPANY, viewer, facts=facts)
+    require(Action.ACT_FOR_COMPANY, viewer, facts=facts)  # its referent sees it, may not act
+    connector = connector_for(context.services, application.platform)
+    reference = application.reference
     if application.scheme_id is None or application.granted is None:
         raise coded_error(
             "A payment is requested for a granted aid (« dès réception de l'arrêté officiel "

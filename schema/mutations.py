@@ -13,6 +13,7 @@ from resolvers.context import Info
 from schema.company import Company, Project, ReferentAssignment
 from schema.directory import Agent
 from schema.directory_query import AgentRole
+from schema.filing import FilingMutation
 from schema.notifications import NotificationMutation
 from schema.partners import PartnerMutation
 
@@ -166,5 +167,6 @@ class Mutation(
     ProfileMutation,
     NotificationMutation,
     PartnerMutation,
+    FilingMutation,
 ):
     pass

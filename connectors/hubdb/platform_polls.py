@@ -25,6 +25,7 @@ from connectors.hubdb.models import (
     PlatformPoll,
     ReferentAssignment,
 )
+from connectors.hubdb.submissions import writing
 from connectors.hubdb.writes import is_unique_violation
 
 __all__ = ["PollClaim", "PollStore", "Recipient", "StatusChange"]
@@ -62,7 +63,7 @@ class PollStore:
         instance holds it."""
         await self._ensure(platform)
         until = now + lease
-        async with self._session_factory() as session, session.begin():
+        async with writing(self._session_factory) as session:
             taken = (
                 await session.execute(
                     sa.update(PlatformPoll)
@@ -79,7 +80,7 @@ class PollStore:
     async def finish(self, claim: PollClaim, *, cursor: datetime | None, now: datetime) -> bool:
         """Moves the cursor and frees the platform; False (nothing changed) when the lease
         ran out and another instance took the platform meanwhile."""
-        async with self._session_factory() as session, session.begin():
+        async with writing(self._session_factory) as session:
             result = await session.execute(
                 sa.update(PlatformPoll)
                 .where(
@@ -92,7 +93,7 @@ class PollStore:
 
     async def _ensure(self, platform: str) -> None:
         try:
-            async with self._session_factory() as session, session.begin():
+            async with writing(self._session_factory) as session:
                 exists = await session.scalar(
                     sa.select(PlatformPoll.platform).where(PlatformPoll.platform == platform)
                 )

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.enums import SubmissionState
 from connectors.hubdb.models import Submission
 from connectors.hubdb.writes import is_unique_violation
@@ -35,6 +38,7 @@ __all__ = [
     "SubmissionStore",
     "payload_hash",
     "platform_key_for",
+    "writing",
 ]
 
 _OPEN = (SubmissionState.PENDING.value, SubmissionState.UNCONFIRMED.value)
@@ -110,6 +114,17 @@ def _record(row: Submission) -> SubmissionRecord:
     )
 
 
+@asynccontextmanager
+async def writing(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A write transaction (on SQLite it takes the write lock at once, ``BEGIN IMMEDIATE``:
+    a transaction that read first could not write after another writer)."""
+    async with session_factory() as session, session.begin():
+        await session.connection(execution_options={WRITE_TRANSACTION: True})
+        yield session
+
+
 class SubmissionStore:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -141,7 +156,7 @@ class SubmissionStore:
             updated_at=now,
         )
         try:
-            async with self._session_factory() as session, session.begin():
+            async with writing(self._session_factory) as session:
                 session.add(row)
         except IntegrityError as error:
             if not is_unique_violation(error):
@@ -182,7 +197,7 @@ class SubmissionStore:
             .values(lease_until=now + lease)
             .returning(Submission.id)
         )
-        async with self._session_factory() as session, session.begin():
+        async with writing(self._session_factory) as session:
             ids = list((await session.scalars(claim)).all())
             rows = (
                 await session.scalars(sa.select(Submission).where(Submission.id.in_(ids)))
@@ -227,7 +242,7 @@ class SubmissionStore:
         )
 
     async def _settle(self, submission_id: str, now: datetime, **values: object) -> bool:
-        async with self._session_factory() as session, session.begin():
+        async with writing(self._session_factory) as session:
             result = await session.execute(
                 sa.update(Submission)
                 .where(Submission.id == submission_id, Submission.state.in_(_OPEN))
