@@ -1,8 +1,7 @@
 """``requestPayment``: an advance, a balance or a single payment of a granted aid.
 
-Only the company's members: an application the viewer may not see answers the same NOT_FOUND
-as an unknown one (``resolvers.applications.application``); its referent, who sees it, is
-refused (FORBIDDEN). The seeds' payment rules (``resolvers.payment_rules``) decide the
+Only the company's members: anyone else is refused (FORBIDDEN) alike for an application that
+exists and for an unknown id, so that the answer does not reveal which ids exist. The seeds' payment rules (``resolvers.payment_rules``) decide the
 amount or refuse with their reason (``BAD_USER_INPUT``). The platform is sent the request with
 an idempotency key derived from its content, so a retried call (same application, kind and
 invoices) is one request on the platform.
@@ -16,6 +15,8 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from graphql import GraphQLError
+
 from auth.actions import Action, require
 from auth.viewer import ViewerKind
 from connectors.errors import ConnectorError, UpstreamRefused
@@ -26,7 +27,7 @@ from resolvers.aid_estimate import UnknownScheme
 from resolvers.aid_refusals import AidRuleError, bad_user_input
 from resolvers.applications import application as find_application
 from resolvers.context import Info
-from resolvers.errors import BAD_USER_INPUT, UPSTREAM_UNAVAILABLE, coded_error
+from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
 from resolvers.payment_rules import (
     GrantedAid,
     Invoice,
@@ -66,14 +67,19 @@ async def request_payment(
     if viewer.kind is ViewerKind.ANONYMOUS or viewer.partner is not None:
         require(Action.ACT_FOR_COMPANY, viewer)  # UNAUTHENTICATED / FORBIDDEN, nothing read
     try:
-        application = await find_application(info, application_id)  # NOT_FOUND if not seen
+        application = await find_application(info, application_id)
     except ConnectorError:
         raise coded_error(
             "The platform is unavailable; nothing was requested. Try again later.",
             UPSTREAM_UNAVAILABLE,
         ) from None
-    facts = await context.loaders.facts.load(application.siret)
+    except GraphQLError as error:
+        if (error.extensions or {}).get("code") != NOT_FOUND:
+            raise
+        application = None  # unknown, or not the viewer's to see: refused alike
+    facts = None if application is None else await context.loaders.facts.load(application.siret)
     require(Action.ACT_FOR_COMPANY, viewer, facts=facts)  # its referent sees it, may not act
+    assert application is not None  # no facts, no member: refused above
     connector = connector_for(context.services, application.platform)
     reference = application.reference
     if application.scheme_id is None or application.granted is None:

@@ -4,6 +4,8 @@ platform's answers (the filing arrives, the answer times out), and the sandboxes
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.applications import Starlette
@@ -13,7 +15,33 @@ from sandbox.mesaides import create_app as create_mesaides
 from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
 from sandbox.platforms.store import Store
 
-__all__ = ["LossyTransport", "del_app", "mesaides_app", "store_of"]
+if TYPE_CHECKING:
+    from tests.conftest import Run
+
+__all__ = [
+    "COLLABORATOR",
+    "LEROY",
+    "MEMBER",
+    "PDL",
+    "LossyTransport",
+    "application_input",
+    "del_app",
+    "mesaides_app",
+    "store_of",
+    "submit",
+]
+
+LEROY = "84215637400014"
+MEMBER = "claire.leroy@leroy-sas.example"
+COLLABORATOR = "thomas.blanc@cabinet-blanc.example"
+PDL = "paysdelaloire:investissement-numerique"
+
+SUBMIT = """
+mutation($input: SubmitApplicationInput!, $key: String!) {
+  submitApplication(input: $input, idempotencyKey: $key) {
+    id platform reference status platformStatus requested projectTitle
+  }
+}"""
 
 
 class LossyTransport(httpx.AsyncBaseTransport):
@@ -56,3 +84,19 @@ async def store_of(app: Starlette) -> Store:
         return found
     store: Store = app.state.world.store
     return store
+
+
+def application_input(**changes: Any) -> dict[str, Any]:
+    later = (date.today() + timedelta(days=10)).isoformat()
+    given: dict[str, Any] = {
+        "schemeId": PDL,
+        "siret": LEROY,
+        "projectTitle": "Un ERP pour l'atelier",
+        "expenses": [{"amount": "20000", "category": "software", "committedOn": later}],
+        "plannedStart": later,
+    }
+    return {**given, **changes}
+
+
+async def submit(run: Run, key: str = "k-1", as_: str = MEMBER, **changes: Any) -> Any:
+    return await run(SUBMIT, as_=as_, variables={"input": application_input(**changes), "key": key})

@@ -16,22 +16,18 @@ from resolvers.context import Services
 from resolvers.reconciliation import FILING_FAILED_KIND, reconcile_submissions
 from sandbox.platforms.config import PlatformConfig
 from tests.conftest import CountingTransport
-from tests.platforms import LossyTransport, mesaides_app, store_of
+from tests.platforms import (
+    COLLABORATOR,
+    LEROY,
+    LossyTransport,
+    mesaides_app,
+    store_of,
+    submit,
+)
 
 if TYPE_CHECKING:
     from tests.conftest import Run
 
-LEROY = "84215637400014"
-MEMBER = "claire.leroy@leroy-sas.example"
-COLLABORATOR = "thomas.blanc@cabinet-blanc.example"
-PDL = "paysdelaloire:investissement-numerique"
-
-SUBMIT = """
-mutation($input: SubmitApplicationInput!, $key: String!) {
-  submitApplication(input: $input, idempotencyKey: $key) {
-    id platform reference status platformStatus requested projectTitle
-  }
-}"""
 INBOX = "{ notifications(first: 20) { edges { node { kind payload } } } }"
 
 
@@ -49,22 +45,6 @@ def lossy(platform_app: Starlette) -> LossyTransport:
 def mesaides_upstream(lossy: LossyTransport) -> CountingTransport:
     """Mes aides en ligne (where PDL's schemes are filed), whose answers a test may lose."""
     return CountingTransport(lossy)
-
-
-def application_input(**changes: Any) -> dict[str, Any]:
-    later = (date.today() + timedelta(days=10)).isoformat()
-    given: dict[str, Any] = {
-        "schemeId": PDL,
-        "siret": LEROY,
-        "projectTitle": "Un ERP pour l'atelier",
-        "expenses": [{"amount": "20000", "category": "software", "committedOn": later}],
-        "plannedStart": later,
-    }
-    return {**given, **changes}
-
-
-async def submit(run: Run, key: str = "k-1", as_: str = MEMBER, **changes: Any) -> Any:
-    return await run(SUBMIT, as_=as_, variables={"input": application_input(**changes), "key": key})
 
 
 async def dossiers(app: Starlette, siret: str = LEROY) -> list[Any]:
