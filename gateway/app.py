@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 
 import httpx
 import structlog
@@ -102,7 +103,7 @@ async def _start_scheduler(
         settings.status_poll_interval_s,
         lambda now: poll_statuses(
             services.polls, list(platforms.values()), services.writer, now=now,
-            broker=services.broker,
+            broker=services.broker, every=timedelta(seconds=settings.status_poll_interval_s / 2),
         ),
     )  # fmt: skip
     await scheduler.start()

@@ -65,14 +65,17 @@ async def poll_statuses(
     now: datetime,
     broker: Broker | None = None,
     lease: timedelta = timedelta(minutes=5),
+    every: timedelta = timedelta(minutes=1),
 ) -> PollReport:
+    """Polls each platform not polled in the last ``every`` and not being polled by another
+    instance."""
     polled: list[str] = []
     changes = 0
     for connector in connectors:
         platform = connector.platform
-        claim = await polls.claim(platform.value, now=now, lease=lease)
+        claim = await polls.claim(platform.value, now=now, lease=lease, every=every)
         if claim is None:
-            continue  # another instance polls it now
+            continue  # another instance polls it now, or did a moment ago
         since = claim.cursor - _OVERLAP if claim.cursor else _EPOCH
         try:
             changed = await connector.changed_since(since)

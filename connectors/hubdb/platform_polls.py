@@ -58,9 +58,17 @@ class PollStore:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
 
-    async def claim(self, platform: str, *, now: datetime, lease: timedelta) -> PollClaim | None:
+    async def claim(
+        self,
+        platform: str,
+        *,
+        now: datetime,
+        lease: timedelta,
+        every: timedelta = timedelta(0),
+    ) -> PollClaim | None:
         """The platform leased to the caller until ``now + lease``; None while another
-        instance holds it."""
+        instance holds it, or when it was polled less than ``every`` ago (by any instance:
+        instances on the same schedule poll once per period between them)."""
         await self._ensure(platform)
         until = now + lease
         async with writing(self._session_factory) as session:
@@ -70,6 +78,9 @@ class PollStore:
                     .where(
                         PlatformPoll.platform == platform,
                         sa.or_(PlatformPoll.lease_until.is_(None), PlatformPoll.lease_until <= now),
+                        sa.or_(
+                            PlatformPoll.polled_at.is_(None), PlatformPoll.polled_at <= now - every
+                        ),
                     )
                     .values(lease_until=until)
                     .returning(PlatformPoll.cursor)
