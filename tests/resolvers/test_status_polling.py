@@ -27,6 +27,7 @@ from resolvers.status_polling import STATUS_CHANGED_KIND, PollReport, poll_statu
 from sandbox.platforms.config import PlatformConfig
 from sandbox.smtp import SmtpSink
 from tests.conftest import CountingTransport
+from tests.databases import seeded_database
 from tests.platforms import LEROY, mesaides_app, store_of, submit
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ TOLD = {
     "thomas.blanc@cabinet-blanc.example",  # collaborator
     "pierre.durand@cci-gard.example",  # the accepted referent
 }
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    async with seeded_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

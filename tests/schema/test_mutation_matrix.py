@@ -107,6 +107,23 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
     ),
     ('mutation { revokeApiKey(id: "no-such-key") { id } }', {}, {VIDAL}),
     ('mutation { registerPersistedQuery(document: "{ viewer { kind } }") { id } }', {}, {VIDAL}),
+    (
+        (
+            'mutation { submitApplication(idempotencyKey: "matrix", input: {schemeId: '
+            '"paysdelaloire:investissement-numerique", siret: "84215637400014", projectTitle: '
+            '"ERP", expenses: [{amount: "20000", category: "software"}]}) { id } }'
+        ),
+        {},
+        {CLAIRE, THOMAS},
+    ),
+    (
+        (
+            'mutation { requestPayment(applicationId: "QXBwbGljYXRpb246REVMOjEwMDE=", '
+            'kind: BALANCE, invoices: [{reference: "F-1", amount: "1000"}]) { id } }'
+        ),
+        {},
+        {CLAIRE, THOMAS},
+    ),  # LEROY's Industrie du futur dossier on DEL
 ]
 CASES = [
     pytest.param(query, variables, who, id=f"{query.split('(')[0].split()[-1]}-{who}")
@@ -140,6 +157,8 @@ async def _state(services: Services) -> tuple[int, ...]:
         "accounts",
         "partner_api_keys",
         "persisted_queries",
+        "submissions",
+        "application_statuses",
     ]
     async with services.writer.transaction() as tx:
         return tuple(
