@@ -25,6 +25,7 @@ from connectors.hubdb.models import (
     PlatformPoll,
     ReferentAssignment,
 )
+from connectors.hubdb.runner import CoreRunner
 from connectors.hubdb.submissions import writing
 from connectors.hubdb.writes import is_unique_violation
 
@@ -55,8 +56,13 @@ class Recipient:
 
 
 class PollStore:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
+    ) -> None:
+        """Reads go through ``runner`` (without one, the async engine of ``session_factory``);
+        writes are transactions of ``session_factory``."""
         self._session_factory = session_factory
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     async def claim(
         self,
@@ -103,13 +109,12 @@ class PollStore:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def _ensure(self, platform: str) -> None:
+        exists = sa.select(PlatformPoll.platform).where(PlatformPoll.platform == platform)
+        if await self._runner.read(lambda c: c.scalar(exists)) is not None:
+            return
         try:
             async with writing(self._session_factory) as session:
-                exists = await session.scalar(
-                    sa.select(PlatformPoll.platform).where(PlatformPoll.platform == platform)
-                )
-                if exists is None:
-                    session.add(PlatformPoll(platform=platform))
+                session.add(PlatformPoll(platform=platform))
         except IntegrityError as error:  # created meanwhile by another instance
             if not is_unique_violation(error):
                 raise

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.enums import SubmissionState
 from connectors.hubdb.models import Submission
+from connectors.hubdb.runner import CoreRunner
 from connectors.hubdb.writes import is_unique_violation
 
 __all__ = [
@@ -126,8 +127,13 @@ async def writing(
 
 
 class SubmissionStore:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], runner: CoreRunner | None = None
+    ) -> None:
+        """Reads go through ``runner`` (``connectors.hubdb.runner``; without one, the async
+        engine of ``session_factory``); writes are transactions of ``session_factory``."""
         self._session_factory = session_factory
+        self._runner = CoreRunner.or_sessions(runner, session_factory)
 
     async def open(
         self, new: NewSubmission, *, now: datetime, lease: timedelta
@@ -180,13 +186,17 @@ class SubmissionStore:
     ) -> list[SubmissionRecord]:
         """Up to ``limit`` open rows (UNCONFIRMED, or PENDING whose filer's lease ran out)
         due at ``now`` and not leased, leased until ``now + lease``, oldest first."""
+        is_due = (
+            Submission.state.in_(_OPEN),
+            Submission.next_attempt_at <= now,
+            sa.or_(Submission.lease_until.is_(None), Submission.lease_until <= now),
+        )
+        anything = sa.select(Submission.id).where(*is_due).limit(1)
+        if await self._runner.read(lambda c: c.scalar(anything)) is None:
+            return []  # idle: no write lock taken
         due = (
             sa.select(Submission.id)
-            .where(
-                Submission.state.in_(_OPEN),
-                Submission.next_attempt_at <= now,
-                sa.or_(Submission.lease_until.is_(None), Submission.lease_until <= now),
-            )
+            .where(*is_due)
             .order_by(Submission.next_attempt_at, Submission.id)
             .limit(limit)
             .with_for_update(skip_locked=True)  # rendered on PostgreSQL, ignored by SQLite
@@ -251,6 +261,6 @@ class SubmissionStore:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def _one(self, *where: sa.ColumnElement[bool]) -> SubmissionRecord | None:
-        async with self._session_factory() as session:
-            row = (await session.scalars(sa.select(Submission).where(*where))).first()
-            return None if row is None else _record(row)
+        query = sa.select(Submission.__table__).where(*where)
+        row = await self._runner.read(lambda c: c.execute(query).mappings().first())
+        return None if row is None else _record(Submission(**row))

@@ -36,8 +36,11 @@ TABLES = TABLES_0001 | {
     "persisted_queries",
     "audit_events",
     "public_aids",
+    "submissions",
+    "platform_polls",
+    "application_statuses",
 }
-HEAD = "0004"
+HEAD = "0008"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
