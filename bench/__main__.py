@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import signal
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from typing import Any, NoReturn
 
 import aiohttp
 
-from bench import eligible, environment, portfolio, report, search, verdicts
+from bench import applications, eligible, environment, portfolio, report, search, verdicts
 from bench.measure import summarize
 from bench.phases import (
     Sample,
@@ -39,6 +40,7 @@ from bench.processes import (
     issue_token,
     running_catalogues,
     running_gateway,
+    running_platform,
     running_sandbox,
 )
 from bench.scenarios import REFERENT_EMAIL
@@ -63,7 +65,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="Redis db for the cold gateway, FLUSHDB'd before each request")  # fmt: skip
     parser.add_argument("--scenario", default="all",
                         choices=["company-sheet", "referent-search", "agent-portfolio",
-                                 "eligible-schemes", "all"],
+                                 "eligible-schemes", "applications", "all"],
                         help="which scenario to run (default all); each writes its own file")  # fmt: skip
     parser.add_argument("--full-cold-samples", type=int, default=5,
                         help="eligible schemes: fully cold requests, each on a fresh gateway "
@@ -309,6 +311,49 @@ def _full_cold(
     }
 
 
+def _applications(
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"viewer": applications.AGENT_EMAIL,
+                              "targets": applications.APPLICATIONS_TARGETS}  # fmt: skip
+    problem = asyncio.run(redis_problem(args.redis_url))
+    if problem is not None:
+        return {**result, "not_measured": f"the cold phase needs Redis: {problem}"}
+    with (
+        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
+        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
+    ):
+        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
+        with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
+            token = issue_token(workspace, applications.AGENT_EMAIL)
+            reference, failure = asyncio.run(applications.first_answer(gateway.url, token))
+            if failure is not None:
+                _say(f"applications NOT MEASURED — {failure}")
+                return {**result, "not_measured": failure}
+            sirets = applications.sirets_of(reference)
+            result["companies"] = len(sirets)
+            result["applications"] = applications.applications_count(reference)
+            _say(f"applications, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
+            floor, cold, evidence = asyncio.run(applications.cold_and_floor(
+                mesaides.url, del_.url, gateway.url, token, args.redis_url, sirets,
+                samples=args.samples, warmup=args.warmup,
+            ))  # fmt: skip
+        result["floor"] = floor.as_dict()
+        result["cold"] = {**cold.as_dict(), "evidence": evidence}
+        with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
+            _say(f"applications, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
+            latency, _, evidence = asyncio.run(warm_with(
+                lambda session: applications.ApplicationsClient(session, gateway.url, token).request,
+                sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
+                warmup=args.warmup, concurrency=0, duration=args.duration,
+            ))  # fmt: skip
+        result["warm"] = {**latency.as_dict(), "evidence": evidence}
+        _say("applications, SQL statements (in-process) …")
+        result["sql"] = asyncio.run(applications.statement_probe(
+            workspace.root, mesaides.url, del_.url, token, _APPLICATION_PAGES))  # fmt: skip
+    return result
+
+
 Runner = Callable[[argparse.Namespace, Workspace, Service, Service], dict[str, Any]]
 _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
                             Callable[[dict[str, Any]], str]]] = {
@@ -316,7 +361,9 @@ _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
     "referent-search": (_referent_search, verdicts.judge_search, verdicts.render_search),
     "agent-portfolio": (_agent_portfolio, verdicts.judge_portfolio, verdicts.render_portfolio),
     "eligible-schemes": (_eligible_schemes, verdicts.judge_eligible, verdicts.render_eligible),
+    "applications": (_applications, applications.judge, applications.render),
 }  # fmt: skip
+_APPLICATION_PAGES = (10, 50)
 _PROBE_PAGES = (10, 50, 100)
 
 

@@ -38,7 +38,8 @@ _SCRUBBED = (
     "OIDC_ISSUER", "DEV_SECRET_FILE", "MAX_DEPTH", "MAX_TOKENS", "MAX_ALIASES", "INTROSPECTION",
     "LOG_LEVEL", "SCHEDULER_ENABLED", "MAIL_FOLDER", "BROKER_URL", "SMTP_HOST",
     "REGION_CATALOGUE_URL", "BPIFRANCE_CATALOGUE_URL", "BPIFRANCE_API_KEY", "FRANCENUM_URL",
-    "CATALOGUE_TTL_S", "CATALOGUES_SANDBOX_PORT",
+    "CATALOGUE_TTL_S", "CATALOGUES_SANDBOX_PORT", "MESAIDES_URL", "MESAIDES_TOKEN", "DEL_URL",
+    "DEL_TOKEN", "PLATFORMS_TTL_S", "MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT",
 )  # fmt: skip
 
 
@@ -49,6 +50,8 @@ class Workspace:
     root: Path
     sandbox_url: str = ""
     catalogues_url: str = ""
+    mesaides_url: str = ""
+    del_url: str = ""
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUBBED}
@@ -68,6 +71,8 @@ class Workspace:
             # All three set: `serve` then starts no in-process catalogue sandbox on its CPU.
             for name in ("REGION_CATALOGUE_URL", "BPIFRANCE_CATALOGUE_URL", "FRANCENUM_URL"):
                 env[name] = self.catalogues_url
+        if self.mesaides_url and self.del_url:  # then `serve` starts no platform sandbox
+            env.update(MESAIDES_URL=self.mesaides_url, DEL_URL=self.del_url)
         env.update(overrides)
         return env
 
@@ -169,6 +174,19 @@ def running_catalogues(workspace: Workspace, *, latency_ms: float) -> Iterator[S
     with _running(
         "catalogues", args, workspace.env(), workspace, f"http://127.0.0.1:{port}",
         "/region/_sandbox/stats", command=[sys.executable],
+    ) as service:  # fmt: skip
+        yield service
+
+
+@contextmanager
+def running_platform(workspace: Workspace, module: str, *, latency_ms: float) -> Iterator[Service]:
+    """A submission platform's sandbox (``mesaides`` or ``del_``) as its own process, with the
+    run's added latency."""
+    port = free_port()
+    args = ["-m", f"sandbox.{module}", "--port", str(port), "--latency-ms", str(latency_ms)]
+    with _running(
+        module, args, workspace.env(), workspace, f"http://127.0.0.1:{port}", "/_sandbox/stats",
+        command=[sys.executable],
     ) as service:  # fmt: skip
         yield service
 

@@ -84,14 +84,16 @@ class Settings(BaseSettings):
     )
     sandbox_port: int = Field(8001, description="Port of the in-process sandbox partners.")
     mesaides_url: str | None = Field(
-        None, description="Mes aides en ligne (Portail des aides); unset in sandbox mode = the sandbox."
+        None,
+        description="Mes aides en ligne (Portail des aides); unset in sandbox mode = the sandbox.",
     )
     mesaides_token: SecretStr = Field(
         SecretStr("sandbox-mesaides-token"), description="Mes aides en ligne bearer token."
     )
     mesaides_sandbox_port: int = Field(8003, description="Port of the Mes aides en ligne sandbox.")
     del_url: str | None = Field(
-        None, description="DEL (démarches-simplifiées GraphQL); unset in sandbox mode = the sandbox."
+        None,
+        description="DEL (démarches-simplifiées GraphQL); unset in sandbox mode = the sandbox.",
     )
     del_token: SecretStr = Field(SecretStr("sandbox-del-token"), description="DEL bearer token.")
     del_sandbox_port: int = Field(8004, description="Port of the DEL sandbox.")
@@ -187,8 +189,13 @@ class Settings(BaseSettings):
                 raise ConfigurationError("production mode needs OIDC_ISSUER or OIDC_PROVIDERS.")
             missing = [
                 name.upper()
-                for name in ("region_catalogue_url", "bpifrance_catalogue_url", "francenum_url",
-                             "mesaides_url", "del_url")
+                for name in (
+                    "region_catalogue_url",
+                    "bpifrance_catalogue_url",
+                    "francenum_url",
+                    "mesaides_url",
+                    "del_url",
+                )
                 if getattr(self, name) is None
             ]
             if missing:

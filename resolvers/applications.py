@@ -18,9 +18,10 @@ from connectors.errors import ConnectorError, NotFound
 from connectors.pagination import Page, assemble_page, decode_time_cursor, encode_time_cursor
 from connectors.platforms import Application, Lifecycle, Platform, PlatformConnector
 from resolvers.context import Info
-from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 
 __all__ = [
+    "PLATFORM_NAMES",
     "ApplicationQuery",
     "application",
     "applications",
@@ -28,7 +29,7 @@ __all__ = [
     "global_id",
 ]
 
-_NAMES = {Platform.DEL: "DEL", Platform.MES_AIDES_EN_LIGNE: "Mes aides en ligne"}
+PLATFORM_NAMES = {Platform.DEL: "DEL", Platform.MES_AIDES_EN_LIGNE: "Mes aides en ligne"}
 _MAX_FIRST = 100
 
 
@@ -70,15 +71,27 @@ async def company_applications(info: Info, siret: str) -> list[Application]:
         if isinstance(result, ConnectorError):
             info.context.warn(
                 "UPSTREAM_UNAVAILABLE",
-                f"{_NAMES[platform]} is unavailable: its applications are missing from this "
-                "answer.",
+                f"{PLATFORM_NAMES[platform]} is unavailable: its applications are missing from "
+                "this answer.",
                 source=result.source,
             )
         elif isinstance(result, BaseException):
             raise result
         else:
-            merged += result
+            if result.stale:
+                info.context.warn(
+                    "STALE_DATA",
+                    f"{PLATFORM_NAMES[platform]} is unavailable: its applications are as "
+                    "last read, and may have changed since.",
+                    source=_connector(info, platform).source,
+                )
+            merged += result.applications
     return sorted(merged, key=_order)
+
+
+def _connector(info: Info, platform: Platform) -> PlatformConnector:
+    services = info.context.services
+    return services.del_ if platform is Platform.DEL else services.mesaides
 
 
 def _moment(application: Application) -> datetime:
@@ -123,16 +136,16 @@ def _matches(application: Application, query: ApplicationQuery) -> bool:
 
 async def application(info: Info, id_: str) -> Application:
     """One application by its global id. Unknown, or not the viewer's to see (tier 2 of its
-    company): the same NOT_FOUND, so that existence is not revealed. A granted read is
+    company): the same FORBIDDEN, so that existence is not revealed. A granted read is
     audited like a tier-2 field of the company."""
     parsed = _parse_id(id_)
-    missing = coded_error("No application has this id.", NOT_FOUND)
+    missing = coded_error(
+        "No application with this id that you may see (tier 2 of its company).", FORBIDDEN
+    )
     if parsed is None:
         raise missing
     platform, reference = parsed
-    connector: PlatformConnector = (
-        info.context.services.del_ if platform is Platform.DEL else info.context.services.mesaides
-    )
+    connector = _connector(info, platform)
     try:
         found = await connector.application(reference)
     except NotFound:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -35,12 +35,14 @@ from connectors.entreprise import (
     UniteLegale,
 )
 from connectors.errors import ConnectorError
+from connectors.http import Outcome, Report
 from connectors.hubdb import (
     AgentRecord,
     CachedDirectory,
     CompanyFacts,
     HubRepository,
     ProjectRecord,
+    PublicAidRecord,
     StructureRecord,
 )
 from connectors.hubdb.audit import AuditStore
@@ -52,7 +54,7 @@ from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mesaides import MesAidesConnector
-from connectors.platforms import Application
+from connectors.platforms import Application, Listing
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
 
@@ -115,6 +117,23 @@ def _each(call: Callable[[str], Awaitable[V]]) -> BatchLoad[V]:
     return load
 
 
+class _Lister(Protocol):
+    async def applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...]: ...
+
+
+def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
+    """A platform's list of a company's applications, and whether it was served stale."""
+
+    async def listing(siret: str) -> Listing:
+        outcomes: list[str] = []
+        found = await platform.applications(siret, report=outcomes.append)
+        return Listing(found, stale=Outcome.STALE.value in outcomes)
+
+    return listing
+
+
 @dataclass(slots=True)
 class Loaders:
     """Per request, never shared: a DataLoader caches for the life of one request only."""
@@ -123,6 +142,7 @@ class Loaders:
     agents: DataLoader[str, AgentRecord | None]
     structures: DataLoader[str, StructureRecord | None]
     projects: DataLoader[str, list[ProjectRecord]]
+    public_aids: DataLoader[str, list[PublicAidRecord]]
     etablissement: DataLoader[str, Etablissement]
     mandataires: DataLoader[str, list[Mandataire]]
     turnover: DataLoader[str, list[Turnover]]
@@ -131,8 +151,8 @@ class Loaders:
     unite_legale: DataLoader[str, UniteLegale]
     headcount: DataLoader[str, Headcount]
     balance_sheets: DataLoader[str, list[BalanceSheet]]
-    mesaides_applications: DataLoader[str, tuple[Application, ...]]
-    del_applications: DataLoader[str, tuple[Application, ...]]
+    mesaides_applications: DataLoader[str, Listing]
+    del_applications: DataLoader[str, Listing]
 
     @classmethod
     def create(
@@ -151,6 +171,7 @@ class Loaders:
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
+            public_aids=DataLoader(load_fn=_exact(hub.public_aids)),
             etablissement=read(api.etablissement, PUBLIC_PURPOSE),
             mandataires=read(api.mandataires_sociaux),
             turnover=read(api.chiffres_affaires),
@@ -159,8 +180,8 @@ class Loaders:
             unite_legale=read(api.unite_legale, PUBLIC_PURPOSE),
             headcount=read(api.effectifs_annuels),
             balance_sheets=read(api.bilans),
-            mesaides_applications=DataLoader(load_fn=_each(services.mesaides.applications)),
-            del_applications=DataLoader(load_fn=_each(services.del_.applications)),
+            mesaides_applications=DataLoader(load_fn=_each(_listing(services.mesaides))),
+            del_applications=DataLoader(load_fn=_each(_listing(services.del_))),
         )
 
 

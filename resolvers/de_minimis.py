@@ -23,9 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
-
-from connectors.hubdb import PublicAidRecord
+from typing import Generic, Protocol, TypeVar
 
 __all__ = [
     "CEILINGS",
@@ -92,15 +90,18 @@ def _counts(aid: Aid, regulation: Regulation, start: date, as_of: date) -> bool:
     )
 
 
+A = TypeVar("A", bound=Aid)
+
+
 @dataclass(frozen=True, slots=True)
-class DeMinimisSummary:
+class DeMinimisSummary(Generic[A]):
     regulation: Regulation
     period_start: date
     total: int
     remaining: int
     exceeded: bool
-    aids: tuple[PublicAidRecord, ...]
-    """The aids counted, newest first."""
+    aids: tuple[A, ...]
+    """The aids counted, in the order given (newest first)."""
 
 
 def period_start(regulation: Regulation, as_of: date) -> date:
@@ -113,12 +114,10 @@ def period_start(regulation: Regulation, as_of: date) -> date:
     return date.fromordinal(start.toordinal() + 1)
 
 
-def summarise(
-    aids: Sequence[PublicAidRecord], regulation: Regulation, as_of: date
-) -> DeMinimisSummary:
+def summarise(aids: Sequence[A], regulation: Regulation, as_of: date) -> DeMinimisSummary[A]:
     start = period_start(regulation, as_of)
     counted = tuple(aid for aid in aids if _counts(aid, regulation, start, as_of))
-    total = sum(aid.amount for aid in counted)
+    total = int(sum((Decimal(aid.amount) for aid in counted), Decimal(0)))
     return DeMinimisSummary(
         regulation=regulation,
         period_start=start,

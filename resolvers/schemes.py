@@ -26,6 +26,7 @@ from resolvers.aid_estimate import (
     estimate_aid,
 )
 from resolvers.aid_refusals import bad_user_input
+from resolvers.aids_received import ReceivedAid, aids_received
 from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
 from resolvers.company import find_company
 from resolvers.company_profile import company_profile
@@ -220,8 +221,10 @@ async def de_minimis(
     scheme_id: str | None,
     regulation_name: str | None,
     as_of: date | None,
-) -> DeMinimisSummary:
-    """The de minimis ceiling of the regulation asked, or of the one the scheme names."""
+) -> DeMinimisSummary[ReceivedAid]:
+    """The de minimis ceiling of the regulation asked, or of the one the scheme names, with
+    every aid the company received (``Company.aidsReceived``: both platforms and the hub's
+    records, each once)."""
     if regulation_name is None and scheme_id is not None:
         regulation_name = (await find_scheme(info, scheme_id)).de_minimis_regulation
     name = (regulation_name or DEFAULT_REGULATION).removeprefix("EU").strip()
@@ -232,5 +235,5 @@ async def de_minimis(
             BAD_USER_INPUT,
             argument="regulation",
         )
-    aids = (await info.context.services.hub.public_aids([siret]))[siret]
+    aids = await aids_received(info, siret)
     return summarise(aids, regulation, as_of or date.today())

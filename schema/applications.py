@@ -2,7 +2,7 @@
 
 ``Company.applications`` is tier 2 (the company's members, its accepted referent and the
 referent's structure, the admin) and gates everything below it, as ``Company.projects`` does;
-``Query.application(id)`` answers NOT_FOUND to whoever may not see the company's tier 2."""
+``Query.application(id)`` answers FORBIDDEN (as for an unknown id) to whoever may not see the company's tier 2."""
 
 from __future__ import annotations
 
@@ -193,8 +193,8 @@ async def company_applications(
 class ApplicationQuery:
     @tiered(
         Tier.PUBLIC,
-        description="One application by id; NOT_FOUND when unknown or when the viewer may not "
-        "see its company's tier 2 (the company's members, its accepted referent, the admin).",
+        description="One application by id; FORBIDDEN alike when unknown or when the viewer "
+        "may not see its company's tier 2 (its members, its accepted referent, the admin).",
     )
-    async def application(self, info: Info, id: strawberry.ID) -> Application:
+    async def application(self, info: Info, id: strawberry.ID) -> Application | None:
         return Application(record=await resolve.application(info, str(id)))

@@ -17,10 +17,11 @@ from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
+from resolvers.aids_received import aids_received
 from resolvers.context import Info
 from schema.applications import Application, ApplicationFilter, company_applications
 from schema.directory import Agent
-from schema.eligibility import DeMinimis, SchemeEligibility
+from schema.eligibility import DeMinimis, PublicAid, SchemeEligibility
 from schema.pagination import Connection
 from schema.schemes import SchemeFilter
 
@@ -258,8 +259,18 @@ class Company:
 
     @tiered(
         Tier.TIER2,
+        description="The public aids the company received, newest first: granted on DEL or "
+        "Mes aides en ligne, and on the hub's record, each aid once (what deMinimis counts; a "
+        "platform that cannot answer is named in extensions.warnings).",
+    )
+    async def aids_received(self, info: Info) -> list[PublicAid] | None:
+        return [PublicAid.of(aid) for aid in await aids_received(info, self.siret)]
+
+    @tiered(
+        Tier.TIER2,
         description="The company's applications on DEL and Mes aides en ligne, newest first "
-        "(a platform that cannot answer is named in extensions.warnings).",
+        "(a platform that cannot answer, or whose list is served as last read, is named in "
+        "extensions.warnings).",
     )
     async def applications(
         self,

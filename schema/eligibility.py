@@ -13,11 +13,14 @@ import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
-from resolvers import aid_estimate, aid_rules, de_minimis, eligibility, schemes
+from connectors.platforms import Platform
+from resolvers import aid_estimate, aid_rules, aids_received, de_minimis, eligibility, schemes
+from resolvers.aids_received import AidSource
 from schema.schemes import Scheme
 
 __all__ = [
     "AidEstimate",
+    "AidSourceEnum",
     "CriterionCheck",
     "CriterionOutcome",
     "DeMinimis",
@@ -25,6 +28,7 @@ __all__ = [
     "EligibilityAnswers",
     "ExpenseInput",
     "OwnershipInput",
+    "PublicAid",
     "SchemeEligibility",
     "Verdict",
 ]
@@ -293,15 +297,45 @@ class AidEstimate:
         )
 
 
-@strawberry.type(description="A public aid the company received.")
+AidSourceEnum = strawberry.enum(
+    AidSource,
+    name="AidSource",
+    description="PLATFORM: granted on DEL or Mes aides en ligne; HUB_RECORD: on the hub's record.",
+)
+
+
+@strawberry.type(
+    description="A public aid the company received: granted on a submission platform or on "
+    "the hub's record, each aid once (the same platform reference, or the same grantor, "
+    "scheme, date and amount, is one aid)."
+)
 class PublicAid:
-    granted_on: date = tiered(Tier.PUBLIC)
+    granted_on: date = tiered(Tier.PUBLIC, description="The decision (arrêté) on a platform.")
     amount: int = tiered(Tier.PUBLIC, description="Gross grant equivalent, in euros.")
-    grantor: str = tiered(Tier.PUBLIC)
-    scheme: str = tiered(Tier.PUBLIC)
+    grantor: str = tiered(
+        Tier.PUBLIC,
+        description="A platform aid: its scheme's first financer in the catalogue (the "
+        "platform's name when the catalogue no longer lists the scheme).",
+    )
+    scheme: str = tiered(Tier.PUBLIC, description="The scheme's title.")
     regulation: str | None = tiered(
         Tier.PUBLIC, description="The EU regulation it was granted under."
     )
+    source: AidSource = tiered(Tier.PUBLIC)
+    platform: Platform | None = tiered(Tier.PUBLIC, description="Where it was granted.")
+    reference: str | None = tiered(Tier.PUBLIC, description="The platform's own number.")
+    scheme_id: strawberry.ID | None = tiered(
+        Tier.PUBLIC, description="The catalogue's scheme id, for a platform aid."
+    )
+
+    @classmethod
+    def of(cls, aid: aids_received.ReceivedAid) -> PublicAid:
+        return cls(
+            granted_on=aid.granted_on, amount=aid.amount, grantor=aid.grantor,
+            scheme=aid.scheme, regulation=aid.regulation, source=aid.source,
+            platform=aid.platform, reference=aid.reference,
+            scheme_id=strawberry.ID(aid.scheme_id) if aid.scheme_id else None,
+        )  # fmt: skip
 
 
 @strawberry.type(description="The de minimis aids received over a regulation's period, "
@@ -319,15 +353,11 @@ class DeMinimis:
     aids: list[PublicAid] = tiered(Tier.PUBLIC, description="The aids counted, newest first.")
 
     @classmethod
-    def of(cls, summary: de_minimis.DeMinimisSummary) -> DeMinimis:
+    def of(cls, summary: de_minimis.DeMinimisSummary[aids_received.ReceivedAid]) -> DeMinimis:
         rule = summary.regulation
         return cls(
             regulation=f"EU {rule.name}", ceiling=rule.ceiling, period=rule.period,
             period_start=summary.period_start, total=summary.total,
             remaining=summary.remaining, exceeded=summary.exceeded,
-            aids=[
-                PublicAid(granted_on=a.granted_on, amount=a.amount, grantor=a.grantor,
-                          scheme=a.scheme, regulation=a.regulation)
-                for a in summary.aids
-            ],
+            aids=[PublicAid.of(a) for a in summary.aids],
         )  # fmt: skip

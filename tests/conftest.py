@@ -142,18 +142,26 @@ def del_upstream(platforms_config: PlatformConfig) -> CountingTransport:
 _PLATFORM_RESILIENCE = Resilience(timeout=2.0, max_retries=1, backoff_base=0.01, backoff_max=0.02)
 
 
+@pytest.fixture
+def platforms_ttl() -> float:
+    """How long a platform's list stays fresh in the cache (0: stale at once)."""
+    return 120.0
+
+
 def platform_clients(
-    mesaides: httpx.AsyncBaseTransport | None, del_: httpx.AsyncBaseTransport | None
+    mesaides: httpx.AsyncBaseTransport | None,
+    del_: httpx.AsyncBaseTransport | None,
+    ttl: float = 120.0,
 ) -> dict[str, Any]:
     """build_services' keyword arguments that put the platform sandboxes (in process) under
     the real connectors."""
     return {
-        "mesaides": MesAidesConfig("http://mesaides.test", MESAIDES_TOKEN,
+        "mesaides": MesAidesConfig("http://mesaides.test", MESAIDES_TOKEN, ttl=ttl,
                                    resilience=_PLATFORM_RESILIENCE),
         "mesaides_client": httpx.AsyncClient(
             base_url="http://mesaides.test",
             transport=mesaides or httpx.ASGITransport(app=create_mesaides())),
-        "del_": DelConfig("http://del.test", DEL_TOKEN, resilience=_PLATFORM_RESILIENCE),
+        "del_": DelConfig("http://del.test", DEL_TOKEN, ttl=ttl, resilience=_PLATFORM_RESILIENCE),
         "del_client": httpx.AsyncClient(
             base_url="http://del.test", transport=del_ or httpx.ASGITransport(app=create_del())),
     }  # fmt: skip
@@ -190,6 +198,7 @@ async def open_services(
     catalogues_upstream: httpx.AsyncBaseTransport | None = None,
     mesaides_upstream: httpx.AsyncBaseTransport | None = None,
     del_upstream: httpx.AsyncBaseTransport | None = None,
+    platforms_ttl: float = 120.0,
 ) -> AsyncIterator[Services]:
     """The real services (``gateway.services.build_services``, as the app builds them) on a
     database and an upstream transport (also for tests that run their own event loop, e.g.
@@ -207,7 +216,7 @@ async def open_services(
         catalogue_clients=catalogue_clients(
             catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
         ),
-        **platform_clients(mesaides_upstream, del_upstream),
+        **platform_clients(mesaides_upstream, del_upstream, platforms_ttl),
     ) as services:
         yield services
 
@@ -220,10 +229,11 @@ async def services(
     entreprise_config: EntrepriseConfig,
     mesaides_upstream: CountingTransport,
     del_upstream: CountingTransport,
+    platforms_ttl: float,
 ) -> AsyncIterator[Services]:
     async with open_services(
         database_url, upstream, entreprise_config, catalogues_upstream,
-        mesaides_upstream, del_upstream,
+        mesaides_upstream, del_upstream, platforms_ttl,
     ) as opened:  # fmt: skip
         yield opened
 

@@ -5,6 +5,7 @@ the tier matrix and of the leak tests. It does not call ``auth/`` to decide anyt
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,18 +24,22 @@ from connectors.hubdb import (
     HubRepository,
     PersonRecord,
     ProjectRecord,
+    PublicAidRecord,
     StructureRecord,
     create_engine,
     create_session_factory,
 )
+from connectors.platforms import Application, Platform
 from sandbox.entreprise.records import SandboxCompany
 from sandbox.entreprise.seed import companies as sandbox_companies
+from sandbox.platforms.seed import applications as platform_applications
 
 __all__ = [
     "COMPANIES",
     "VIEWERS",
     "Secrets",
     "SeedWorld",
+    "application_id",
     "load_world",
 ]
 
@@ -107,7 +112,11 @@ class SeedWorld:
     """Every registered company's members and current referent."""
     projects: dict[str, list[ProjectRecord]]
     holder_projects: dict[str, list[ProjectRecord]]
+    aids: dict[str, list[PublicAidRecord]] = field(default_factory=dict)
+    """The hub's recorded public aids of every registered company."""
     sandbox: Mapping[str, SandboxCompany] = field(default_factory=sandbox_companies)
+    applications: Mapping[str, list[Application]] = field(default_factory=lambda: _by_siret())
+    """The platform sandboxes' applications, by company."""
     _visible: dict[Viewer, Secrets] = field(default_factory=dict, repr=False)
 
     @property
@@ -203,6 +212,11 @@ class SeedWorld:
             for project in self.projects.get(siret, ()):
                 found.tokens.add(project.id)
                 found.leaves.add(project.title)
+            for application in self.applications.get(siret, ()):
+                found.tokens.add(application_id(application))
+                if application.platform is Platform.MES_AIDES_EN_LIGNE:
+                    found.tokens.add(application.reference)
+            found.leaves |= {aid.scheme for aid in self.aids.get(siret, ())}
             if company is not None:
                 found.numbers |= {t.amount for t in company.turnovers}
                 found.pairs |= {
@@ -254,6 +268,20 @@ class SeedWorld:
         return hidden - self.visible(viewer)
 
 
+def application_id(application: Application) -> str:
+    """The graph's id of an application (docs: the platform and its reference), written out
+    again here rather than read from the resolvers."""
+    raw = f"Application:{application.platform.value}:{application.reference}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _by_siret() -> dict[str, list[Application]]:
+    found: dict[str, list[Application]] = {}
+    for application in platform_applications():
+        found.setdefault(application.siret, []).append(application)
+    return found
+
+
 def _name(company: SandboxCompany) -> str:
     if company.company_name:
         return company.company_name
@@ -302,6 +330,7 @@ async def _load(database_url: str, issuer: DevTokenIssuer) -> SeedWorld:
             facts=dict(await hub.company_facts(sirets)),
             projects={k: list(v) for k, v in (await hub.projects(sirets)).items()},
             holder_projects={k: list(v) for k, v in (await hub.holder_projects(holders)).items()},
+            aids={k: list(v) for k, v in (await hub.public_aids(sirets)).items()},
         )
     finally:
         await engine.dispose()

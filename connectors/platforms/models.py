@@ -24,6 +24,7 @@ __all__ = [
     "HistoryEntry",
     "Invoice",
     "Lifecycle",
+    "Listing",
     "NewApplication",
     "Payment",
     "PaymentKind",
@@ -126,6 +127,15 @@ class Application:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A company's applications as one platform listed them."""
+
+    applications: tuple[Application, ...]
+    stale: bool = False
+    """Served from the cache after the platform failed (``CachedFetch``'s STALE outcome)."""
+
+
 # --- what the hub sends: a filing and a payment request ---
 
 
@@ -178,6 +188,11 @@ class PlatformConnector(Protocol):
 
     @property
     def platform(self) -> Platform: ...
+
+    @property
+    def source(self) -> str:
+        """The name its errors carry (``ConnectorError.source``)."""
+        ...
 
     async def applications(self, siret: str) -> Sequence[Application]:
         """The company's applications, newest first (cached; stale served if the platform

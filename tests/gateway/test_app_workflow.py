@@ -58,7 +58,7 @@ async def test_an_accepted_request_is_mailed_to_the_company_by_the_outbox(
             },
         )
         assert answered.json()["data"]["respondToReferentRequest"]["status"] == "ACCEPTED"
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(30):  # a bound on the wait, not a timing
             while not any(
                 "paul.girard@biocosmetiques.example" in p.read_text(errors="ignore")
                 for p in mail.glob("*.eml")

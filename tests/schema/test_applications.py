@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from sandbox.entreprise.faults import SandboxConfig
@@ -125,7 +126,9 @@ async def test_a_platform_down_is_named_and_the_other_answers(
     assert {w["source"] for w in warnings} == {"mesaides", "del"}
 
 
-async def test_application_by_id_for_its_member_and_not_found_for_others(run: Run) -> None:
+async def test_application_by_id_for_its_member_and_forbidden_alike_for_others_and_unknown(
+    run: Run,
+) -> None:
     listed = await run(APPLICATIONS, as_=MEMBER, variables={"siret": LEROY})
     id_ = nodes(listed.data)[0]["id"]  # type: ignore[arg-type]
 
@@ -134,5 +137,29 @@ async def test_application_by_id_for_its_member_and_not_found_for_others(run: Ru
     unknown = await run(ONE, as_=MEMBER, variables={"id": "QXBwbGljYXRpb246REVMOjk5OTk5"})
 
     assert mine.data == {"application": {"reference": "1001", "status": "ADVANCE_PAID"}}
-    assert [e.extensions["code"] for e in theirs.errors or ()] == ["NOT_FOUND"]  # type: ignore[index]
+    assert [e.extensions["code"] for e in theirs.errors or ()] == ["FORBIDDEN"]  # type: ignore[index]
     assert [e.message for e in theirs.errors or ()] == [e.message for e in unknown.errors or ()]
+
+
+class TestStaleLists:
+    @pytest.fixture
+    def platforms_ttl(self) -> float:
+        return 0.0  # every list is stale at once: the second read asks the platform again
+
+    async def test_a_list_served_stale_is_named_in_the_warnings(
+        self, run: Run, mesaides_upstream: CountingTransport, del_upstream: CountingTransport
+    ) -> None:
+        first = await run(APPLICATIONS, as_=MEMBER, variables={"siret": LEROY})
+        assert first.errors is None and not (first.extensions or {}).get("warnings")
+        for upstream in (mesaides_upstream, del_upstream):
+            async with httpx.AsyncClient(transport=upstream, base_url="http://p.test") as client:
+                (await client.post("/_sandbox/faults", json={"error_rate": 1.0})).raise_for_status()
+
+        second = await run(APPLICATIONS, as_=MEMBER, variables={"siret": LEROY})
+
+        assert second.errors is None
+        assert second.data == first.data
+        warnings = second.extensions["warnings"]  # type: ignore[index]
+        assert {(w["code"], w["source"]) for w in warnings} == {
+            ("STALE_DATA", "mesaides"), ("STALE_DATA", "del"),
+        }  # fmt: skip

@@ -16,10 +16,10 @@ from strawberry.types import ExecutionResult
 from connectors.entreprise import EntrepriseConfig
 from connectors.pagination import encode_cursor
 from gateway.errors import HubSchema
-from resolvers.context import Context
+from resolvers.context import Context, Services
 from tests.conftest import CountingTransport, open_services
 from tests.graphql_documents import Document, documents
-from tests.seed_world import Secrets, SeedWorld
+from tests.seed_world import Secrets, SeedWorld, application_id
 
 AGENT_IDS = [
     "agent-pierre-durand",
@@ -47,7 +47,16 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
             "region:nope",
         ]
     )
+    applications = [
+        application_id(a) for s in world.companies for a in world.applications.get(s, ())
+    ]
     return {
+        "Query.application.id": st.sampled_from(
+            [*applications, "QXBwbGljYXRpb246REVMOjk5OTk5", "not-an-id"]
+        ),
+        "ApplicationFilter.schemeId": schemes,
+        "Company.applications.after": cursors,
+        "Company.applications.first": st.integers(min_value=0, max_value=30),
         "Query.company.siret": st.sampled_from(
             [*world.companies, "842 156 374 00014", "84215637400015", "123", "00000000000000"]
         ),
@@ -116,6 +125,9 @@ def test_no_random_query_returns_a_value_its_viewer_may_not_see(
 ) -> None:
     secrets = {label: seed_world.secrets(viewer) for label, viewer in seed_world.viewers.items()}
     assert secrets["anonymous"].tokens and secrets["anonymous"].numbers  # the check has teeth
+    leroys = [application_id(a) for a in seed_world.applications["84215637400014"]]
+    assert leroys and set(leroys) <= secrets["anonymous"].tokens  # applications and aids too
+    assert "Contrat Croissance" in secrets["anonymous"].leaves
     checked: list[int] = []
 
     with asyncio.Runner() as runner:
@@ -150,3 +162,37 @@ def test_no_random_query_returns_a_value_its_viewer_may_not_see(
             runner.run(services_context.__aexit__(None, None, None))
     # most documents are valid and execute (a few are refused by the query limits)
     assert sum(checked) > len(checked) * 0.8, f"{sum(checked)} of {len(checked)} executed"
+
+
+PLATFORM_FIELDS = """query($siret: String!) { company(siret: $siret) {
+  applications(first: 50) { totalCount edges { cursor node {
+    id platform reference projectTitle status platformStatus requested granted paid submittedAt
+    acknowledgedAt expensesFrom decidedAt realisationDeadline proofsDeadline
+    documents { name kind receivedAt } payments { kind amount status requestedAt paidAt }
+    history { at status label } } } }
+  aidsReceived { grantor scheme schemeId amount grantedOn regulation source platform reference }
+  deMinimis { aids { scheme reference } } } }"""
+ONE_APPLICATION = "query($id: ID!) { application(id: $id) { id reference projectTitle } }"
+
+
+async def test_no_viewer_receives_applications_or_aids_it_may_not_see(
+    schema: HubSchema, seed_world: SeedWorld, services: Services
+) -> None:
+    """Every new field, fully selected, for every viewer and every queried company (random
+    documents above reach them too rarely to be the only check)."""
+    for who, viewer in seed_world.viewers.items():
+        secrets = seed_world.secrets(viewer)
+        for siret in seed_world.companies:
+            context = Context.create(viewer, services, "leak")
+            result = await schema.execute(
+                PLATFORM_FIELDS, variable_values={"siret": siret}, context_value=context
+            )
+            assert not leaks(result, secrets), (who, siret)
+            for application in seed_world.applications.get(siret, ()):
+                context = Context.create(viewer, services, "leak")
+                one = await schema.execute(
+                    ONE_APPLICATION,
+                    variable_values={"id": application_id(application)},
+                    context_value=context,
+                )
+                assert not leaks(one, secrets), (who, application.reference)

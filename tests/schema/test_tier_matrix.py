@@ -49,10 +49,14 @@ ROOTS: dict[str, list[str]] = {
     "apiKeys": [""],
     "persistedQueries": [""],
     "auditTrail": ["(first: 3)"],
+    "application": ['(id: "QXBwbGljYXRpb246REVMOjEwMDE=")'],  # LEROY's dossier on DEL
 }
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
-SUBJECTS: dict[str, tuple[Tier, str]] = {"Query.eligibility": (Tier.TIER2, LEROY)}
+SUBJECTS: dict[str, tuple[Tier, str]] = {
+    "Query.eligibility": (Tier.TIER2, LEROY),
+    "Query.application": (Tier.TIER2, LEROY),
+}
 # Root fields about the viewer's own account: a partner key has none, and is refused them.
 ACCOUNT_ONLY = {"Query.notifications"}
 ARGUMENTS = {"Viewer.portfolio": "(first: 3)"}

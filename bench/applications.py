@@ -1,0 +1,326 @@
+"""The "applications" scenario: Pierre Durand's portfolio with each company's applications on
+both submission platforms (Mes aides en ligne, DEL), each platform sandbox its own process with
+the run's added latency.
+
+Measured: the SQL statements of one request (in-process, on the run's seeded database, for two
+page sizes: they must be equal), the floor (per sample, every portfolio company's list read
+straight from each platform, all at once, both platforms together: the time until the slower
+platform's last answer), cold latency (Redis flushed before each request) as a ratio to that
+floor, and warm latency."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any, Self
+
+import aiohttp
+import httpx
+import redis.asyncio as redis
+import sqlalchemy as sa
+
+from bench.client import GraphQLPoster, graphql_failure
+from bench.phases import Tally
+from bench.portfolio import AGENT_EMAIL
+from bench.report import ms, passed, table, times
+from connectors.del_.queries import DOSSIERS
+from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN
+
+__all__ = [
+    "AGENT_EMAIL",
+    "APPLICATIONS_TARGETS",
+    "ApplicationsClient",
+    "PlatformFloor",
+    "cold_and_floor",
+    "judge",
+    "render",
+    "statement_probe",
+]
+
+APPLICATIONS_TARGETS = {"cold_p50_ratio_max": 1.5, "warm_p50_ms_max": 10.0}
+_PAGE = 50  # the connectors' page size: one page per company
+
+
+def applications_query(first: int) -> str:
+    return (
+        f"query Applications {{ viewer {{ portfolio(first: {first}) {{ totalCount edges {{ node {{"
+        " siret applications(first: 20) { totalCount edges { node {"
+        " id platform reference status platformStatus granted paid submittedAt } } } } } } } }"
+    )
+
+
+def _problem(data: Any, first: int) -> str | None:
+    portfolio = ((data or {}).get("viewer") or {}).get("portfolio")
+    if not isinstance(portfolio, dict) or not isinstance(portfolio.get("edges"), list):
+        return "no viewer.portfolio in data"
+    edges = portfolio["edges"]
+    if len(edges) != min(portfolio.get("totalCount") or 0, first):
+        return f"{len(edges)} companies for totalCount {portfolio.get('totalCount')}"
+    platforms = set()
+    for edge in edges:
+        found = (edge.get("node") or {}).get("applications")
+        if not isinstance(found, dict):
+            return f"{(edge.get('node') or {}).get('siret')}: no applications"
+        platforms |= {a["node"]["platform"] for a in found["edges"]}
+    if len(edges) == portfolio["totalCount"] and platforms != {"DEL", "MES_AIDES_EN_LIGNE"}:
+        return f"applications from {sorted(platforms)} only"
+    return None
+
+
+def sirets_of(data: Any) -> list[str]:
+    return [e["node"]["siret"] for e in data["viewer"]["portfolio"]["edges"]]
+
+
+def applications_count(data: Any) -> int:
+    edges = data["viewer"]["portfolio"]["edges"]
+    return sum(e["node"]["applications"]["totalCount"] for e in edges)
+
+
+class ApplicationsClient:
+    """Sends the query and checks every answer (the first correct one in full: the whole
+    portfolio has applications from both platforms; later ones must carry the same data). A warning in ``extensions`` (a platform down) is a failure."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, gateway_url: str, token: str, first: int = 100
+    ) -> None:
+        self._poster = GraphQLPoster(session, gateway_url, token)
+        self._body = GraphQLPoster.body(applications_query(first), "Applications")
+        self._first = first
+        self._reference_body: bytes | None = None
+        self.reference: Any = None
+
+    async def request(self) -> tuple[float, str | None]:
+        seconds, status, body = await self._poster.post(self._body)
+        return seconds, self._failure(status, body)
+
+    def _failure(self, status: int, body: bytes) -> str | None:
+        if status == 200 and body == self._reference_body:
+            return None
+        failure, data = graphql_failure(status, body)
+        if failure is not None:
+            return failure
+        warnings = (json.loads(body).get("extensions") or {}).get("warnings")
+        if warnings:
+            return f"warnings: {[w.get('code') for w in warnings]}"
+        if self.reference is None:
+            problem = _problem(data, self._first)
+            if problem is not None:
+                return problem
+            self.reference, self._reference_body = data, body
+            return None
+        return None if data == self.reference else "data differs from the reference"
+
+
+class PlatformFloor:
+    """Every company's list read straight from each platform (the connectors' paths, page size
+    and token), all at once, both platforms together; per sample, the time until the slower
+    platform's last answer, and each platform's own."""
+
+    def __init__(self, mesaides_url: str, del_url: str, sirets: list[str]) -> None:
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
+        self._mesaides = httpx.AsyncClient(
+            base_url=mesaides_url, limits=limits,
+            headers={"Authorization": f"Bearer {MESAIDES_TOKEN}"},
+        )  # fmt: skip
+        self._del = httpx.AsyncClient(
+            base_url=del_url, limits=limits, headers={"Authorization": f"Bearer {DEL_TOKEN}"}
+        )
+        self._sirets = sirets
+        self.per_platform: dict[str, list[float]] = {"mesaides": [], "del": []}
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._mesaides.aclose()
+        await self._del.aclose()
+
+    async def sample(self) -> tuple[float, str | None]:
+        started = time.perf_counter()
+        (m_ok, m_s), (d_ok, d_s) = await asyncio.gather(
+            self._platform(self._mesaides_call, started),
+            self._platform(self._del_call, started),
+        )
+        self.per_platform["mesaides"].append(m_s)
+        self.per_platform["del"].append(d_s)
+        failure = None if m_ok and d_ok else "a platform call failed"
+        return max(m_s, d_s), failure
+
+    async def _platform(self, call: Any, started: float) -> tuple[bool, float]:
+        results = await asyncio.gather(*(call(siret) for siret in self._sirets))
+        return all(results), time.perf_counter() - started
+
+    async def _mesaides_call(self, siret: str) -> bool:
+        response = await self._mesaides.get(
+            "/api/v1/demandes", params={"siret": siret, "page": 1, "par_page": _PAGE}
+        )
+        return response.status_code == 200
+
+    async def _del_call(self, siret: str) -> bool:
+        response = await self._del.post("/api/v2/graphql", json={
+            "query": DOSSIERS, "variables": {"siret": siret, "first": _PAGE, "after": None}})  # fmt: skip
+        return response.status_code == 200 and not response.json().get("errors")
+
+
+async def first_answer(gateway_url: str, token: str) -> tuple[Any, str | None]:
+    async with aiohttp.ClientSession() as session:
+        client = ApplicationsClient(session, gateway_url, token)
+        _, failure = await client.request()
+    return client.reference, failure
+
+
+async def cold_and_floor(
+    mesaides_url: str, del_url: str, gateway_url: str, token: str, redis_url: str,
+    sirets: list[str], *, samples: int, warmup: int,
+) -> tuple[Tally, Tally, dict[str, Any]]:  # fmt: skip
+    """(floor, cold, per-platform floors). Floor and cold samples alternate; Redis db is
+    flushed before each cold request (untimed)."""
+    floor, cold = Tally(), Tally()
+    cache = redis.from_url(redis_url)
+    try:
+        async with (
+            PlatformFloor(mesaides_url, del_url, sirets) as upstream,
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=4)) as session,
+        ):
+            client = ApplicationsClient(session, gateway_url, token)
+            for _ in range(warmup):
+                await upstream.sample()
+                await cache.flushdb()
+                await client.request()
+            upstream.per_platform = {"mesaides": [], "del": []}
+            for _ in range(samples):
+                await floor.take(upstream.sample)
+                await cache.flushdb()
+                await cold.take(client.request)
+            per_platform = {
+                name: round(sorted(values)[len(values) // 2] * 1000, 2)
+                for name, values in upstream.per_platform.items()
+                if values
+            }
+    finally:
+        await cache.aclose()
+    return floor, cold, {"floor_p50_ms_per_platform": per_platform}
+
+
+async def statement_probe(
+    root: Path, mesaides_url: str, del_url: str, token: str, firsts: tuple[int, ...]
+) -> dict[str, Any]:
+    """The query in-process (``build_schema(Settings()).execute``, services built like the
+    app's, on the run's seeded database), per page size: fresh services (cold caches), then
+    the same services again; the SQL statements of each (``before_cursor_execute``)."""
+    from auth.identity import Authenticator
+    from auth.tokens import DevTokenIssuer, load_or_create_secret
+    from gateway.graphql import build_schema
+    from gateway.logging import configure_logging
+    from gateway.services import build_services
+    from gateway.settings import Settings
+    from resolvers.context import Context
+
+    configure_logging("WARNING")
+    schema = build_schema(Settings())
+    issuer = DevTokenIssuer(load_or_create_secret(root / "dev-token-secret"))
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{root / 'hub.db'}", cache_url=None, broker_url=None,
+        api_key_pepper="bench-pepper-bench-pepper", mesaides_url=mesaides_url, del_url=del_url,
+    )  # fmt: skip
+    found: dict[str, Any] = {}
+    for first in firsts:
+        statements: list[str] = []
+        async with build_services(settings) as services:
+            sa.event.listen(
+                services.hub.engine.sync_engine, "before_cursor_execute", _recorder(statements)
+            )
+            viewer = await Authenticator(issuer, services.hub, services.directory).viewer(
+                f"Bearer {token}"
+            )
+            runs = []
+            for attempt in ("cold", "repeat"):
+                statements.clear()
+                result = await schema.execute(
+                    applications_query(first),
+                    context_value=Context.create(viewer, services, f"bench-{attempt}"),
+                )
+                problem = (
+                    f"errors: {[e.message for e in result.errors]}"
+                    if result.errors
+                    else _problem(result.data, first)
+                )
+                edges = ((result.data or {}).get("viewer") or {}).get("portfolio") or {}
+                runs.append({
+                    "caches": attempt, "sql_statements": len(statements),
+                    "companies": len(edges.get("edges") or []), "problem": problem,
+                    "statements": [" ".join(s.split())[:100] for s in statements],
+                })  # fmt: skip
+            found[str(first)] = runs
+    return found
+
+
+def _recorder(statements: list[str]) -> Any:
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    return record
+
+
+def _ratio(value: float | None, floor: float | None) -> float | None:
+    return round(value / floor, 2) if value is not None and floor else None
+
+
+def _counts(probe: dict[str, Any], caches: str) -> dict[str, int]:
+    return {
+        first: next(r["sql_statements"] for r in runs if r["caches"] == caches)
+        for first, runs in probe.items()
+    }
+
+
+def judge(result: dict[str, Any]) -> dict[str, str]:
+    if "not_measured" in result:
+        return {"measured": "NOT MEASURED"}
+    floor, cold, warm, probe = result["floor"], result["cold"], result["warm"], result["sql"]
+    cold["ratio_p50"] = _ratio(cold["latency_ms"]["p50"], floor["latency_ms"]["p50"])
+    ratio, warm_p50 = cold["ratio_p50"], warm["latency_ms"]["p50"]
+    problems = [r["problem"] for runs in probe.values() for r in runs if r["problem"]]
+    failed = sum(int(part.get("failed", 0)) for part in (floor, cold, warm))
+    return {
+        "sql_constant_in_companies": passed(
+            not problems
+            and len(set(_counts(probe, "cold").values())) == 1
+            and len(set(_counts(probe, "repeat").values())) == 1
+        ),
+        "cold_p50": passed(ratio is not None and ratio <= APPLICATIONS_TARGETS["cold_p50_ratio_max"]),
+        "warm_p50": passed(warm_p50 is not None and warm_p50 <= APPLICATIONS_TARGETS["warm_p50_ms_max"]),
+        "all_answers_correct": passed(failed == 0 and not problems),
+    }  # fmt: skip
+
+
+def render(result: dict[str, Any]) -> str:
+    header = ("figure", "value", "× floor", "target")
+    if "not_measured" in result:
+        return "\n".join(table("applications", header, [("NOT MEASURED", "", "", result["not_measured"][:120])]))  # fmt: skip
+    verdicts, floor, cold, warm = (
+        result["verdicts"],
+        result["floor"],
+        result["cold"],
+        result["warm"],
+    )
+    cold_counts, repeat_counts = _counts(result["sql"], "cold"), _counts(result["sql"], "repeat")
+    per = cold["evidence"]["floor_p50_ms_per_platform"]
+    rows: list[tuple[str, ...]] = [
+        ("companies / applications per request", f"{result['companies']} / {result['applications']}", "", ""),
+        ("SQL statements per request, first: " + " / ".join(cold_counts),
+         " / ".join(map(str, cold_counts.values())), "", f"equal → {verdicts['sql_constant_in_companies']}"),
+        ("  same, caches warm (repeat)", " / ".join(map(str, repeat_counts.values())), "", ""),
+        ("floor p50 (slower platform, all lists at once)", ms(floor["latency_ms"]["p50"]), "1.00×", ""),
+        ("  per platform p50: mesaides / del", f"{per.get('mesaides')} / {per.get('del')} ms", "", ""),
+        ("cold p50 (Redis flushed)", ms(cold["latency_ms"]["p50"]), times(cold["ratio_p50"]),
+         f"≤ {APPLICATIONS_TARGETS['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"),
+        ("cold p99", ms(cold["latency_ms"]["p99"]), "", ""),
+        ("warm p50 (in-memory cache)", ms(warm["latency_ms"]["p50"]), "",
+         f"≤ {APPLICATIONS_TARGETS['warm_p50_ms_max']} ms → {verdicts['warm_p50']}"),
+        ("warm p99", ms(warm["latency_ms"]["p99"]), "", ""),
+        ("failed answers (floor / cold / warm)",
+         f"{floor['failed']} / {cold['failed']} / {warm['failed']}", "", verdicts["all_answers_correct"]),
+    ]  # fmt: skip
+    return "\n".join(table("applications", header, rows))
