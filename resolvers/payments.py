@@ -27,7 +27,7 @@ from resolvers.aid_estimate import UnknownScheme
 from resolvers.aid_refusals import AidRuleError, bad_user_input
 from resolvers.applications import application as find_application
 from resolvers.context import Info
-from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
+from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
 from resolvers.payment_rules import (
     GrantedAid,
     Invoice,
@@ -74,7 +74,7 @@ async def request_payment(
             UPSTREAM_UNAVAILABLE,
         ) from None
     except GraphQLError as error:
-        if (error.extensions or {}).get("code") != NOT_FOUND:
+        if (error.extensions or {}).get("code") not in (NOT_FOUND, FORBIDDEN):
             raise
         application = None  # unknown, or not the viewer's to see: refused alike
     facts = None if application is None else await context.loaders.facts.load(application.siret)

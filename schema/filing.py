@@ -1,86 +1,24 @@
-"""Filing an application and requesting a payment: the inputs and the two mutations (the
-company's members only, ``ACT_FOR_COMPANY``). The logic is in ``resolvers.submissions`` and
-``resolvers.payments``."""
+"""Filing an application and requesting a payment: the two mutations (the company's members
+only, ``ACT_FOR_COMPANY``) on the inputs of ``schema.application_inputs``. The logic is in
+``resolvers.submissions`` and ``resolvers.payments``. ``kind`` is the graph's one
+``PaymentKind`` (``schema.applications``'), converted to the rules' own."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import strawberry
 
 from auth.actions import Action, Allowed
 from connectors.platforms import PaymentKind
-from resolvers import payment_rules, submission_rules
+from resolvers import payment_rules
 from resolvers.context import Info
 from resolvers.payments import request_payment
 from resolvers.submissions import submit_application
+from schema.application_inputs import InvoiceInput, SubmitApplicationInput
 from schema.applications import Application
-from schema.eligibility import ExpenseInput
 
-__all__ = [
-    "DeMinimisDeclarationInput",
-    "FilingMutation",
-    "InvoiceInput",
-    "SubmitApplicationInput",
-]
-
-
-@strawberry.input(description="A public aid received under a de minimis regulation, declared.")
-class DeMinimisDeclarationInput:
-    grantor: str
-    amount: Decimal = strawberry.field(description="Euros (gross grant equivalent).")
-    granted_on: date
-    regulation: str | None = strawberry.field(
-        default=None, description="`EU 2023/2831`, `1407/2013` or the agricultural `1408/2013`."
-    )
-
-
-@strawberry.input(description="An application for an aid, checked by the hub before it goes.")
-class SubmitApplicationInput:
-    scheme_id: strawberry.ID
-    siret: str
-    project_title: str
-    expenses: list[ExpenseInput]
-    planned_start: date | None = None
-    de_minimis_declaration: list[DeMinimisDeclarationInput] = strawberry.field(default_factory=list)
-    phase: int | None = strawberry.field(
-        default=None, description="The scheme's phase, for schemes funded phase by phase."
-    )
-
-    def to_submission(self) -> submission_rules.Submission:
-        return submission_rules.Submission(
-            scheme_id=str(self.scheme_id).strip(),
-            siret=self.siret,
-            project_title=self.project_title,
-            expenses=tuple(
-                submission_rules.SubmittedExpense(
-                    e.amount, e.category, e.days, e.committed_on, e.invoiced_on
-                )
-                for e in self.expenses
-            ),
-            planned_start=self.planned_start,
-            de_minimis_declaration=tuple(
-                submission_rules.DeclaredAid(a.grantor, a.amount, a.granted_on, a.regulation)
-                for a in self.de_minimis_declaration
-            ),
-            phase=self.phase,
-        )
-
-
-@strawberry.input(description="An invoice (or, for an advance, the signed quote) sent with it.")
-class InvoiceInput:
-    reference: str
-    amount: Decimal = strawberry.field(description="Euros excluding VAT.")
-    paid_on: date | None = None
-    stamped: bool = False
-    signed: bool = False
-
-    def to_invoice(self) -> payment_rules.Invoice:
-        return payment_rules.Invoice(
-            self.reference, self.amount, self.paid_on, self.stamped, self.signed
-        )
+__all__ = ["FilingMutation"]
 
 
 def _mutation(description: str) -> Any:

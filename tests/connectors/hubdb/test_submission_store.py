@@ -70,7 +70,7 @@ async def test_an_open_row_is_claimed_once_its_filers_lease_ran_out(
     factories: tuple[async_sessionmaker[AsyncSession], async_sessionmaker[AsyncSession]],
 ) -> None:
     first, second = SubmissionStore(factories[0]), SubmissionStore(factories[1])
-    record, _ = await first.open(filing(), now=T0, lease=LEASE)
+    await first.open(filing(), now=T0, lease=LEASE)
 
     assert await first.claim_due(now=T0, lease=LEASE) == []  # its filer holds it
     claims = await asyncio.gather(
