@@ -3,8 +3,9 @@
 1. Only the company's members (``ACT_FOR_COMPANY``). The same idempotency key again answers
    the application of the first call (a different filing under a used key is refused).
 2. The scheme routes the filing: its submission channel is DEL or Mes aides en ligne.
-3. The seeds' rules (``resolvers.submission_rules``) with the company's recorded aids and its
-   previous applications on the scheme's platform; each refusal is ``BAD_USER_INPUT``.
+3. The seeds' rules (``resolvers.submission_rules``) with the aids the company received (both
+   platforms and the hub's records, ``resolvers.aids_received``) and its previous
+   applications on the scheme's platform; each refusal is ``BAD_USER_INPUT``.
 4. The submission is committed (``SubmissionStore.open``: one row per company and key, so of
    concurrent calls one files and the others read its row), then filed with its platform key.
    An answer that never comes leaves it UNCONFIRMED, returned as such; the reconciliation job
@@ -38,6 +39,7 @@ from connectors.platforms import (
 )
 from resolvers.aid_estimate import UnknownScheme
 from resolvers.aid_refusals import AidRuleError, bad_user_input
+from resolvers.aids_received import aids_received
 from resolvers.catalogue import find_scheme
 from resolvers.context import Info, Services
 from resolvers.errors import BAD_USER_INPUT, UPSTREAM_UNAVAILABLE, coded_error
@@ -135,10 +137,9 @@ async def _checked(
     info: Info, submission: Submission, siret: str, scheme_id: str, connector: PlatformConnector
 ) -> NewApplication:
     """The filing, once the seeds' rules accept it."""
-    services = info.context.services
     try:
-        aids, earlier = await asyncio.gather(
-            services.hub.public_aids([siret]), connector.applications(siret)
+        recorded, earlier = await asyncio.gather(
+            aids_received(info, siret), connector.applications(siret)
         )
     except ConnectorError:
         raise coded_error(
@@ -161,7 +162,7 @@ async def _checked(
         verdict = check_submission(
             submission,
             deposited_on=date.today(),
-            recorded_aids=aids[siret],
+            recorded_aids=recorded,
             previous=previous,
         )
     except AidRuleError as refused:
