@@ -29,6 +29,9 @@ CANONICAL_COUNTS = {
     "persisted_queries": 0,
     "audit_events": 0,
     "public_aids": 6,  # LEROY's five and FABRE's one (the de minimis examples)
+    "submissions": 0,  # filed at run time
+    "platform_polls": 0,
+    "application_statuses": 0,
 }
 
 
