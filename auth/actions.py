@@ -36,7 +36,7 @@ class Action(Enum):
     ACT_FOR_COMPANY = strawberry.enum_value(
         "ACT_FOR_COMPANY",
         description="A member of the company space (mandataire or collaborator): choose or "
-        "ask to change the referent, create a project.",
+        "ask to change the referent, create a project, file an application, request a payment.",
     )
     ANSWER_REFERENT_REQUEST = strawberry.enum_value(
         "ANSWER_REFERENT_REQUEST",

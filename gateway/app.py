@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 
 import httpx
 import structlog
@@ -18,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
+from connectors.platforms import Platform, PlatformConnector
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
@@ -30,7 +32,9 @@ from gateway.services import api_key_pepper, build_services, dev_issuer
 from gateway.settings import Settings
 from resolvers.context import Services
 from resolvers.outbox import flush_outbox
+from resolvers.reconciliation import reconcile_submissions
 from resolvers.reminders import send_due_reminders
+from resolvers.status_polling import poll_statuses
 
 __all__ = ["create_app", "dev_issuer"]
 
@@ -74,8 +78,9 @@ async def _mailer(settings: Settings, stack: AsyncExitStack) -> Mailer:
 async def _start_scheduler(
     settings: Settings, stack: AsyncExitStack, services: Services
 ) -> Scheduler:
-    """The e-mail outbox and the referent reminders. Each runs once across instances: the
-    stores claim rows with SKIP LOCKED or conditional updates."""
+    """The e-mail outbox, the referent reminders, the reconciliation of unconfirmed filings
+    and the platforms' status polling. Each runs once across instances: the stores claim rows
+    with SKIP LOCKED or conditional updates (a lease row per platform for the polling)."""
     outbox, reminders = services.outbox, services.reminders
     scheduler = Scheduler()
     if settings.smtp_host is None and not settings.sandbox:
@@ -90,6 +95,25 @@ async def _start_scheduler(
         settings.reminders_interval_s,
         lambda now: send_due_reminders(services.writer, reminders, now=now, broker=services.broker),
     )
+    platforms: dict[Platform, PlatformConnector] = {
+        Platform.DEL: services.del_,
+        Platform.MES_AIDES_EN_LIGNE: services.mesaides,
+    }
+    scheduler.add(
+        "reconcile_submissions",
+        settings.reconcile_interval_s,
+        lambda now: reconcile_submissions(
+            services.submissions, platforms, services.writer, now=now, broker=services.broker
+        ),
+    )
+    scheduler.add(
+        "poll_statuses",
+        settings.status_poll_interval_s,
+        lambda now: poll_statuses(
+            services.polls, list(platforms.values()), services.writer, now=now,
+            broker=services.broker, every=timedelta(seconds=settings.status_poll_interval_s / 2),
+        ),
+    )  # fmt: skip
     await scheduler.start()
     return scheduler
 

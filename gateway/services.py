@@ -35,7 +35,9 @@ from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.platform_polls import PollStore
 from connectors.hubdb.reminders import ReminderStore
+from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mesaides import MesAidesConfig, MesAidesConnector
 from gateway.settings import ConfigurationError, Settings
@@ -184,6 +186,8 @@ async def build_services(
             hub=hub,
             directory=directory,
             writer=HubWriter(sessions),
+            submissions=SubmissionStore(sessions, runner),
+            polls=PollStore(sessions, runner),
             broker=broker,
             notifications=NotificationStore(sessions, runner),
             catalogues=catalogue_connector,

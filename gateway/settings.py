@@ -163,6 +163,12 @@ class Settings(BaseSettings):
     )
     outbox_interval_s: float = Field(15.0, description="How often the e-mail outbox is sent.")
     reminders_interval_s: float = Field(60.0, description="How often due reminders are sent.")
+    reconcile_interval_s: float = Field(
+        30.0, description="How often filings left unconfirmed are looked up on the platforms."
+    )
+    status_poll_interval_s: float = Field(
+        120.0, description="How often the platforms are polled for status changes."
+    )
     max_depth: int = Field(12, description="Deepest query accepted.")
     max_tokens: int = Field(2000, description="Most tokens in a query document.")
     max_aliases: int = Field(30, description="Most aliases in a query document.")

@@ -51,7 +51,9 @@ from connectors.hubdb.desk import DeskStore
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
+from connectors.hubdb.platform_polls import PollStore
 from connectors.hubdb.reminders import ReminderStore
+from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mesaides import MesAidesConnector
 from connectors.platforms import Application, Listing
@@ -70,6 +72,8 @@ class Services:
     hub: HubRepository
     directory: CachedDirectory
     writer: HubWriter
+    submissions: SubmissionStore
+    polls: PollStore
     broker: Broker
     notifications: NotificationStore
     catalogues: CatalogueConnector

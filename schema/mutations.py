@@ -14,6 +14,7 @@ from schema.company import Company, Project, ReferentAssignment
 from schema.desk import DeskMutation
 from schema.directory import Agent
 from schema.directory_query import AgentRole
+from schema.filing import FilingMutation
 from schema.notifications import NotificationMutation
 from schema.partners import PartnerMutation
 from schema.sign_up import SignUpMutation
@@ -170,5 +171,6 @@ class Mutation(
     PartnerMutation,
     SignUpMutation,
     DeskMutation,
+    FilingMutation,
 ):
     pass

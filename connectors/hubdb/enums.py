@@ -111,3 +111,14 @@ class DocumentStatus(StrEnum):
     PENDING = "PENDING"
     ACCEPTED = "ACCEPTED"
     REJECTED = "REJECTED"
+
+
+class SubmissionState(StrEnum):
+    """Where a filing stands in the hub's outbox of applications: PENDING (written, being
+    filed), CONFIRMED (the platform answered with its reference), UNCONFIRMED (the answer never
+    came: the reconciliation job looks it up by key), FAILED (refused, or attempts spent)."""
+
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    UNCONFIRMED = "UNCONFIRMED"
+    FAILED = "FAILED"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from connectors.platforms.models import (
     Application,
@@ -74,6 +75,16 @@ class Store:
         )  # fmt: skip
         self._by_reference[reference] = application
         return application, True
+
+    def instruct(self, reference: str, *, now: datetime, **changes: Any) -> Application:
+        """The platform's own agents at work (a status, a decision): the tests' stand-in for
+        an instructor, stamped ``now`` and added to the history."""
+        application = self._by_reference[reference]
+        updated = replace(application, **changes, updated_at=now)
+        step = HistoryEntry(now, updated.status, updated.platform_status)
+        updated = replace(updated, history=(*application.history, step))
+        self._by_reference[reference] = updated
+        return updated
 
     def request_payment(
         self, reference: str, *, kind: PaymentKind, amount: int, key: str, now: datetime

@@ -169,6 +169,23 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {},
         {VIDAL},
     ),
+    (
+        (
+            'mutation { submitApplication(idempotencyKey: "matrix", input: {schemeId: '
+            '"paysdelaloire:investissement-numerique", siret: "84215637400014", projectTitle: '
+            '"ERP", expenses: [{amount: "20000", category: "software"}]}) { id } }'
+        ),
+        {},
+        {CLAIRE, THOMAS},
+    ),
+    (
+        (
+            'mutation { requestPayment(applicationId: "QXBwbGljYXRpb246REVMOjEwMDE=", '
+            'kind: BALANCE, invoices: [{reference: "F-1", amount: "1000"}]) { id } }'
+        ),
+        {},
+        {CLAIRE, THOMAS},
+    ),  # LEROY's Industrie du futur dossier on DEL
 ]
 
 
@@ -214,6 +231,8 @@ async def _state(services: Services) -> tuple[int, ...]:
         "structures",
         "agents",
         "identity_documents",
+        "submissions",
+        "application_statuses",
     ]
     async with services.writer.transaction() as tx:
         return tuple(

@@ -24,6 +24,7 @@ from connectors.hubdb.models.directory import (
 )
 from connectors.hubdb.models.identity import IdentityDocument
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
+from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
 from connectors.hubdb.models.projects import Project, ProjectActor
 from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
 
@@ -35,6 +36,7 @@ __all__ = [
     "AgentRoleRow",
     "AgentTerritory",
     "ApiKey",
+    "ApplicationStatusRow",
     "AuditEvent",
     "Base",
     "Company",
@@ -43,6 +45,7 @@ __all__ = [
     "IdentityDocument",
     "Notification",
     "PersistedQuery",
+    "PlatformPoll",
     "Project",
     "ProjectActor",
     "PublicAid",
@@ -50,6 +53,7 @@ __all__ = [
     "ReferentChangeRequest",
     "Structure",
     "StructureSupportKind",
+    "Submission",
     "UTCDateTime",
     "agent_sort_name",
     "company_search_text",

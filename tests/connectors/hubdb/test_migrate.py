@@ -37,6 +37,9 @@ TABLES = TABLES_0001 | {
     "audit_events",
     "public_aids",
     "identity_documents",
+    "submissions",
+    "platform_polls",
+    "application_statuses",
 }
 HEAD = "0007"
 

@@ -30,6 +30,9 @@ CANONICAL_COUNTS = {
     "audit_events": 0,
     "public_aids": 6,  # LEROY's five and FABRE's one (the de minimis examples)
     "identity_documents": 0,
+    "submissions": 0,  # filed at run time
+    "platform_polls": 0,
+    "application_statuses": 0,
 }
 
 

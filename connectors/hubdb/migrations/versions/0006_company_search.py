@@ -1,6 +1,6 @@
 """Company search: the registered companies' Sirene columns and their search keys.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-05 09:00:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 from connectors.text import fold
 
-revision: str = "0007"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
