@@ -4,8 +4,11 @@ permission, arguments, an async resolver or ``info``, and for every answer with 
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import enum
+import gc
+import sys
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -282,3 +285,46 @@ async def test_a_reusing_type_under_a_permission_is_checked_every_time() -> None
     result = await FAST.execute(query)
     assert CALLS["permission"] == 2  # once per item, this request too
     assert result.data["verdicts"][1]["item"]["guarded"] is None
+
+
+@strawberry.type
+class Leaf:
+    @strawberry.field
+    async def a(self) -> str:
+        CALLS["leaf"] += 1
+        return "a"
+
+    @strawberry.field
+    async def b(self) -> str:
+        CALLS["leaf"] += 1
+        return "b"
+
+
+@strawberry.type
+class FailingQuery:
+    @strawberry.field
+    async def failing(self) -> str:
+        raise ValueError("`postalCode` has at most 64 characters.")
+
+    @strawberry.field
+    async def leaves(self) -> list[Leaf]:
+        await asyncio.sleep(0)
+        return [Leaf(), Leaf()]
+
+
+async def test_work_cancelled_before_it_started_leaves_no_coroutine_unawaited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The failing non-null field nulls the answer: graphql-core cancels the leaves' tasks
+    before they start (as in the leak property test, ``structures`` with a too long postal
+    code beside ``viewer { companies { address turnover active } }``)."""
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(repr(hook.object)))
+    schema = strawberry.Schema(query=FailingQuery, execution_context_class=HubExecutor)
+    result = await schema.execute("{ failing leaves { a b } }")
+    await asyncio.sleep(0)
+    gc.collect()
+    assert result.data is None
+    assert [error.path for error in result.errors or ()] == [["failing"]]
+    assert CALLS["leaf"] == 0  # closed before they ran
+    assert unraisable == []
