@@ -17,21 +17,33 @@ from connectors.hubdb.migrate import alembic_config
 _AT = "2025-01-06 09:00:00+00:00"
 _SIRET = "84215637400014"
 _0007_ROWS = (
-    "INSERT INTO structures (id, name, kind, department_code, labelled, in_network, "
-    "charter_signed, search_name) VALUES ('cci', 'CCI', 'CCI', '30', true, true, true, 'cci')",
-    "INSERT INTO accounts (id, email, name, kind, created_at) VALUES "
-    f"('acc', 'agent@x.example', 'Agent', 'AGENT', '{_AT}'), "
-    f"('holder', 'holder@x.example', 'Holder', 'PROJECT_HOLDER', '{_AT}')",
-    "INSERT INTO agents (id, account_id, structure_id, first_name, last_name, search_name, "
-    "sort_name) VALUES ('ag', 'acc', 'cci', 'Élodie', 'Müller', 'elodie muller', 'muller')",
-    "INSERT INTO companies (siret, siren, display_name, registered_at) VALUES "
-    f"('{_SIRET}', '842156374', 'LEROY SAS', '{_AT}')",
-    "INSERT INTO projects (id, siret, holder_account_id, title, structure_id, created_at) VALUES "
-    f"('company-project', '{_SIRET}', NULL, 'Pile', NULL, '{_AT}'), "
-    f"('holder-project', NULL, 'holder', 'Boulangerie', 'cci', '{_AT}')",
-    "INSERT INTO referent_assignments (id, siret, agent_id, status, requested_at) VALUES "
-    f"('refused', '{_SIRET}', 'ag', 'REFUSED', '{_AT}'), "
-    f"('current', '{_SIRET}', 'ag', 'ACCEPTED', '{_AT}')",
+    (
+        "INSERT INTO structures (id, name, kind, department_code, labelled, in_network, "
+        "charter_signed, search_name) VALUES ('cci', 'CCI', 'CCI', '30', true, true, true, 'cci')"
+    ),
+    (
+        "INSERT INTO accounts (id, email, name, kind, created_at) VALUES "
+        f"('acc', 'agent@x.example', 'Agent', 'AGENT', '{_AT}'), "
+        f"('holder', 'holder@x.example', 'Holder', 'PROJECT_HOLDER', '{_AT}')"
+    ),
+    (
+        "INSERT INTO agents (id, account_id, structure_id, first_name, last_name, search_name, "
+        "sort_name) VALUES ('ag', 'acc', 'cci', 'Élodie', 'Müller', 'elodie muller', 'muller')"
+    ),
+    (
+        "INSERT INTO companies (siret, siren, display_name, registered_at) VALUES "
+        f"('{_SIRET}', '842156374', 'LEROY SAS', '{_AT}')"
+    ),
+    (
+        "INSERT INTO projects (id, siret, holder_account_id, title, structure_id, created_at) VALUES "
+        f"('company-project', '{_SIRET}', NULL, 'Pile', NULL, '{_AT}'), "
+        f"('holder-project', NULL, 'holder', 'Boulangerie', 'cci', '{_AT}')"
+    ),
+    (
+        "INSERT INTO referent_assignments (id, siret, agent_id, status, requested_at) VALUES "
+        f"('refused', '{_SIRET}', 'ag', 'REFUSED', '{_AT}'), "
+        f"('current', '{_SIRET}', 'ag', 'ACCEPTED', '{_AT}')"
+    ),
 )
 _COMPANY_ROWS = [("current", _SIRET, "ACCEPTED"), ("refused", _SIRET, "REFUSED")]
 
