@@ -129,6 +129,15 @@ async def test_the_whole_holder_referent_workflow(
         assert await _kinds(run, holder) == ["REFERENT_REFUSED"]
         assert "REFERENT_HELP_NEEDED" in await _kinds(run, VIDAL)
         assert await _referent(run, holder, project_id) is None
+        desk = await run(
+            "{ referentRequests(filter: {kind: [REFUSED]}, first: 100) { edges { node { "
+            "status companyName company { siret } } } } }",
+            as_=VIDAL,
+        )
+        assert desk.errors is None
+        assert {"status": "OPEN", "companyName": "Reprise d'une fromagerie", "company": None} in [
+            edge["node"] for edge in desk.data["referentRequests"]["edges"]
+        ]
 
         # a new choice, accepted: the project shows its referent's name
         again = await run(
