@@ -3,16 +3,11 @@ project's request beside the companies', and a downgrade keeps the companies' re
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-import sqlalchemy as sa
-from alembic import command
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from connectors.hubdb import create_engine, migrate
-from connectors.hubdb.migrate import alembic_config
+from connectors.hubdb import migrate
+from tests.connectors.hubdb.migrations import downgrade, run_sql
 
 _AT = "2025-01-06 09:00:00+00:00"
 _SIRET = "84215637400014"
@@ -48,30 +43,6 @@ _0007_ROWS = (
 _COMPANY_ROWS = [("current", _SIRET, "ACCEPTED"), ("refused", _SIRET, "REFUSED")]
 
 
-async def _run(url: str, *statements: str) -> list[list[tuple[Any, ...]]]:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            results = [await connection.execute(sa.text(s)) for s in statements]
-            return [list(result) if result.returns_rows else [] for result in results]
-    finally:
-        await engine.dispose()
-
-
-async def _downgrade(url: str, revision: str) -> None:
-    def downgrade(sync_connection: Connection) -> None:
-        config = alembic_config(url)
-        config.attributes["connection"] = sync_connection
-        command.downgrade(config, revision)
-
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(downgrade)
-    finally:
-        await engine.dispose()
-
-
 def _holder_request(assignment_id: str, status: str = "PENDING") -> str:
     return (
         "INSERT INTO referent_assignments (id, project_id, agent_id, status, requested_at) "
@@ -79,16 +50,20 @@ def _holder_request(assignment_id: str, status: str = "PENDING") -> str:
     )
 
 
+async def _upgraded_with_a_holder_request(url: str, assignment_id: str) -> None:
+    """A 0007 database with rows, upgraded, then given a holder's project's request."""
+    await migrate(url, "0007")
+    await run_sql(url, *_0007_ROWS)
+    await migrate(url)
+    await run_sql(url, _holder_request(assignment_id))
+
+
 async def test_upgrade_keeps_every_request_and_project_and_takes_a_holder_project_request(
     empty_url: str,
 ) -> None:
-    await migrate(empty_url, "0007")
-    await _run(empty_url, *_0007_ROWS)
+    await _upgraded_with_a_holder_request(empty_url, "holder-request")
 
-    await migrate(empty_url)
-    await _run(empty_url, _holder_request("holder-request"))
-
-    assignments, projects = await _run(
+    assignments, projects = await run_sql(
         empty_url,
         "SELECT id, siret, project_id, status FROM referent_assignments ORDER BY id",
         "SELECT id FROM projects ORDER BY id",
@@ -121,26 +96,20 @@ async def test_upgrade_keeps_every_request_and_project_and_takes_a_holder_projec
 async def test_upgraded_table_refuses_a_request_of_both_neither_or_a_second_current(
     empty_url: str, statement: str
 ) -> None:
-    await migrate(empty_url, "0007")
-    await _run(empty_url, *_0007_ROWS)
-    await migrate(empty_url)
-    await _run(empty_url, _holder_request("first"))
+    await _upgraded_with_a_holder_request(empty_url, "first")
 
     with pytest.raises(IntegrityError):
-        await _run(empty_url, statement)
+        await run_sql(empty_url, statement)
 
 
 async def test_downgrade_to_0007_keeps_the_companies_requests_and_every_project(
     empty_url: str,
 ) -> None:
-    await migrate(empty_url, "0007")
-    await _run(empty_url, *_0007_ROWS)
-    await migrate(empty_url)
-    await _run(empty_url, _holder_request("holder-request"))
+    await _upgraded_with_a_holder_request(empty_url, "holder-request")
 
-    await _downgrade(empty_url, "0007")
+    await downgrade(empty_url, "0007")
 
-    assignments, projects, version = await _run(
+    assignments, projects, version = await run_sql(
         empty_url,
         "SELECT id, siret, status FROM referent_assignments ORDER BY id",
         "SELECT id FROM projects ORDER BY id",
@@ -150,7 +119,7 @@ async def test_downgrade_to_0007_keeps_the_companies_requests_and_every_project(
     assert projects == [("company-project",), ("holder-project",)]
     assert version == [("0007",)]
     with pytest.raises(IntegrityError):  # the company's partial unique index is back
-        await _run(
+        await run_sql(
             empty_url,
             "INSERT INTO referent_assignments (id, siret, agent_id, status, requested_at) "
             f"VALUES ('again', '{_SIRET}', 'ag', 'PENDING', '{_AT}')",
