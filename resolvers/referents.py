@@ -56,6 +56,8 @@ async def choose_referent(
     try:
         async with context.services.writer.transaction() as tx:
             agent = await _referent(tx, agent_id)
+            if project_id is not None:
+                await _of_the_project_structure(tx, project_id, agent)
             assignment_id = await tx.create_assignment(
                 siret=siret, project_id=project_id, agent_id=agent.id, now=now, due_at=due
             )
@@ -130,6 +132,20 @@ async def _referent(tx: WriteTransaction, agent_id: str) -> AgentContact:
             argument="agentId",
         )
     return agent
+
+
+async def _of_the_project_structure(
+    tx: WriteTransaction, project_id: str, agent: AgentContact
+) -> None:
+    """A holder names its referent within the labelled structure that supports the project
+    (hub FAQ: « il la sélectionne … et il y associe le nom de son référent »)."""
+    if agent.structure_id != await tx.project_structure(project_id):
+        raise coded_error(
+            f"{agent.name} is not of the project's support structure: choose one of its "
+            "referents.",
+            BAD_USER_INPUT,
+            argument="agentId",
+        )
 
 
 def subject_payload(siret: str | None, project_id: str | None, name: str) -> dict[str, str]:

@@ -280,6 +280,12 @@ class WriteTransaction(DeskWrites):
         await self.session.flush()
         return project_id
 
+    async def project_structure(self, project_id: str) -> str | None:
+        """The labelled support structure of a holder's project."""
+        return await self.session.scalar(
+            sa.select(Project.structure_id).where(Project.id == project_id)
+        )
+
     async def project_owner(self, project_id: str) -> tuple[str | None, str | None] | None:
         """(company SIRET, holder account) of a project; None when it does not exist."""
         row = (

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectors.hubdb import create_engine, create_session_factory
-from connectors.hubdb.models import Account, Structure
+from connectors.hubdb.models import Account
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.reminders import ReminderStore
 from connectors.mail import MailConfig, Mailer
@@ -27,6 +27,8 @@ from tests.databases import seeded_database
 
 HUGO = "hugo@atlantique.example"
 GARCIA = "julien.garcia@bge-occitanie.example"
+ROUX = "sophie.roux@cci-gard.example"
+DURAND = "pierre.durand@cci-gard.example"
 VIDAL = "helene.vidal@laregion.example"
 INBOX = "query { notifications(first: 10) { totalCount edges { node { kind read } } } }"
 CREATE = """mutation($structure: ID!) { createMyProject(title: "Reprise d'une fromagerie",
@@ -155,11 +157,8 @@ async def _holder(services: Services) -> tuple[str, str]:
         email = await tx.session.scalar(
             sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").order_by(Account.id)
         )
-        labelled = await tx.session.scalar(
-            sa.select(Structure.id).where(Structure.labelled.is_(True)).order_by(Structure.id)
-        )
-    assert email is not None and labelled is not None
-    return email, labelled
+    assert email is not None
+    return email, "cci-gard"  # labelled, with two referents (Pierre Durand, Sophie Roux)
 
 
 async def _referent(run: Run, holder: str, project_id: str) -> dict[str, object] | None:
@@ -180,18 +179,24 @@ async def test_the_whole_holder_referent_workflow(
     project_id = created.data["createMyProject"]["id"]
     assert await _referent(run, holder, project_id) is None
 
-    # choose: the agent is told in-app and by e-mail; the request has no company
-    chosen = await run(
+    # a referent of another structure is refused; one of the project's is told in-app and
+    # by e-mail; the request has no company
+    elsewhere = await run(
         CHOOSE, as_=holder, variables={"project": project_id, "agent": "agent-julien-garcia"}
+    )
+    assert elsewhere.errors is not None
+    assert elsewhere.errors[0].extensions == {"code": "BAD_USER_INPUT", "argument": "agentId"}
+    chosen = await run(
+        CHOOSE, as_=holder, variables={"project": project_id, "agent": "agent-sophie-roux"}
     )
     assert chosen.errors is None
     assignment = chosen.data["chooseReferent"]
     assert (assignment["status"], assignment["company"]) == ("PENDING", None)
-    assert await _kinds(run, GARCIA) == ["REFERENT_CHOSEN"]
+    assert (await _kinds(run, ROUX))[:1] == ["REFERENT_CHOSEN"]
     await flush_outbox(outbox, mailer, now=datetime.now(UTC))
-    assert [m.to for m in sink.messages] == [GARCIA]
+    assert [m.to for m in sink.messages] == [ROUX]
     twice = await run(
-        CHOOSE, as_=holder, variables={"project": project_id, "agent": "agent-sophie-roux"}
+        CHOOSE, as_=holder, variables={"project": project_id, "agent": "agent-pierre-durand"}
     )
     assert twice.errors is not None
     assert twice.errors[0].extensions == {"code": "BAD_USER_INPUT", "argument": "projectId"}
@@ -199,13 +204,13 @@ async def test_the_whole_holder_referent_workflow(
     # no answer: one reminder at the deadline, seen on the project
     due = datetime.fromisoformat(assignment["dueAt"])
     assert await send_due_reminders(services.writer, reminders, now=due) == 1
-    assert await _kinds(run, GARCIA) == ["REFERENT_REMINDER", "REFERENT_CHOSEN"]
+    assert (await _kinds(run, ROUX))[:2] == ["REFERENT_REMINDER", "REFERENT_CHOSEN"]
     pending = await _referent(run, holder, project_id)
     assert pending is not None and pending["remindedAt"] is not None
-    assert pending["agent"] == {"name": "Julien Garcia"}
+    assert pending["agent"] == {"name": "Sophie Roux"}
 
     # refusal: the holder and the administrator are told
-    refused = await run(RESPOND, as_=GARCIA, variables={"id": assignment["id"], "accept": False})
+    refused = await run(RESPOND, as_=ROUX, variables={"id": assignment["id"], "accept": False})
     assert refused.data["respondToReferentRequest"]["status"] == "REFUSED"
     assert await _kinds(run, holder) == ["REFERENT_REFUSED"]
     assert "REFERENT_HELP_NEEDED" in await _kinds(run, VIDAL)
@@ -222,12 +227,11 @@ async def test_the_whole_holder_referent_workflow(
 
     # a new choice, accepted: the project shows its referent's name
     again = await run(
-        CHOOSE, as_=holder, variables={"project": project_id, "agent": "agent-sophie-roux"}
+        CHOOSE, as_=holder, variables={"project": project_id, "agent": "agent-pierre-durand"}
     )
     assert again.errors is None
-    sophie = "sophie.roux@cci-gard.example"
     accepted = await run(
-        RESPOND, as_=sophie, variables={"id": again.data["chooseReferent"]["id"],
+        RESPOND, as_=DURAND, variables={"id": again.data["chooseReferent"]["id"],
                                         "accept": True},
     )  # fmt: skip
     assert accepted.data["respondToReferentRequest"]["status"] == "ACCEPTED"
