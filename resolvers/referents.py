@@ -141,8 +141,7 @@ async def _of_the_project_structure(
     (hub FAQ: « il la sélectionne … et il y associe le nom de son référent »)."""
     if agent.structure_id != await tx.project_structure(project_id):
         raise coded_error(
-            f"{agent.name} is not of the project's support structure: choose one of its "
-            "referents.",
+            f"{agent.name} is not of the project's support structure: choose one of its referents.",
             BAD_USER_INPUT,
             argument="agentId",
         )
