@@ -21,7 +21,7 @@ from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.directory_search import page_size, paged
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
-from resolvers.referents import subject_payload
+from resolvers.referents import check_referent, subject_payload
 from resolvers.siret import validate_siret
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
 _MAX_TEXT = 2000
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_REFERENT = "REFERENT"
 
 
 def _now() -> datetime:
@@ -91,19 +90,6 @@ async def _agent(tx: WriteTransaction, agent_id: str, argument: str) -> AgentCon
     return agent
 
 
-def _check_referent(agent: AgentContact, argument: str) -> None:
-    if not agent.active:
-        raise coded_error(f"{agent.name} is deactivated.", BAD_USER_INPUT, argument=argument)
-    if _REFERENT not in agent.roles:
-        raise coded_error(f"{agent.name} is not a referent.", BAD_USER_INPUT, argument=argument)
-    if not agent.selectable:
-        raise coded_error(
-            f"{agent.name}'s structure has not signed the network charter.",
-            BAD_USER_INPUT,
-            argument=argument,
-        )
-
-
 async def _subject_of(info: Info, tx: WriteTransaction, siret: str | None,
                       project_id: str | None) -> tuple[str | None, str | None]:  # fmt: skip
     """(SIRET, None) of a registered company or (None, project id) of a holder's project;
@@ -149,7 +135,7 @@ async def assign_referent(
     async with context.services.writer.transaction() as tx:
         company_siret, holder_project = await _subject_of(info, tx, siret, project_id)
         new = await _agent(tx, agent_id, "agentId")
-        _check_referent(new, "agentId")
+        check_referent(new, "agentId")
         current = await tx.current_assignment(siret=company_siret, project_id=holder_project)
         if current is not None and current.agent_id == new.id and current.status == "ACCEPTED":
             raise coded_error(
@@ -390,7 +376,7 @@ async def deactivate_agent(info: Info, agent_id: str, reassign_to: str) -> Agent
         heir = await _agent(tx, reassign_to, "reassignTo")
         assignments = await tx.current_assignments_of_agent(agent_id)
         if assignments:
-            _check_referent(heir, "reassignTo")
+            check_referent(heir, "reassignTo")
         elif not heir.active:
             raise coded_error(f"{heir.name} is deactivated.", BAD_USER_INPUT,
                               argument="reassignTo")  # fmt: skip

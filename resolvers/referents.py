@@ -17,6 +17,7 @@ from resolvers.siret import validate_siret
 from resolvers.working_hours import working_deadline
 
 __all__ = [
+    "check_referent",
     "choose_referent",
     "request_referent_change",
     "respond_to_referent_request",
@@ -112,26 +113,26 @@ async def _require_holder(info: Info, project_id: str) -> None:
 
 
 async def _referent(tx: WriteTransaction, agent_id: str) -> AgentContact:
-    """The agent chosen: an active REFERENT of a structure that signed the charter."""
     agent = await tx.agent_contact(agent_id)
     if agent is None:
         raise coded_error(f"No agent has the id {agent_id!r}.", NOT_FOUND, argument="agentId")
+    check_referent(agent, "agentId")
+    return agent
+
+
+def check_referent(agent: AgentContact, argument: str) -> None:
+    """A referent is chosen or assigned only if it is active, holds the REFERENT role, and
+    its structure is in the network with the charter signed."""
     if not agent.active:
-        raise coded_error(
-            f"{agent.name} has left the network: choose another referent.",
-            BAD_USER_INPUT,
-            argument="agentId",
-        )
+        raise coded_error(f"{agent.name} is deactivated.", BAD_USER_INPUT, argument=argument)
     if _REFERENT not in agent.roles:
-        raise coded_error(f"{agent.name} is not a referent.", BAD_USER_INPUT, argument="agentId")
+        raise coded_error(f"{agent.name} is not a referent.", BAD_USER_INPUT, argument=argument)
     if not agent.selectable:
         raise coded_error(
-            f"{agent.name}'s structure has not signed the network charter: choose another "
-            "referent.",
+            f"{agent.name}'s structure has not signed the network charter.",
             BAD_USER_INPUT,
-            argument="agentId",
+            argument=argument,
         )
-    return agent
 
 
 async def _of_the_project_structure(
