@@ -36,7 +36,8 @@ class Action(Enum):
     ACT_FOR_COMPANY = strawberry.enum_value(
         "ACT_FOR_COMPANY",
         description="A member of the company space (mandataire or collaborator): choose or "
-        "ask to change the referent, create a project, file an application, request a payment.",
+        "ask to change the referent, create a project, file an application, request a payment; "
+        "for a project holder's project, its holder (choose its referent).",
     )
     ANSWER_REFERENT_REQUEST = strawberry.enum_value(
         "ANSWER_REFERENT_REQUEST",
@@ -117,7 +118,7 @@ def may(
         return viewer.agent_id is not None
     if action is Action.CREATE_OWN_PROJECT:
         return viewer.kind is ViewerKind.PROJECT_HOLDER
-    if action is Action.RENAME_PROJECT and project_holder is not None:
+    if action in (Action.RENAME_PROJECT, Action.ACT_FOR_COMPANY) and project_holder is not None:
         return viewer.account_id == project_holder
     if action is Action.ANSWER_REFERENT_REQUEST:
         return assignment is not None and assignment.agent_id == viewer.agent_id

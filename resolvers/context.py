@@ -39,6 +39,7 @@ from connectors.files import LocalFileStore
 from connectors.http import Outcome, Report
 from connectors.hubdb import (
     AgentRecord,
+    AssignmentRecord,
     CachedDirectory,
     CompanyFacts,
     HubRepository,
@@ -147,6 +148,7 @@ class Loaders:
     agents: DataLoader[str, AgentRecord | None]
     structures: DataLoader[str, StructureRecord | None]
     projects: DataLoader[str, list[ProjectRecord]]
+    project_referents: DataLoader[str, AssignmentRecord | None]
     public_aids: DataLoader[str, list[PublicAidRecord]]
     etablissement: DataLoader[str, Etablissement]
     mandataires: DataLoader[str, list[Mandataire]]
@@ -176,6 +178,7 @@ class Loaders:
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
+            project_referents=DataLoader(load_fn=_optional(hub.project_referents)),
             public_aids=DataLoader(load_fn=_exact(hub.public_aids)),
             etablissement=read(api.etablissement, PUBLIC_PURPOSE),
             mandataires=read(api.mandataires_sociaux),

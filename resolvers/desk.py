@@ -21,6 +21,7 @@ from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.directory_search import page_size, paged
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
+from resolvers.referents import check_referent, subject_payload
 from resolvers.siret import validate_siret
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
 _MAX_TEXT = 2000
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_REFERENT = "REFERENT"
 
 
 def _now() -> datetime:
@@ -90,43 +90,28 @@ async def _agent(tx: WriteTransaction, agent_id: str, argument: str) -> AgentCon
     return agent
 
 
-def _check_referent(agent: AgentContact, argument: str) -> None:
-    if not agent.active:
-        raise coded_error(f"{agent.name} is deactivated.", BAD_USER_INPUT, argument=argument)
-    if _REFERENT not in agent.roles:
-        raise coded_error(f"{agent.name} is not a referent.", BAD_USER_INPUT, argument=argument)
-    if not agent.selectable:
-        raise coded_error(
-            f"{agent.name}'s structure has not signed the network charter.",
-            BAD_USER_INPUT,
-            argument=argument,
-        )
-
-
-async def _company_of(info: Info, tx: WriteTransaction, siret: str | None,
-                      project_id: str | None) -> str:  # fmt: skip
+async def _subject_of(info: Info, tx: WriteTransaction, siret: str | None,
+                      project_id: str | None) -> tuple[str | None, str | None]:  # fmt: skip
+    """(SIRET, None) of a registered company or (None, project id) of a holder's project;
+    a company's project stands for its company."""
     if (siret is None) == (project_id is None):
         raise coded_error("Give either `siret` or `projectId`.", BAD_USER_INPUT)
     if siret is not None:
         checked = validate_siret(siret)
         if not (await info.context.loaders.facts.load(checked)).registered:
             raise coded_error(f"No company {checked} is on the hub.", NOT_FOUND, argument="siret")
-        return checked
+        return checked, None
     owner = await tx.project_owner(str(project_id))
     if owner is None:
         raise coded_error("No such project.", NOT_FOUND, argument="projectId")
-    if owner[0] is None:
-        raise coded_error(
-            "This is a project holder's project: its referent is chosen with its structure.",
-            BAD_USER_INPUT,
-            argument="projectId",
-        )
-    return owner[0]
+    return (owner[0], None) if owner[0] is not None else (None, str(project_id))
 
 
-async def _tell_company(news: Announcements, tx: WriteTransaction, siret: str, *, kind: str,
-                        key: str, payload: dict[str, str], subject: str, body: str) -> None:  # fmt: skip
-    for account_id, email in await tx.members(siret):
+async def _tell_requesters(news: Announcements, tx: WriteTransaction, siret: str | None,
+                           project_id: str | None, *, kind: str, key: str,
+                           payload: dict[str, str], subject: str, body: str) -> None:  # fmt: skip
+    """The company's members, or the holder of the project."""
+    for account_id, email in await tx.subject_people(siret=siret, project_id=project_id):
         await news.send(account_id, email, kind=kind, key=key, payload=payload,
                         subject=subject, body=body)  # fmt: skip
 
@@ -148,10 +133,10 @@ async def assign_referent(
     why = _reason(reason)
     now = _now()
     async with context.services.writer.transaction() as tx:
-        company_siret = await _company_of(info, tx, siret, project_id)
+        company_siret, holder_project = await _subject_of(info, tx, siret, project_id)
         new = await _agent(tx, agent_id, "agentId")
-        _check_referent(new, "agentId")
-        current = await tx.current_assignment(company_siret)
+        check_referent(new, "agentId")
+        current = await tx.current_assignment(siret=company_siret, project_id=holder_project)
         if current is not None and current.agent_id == new.id and current.status == "ACCEPTED":
             raise coded_error(
                 f"{new.name} is the company's referent already.", BAD_USER_INPUT,
@@ -160,20 +145,24 @@ async def assign_referent(
         old = await tx.agent_contact(current.agent_id) if current is not None else None
         if current is not None:
             await tx.end_assignment(assignment_id=current.id, reason=why or "reassigned", now=now)
-        assignment_id = await tx.assign_directly(siret=company_siret, agent_id=new.id, now=now)
+        assignment_id = await tx.assign_directly(
+            siret=company_siret, project_id=holder_project, agent_id=new.id, now=now
+        )
         if assignment_id is None:  # pragma: no cover - a concurrent choice won
             raise coded_error("The company's referent changed meanwhile: try again.",
                               BAD_USER_INPUT)  # fmt: skip
-        await tx.close_change_requests(company_siret)
-        name = await tx.company_name(company_siret)
+        if company_siret is not None:
+            await tx.close_change_requests(company_siret)
+        name = await tx.subject_name(siret=company_siret, project_id=holder_project)
         news = Announcements(tx, now)
-        payload = {"assignmentId": assignment_id, "siret": company_siret, "company": name,
+        payload = {"assignmentId": assignment_id,
+                   **subject_payload(company_siret, holder_project, name),
                    "agent": new.name}  # fmt: skip
         await _tell_agent(
             news, new, kind="REFERENT_ASSIGNED", key=f"referent-assigned:{assignment_id}",
             payload=payload, subject=f"Vous êtes le référent de {name}",
-            body=f"L'administrateur du Hub vous a désigné référent de {name} "
-            f"(SIRET {company_siret}).",
+            body=f"L'administrateur du Hub vous a désigné référent de {name}"
+            + (f" (SIRET {company_siret})." if company_siret else "."),
         )  # fmt: skip
         if old is not None and old.id != new.id:
             await _tell_agent(
@@ -183,15 +172,16 @@ async def assign_referent(
                 subject=f"Vous n'êtes plus le référent de {name}",
                 body=f"L'administrateur du Hub a confié {name} à un autre référent.",
             )  # fmt: skip
-        await _tell_company(
-            news, tx, company_siret, kind="REFERENT_ASSIGNED",
+        await _tell_requesters(
+            news, tx, company_siret, holder_project, kind="REFERENT_ASSIGNED",
             key=f"referent-assigned:{assignment_id}", payload=payload,
             subject=f"{new.name} est votre nouveau référent",
             body=f"L'administrateur du Hub a désigné {new.name} comme référent de {name}.",
         )  # fmt: skip
         record = await tx.assignment(assignment_id)
     await publish(info, news)
-    context.forget_company(company_siret)
+    if company_siret is not None:
+        context.forget_company(company_siret)
     assert record is not None
     return record
 
@@ -216,9 +206,10 @@ async def end_referent_assignment(
                 argument="assignmentId",
             )
         agent = await _agent(tx, found.agent_id, "assignmentId")
-        name = await tx.company_name(found.siret)
+        name = await tx.subject_name(siret=found.siret, project_id=found.project_id)
         news = Announcements(tx, now)
-        payload = {"assignmentId": assignment_id, "siret": found.siret, "company": name,
+        payload = {"assignmentId": assignment_id,
+                   **subject_payload(found.siret, found.project_id, name),
                    "agent": agent.name, "reason": why}  # fmt: skip
         key = f"referent-ended:{assignment_id}"
         await _tell_agent(
@@ -226,15 +217,16 @@ async def end_referent_assignment(
             subject=f"Vous n'êtes plus le référent de {name}",
             body=f"L'administrateur du Hub a mis fin à votre rôle de référent de {name} : {why}",
         )  # fmt: skip
-        await _tell_company(
-            news, tx, found.siret, kind="REFERENT_ASSIGNMENT_ENDED", key=key, payload=payload,
+        await _tell_requesters(
+            news, tx, found.siret, found.project_id, kind="REFERENT_ASSIGNMENT_ENDED", key=key, payload=payload,
             subject=f"{agent.name} n'est plus votre référent",
             body=f"L'administrateur du Hub a mis fin au rôle de référent de {agent.name} "
             f"pour {name}. Vous pouvez choisir un nouveau référent.",
         )  # fmt: skip
         record = await tx.assignment(assignment_id)
     await publish(info, news)
-    context.forget_company(found.siret)
+    if found.siret is not None:
+        context.forget_company(found.siret)
     assert record is not None
     return record
 
@@ -384,7 +376,7 @@ async def deactivate_agent(info: Info, agent_id: str, reassign_to: str) -> Agent
         heir = await _agent(tx, reassign_to, "reassignTo")
         assignments = await tx.current_assignments_of_agent(agent_id)
         if assignments:
-            _check_referent(heir, "reassignTo")
+            check_referent(heir, "reassignTo")
         elif not heir.active:
             raise coded_error(f"{heir.name} is deactivated.", BAD_USER_INPUT,
                               argument="reassignTo")  # fmt: skip
@@ -395,21 +387,25 @@ async def deactivate_agent(info: Info, agent_id: str, reassign_to: str) -> Agent
         sirets = []
         for current in assignments:
             await tx.end_assignment(assignment_id=current.id, reason="agent deactivated", now=now)
-            moved = await tx.assign_directly(siret=current.siret, agent_id=heir.id, now=now)
+            siret, project_id = current.siret, current.project_id
+            moved = await tx.assign_directly(
+                siret=siret, project_id=project_id, agent_id=heir.id, now=now
+            )
             assert moved is not None  # the current one was just ended, in this transaction
-            sirets.append(current.siret)
-            name = await tx.company_name(current.siret)
-            payload = {"assignmentId": moved, "siret": current.siret, "company": name,
+            if siret is not None:
+                sirets.append(siret)
+            name = await tx.subject_name(siret=siret, project_id=project_id)
+            payload = {"assignmentId": moved, **subject_payload(siret, project_id, name),
                        "agent": heir.name}  # fmt: skip
             key = f"referent-assigned:{moved}"
             await _tell_agent(
                 news, heir, kind="REFERENT_ASSIGNED", key=key, payload=payload,
                 subject=f"Vous êtes le référent de {name}",
                 body=f"{leaving.name} a quitté le réseau : l'administrateur du Hub vous "
-                f"confie {name} (SIRET {current.siret}).",
+                f"confie {name}" + (f" (SIRET {siret})." if siret else "."),
             )  # fmt: skip
-            await _tell_company(
-                news, tx, current.siret, kind="REFERENT_ASSIGNED", key=key, payload=payload,
+            await _tell_requesters(
+                news, tx, siret, project_id, kind="REFERENT_ASSIGNED", key=key, payload=payload,
                 subject=f"{heir.name} est votre nouveau référent",
                 body=f"{leaving.name} a quitté le réseau : {heir.name} devient le référent "
                 f"de {name}.",

@@ -69,10 +69,14 @@ async def send_due_reminders(
 
 
 def _payload(reminder: DueReminder) -> dict[str, Any]:
+    subject: dict[str, Any] = (
+        {"siret": reminder.siret, "company": reminder.company_name}
+        if reminder.siret is not None
+        else {"projectId": reminder.project_id, "project": reminder.company_name}
+    )
     return {
         "assignmentId": reminder.assignment_id,
-        "siret": reminder.siret,
-        "company": reminder.company_name,
+        **subject,
         "dueAt": reminder.due_at.isoformat(),
     }
 
@@ -81,8 +85,13 @@ def _mail(reminder: DueReminder) -> tuple[str, str]:
     company = reminder.company_name or "Une entreprise"
     due = reminder.due_at.astimezone(_PARIS).strftime("%d/%m/%Y à %H:%M")
     subject = f"Rappel : {company} attend votre réponse"
+    whose = (
+        f"{company} (SIRET {reminder.siret})"
+        if reminder.siret is not None
+        else f"Le porteur du projet « {company} »"
+    )
     body = (
-        f"{company} (SIRET {reminder.siret}) vous a choisi comme référent sur le Hub "
+        f"{whose} vous a choisi comme référent sur le Hub "
         f"Entreprendre Occitanie.\n"
         f"Le délai de 48 heures ouvrées est passé depuis le {due} : merci d'accepter ou de "
         f"refuser cette demande dans votre espace."

@@ -168,6 +168,18 @@ class Project:
     def company(self) -> Company | None:
         return Company.of(self.record.siret) if self.record.siret else None
 
+    @tiered(
+        Tier.PUBLIC,
+        description="A project holder's referent request (pending or accepted) and its "
+        "agent, chosen with its labelled structure (null for a company's project: see "
+        "`company.referent`).",
+    )
+    async def referent(self, info: Info) -> ReferentAssignment | None:
+        if self.record.siret is not None:
+            return None
+        record = await info.context.loaders.project_referents.load(self.record.id)
+        return ReferentAssignment.from_record(record) if record else None
+
     @tiered(Tier.PUBLIC)
     async def actors(self, info: Info) -> list[ProjectActor]:
         actors = self.record.actors
@@ -358,16 +370,19 @@ class ReferentAssignment:
     due_at: datetime | None = tiered(Tier.PUBLIC, description="Answer due (48 working hours).")
     reminded_at: datetime | None = tiered(Tier.PUBLIC)
     agent_id: strawberry.Private[str]
-    siret: strawberry.Private[str]
+    siret: strawberry.Private[str | None]
 
     @tiered(Tier.PUBLIC)
     async def agent(self, info: Info) -> Agent | None:
         record = await resolve_directory.agent(info, self.agent_id)
         return Agent.from_record(record) if record else None
 
-    @tiered(Tier.PUBLIC, description="The company that made the request.")
-    def company(self) -> Company:
-        return Company.of(self.siret)
+    @tiered(
+        Tier.PUBLIC,
+        description="The company that made the request (null for a project holder's project).",
+    )
+    def company(self) -> Company | None:
+        return Company.of(self.siret) if self.siret else None
 
     @classmethod
     def from_record(cls, record: AssignmentRecord) -> ReferentAssignment:

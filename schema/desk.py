@@ -60,12 +60,12 @@ class ReferentRequest:
         Tier.PUBLIC, description="The company's message, or the referent's refusal reason."
     )
     company_name: str = tiered(Tier.PUBLIC)
-    siret: strawberry.Private[str]
+    siret: strawberry.Private[str | None]
     agent_id: strawberry.Private[str | None]
 
-    @tiered(Tier.PUBLIC)
-    def company(self) -> Company:
-        return Company.of(self.siret)
+    @tiered(Tier.PUBLIC, description="Null for a project holder's project (see `companyName`).")
+    def company(self) -> Company | None:
+        return Company.of(self.siret) if self.siret else None
 
     @tiered(Tier.PUBLIC, description="The referent who declined or did not answer.")
     async def agent(self, info: Info) -> Agent | None:

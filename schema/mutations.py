@@ -57,13 +57,21 @@ class CompanySpaceMutation:
 class ReferentMutation:
     @_mutation(
         Action.ACT_FOR_COMPANY,
-        "Choose the company's referent (a REFERENT of a structure that signed the network "
-        "charter). The agent is notified and has 48 working hours to answer.",
+        "Choose the referent (an active REFERENT of a structure that signed the network "
+        "charter) of a company (`siret`, its members) or of a project holder's project "
+        "(`projectId`, its holder): exactly one of the two. The agent is notified and has 48 "
+        "working hours to answer.",
     )
     async def choose_referent(
-        self, info: Info, siret: str, agent_id: strawberry.ID
+        self,
+        info: Info,
+        agent_id: strawberry.ID,
+        siret: str | None = None,
+        project_id: strawberry.ID | None = None,
     ) -> ReferentAssignment:
-        record = await referents.choose_referent(info, siret, str(agent_id))
+        record = await referents.choose_referent(
+            info, siret, str(project_id) if project_id is not None else None, str(agent_id)
+        )
         return ReferentAssignment.from_record(record)
 
     @_mutation(Action.ANSWER_REFERENT_REQUEST, "Accept or refuse being the company's referent.")

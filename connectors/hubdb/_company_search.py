@@ -28,7 +28,10 @@ _CURRENT = [status.value for status in CURRENT_ASSIGNMENT_STATUSES]
 
 
 def _current_referents() -> sa.Select[Any]:
-    return sa.select(_ASSIGNMENTS.c.siret).where(_ASSIGNMENTS.c.status.in_(_CURRENT))
+    # a holder's project's request has no SIRET: a NULL would make ``NOT IN`` match nothing
+    return sa.select(_ASSIGNMENTS.c.siret).where(
+        _ASSIGNMENTS.c.status.in_(_CURRENT), _ASSIGNMENTS.c.siret.is_not(None)
+    )
 
 
 def _criteria() -> dict[str, sa.ColumnElement[bool]]:

@@ -283,18 +283,24 @@ class DeskWrites:
 
     # --- referent assignments ---------------------------------------------------------
 
-    async def current_assignment(self, siret: str) -> ReferentAssignment | None:
+    async def current_assignment(
+        self, *, siret: str | None, project_id: str | None
+    ) -> ReferentAssignment | None:
+        """The current assignment of a company (``siret``) or of a holder's project."""
+        subject = (
+            ReferentAssignment.siret == siret
+            if siret is not None
+            else ReferentAssignment.project_id == project_id
+        )
         return await self.session.scalar(
-            sa.select(ReferentAssignment).where(
-                ReferentAssignment.siret == siret, ReferentAssignment.status.in_(_CURRENT)
-            )
+            sa.select(ReferentAssignment).where(subject, ReferentAssignment.status.in_(_CURRENT))
         )
 
     async def current_assignments_of_agent(self, agent_id: str) -> list[ReferentAssignment]:
         rows = await self.session.scalars(
             sa.select(ReferentAssignment)
             .where(ReferentAssignment.agent_id == agent_id, ReferentAssignment.status.in_(_CURRENT))
-            .order_by(ReferentAssignment.siret)
+            .order_by(ReferentAssignment.siret, ReferentAssignment.project_id)
         )
         return list(rows)
 
@@ -307,13 +313,16 @@ class DeskWrites:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def assign_directly(self, *, siret: str, agent_id: str, now: datetime) -> str | None:
-        """An ACCEPTED assignment made by the administrator; None when the company has a
-        current one (the partial unique index decides)."""
+    async def assign_directly(
+        self, *, siret: str | None, project_id: str | None, agent_id: str, now: datetime
+    ) -> str | None:
+        """An ACCEPTED assignment made by the administrator; None when the company (or the
+        holder's project) has a current one (a partial unique index decides)."""
         assignment_id = str(uuid.uuid4())
         row = ReferentAssignment(
             id=assignment_id,
             siret=siret,
+            project_id=project_id,
             agent_id=agent_id,
             status="ACCEPTED",
             requested_at=now,

@@ -94,7 +94,7 @@ def project_record(row: Any) -> ProjectRecord:
 
 _ASSIGNMENT_COLUMNS = tuple(
     _ASSIGNMENTS.c[name]
-    for name in ("id", "siret", "agent_id", "status", "requested_at", "answered_at", "due_at",
+    for name in ("id", "siret", "project_id", "agent_id", "status", "requested_at", "answered_at", "due_at",
                  "reminded_at")
 )  # fmt: skip
 """What :func:`assignment_record` reads."""
@@ -105,6 +105,7 @@ def assignment_record(assignment: Any, structure_id: str) -> AssignmentRecord:
     return AssignmentRecord(
         id=assignment.id,
         siret=assignment.siret,
+        project_id=assignment.project_id,
         agent_id=assignment.agent_id,
         structure_id=structure_id,
         status=assignment.status,
@@ -387,6 +388,19 @@ def load_current_assignments_of_accounts(
     for row in rows:
         assignments[row.member_account_id].append(assignment_record(row, row.structure_id))
     return assignments
+
+
+def load_project_referents(
+    connection: Connection, project_ids: Sequence[str]
+) -> dict[str, AssignmentRecord]:
+    """The current referent assignment of each holder's project that has one (at most one,
+    by the partial unique index)."""
+    rows = connection.execute(
+        sa.select(*_ASSIGNMENT_COLUMNS, _AGENTS.c.structure_id)
+        .join(_AGENTS, _AGENTS.c.id == _ASSIGNMENTS.c.agent_id)
+        .where(_ASSIGNMENTS.c.project_id.in_(project_ids), _ASSIGNMENTS.c.status.in_(_CURRENT))
+    )
+    return {row.project_id: assignment_record(row, row.structure_id) for row in rows}
 
 
 def load_public_aids(

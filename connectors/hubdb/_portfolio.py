@@ -23,7 +23,11 @@ _PROJECTS = Project.__table__
 def portfolio(connection: Connection, agent_id: str, first: int, after: str | None) -> Page[str]:
     """SIRETs of the companies whose ACCEPTED referent is ``agent_id``, by SIRET; two
     statements whatever the page size."""
-    mine = sa.and_(_ASSIGNMENTS.c.agent_id == agent_id, _ASSIGNMENTS.c.status == "ACCEPTED")
+    mine = sa.and_(
+        _ASSIGNMENTS.c.agent_id == agent_id,
+        _ASSIGNMENTS.c.status == "ACCEPTED",
+        _ASSIGNMENTS.c.siret.is_not(None),
+    )
     total = connection.scalar(sa.select(sa.func.count()).where(mine))
     query = sa.select(_ASSIGNMENTS.c.siret).where(mine)
     if after is not None:

@@ -108,12 +108,14 @@ def _agent_criteria() -> dict[str, sa.ColumnElement[bool]]:
         "domains": agents_with(_DOMAINS, "domain", _in("domains")),
         "role": agents_with(_ROLES, "role", _in("role")),
         "selectable": _AGENTS.c.structure_id.in_(signed),
+        "active": _AGENTS.c.deactivated_at.is_(None),
     }
 
 
 def _agent_parameters(filter: AgentFilter) -> dict[str, Any]:
-    """The bound values of the criteria in use (``selectable`` binds nothing)."""
-    found: dict[str, Any] = {}
+    """The bound values of the criteria in use (``selectable`` and ``active`` bind
+    nothing). A deactivated agent is never found: it has left the network."""
+    found: dict[str, Any] = {"active": None}
     if filter.name and fold(filter.name):
         found["name"] = _like(fold(filter.name))
     if filter.postal_code is not None:

@@ -17,6 +17,7 @@ from connectors.hubdb.models import (
     Account,
     Company,
     IdentityDocument,
+    Project,
     ReferentAssignment,
     ReferentChangeRequest,
 )
@@ -31,6 +32,7 @@ _ASSIGNMENTS = ReferentAssignment.__table__
 _COMPANIES = Company.__table__
 _DOCUMENTS = IdentityDocument.__table__
 _ACCOUNTS = Account.__table__
+_PROJECTS = Project.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,8 @@ class ReferentRequestRecord:
     id: str
     kind: str
     status: str
-    siret: str
+    siret: str | None
+    """None for a project holder's project (``company`` is then its title)."""
     company: str
     at: datetime
     message: str | None
@@ -72,7 +75,10 @@ def _requests(now: datetime) -> sa.Subquery:
         sa.select(sa.literal(1))
         .select_from(_ASSIGNMENTS.alias("current"))
         .where(
-            sa.literal_column("current.siret") == _ASSIGNMENTS.c.siret,
+            sa.or_(
+                sa.literal_column("current.siret") == _ASSIGNMENTS.c.siret,
+                sa.literal_column("current.project_id") == _ASSIGNMENTS.c.project_id,
+            ),
             sa.literal_column("current.status").in_(_CURRENT),
         )
         .exists()
@@ -85,6 +91,7 @@ def _requests(now: datetime) -> sa.Subquery:
         _CHANGES.c.created_at.label("at"),
         _CHANGES.c.message,
         sa.null().label("agent_id"),
+        sa.null().label("project_id"),
     )
     refused = sa.select(
         _ASSIGNMENTS.c.id,
@@ -94,6 +101,7 @@ def _requests(now: datetime) -> sa.Subquery:
         sa.func.coalesce(_ASSIGNMENTS.c.answered_at, _ASSIGNMENTS.c.requested_at).label("at"),
         _ASSIGNMENTS.c.refusal_reason.label("message"),
         _ASSIGNMENTS.c.agent_id,
+        _ASSIGNMENTS.c.project_id,
     ).where(_ASSIGNMENTS.c.status == "REFUSED")
     overdue = sa.select(
         _ASSIGNMENTS.c.id,
@@ -103,6 +111,7 @@ def _requests(now: datetime) -> sa.Subquery:
         _ASSIGNMENTS.c.due_at.label("at"),
         sa.null().label("message"),
         _ASSIGNMENTS.c.agent_id,
+        _ASSIGNMENTS.c.project_id,
     ).where(_ASSIGNMENTS.c.status == "PENDING", _ASSIGNMENTS.c.due_at < now)
     return sa.union_all(changes, refused, overdue).subquery("requests")
 
@@ -130,8 +139,12 @@ def _referent_requests(
             sa.or_(requests.c.at < moment, sa.and_(requests.c.at == moment, requests.c.id < id_))
         )
     rows = connection.execute(
-        sa.select(requests, sa.func.coalesce(_COMPANIES.c.display_name, requests.c.siret))
+        sa.select(
+            requests,
+            sa.func.coalesce(_COMPANIES.c.display_name, _PROJECTS.c.title, requests.c.siret, ""),
+        )
         .outerjoin(_COMPANIES, _COMPANIES.c.siret == requests.c.siret)
+        .outerjoin(_PROJECTS, _PROJECTS.c.id == requests.c.project_id)
         .where(*page_where)
         .order_by(requests.c.at.desc(), requests.c.id.desc())
         .limit(first + 1)

@@ -110,10 +110,11 @@ class PersonRecord:
 
 @dataclass(frozen=True, slots=True)
 class AssignmentRecord:
-    """A referent request; ``structure_id`` is the requested agent's structure."""
+    """A referent request of a company (``siret``) or of a holder's project
+    (``project_id``); ``structure_id`` is the requested agent's structure."""
 
     id: str
-    siret: str
+    siret: str | None
     agent_id: str
     structure_id: str
     status: str
@@ -121,6 +122,7 @@ class AssignmentRecord:
     answered_at: datetime | None
     due_at: datetime | None
     reminded_at: datetime | None
+    project_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb.enums import AssignmentStatus
-from connectors.hubdb.models import Account, Agent, Company, ReferentAssignment
+from connectors.hubdb.models import Account, Agent, Company, Project, ReferentAssignment
 from connectors.hubdb.runner import CoreRunner
 
 __all__ = ["DueReminder", "ReminderStore"]
@@ -27,11 +27,13 @@ class DueReminder:
     """A request taken for its reminder, with what the reminder tells the agent."""
 
     assignment_id: str
-    siret: str
+    siret: str | None
     company_name: str | None
+    """The company's name, or the holder's project's title (``project_id``)."""
     due_at: datetime
     agent_account_id: str
     agent_email: str
+    project_id: str | None = None
 
 
 class ReminderStore:
@@ -70,7 +72,8 @@ class ReminderStore:
             await session.execute(
                 sa.select(
                     ReferentAssignment.siret,
-                    Company.display_name,
+                    ReferentAssignment.project_id,
+                    sa.func.coalesce(Company.display_name, Project.title),
                     ReferentAssignment.due_at,
                     Account.id,
                     Account.email,
@@ -78,10 +81,11 @@ class ReminderStore:
                 .join(Agent, Agent.id == ReferentAssignment.agent_id)
                 .join(Account, Account.id == Agent.account_id)
                 .outerjoin(Company, Company.siret == ReferentAssignment.siret)
+                .outerjoin(Project, Project.id == ReferentAssignment.project_id)
                 .where(ReferentAssignment.id == assignment_id)
             )
         ).one()
-        siret, company_name, due_at, account_id, email = row
+        siret, project_id, company_name, due_at, account_id, email = row
         assert due_at is not None  # taken only when due_at <= now
         return DueReminder(
             assignment_id=assignment_id,
@@ -90,6 +94,7 @@ class ReminderStore:
             due_at=due_at,
             agent_account_id=account_id,
             agent_email=email,
+            project_id=project_id,
         )
 
 

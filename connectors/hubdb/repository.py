@@ -157,6 +157,11 @@ class HubRepository:
         companies it is a member of, by SIRET: the agents whose contact details it may see."""
         return await self._batched(account_ids, _loaders.load_current_assignments_of_accounts)
 
+    async def project_referents(self, project_ids: Sequence[str]) -> dict[str, AssignmentRecord]:
+        """The current (PENDING or ACCEPTED) referent assignment of holders' projects that
+        have one."""
+        return await self._batched(project_ids, _loaders.load_project_referents)
+
     async def portfolio(self, agent_id: str, first: int, after: str | None) -> Page[str]:
         """The SIRETs of the companies whose accepted referent is this agent (paged)."""
         return await self._runner.read(

@@ -148,22 +148,30 @@ class WriteTransaction(DeskWrites):
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def create_assignment(
-        self, *, siret: str, agent_id: str, now: datetime, due_at: datetime
+        self,
+        *,
+        siret: str | None = None,
+        project_id: str | None = None,
+        agent_id: str,
+        now: datetime,
+        due_at: datetime,
     ) -> str:
-        """A PENDING referent request; ``AlreadyExists`` when the company has a current one
-        (the partial unique index decides, so two simultaneous choices cannot both win)."""
+        """A PENDING referent request of a company or of a holder's project;
+        ``AlreadyExists`` when it has a current one (a partial unique index decides, so two
+        simultaneous choices cannot both win)."""
         assignment_id = str(uuid.uuid4())
         if not await self._insert(
             ReferentAssignment(
                 id=assignment_id,
                 siret=siret,
+                project_id=project_id,
                 agent_id=agent_id,
                 status="PENDING",
                 requested_at=now,
                 due_at=due_at,
             )
         ):
-            raise AlreadyExists(f"current referent of {siret}")
+            raise AlreadyExists("current referent")
         return assignment_id
 
     async def assignment(self, assignment_id: str) -> AssignmentRecord | None:
@@ -212,6 +220,27 @@ class WriteTransaction(DeskWrites):
         await self.session.flush()
         return request_id
 
+    async def subject_name(self, *, siret: str | None, project_id: str | None) -> str:
+        """The name of whose referent it is: the company's, or the holder's project's title."""
+        if siret is not None:
+            return await self.company_name(siret)
+        title = await self.session.scalar(sa.select(Project.title).where(Project.id == project_id))
+        return title or ""
+
+    async def subject_people(
+        self, *, siret: str | None, project_id: str | None
+    ) -> list[tuple[str, str]]:
+        """(account id, e-mail) of whom a referent answers: the company space's members, or
+        the holder of the project."""
+        if siret is not None:
+            return await self.members(siret)
+        rows = await self.session.execute(
+            sa.select(Account.id, Account.email)
+            .join(Project, Project.holder_account_id == Account.id)
+            .where(Project.id == project_id)
+        )
+        return [(account_id, email) for account_id, email in rows]
+
     async def company_name(self, siret: str) -> str:
         name = await self.session.scalar(
             sa.select(Company.display_name).where(Company.siret == siret)
@@ -250,6 +279,12 @@ class WriteTransaction(DeskWrites):
         )
         await self.session.flush()
         return project_id
+
+    async def project_structure(self, project_id: str) -> str | None:
+        """The labelled support structure of a holder's project."""
+        return await self.session.scalar(
+            sa.select(Project.structure_id).where(Project.id == project_id)
+        )
 
     async def project_owner(self, project_id: str) -> tuple[str | None, str | None] | None:
         """(company SIRET, holder account) of a project; None when it does not exist."""

@@ -116,11 +116,14 @@ async def _without_current_conflict(
 ) -> list[dict[str, Any]]:
     if not candidates:
         return []
-    current = set(
-        await connection.scalars(
-            sa.select(table.c.siret).where(table.c.status.in_(sorted(_CURRENT)))
+    current = {
+        (siret, project_id)
+        for siret, project_id in await connection.execute(
+            sa.select(table.c.siret, table.c.project_id).where(table.c.status.in_(sorted(_CURRENT)))
         )
-    )
+    }
     return [
-        row for row in candidates if row["status"] not in _CURRENT or row["siret"] not in current
+        row
+        for row in candidates
+        if row["status"] not in _CURRENT or (row.get("siret"), row.get("project_id")) not in current
     ]

@@ -146,3 +146,27 @@ async def test_the_desk_lists_change_requests_and_refusals_until_dealt_with(
         "totalCount"] - 1  # fmt: skip
     refused = await run(query, as_=CLAIRE)
     assert refused.data["referentRequests"] is None
+
+
+async def test_the_desk_assigns_and_reassigns_a_project_holders_referent(
+    run: Run, services: Services
+) -> None:
+    async with services.writer.transaction() as tx:
+        holder = await tx.session.scalar(
+            sa.text("SELECT email FROM accounts WHERE id = 'account-holder-001'")
+        )
+    assigned = await run('mutation { assignReferent(projectId: "project-holder-001", '
+                         'agentId: "agent-pierre-durand") { status company { siret } } }',
+                         as_=VIDAL)  # fmt: skip
+    assert assigned.data == {"assignReferent": {"status": "ACCEPTED", "company": None}}
+    assert await _kinds(services, holder) == ["REFERENT_ASSIGNED"]
+
+    done = await run('mutation { deactivateAgent(agentId: "agent-pierre-durand", '
+                     'reassignTo: "agent-sophie-roux") { id } }', as_=VIDAL)  # fmt: skip
+
+    assert done.errors is None
+    assert await _kinds(services, holder) == ["REFERENT_ASSIGNED", "REFERENT_ASSIGNED"]
+    mine = await run("{ viewer { projects { id referent { status agent { id } } } } }",
+                     as_=holder)  # fmt: skip
+    project = next(p for p in mine.data["viewer"]["projects"] if p["id"] == "project-holder-001")
+    assert project["referent"] == {"status": "ACCEPTED", "agent": {"id": "agent-sophie-roux"}}

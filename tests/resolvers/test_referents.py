@@ -215,3 +215,48 @@ async def test_a_company_with_a_referent_asks_the_administrator_to_change_it(
         variables={"siret": "84215637400014", "message": "x"},
     )
     assert errors_by_path(other) == {"requestReferentChange": "FORBIDDEN"}
+
+
+SEARCH_ROUX = '{ agents(filter: {name: "Sophie Roux"}) { totalCount edges { node { id } } } }'
+CHOOSE_FOR_PROJECT = """mutation($agent: ID!) {
+  chooseReferent(projectId: "project-holder-001", agentId: $agent) { status } }"""
+
+
+async def _first_holder(services: Services) -> str:
+    async with services.writer.transaction() as tx:
+        email = await tx.session.scalar(
+            sa.select(Account.email).where(Account.kind == "PROJECT_HOLDER").order_by(Account.id)
+        )
+    assert email is not None
+    return email
+
+
+async def test_a_deactivated_agent_is_neither_found_in_the_directory_nor_chosen(
+    run: Run, services: Services
+) -> None:
+    holder = await _first_holder(services)
+    found = await run(SEARCH_ROUX, as_=DURAND)
+    assert found.data["agents"]["totalCount"] == 1
+    async with services.writer.transaction() as tx:
+        assert await tx.deactivate_agent("agent-sophie-roux", datetime.now(UTC))
+
+    gone = await run(SEARCH_ROUX, as_=DURAND)
+    chosen = await run(CHOOSE_FOR_PROJECT, as_=holder, variables={"agent": "agent-sophie-roux"})
+
+    assert gone.data["agents"] == {"totalCount": 0, "edges": []}
+    assert errors_by_path(chosen) == {"chooseReferent": "BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    ['siret: "84215637400014", projectId: "project-holder-001"', ""],
+    ids=["both", "neither"],
+)
+async def test_choose_referent_needs_exactly_one_of_siret_and_project(
+    run: Run, arguments: str
+) -> None:
+    result = await run(
+        f'mutation {{ chooseReferent({arguments} agentId: "agent-sophie-roux") {{ id }} }}',
+        as_=CLAIRE,
+    )
+    assert errors_by_path(result) == {"chooseReferent": "BAD_USER_INPUT"}

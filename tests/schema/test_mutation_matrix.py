@@ -57,6 +57,14 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
     ),  # members may, but LEROY has a referent: bad input
     (
         (
+            'mutation { chooseReferent(projectId: "project-holder-001", '
+            'agentId: "agent-sophie-roux") { id } }'
+        ),
+        {},
+        {HOLDER},
+    ),  # only the project's holder (the first seeded one, HOLDER)
+    (
+        (
             'mutation { respondToReferentRequest(assignmentId: "7cfbe7fe-6e01-5d60-9a41-1e815052cd56",'
             " accept: true) { id } }"
         ),

@@ -13,6 +13,7 @@ from connectors.hubdb.models.base import Base, UTCDateTime, check_in, fold, utcn
 
 __all__ = [
     "CURRENT_ASSIGNMENT_WHERE",
+    "ONE_SUBJECT",
     "Company",
     "CompanyMembership",
     "ReferentAssignment",
@@ -22,7 +23,11 @@ __all__ = [
 CURRENT_ASSIGNMENT_WHERE = "status IN ({})".format(
     ", ".join(f"'{status.value}'" for status in CURRENT_ASSIGNMENT_STATUSES)
 )
-"""The predicate of the partial unique index: one current referent per company."""
+"""The predicate of the partial unique indexes: one current referent per company and per
+project."""
+
+ONE_SUBJECT = "(siret IS NULL) <> (project_id IS NULL)"
+"""A referent request is a company's or a holder's project's, never both, never neither."""
 
 
 def company_search_text(display_name: str, siret: str, city: str | None) -> str:
@@ -86,9 +91,11 @@ class CompanyMembership(Base):
 
 
 class ReferentAssignment(Base):
-    """A company's request to an agent to be its referent, and the agent's answer.
+    """A company's (``siret``) or a project holder's project's (``project_id``) request to
+    an agent to be its referent, and the agent's answer: exactly one of the two is set.
 
-    Refused requests stay as history; at most one PENDING or ACCEPTED row exists per company.
+    Refused requests stay as history; at most one PENDING or ACCEPTED row exists per company
+    and per project.
     """
 
     __tablename__ = "referent_assignments"
@@ -101,10 +108,22 @@ class ReferentAssignment(Base):
             sqlite_where=sa.text(CURRENT_ASSIGNMENT_WHERE),
             postgresql_where=sa.text(CURRENT_ASSIGNMENT_WHERE),
         ),
+        sa.Index(
+            "uq_referent_assignments_current_project_id",
+            "project_id",
+            unique=True,
+            sqlite_where=sa.text(CURRENT_ASSIGNMENT_WHERE),
+            postgresql_where=sa.text(CURRENT_ASSIGNMENT_WHERE),
+        ),
+        sa.CheckConstraint(ONE_SUBJECT, name="one_subject"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    siret: Mapped[str] = mapped_column(sa.ForeignKey("companies.siret"), index=True)
+    siret: Mapped[str | None] = mapped_column(sa.ForeignKey("companies.siret"), index=True)
+    project_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    """A project holder's project (its referent is chosen with its labelled structure)."""
     agent_id: Mapped[str] = mapped_column(sa.ForeignKey("agents.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(16))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

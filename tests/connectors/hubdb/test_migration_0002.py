@@ -4,14 +4,9 @@ names are folded for search, and a downgrade puts everything back."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import sqlalchemy as sa
-from alembic import command
-from sqlalchemy.engine import Connection
-
-from connectors.hubdb import create_engine, migrate
-from connectors.hubdb.migrate import alembic_config
+from connectors.hubdb import migrate
+from tests.connectors.hubdb.migrations import downgrade, run_sql
 
 _AT = "2025-01-06 09:00:00+00:00"
 _0001_ROWS = (
@@ -34,37 +29,13 @@ _0001_ROWS = (
 )
 
 
-async def _run(url: str, *statements: str) -> list[list[tuple[Any, ...]]]:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            results = [await connection.execute(sa.text(s)) for s in statements]
-            return [list(result) if result.returns_rows else [] for result in results]
-    finally:
-        await engine.dispose()
-
-
-async def _downgrade(url: str, revision: str) -> None:
-    def downgrade(sync_connection: Connection) -> None:
-        config = alembic_config(url)
-        config.attributes["connection"] = sync_connection
-        command.downgrade(config, revision)
-
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(downgrade)
-    finally:
-        await engine.dispose()
-
-
 async def test_upgrade_moves_agent_criteria_to_rows_and_folds_names(empty_url: str) -> None:
     await migrate(empty_url, "0001")
-    await _run(empty_url, *_0001_ROWS)
+    await run_sql(empty_url, *_0001_ROWS)
 
     await migrate(empty_url)
 
-    agents, filieres, domains, territories, structures, actors = await _run(
+    agents, filieres, domains, territories, structures, actors = await run_sql(
         empty_url,
         "SELECT id, search_name, sort_name FROM agents",
         "SELECT agent_id, filiere FROM agent_filieres ORDER BY filiere",
@@ -87,12 +58,12 @@ async def test_downgrade_to_0001_restores_the_json_criteria_and_keeps_project_ac
     empty_url: str,
 ) -> None:
     await migrate(empty_url, "0001")
-    await _run(empty_url, *_0001_ROWS)
+    await run_sql(empty_url, *_0001_ROWS)
     await migrate(empty_url)
 
-    await _downgrade(empty_url, "0001")
+    await downgrade(empty_url, "0001")
 
-    agents, actors, version = await _run(
+    agents, actors, version = await run_sql(
         empty_url,
         "SELECT filieres, domains, territory FROM agents",
         "SELECT project_id, agent_id, role FROM project_actors",
