@@ -85,6 +85,18 @@ class DelConnector:
             report=report,
         )
 
+    async def cached_applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...] | None:
+        """``applications`` when a fresh copy is cached, else None (no call is made)."""
+        return await self._reads.cached_parsed(
+            _siret_key(siret),
+            self._listed,
+            label="dossiers_siret",
+            source=self.source,
+            report=report,
+        )
+
     async def application(self, reference: str) -> Application:
         if not (reference.isascii() and reference.isdigit()) or len(reference) > 9:
             raise NotFound(self.source, f"{self.source}: no such dossier")

@@ -12,7 +12,7 @@ A reader that passes ``report`` learns how its read was served (an audit trail r
 identical call already in flight answered), ``STALE`` (the call failed, an older copy was
 served) or ``FAILED``.
 
-``read_parsed`` hands out the payload parsed (a connector's immutable records) instead: the
+``read_parsed`` (and ``cached_parsed``, which never calls) hands out the payload parsed (a connector's immutable records) instead: the
 raw cache stays the source of truth, and the parse of a fresh entry is kept in a small LRU
 keyed by the cache key and the entry's write ``stamp``, so a cached list is not parsed again
 on every hit, and a new raw answer (a new stamp) is never served from an old parse.
@@ -110,12 +110,22 @@ class CachedFetch:
         ttl: float,
         report: Report | None = None,
     ) -> T:
-        """``read``, parsed by ``parse``; a fresh entry's parse is kept under (``key``, its
-        write stamp) and handed out again while that entry is the one cached. ``parse``
-        must be the same for every read of ``key``."""
+        """``read``, parsed by ``parse``; a fresh entry's parse is kept (``cached_parsed``)."""
+        found = await self.cached_parsed(key, parse, label=label, source=source, report=report)
+        if found is not None:
+            return found
+        return parse(await self._miss(key, fetch, label, source, ttl, report))
+
+    async def cached_parsed(
+        self, key: str, parse: Parse[T], *, label: str, source: str, report: Report | None = None
+    ) -> T | None:
+        """A fresh entry parsed, or None when there is none (nothing is fetched then, and
+        nothing counted: the caller reads with ``read_parsed``). The parse is kept under
+        (``key``, the entry's write stamp) and handed out again while that entry is the one
+        cached. ``parse`` must be the same for every read of ``key``, and give no None."""
         entry = await self._cache.get(key)
         if entry is None or not entry.fresh:
-            return parse(await self._miss(key, fetch, label, source, ttl, report))
+            return None
         payload = self._hit(entry, label, source, report)
         if entry.stamp is None:
             return parse(payload)

@@ -88,6 +88,18 @@ class MesAidesConnector:
             report=report,
         )
 
+    async def cached_applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...] | None:
+        """``applications`` when a fresh copy is cached, else None (no call is made)."""
+        return await self._reads.cached_parsed(
+            _siret_key(siret),
+            self._listed,
+            label="demandes_siret",
+            source=self.source,
+            report=report,
+        )
+
     async def application(self, reference: str) -> Application:
         body = await self._caller.get_object(f"{_DEMANDES}/{_safe(reference)}", name="demande")
         return self._parse(body)
