@@ -33,6 +33,7 @@ from bench import (
     search,
     verdicts,
 )
+from bench.database import database_backend, throwaway_database
 from bench.measure import summarize
 from bench.phases import (
     Sample,
@@ -79,6 +80,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--full-cold-samples", type=int, default=5,
                         help="eligible schemes: fully cold requests, each on a fresh gateway "
                              "(~10 s to start each; default 5; 0 skips them)")  # fmt: skip
+    parser.add_argument("--database-url", default=None,
+                        help="the hub database on a PostgreSQL server (postgresql+asyncpg://"
+                             "user@host:port/db): the run creates its own database there, "
+                             "seeds it and drops it at the end (default: a SQLite file)")  # fmt: skip
     parser.add_argument("--results-dir", type=Path, default=_RESULTS)
     args = parser.parse_args(argv)
     if args.samples < 1 or args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
@@ -234,7 +239,9 @@ def _agent_portfolio(
     result["warm"] = {**latency.as_dict(), "evidence": evidence, "cpu": cpu}
     _say("agent portfolio, SQL statements and upstream concurrency (in-process) …")
     result["sql"] = asyncio.run(
-        portfolio.statement_probe(workspace.root, sandbox.url, token, _PROBE_PAGES)
+        portfolio.statement_probe(
+            workspace.root, workspace.hub_url, sandbox.url, token, _PROBE_PAGES
+        )
     )
     return result
 
@@ -391,7 +398,8 @@ def _applications(
         result["warm"] = {**latency.as_dict(), "evidence": evidence}
         _say("applications, SQL statements (in-process) …")
         result["sql"] = asyncio.run(applications.statement_probe(
-            workspace.root, mesaides.url, del_.url, token, _APPLICATION_PAGES))  # fmt: skip
+            workspace.root, workspace.hub_url, mesaides.url, del_.url, token,
+            _APPLICATION_PAGES))  # fmt: skip
     return result
 
 
@@ -413,10 +421,13 @@ def _run(args: argparse.Namespace, root: Path) -> list[Path]:
     names = list(_SCENARIOS) if args.scenario == "all" else [args.scenario]
     written = []
     with (
+        throwaway_database(args.database_url) as database_url,
         running_sandbox(Workspace(root), latency_ms=args.latency_ms) as sandbox,
         running_catalogues(Workspace(root), latency_ms=args.latency_ms) as catalogues,
     ):
-        workspace = Workspace(root, sandbox_url=sandbox.url, catalogues_url=catalogues.url)
+        workspace = Workspace(
+            root, sandbox_url=sandbox.url, catalogues_url=catalogues.url, database_url=database_url
+        )
         for name in names:
             runner, judge, render = _SCENARIOS[name]
             started = datetime.now(UTC)
@@ -436,6 +447,7 @@ def _run(args: argparse.Namespace, root: Path) -> list[Path]:
                     "sandbox_latency_ms": args.latency_ms,
                     "full_cold_samples": args.full_cold_samples,
                     "redis_url": args.redis_url,
+                    "database": database_backend(database_url),
                 },
                 **figures,
                 "machine_busy_before_run": busy_before,

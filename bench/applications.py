@@ -205,8 +205,9 @@ async def cold_and_floor(
 
 
 async def statement_probe(
-    root: Path, mesaides_url: str, del_url: str, token: str, firsts: tuple[int, ...]
-) -> dict[str, Any]:
+    root: Path, database_url: str, mesaides_url: str, del_url: str, token: str,
+    firsts: tuple[int, ...],
+) -> dict[str, Any]:  # fmt: skip
     """The query in-process (``build_schema(Settings()).execute``, services built like the
     app's, on the run's seeded database), per page size: fresh services (cold caches), then
     the same services again; the SQL statements of each (``before_cursor_execute``)."""
@@ -222,7 +223,7 @@ async def statement_probe(
     schema = build_schema(Settings())
     issuer = DevTokenIssuer(load_or_create_secret(root / "dev-token-secret"))
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{root / 'hub.db'}", cache_url=None, broker_url=None,
+        database_url=database_url, cache_url=None, broker_url=None,
         api_key_pepper="bench-pepper-bench-pepper", mesaides_url=mesaides_url, del_url=del_url,
     )  # fmt: skip
     found: dict[str, Any] = {}

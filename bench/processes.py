@@ -52,12 +52,18 @@ class Workspace:
     catalogues_url: str = ""
     mesaides_url: str = ""
     del_url: str = ""
+    database_url: str = ""
+    """The hub database (``--database-url``); empty: a SQLite file in ``root``."""
+
+    @property
+    def hub_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.root / 'hub.db'}"
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUBBED}
         env.update(
             MODE="sandbox",
-            DATABASE_URL=f"sqlite+aiosqlite:///{self.root / 'hub.db'}",
+            DATABASE_URL=self.hub_url,
             DEV_SECRET_FILE=str(self.root / "dev-token-secret"),
             LOG_LEVEL="WARNING",
             # Background jobs (the seed's overdue reminders and their e-mails) are not what

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,10 +30,14 @@ _BACKEND_TIMEOUT = 1.0
 
 @dataclass(frozen=True, slots=True)
 class CacheEntry:
-    """A cached payload; ``fresh`` is False once its TTL passed (inside the stale window)."""
+    """A cached payload; ``fresh`` is False once its TTL passed (inside the stale window).
+    ``stamp`` names this write of the payload (a new one at every ``set``, whichever process
+    wrote it): what is derived from the payload may be kept under it. None for an entry
+    written before stamps existed."""
 
     value: dict[str, Any]
     fresh: bool
+    stamp: str | None = None
 
 
 class RawCache:
@@ -76,12 +81,17 @@ class RawCache:
         value = stored["v"]
         if not isinstance(value, dict):
             return None
-        return CacheEntry(value=value, fresh=self._clock() - written_at < ttl)
+        stamp = stored.get("w")
+        return CacheEntry(
+            value=value,
+            fresh=self._clock() - written_at < ttl,
+            stamp=stamp if isinstance(stamp, str) else None,
+        )
 
     async def set(self, key: str, value: dict[str, Any], ttl: float, stale_ttl: float) -> None:
         if self._in_memory:
             value = copy.deepcopy(value)
-        stored = {"v": value, "t": self._clock(), "ttl": ttl}
+        stored = {"v": value, "t": self._clock(), "ttl": ttl, "w": uuid.uuid4().hex}
         try:
             await self._backend.set(key, stored, ttl=float(ttl + stale_ttl))
         except Exception as exc:  # noqa: BLE001 - any backend fault is logged, never raised

@@ -128,6 +128,34 @@ class _Lister(Protocol):
         self, siret: str, *, report: Report | None = None
     ) -> tuple[Application, ...]: ...
 
+    async def cached_applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...] | None: ...
+
+
+def _listings(platform: _Lister) -> BatchLoad[Listing]:
+    """Each company's list: the fresh cached copies first, one after the other (the warm
+    path: no task per company), then one call per remaining company, all issued
+    concurrently (``_each``). A failure stays with its company."""
+    each = _each(_listing(platform))
+
+    async def load(keys: Sequence[str]) -> list[Listing]:
+        found: dict[str, Listing | Exception] = {}
+        for key in keys:
+            try:
+                cached = await platform.cached_applications(key)
+            except Exception as error:  # noqa: BLE001 - kept for its key, as _each does
+                found[key] = error
+                continue
+            if cached is not None:
+                found[key] = Listing(cached, stale=False)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(zip(missing, await each(missing), strict=True))
+        return [found[key] for key in keys]  # type: ignore[misc]  # exceptions go to their futures
+
+    return load
+
 
 def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
     """A platform's list of a company's applications, and whether it was served stale."""
@@ -188,8 +216,8 @@ class Loaders:
             unite_legale=read(api.unite_legale, PUBLIC_PURPOSE),
             headcount=read(api.effectifs_annuels),
             balance_sheets=read(api.bilans),
-            mesaides_applications=DataLoader(load_fn=_each(_listing(services.mesaides))),
-            del_applications=DataLoader(load_fn=_each(_listing(services.del_))),
+            mesaides_applications=DataLoader(load_fn=_listings(services.mesaides)),
+            del_applications=DataLoader(load_fn=_listings(services.del_)),
         )
 
 

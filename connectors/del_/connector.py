@@ -75,16 +75,27 @@ class DelConnector:
     async def applications(
         self, siret: str, *, report: Report | None = None
     ) -> tuple[Application, ...]:
-        payload = await self._reads.read(
+        return await self._reads.read_parsed(
             _siret_key(siret),
             lambda: self._listing({"siret": siret}),
+            self._listed,
             label="dossiers_siret",
             source=self.source,
             ttl=self._config.ttl,
             report=report,
         )
-        found = self._parse_all(payload.get("items"))
-        return tuple(sorted(found, key=_newest_first))
+
+    async def cached_applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...] | None:
+        """``applications`` when a fresh copy is cached, else None (no call is made)."""
+        return await self._reads.cached_parsed(
+            _siret_key(siret),
+            self._listed,
+            label="dossiers_siret",
+            source=self.source,
+            report=report,
+        )
 
     async def application(self, reference: str) -> Application:
         if not (reference.isascii() and reference.isdigit()) or len(reference) > 9:
@@ -167,6 +178,10 @@ class DelConnector:
             reasons = "; ".join(str(error.get("message")) for error in errors)
             raise UpstreamRefused(self.source, f"{self.source}: {reasons}")
         return self._parse(mapping(mapping(payload).get("dossier")))
+
+    def _listed(self, payload: Mapping[str, Any]) -> tuple[Application, ...]:
+        """A cached listing's applications, newest first (kept parsed by ``read_parsed``)."""
+        return tuple(sorted(self._parse_all(payload.get("items")), key=_newest_first))
 
     def _parse_all(self, items: Any) -> list[Application]:
         return [self._parse(item) for item in records(items)]

@@ -11,15 +11,21 @@ A reader that passes ``report`` learns how its read was served (an audit trail r
 ``UPSTREAM`` (its own call went out), ``CACHE`` (a fresh copy, no call), ``SHARED`` (an
 identical call already in flight answered), ``STALE`` (the call failed, an older copy was
 served) or ``FAILED``.
+
+``read_parsed`` (and ``cached_parsed``, which never calls) hands out the payload parsed (a connector's immutable records) instead: the
+raw cache stays the source of truth, and the parse of a fresh entry is kept in a small LRU
+keyed by the cache key and the entry's write ``stamp``, so a cached list is not parsed again
+on every hit, and a new raw answer (a new stamp) is never served from an old parse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import structlog
+from cachetools import LRUCache
 
 from connectors.cache import CacheEntry, RawCache
 from connectors.errors import NotFound, RateLimited, UpstreamUnavailable
@@ -27,17 +33,28 @@ from connectors.http.logs import LogNames
 from connectors.http.singleflight import SingleFlight
 from connectors.metrics import CACHE_READS
 
-__all__ = ["CachedFetch", "Fetch", "Outcome", "Report"]
+__all__ = ["PARSED_ENTRIES", "CachedFetch", "Fetch", "Outcome", "Parse", "Report"]
 
 _log = structlog.get_logger(__name__)
 
 _NOT_FOUND_MARK = "__not_found__"
+_MISSING = object()
 
 Fetch = Callable[[], Awaitable[dict[str, Any]]]
 """The call behind a miss: the payload to cache, or a typed ConnectorError. It checks what it
 fetched (an unreadable payload is ``UpstreamUnavailable``): what it returns is cached."""
 
 Report = Callable[[str], None]
+
+T = TypeVar("T")
+
+Parse = Callable[[dict[str, Any]], T]
+"""A payload to immutable records (frozen dataclasses, tuples): what ``read_parsed`` keeps
+is handed to every later reader. It reads the payload only; a ``ConnectorError`` it raises
+is raised to the reader, and nothing is kept."""
+
+PARSED_ENTRIES = 4096
+"""Parsed payloads kept per ``CachedFetch`` (least recently used dropped first)."""
 
 
 class Outcome(StrEnum):
@@ -65,6 +82,7 @@ class CachedFetch:
         self._not_found_ttl = not_found_ttl
         self._logs = logs or LogNames()
         self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+        self._parsed: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=PARSED_ENTRIES)
 
     async def read(
         self,
@@ -78,10 +96,56 @@ class CachedFetch:
     ) -> dict[str, Any]:
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:  # the hot path: no task, no flight
-            CACHE_READS.labels(label, "hit").inc()
-            if report is not None:
-                report(Outcome.CACHE.value)
-            return _remembered(source, entry)
+            return self._hit(entry, label, source, report)
+        return await self._miss(key, fetch, label, source, ttl, report)
+
+    async def read_parsed(
+        self,
+        key: str,
+        fetch: Fetch,
+        parse: Parse[T],
+        *,
+        label: str,
+        source: str,
+        ttl: float,
+        report: Report | None = None,
+    ) -> T:
+        """``read``, parsed by ``parse``; a fresh entry's parse is kept (``cached_parsed``)."""
+        found = await self.cached_parsed(key, parse, label=label, source=source, report=report)
+        if found is not None:
+            return found
+        return parse(await self._miss(key, fetch, label, source, ttl, report))
+
+    async def cached_parsed(
+        self, key: str, parse: Parse[T], *, label: str, source: str, report: Report | None = None
+    ) -> T | None:
+        """A fresh entry parsed, or None when there is none (nothing is fetched then, and
+        nothing counted: the caller reads with ``read_parsed``). The parse is kept under
+        (``key``, the entry's write stamp) and handed out again while that entry is the one
+        cached. ``parse`` must be the same for every read of ``key``, and give no None."""
+        entry = await self._cache.get(key)
+        if entry is None or not entry.fresh:
+            return None
+        payload = self._hit(entry, label, source, report)
+        if entry.stamp is None:
+            return parse(payload)
+        memo = (key, entry.stamp)
+        found = self._parsed.get(memo, _MISSING)
+        if found is _MISSING:
+            found = self._parsed[memo] = parse(payload)
+        return cast(T, found)
+
+    def _hit(
+        self, entry: CacheEntry, label: str, source: str, report: Report | None
+    ) -> dict[str, Any]:
+        CACHE_READS.labels(label, "hit").inc()
+        if report is not None:
+            report(Outcome.CACHE.value)
+        return _remembered(source, entry)
+
+    async def _miss(
+        self, key: str, fetch: Fetch, label: str, source: str, ttl: float, report: Report | None
+    ) -> dict[str, Any]:
         CACHE_READS.labels(label, "miss").inc()
         outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
         try:

@@ -42,7 +42,8 @@ async def test_entry_is_fresh_within_its_ttl() -> None:
     cache = RawCache(clock=clock)
     await cache.set("k", {"data": {"siret": "1"}}, ttl=60, stale_ttl=600)
     clock.now += 59
-    assert await cache.get("k") == CacheEntry({"data": {"siret": "1"}}, fresh=True)
+    entry = await cache.get("k")
+    assert entry is not None and (entry.value, entry.fresh) == ({"data": {"siret": "1"}}, True)
 
 
 async def test_entry_turns_stale_after_its_ttl_but_is_still_returned() -> None:
@@ -50,7 +51,20 @@ async def test_entry_turns_stale_after_its_ttl_but_is_still_returned() -> None:
     cache = RawCache(clock=clock)
     await cache.set("k", {"v": 1}, ttl=60, stale_ttl=600)
     clock.now += 61
-    assert await cache.get("k") == CacheEntry({"v": 1}, fresh=False)
+    entry = await cache.get("k")
+    assert entry is not None and (entry.value, entry.fresh) == ({"v": 1}, False)
+
+
+async def test_every_write_has_its_own_stamp_even_at_the_same_instant() -> None:
+    cache = RawCache(clock=FakeClock())
+    stamps = []
+    for value in ({"v": 1}, {"v": 1}, {"v": 2}):
+        await cache.set("k", value, ttl=60, stale_ttl=0)
+        entry = await cache.get("k")
+        assert entry is not None and entry.stamp is not None
+        stamps.append(entry.stamp)
+        assert await cache.get("k") == entry  # reading does not change it
+    assert len(set(stamps)) == 3
 
 
 async def test_stored_value_is_a_copy_not_the_callers_object() -> None:
@@ -107,7 +121,9 @@ async def test_round_trip_through_redis() -> None:
     try:
         await cache.set("k", {"data": {"siret": "84215637400014"}}, ttl=60, stale_ttl=60)
         entry = await cache.get("k")
-        assert entry == CacheEntry({"data": {"siret": "84215637400014"}}, fresh=True)
+        assert entry is not None and entry.stamp is not None
+        assert entry == CacheEntry({"data": {"siret": "84215637400014"}}, True, entry.stamp)
+        assert await cache.get("k") == entry  # the stamp travels with the payload
         await cache.set("short", {"v": 1}, ttl=0.0, stale_ttl=60)
         stale = await cache.get("short")
         assert stale is not None and stale.fresh is False

@@ -163,3 +163,30 @@ class TestStaleLists:
         assert {(w["code"], w["source"]) for w in warnings} == {
             ("STALE_DATA", "mesaides"), ("STALE_DATA", "del"),
         }  # fmt: skip
+
+
+PORTFOLIO = """{ viewer { portfolio(first: 100) { edges { node {
+  siret applications { totalCount edges { node { id status } } }
+} } } } }"""
+
+
+async def test_a_portfolio_read_calls_the_platforms_only_for_companies_not_cached(
+    run: Run, mesaides_upstream: CountingTransport, del_upstream: CountingTransport
+) -> None:
+    await run(APPLICATIONS, as_=REFERENT, variables={"siret": LEROY})  # LEROY's lists cached
+    upstreams = (mesaides_upstream, del_upstream)
+    for upstream in upstreams:
+        upstream.requests.clear()
+
+    mixed = await run(PORTFOLIO, as_=REFERENT)
+    companies = [e["node"]["siret"] for e in mixed.data["viewer"]["portfolio"]["edges"]]  # type: ignore[index]
+    called = [len(upstream.requests) for upstream in upstreams]
+    for upstream in upstreams:
+        upstream.requests.clear()
+    warm = await run(PORTFOLIO, as_=REFERENT)
+
+    assert mixed.errors is None and LEROY in companies and len(companies) > 1
+    assert called == [len(companies) - 1] * 2  # one list per platform, LEROY's from the cache
+    assert [len(upstream.requests) for upstream in upstreams] == [0, 0]
+    assert warm.data == mixed.data
+    assert not (warm.extensions or {}).get("warnings")

@@ -3,6 +3,7 @@ errors, 429, idempotent mutations, finding by key, payments, changes since."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 
@@ -237,3 +238,21 @@ async def test_changed_since_passes_the_moment_oldest_change_first(
 
     assert [a.reference for a in found] == ["1", "2"]
     assert sent(route)["variables"]["updatedSince"] == since.isoformat()
+
+
+async def test_a_cached_list_is_parsed_once_into_immutable_records(
+    router: respx.MockRouter, connector: DelConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    route = router.post(PATH).respond(json=connection([dossier(40)]))
+    await connector.applications(SIRET)
+    parses: list[object] = []
+    real = DelConnector._listed
+    monkeypatch.setattr(DelConnector, "_listed", lambda self, p: parses.append(p) or real(self, p))
+
+    first = await connector.applications(SIRET)
+    again = await connector.applications(SIRET)
+
+    assert again is first and len(parses) == 1 and route.call_count == 1
+    assert isinstance(first, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first[0].status = Lifecycle.GRANTED  # type: ignore[misc]

@@ -193,3 +193,96 @@ async def test_a_call_then_a_hit_are_told_apart(reads: CachedFetch) -> None:
     await read(reads, partner, seen)
 
     assert seen == ["UPSTREAM", "CACHE"]
+
+
+class Parser:
+    """Counts its parses; what it returns is immutable (a tuple), like a connector's records."""
+
+    def __init__(self) -> None:
+        self.parses = 0
+
+    def __call__(self, payload: dict[str, Any]) -> tuple[str, ...]:
+        self.parses += 1
+        return (str(payload["data"]["name"]),)
+
+
+async def read_parsed(
+    reads: CachedFetch, fetch: Partner, parse: Parser, seen: list[str] | None = None
+) -> tuple[str, ...]:
+    return await reads.read_parsed("acme:company:1", fetch, parse, label="company", source="acme",
+                                   ttl=TTL, report=None if seen is None else seen.append)  # fmt: skip
+
+
+async def test_a_fresh_entry_is_parsed_once_and_its_records_handed_out_again(
+    reads: CachedFetch,
+) -> None:
+    partner, parse = Partner(PAYLOAD), Parser()
+    seen: list[str] = []
+
+    first = await read_parsed(reads, partner, parse, seen)
+    second = await read_parsed(reads, partner, parse, seen)
+    third = await read_parsed(reads, partner, parse, seen)
+
+    assert first == ("LEROY SAS",)
+    assert second is third  # the kept parse of the one cached entry
+    assert parse.parses == 2  # the fetched payload, then the cached entry once
+    assert partner.calls == 1
+    assert seen == ["UPSTREAM", "CACHE", "CACHE"]
+
+
+async def test_a_new_raw_answer_is_never_served_from_an_old_parse(
+    reads: CachedFetch, clock: Clock
+) -> None:
+    partner, parse = Partner(PAYLOAD, {"data": {"name": "LEROY SAS (renamed)"}}), Parser()
+    await read_parsed(reads, partner, parse)
+    assert await read_parsed(reads, partner, parse) == ("LEROY SAS",)  # kept
+    clock.now += TTL + 1  # expired: the partner is asked again and answers anew
+
+    assert await read_parsed(reads, partner, parse) == ("LEROY SAS (renamed)",)
+    assert await read_parsed(reads, partner, parse) == ("LEROY SAS (renamed)",)
+    assert partner.calls == 2
+
+
+async def test_an_entry_rewritten_at_the_same_instant_is_parsed_again(
+    reads: CachedFetch,
+) -> None:
+    """The kept parse follows the entry's write stamp, not its write time (the clock here
+    does not move between the writes)."""
+    cache, parse = reads._cache, Parser()
+    await cache.set("acme:company:1", PAYLOAD, ttl=TTL, stale_ttl=0)
+    assert await read_parsed(reads, Partner(), parse) == ("LEROY SAS",)
+
+    await cache.set("acme:company:1", {"data": {"name": "OTHER"}}, ttl=TTL, stale_ttl=0)
+
+    assert await read_parsed(reads, Partner(), parse) == ("OTHER",)
+
+
+async def test_a_payload_that_fails_to_parse_is_not_kept(reads: CachedFetch) -> None:
+    partner = Partner(PAYLOAD)
+    await read(reads, partner)
+    attempts = 0
+
+    def unreadable(payload: dict[str, Any]) -> tuple[str, ...]:
+        nonlocal attempts
+        attempts += 1
+        raise UpstreamUnavailable("acme", "acme: unreadable")
+
+    for _ in range(2):
+        with pytest.raises(UpstreamUnavailable):
+            await reads.read_parsed("acme:company:1", partner, unreadable, label="company",
+                                    source="acme", ttl=TTL)  # fmt: skip
+
+    assert attempts == 2
+    assert await read_parsed(reads, partner, Parser()) == ("LEROY SAS",)
+
+
+async def test_a_remembered_not_found_is_raised_by_a_parsed_read(reads: CachedFetch) -> None:
+    partner, parse = Partner(NotFound("acme", "acme: no such company")), Parser()
+    with pytest.raises(NotFound):
+        await read_parsed(reads, partner, parse)
+
+    with pytest.raises(NotFound, match="remembered"):
+        await read_parsed(reads, partner, parse)
+
+    assert partner.calls == 1
+    assert parse.parses == 0

@@ -3,6 +3,7 @@ filing, finding by key, payment requests, changes since, the cached list."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 
@@ -269,3 +270,39 @@ async def test_changed_since_lists_every_page_with_the_moment(
 
     assert [a.reference for a in found] == ["MAEL-2023-000123"]
     assert dict(route.calls[0].request.url.params)["modifiees_depuis"] == since.isoformat()
+
+
+async def test_a_cached_list_is_parsed_once_into_immutable_records(
+    router: respx.MockRouter, connector: MesAidesConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router.get("/api/v1/demandes").respond(json=page([demande()]))
+    await connector.applications(SIRET)
+    parses: list[object] = []
+    real = MesAidesConnector._listed
+    monkeypatch.setattr(
+        MesAidesConnector, "_listed", lambda self, p: parses.append(p) or real(self, p)
+    )
+
+    first = await connector.applications(SIRET)
+    again = await connector.applications(SIRET)
+
+    assert again is first and len(parses) == 1
+    assert isinstance(first, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first[0].status = Lifecycle.GRANTED  # type: ignore[misc]
+
+
+async def test_a_list_read_again_after_filing_is_parsed_anew(
+    router: respx.MockRouter, connector: MesAidesConnector
+) -> None:
+    router.get("/api/v1/demandes", params={"siret": SIRET}).mock(side_effect=[
+        httpx.Response(200, json=page([])),
+        httpx.Response(200, json=page([demande("MAEL-2023-000201", "Transmise")])),
+    ])  # fmt: skip
+    router.post("/api/v1/demandes").respond(201, json=demande("MAEL-2023-000201", "Transmise"))
+    assert await connector.applications(SIRET) == ()
+    assert await connector.applications(SIRET) == ()  # the kept parse
+
+    await connector.file(NEW, "key-4")
+
+    assert [a.reference for a in await connector.applications(SIRET)] == ["MAEL-2023-000201"]
