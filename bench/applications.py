@@ -205,10 +205,15 @@ async def cold_and_floor(
 
 
 async def statement_probe(
-    root: Path, mesaides_url: str, del_url: str, token: str, firsts: tuple[int, ...]
+    root: Path,
+    database_url: str,
+    mesaides_url: str,
+    del_url: str,
+    token: str,
+    firsts: tuple[int, ...],
 ) -> dict[str, Any]:
     """The query in-process (``build_schema(Settings()).execute``, services built like the
-    app's, on the run's seeded database), per page size: fresh services (cold caches), then
+    app's, on the run's seeded database: ``database_url``; the dev secret is under ``root``), per page size: fresh services (cold caches), then
     the same services again; the SQL statements of each (``before_cursor_execute``)."""
     from auth.identity import Authenticator
     from auth.tokens import DevTokenIssuer, load_or_create_secret
@@ -222,7 +227,7 @@ async def statement_probe(
     schema = build_schema(Settings())
     issuer = DevTokenIssuer(load_or_create_secret(root / "dev-token-secret"))
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{root / 'hub.db'}", cache_url=None, broker_url=None,
+        database_url=database_url, cache_url=None, broker_url=None,
         api_key_pepper="bench-pepper-bench-pepper", mesaides_url=mesaides_url, del_url=del_url,
     )  # fmt: skip
     found: dict[str, Any] = {}
