@@ -4,7 +4,8 @@ portfolio, eligible schemes).
 Starts the API Entreprise sandbox and the aid-catalogue sandbox (with the same latency) and,
 one after the other, a gateway with a Redis cache emptied before each request (cold) and one
 with the in-memory cache (warm), all in a temporary directory; prints the figures against the
-direct-upstream floor and writes them to ``bench/results/``. Exits 0 even when a target is
+direct-upstream floor and writes them to ``bench/results/``; every scenario once per hub
+database backend (``--database``: SQLite, PostgreSQL or both). Exits 0 even when a target is
 missed."""
 
 from __future__ import annotations
