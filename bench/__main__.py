@@ -4,7 +4,8 @@ portfolio, eligible schemes).
 Starts the API Entreprise sandbox and the aid-catalogue sandbox (with the same latency) and,
 one after the other, a gateway with a Redis cache emptied before each request (cold) and one
 with the in-memory cache (warm), all in a temporary directory; prints the figures against the
-direct-upstream floor and writes them to ``bench/results/``. Exits 0 even when a target is
+direct-upstream floor and writes them to ``bench/results/``; every scenario once per hub
+database backend (``--database``: SQLite, PostgreSQL or both). Exits 0 even when a target is
 missed."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from bench import (
     search,
     verdicts,
 )
-from bench.database import database_backend, throwaway_database
+from bench.databases import HubDatabase, choose_backends, hub_database
 from bench.measure import summarize
 from bench.phases import (
     Sample,
@@ -80,10 +81,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--full-cold-samples", type=int, default=5,
                         help="eligible schemes: fully cold requests, each on a fresh gateway "
                              "(~10 s to start each; default 5; 0 skips them)")  # fmt: skip
-    parser.add_argument("--database-url", default=None,
-                        help="the hub database on a PostgreSQL server (postgresql+asyncpg://"
-                             "user@host:port/db): the run creates its own database there, "
-                             "seeds it and drops it at the end (default: a SQLite file)")  # fmt: skip
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"],
+                        help="the hub database's backend; each scenario runs once per backend "
+                             "(default: both if PostgreSQL answers at BENCH_DATABASE_URL or "
+                             "TEST_DATABASE_URL, else sqlite)")  # fmt: skip
     parser.add_argument("--results-dir", type=Path, default=_RESULTS)
     args = parser.parse_args(argv)
     if args.samples < 1 or args.concurrency < 1 or args.duration <= 0 or args.warmup < 0:
@@ -240,7 +241,7 @@ def _agent_portfolio(
     _say("agent portfolio, SQL statements and upstream concurrency (in-process) …")
     result["sql"] = asyncio.run(
         portfolio.statement_probe(
-            workspace.root, workspace.hub_url, sandbox.url, token, _PROBE_PAGES
+            workspace.root, workspace.database_url, sandbox.url, token, _PROBE_PAGES
         )
     )
     return result
@@ -398,8 +399,7 @@ def _applications(
         result["warm"] = {**latency.as_dict(), "evidence": evidence}
         _say("applications, SQL statements (in-process) …")
         result["sql"] = asyncio.run(applications.statement_probe(
-            workspace.root, workspace.hub_url, mesaides.url, del_.url, token,
-            _APPLICATION_PAGES))  # fmt: skip
+            workspace.root, workspace.database_url, mesaides.url, del_.url, token, _APPLICATION_PAGES))  # fmt: skip
     return result
 
 
@@ -417,57 +417,74 @@ _APPLICATION_PAGES = (10, 50)
 _PROBE_PAGES = (10, 50, 100)
 
 
-def _run(args: argparse.Namespace, root: Path) -> list[Path]:
+def _run(args: argparse.Namespace, root: Path, backends: list[str]) -> list[Path]:
     names = list(_SCENARIOS) if args.scenario == "all" else [args.scenario]
     written = []
     with (
-        throwaway_database(args.database_url) as database_url,
         running_sandbox(Workspace(root), latency_ms=args.latency_ms) as sandbox,
         running_catalogues(Workspace(root), latency_ms=args.latency_ms) as catalogues,
     ):
-        workspace = Workspace(
-            root, sandbox_url=sandbox.url, catalogues_url=catalogues.url, database_url=database_url
-        )
-        for name in names:
-            runner, judge, render = _SCENARIOS[name]
-            started = datetime.now(UTC)
-            clock = time.perf_counter()
-            load_before = environment.load_average()
-            busy_before = environment.busy_share()
-            figures = runner(args, workspace, sandbox, catalogues)
-            result: dict[str, Any] = {
-                "scenario": name,
-                "started_at": started.isoformat(timespec="seconds"),
-                "wall_time_s": round(time.perf_counter() - clock, 1),
-                "config": {
-                    "samples": args.samples,
-                    "warmup": args.warmup,
-                    "duration_s": args.duration,
-                    "concurrency": args.concurrency,
-                    "sandbox_latency_ms": args.latency_ms,
-                    "full_cold_samples": args.full_cold_samples,
-                    "redis_url": args.redis_url,
-                    "database": database_backend(database_url),
-                },
-                **figures,
-                "machine_busy_before_run": busy_before,
-                "load_average": {"before": load_before, "after": environment.load_average()},
-                "environment": environment.describe(),
-            }
-            result["verdicts"] = judge(result)
-            print(render(result))
-            path = report.write(result, args.results_dir, started, name)
-            print(f"\nwritten: {path}\n", flush=True)
-            written.append(path)
+        base = Workspace(root, sandbox_url=sandbox.url, catalogues_url=catalogues.url)
+        for backend in backends:
+            with hub_database(backend, root) as database:
+                workspace = dataclasses.replace(base, database_url=database.url)
+                for name in names:
+                    _say(f"{name} on {backend} …")
+                    path = _scenario(args, name, database, workspace, sandbox, catalogues)
+                    written.append(path)
     return written
+
+
+def _scenario(
+    args: argparse.Namespace,
+    name: str,
+    database: HubDatabase,
+    workspace: Workspace,
+    sandbox: Service,
+    catalogues: Service,
+) -> Path:
+    runner, judge, render = _SCENARIOS[name]
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    load_before = environment.load_average()
+    busy_before = environment.busy_share()
+    figures = runner(args, workspace, sandbox, catalogues)
+    result: dict[str, Any] = {
+        "scenario": name,
+        "database": database.describe(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "wall_time_s": round(time.perf_counter() - clock, 1),
+        "config": {
+            "samples": args.samples,
+            "warmup": args.warmup,
+            "duration_s": args.duration,
+            "concurrency": args.concurrency,
+            "sandbox_latency_ms": args.latency_ms,
+            "full_cold_samples": args.full_cold_samples,
+            "redis_url": args.redis_url,
+        },
+        **figures,
+        "machine_busy_before_run": busy_before,
+        "load_average": {"before": load_before, "after": environment.load_average()},
+        "environment": environment.describe(),
+    }
+    result["verdicts"] = judge(result)
+    print(f"\n{name} — hub database on {database.backend}")
+    print(render(result))
+    path = report.write(result, args.results_dir, started, f"{name}-{database.backend}")
+    print(f"\nwritten: {path}\n", flush=True)
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     _stop_on_sigterm()
+    backends, skipped = choose_backends(args.database)
+    if skipped is not None:
+        print(f"NOTE: {skipped}; this run measures SQLite only", flush=True)
     try:
         with tempfile.TemporaryDirectory(prefix="hub-bench-") as root:
-            _run(args, Path(root))
+            _run(args, Path(root), backends)
     except KeyboardInterrupt:
         _say("interrupted; every process it started was stopped")
         return 130

@@ -205,11 +205,15 @@ async def cold_and_floor(
 
 
 async def statement_probe(
-    root: Path, database_url: str, mesaides_url: str, del_url: str, token: str,
+    root: Path,
+    database_url: str,
+    mesaides_url: str,
+    del_url: str,
+    token: str,
     firsts: tuple[int, ...],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The query in-process (``build_schema(Settings()).execute``, services built like the
-    app's, on the run's seeded database), per page size: fresh services (cold caches), then
+    app's, on the run's seeded database: ``database_url``; the dev secret is under ``root``), per page size: fresh services (cold caches), then
     the same services again; the SQL statements of each (``before_cursor_execute``)."""
     from auth.identity import Authenticator
     from auth.tokens import DevTokenIssuer, load_or_create_secret

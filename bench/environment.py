@@ -16,7 +16,7 @@ __all__ = ["CpuWatch", "busy_share", "describe", "load_average", "process_cpu_se
 _REPO = Path(__file__).resolve().parents[1]
 _PACKAGES = ("strawberry-graphql", "graphql-core", "starlette", "uvicorn", "uvloop", "httptools",
              "httpx", "httpx-aiohttp", "aiohttp", "aiocache", "redis", "sqlalchemy", "aiosqlite",
-             "structlog")  # fmt: skip
+             "asyncpg", "structlog")  # fmt: skip
 
 
 def describe() -> dict[str, Any]:

@@ -287,7 +287,7 @@ async def statement_probe(
     root: Path, database_url: str, sandbox_url: str, token: str, firsts: tuple[int, ...]
 ) -> dict[str, Any]:
     """Runs the portfolio query in-process, through ``build_schema(Settings()).execute`` on
-    the run's seeded database, once per page size, each time with fresh services (cold
+    the run's seeded database (``database_url``; the dev secret is under ``root``), once per page size, each time with fresh services (cold
     in-memory caches) and then once more on the same services (warm caches); counts the SQL
     statements (``before_cursor_execute``) and, through the counting proxy, the API
     Entreprise calls and the most in flight at once."""

@@ -45,25 +45,21 @@ _SCRUBBED = (
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """The temporary directory a run lives in: database, dev secret, process logs."""
+    """The temporary directory a run lives in: dev secret, process logs and, unless
+    ``database_url`` names another (PostgreSQL), the SQLite hub database."""
 
     root: Path
+    database_url: str = ""
     sandbox_url: str = ""
     catalogues_url: str = ""
     mesaides_url: str = ""
     del_url: str = ""
-    database_url: str = ""
-    """The hub database (``--database-url``); empty: a SQLite file in ``root``."""
-
-    @property
-    def hub_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.root / 'hub.db'}"
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUBBED}
         env.update(
             MODE="sandbox",
-            DATABASE_URL=self.hub_url,
+            DATABASE_URL=self.database_url or f"sqlite+aiosqlite:///{self.root / 'hub.db'}",
             DEV_SECRET_FILE=str(self.root / "dev-token-secret"),
             LOG_LEVEL="WARNING",
             # Background jobs (the seed's overdue reminders and their e-mails) are not what
