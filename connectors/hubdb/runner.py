@@ -17,7 +17,10 @@ possible.
     write lock (up to the busy timeout), which must not block the loop. Writes queue there,
     as SQLite would serialise them anyway.
 - Elsewhere (PostgreSQL with asyncpg), on the async engine, through ``run_sync``: asyncpg
-  already answers a statement in one round trip.
+  already answers a statement in one round trip. A read runs in autocommit: under
+  PostgreSQL's READ COMMITTED every statement sees its own snapshot inside a transaction
+  too, so a transaction around a read bought nothing but two more round trips (BEGIN and
+  ROLLBACK) to a server that may share the machine's cores.
 
 Both are the same database: the runner's statements are reported to listeners of the async
 engine's ``before_cursor_execute`` event (that event only), so counting what the hub sends
@@ -87,9 +90,12 @@ class CoreRunner:
         return self._inline is not None
 
     async def read(self, work: Callable[[Connection], T]) -> T:
-        """``work`` in a read transaction (rolled back at the end)."""
+        """``work``, which only reads (on PostgreSQL in autocommit: each statement is its own
+        READ COMMITTED snapshot, as it would be in a transaction; on SQLite in a read
+        transaction, rolled back at the end)."""
         if self._inline is None or self._reads is None or self._reader is None:
             async with self._engine.connect() as connection:
+                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
                 return await connection.run_sync(work)
         try:
             with self._inline.connect() as connection:
