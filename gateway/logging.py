@@ -15,6 +15,10 @@ def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs addresses at INFO
+    # httpx logs every request's URL at INFO, and partners' URLs carry SIRETs (a sole trader's
+    # is personal data): the connectors log their calls themselves, without them.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
