@@ -4,12 +4,12 @@ bad record never hides a whole catalogue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.catalogues.models import Contact, FaqEntry
+from connectors.payload import PayloadError, mapping, optional_str, required_str
 from connectors.text import fold
 
 __all__ = [
@@ -25,27 +25,6 @@ __all__ = [
     "required_str",
     "strings",
 ]
-
-
-class PayloadError(ValueError):
-    """A catalogue item does not have the shape its wire format promises."""
-
-
-def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def required_str(item: Mapping[str, Any], key: str) -> str:
-    value = item.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise PayloadError(f"missing {key}")
-    return value.strip()
-
-
-def optional_str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
 
 
 def strings(value: Any) -> tuple[str, ...]:

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from connectors.payload import PayloadError, mapping, optional_str, required_str
+
 __all__ = [
     "PayloadError",
     "euros",
@@ -23,30 +25,9 @@ __all__ = [
 ]
 
 
-class PayloadError(ValueError):
-    """A platform's record does not have the shape its wire format promises."""
-
-
-def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def records(value: Any) -> list[Mapping[str, Any]]:
     """The objects of a JSON list (anything else in it is ignored)."""
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
-
-
-def required_str(item: Mapping[str, Any], key: str) -> str:
-    value = item.get(key)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str) or not value.strip():
-        raise PayloadError(f"missing {key}")
-    return value.strip()
-
-
-def optional_str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
 
 
 def iso_date(value: Any) -> date | None:
