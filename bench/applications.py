@@ -21,7 +21,7 @@ import httpx
 import redis.asyncio as redis
 import sqlalchemy as sa
 
-from bench.client import GraphQLPoster, graphql_failure
+from bench.client import GraphQLPoster, ReferenceCheck
 from bench.phases import Tally
 from bench.portfolio import AGENT_EMAIL
 from bench.report import ms, passed, table, times
@@ -87,30 +87,22 @@ class ApplicationsClient:
     ) -> None:
         self._poster = GraphQLPoster(session, gateway_url, token)
         self._body = GraphQLPoster.body(applications_query(first), "Applications")
-        self._first = first
-        self._reference_body: bytes | None = None
-        self.reference: Any = None
+        self._check = ReferenceCheck(lambda data: _problem(data, first), _warnings)
 
     async def request(self) -> tuple[float, str | None]:
         seconds, status, body = await self._poster.post(self._body)
-        return seconds, self._failure(status, body)
+        return seconds, self._check.failure(status, body)
 
-    def _failure(self, status: int, body: bytes) -> str | None:
-        if status == 200 and body == self._reference_body:
-            return None
-        failure, data = graphql_failure(status, body)
-        if failure is not None:
-            return failure
-        warnings = (json.loads(body).get("extensions") or {}).get("warnings")
-        if warnings:
-            return f"warnings: {[w.get('code') for w in warnings]}"
-        if self.reference is None:
-            problem = _problem(data, self._first)
-            if problem is not None:
-                return problem
-            self.reference, self._reference_body = data, body
-            return None
-        return None if data == self.reference else "data differs from the reference"
+    @property
+    def reference(self) -> Any:
+        """The data of the first correct answer (None before it)."""
+        return self._check.data
+
+
+def _warnings(body: bytes) -> str | None:
+    """A warning in ``extensions`` (a platform down, or served stale) fails the answer."""
+    warnings = (json.loads(body).get("extensions") or {}).get("warnings")
+    return f"warnings: {[w.get('code') for w in warnings]}" if warnings else None
 
 
 class PlatformFloor:

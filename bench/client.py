@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 
-__all__ = ["GraphQLPoster", "graphql_failure"]
+__all__ = ["GraphQLPoster", "ReferenceCheck", "graphql_failure"]
 
 
 class GraphQLPoster:
@@ -49,3 +50,37 @@ def graphql_failure(status: int, body: bytes) -> tuple[str | None, Any]:
         codes = sorted({str((e.get("extensions") or {}).get("code")) for e in answer["errors"]})
         return f"errors: {', '.join(codes)}", None
     return None, answer.get("data")
+
+
+class ReferenceCheck:
+    """Checks a scenario's answers to one query: the first correct one in full (``problem`` of
+    its data), which becomes the reference; later ones must carry the same data (a body
+    byte-identical to the reference is accepted without parsing it again). ``every``, when
+    given, judges each parsed body as well (what is outside ``data``, e.g. warnings)."""
+
+    def __init__(
+        self,
+        problem: Callable[[Any], str | None],
+        every: Callable[[bytes], str | None] | None = None,
+    ) -> None:
+        self._problem = problem
+        self._every = every
+        self._body: bytes | None = None
+        self.data: Any = None
+        """The reference's data, once an answer was correct."""
+
+    def failure(self, status: int, body: bytes) -> str | None:
+        if status == 200 and body == self._body:
+            return None
+        failure, data = graphql_failure(status, body)
+        if failure is None and self._every is not None:
+            failure = self._every(body)
+        if failure is not None:
+            return failure
+        if self.data is None:
+            problem = self._problem(data)
+            if problem is not None:
+                return problem
+            self.data, self._body = data, body
+            return None
+        return None if data == self.data else "data differs from the reference"

@@ -21,7 +21,7 @@ import aiohttp
 import httpx
 import redis.asyncio as redis
 
-from bench.client import GraphQLPoster, graphql_failure
+from bench.client import GraphQLPoster, ReferenceCheck, graphql_failure
 from bench.environment import process_cpu_seconds
 from bench.measure import summarize
 from bench.phases import Tally
@@ -131,31 +131,21 @@ class EligibleClient:
     def __init__(self, session: aiohttp.ClientSession, gateway_url: str, token: str) -> None:
         self._poster = GraphQLPoster(session, gateway_url, token)
         self._body = GraphQLPoster.body(ELIGIBLE_SCHEMES, "EligibleSchemes")
-        self._reference_body: bytes | None = None
-        self.reference: Any = None
+        self._check = ReferenceCheck(eligibility_problem)
 
     async def request(self) -> tuple[float, str | None]:
         seconds, status, body = await self._poster.post(self._body)
-        return seconds, self._failure(status, body)
+        return seconds, self._check.failure(status, body)
+
+    @property
+    def reference(self) -> Any:
+        """The data of the first correct answer (None before it)."""
+        return self._check.data
 
     async def light(self) -> str | None:
         """A query that reads no catalogue (warms a fresh process's pools and caches)."""
         _, status, body = await self._poster.post(GraphQLPoster.body(_LIGHT, "Light"))
         return graphql_failure(status, body)[0]
-
-    def _failure(self, status: int, body: bytes) -> str | None:
-        if status == 200 and body == self._reference_body:
-            return None
-        failure, data = graphql_failure(status, body)
-        if failure is not None:
-            return failure
-        if self.reference is None:
-            problem = eligibility_problem(data)
-            if problem is not None:
-                return problem
-            self.reference, self._reference_body = data, body
-            return None
-        return None if data == self.reference else "data differs from the reference"
 
 
 class ConcurrentFloor:

@@ -20,7 +20,7 @@ import redis.asyncio as redis
 import sqlalchemy as sa
 from aiohttp import web
 
-from bench.client import GraphQLPoster, graphql_failure
+from bench.client import GraphQLPoster, ReferenceCheck, graphql_failure
 from bench.phases import Tally
 from bench.processes import free_port
 from bench.scenarios import (
@@ -101,27 +101,16 @@ class PortfolioClient:
     ) -> None:
         self._poster = GraphQLPoster(session, gateway_url, token)
         self._body = GraphQLPoster.body(portfolio_query(first), "Portfolio")
-        self._first = first
-        self._reference_body: bytes | None = None
-        self.reference: Any = None
+        self._check = ReferenceCheck(lambda data: portfolio_problem(data, first))
 
     async def request(self) -> tuple[float, str | None]:
         seconds, status, body = await self._poster.post(self._body)
-        return seconds, self._failure(status, body)
+        return seconds, self._check.failure(status, body)
 
-    def _failure(self, status: int, body: bytes) -> str | None:
-        if status == 200 and body == self._reference_body:
-            return None
-        failure, data = graphql_failure(status, body)
-        if failure is not None:
-            return failure
-        if self.reference is None:
-            problem = portfolio_problem(data, self._first)
-            if problem is not None:
-                return problem
-            self.reference, self._reference_body = data, body
-            return None
-        return None if data == self.reference else "data differs from the reference"
+    @property
+    def reference(self) -> Any:
+        """The data of the first correct answer (None before it)."""
+        return self._check.data
 
     @property
     def companies(self) -> int | None:
