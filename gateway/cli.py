@@ -23,7 +23,7 @@ from gateway import published_schema, tier_table
 from gateway.app import create_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
-from gateway.services import api_keys, dev_issuer, open_hub_database
+from gateway.services import api_keys, dev_issuer, dev_token, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
 __all__ = ["main"]
@@ -44,11 +44,7 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
         account = (await database.hub.accounts_by_email([key])).get(key)
     if account is None:
         raise ConfigurationError(f"No seeded account has the e-mail {email!r}.")
-    # The sandbox issuer plays the identity provider: it vouches for the seeded name.
-    given, _, family = account.name.partition(" ")
-    return issuer.issue(
-        subject=account.id, email=account.email, given_name=given, family_name=family or None
-    )
+    return dev_token(issuer, account)
 
 
 async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
