@@ -152,10 +152,16 @@ def _schema(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         print(f"{args.check}: up to date")
     elif args.breaking_since is not None:
+        release = args.breaking_since
+        if release.is_dir():
+            release = published_schema.latest_release(release)
+            if release is None:
+                raise ConfigurationError(f"{args.breaking_since} holds no schema-<version>.graphql")
+        print(f"compared with {release}")
         report = published_schema.compare(
-            args.breaking_since.read_text(encoding="utf-8"),
+            release.read_text(encoding="utf-8"),
             sdl,
-            released_version=published_schema.release_version(args.breaking_since),
+            released_version=published_schema.release_version(release),
             current_version=version("hub-gateway"),
             today=datetime.now(UTC).date() if args.today is None else args.today,
         )
@@ -202,8 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     target.add_argument("--update", type=Path, metavar="FILE", help="write the SDL to FILE")
     target.add_argument("--check", type=Path, metavar="FILE", help="fail when FILE is stale")
     target.add_argument(
-        "--breaking-since", type=Path, metavar="RELEASE",
-        help="fail on changes that break clients of RELEASE (releases/schema-<version>.graphql)",
+        "--breaking-since", type=Path, metavar="RELEASE", nargs="?", const=Path("releases"),
+        help="fail on changes that break clients of RELEASE (releases/schema-<version>.graphql;"
+        " a folder, or nothing: its latest release, by default in ./releases)",
     )  # fmt: skip
     schema.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

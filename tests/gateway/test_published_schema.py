@@ -183,6 +183,11 @@ def test_the_cli_prints_writes_checks_and_compares_the_schema(
     assert main(["schema", "--breaking-since", str(release)]) == 1
     assert "Field Query.gone was removed." in capsys.readouterr().out
     assert main(["schema", "--breaking-since", str(RELEASES / "schema-0.1.0.graphql")]) == 0
+    # A folder stands for its latest release; an empty one is a configuration error.
+    assert main(["schema", "--breaking-since", str(tmp_path)]) == 1
+    assert "compared with " + str(release) in capsys.readouterr().out
+    (tmp_path / "empty").mkdir()
+    assert main(["schema", "--breaking-since", str(tmp_path / "empty")]) == 2
 
 
 def test_a_release_file_is_named_after_its_version(tmp_path: Path) -> None:
