@@ -116,25 +116,42 @@ class VisibleTo(BasePermission):
         return granted
 
 
-def tiered(tier: Tier, *, description: str | None = None, name: str | None = None) -> Any:
-    """``strawberry.field`` with a declared visibility tier (usable as a decorator)."""
+def tiered(
+    tier: Tier,
+    *,
+    description: str | None = None,
+    name: str | None = None,
+    deprecation_reason: str | None = None,
+) -> Any:
+    """``strawberry.field`` with a declared visibility tier (usable as a decorator).
+    ``deprecation_reason`` follows the policy of docs/schema-changes.md (what to use
+    instead, "deprecated on …, removed on or after …")."""
     if tier is Tier.PUBLIC:
         return strawberry.field(
-            description=description, name=name, directives=[Visibility(tier=tier)]
+            description=description,
+            name=name,
+            deprecation_reason=deprecation_reason,
+            directives=[Visibility(tier=tier)],
         )
     return strawberry.field(
         description=description,
         name=name,
+        deprecation_reason=deprecation_reason,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
     )
 
 
-def criterion(tier: Tier, *, description: str | None = None) -> Any:
+def criterion(
+    tier: Tier, *, description: str | None = None, deprecation_reason: str | None = None
+) -> Any:
     """A filter's input field (default ``None``) with the tier of the value it reads, shown
     in the SDL like a field's; a search confines criteria above the viewer's tier
     (``auth.relations.company_search_scope``)."""
     return strawberry.field(
-        default=None, description=description, directives=[Visibility(tier=tier)]
+        default=None,
+        description=description,
+        deprecation_reason=deprecation_reason,
+        directives=[Visibility(tier=tier)],
     )
 
 

@@ -8,8 +8,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import strawberry
 
 import gateway.cli
+from auth.tiers import Tier
+from auth.visibility import tiered
 from gateway import published_schema
 from gateway.cli import main
 from gateway.errors import HubSchema
@@ -197,3 +200,24 @@ def test_a_release_file_is_named_after_its_version(tmp_path: Path) -> None:
     assert latest is not None and published_schema.release_version(latest) == "0.10.0"
     with pytest.raises(ValueError, match="schema-<version>"):
         published_schema.release_version(tmp_path / "notes.graphql")
+
+
+@strawberry.type
+class Sheet:
+    name: str = tiered(Tier.PUBLIC)
+    old_name: str = tiered(Tier.TIER2, deprecation_reason=_WHY)
+
+
+@strawberry.type
+class SheetQuery:
+    sheet: Sheet = tiered(Tier.PUBLIC)  # printed, never run
+
+
+def test_a_tiered_field_deprecated_under_the_policy_can_go_in_the_next_release() -> None:
+    released = published_schema.sdl(strawberry.Schema(query=SheetQuery))
+    # the tier and the deprecation, side by side
+    line = f'  oldName: String! @visibility(tier: TIER2) @deprecated(reason: "{_WHY}")\n'
+    assert line in released
+    current = released.replace(line, "")
+    report = _compare(released, current)
+    assert report.ok and report.removed == ["Field Sheet.oldName was removed."]
