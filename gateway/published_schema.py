@@ -25,6 +25,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     build_schema,
     find_breaking_changes,
     find_dangerous_changes,
@@ -218,10 +219,16 @@ class _Context:
 
 
 def _references(schema: GraphQLSchema, type_name: str) -> Iterator[tuple[str, str]]:
-    """(owner type, coordinate) of every field and argument whose type is ``type_name``."""
+    """(owner type, coordinate) of every field and argument whose type is ``type_name``; a
+    union it belongs to, an interface it implements (``... on`` it) are references that no
+    deprecation covers: their coordinate is the owner's name."""
     for owner in _named_types(schema):
+        if isinstance(owner, GraphQLUnionType) and type_name in {t.name for t in owner.types}:
+            yield owner.name, owner.name
         if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
             continue
+        if isinstance(owner, GraphQLObjectType | GraphQLInterfaceType) and owner.name == type_name:
+            yield from ((i.name, i.name) for i in owner.interfaces)
         for name, field_ in owner.fields.items():
             if get_named_type(field_.type).name == type_name:
                 yield owner.name, f"{owner.name}.{name}"

@@ -117,6 +117,33 @@ def test_a_type_still_reached_by_a_live_field_may_not_go() -> None:
     assert "Old was removed." in report.breaking
 
 
+_NODE = "interface Node { id: ID }\ntype New implements Node { id: ID }\n"
+
+
+@pytest.mark.parametrize(
+    ("kept", "released_types", "current_types"),
+    [
+        (
+            "found: Found",
+            "union Found = Old | New\ntype New { id: ID }\ntype Old { id: ID }\n",
+            "union Found = New\ntype New { id: ID }\n",
+        ),
+        (
+            "node: Node",
+            _NODE + "type Old implements Node { id: ID }\n",
+            _NODE,
+        ),
+    ],
+)
+def test_a_type_reached_through_a_union_or_an_interface_may_not_go(
+    kept: str, released_types: str, current_types: str
+) -> None:
+    released = _sdl(f'a: Old @deprecated(reason: "{_WHY}")\n{kept}', released_types)
+    report = _compare(released, _sdl(kept, current_types))
+    assert "Old was removed." in report.breaking  # a client may select `... on Old`
+    assert report.removed == ["Field Query.a was removed."]
+
+
 def test_removing_a_deprecated_argument_or_enum_value_follows_the_same_rule() -> None:
     released = _sdl(
         f'f(x: Int @deprecated(reason: "{_WHY}"), y: Int): Kind',
