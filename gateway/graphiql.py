@@ -35,8 +35,8 @@ ASSETS = (
 )
 
 DEFAULT_QUERY = """\
-# Company LEROY by SIRET. Sign in with a header {"Authorization": "Bearer <token>"}: in
-# sandbox mode, pick a persona (top right), or get a token with
+# Company LEROY by SIRET. To sign in, pick a persona (top right,
+# sandbox mode) or add a header {"Authorization": "Bearer <token>"};
 # `.venv/bin/hub-gateway token pierre.durand@cci-gard.example`
 query CompanySheet {
   company(siret: "84215637400014") {

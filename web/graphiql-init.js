@@ -46,7 +46,7 @@
         title: "Sign in as a seeded account: fills the Authorization header",
         value: chosen[0],
         onChange: choose,
-        style: { maxWidth: "22em", fontSize: "0.85em" },
+        style: { maxWidth: "28em", fontSize: "0.85em" },
       },
       h("option", { value: "", disabled: true }, "Sign in as…"),
       options
