@@ -7,10 +7,12 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
+import graphql
 import pytest
 import strawberry
 
 import gateway.cli
+from auth.declarations import declarations
 from auth.tiers import Tier
 from auth.visibility import tiered
 from gateway import published_schema
@@ -72,6 +74,25 @@ def test_the_sdl_shows_each_fields_tier_and_each_mutations_action(schema: HubSch
     assert "turnover: [Turnover!] @visibility(tier: TIER2)" in sdl
     assert "@allowed(action: REGISTER_COMPANY)" in sdl
     assert "notifications: Notification! @allowed(action: READ_OWN_NOTIFICATIONS)" in sdl
+
+
+def test_every_fields_declared_tier_or_action_is_on_it_in_the_sdl(schema: HubSchema) -> None:
+    printed = graphql.build_schema(published_schema.sdl(schema))
+    for declaration in declarations(schema._schema):
+        type_ = printed.type_map[declaration.type_name]
+        assert isinstance(type_, graphql.GraphQLObjectType)
+        node = type_.fields[declaration.field_name].ast_node
+        assert node is not None
+        declared = {
+            d.name.value: graphql.print_ast(d.arguments[0].value)
+            for d in node.directives or ()
+            if d.name.value in ("visibility", "allowed")
+        }
+        if declaration.action is not None:
+            assert declared == {"allowed": declaration.action.name}, declaration.name
+        else:
+            assert declaration.tier is not None
+            assert declared == {"visibility": declaration.tier.name}, declaration.name
 
 
 def test_removing_a_field_never_deprecated_is_breaking() -> None:
