@@ -149,7 +149,7 @@ def _application(case: _Case, n: int, rng: random.Random) -> Application:
     status = case.status
     steps = _steps(status)
     at = case.deposit
-    history = []
+    history: list[HistoryEntry] = []
     moments: dict[Lifecycle, datetime] = {}
     for step in steps:
         history += _entries(case.platform, step, at, history[-1].at if history else at)
