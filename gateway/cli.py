@@ -77,21 +77,24 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     )
 
 
-def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
+def _server(app: ASGIApp, host: str, port: int) -> uvicorn.Server:
+    """log_config=None and no log_level: uvicorn keeps the JSON root handler and the level of
+    gateway.logging (its loggers are global: a stand-in's level would be everyone's) instead
+    of installing its own plain-text handlers; the gateway writes its own access line."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level.lower(), access_log=False
+        app, host=host, port=port, log_level=None, access_log=False, log_config=None
     )
     return uvicorn.Server(config)
 
 
 async def _serve(settings: Settings) -> None:
     await _prepare_database(settings)
-    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
+    servers = [_server(create_app(settings), settings.host, settings.port)]
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
         servers.extend(
-            _server(stand_in.app, "127.0.0.1", stand_in.port, "warning")
+            _server(stand_in.app, "127.0.0.1", stand_in.port)
             for stand_in in sandbox_wiring.partner_stand_ins(settings)
         )
     base = f"http://{settings.host}:{settings.port}"
@@ -129,7 +132,7 @@ async def _oidc_sandbox(port: int) -> None:
         f"&given_name=Claire&family_name=Leroy'\n",
         flush=True,
     )
-    await _server(app, "127.0.0.1", port, "warning").serve()
+    await _server(app, "127.0.0.1", port).serve()
 
 
 def _tiers(settings: Settings, update: Path | None) -> None:
@@ -190,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateway import sandbox_wiring  # a sandbox command
 
             app = sandbox_wiring.entreprise_stand_in(latency_ms=args.latency_ms)
-            asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
+            asyncio.run(_server(app, "127.0.0.1", args.port).serve())
         elif args.command == "oidc-sandbox":
             asyncio.run(_oidc_sandbox(args.port))
         elif args.command == "tiers":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import httpx
@@ -16,3 +17,14 @@ def test_an_http_call_writes_no_url_to_the_logs(caplog: pytest.LogCaptureFixture
     with httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(200))) as client:
         client.get("https://partner.test/v3/insee/sirene/etablissements/84215637400014")
     assert "84215637400014" not in caplog.text
+
+
+def test_a_library_log_line_is_json_with_identifiers_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO")
+    logging.getLogger("some.library").warning("GET /v3/etablissements/%s failed", "84215637400014")
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["logger"] == "some.library"
+    assert line["level"] == "warning"
+    assert line["event"] == "GET /v3/etablissements/[redacted] failed"
