@@ -20,6 +20,7 @@ from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
+from gateway.access import AccessLogMiddleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
@@ -216,6 +217,7 @@ def create_app(
         middleware=[
             Middleware(MetricsMiddleware),
             Middleware(RequestIdMiddleware),
+            Middleware(AccessLogMiddleware),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

@@ -34,6 +34,7 @@ from connectors.http.failures import (
 from connectors.http.logs import LogNames
 from connectors.http.quota import NoQuota, Quota
 from connectors.http.retries import AttemptFailed, Resilience, RetryPolicy, Sleep
+from connectors.http.tally import count_call
 from connectors.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 __all__ = ["ResilientCaller"]
@@ -231,6 +232,7 @@ class ResilientCaller:
     def _log_call(self, call: _Call, status: int | None, started: float, attempt: int) -> None:
         duration = asyncio.get_running_loop().time() - started
         UPSTREAM_CALLS.labels(call.source, call.name, str(status or "error")).inc()
+        count_call(call.source)
         UPSTREAM_SECONDS.labels(call.source, call.name).observe(duration)
         _log.info(
             self._logs.event("call"),

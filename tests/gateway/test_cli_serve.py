@@ -133,3 +133,20 @@ def test_uvicorn_logs_through_the_json_handler(served: Served) -> None:
 def test_no_siret_or_siren_reaches_the_output(served: Served) -> None:
     assert SIREN not in served.stderr
     assert SIREN not in served.stdout
+
+
+def test_each_request_writes_one_access_line(served: Served) -> None:
+    lines = served.events("request")
+    sheet = next(line for line in lines if line.get("operation") == "CompanySheet")
+    assert sheet["status"] == 200
+    assert sheet["viewer"] == "AGENT"
+    assert sheet["route"] == "/graphql"
+    assert sheet["request_id"]
+    assert sheet["duration_ms"] >= 0
+    assert sheet["upstream_calls"] >= 1
+    assert sum(sheet["upstream"].values()) == sheet["upstream_calls"]
+    refused = next(line for line in lines if line["status"] == 401)
+    assert refused["viewer"] is None
+    invalid = next(line for line in lines if line.get("operation") == "anonymous")
+    assert invalid["error_codes"] == ["GRAPHQL_VALIDATION_FAILED"]
+    assert any(line["route"] == "/metrics" for line in lines)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 
 import httpx
 import pytest
+import structlog
 
 from gateway.logging import configure_logging
 
@@ -19,6 +21,18 @@ def test_an_http_call_writes_no_url_to_the_logs(caplog: pytest.LogCaptureFixture
     assert "84215637400014" not in caplog.text
 
 
+@pytest.fixture
+def json_logging() -> Iterator[None]:
+    """Undoes the gateway's logging after a test that bound it to its captured stderr (that
+    stream is closed once the test ends)."""
+    yield
+    structlog.reset_defaults()
+    root = logging.getLogger()
+    for handler in root.handlers[:]:
+        root.removeHandler(handler)
+
+
+@pytest.mark.usefixtures("json_logging")
 def test_a_library_log_line_is_json_with_identifiers_masked(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
