@@ -22,7 +22,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from connectors.http import tallying
-from gateway.metrics import observe_request, route_of
+from gateway.metrics import observe_http, observe_request, route_of
 
 __all__ = ["AccessLogMiddleware", "OperationNames", "RequestRecord", "note_result"]
 
@@ -85,7 +85,10 @@ def _viewer_kind(scope: Scope) -> str | None:
 
 
 class AccessLogMiddleware:
-    """Writes ``request`` (INFO) once the answer is sent, inside the request id's binding."""
+    """The outermost middleware: counts and times every HTTP request in /metrics (unknown
+    paths are one route, "other", so a scanner cannot grow the label set) and writes
+    ``request`` (INFO) once the answer is sent, with the request id ``RequestIdMiddleware``
+    put on the request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -94,8 +97,8 @@ class AccessLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
         started = time.perf_counter()
+        status = 500
 
         async def send_with_status(message: Message) -> None:
             nonlocal status
@@ -112,12 +115,14 @@ class AccessLogMiddleware:
             _record.reset(token)
             duration = time.perf_counter() - started
             route = route_of(scope["path"])
+            observe_http(route, status, duration)
             observe_request(record.operations, record.validated, record.error_codes, duration)
             _log.info(
                 "request",
                 method=scope["method"],
                 route=route,
                 status=status,
+                request_id=scope.get("state", {}).get("request_id"),
                 duration_ms=round(duration * 1000, 1),
                 viewer=_viewer_kind(scope),
                 operation=",".join(record.operations) or None,

@@ -25,7 +25,7 @@ from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
-from gateway.metrics import MetricsMiddleware, metrics_endpoint
+from gateway.metrics import metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
@@ -215,9 +215,8 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[
-            Middleware(MetricsMiddleware),
-            Middleware(RequestIdMiddleware),
             Middleware(AccessLogMiddleware),
+            Middleware(RequestIdMiddleware),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

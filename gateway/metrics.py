@@ -9,15 +9,19 @@ are the gateway's own upper-case codes or "GRAPHQL_VALIDATION_FAILED"."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Sequence
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_OPERATIONS", "MetricsMiddleware", "metrics_endpoint", "observe_request", "route_of"]
+__all__ = [
+    "MAX_OPERATIONS",
+    "metrics_endpoint",
+    "observe_http",
+    "observe_request",
+    "route_of",
+]
 
 _ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 
@@ -88,32 +92,9 @@ def observe_request(
         GRAPHQL_ERRORS.labels(code).inc()
 
 
-class MetricsMiddleware:
-    """Counts and times every HTTP request; unknown paths are one route, "other", so a
-    scanner cannot grow the label set."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        route = route_of(scope["path"])
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            HTTP_REQUESTS.labels(route, str(status)).inc()
-            HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
+def observe_http(route: str, status: int, seconds: float) -> None:
+    HTTP_REQUESTS.labels(route, str(status)).inc()
+    HTTP_SECONDS.labels(route).observe(seconds)
 
 
 async def metrics_endpoint(request: Request) -> Response:
