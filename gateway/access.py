@@ -59,24 +59,28 @@ def note_result(result: ExecutionResult) -> None:
 
 
 class OperationNames(SchemaExtension):
-    """Notes the operation's name in the request's record; nothing per field."""
+    """Notes the operation's name in the request's record; nothing per field. (Strawberry
+    makes an instance per operation.)"""
+
+    _valid = False
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._valid = not self.execution_context.pre_execution_errors
 
     def on_operation(self) -> Iterator[None]:
         yield
         record = _record.get()
         if record is None:
             return
-        context = self.execution_context
         try:
-            name = context.operation_name
+            name = self.execution_context.operation_name
         except RuntimeError:  # several operations and none chosen: graphql-core says so
             name = None
         record.operations.append(
             "anonymous" if not name else name if _NAME.match(name) else "other"
         )
-        record.validated = record.validated or (
-            context.graphql_document is not None and not context.pre_execution_errors
-        )
+        record.validated = record.validated or self._valid
 
 
 def _viewer_kind(scope: Scope) -> str | None:

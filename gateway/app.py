@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import structlog
@@ -25,7 +25,7 @@ from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
-from gateway.metrics import metrics_endpoint
+from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
@@ -88,14 +88,17 @@ async def _start_scheduler(
         _log.warning("outbox_not_sent", reason="SMTP_HOST is not set: e-mails stay queued")
     else:
         mailer = await _mailer(settings, stack)
-        scheduler.add(
-            "outbox", settings.outbox_interval_s, lambda now: flush_outbox(outbox, mailer, now=now)
-        )
-    scheduler.add(
-        "reminders",
-        settings.reminders_interval_s,
-        lambda now: send_due_reminders(services.writer, reminders, now=now, broker=services.broker),
-    )
+
+        async def flush(now: datetime) -> None:
+            count_outbox(await flush_outbox(outbox, mailer, now=now))
+
+        scheduler.add("outbox", settings.outbox_interval_s, flush)
+
+    async def remind(now: datetime) -> None:
+        sent = await send_due_reminders(services.writer, reminders, now=now, broker=services.broker)
+        REMINDERS_SENT.inc(sent)
+
+    scheduler.add("reminders", settings.reminders_interval_s, remind)
     platforms: dict[Platform, PlatformConnector] = {
         Platform.DEL: services.del_,
         Platform.MES_AIDES_EN_LIGNE: services.mesaides,

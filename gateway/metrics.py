@@ -8,15 +8,24 @@ are the gateway's own upper-case codes or "GRAPHQL_VALIDATION_FAILED"."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
+from resolvers.context import Services
+from resolvers.outbox import FlushReport
+
 __all__ = [
     "MAX_OPERATIONS",
+    "RATE_LIMITED",
+    "REMINDERS_SENT",
+    "count_outbox",
     "metrics_endpoint",
     "observe_http",
     "observe_request",
@@ -35,6 +44,8 @@ HTTP_SECONDS = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 
+
+_log = structlog.get_logger("gateway.metrics")
 
 MAX_OPERATIONS = 100
 
@@ -97,5 +108,53 @@ def observe_http(route: str, status: int, seconds: float) -> None:
     HTTP_SECONDS.labels(route).observe(seconds)
 
 
+RATE_LIMITED = Counter(
+    "hub_rate_limited_total", "Requests refused with HTTP 429, by the limit they hit.", ["limit"]
+)
+REMINDERS_SENT = Counter("hub_reminders_sent_total", "Referent reminders sent by this instance.")
+OUTBOX_EMAILS = Counter(
+    "hub_outbox_emails_total",
+    "E-mails this instance's outbox worker tried, by outcome (sent, retried, failed).",
+    ["outcome"],
+)
+OUTBOX_PENDING = Gauge(
+    "hub_outbox_pending", "E-mails waiting in the outbox (all instances), read at scrape time."
+)
+OUTBOX_OLDEST_AGE = Gauge(
+    "hub_outbox_oldest_age_seconds",
+    "Age of the oldest e-mail waiting in the outbox (0 when none), read at scrape time.",
+)
+_BACKLOG_TIMEOUT_S = 2.0
+for _outcome in ("sent", "retried", "failed"):  # exported at 0 before the first e-mail
+    OUTBOX_EMAILS.labels(_outcome)
+RATE_LIMITED.labels("api_key")
+
+
+def count_outbox(report: FlushReport) -> None:
+    OUTBOX_EMAILS.labels("sent").inc(report.sent)
+    OUTBOX_EMAILS.labels("retried").inc(report.retried)
+    OUTBOX_EMAILS.labels("failed").inc(report.failed)
+
+
+async def _read_backlog(services: Services | None) -> None:
+    """The outbox gauges, from one query; left as they were when the database does not
+    answer in time (a scrape must not hang on it)."""
+    if services is None:
+        return
+    try:
+        async with asyncio.timeout(_BACKLOG_TIMEOUT_S):
+            backlog = await services.outbox.backlog()
+    except Exception as error:  # noqa: BLE001 - any database failure: keep the last values
+        _log.warning("metrics.outbox_unread", error=type(error).__name__)
+        return
+    OUTBOX_PENDING.set(backlog.pending)
+    oldest = backlog.oldest
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)  # SQLite keeps no zone: the hub stores UTC
+    age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+    OUTBOX_OLDEST_AGE.set(max(age, 0.0))
+
+
 async def metrics_endpoint(request: Request) -> Response:
+    await _read_backlog(getattr(request.app.state, "services", None))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -35,7 +35,7 @@ from connectors.http.logs import LogNames
 from connectors.http.quota import NoQuota, Quota
 from connectors.http.retries import AttemptFailed, Resilience, RetryPolicy, Sleep
 from connectors.http.tally import count_call
-from connectors.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
+from connectors.metrics import BREAKER_STATE, BREAKER_STATES, UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 __all__ = ["ResilientCaller"]
 
@@ -113,6 +113,7 @@ class ResilientCaller:
             exclude=[(ConnectorError, _is_not_a_failure), asyncio.CancelledError],
         )
         self._breakers.add_listener(self._on_breaker_event)
+        self._breaker_states: dict[str, str] = {}
 
     async def get_json(
         self, path: str, *, name: str, source: str | None = None, params: Params | None = None
@@ -169,6 +170,8 @@ class ResilientCaller:
         wait = self._quota.wait_needed(call.name)
         if wait > 0:
             raise RateLimited(call.source, f"{call.source}: quota spent, retry later", wait)
+        if call.source not in self._breaker_states:
+            self._set_breaker_state(call.source, "closed")
         breaker = await self._breakers.get_breaker(call.source)
         try:
             async with breaker:
@@ -252,8 +255,19 @@ class ResilientCaller:
             **{self._logs.label: failed.call},
         )
 
+    def breaker_states(self) -> dict[str, str]:
+        """Each called source's breaker: "closed", "half-opened" or "opened" (read-only)."""
+        return dict(self._breaker_states)
+
+    def _set_breaker_state(self, source: str, state: str) -> None:
+        self._breaker_states[source] = state
+        BREAKER_STATE.labels(source).set(BREAKER_STATES.get(state, BREAKER_STATES["opened"]))
+
     def _on_breaker_event(self, circuit: str, event_name: str, event: object) -> None:
         if event_name == "state_changed":
+            state = getattr(event, "state", None)
+            if isinstance(state, str):
+                self._set_breaker_state(circuit, state)
             _log.warning(
                 self._logs.event("breaker_state"),
                 family=circuit,

@@ -33,6 +33,7 @@ _PORT_SETTINGS = (
 class Served:
     stdout: str
     stderr: str
+    metrics: str
 
     def log_lines(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.stderr.splitlines() if line.strip()]
@@ -66,7 +67,8 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str) -> None:
     raise AssertionError("hub-gateway serve was not ready in 90 s")
 
 
-def _exercise(url: str, env: dict[str, str]) -> None:
+def _exercise(url: str, env: dict[str, str]) -> str:
+    """Some requests of each kind; what ``/metrics`` says after them."""
     token = subprocess.run(
         [*_command(), "token", AGENT], env=env, capture_output=True, check=True, text=True
     ).stdout.strip()
@@ -82,7 +84,7 @@ def _exercise(url: str, env: dict[str, str]) -> None:
         client.post("/graphql", json={"query": UNKNOWN}, headers=bearer)
         client.post("/graphql", json={"query": "{ nope }"})
         client.post("/graphql", headers={"Authorization": "Bearer not-a-token"}, json={})
-        client.get("/metrics")
+        return client.get("/metrics").text
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +109,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
         )  # fmt: skip
         try:
             _wait_ready(process, url)
-            _exercise(url, env)
+            metrics = _exercise(url, env)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -115,7 +117,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-    return Served(out.read_text(), err.read_text())
+    return Served(out.read_text(), err.read_text(), metrics)
 
 
 def test_every_log_line_is_json(served: Served) -> None:
@@ -150,3 +152,18 @@ def test_each_request_writes_one_access_line(served: Served) -> None:
     invalid = next(line for line in lines if line.get("operation") == "anonymous")
     assert invalid["error_codes"] == ["GRAPHQL_VALIDATION_FAILED"]
     assert any(line["route"] == "/metrics" for line in lines)
+
+
+def test_metrics_show_operations_errors_breakers_limits_outbox_and_reminders(
+    served: Served,
+) -> None:
+    metrics = served.metrics
+    assert 'hub_graphql_operation_seconds_count{operation="CompanySheet"} 1.0' in metrics
+    assert 'hub_graphql_operation_seconds_count{operation="invalid"} 1.0' in metrics
+    assert 'hub_graphql_errors_total{code="NOT_FOUND"} 1.0' in metrics
+    assert 'hub_upstream_breaker_state{source="insee"} 0.0' in metrics
+    assert 'hub_rate_limited_total{limit="api_key"} 0.0' in metrics
+    assert "hub_outbox_pending " in metrics
+    assert "hub_outbox_oldest_age_seconds " in metrics
+    assert 'hub_outbox_emails_total{outcome="sent"}' in metrics
+    assert "hub_reminders_sent_total " in metrics
