@@ -22,13 +22,18 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from connectors.http import tallying
-from gateway.metrics import observe_http, observe_request, route_of
+from gateway.metrics import observe_http, observe_request, operation_label, route_of
+from gateway.tracing import current_trace_id
 
-__all__ = ["AccessLogMiddleware", "OperationNames", "RequestRecord", "note_result"]
+__all__ = [
+    "AccessLogMiddleware",
+    "OperationNames",
+    "RequestRecord",
+    "note_result",
+]
 
 _log = structlog.get_logger("gateway.access")
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,47}$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _record: ContextVar[RequestRecord | None] = ContextVar("request_record", default=None)
 
 
@@ -73,13 +78,7 @@ class OperationNames(SchemaExtension):
         record = _record.get()
         if record is None:
             return
-        try:
-            name = self.execution_context.operation_name
-        except RuntimeError:  # several operations and none chosen: graphql-core says so
-            name = None
-        record.operations.append(
-            "anonymous" if not name else name if _NAME.match(name) else "other"
-        )
+        record.operations.append(operation_label(self.execution_context.operation_name))
         record.validated = record.validated or self._valid
 
 
@@ -127,6 +126,7 @@ class AccessLogMiddleware:
                 route=route,
                 status=status,
                 request_id=scope.get("state", {}).get("request_id"),
+                trace_id=current_trace_id(),
                 duration_ms=round(duration * 1000, 1),
                 viewer=_viewer_kind(scope),
                 operation=",".join(record.operations) or None,

@@ -31,6 +31,7 @@ from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.services import api_key_pepper, build_services, dev_issuer
 from gateway.settings import Settings
+from gateway.tracing import configure_tracing, tracing_middleware
 from resolvers.context import Services
 from resolvers.outbox import flush_outbox
 from resolvers.reconciliation import reconcile_submissions
@@ -150,6 +151,7 @@ def create_app(
     issuer = None if settings.identity_providers else dev_issuer(settings)
     api_key_pepper(settings)  # refuse to start without the partner keys' secret
     schema = build_schema(settings)
+    configure_tracing(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -218,6 +220,7 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(tracing_middleware),
             Middleware(AccessLogMiddleware),
             Middleware(RequestIdMiddleware),
             Middleware(

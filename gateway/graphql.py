@@ -41,6 +41,7 @@ from gateway.identity_notice import IdentityNoticeExtension, notice_payload
 from gateway.limits import BoundedValidationCache
 from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
+from gateway.tracing import OperationSpan
 from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
@@ -80,6 +81,7 @@ def build_schema(settings: Settings) -> HubSchema:
         AuditTrail,
         IdentityNoticeExtension,
         OperationNames,
+        OperationSpan,
     ]
     schema = HubSchema(
         query=Query,

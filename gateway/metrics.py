@@ -9,6 +9,7 @@ are the gateway's own upper-case codes or "GRAPHQL_VALIDATION_FAILED"."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ __all__ = [
     "metrics_endpoint",
     "observe_http",
     "observe_request",
+    "operation_label",
     "route_of",
 ]
 
@@ -48,6 +50,7 @@ HTTP_SECONDS = Histogram(
 _log = structlog.get_logger("gateway.metrics")
 
 MAX_OPERATIONS = 100
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 GRAPHQL_SECONDS = Histogram(
     "hub_graphql_operation_seconds",
@@ -84,6 +87,12 @@ class _OperationLabels:
 
 
 _operations = _OperationLabels(MAX_OPERATIONS)
+
+
+def operation_label(name: str | None) -> str:
+    """An operation's name fit for a log line, a span or a label: "anonymous" when it has
+    none, "other" when it is not a GraphQL name (a client's ``operationName`` is any text)."""
+    return "anonymous" if not name else name if _NAME.match(name) else "other"
 
 
 def route_of(path: str) -> str:

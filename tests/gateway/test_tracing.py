@@ -1,0 +1,89 @@
+"""Tracing: the caller's ``traceparent`` is honoured, and the request, its GraphQL operation
+and its partner calls are spans of one trace, whose id goes out to the partners."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from structlog.testing import capture_logs
+
+from gateway.app import create_app, dev_issuer
+from gateway.settings import Settings
+from gateway.tracing import configure_tracing
+from tests.conftest import CountingTransport
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+SHEET = 'query CompanySheet { company(siret: "84215637400014") { name turnover { year } } }'
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False
+    )
+
+
+@pytest.fixture
+def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    processor = SimpleSpanProcessor(exporter)
+    provider = configure_tracing(settings)
+    provider.add_span_processor(processor)
+    yield exporter
+    processor.shutdown()  # the provider is the process's: this test's exporter stops here
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, upstream: CountingTransport, spans: InMemorySpanExporter
+) -> AsyncIterator[httpx.AsyncClient]:
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    app = create_app(settings, entreprise_client=sandbox)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+            yield client
+
+
+def _trace_id(span: ReadableSpan) -> str:
+    assert span.context is not None
+    return format(span.context.trace_id, "032x")
+
+
+async def test_request_operation_and_partner_calls_share_the_callers_trace(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    upstream: CountingTransport,
+    spans: InMemorySpanExporter,
+) -> None:
+    email = "pierre.durand@cci-gard.example"
+    token = dev_issuer(settings).issue(subject=email, email=email)
+    with capture_logs() as logs:
+        response = await client.post(
+            "/graphql",
+            json={"query": SHEET},
+            headers={"Authorization": f"Bearer {token}", "traceparent": TRACEPARENT},
+        )
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+
+    finished = [span for span in spans.get_finished_spans() if _trace_id(span) == TRACE_ID]
+    server = [span for span in finished if span.kind is SpanKind.SERVER]
+    operation = [span for span in finished if span.name == "graphql.query CompanySheet"]
+    calls = [span for span in finished if span.kind is SpanKind.CLIENT]
+    assert len(server) == 1 and len(operation) == 1 and calls
+    assert {span.attributes["hub.source"] for span in calls if span.attributes} >= {"insee"}
+    assert all("84215637400014" not in span.name for span in calls)
+    sent = [request.headers.get("traceparent", "") for request in upstream.requests]
+    assert sent and all(header.split("-")[1] == TRACE_ID for header in sent)
+    [access] = [line for line in logs if line["event"] == "request"]
+    assert access["trace_id"] == TRACE_ID
