@@ -16,8 +16,9 @@ from opentelemetry.trace import SpanKind
 from structlog.testing import capture_logs
 
 from gateway.app import create_app, dev_issuer
+from gateway.graphql import build_schema
 from gateway.settings import Settings
-from gateway.tracing import configure_tracing
+from gateway.tracing import OperationSpan, configure_tracing
 from tests.conftest import CountingTransport
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -87,3 +88,11 @@ async def test_request_operation_and_partner_calls_share_the_callers_trace(
     assert sent and all(header.split("-")[1] == TRACE_ID for header in sent)
     [access] = [line for line in logs if line["event"] == "request"]
     assert access["trace_id"] == TRACE_ID
+
+
+def test_no_extension_resolves_fields_so_the_executors_fast_path_stays_on(
+    settings: Settings,
+) -> None:
+    extensions = build_schema(settings).get_extensions()
+    assert any(isinstance(extension, OperationSpan) for extension in extensions)
+    assert not [type(e).__name__ for e in extensions if e._implements_resolve()]
