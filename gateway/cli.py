@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import structlog
 import uvicorn
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
@@ -26,6 +27,8 @@ from gateway.services import api_keys, dev_issuer, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
 __all__ = ["main"]
+
+_log = structlog.get_logger("gateway.cli")
 
 
 async def _prepare_database(settings: Settings) -> None:
@@ -103,16 +106,19 @@ async def _serve(settings: Settings) -> None:
         if settings.identity_providers
         else ".venv/bin/hub-gateway token pierre.durand@cci-gard.example"
     )
-    print(
-        f"\nhub-gateway ({settings.mode}) on {base}\n"
-        f"  GraphiQL:   {base}/graphql\n"
-        f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
-        f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
-        f"  a token:    {token}\n"
-        '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
-        "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
-        flush=True,
-    )
+    if not sys.stdout.isatty():  # a log collector, not a person: JSON lines only
+        _log.info("gateway_listening", url=base, mode=settings.mode)
+    else:
+        print(
+            f"\nhub-gateway ({settings.mode}) on {base}\n"
+            f"  GraphiQL:   {base}/graphql\n"
+            f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
+            f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
+            f"  a token:    {token}\n"
+            '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
+            "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
+            flush=True,
+        )
     await asyncio.gather(*(server.serve() for server in servers))
 
 
