@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -270,6 +271,8 @@ def _report(
     print(f"projects created: {len(run.created)} answered created, {len(run.refused)} refused;"
           f" at the end: lost {len(lost)}, duplicated {len(duplicated)},"
           f" present though refused {len(ghosts)}")  # fmt: skip
+    if ghosts:
+        print(f"present though refused: {ghosts[:10]}")
     for name, (before, after) in footprints.items():
         print(f"{name}: RSS {before.rss_mb} -> {after.rss_mb} MB "
               f"({after.rss_mb - before.rss_mb:+.1f}), open fds {before.fds} -> {after.fds}")  # fmt: skip
@@ -306,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--error-rate", type=float, default=0.05, help="partner errors injected")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="partner latency added")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="postgresql")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the run's directory (the instances' and partners' logs)")  # fmt: skip
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
                         help="the instances' shared cache")  # fmt: skip
     args = parser.parse_args(argv)
@@ -313,8 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     if problem := asyncio.run(redis_problem(args.redis_url)):
         raise SystemExit(problem)
     seconds = args.minutes * 60
-    with tempfile.TemporaryDirectory(prefix="hub-soak-") as tmp:
-        root = Path(tmp)
+    root = Path(tempfile.mkdtemp(prefix="hub-soak-"))
+    try:
         with (
             hub_database(backends[0], root) as database,
             _partners(Workspace(root, database_url=database.url), args.latency_ms) as (
@@ -333,6 +338,11 @@ def main(argv: list[str] | None = None) -> int:
                 run, footprints, projects = asyncio.run(
                     _soak([first, second], tokens, args.rate, seconds, args.warmup)
                 )
+    finally:
+        if args.keep:
+            _say(f"logs kept in {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
     print(f"\nsoak: {args.minutes:g} min at {args.rate:g} req/s, two instances, "
           f"{backends[0]}, Redis, partners with {args.error_rate:.0%} errors "
           f"and {args.latency_ms:g} ms latency")  # fmt: skip
