@@ -24,9 +24,27 @@ from strawberry.extensions import SchemaExtension
 from gateway.metrics import operation_label
 from gateway.settings import Settings
 
-__all__ = ["OperationSpan", "configure_tracing", "current_trace_id", "tracing_middleware"]
+__all__ = [
+    "OperationSpan",
+    "configure_tracing",
+    "current_trace_id",
+    "tracer_provider",
+    "tracing_middleware",
+]
 
 _tracer = trace.get_tracer("gateway.graphql")
+
+
+def tracer_provider(settings: Settings) -> TracerProvider:
+    """A tracer provider for the gateway, exporting to ``OTEL_EXPORTER_OTLP_ENDPOINT`` when
+    it is set (``…/v1/traces``, OTLP over HTTP, in batches off the request path)."""
+    provider = TracerProvider(resource=Resource.create({"service.name": "hub-gateway"}))
+    if settings.otel_exporter_otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    return provider
 
 
 def configure_tracing(settings: Settings) -> TracerProvider:
@@ -35,12 +53,7 @@ def configure_tracing(settings: Settings) -> TracerProvider:
     current = trace.get_tracer_provider()
     if isinstance(current, TracerProvider):
         return current
-    provider = TracerProvider(resource=Resource.create({"service.name": "hub-gateway"}))
-    if settings.otel_exporter_otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    provider = tracer_provider(settings)
     trace.set_tracer_provider(provider)
     return provider
 

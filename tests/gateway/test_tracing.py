@@ -3,6 +3,7 @@ and its partner calls are spans of one trace, whose id goes out to the partners.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,13 +14,18 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from structlog.testing import capture_logs
 
 from gateway.app import create_app, dev_issuer
 from gateway.graphql import build_schema
 from gateway.settings import Settings
-from gateway.tracing import OperationSpan, configure_tracing
+from gateway.tracing import OperationSpan, configure_tracing, tracer_provider
 from tests.conftest import CountingTransport
+from tests.servers import serving
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
@@ -96,3 +102,22 @@ def test_no_extension_resolves_fields_so_the_executors_fast_path_stays_on(
     extensions = build_schema(settings).get_extensions()
     assert any(isinstance(extension, OperationSpan) for extension in extensions)
     assert not [type(e).__name__ for e in extensions if e._implements_resolve()]
+
+
+async def test_spans_are_exported_over_otlp_when_an_endpoint_is_set(settings: Settings) -> None:
+    received: list[tuple[str, str]] = []
+
+    async def collector(request: Request) -> Response:
+        received.append((request.url.path, request.headers.get("content-type", "")))
+        await request.body()
+        return Response(status_code=200)
+
+    app = Starlette(routes=[Route("/v1/traces", collector, methods=["POST"])])
+    async with serving(app) as url:
+        provider = tracer_provider(settings.model_copy(update={"otel_exporter_otlp_endpoint": url}))
+        with provider.get_tracer("test").start_as_current_span("exported"):
+            pass
+        flushed = await asyncio.to_thread(provider.force_flush)
+        provider.shutdown()
+    assert flushed
+    assert received == [("/v1/traces", "application/x-protobuf")]
