@@ -40,6 +40,14 @@ def redact_identifiers(_: WrappedLogger, __: str, event_dict: EventDict) -> Even
     return event_dict
 
 
+def _redact_traceback(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Masks them in a formatted traceback too (an exception's message may quote a URL)."""
+    exception = event_dict.get("exception")
+    if isinstance(exception, str):
+        event_dict["exception"] = _IDENTIFIER.sub("[redacted]", exception)
+    return event_dict
+
+
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
@@ -58,6 +66,7 @@ def _stdlib_handler() -> logging.Handler:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            _redact_traceback,
             structlog.processors.JSONRenderer(),
         ],
     )
@@ -82,6 +91,7 @@ def configure_logging(level: str = "INFO") -> None:
         processors=[
             *_shared_processors(),
             structlog.processors.format_exc_info,
+            _redact_traceback,
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),

@@ -42,3 +42,20 @@ def test_a_library_log_line_is_json_with_identifiers_masked(
     assert line["logger"] == "some.library"
     assert line["level"] == "warning"
     assert line["event"] == "GET /v3/etablissements/[redacted] failed"
+
+
+@pytest.mark.usefixtures("json_logging")
+def test_a_traceback_in_the_logs_has_identifiers_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO")
+    try:
+        raise ValueError("GET https://partner.test/v3/insee/sirene/etablissements/84215637400014")
+    except ValueError:
+        logging.getLogger("some.library").exception("call failed")
+        structlog.get_logger("gateway.test").exception("unexpected_error")
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [line["event"] for line in lines] == ["call failed", "unexpected_error"]
+    for line in lines:
+        assert "etablissements/[redacted]" in line["exception"]
+        assert "842156374" not in json.dumps(line)
