@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
-__all__ = ["CACHE_READS", "UPSTREAM_CALLS", "UPSTREAM_SECONDS"]
+__all__ = ["BREAKER_STATE", "BREAKER_STATES", "CACHE_READS", "UPSTREAM_CALLS", "UPSTREAM_SECONDS"]
 
 UPSTREAM_CALLS = Counter(
     "hub_upstream_calls_total",
@@ -21,4 +21,12 @@ CACHE_READS = Counter(
     "hub_upstream_cache_reads_total",
     "Raw-response cache reads by endpoint: hit (fresh), miss, stale (served on error).",
     ["endpoint", "result"],
+)
+BREAKER_STATES = {"closed": 0, "half-opened": 1, "opened": 2}
+"""The breaker states as ``BREAKER_STATE`` values."""
+BREAKER_STATE = Gauge(
+    "hub_upstream_breaker_state",
+    "Circuit breaker of a partner source (a family of its endpoints): 0 closed, 1 half-open, "
+    "2 open. A source appears once it has been called.",
+    ["source"],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import structlog
@@ -20,16 +20,18 @@ from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
+from gateway.access import AccessLogMiddleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
-from gateway.metrics import MetricsMiddleware, metrics_endpoint
+from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.services import api_key_pepper, build_services, dev_issuer
 from gateway.settings import Settings
+from gateway.tracing import configure_tracing, tracing_middleware
 from resolvers.context import Services
 from resolvers.outbox import flush_outbox
 from resolvers.reconciliation import reconcile_submissions
@@ -87,14 +89,17 @@ async def _start_scheduler(
         _log.warning("outbox_not_sent", reason="SMTP_HOST is not set: e-mails stay queued")
     else:
         mailer = await _mailer(settings, stack)
-        scheduler.add(
-            "outbox", settings.outbox_interval_s, lambda now: flush_outbox(outbox, mailer, now=now)
-        )
-    scheduler.add(
-        "reminders",
-        settings.reminders_interval_s,
-        lambda now: send_due_reminders(services.writer, reminders, now=now, broker=services.broker),
-    )
+
+        async def flush(now: datetime) -> None:
+            count_outbox(await flush_outbox(outbox, mailer, now=now))
+
+        scheduler.add("outbox", settings.outbox_interval_s, flush)
+
+    async def remind(now: datetime) -> None:
+        sent = await send_due_reminders(services.writer, reminders, now=now, broker=services.broker)
+        REMINDERS_SENT.inc(sent)
+
+    scheduler.add("reminders", settings.reminders_interval_s, remind)
     platforms: dict[Platform, PlatformConnector] = {
         Platform.DEL: services.del_,
         Platform.MES_AIDES_EN_LIGNE: services.mesaides,
@@ -153,6 +158,7 @@ def create_app(
 
         sandbox_routes = sandbox_wiring.persona_routes(issuer)
         personas_url = sandbox_wiring.PERSONAS_PATH
+    configure_tracing(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -222,7 +228,8 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[
-            Middleware(MetricsMiddleware),
+            Middleware(tracing_middleware),
+            Middleware(AccessLogMiddleware),
             Middleware(RequestIdMiddleware),
             Middleware(
                 BodyLimitMiddleware,

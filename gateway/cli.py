@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
+import structlog
 import uvicorn
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
@@ -27,6 +28,8 @@ from gateway.services import api_keys, dev_issuer, dev_token, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
 __all__ = ["main"]
+
+_log = structlog.get_logger("gateway.cli")
 
 
 async def _prepare_database(settings: Settings) -> None:
@@ -74,21 +77,24 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     )
 
 
-def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
+def _server(app: ASGIApp, host: str, port: int) -> uvicorn.Server:
+    """log_config=None and no log_level: uvicorn keeps the JSON root handler and the level of
+    gateway.logging (its loggers are global: a stand-in's level would be everyone's) instead
+    of installing its own plain-text handlers; the gateway writes its own access line."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level.lower(), access_log=False
+        app, host=host, port=port, log_level=None, access_log=False, log_config=None
     )
     return uvicorn.Server(config)
 
 
 async def _serve(settings: Settings) -> None:
     await _prepare_database(settings)
-    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
+    servers = [_server(create_app(settings), settings.host, settings.port)]
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
         servers.extend(
-            _server(stand_in.app, "127.0.0.1", stand_in.port, "warning")
+            _server(stand_in.app, "127.0.0.1", stand_in.port)
             for stand_in in sandbox_wiring.partner_stand_ins(settings)
         )
     base = f"http://{settings.host}:{settings.port}"
@@ -97,16 +103,19 @@ async def _serve(settings: Settings) -> None:
         if settings.identity_providers
         else ".venv/bin/hub-gateway token pierre.durand@cci-gard.example"
     )
-    print(
-        f"\nhub-gateway ({settings.mode}) on {base}\n"
-        f"  GraphiQL:   {base}/graphql\n"
-        f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
-        f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
-        f"  a token:    {token}\n"
-        '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
-        "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
-        flush=True,
-    )
+    if not sys.stdout.isatty():  # a log collector, not a person: JSON lines only
+        _log.info("gateway_listening", url=base, mode=settings.mode)
+    else:
+        print(
+            f"\nhub-gateway ({settings.mode}) on {base}\n"
+            f"  GraphiQL:   {base}/graphql\n"
+            f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
+            f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
+            f"  a token:    {token}\n"
+            '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
+            "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
+            flush=True,
+        )
     await asyncio.gather(*(server.serve() for server in servers))
 
 
@@ -126,7 +135,7 @@ async def _oidc_sandbox(port: int) -> None:
         f"&given_name=Claire&family_name=Leroy'\n",
         flush=True,
     )
-    await _server(app, "127.0.0.1", port, "warning").serve()
+    await _server(app, "127.0.0.1", port).serve()
 
 
 def _tiers(settings: Settings, update: Path | None) -> None:
@@ -232,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateway import sandbox_wiring  # a sandbox command
 
             app = sandbox_wiring.entreprise_stand_in(latency_ms=args.latency_ms)
-            asyncio.run(_server(app, "127.0.0.1", args.port, "warning").serve())
+            asyncio.run(_server(app, "127.0.0.1", args.port).serve())
         elif args.command == "oidc-sandbox":
             asyncio.run(_oidc_sandbox(args.port))
         elif args.command == "tiers":

@@ -32,6 +32,7 @@ from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
+from gateway.access import OperationNames, note_result
 from gateway.audit import AuditTrail
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.executor import HubExecutor
@@ -40,6 +41,7 @@ from gateway.identity_notice import IdentityNoticeExtension, notice_payload
 from gateway.limits import BoundedValidationCache
 from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
+from gateway.tracing import OperationSpan
 from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
@@ -78,6 +80,8 @@ def build_schema(settings: Settings) -> HubSchema:
         Warnings,
         AuditTrail,
         IdentityNoticeExtension,
+        OperationNames,
+        OperationSpan,
     ]
     schema = HubSchema(
         query=Query,
@@ -187,6 +191,10 @@ class GraphQLView(GraphQL[Context, None]):
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        note_result(result)  # the access line's error codes (gateway.access)
+        return await super().process_result(request, result)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the token comes in ``connection_init``; a bad one closes the

@@ -1,33 +1,100 @@
-"""Structured logs (JSON lines on stderr). Events carry ids and codes, never tokens or
-personal data."""
+"""Structured logs: one JSON object per line on stderr, for the gateway's own events and for
+every library that logs through the standard library (uvicorn, httpx, alembic, asyncio…).
+Events carry ids and codes, never tokens or personal data.
+
+The gateway's events go through structlog straight to stderr (the cheap path); the standard
+library's records go through structlog's ``ProcessorFormatter`` on the root handler, so they
+come out in the same shape, their message scrubbed of anything that looks like a SIREN or a
+SIRET (partners' URLs carry them, and a sole trader's is personal data)."""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
 
-__all__ = ["configure_logging"]
+__all__ = ["configure_logging", "redact_identifiers"]
+
+_IDENTIFIER = re.compile(r"(?<!\d)(\d{14}|\d{9})(?!\d)")
+"""A SIRET (14 digits) or a SIREN (9) not part of a longer number."""
+
+_QUIET = {
+    "alembic": logging.WARNING,
+    "mail.log": logging.WARNING,  # aiosmtpd logs addresses at INFO
+    # httpx logs every request's URL at INFO, and partners' URLs carry SIRETs: the connectors
+    # log their calls themselves, without them.
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+}
+
+
+def redact_identifiers(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Masks SIREN/SIRET-like numbers in a foreign record's message (a library's log line is
+    free text the gateway does not control)."""
+    event = event_dict.get("event")
+    if isinstance(event, str):
+        event_dict["event"] = _IDENTIFIER.sub("[redacted]", event)
+    return event_dict
+
+
+def _redact_traceback(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Masks them in a formatted traceback too (an exception's message may quote a URL)."""
+    exception = event_dict.get("exception")
+    if isinstance(exception, str):
+        event_dict["exception"] = _IDENTIFIER.sub("[redacted]", exception)
+    return event_dict
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+
+
+def _stdlib_handler() -> logging.Handler:
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            *_shared_processors(),
+            structlog.stdlib.add_logger_name,
+            redact_identifiers,
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            _redact_traceback,
+            structlog.processors.JSONRenderer(),
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    return handler
 
 
 def configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs addresses at INFO
-    # httpx logs every request's URL at INFO, and partners' URLs carry SIRETs (a sole trader's
-    # is personal data): the connectors log their calls themselves, without them.
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    """Configures structlog and the standard library's root logger (its handlers replaced);
+    uvicorn must then be started with ``log_config=None`` so it keeps them."""
+    numeric = logging.getLevelName(level.upper())
+    root = logging.getLogger()
+    for handler in root.handlers[:]:
+        root.removeHandler(handler)
+    root.addHandler(_stdlib_handler())
+    root.setLevel(numeric)
+    for name, quiet in _QUIET.items():
+        logging.getLogger(name).setLevel(quiet)
+    logging.captureWarnings(True)
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            *_shared_processors(),
             structlog.processors.format_exc_info,
+            _redact_traceback,
             structlog.processors.JSONRenderer(),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )

@@ -13,6 +13,7 @@ from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
+from gateway.metrics import RATE_LIMITED
 from gateway.ratelimit import RateLimiter, Verdict
 
 __all__ = ["AuthenticationMiddleware", "RequestIdMiddleware"]
@@ -90,6 +91,7 @@ class AuthenticationMiddleware:
             verdict = await self.limiter.hit(viewer.partner.key_id, viewer.partner.rate_limit)
             if not verdict.allowed:
                 _log.info("api_key_rate_limited", api_key_id=viewer.partner.key_id)
+                RATE_LIMITED.labels("api_key").inc()
                 await _too_many_requests(verdict, send)
                 return
             send = _with_headers(send, verdict.headers())

@@ -197,6 +197,11 @@ class Settings(BaseSettings):
         "off by default in production mode.",
     )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None,
+        description="OpenTelemetry collector (OTLP over HTTP, e.g. http://collector:4318): "
+        "spans are exported there; unset, traces are only propagated (traceparent) and logged.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

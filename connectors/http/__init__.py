@@ -23,6 +23,7 @@ from connectors.http.logs import LogNames
 from connectors.http.quota import NoQuota, Quota
 from connectors.http.retries import Resilience, Sleep
 from connectors.http.singleflight import SingleFlight
+from connectors.http.tally import count_call, tallying
 
 __all__ = [
     "RETRYABLE_STATUSES",
@@ -39,7 +40,9 @@ __all__ = [
     "SingleFlight",
     "Sleep",
     "Summarise",
+    "count_call",
     "failure_for",
     "parse_retry_after",
     "status_line",
+    "tallying",
 ]

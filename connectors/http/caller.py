@@ -20,6 +20,9 @@ from typing import Any
 
 import httpx
 import structlog
+from opentelemetry import trace
+from opentelemetry.propagate import inject
+from opentelemetry.trace import SpanKind
 from purgatory import AsyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 
@@ -34,11 +37,13 @@ from connectors.http.failures import (
 from connectors.http.logs import LogNames
 from connectors.http.quota import NoQuota, Quota
 from connectors.http.retries import AttemptFailed, Resilience, RetryPolicy, Sleep
-from connectors.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
+from connectors.http.tally import count_call
+from connectors.metrics import BREAKER_STATE, BREAKER_STATES, UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 __all__ = ["ResilientCaller"]
 
 _log = structlog.get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -112,6 +117,7 @@ class ResilientCaller:
             exclude=[(ConnectorError, _is_not_a_failure), asyncio.CancelledError],
         )
         self._breakers.add_listener(self._on_breaker_event)
+        self._breaker_states: dict[str, str] = {}
 
     async def get_json(
         self, path: str, *, name: str, source: str | None = None, params: Params | None = None
@@ -168,6 +174,8 @@ class ResilientCaller:
         wait = self._quota.wait_needed(call.name)
         if wait > 0:
             raise RateLimited(call.source, f"{call.source}: quota spent, retry later", wait)
+        if call.source not in self._breaker_states:
+            self._set_breaker_state(call.source, "closed")
         breaker = await self._breakers.get_breaker(call.source)
         try:
             async with breaker:
@@ -206,11 +214,7 @@ class ResilientCaller:
         started = loop.time()
         retry_after: float | None = None
         try:
-            async with asyncio.timeout(budget):
-                response = await self._client.request(
-                    call.method, call.path, params=call.params, json=call.json,
-                    headers=call.headers,
-                )  # fmt: skip
+            response = await self._traced_request(call, budget)
         except (httpx.TimeoutException, TimeoutError):
             status, reason = None, "timeout"
         except httpx.RequestError as exc:  # connection, protocol, decoding errors
@@ -228,9 +232,30 @@ class ResilientCaller:
         error = failure_for(call.source, status, reason=reason, retry_after=retry_after)
         raise AttemptFailed(error, call.name, status, retry_after)
 
+    async def _traced_request(self, call: _Call, budget: float) -> httpx.Response:
+        """One HTTP request in a client span named after the call (never its URL, which may
+        carry a SIRET), the span's context sent along in ``traceparent``."""
+        attributes = {
+            "hub.source": call.source,
+            "hub.call": call.name,
+            "http.request.method": call.method,
+        }
+        with _tracer.start_as_current_span(
+            f"{call.source} {call.name}", kind=SpanKind.CLIENT, attributes=attributes
+        ) as span:
+            headers = dict(call.headers)
+            inject(headers)
+            async with asyncio.timeout(budget):
+                response = await self._client.request(
+                    call.method, call.path, params=call.params, json=call.json, headers=headers
+                )
+            span.set_attribute("http.response.status_code", response.status_code)
+            return response
+
     def _log_call(self, call: _Call, status: int | None, started: float, attempt: int) -> None:
         duration = asyncio.get_running_loop().time() - started
         UPSTREAM_CALLS.labels(call.source, call.name, str(status or "error")).inc()
+        count_call(call.source)
         UPSTREAM_SECONDS.labels(call.source, call.name).observe(duration)
         _log.info(
             self._logs.event("call"),
@@ -250,8 +275,19 @@ class ResilientCaller:
             **{self._logs.label: failed.call},
         )
 
+    def breaker_states(self) -> dict[str, str]:
+        """Each called source's breaker: "closed", "half-opened" or "opened" (read-only)."""
+        return dict(self._breaker_states)
+
+    def _set_breaker_state(self, source: str, state: str) -> None:
+        self._breaker_states[source] = state
+        BREAKER_STATE.labels(source).set(BREAKER_STATES.get(state, BREAKER_STATES["opened"]))
+
     def _on_breaker_event(self, circuit: str, event_name: str, event: object) -> None:
         if event_name == "state_changed":
+            state = getattr(event, "state", None)
+            if isinstance(state, str):
+                self._set_breaker_state(circuit, state)
             _log.warning(
                 self._logs.event("breaker_state"),
                 family=circuit,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from connectors.hubdb.enums import OutboxStatus
 from connectors.hubdb.models import EmailOutbox
 
-__all__ = ["OutboxItem", "OutboxStore"]
+__all__ = ["OutboxBacklog", "OutboxItem", "OutboxStore"]
 
 _PENDING = OutboxStatus.PENDING.value
 
@@ -35,6 +35,14 @@ class OutboxItem:
     body: str
     attempts: int
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    """The e-mails still to send (PENDING, due or not) and when the oldest was queued."""
+
+    pending: int
+    oldest: datetime | None
 
 
 class OutboxStore:
@@ -100,6 +108,15 @@ class OutboxStore:
         return await self._finish(
             id, status=OutboxStatus.FAILED.value, attempts=attempts, last_error=error
         )
+
+    async def backlog(self) -> OutboxBacklog:
+        """One statement, on the (status, next_attempt_at) index's leading column."""
+        query = sa.select(sa.func.count(), sa.func.min(EmailOutbox.created_at)).where(
+            EmailOutbox.status == _PENDING
+        )
+        async with self._session_factory() as session:
+            pending, oldest = (await session.execute(query)).one()
+        return OutboxBacklog(int(pending), oldest)
 
     async def release(self, ids: Sequence[str]) -> None:
         """Give back claimed rows that were not tried, due again at once (no attempt counted)."""

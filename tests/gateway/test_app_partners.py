@@ -14,6 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
+from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
 from connectors.hubdb import create_engine
@@ -127,8 +128,11 @@ async def test_past_its_rate_limit_a_key_gets_429_with_retry_after(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     key, _ = await _create(client, settings, rateLimitPerMinute=2)
+    rejected_before = REGISTRY.get_sample_value("hub_rate_limited_total", {"limit": "api_key"})
     statuses = [(await _post(client, {"query": "{ viewer { kind } }"}, key)) for _ in range(3)]
     assert [r.status_code for r in statuses] == [200, 200, 429]
+    rejected = REGISTRY.get_sample_value("hub_rate_limited_total", {"limit": "api_key"})
+    assert rejected == (rejected_before or 0) + 1
     refused = statuses[-1]
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.headers["ratelimit-remaining"] == "0"

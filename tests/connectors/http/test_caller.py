@@ -286,6 +286,23 @@ async def test_breaker_opens_per_source_and_fails_fast(
             "log_level": "warning"} in logs  # fmt: skip
 
 
+async def test_breaker_state_is_readable_and_exported_per_source(
+    router: respx.MockRouter, make_caller: MakeCaller
+) -> None:
+    router.get("/sirene").respond(503)
+    router.get("/bilans").respond(200, json=OK)
+    caller = make_caller(Resilience(max_retries=0, breaker_threshold=2))
+    await caller.get_json("/bilans", name="bilans", source="bilans-family")
+    for _ in range(2):
+        with pytest.raises(UpstreamUnavailable):
+            await caller.get_json("/sirene", name="etablissement", source="sirene-family")
+
+    assert caller.breaker_states() == {"bilans-family": "closed", "sirene-family": "opened"}
+    state = "hub_upstream_breaker_state"
+    assert REGISTRY.get_sample_value(state, {"source": "sirene-family"}) == 2
+    assert REGISTRY.get_sample_value(state, {"source": "bilans-family"}) == 0
+
+
 async def test_refusals_and_not_found_leave_the_breaker_closed(
     router: respx.MockRouter, make_caller: MakeCaller
 ) -> None:

@@ -144,3 +144,19 @@ async def test_two_workers_claiming_concurrently_never_share_a_row(
     async with factories[0]() as session:
         statuses = (await session.scalars(sa.select(EmailOutbox.status))).all()
     assert set(statuses) == {"SENT"}
+
+
+async def test_backlog_counts_pending_mails_and_dates_the_oldest(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    store = OutboxStore(factory)
+    assert (await store.backlog()).pending == 0
+    await _enqueue(factory, 2, at=T0)
+    await _enqueue(factory, 1, at=T0 - timedelta(hours=1))
+    [oldest] = await store.claim(now=T0, lease=LEASE, limit=1)
+    assert await store.mark_sent(oldest.id, T0)
+
+    backlog = await store.backlog()
+    assert backlog.pending == 2
+    assert backlog.oldest is not None
+    assert backlog.oldest.replace(tzinfo=UTC) == T0

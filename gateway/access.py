@@ -1,0 +1,136 @@
+"""One access line per HTTP request, written when it ends: route, status, duration, who asked
+(the viewer's kind), which GraphQL operations ran, the error codes they answered, and how
+many calls each partner received for it.
+
+``AccessLogMiddleware`` opens the request's ``RequestRecord``; the GraphQL side fills it in
+(``OperationNames``, an operation-level extension: it has no ``resolve`` hook, so the
+executor's fast path stays on, and ``note_result`` from the view); the partner calls are
+tallied by ``connectors.http``."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from connectors.http import tallying
+from gateway.metrics import observe_http, observe_request, operation_label, route_of
+from gateway.tracing import current_trace_id
+
+__all__ = [
+    "AccessLogMiddleware",
+    "OperationNames",
+    "RequestRecord",
+    "note_result",
+]
+
+_log = structlog.get_logger("gateway.access")
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,47}$")
+_record: ContextVar[RequestRecord | None] = ContextVar("request_record", default=None)
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    operations: list[str] = field(default_factory=list)
+    """Each operation's name as the client gave it, "anonymous" when it gave none, "other"
+    when it is not a GraphQL name (a client's ``operationName`` may be any text)."""
+    error_codes: list[str] = field(default_factory=list)
+    """Each error's ``extensions.code`` ("GRAPHQL_VALIDATION_FAILED" for graphql-core's own
+    errors, which have none), in answer order."""
+    validated: bool = False
+    """Whether an operation got past parsing and validation (its name is then trustworthy
+    enough to label a metric with)."""
+
+
+def note_result(result: ExecutionResult) -> None:
+    """Notes the error codes of an operation's final answer (after the error policy)."""
+    record = _record.get()
+    if record is None or not result.errors:
+        return
+    for error in result.errors:
+        code = (error.extensions or {}).get("code")
+        if isinstance(code, str) and _CODE.match(code):
+            record.error_codes.append(code)
+        else:  # graphql-core's own: syntax, validation, input coercion
+            record.error_codes.append("GRAPHQL_VALIDATION_FAILED")
+
+
+class OperationNames(SchemaExtension):
+    """Notes the operation's name in the request's record; nothing per field. (Strawberry
+    makes an instance per operation.)"""
+
+    _valid = False
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._valid = not self.execution_context.pre_execution_errors
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        record = _record.get()
+        if record is None:
+            return
+        record.operations.append(operation_label(self.execution_context.operation_name))
+        record.validated = record.validated or self._valid
+
+
+def _viewer_kind(scope: Scope) -> str | None:
+    viewer: Any = scope.get("state", {}).get("viewer")
+    return None if viewer is None else str(viewer.kind.value)
+
+
+class AccessLogMiddleware:
+    """The outermost middleware: counts and times every HTTP request in /metrics (unknown
+    paths are one route, "other", so a scanner cannot grow the label set) and writes
+    ``request`` (INFO) once the answer is sent, with the request id ``RequestIdMiddleware``
+    put on the request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        record = RequestRecord()
+        token = _record.set(record)
+        try:
+            with tallying() as upstream:
+                await self.app(scope, receive, send_with_status)
+        finally:
+            _record.reset(token)
+            duration = time.perf_counter() - started
+            route = route_of(scope["path"])
+            observe_http(route, status, duration)
+            observe_request(record.operations, record.validated, record.error_codes, duration)
+            _log.info(
+                "request",
+                method=scope["method"],
+                route=route,
+                status=status,
+                request_id=scope.get("state", {}).get("request_id"),
+                trace_id=current_trace_id(),
+                duration_ms=round(duration * 1000, 1),
+                viewer=_viewer_kind(scope),
+                operation=",".join(record.operations) or None,
+                error_codes=record.error_codes or None,
+                upstream_calls=sum(upstream.values()),
+                upstream=dict(upstream) or None,
+            )

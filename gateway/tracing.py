@@ -1,0 +1,87 @@
+"""OpenTelemetry tracing: a W3C ``traceparent`` is honoured, every HTTP request has a server
+span (the ASGI instrumentation), every GraphQL operation a span of its own, and every partner
+call a client span whose context goes out in the call's ``traceparent`` (``connectors.http``).
+
+Spans are exported only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (OTLP over HTTP);
+otherwise they are made and dropped, so that the trace id is still propagated and logged.
+
+The GraphQL span is the operation's only: Strawberry's ``OpenTelemetryExtension`` also has a
+``resolve`` hook, which makes every field go through a middleware and so takes lists of plain
+data off the executor's one-pass path (``gateway.executor``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opentelemetry import trace
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from starlette.types import ASGIApp
+from strawberry.extensions import SchemaExtension
+
+from gateway.metrics import operation_label
+from gateway.settings import Settings
+
+__all__ = [
+    "OperationSpan",
+    "configure_tracing",
+    "current_trace_id",
+    "tracer_provider",
+    "tracing_middleware",
+]
+
+_tracer = trace.get_tracer("gateway.graphql")
+
+
+def tracer_provider(settings: Settings) -> TracerProvider:
+    """A tracer provider for the gateway, exporting to ``OTEL_EXPORTER_OTLP_ENDPOINT`` when
+    it is set (``…/v1/traces``, OTLP over HTTP, in batches off the request path)."""
+    provider = TracerProvider(resource=Resource.create({"service.name": "hub-gateway"}))
+    if settings.otel_exporter_otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    return provider
+
+
+def configure_tracing(settings: Settings) -> TracerProvider:
+    """The process's tracer provider, made once (OpenTelemetry's is global): a later call
+    returns it as it is."""
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):
+        return current
+    provider = tracer_provider(settings)
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def tracing_middleware(app: ASGIApp) -> ASGIApp:
+    """The server span of each HTTP request (a ``traceparent`` header makes it a child of the
+    caller's span); no span per ``send``/``receive`` message."""
+    return OpenTelemetryMiddleware(app, exclude_spans=["send", "receive"])
+
+
+def current_trace_id() -> str | None:
+    """The current trace's id as 32 hex digits, None outside a trace."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
+
+
+class OperationSpan(SchemaExtension):
+    """One span per GraphQL operation, named after it, with its type."""
+
+    def on_operation(self) -> Iterator[None]:
+        with _tracer.start_as_current_span("graphql.operation") as span:
+            yield
+            context = self.execution_context
+            name = operation_label(context.operation_name)
+            try:
+                kind = context.operation_type.value
+            except RuntimeError:  # the document did not parse, or names no such operation
+                kind = "operation"
+            span.update_name(f"graphql.{kind} {name}")
+            span.set_attribute("graphql.operation.name", name)
+            span.set_attribute("graphql.operation.type", kind)
