@@ -77,21 +77,31 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     )
 
 
-def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
+def _server(
+    app: ASGIApp, host: str, port: int, log_level: str, *, grace_s: int | None = None
+) -> uvicorn.Server:
+    """``grace_s``: how long a shutdown waits for requests in flight (unbounded when None)."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level.lower(), access_log=False
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=grace_s,
     )
     return uvicorn.Server(config)
 
 
 async def _serve(settings: Settings) -> None:
     await _prepare_database(settings)
-    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
+    gateway = create_app(settings)
+    grace_s = settings.shutdown_grace_s
+    servers = [_server(gateway, settings.host, settings.port, settings.log_level, grace_s=grace_s)]
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
         servers.extend(
-            _server(stand_in.app, "127.0.0.1", stand_in.port, "warning")
+            _server(stand_in.app, "127.0.0.1", stand_in.port, "warning", grace_s=grace_s)
             for stand_in in sandbox_wiring.partner_stand_ins(settings)
         )
     base = f"http://{settings.host}:{settings.port}"

@@ -197,6 +197,12 @@ class Settings(BaseSettings):
         "off by default in production mode.",
     )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
+    shutdown_grace_s: int = Field(
+        10,
+        ge=1,
+        description="On SIGTERM, how long (s) `serve` waits for requests in flight (and open "
+        "websockets) before closing them.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
