@@ -52,6 +52,24 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite+aiosqlite:///var/hub.db", description="The hub database (SQLite or PostgreSQL)."
     )
+    database_connect_timeout_s: float = Field(
+        3.0, gt=0, description="PostgreSQL: the longest wait (s) to open a connection."
+    )
+    database_statement_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="PostgreSQL: the longest statement (s), cancelled by the server "
+        "(statement_timeout), given up by the gateway one second later if the server hangs.",
+    )
+    database_pool_timeout_s: float = Field(
+        2.0, gt=0, description="PostgreSQL: the longest wait (s) for a free pooled connection."
+    )
+    database_retry_s: float = Field(
+        1.0,
+        gt=0,
+        description="PostgreSQL: after a failure, requests are refused at once (HTTP 503) "
+        "this long (s), then one tries the database again.",
+    )
     cache_url: str | None = Field(
         None, description="redis://… for a shared cache; in-memory when unset."
     )
