@@ -96,8 +96,13 @@ async def _start_scheduler(
     else:
         mailer = await _mailer(settings, stack)
         scheduler.add(
-            "outbox", settings.outbox_interval_s, lambda now: flush_outbox(outbox, mailer, now=now)
-        )
+            "outbox",
+            settings.outbox_interval_s,
+            lambda now: flush_outbox(
+                outbox, mailer, now=now, limit=settings.outbox_batch_size,
+                concurrency=settings.outbox_concurrency,
+            ),
+        )  # fmt: skip
     scheduler.add(
         "reminders",
         settings.reminders_interval_s,

@@ -180,6 +180,12 @@ class Settings(BaseSettings):
         True, description="Run the outbox and reminder jobs in this process."
     )
     outbox_interval_s: float = Field(15.0, description="How often the e-mail outbox is sent.")
+    outbox_batch_size: int = Field(
+        100, ge=1, description="E-mails claimed at a time by a flush, which drains the outbox."
+    )
+    outbox_concurrency: int = Field(
+        4, ge=1, description="SMTP connections a flush uses at once (each reused for many)."
+    )
     reminders_interval_s: float = Field(60.0, description="How often due reminders are sent.")
     reconcile_interval_s: float = Field(
         30.0, description="How often filings left unconfirmed are looked up on the platforms."

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from connectors.hubdb.enums import OutboxStatus
 from connectors.hubdb.models import EmailOutbox
 
-__all__ = ["OutboxItem", "OutboxStore"]
+__all__ = ["OutboxBacklog", "OutboxItem", "OutboxStore"]
 
 _PENDING = OutboxStatus.PENDING.value
 
@@ -35,6 +35,14 @@ class OutboxItem:
     body: str
     attempts: int
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    """The e-mails still to send (PENDING, due or not), and when the oldest was queued."""
+
+    pending: int
+    oldest_created_at: datetime | None
 
 
 class OutboxStore:
@@ -76,6 +84,15 @@ class OutboxStore:
             rows = (await session.execute(claim)).all()
         items = [OutboxItem(*row) for row in rows]
         return sorted(items, key=lambda item: (item.created_at, item.id))
+
+    async def backlog(self) -> OutboxBacklog:
+        """What metrics read: how many e-mails wait, and since when."""
+        query = sa.select(sa.func.count(), sa.func.min(EmailOutbox.created_at)).where(
+            EmailOutbox.status == _PENDING
+        )
+        async with self._session_factory() as session:
+            count, oldest = (await session.execute(query)).one()
+        return OutboxBacklog(int(count), oldest)
 
     async def mark_sent(self, id: str, now: datetime) -> bool:
         """The e-mail was handed to the SMTP server (one more attempt, the last)."""

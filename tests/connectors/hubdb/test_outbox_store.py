@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb import create_engine, create_session_factory, migrate
 from connectors.hubdb.models import EmailOutbox
-from connectors.hubdb.outbox import OutboxStore
+from connectors.hubdb.outbox import OutboxBacklog, OutboxStore
 from connectors.hubdb.writes import HubWriter
 
 T0 = datetime(2027, 5, 3, 8, 0, tzinfo=UTC)
@@ -74,6 +74,19 @@ async def test_claim_leases_due_rows_once_until_the_lease_runs_out(
     assert await store.claim(now=T0 + LEASE - timedelta(seconds=1), lease=LEASE) == []
     again = await store.claim(now=T0 + LEASE, lease=LEASE)  # the worker died: due again
     assert {item.id for item in again} == {item.id for item in claimed}
+
+
+async def test_the_backlog_counts_what_waits_and_since_when(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    store = OutboxStore(factory)
+    assert await store.backlog() == OutboxBacklog(0, None)
+    await _enqueue(factory, 2)
+    await _enqueue(factory, 1, at=T0 + timedelta(hours=1))
+    [item, *_] = await store.claim(now=T0, lease=LEASE)
+    await store.mark_sent(item.id, T0)
+
+    assert await store.backlog() == OutboxBacklog(2, T0)
 
 
 async def test_claim_takes_at_most_limit_rows(factory: async_sessionmaker[AsyncSession]) -> None:
