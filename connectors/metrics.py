@@ -22,7 +22,7 @@ CACHE_READS = Counter(
     "Raw-response cache reads by endpoint: hit (fresh), miss, stale (served on error).",
     ["endpoint", "result"],
 )
-BREAKER_STATES = {"closed": 0, "half-opened": 1, "opened": 2}
+BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 """The breaker states as ``BREAKER_STATE`` values."""
 BREAKER_STATE = Gauge(
     "hub_upstream_breaker_state",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -26,7 +27,11 @@ from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
-from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
+from gateway.middleware import (
+    AuthenticationMiddleware,
+    DatabaseUnavailableMiddleware,
+    RequestIdMiddleware,
+)
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.services import api_key_pepper, build_services, dev_issuer
@@ -41,6 +46,9 @@ from resolvers.status_polling import poll_statuses
 __all__ = ["create_app", "dev_issuer"]
 
 _log = structlog.get_logger("gateway.app")
+
+_READY_DATABASE_TIMEOUT_S = 2.0
+"""``/readyz`` answers within this even when the database hangs (then 503)."""
 
 
 class _DocumentEndpoint:
@@ -91,7 +99,11 @@ async def _start_scheduler(
         mailer = await _mailer(settings, stack)
 
         async def flush(now: datetime) -> None:
-            count_outbox(await flush_outbox(outbox, mailer, now=now))
+            report = await flush_outbox(
+                outbox, mailer, now=now, limit=settings.outbox_batch_size,
+                concurrency=settings.outbox_concurrency,
+            )  # fmt: skip
+            count_outbox(report)
 
         scheduler.add("outbox", settings.outbox_interval_s, flush)
 
@@ -208,7 +220,8 @@ def create_app(
     async def readyz(request: Request) -> JSONResponse:
         services: Services = request.app.state.services
         try:
-            await services.hub.ping()
+            async with asyncio.timeout(_READY_DATABASE_TIMEOUT_S):  # a hung database too
+                await services.hub.ping()
         except Exception:  # noqa: BLE001 - any database failure means "not ready"
             _log.warning("not_ready", component="database")
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
@@ -231,6 +244,7 @@ def create_app(
             Middleware(tracing_middleware),
             Middleware(AccessLogMiddleware),
             Middleware(RequestIdMiddleware),
+            Middleware(DatabaseUnavailableMiddleware),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

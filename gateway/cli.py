@@ -77,24 +77,33 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     )
 
 
-def _server(app: ASGIApp, host: str, port: int) -> uvicorn.Server:
+def _server(app: ASGIApp, host: str, port: int, *, grace_s: int | None = None) -> uvicorn.Server:
     """log_config=None and no log_level: uvicorn keeps the JSON root handler and the level of
     gateway.logging (its loggers are global: a stand-in's level would be everyone's) instead
-    of installing its own plain-text handlers; the gateway writes its own access line."""
+    of installing its own plain-text handlers; the gateway writes its own access line.
+    ``grace_s``: how long a shutdown waits for requests in flight (unbounded when None)."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=None, access_log=False, log_config=None
+        app,
+        host=host,
+        port=port,
+        log_level=None,
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=grace_s,
     )
     return uvicorn.Server(config)
 
 
 async def _serve(settings: Settings) -> None:
     await _prepare_database(settings)
-    servers = [_server(create_app(settings), settings.host, settings.port)]
+    gateway = create_app(settings)
+    grace_s = settings.shutdown_grace_s
+    servers = [_server(gateway, settings.host, settings.port, grace_s=grace_s)]
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
         servers.extend(
-            _server(stand_in.app, "127.0.0.1", stand_in.port)
+            _server(stand_in.app, "127.0.0.1", stand_in.port, grace_s=grace_s)
             for stand_in in sandbox_wiring.partner_stand_ins(settings)
         )
     base = f"http://{settings.host}:{settings.port}"

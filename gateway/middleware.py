@@ -13,10 +13,11 @@ from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
+from connectors.hubdb import DatabaseUnavailable
 from gateway.metrics import RATE_LIMITED
 from gateway.ratelimit import RateLimiter, Verdict
 
-__all__ = ["AuthenticationMiddleware", "RequestIdMiddleware"]
+__all__ = ["AuthenticationMiddleware", "DatabaseUnavailableMiddleware", "RequestIdMiddleware"]
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _log = structlog.get_logger("gateway.http")
@@ -99,6 +100,43 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
 
+class DatabaseUnavailableMiddleware:
+    """The hub database out of reach before an answer began (the account lookup of a
+    signed-in request, a trusted document…): HTTP 503 with a JSON body, ``Retry-After`` and
+    ``DATABASE_UNAVAILABLE``, and the connection kept open. The engine has logged it (once
+    per kind and interval); a traceback per request would say nothing more."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except DatabaseUnavailable as error:
+            if started:
+                raise
+            extensions: dict[str, str | int] = {
+                "code": "DATABASE_UNAVAILABLE",
+                "retryAfter": int(error.retry_after_header),
+            }
+            request_id = scope.get("state", {}).get("request_id")
+            if request_id:
+                extensions["requestId"] = request_id
+            message = "The hub database is unavailable; try again shortly."
+            retry_after = (b"retry-after", error.retry_after_header.encode())
+            await _error(send, 503, message, extensions, [retry_after])
+
+
 def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -140,7 +178,7 @@ async def _error(
     send: Send,
     status: int,
     message: str,
-    extensions: dict[str, str],
+    extensions: dict[str, str] | dict[str, str | int],
     headers: list[tuple[bytes, bytes]],
 ) -> None:
     body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()

@@ -4,7 +4,8 @@ asyncio task each, started and stopped by the app's lifespan.
 Every instance runs every job: that a job's work is done once across N instances is the
 job's own guarantee, given by the database (the outbox leases rows with ``SKIP LOCKED``,
 reminders are taken by conditional updates), not by the scheduler. A job that raises is
-logged and runs again at its next tick."""
+logged and runs again at its next tick (with its traceback, unless the database was out of
+reach: then one line)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
+
+from connectors.hubdb import DatabaseUnavailable
 
 __all__ = ["Job", "Scheduler"]
 
@@ -107,6 +110,8 @@ class Scheduler:
         self._busy.add(entry.name)
         try:
             result = await entry.job(self._clock())
+        except DatabaseUnavailable as unavailable:  # logged by the engine, once per interval
+            _log.info("scheduler.job_deferred", job=entry.name, reason=unavailable.reason)
         except Exception:  # noqa: BLE001 - a failing job must not stop its loop
             _log.exception("scheduler.job_failed", job=entry.name)
         else:

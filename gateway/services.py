@@ -27,6 +27,7 @@ from connectors.hubdb import (
     AccountRecord,
     CachedDirectory,
     CoreRunner,
+    DatabaseBounds,
     HubRepository,
     create_engine,
     create_session_factory,
@@ -50,6 +51,7 @@ __all__ = [
     "api_keys",
     "build_services",
     "catalogue_config",
+    "database_bounds",
     "del_config",
     "dev_issuer",
     "dev_token",
@@ -126,6 +128,16 @@ def api_key_pepper(settings: Settings) -> bytes:
     return load_or_create_secret(settings.api_key_pepper_file)
 
 
+def database_bounds(settings: Settings) -> DatabaseBounds:
+    """How long the gateway waits for its database (PostgreSQL), from the settings."""
+    return DatabaseBounds(
+        connect_timeout_s=settings.database_connect_timeout_s,
+        statement_timeout_s=settings.database_statement_timeout_s,
+        pool_timeout_s=settings.database_pool_timeout_s,
+        open_s=settings.database_retry_s,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class HubDatabase:
     """The hub database, open: ORM sessions for the writes, the runner for the reads."""
@@ -141,7 +153,7 @@ async def open_hub_database(settings: Settings) -> AsyncIterator[HubDatabase]:
     """The hub database alone (what the CLI's ``token`` and ``api-key`` need), closed after
     the block; ``build_services`` opens it the same way."""
     async with AsyncExitStack() as stack:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, bounds=database_bounds(settings))
         stack.push_async_callback(engine.dispose)
         sessions = create_session_factory(engine)
         runner = CoreRunner(engine)

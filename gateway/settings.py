@@ -52,6 +52,24 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite+aiosqlite:///var/hub.db", description="The hub database (SQLite or PostgreSQL)."
     )
+    database_connect_timeout_s: float = Field(
+        3.0, gt=0, description="PostgreSQL: the longest wait (s) to open a connection."
+    )
+    database_statement_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="PostgreSQL: the longest statement (s), cancelled by the server "
+        "(statement_timeout), given up by the gateway one second later if the server hangs.",
+    )
+    database_pool_timeout_s: float = Field(
+        2.0, gt=0, description="PostgreSQL: the longest wait (s) for a free pooled connection."
+    )
+    database_retry_s: float = Field(
+        1.0,
+        gt=0,
+        description="PostgreSQL: after a failure, requests are refused at once (HTTP 503) "
+        "this long (s), then one tries the database again.",
+    )
     cache_url: str | None = Field(
         None, description="redis://… for a shared cache; in-memory when unset."
     )
@@ -162,6 +180,12 @@ class Settings(BaseSettings):
         True, description="Run the outbox and reminder jobs in this process."
     )
     outbox_interval_s: float = Field(15.0, description="How often the e-mail outbox is sent.")
+    outbox_batch_size: int = Field(
+        100, ge=1, description="E-mails claimed at a time by a flush, which drains the outbox."
+    )
+    outbox_concurrency: int = Field(
+        4, ge=1, description="SMTP connections a flush uses at once (each reused for many)."
+    )
     reminders_interval_s: float = Field(60.0, description="How often due reminders are sent.")
     reconcile_interval_s: float = Field(
         30.0, description="How often filings left unconfirmed are looked up on the platforms."
@@ -201,6 +225,12 @@ class Settings(BaseSettings):
         None,
         description="OpenTelemetry collector (OTLP over HTTP, e.g. http://collector:4318): "
         "spans are exported there; unset, traces are only propagated (traceparent) and logged.",
+    )
+    shutdown_grace_s: int = Field(
+        10,
+        ge=1,
+        description="On SIGTERM, how long (s) `serve` waits for requests in flight (and open "
+        "websockets) before closing them.",
     )
 
     @model_validator(mode="after")

@@ -7,9 +7,11 @@ from typing import Any
 from graphql import GraphQLError
 
 from connectors.errors import ConnectorError, NotFound, RateLimited
+from connectors.hubdb import DatabaseUnavailable
 
 __all__ = [
     "BAD_USER_INPUT",
+    "DATABASE_UNAVAILABLE",
     "FORBIDDEN",
     "NOT_FOUND",
     "RATE_LIMITED",
@@ -25,6 +27,7 @@ FORBIDDEN = "FORBIDDEN"
 UNAUTHENTICATED = "UNAUTHENTICATED"
 UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
 RATE_LIMITED = "RATE_LIMITED"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 
 
 def coded_error(message: str, code: str, **extensions: Any) -> GraphQLError:
@@ -33,6 +36,12 @@ def coded_error(message: str, code: str, **extensions: Any) -> GraphQLError:
 
 def from_connector_error(error: ConnectorError) -> GraphQLError:
     """A connector's typed failure, told to the client without internal detail."""
+    if isinstance(error, DatabaseUnavailable):
+        return coded_error(
+            "The hub database is unavailable; try again shortly.",
+            DATABASE_UNAVAILABLE,
+            retryAfter=int(error.retry_after_header),
+        )
     if isinstance(error, NotFound):
         return coded_error(
             f"Not found at the source ({error.source}).", NOT_FOUND, source=error.source

@@ -9,13 +9,18 @@
   (``next_attempt_delay``); a refusal for good (``MailRejected``) or ``MAX_ATTEMPTS``
   attempts make it FAILED.
 - Rows not tried before the lease nears its end are released untried, so a slow SMTP
-  server does not let the lease lapse while the row is still in hand."""
+  server does not let the lease lapse while the row is still in hand.
+- As fast as the SMTP server takes them: a flush drains the outbox in batches of ``limit``
+  rows, each batch sent by up to ``concurrency`` SMTP connections, each connection reused
+  for its share of the batch (``Mailer.session``), and claims the next batch until one comes
+  back short or sends nothing (an outage: the rows wait for their next attempt)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +31,7 @@ from connectors.mail import (
     MAX_ATTEMPTS,
     Mailer,
     MailRejected,
+    MailSession,
     MailUnavailable,
     OutgoingMail,
     next_attempt_delay,
@@ -46,6 +52,11 @@ class FlushReport:
     retried: int = 0
     failed: int = 0
 
+    def __add__(self, other: FlushReport) -> FlushReport:
+        return FlushReport(
+            self.sent + other.sent, self.retried + other.retried, self.failed + other.failed
+        )
+
 
 def message_id_for(dedupe_key: str) -> str:
     """The Message-ID of an outbox row: derived from its dedupe key only, so every resend
@@ -60,31 +71,78 @@ async def flush_outbox(
     *,
     now: datetime,
     lease: timedelta = timedelta(minutes=2),
-    limit: int = 20,
+    limit: int = 100,
+    concurrency: int = 4,
     retry_delay: Callable[[int], float] = next_attempt_delay,
 ) -> FlushReport:
-    """Sends the rows due at ``now``, one at a time; ``retry_delay(attempts)`` gives the
-    seconds to wait after ``attempts`` failed attempts."""
-    items = await store.claim(now=now, lease=lease, limit=limit)
+    """Sends the rows due at ``now`` until none is left (see the module's docstring);
+    ``retry_delay(attempts)`` gives the seconds to wait after ``attempts`` failed attempts.
+    A later batch is claimed at ``now`` moved on by the time the flush has taken, so its
+    lease runs from when it is claimed."""
     started = time.monotonic()
-    budget = lease.total_seconds() * _LEASE_MARGIN
-    sent = retried = failed = 0
-    for index, item in enumerate(items):
-        if time.monotonic() - started > budget:
-            untried = [later.id for later in items[index:]]
-            await store.release(untried)
-            _log.warning("outbox.lease_short", released=len(untried))
-            break
-        outcome = await _send(store, mailer, item, now=now, retry_delay=retry_delay)
-        sent += outcome == "sent"
-        retried += outcome == "retried"
-        failed += outcome == "failed"
-    return FlushReport(sent=sent, retried=retried, failed=failed)
+    total = FlushReport()
+    batch_now = now
+    while True:
+        items = await store.claim(now=batch_now, lease=lease, limit=limit)
+        if not items:
+            return total
+        report = await _send_batch(
+            store, mailer, items, now=batch_now, lease=lease, concurrency=concurrency,
+            retry_delay=retry_delay,
+        )  # fmt: skip
+        total += report
+        if len(items) < limit or report.sent == 0:
+            return total
+        batch_now = now + timedelta(seconds=time.monotonic() - started)
+
+
+async def _send_batch(
+    store: OutboxStore,
+    mailer: Mailer,
+    items: Sequence[OutboxItem],
+    *,
+    now: datetime,
+    lease: timedelta,
+    concurrency: int,
+    retry_delay: Callable[[int], float],
+) -> FlushReport:
+    """``items`` sent by up to ``concurrency`` connections; those not started before the
+    lease nears its end are released untried. A fault of the store (the database gone) is
+    raised once every connection has stopped."""
+    pending = list(reversed(items))  # oldest first
+    deadline = time.monotonic() + lease.total_seconds() * _LEASE_MARGIN
+    outcomes: list[str] = []
+    untried: list[str] = []
+
+    async def connection() -> None:
+        async with mailer.session() as session:
+            while pending:
+                item = pending.pop()
+                if time.monotonic() > deadline:
+                    untried.append(item.id)
+                    continue
+                outcomes.append(await _send(store, session, item, now=now, retry_delay=retry_delay))
+
+    done = await asyncio.gather(
+        *(connection() for _ in range(max(1, min(concurrency, len(items))))),
+        return_exceptions=True,
+    )
+    if untried:
+        await store.release(untried)
+        _log.warning("outbox.lease_short", released=len(untried))
+    for result in done:
+        if isinstance(result, BaseException):
+            raise result
+    return FlushReport(
+        sent=outcomes.count("sent"),
+        retried=outcomes.count("retried"),
+        failed=outcomes.count("failed"),
+    )
 
 
 async def _send(
     store: OutboxStore,
-    mailer: Mailer,
+    mailer: MailSession,
     item: OutboxItem,
     *,
     now: datetime,

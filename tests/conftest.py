@@ -7,7 +7,7 @@ import asyncio
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +37,7 @@ from sandbox.entreprise.app import create_app as create_sandbox
 from sandbox.mesaides import create_app as create_mesaides
 from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
 from tests.databases import migrate_and_seed
+from tests.private_postgres import PrivatePostgres
 from tests.seed_world import SeedWorld, load_world
 
 Run = Callable[..., Awaitable[ExecutionResult]]
@@ -52,6 +53,26 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     asyncio.run(migrate_and_seed(url))
     return path
+
+
+@pytest.fixture(scope="session")
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of the suite's own (tests/private_postgres.py), migrated and
+    seeded, to stop and freeze; started again before each test that asks for it."""
+    cluster = PrivatePostgres()
+    try:
+        cluster.start()
+        asyncio.run(migrate_and_seed(cluster.url))
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def postgres_cluster(private_postgres: PrivatePostgres) -> Iterator[PrivatePostgres]:
+    private_postgres.start()
+    yield private_postgres
+    private_postgres.start()
 
 
 @pytest.fixture(scope="session")

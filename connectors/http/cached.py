@@ -4,7 +4,11 @@ call, with stale-if-error and an optional remembered not-found.
 A fresh entry answers without a call (and without a task or a flight: the hot path). On a
 miss, concurrent reads of one key share one call. The fetched payload is cached for the
 read's ``ttl``, then kept ``stale_ttl`` more seconds to be served when the partner fails
-(``UpstreamUnavailable`` or ``RateLimited``). With ``not_found_ttl``, a ``NotFound`` is
+(``UpstreamUnavailable`` or ``RateLimited``). An expired copy is also served at once while
+ONE refresh runs in the background (stale-while-revalidate): a reader waits for the partner
+only when there is no copy, or ``revalidate_wait_s`` (0 by default) for the refresh; so a
+hung partner costs the readers of a cached record nothing, and the next read after the
+refresh is fresh. With ``not_found_ttl``, a ``NotFound`` is
 remembered that long and answered from the cache.
 
 A reader that passes ``report`` learns how its read was served (an audit trail records it):
@@ -20,6 +24,7 @@ on every hit, and a new raw answer (a new stamp) is never served from an old par
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any, TypeVar, cast
@@ -33,7 +38,15 @@ from connectors.http.logs import LogNames
 from connectors.http.singleflight import SingleFlight
 from connectors.metrics import CACHE_READS
 
-__all__ = ["PARSED_ENTRIES", "CachedFetch", "Fetch", "Outcome", "Parse", "Report"]
+__all__ = [
+    "PARSED_ENTRIES",
+    "REVALIDATE_WAIT_S",
+    "CachedFetch",
+    "Fetch",
+    "Outcome",
+    "Parse",
+    "Report",
+]
 
 _log = structlog.get_logger(__name__)
 
@@ -56,6 +69,10 @@ is raised to the reader, and nothing is kept."""
 PARSED_ENTRIES = 4096
 """Parsed payloads kept per ``CachedFetch`` (least recently used dropped first)."""
 
+REVALIDATE_WAIT_S = 0.0
+"""How long a read with an expired copy waits for its refresh before it is served the copy
+(the refresh goes on in the background, once per key)."""
+
 
 class Outcome(StrEnum):
     UPSTREAM = "UPSTREAM"
@@ -76,8 +93,10 @@ class CachedFetch:
         stale_ttl: float,
         not_found_ttl: float | None = None,
         logs: LogNames | None = None,
+        revalidate_wait_s: float = REVALIDATE_WAIT_S,
     ) -> None:
         self._cache = cache
+        self._revalidate_wait_s = revalidate_wait_s
         self._stale_ttl = stale_ttl
         self._not_found_ttl = not_found_ttl
         self._logs = logs or LogNames()
@@ -97,7 +116,7 @@ class CachedFetch:
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:  # the hot path: no task, no flight
             return self._hit(entry, label, source, report)
-        return await self._miss(key, fetch, label, source, ttl, report)
+        return await self._miss(key, fetch, label, source, ttl, report, entry)
 
     async def read_parsed(
         self,
@@ -111,10 +130,10 @@ class CachedFetch:
         report: Report | None = None,
     ) -> T:
         """``read``, parsed by ``parse``; a fresh entry's parse is kept (``cached_parsed``)."""
-        found = await self.cached_parsed(key, parse, label=label, source=source, report=report)
-        if found is not None:
-            return found
-        return parse(await self._miss(key, fetch, label, source, ttl, report))
+        entry = await self._cache.get(key)
+        if entry is not None and entry.fresh:
+            return self._parsed_hit(key, entry, parse, label, source, report)
+        return parse(await self._miss(key, fetch, label, source, ttl, report, entry))
 
     async def cached_parsed(
         self, key: str, parse: Parse[T], *, label: str, source: str, report: Report | None = None
@@ -126,6 +145,17 @@ class CachedFetch:
         entry = await self._cache.get(key)
         if entry is None or not entry.fresh:
             return None
+        return self._parsed_hit(key, entry, parse, label, source, report)
+
+    def _parsed_hit(
+        self,
+        key: str,
+        entry: CacheEntry,
+        parse: Parse[T],
+        label: str,
+        source: str,
+        report: Report | None,
+    ) -> T:
         payload = self._hit(entry, label, source, report)
         if entry.stamp is None:
             return parse(payload)
@@ -144,14 +174,30 @@ class CachedFetch:
         return _remembered(source, entry)
 
     async def _miss(
-        self, key: str, fetch: Fetch, label: str, source: str, ttl: float, report: Report | None
+        self,
+        key: str,
+        fetch: Fetch,
+        label: str,
+        source: str,
+        ttl: float,
+        report: Report | None,
+        stale: CacheEntry | None,
     ) -> dict[str, Any]:
         CACHE_READS.labels(label, "miss").inc()
         outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
+        flight = self._flights.start(
+            key, lambda: self._fetch(key, fetch, label, source, ttl, outcome)
+        )
+        if stale is not None and stale.value.get(_NOT_FOUND_MARK) is not True:
+            await asyncio.wait([flight], timeout=self._revalidate_wait_s)
+            if not flight.done():  # the partner is slow: the copy now, the refresh goes on
+                _log.info(self._logs.event("stale_while_revalidate"), **{self._logs.label: label})
+                CACHE_READS.labels(label, "stale").inc()
+                if report is not None:
+                    report(Outcome.STALE.value)
+                return stale.value
         try:
-            payload = await self._flights.run(
-                key, lambda: self._fetch(key, fetch, label, source, ttl, outcome)
-            )
+            payload = await asyncio.shield(flight)
         except Exception as error:
             if report is not None:
                 report((outcome[0] if isinstance(error, NotFound) else Outcome.FAILED).value)

@@ -1,7 +1,9 @@
 """One resilient call to a partner: the only loop in the project that sends a request to one.
 
-Every call runs inside a time budget (retries and waits included), behind a circuit breaker
-per source (purgatory: only ``UpstreamUnavailable`` counts against it), and is retried only
+Every call runs inside a time budget (retries and waits included), each attempt inside a
+shorter one (a hung partner leaves time for another attempt), behind a circuit breaker per
+source (``connectors.http.breaker``: one probe when half-open, an adaptive open window; only
+``UpstreamUnavailable`` counts against it), and is retried only
 when it is idempotent (GETs; a POST when its caller says so, e.g. it carries an idempotency
 key) and its failure is worth it (timeout, connection error, 429, 502, 503, 504), waiting the
 partner's ``Retry-After`` or a full-jitter backoff (``connectors.http.retries``). A partner's
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,10 +26,9 @@ import structlog
 from opentelemetry import trace
 from opentelemetry.propagate import inject
 from opentelemetry.trace import SpanKind
-from purgatory import AsyncCircuitBreakerFactory
-from purgatory.domain.model import OpenedState
 
 from connectors.errors import ConnectorError, RateLimited, UpstreamUnavailable
+from connectors.http.breaker import Breaker, BreakerState
 from connectors.http.failures import (
     RETRY_AFTER_STATUSES,
     Summarise,
@@ -78,11 +80,6 @@ def _json_object(source: str, response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def _is_not_a_failure(exc: BaseException) -> bool:
-    """Only "the partner is unwell" counts against the breaker; 404, 4xx and 429 do not."""
-    return not isinstance(exc, UpstreamUnavailable)
-
-
 class ResilientCaller:
     """Calls one partner through ``client``. ``source`` names it in errors, metrics and logs
     and keys its breaker; a call may name another source (a family of the partner's
@@ -100,6 +97,7 @@ class ResilientCaller:
         logs: LogNames | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``headers`` go with every call (e.g. the partner's API key); ``summarise`` says
         in a few words what an error answer said (never a credential)."""
@@ -111,13 +109,13 @@ class ResilientCaller:
         self._summarise = summarise
         self._logs = logs or LogNames()
         self._retries = RetryPolicy(resilience, on_retry=self._log_retry, sleep=sleep, rng=rng)
-        self._breakers = AsyncCircuitBreakerFactory(
-            default_threshold=resilience.breaker_threshold,
-            default_ttl=resilience.breaker_reset_seconds,
-            exclude=[(ConnectorError, _is_not_a_failure), asyncio.CancelledError],
-        )
-        self._breakers.add_listener(self._on_breaker_event)
-        self._breaker_states: dict[str, str] = {}
+        self._clock = clock
+        self._breakers: dict[str, Breaker] = {}
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Each source's breaker as it stands (metrics read it); a source not called yet is
+        absent (closed)."""
+        return {source: breaker.state for source, breaker in self._breakers.items()}
 
     async def get_json(
         self, path: str, *, name: str, source: str | None = None, params: Params | None = None
@@ -174,20 +172,41 @@ class ResilientCaller:
         wait = self._quota.wait_needed(call.name)
         if wait > 0:
             raise RateLimited(call.source, f"{call.source}: quota spent, retry later", wait)
-        if call.source not in self._breaker_states:
-            self._set_breaker_state(call.source, "closed")
-        breaker = await self._breakers.get_breaker(call.source)
-        try:
-            async with breaker:
-                return await self._with_retries(call)
-        except OpenedState as opened:
-            opened.with_traceback(None)  # purgatory re-raises one instance: keep it small
+        breaker = self._breaker(call.source)
+        if not breaker.admit():
             _log.warning(
                 self._logs.event("breaker_fail_fast"),
                 source=call.source,
                 **{self._logs.label: call.name},
             )
-            raise failure_for(call.source, None, reason="circuit breaker open") from None
+            raise failure_for(call.source, None, reason="circuit breaker open")
+        try:
+            answer = await self._with_retries(call)
+        except UpstreamUnavailable:
+            breaker.failed()
+            raise
+        except ConnectorError:  # 404, a refusal, a 429: the partner answered
+            breaker.succeeded()
+            raise
+        except BaseException:  # cancelled, or a bug of ours: no verdict on the partner
+            breaker.abandoned()
+            raise
+        breaker.succeeded()
+        return answer
+
+    def _breaker(self, source: str) -> Breaker:
+        breaker = self._breakers.get(source)
+        if breaker is None:
+            resilience = self._resilience
+            breaker = self._breakers[source] = Breaker(
+                threshold=resilience.breaker_threshold,
+                base_s=resilience.breaker_open_base,
+                max_s=resilience.breaker_reset_seconds,
+                clock=self._clock,
+                on_change=lambda state: self._on_breaker_change(source, state),
+            )
+            BREAKER_STATE.labels(source).set(BREAKER_STATES[BreakerState.CLOSED])
+        return breaker
 
     async def _with_retries(self, call: _Call) -> Any:
         loop = asyncio.get_running_loop()
@@ -208,9 +227,9 @@ class ResilientCaller:
 
     async def _attempt(self, call: _Call, attempt: int, deadline: float) -> Any:
         loop = asyncio.get_running_loop()
-        budget = deadline - loop.time()
+        budget = min(deadline - loop.time(), self._resilience.per_attempt)
         if budget <= 0:
-            raise failure_for(call.source, None, reason="time budget spent")
+            raise failure_for(call.source, None, reason="timeout, time budget spent")
         started = loop.time()
         retry_after: float | None = None
         try:
@@ -275,21 +294,6 @@ class ResilientCaller:
             **{self._logs.label: failed.call},
         )
 
-    def breaker_states(self) -> dict[str, str]:
-        """Each called source's breaker: "closed", "half-opened" or "opened" (read-only)."""
-        return dict(self._breaker_states)
-
-    def _set_breaker_state(self, source: str, state: str) -> None:
-        self._breaker_states[source] = state
-        BREAKER_STATE.labels(source).set(BREAKER_STATES.get(state, BREAKER_STATES["opened"]))
-
-    def _on_breaker_event(self, circuit: str, event_name: str, event: object) -> None:
-        if event_name == "state_changed":
-            state = getattr(event, "state", None)
-            if isinstance(state, str):
-                self._set_breaker_state(circuit, state)
-            _log.warning(
-                self._logs.event("breaker_state"),
-                family=circuit,
-                state=getattr(event, "state", None),
-            )
+    def _on_breaker_change(self, source: str, state: BreakerState) -> None:
+        BREAKER_STATE.labels(source).set(BREAKER_STATES[state])
+        _log.warning(self._logs.event("breaker_state"), family=source, state=state.value)

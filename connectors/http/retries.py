@@ -37,11 +37,22 @@ class Resilience:
     timeout: float = 5.0
     """Total budget of one call in seconds, retries and waits included."""
     max_retries: int = 2
+    attempt_timeout: float | None = None
+    """Budget of one attempt, so that a hung partner leaves time for another; None: half
+    of ``timeout``."""
     breaker_threshold: int = 5
+    """Failures in a row that open a source's breaker."""
     breaker_reset_seconds: float = 30.0
+    """The longest a breaker stays open (its window doubles from ``breaker_open_base``)."""
+    breaker_open_base: float = 1.0
+    """The first open window, in seconds; each failed probe doubles it."""
     backoff_base: float = 0.2
     """The first retry waits up to this many seconds (full jitter), doubling each attempt."""
     backoff_max: float = 2.0
+
+    @property
+    def per_attempt(self) -> float:
+        return self.attempt_timeout if self.attempt_timeout is not None else self.timeout / 2
 
 
 class AttemptFailed(Exception):

@@ -22,12 +22,17 @@ class SingleFlight(Generic[T]):
         return key in self._calls
 
     async def run(self, key: str, call: Callable[[], Awaitable[T]]) -> T:
+        return await asyncio.shield(self.start(key, call))
+
+    def start(self, key: str, call: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
+        """The call in flight for ``key``, started now if there is none; it runs to its end
+        whoever awaits it (``asyncio.shield`` it to wait without cancelling it)."""
         task = self._calls.get(key)
         if task is None:
             task = asyncio.ensure_future(call())
             self._calls[key] = task
             task.add_done_callback(lambda done: self._forget(key, done))
-        return await asyncio.shield(task)
+        return task
 
     def _forget(self, key: str, task: asyncio.Task[T]) -> None:
         if self._calls.get(key) is task:

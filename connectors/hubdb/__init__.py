@@ -3,8 +3,9 @@ assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via 
 
 from __future__ import annotations
 
+from connectors.hubdb.availability import DatabaseBounds, DatabaseUnavailable
 from connectors.hubdb.directory_cache import CachedDirectory
-from connectors.hubdb.engine import create_engine, create_session_factory
+from connectors.hubdb.engine import create_engine, create_session_factory, database_circuit
 from connectors.hubdb.migrate import migrate
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
@@ -40,6 +41,8 @@ __all__ = [
     "CompanyFilter",
     "CompanySearchScope",
     "CoreRunner",
+    "DatabaseBounds",
+    "DatabaseUnavailable",
     "HubRepository",
     "NotificationRecord",
     "OutboxEmailRecord",
@@ -52,6 +55,7 @@ __all__ = [
     "StructureRecord",
     "create_engine",
     "create_session_factory",
+    "database_circuit",
     "migrate",
     "normalize_email",
 ]

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine.interfaces import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry, PoolProxiedConnection
+
+from connectors.hubdb.availability import (
+    Circuit,
+    DatabaseBounds,
+    DatabaseUnavailable,
+    unavailable_reason,
+)
 
 __all__ = [
     "WRITE_TRANSACTION",
     "create_engine",
     "create_session_factory",
+    "database_circuit",
     "sqlite_connection_events",
     "sqlite_file_path",
 ]
@@ -35,8 +44,13 @@ def sqlite_file_path(url: URL) -> Path | None:
     return Path(database)
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, bounds: DatabaseBounds | None = None) -> AsyncEngine:
     """An async engine for ``url``.
+
+    With ``bounds`` (what the gateway serves with; not migrations), a PostgreSQL engine
+    waits for its database only so long (connect, statement and pool timeouts), turns every
+    "database out of reach" into ``DatabaseUnavailable``, and fails fast while the database
+    is known down (``availability.Circuit``, read with :func:`database_circuit`).
 
     For a SQLite file, its folder is created, foreign keys are enforced and the journal is in
     WAL mode (readers do not block the writer); other backends are used as configured.
@@ -49,10 +63,82 @@ def create_engine(url: str) -> AsyncEngine:
     path = sqlite_file_path(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_async_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
+        engine = _create_async_engine(parsed)
         sqlite_connection_events(engine.sync_engine, wal=path is not None)
+        return engine
+    if bounds is None:
+        return _create_async_engine(parsed, pool_pre_ping=True)
+    circuit = Circuit(bounds)
+    engine = _create_async_engine(
+        parsed,
+        pool_pre_ping=True,
+        poolclass=_guarded_pool(circuit),
+        pool_timeout=bounds.pool_timeout_s,
+        connect_args=_connect_args(parsed, bounds),
+    )
+    event.listen(engine.sync_engine, "handle_error", _classifier(circuit))
     return engine
+
+
+def database_circuit(engine: AsyncEngine) -> Circuit | None:
+    """The circuit of an engine made with ``bounds`` (None otherwise)."""
+    circuit = getattr(engine.sync_engine.pool, "circuit", None)
+    return circuit if isinstance(circuit, Circuit) else None
+
+
+def _connect_args(url: URL, bounds: DatabaseBounds) -> dict[str, Any]:
+    if url.get_driver_name() != "asyncpg":
+        return {}
+    statement_ms = round(bounds.statement_timeout_s * 1000)
+    return {
+        "timeout": bounds.connect_timeout_s,
+        "command_timeout": bounds.command_timeout_s,
+        "server_settings": {"statement_timeout": str(statement_ms)},
+    }
+
+
+def _guarded_pool(guard: Circuit) -> type[AsyncAdaptedQueuePool]:
+    """The engine's pool, behind the circuit: a checkout is refused at once while the
+    database is known down, and a failed one (refused, timed out, pool exhausted) opens it.
+    A subclass per engine: ``Pool.recreate`` (after a disconnect) keeps the same circuit."""
+
+    class GuardedPool(AsyncAdaptedQueuePool):
+        circuit: ClassVar[Circuit] = guard
+
+        def connect(self) -> PoolProxiedConnection:
+            self.circuit.check()
+            try:
+                connection = super().connect()
+            except DatabaseUnavailable as error:
+                raise self.circuit.failed(error.reason) from error
+            except Exception as error:
+                reason = unavailable_reason(error)
+                if reason is None:
+                    raise
+                raise self.circuit.failed(reason) from error
+            self.circuit.succeeded()
+            return connection
+
+    return GuardedPool
+
+
+def _classifier(circuit: Circuit) -> Callable[[ExceptionContext], None]:
+    """A statement (or commit, rollback) that failed because the database is out of reach:
+    its connection is dropped (it may be mid-protocol) and ``DatabaseUnavailable`` raised. A
+    failed pre-ping is left to the pool, which reconnects (and the checkout then fails or
+    not)."""
+
+    def classify(context: ExceptionContext) -> None:
+        reason = unavailable_reason(context.original_exception)
+        if reason is None:
+            return
+        context.is_disconnect = True
+        if context.is_pre_ping:
+            return
+        raise circuit.failed(reason)
+
+    return classify
 
 
 def sqlite_connection_events(

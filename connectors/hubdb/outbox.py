@@ -85,6 +85,15 @@ class OutboxStore:
         items = [OutboxItem(*row) for row in rows]
         return sorted(items, key=lambda item: (item.created_at, item.id))
 
+    async def backlog(self) -> OutboxBacklog:
+        """What metrics read: how many e-mails wait, and since when."""
+        query = sa.select(sa.func.count(), sa.func.min(EmailOutbox.created_at)).where(
+            EmailOutbox.status == _PENDING
+        )
+        async with self._session_factory() as session:
+            count, oldest = (await session.execute(query)).one()
+        return OutboxBacklog(int(count), oldest)
+
     async def mark_sent(self, id: str, now: datetime) -> bool:
         """The e-mail was handed to the SMTP server (one more attempt, the last)."""
         return await self._finish(
@@ -108,15 +117,6 @@ class OutboxStore:
         return await self._finish(
             id, status=OutboxStatus.FAILED.value, attempts=attempts, last_error=error
         )
-
-    async def backlog(self) -> OutboxBacklog:
-        """One statement, on the (status, next_attempt_at) index's leading column."""
-        query = sa.select(sa.func.count(), sa.func.min(EmailOutbox.created_at)).where(
-            EmailOutbox.status == _PENDING
-        )
-        async with self._session_factory() as session:
-            pending, oldest = (await session.execute(query)).one()
-        return OutboxBacklog(int(pending), oldest)
 
     async def release(self, ids: Sequence[str]) -> None:
         """Give back claimed rows that were not tried, due again at once (no attempt counted)."""

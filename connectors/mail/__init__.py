@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.mail.config import DEFAULT_SENDER, MailConfig
 from connectors.mail.errors import MailError, MailRejected, MailUnavailable
-from connectors.mail.mailer import Mailer
+from connectors.mail.mailer import Mailer, MailSession
 from connectors.mail.message import OutgoingMail
 from connectors.mail.retry import MAX_ATTEMPTS, next_attempt_delay
 
@@ -14,6 +14,7 @@ __all__ = [
     "MailConfig",
     "MailError",
     "MailRejected",
+    "MailSession",
     "MailUnavailable",
     "Mailer",
     "OutgoingMail",

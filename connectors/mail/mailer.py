@@ -1,13 +1,17 @@
-"""Sending one e-mail over SMTP (aiosmtplib), with failures mapped to ``MailError``.
+"""Sending e-mail over SMTP (aiosmtplib), with failures mapped to ``MailError``.
 
-One connection per message: the outbox sends a handful at a time, and a fresh connection
-cannot inherit a broken one's state. Logs carry the Message-ID and the SMTP code, never an
-address, a subject or a body.
+``Mailer.send`` sends one message on a connection of its own; ``Mailer.session()`` keeps one
+connection for many messages (the outbox drains its batches so: a TLS handshake and a login
+per connection, not per message). After any failure a session drops its connection and the
+next message opens a fresh one, so no message inherits a broken connection's state. Logs
+carry the Message-ID and the SMTP code, never an address, a subject or a body.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiosmtplib
 import structlog
@@ -16,7 +20,7 @@ from connectors.mail.config import MailConfig
 from connectors.mail.errors import MailError, MailRejected, MailUnavailable
 from connectors.mail.message import OutgoingMail, build_message, envelope_address
 
-__all__ = ["Mailer", "failure_for"]
+__all__ = ["MailSession", "Mailer", "failure_for"]
 
 _log = structlog.get_logger(__name__)
 
@@ -30,28 +34,50 @@ class Mailer:
         self._envelope_sender = sender
 
     async def send(self, message: OutgoingMail) -> None:
+        """Hand ``message`` to the SMTP server on a connection of its own;
+        ``MailUnavailable`` (retry later) or ``MailRejected`` (do not retry) otherwise."""
+        async with self.session() as session:
+            await session.send(message)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[MailSession]:
+        """One SMTP connection for the messages sent in the block, closed after it."""
+        session = MailSession(self._config, self._envelope_sender)
+        try:
+            yield session
+        finally:
+            await session.aclose()
+
+
+class MailSession:
+    """Messages sent one after the other on one SMTP connection, opened at the first and
+    opened again after a failure."""
+
+    def __init__(self, config: MailConfig, envelope_sender: str) -> None:
+        self._config = config
+        self._envelope_sender = envelope_sender
+        self._smtp: aiosmtplib.SMTP | None = None
+        self._fresh = True
+        """No message went out on the connection yet (a failure then is not an idle one)."""
+
+    async def send(self, message: OutgoingMail) -> None:
         """Hand ``message`` to the SMTP server; ``MailUnavailable`` (retry later) or
         ``MailRejected`` (do not retry) otherwise."""
         recipient = envelope_address(message.to)
         if recipient is None:
             _log.warning("mail.rejected", message_id=message.message_id, reason="bad address")
             raise MailRejected("the recipient address is unusable")
-        config = self._config
         started = time.perf_counter()
         try:
-            await aiosmtplib.send(
-                build_message(message, sender=config.sender),
-                sender=self._envelope_sender,
-                recipients=[recipient],
-                hostname=config.host,
-                port=config.port,
-                username=config.username,
-                password=config.password,
-                start_tls=config.starttls,
-                timeout=config.timeout,
-                local_hostname=config.local_hostname,
-            )
+            try:
+                await self._send_on(await self._connection(), message, recipient)
+            except aiosmtplib.SMTPServerDisconnected:
+                if self._fresh:
+                    raise
+                self._drop()  # the server closed an idle connection: once more on a new one
+                await self._send_on(await self._connection(), message, recipient)
         except (aiosmtplib.SMTPException, OSError) as exc:
+            self._drop()
             failure = failure_for(exc, non_ascii_recipient=not recipient.isascii())
             event = "mail.rejected" if isinstance(failure, MailRejected) else "mail.unavailable"
             _log.warning(
@@ -63,7 +89,50 @@ class Mailer:
             )
             # The cause would carry the server's reply text, which often quotes the address.
             raise failure from None
+        except BaseException:
+            self._drop()  # cancelled mid-conversation: the connection's state is unknown
+            raise
         _log.info("mail.sent", message_id=message.message_id, elapsed_ms=_elapsed_ms(started))
+
+    async def _send_on(self, smtp: aiosmtplib.SMTP, message: OutgoingMail, recipient: str) -> None:
+        await smtp.send_message(
+            build_message(message, sender=self._config.sender),
+            sender=self._envelope_sender,
+            recipients=[recipient],
+        )
+        self._fresh = False
+
+    async def aclose(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None or not smtp.is_connected:
+            return
+        try:
+            await smtp.quit()
+        except (aiosmtplib.SMTPException, OSError):
+            smtp.close()
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        if self._smtp is not None and self._smtp.is_connected:
+            return self._smtp
+        config = self._config
+        smtp = aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            username=config.username,
+            password=config.password,
+            start_tls=config.starttls,
+            timeout=config.timeout,
+            local_hostname=config.local_hostname,
+        )
+        await smtp.connect()  # EHLO, STARTTLS and login as configured
+        self._smtp = smtp
+        self._fresh = True
+        return smtp
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
 
 
 def failure_for(exc: BaseException, *, non_ascii_recipient: bool = False) -> MailError:

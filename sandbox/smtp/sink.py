@@ -59,6 +59,8 @@ class SmtpSink:
         """The reply given to every recipient, or ``None`` to accept them."""
         self.refusals = 0
         """How many recipients were refused so far."""
+        self.connections = 0
+        """How many SMTP connections were opened so far."""
         self._server: asyncio.Server | None = None
         self._sessions: set[_SinkSMTP] = set()
         self._arrived = asyncio.Event()
@@ -151,6 +153,7 @@ class _SinkSMTP(SMTP):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._sink._sessions.add(self)
+        self._sink.connections += 1
         super().connection_made(transport)
 
     def connection_lost(self, error: Exception | None) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from structlog.testing import capture_logs
 
-from connectors.hubdb import create_engine, create_session_factory
+from connectors.hubdb import DatabaseUnavailable, create_engine, create_session_factory
 from connectors.hubdb.models import Company, Notification, ReferentAssignment
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.reminders import ReminderStore
@@ -89,6 +89,34 @@ async def test_a_failing_job_is_logged_and_runs_again() -> None:
     failures = [entry for entry in logs if entry["event"] == "scheduler.job_failed"]
     assert [entry["job"] for entry in failures] == ["reminders"]
     assert calls >= 2
+
+
+async def test_a_job_deferred_by_an_unavailable_database_logs_one_line_and_no_traceback() -> None:
+    time = FakeTime()
+    calls = 0
+    recovered = asyncio.Event()
+
+    async def job(now: datetime) -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise DatabaseUnavailable("connection refused")
+        recovered.set()
+        return "ok"
+
+    scheduler = Scheduler(clock=time.clock, sleep=time.sleep)
+    scheduler.add("outbox", 15, job)
+    with capture_logs() as logs:
+        await scheduler.start()
+        await asyncio.wait_for(recovered.wait(), 1)
+        await scheduler.stop()
+
+    deferred = [entry for entry in logs if entry["event"] == "scheduler.job_deferred"]
+    assert deferred == [
+        {"event": "scheduler.job_deferred", "job": "outbox", "reason": "connection refused",
+         "log_level": "info"}
+    ]  # fmt: skip
+    assert not [entry for entry in logs if entry["event"] == "scheduler.job_failed"]
 
 
 async def test_stop_cancels_idle_jobs_and_lets_a_running_one_finish() -> None:

@@ -119,6 +119,33 @@ async def test_outbox_survives_an_smtp_outage(
     assert len(sink.messages) == 1
 
 
+async def test_one_flush_drains_every_batch_on_few_reused_connections(
+    factory: async_sessionmaker[AsyncSession], sink: SmtpSink, mailer: Mailer
+) -> None:
+    keys = [f"k:drain:{n}" for n in range(25)]
+    await _enqueue(factory, *keys)
+
+    report = await flush_outbox(OutboxStore(factory), mailer, now=T0, limit=10, concurrency=2)
+
+    assert report == FlushReport(sent=25)
+    received = await sink.wait_for(25)
+    assert sorted(mail.message_id for mail in received) == sorted(map(message_id_for, keys))
+    assert sink.connections <= 6  # two per batch of ten at most, not one per e-mail
+    assert {row.status for row in await _rows(factory)} == {"SENT"}
+
+
+async def test_a_flush_stops_draining_when_a_batch_sends_nothing(
+    factory: async_sessionmaker[AsyncSession], sink: SmtpSink, mailer: Mailer
+) -> None:
+    await _enqueue(factory, *(f"k:down:{n}" for n in range(15)))
+    sink.refuse(421)
+
+    report = await flush_outbox(OutboxStore(factory), mailer, now=T0, limit=10, retry_delay=_delay)
+
+    assert report == FlushReport(retried=10)  # the second batch waits for the next tick
+    assert sink.refusals == 10
+
+
 async def test_a_crash_after_sending_resends_the_same_message_after_the_lease(
     factory: async_sessionmaker[AsyncSession], sink: SmtpSink, mailer: Mailer
 ) -> None:

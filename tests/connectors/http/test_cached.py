@@ -123,6 +123,63 @@ async def test_stale_copy_served_when_partner_fails(
             "log_level": "warning"} in logs  # fmt: skip
 
 
+async def test_an_expired_copy_is_served_at_once_while_one_refresh_runs(
+    reads: CachedFetch, clock: Clock
+) -> None:
+    newer = {"data": {"name": "LEROY SA"}}
+    partner = Partner(PAYLOAD, newer)
+    await read(reads, partner)
+    clock.now += TTL + 1
+    partner.release = asyncio.Event()  # the partner hangs
+    seen: list[str] = []
+
+    with capture_logs() as logs:
+        answers = [await read(reads, partner, seen) for _ in range(3)]
+
+    assert answers == [PAYLOAD] * 3  # none waited for the hung partner
+    assert seen == ["STALE"] * 3
+    assert partner.calls == 2  # one refresh for the three
+    assert {"event": "acme.stale_while_revalidate", "endpoint": "company",
+            "log_level": "info"} in logs  # fmt: skip
+    partner.release.set()
+    while reads._flights.in_flight("acme:company:1"):
+        await asyncio.sleep(0)
+    seen.clear()
+    assert await read(reads, partner, seen) == newer
+    assert seen == ["CACHE"]
+
+
+async def test_a_refresh_that_answers_within_the_wait_is_served_fresh(clock: Clock) -> None:
+    reads = CachedFetch(RawCache(clock=clock), stale_ttl=86_400, revalidate_wait_s=30.0)
+    newer = {"data": {"name": "LEROY SA"}}
+    partner = Partner(PAYLOAD, newer)
+    await read(reads, partner)
+    clock.now += TTL + 1
+    partner.release = asyncio.Event()
+    seen: list[str] = []
+    reader = asyncio.ensure_future(read(reads, partner, seen))
+    await asyncio.sleep(0.01)
+    partner.release.set()
+
+    assert await reader == newer
+    assert seen == ["UPSTREAM"]
+
+
+async def test_a_remembered_not_found_is_not_served_while_refreshing(
+    reads: CachedFetch, clock: Clock
+) -> None:
+    partner = Partner(NotFound("acme", "acme: not found"), PAYLOAD)
+    with pytest.raises(NotFound):
+        await read(reads, partner)
+    clock.now += 601  # past the not-found TTL
+    partner.release = asyncio.Event()
+    reader = asyncio.ensure_future(read(reads, partner))
+    await asyncio.sleep(0.01)
+    assert not reader.done()  # it waits for the partner: there is no copy to serve
+    partner.release.set()
+    assert await reader == PAYLOAD
+
+
 async def test_failure_without_a_copy_is_raised_and_told(reads: CachedFetch) -> None:
     seen: list[str] = []
 

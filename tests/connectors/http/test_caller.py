@@ -163,6 +163,30 @@ async def test_the_whole_call_stays_inside_its_time_budget(
     assert time.monotonic() - started < 0.5
 
 
+async def test_a_hung_attempt_is_cut_at_its_own_timeout_and_the_next_one_answers(
+    router: respx.MockRouter, make_caller: MakeCaller, fake_sleep: FakeSleep
+) -> None:
+    attempts: list[int] = []
+
+    async def hung_once(request: httpx.Request) -> httpx.Response:
+        attempts.append(len(attempts))
+        if len(attempts) == 1:
+            await asyncio.Event().wait()  # never answers
+        return httpx.Response(200, json=OK)
+
+    router.get("/items").mock(side_effect=hung_once)
+    caller = make_caller(Resilience(timeout=30.0, attempt_timeout=0.05, max_retries=2))
+
+    assert await caller.get_json("/items", name="items") == OK  # not 30 s on the first
+    assert attempts == [0, 1]
+    assert len(fake_sleep.delays) == 1
+
+
+def test_an_attempt_gets_half_the_budget_unless_told() -> None:
+    assert Resilience(timeout=5.0).per_attempt == 2.5
+    assert Resilience(timeout=5.0, attempt_timeout=1.0).per_attempt == 1.0
+
+
 class RecordingQuota:
     def __init__(self, wait: float = 0.0) -> None:
         self.wait = wait
@@ -297,7 +321,7 @@ async def test_breaker_state_is_readable_and_exported_per_source(
         with pytest.raises(UpstreamUnavailable):
             await caller.get_json("/sirene", name="etablissement", source="sirene-family")
 
-    assert caller.breaker_states() == {"bilans-family": "closed", "sirene-family": "opened"}
+    assert caller.breaker_states() == {"bilans-family": "closed", "sirene-family": "open"}
     state = "hub_upstream_breaker_state"
     assert REGISTRY.get_sample_value(state, {"source": "sirene-family"}) == 2
     assert REGISTRY.get_sample_value(state, {"source": "bilans-family"}) == 0

@@ -1,0 +1,43 @@
+"""``hub-gateway serve``: a shutdown (SIGTERM) waits for requests in flight no longer than
+SHUTDOWN_GRACE_S."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from starlette.types import Receive, Scope, Send
+
+from gateway import cli
+from gateway.settings import Settings
+
+
+async def _hangs(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await asyncio.Event().wait()  # a request that never ends
+
+
+def test_the_grace_period_is_a_setting() -> None:
+    assert Settings(shutdown_grace_s=3).shutdown_grace_s == 3
+    assert Settings().shutdown_grace_s > 0
+
+
+async def test_shutdown_cuts_a_hung_request_after_the_grace_period() -> None:
+    server = cli._server(_hangs, "127.0.0.1", 0, grace_s=1)
+    serving = asyncio.create_task(server.serve())
+    async with asyncio.timeout(30):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    async with httpx.AsyncClient() as client:
+        request = asyncio.create_task(client.get(f"http://127.0.0.1:{port}/"))
+        await asyncio.sleep(0.1)  # the request is in flight
+        server.should_exit = True  # what uvicorn's SIGTERM handler does
+        await asyncio.wait_for(serving, timeout=30)  # unbounded before: it would never end
+        outcome = await asyncio.gather(request, return_exceptions=True)
+    assert not isinstance(outcome[0], httpx.Response) or outcome[0].status_code >= 500
