@@ -96,10 +96,19 @@ class GraphQLView(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = TokenBoundTransportWSHandler
 
-    def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
+    def __init__(
+        self,
+        schema: HubSchema,
+        services: Services,
+        authenticator: Authenticator,
+        *,
+        graphiql: bool = True,
+    ) -> None:
+        """``graphiql``: whether GET /graphql serves GraphiQL (GRAPHIQL; off in production
+        mode unless set)."""
         super().__init__(
             schema,
-            graphql_ide="graphiql",
+            graphql_ide="graphiql" if graphiql else None,
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             multipart_uploads_enabled=True,  # the identity document; CSRF: parse_http_body
