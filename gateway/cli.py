@@ -122,20 +122,22 @@ async def _serve(settings: Settings, *, prepare: bool = True) -> None:
     else:
         await check_reachable(settings.database_url)
     ports = [(settings.host, settings.port, "PORT")]
-    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
     if settings.metrics_port is not None:
         ports.append((settings.metrics_host, settings.metrics_port, "METRICS_PORT"))
-        servers.append(
-            _server(metrics_app(settings), settings.metrics_host, settings.metrics_port, "warning")
-        )
+    stand_ins = []
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
         stand_ins = sandbox_wiring.partner_stand_ins(settings)
         ports.extend(("127.0.0.1", s.port, s.port_setting) for s in stand_ins)
-        servers.extend(_server(s.app, "127.0.0.1", s.port, "warning") for s in stand_ins)
     for host, port, setting in ports:
         _check_port_free(host, port, setting)
+    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
+    if settings.metrics_port is not None:
+        servers.append(
+            _server(metrics_app(settings), settings.metrics_host, settings.metrics_port, "warning")
+        )
+    servers.extend(_server(s.app, "127.0.0.1", s.port, "warning") for s in stand_ins)
     print(_banner(settings), flush=True)
     await asyncio.gather(*(server.serve() for server in servers))
 

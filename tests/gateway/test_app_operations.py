@@ -183,7 +183,7 @@ def test_an_unreachable_database_is_one_line_without_password(
 
 
 def test_a_busy_sandbox_port_is_one_line_naming_its_setting(
-    quiet_cli: None, database_url: str, monkeypatch: pytest.MonkeyPatch,
+    quiet_cli: None, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     with socket.socket() as holder:
@@ -191,6 +191,8 @@ def test_a_busy_sandbox_port_is_one_line_naming_its_setting(
         holder.listen()
         busy = holder.getsockname()[1]
         monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("DEV_SECRET_FILE", str(tmp_path / "secret"))
+        monkeypatch.setenv("API_KEY_PEPPER_FILE", str(tmp_path / "pepper"))
         monkeypatch.setenv("SANDBOX_PORT", str(busy))
         code = cli.main(["serve", "--no-migrate", "--port", "0"])
     captured = capsys.readouterr()
