@@ -16,18 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb._desk_writes import NewStructure
 from connectors.hubdb.engine import WRITE_TRANSACTION
-from connectors.hubdb.models import (
-    Account,
-    Agent,
-    AgentDomain,
-    AgentFiliere,
-    AgentRoleRow,
-    AgentTerritory,
-    Structure,
-    StructureSupportKind,
-    normalize_email,
-)
-from connectors.hubdb.writes import WriteTransaction
+from connectors.hubdb.models import Account, Agent, AgentRoleRow, Structure, StructureSupportKind
+from connectors.hubdb.models.directory import normalize_email
+from connectors.hubdb.writes import _AGENT_LISTS, WriteTransaction
 
 __all__ = ["AgentEntry", "DirectoryBatch", "DirectoryConflict", "Outcome", "directory_batch"]
 
@@ -59,11 +50,6 @@ class AgentEntry:
     territories: tuple[str, ...] = ()
 
 
-_AGENT_LISTS = (
-    ("filieres", AgentFiliere, "filiere"),
-    ("domains", AgentDomain, "domain"),
-    ("territories", AgentTerritory, "code"),
-)
 _STRUCTURE_COLUMNS = (
     "name", "kind", "department_code", "postal_code", "city", "email", "phone", "labelled",
     "in_network",
@@ -170,7 +156,7 @@ class DirectoryBatch:
 
     async def _lists(self, agent_id: str, entry: AgentEntry) -> bool:
         changed = False
-        for name, model, column in _AGENT_LISTS:
+        for name, (model, column) in _AGENT_LISTS.items():
             values = getattr(entry, name)
             changed |= await self._replace(model, "agent_id", agent_id, column, values)
         return changed
