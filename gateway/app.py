@@ -274,6 +274,9 @@ def create_app(
                 misconfigured = await asyncio.shield(state.catalogue_check)
         except TimeoutError:
             misconfigured = {}  # still checking: a slow partner is no configuration error
+        except Exception:  # noqa: BLE001 - the check itself failed: no configuration error seen
+            _log.warning("catalogue_check_failed", exc_info=True)
+            misconfigured = {}
         if misconfigured:
             _log.warning("not_ready", component="catalogues", sources=sorted(misconfigured))
             body["catalogues"] = misconfigured
