@@ -77,7 +77,7 @@ def alembic_config(url: str) -> Config:
 async def migrate(url: str, revision: str = "head") -> Migration:
     """Upgrade the database at ``url`` to ``revision`` (the latest by default), under the
     migration lock; ``DatabaseUnreachable`` when it cannot be reached."""
-    engine = create_engine(url)
+    engine = _engine(url)
     try:
         async with _file_lock(url), _connect(engine, url) as connection:
             if connection.dialect.name == "postgresql":
@@ -93,12 +93,23 @@ async def migrate(url: str, revision: str = "head") -> Migration:
 
 async def check_reachable(url: str) -> None:
     """``DatabaseUnreachable`` unless the database at ``url`` answers a trivial query."""
-    engine = create_engine(url)
+    engine = _engine(url)
     try:
         async with _connect(engine, url) as connection:
             await connection.execute(sa.select(1))
     finally:
         await engine.dispose()
+
+
+def _engine(url: str) -> AsyncEngine:
+    """The engine for ``url``; a URL no installed driver takes is ``DatabaseUnreachable``."""
+    try:
+        return create_engine(url)
+    except sa.exc.ArgumentError as error:
+        raise DatabaseUnreachable(
+            f"cannot use the hub database URL {redacted_url(url)}: {error} (e.g. "
+            "postgresql+asyncpg://user:password@host:5432/hub)"
+        ) from None
 
 
 @asynccontextmanager

@@ -172,3 +172,10 @@ def test_redacted_url_hides_the_password_only() -> None:
         "postgresql+asyncpg://u:***@db:5432/hub"
     )
     assert redacted_url("sqlite+aiosqlite:///var/hub.db") == "sqlite+aiosqlite:///var/hub.db"
+
+
+async def test_a_url_no_driver_takes_is_named_without_its_password() -> None:
+    with pytest.raises(DatabaseUnreachable) as raised:
+        await migrate("postgres://hub:s3cret-pw@db/hub")  # no driver named "postgres"
+    assert "s3cret-pw" not in str(raised.value)
+    assert str(raised.value).startswith("cannot use the hub database URL postgres://hub:***@db/hub")
