@@ -2,7 +2,8 @@
 PostgreSQL database and one Redis, as docs/deploying.md describes: nginx runs the committed
 ``deploy/hub-gateway-proxy.conf``; queries reach both instances, a subscription opened
 through nginx on one instance receives what a mutation on the other caused, and the
-scheduled reminder goes out once (one e-mail at the sandbox SMTP sink) across the two.
+scheduled jobs run once across the two: one reminder e-mail for the overdue request, one
+e-mail of the outbox for the accepted one (at the instances' sandbox SMTP sinks).
 
 Skipped, saying why, without nginx (``make nginx`` installs it), PostgreSQL
 (``TEST_DATABASE_URL``) or Redis (``TEST_REDIS_URL``)."""
@@ -273,12 +274,21 @@ async def _subscribed(redis_url: str) -> None:
         await client.aclose()
 
 
-async def _reminder_mails(folder: Path) -> list[str]:
-    subjects = []
+def _mails(folder: Path) -> list[tuple[str, str]]:
+    """(To, Subject) of every e-mail the instances' sandbox SMTP sinks received."""
+    found = []
     for path in folder.glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        subjects.append(str(message["Subject"]))
-    return [subject for subject in subjects if "ATELIER NGINX" in subject]
+        found.append((str(message["To"]), str(message["Subject"])))
+    return found
+
+
+def _reminders(folder: Path) -> list[tuple[str, str]]:
+    return [mail for mail in _mails(folder) if "ATELIER NGINX" in mail[1]]
+
+
+def _to_paul(folder: Path) -> list[tuple[str, str]]:
+    return [mail for mail in _mails(folder) if PAUL in mail[0]]
 
 
 async def test_two_instances_behind_nginx_share_queries_subscriptions_and_jobs(
@@ -328,10 +338,12 @@ async def test_two_instances_behind_nginx_share_queries_subscriptions_and_jobs(
                 assert message["type"] == "next" and message["id"] == "1"
                 assert message["payload"]["data"]["notifications"]["kind"]
 
-        # The overdue request is reminded once across the two instances: one e-mail.
+        # The overdue request is reminded once across the two instances, and the acceptance
+        # is mailed once: one e-mail each at the sandbox SMTP sinks.
         async with asyncio.timeout(START_S):
-            while not await _reminder_mails(mail):
+            while not (_reminders(mail) and _to_paul(mail)):
                 await asyncio.sleep(0.1)
         for _ in range(5):  # more ticks of both schedulers (0.3 s each)
             await asyncio.sleep(0.3)
-        assert len(await _reminder_mails(mail)) == 1
+        assert len(_reminders(mail)) == 1
+        assert len(_to_paul(mail)) == 1
