@@ -1,5 +1,5 @@
 """The network's directory as an operator hands it over: structures and agents in CSV or
-JSON, read and validated row by row (each problem with its line, or its item in JSON), for
+JSON, read and validated row by row (each problem with its line, and its item in JSON), for
 ``hub-gateway import-directory``.
 
 CSV: one file per kind of row, told apart by its header (``id,name,kind,…`` for structures,
@@ -197,12 +197,51 @@ def _read_json(path: Path, text: str, directory: DirectoryFile) -> None:
         if not isinstance(items, list):
             directory.problems.append(RowProblem(f"{path}:{key}", "expected a list"))
             continue
+        lines = _item_lines(text, key)
         for index, item in enumerate(items):
-            where = f"{path}:{key}[{index}]"
+            line = lines[index] if index < len(lines) else None
+            where = f"{path}:{line} ({key}[{index}])" if line else f"{path}:{key}[{index}]"
             if not isinstance(item, dict):
                 directory.problems.append(RowProblem(where, "expected an object"))
                 continue
             _validate(model, where, item, directory)
+
+
+def _item_lines(text: str, key: str) -> list[int]:
+    """The line each item of the top-level ``key`` array starts on, in a document that
+    ``json.loads`` read already (so it is well formed); empty if the walk goes astray."""
+    decoder = json.JSONDecoder()
+
+    def blank(at: int) -> int:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        return at
+
+    def line(at: int) -> int:
+        return text.count("\n", 0, at) + 1
+
+    try:
+        at = blank(0) + 1  # past "{"
+        while True:
+            at = blank(at)
+            if text[at] == "}":
+                return []
+            name, at = decoder.raw_decode(text, at)
+            at = blank(blank(at) + 1)  # past ":"
+            if name == key and text[at] == "[":
+                starts = []
+                at = blank(at + 1)
+                while text[at] != "]":
+                    starts.append(line(at))
+                    _, at = decoder.raw_decode(text, at)
+                    at = blank(at)
+                    at = blank(at + 1) if text[at] == "," else at
+                return starts
+            _, at = decoder.raw_decode(text, at)
+            at = blank(at)
+            at = at + 1 if text[at] == "," else at
+    except (IndexError, ValueError):
+        return []
 
 
 def _validate(

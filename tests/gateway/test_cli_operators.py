@@ -195,3 +195,22 @@ def test_import_directory_refuses_a_file_that_is_neither_kind(
     other.write_text("siret,name\n1,x\n", encoding="utf-8")
     assert cli.main(["import-directory", str(other)]) == 1
     assert f"{other}:1: the header names neither" in capsys.readouterr().out
+
+
+def test_import_directory_names_a_bad_json_item_by_its_line(
+    empty_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = tmp_path / "directory.json"
+    directory.write_text(
+        '{\n  "structures": [{"id": "cci-x", "name": "CCI X", "kind": "CCI"}],\n'
+        '  "agents": [\n'
+        '    {"email": "a@cci-x.example", "first_name": "A", "last_name": "B",'
+        ' "structure": "cci-x"},\n\n'
+        '    {"email": "not-an-email", "first_name": "C", "last_name": "D",'
+        ' "structure": "cci-x"}\n  ]\n}\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["import-directory", str(directory)]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{directory}:6 (agents[1]): email: ")
+    assert "not-an-email" not in first  # the offending value is not echoed
