@@ -69,6 +69,7 @@ def _check_port_free(host: str, port: int, setting: str) -> None:
 
 async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -> str:
     key = normalize_email(email)
+    await check_reachable(settings.database_url)
     async with open_hub_database(settings) as database:
         account = (await database.hub.accounts_by_email([key])).get(key)
     if account is None:
@@ -89,6 +90,7 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
         names = ", ".join(Scope.__members__)
         raise ConfigurationError(f"Unknown scope {error}; the scopes are {names}.") from None
     expires = datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
+    await check_reachable(settings.database_url)
     try:
         async with open_hub_database(settings) as database:
             keys = api_keys(database, CachedDirectory(database.hub), settings)

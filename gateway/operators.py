@@ -18,6 +18,7 @@ from connectors.hubdb.directory_import import (
     directory_batch,
 )
 from connectors.hubdb.enums import AgentRole, StructureKind
+from connectors.hubdb.migrate import check_reachable
 from connectors.hubdb.writes import NewStructure
 from gateway.directory_file import AgentRow, StructureRow, read_directory
 from gateway.services import open_hub_database
@@ -28,6 +29,7 @@ __all__ = ["bootstrap_admin", "import_directory"]
 
 @asynccontextmanager
 async def _batch(settings: Settings, *, apply: bool) -> AsyncIterator[DirectoryBatch]:
+    await check_reachable(settings.database_url)  # else one line, not a traceback
     async with (
         open_hub_database(settings) as database,
         directory_batch(database.sessions, apply=apply) as batch,

@@ -170,11 +170,25 @@ def quiet_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "configure_logging", lambda level: None)  # keep global logging
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["migrate"],
+        ["serve", "--no-migrate", "--port", "0"],
+        ["token", "pierre.durand@cci-gard.example"],
+        ["api-key", "--structure", "cci-gard"],
+        ["bootstrap-admin", "--email", "a@region.example", "--structure", "region"],
+        ["import-directory", "{missing}"],
+    ],
+)
 def test_an_unreachable_database_is_one_line_without_password(
-    quiet_cli: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+    quiet_cli: None, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://hub:s3cret-pw@127.0.0.1:9/hub")
-    code = cli.main(["migrate"])
+    monkeypatch.setenv("DEV_SECRET_FILE", str(tmp_path / "secret"))
+    monkeypatch.setenv("API_KEY_PEPPER_FILE", str(tmp_path / "pepper"))
+    code = cli.main([part.format(missing=tmp_path / "none.csv") for part in command])
     captured = capsys.readouterr()
     assert code == 1
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
