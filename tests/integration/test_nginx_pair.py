@@ -46,7 +46,7 @@ HUB_GATEWAY = Path(sys.executable).with_name("hub-gateway")
 PAUL, PIERRE = "paul.girard@biocosmetiques.example", "pierre.durand@cci-gard.example"
 PAUL_SIRET = "44306184100047"
 WAITING = "99999999900011"  # the company whose referent request is overdue
-START_S = 45.0  # a bound on the waits (two processes start on a shared machine), no timing
+START_S = 120.0  # a bound on the waits (processes start on a shared machine), no timing
 
 
 def _nginx() -> str:
@@ -76,14 +76,25 @@ class Instance:
 
 
 async def _wait_ready(url: str, process: subprocess.Popen[bytes] | None, log: Path) -> None:
-    async with httpx.AsyncClient(timeout=2) as client, asyncio.timeout(START_S):
-        while True:
-            if process is not None and process.poll() is not None:
-                pytest.fail(f"{url} exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-            with suppress(httpx.HTTPError):
-                if (await client.get(url)).status_code == 200:
-                    return
-            await asyncio.sleep(0.2)
+    last = "no answer"
+    async with httpx.AsyncClient(timeout=2) as client:
+        try:
+            async with asyncio.timeout(START_S):
+                while True:
+                    if process is not None and process.poll() is not None:
+                        pytest.fail(f"{url} exited ({process.returncode}):\n{_tail(log)}")
+                    with suppress(httpx.HTTPError):
+                        response = await client.get(url)
+                        if response.status_code == 200:
+                            return
+                        last = f"{response.status_code} {response.text[:300]}"
+                    await asyncio.sleep(0.2)
+        except TimeoutError:
+            pytest.fail(f"{url} not ready within {START_S} s (last: {last}):\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
