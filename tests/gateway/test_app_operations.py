@@ -36,7 +36,7 @@ NOTHING_LISTENS = "redis://127.0.0.1:9/0"
 def _settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(
         database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False,
-        file_store_path=tmp_path / "files", **overrides,
+        file_store_path=tmp_path / "files", api_key_pepper_file=tmp_path / "pepper", **overrides,
     )  # fmt: skip
 
 
