@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: serve test bench lint typecheck clean setup assets browser
+.PHONY: serve test bench lint typecheck clean setup assets browser nginx
 
 setup: $(STAMP) assets
 
@@ -35,11 +35,33 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: the e2e test will be skipped"; }
 
+# Debian's nginx, for the integration test of two instances behind a load balancer.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) \
+	  || echo "nginx could not be installed: the nginx integration test will be skipped"; }
+
+# The machine's PostgreSQL and Redis, when they answer on their usual local ports (and the
+# variables are not set): the tests that need them run instead of being skipped.
+answers = $(shell $(PYTHON) -c "import socket; socket.create_connection(('127.0.0.1', $(1)), 0.5)" 2>/dev/null && echo yes)
+ifeq ($(origin TEST_DATABASE_URL),undefined)
+  ifeq ($(call answers,5432),yes)
+    export TEST_DATABASE_URL := postgresql+asyncpg://postgres@127.0.0.1:5432/test
+  endif
+endif
+ifeq ($(origin TEST_REDIS_URL),undefined)
+  ifeq ($(call answers,6379),yes)
+    export TEST_REDIS_URL := redis://127.0.0.1:6379/0
+  endif
+endif
+
 serve: setup
 	$(BIN)/hub-gateway serve --host $(HOST) --port $(PORT)
 
-test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# -rs: the summary says how many tests were skipped and why (a missing service, mostly).
+test: setup browser nginx
+	@echo "PostgreSQL: $${TEST_DATABASE_URL:-none (its tests are skipped)}; Redis: $${TEST_REDIS_URL:-none (its tests are skipped)}"
+	$(BIN)/python -m pytest -rs $(PYTEST_ARGS)
 
 # The hub database of the bench's second backend (skipped, with a NOTE, when it does not answer).
 BENCH_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Mapping
+import hmac
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ import structlog
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
@@ -21,6 +22,7 @@ from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
+from connectors.readiness import RedisProbe, redis_urls
 from gateway.access import AccessLogMiddleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
@@ -43,12 +45,9 @@ from resolvers.reconciliation import reconcile_submissions
 from resolvers.reminders import send_due_reminders
 from resolvers.status_polling import poll_statuses
 
-__all__ = ["create_app", "dev_issuer"]
+__all__ = ["create_app", "dev_issuer", "metrics_app"]
 
 _log = structlog.get_logger("gateway.app")
-
-_READY_DATABASE_TIMEOUT_S = 2.0
-"""``/readyz`` answers within this even when the database hangs (then 503)."""
 
 
 class _DocumentEndpoint:
@@ -151,6 +150,57 @@ def _oidc_verifier(settings: Settings, stack: AsyncExitStack) -> OIDCVerifier:
     )
 
 
+Check = Callable[[], Awaitable[None]]
+
+
+def _protected_metrics(token: str) -> Callable[[Request], Awaitable[Response]]:
+    """``/metrics`` behind ``Authorization: Bearer <METRICS_TOKEN>``."""
+    expected = f"Bearer {token}".encode()
+
+    async def endpoint(request: Request) -> Response:
+        given = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return JSONResponse(
+                {"error": "UNAUTHENTICATED", "message": "/metrics needs the metrics bearer token."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return await metrics_endpoint(request)
+
+    return endpoint
+
+
+def _metrics_routes(settings: Settings) -> list[BaseRoute]:
+    """``/metrics`` on the public port: open in sandbox mode, behind METRICS_TOKEN when it is
+    set, absent in production mode without a token (METRICS_PORT serves it apart)."""
+    if not settings.metrics_public:
+        return []
+    if settings.metrics_token is None:
+        return [Route("/metrics", metrics_endpoint)]
+    return [Route("/metrics", _protected_metrics(settings.metrics_token.get_secret_value()))]
+
+
+def metrics_app(settings: Settings) -> Starlette:
+    """``/metrics`` alone, for METRICS_PORT (behind METRICS_TOKEN too when it is set)."""
+    token = settings.metrics_token
+    endpoint = metrics_endpoint if token is None else _protected_metrics(token.get_secret_value())
+    return Starlette(routes=[Route("/metrics", endpoint)])
+
+
+async def _check(name: str, check: Check, timeout: float) -> str | None:
+    """None when ``check`` passes within ``timeout``; else why not, in a word or two."""
+    try:
+        async with asyncio.timeout(timeout):
+            await check()
+    except TimeoutError:
+        _log.warning("not_ready", component=name, reason="timeout")
+        return "timeout"
+    except Exception as error:  # noqa: BLE001 - any failure of a dependency means "not ready"
+        _log.warning("not_ready", component=name, reason=type(error).__name__)
+        return "down"
+    return None
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -188,6 +238,15 @@ def create_app(
             )
             stack.push_async_callback(limiter.aclose)
             app.state.services = services
+            app.state.redis_probes = []
+            for url in redis_urls(settings.cache_url, settings.broker_url):
+                probe = RedisProbe(url, timeout=settings.readiness_timeout_s)
+                stack.push_async_callback(probe.aclose)
+                app.state.redis_probes.append(probe)
+            # A catalogue answering 404 or 401 at start is a wrong URL or key: /readyz says so.
+            catalogue_check = asyncio.create_task(services.catalogues.misconfigured_sources())
+            stack.callback(catalogue_check.cancel)
+            app.state.catalogue_check = catalogue_check
             if settings.scheduler_enabled:
                 scheduler = await _start_scheduler(settings, stack, services)
                 stack.push_async_callback(scheduler.stop)
@@ -198,7 +257,13 @@ def create_app(
                 IdentityDocumentDownload(services), authenticator
             )
             app.state.graphql = AuthenticationMiddleware(
-                GraphQLView(schema, services, authenticator, personas_url=personas_url),
+                GraphQLView(
+                    schema,
+                    services,
+                    authenticator,
+                    personas_url=personas_url,
+                    graphiql=settings.graphiql,
+                ),
                 authenticator,
                 services.api_keys,
                 limiter,
@@ -218,14 +283,35 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
-        services: Services = request.app.state.services
+        """Each check bounded by READINESS_TIMEOUT_S: the database, every Redis configured
+        (cache, broker), and the catalogues' start-up check (a source answering 404/401)."""
+        state = request.app.state
+        services: Services = state.services
+        timeout = settings.readiness_timeout_s
+        checks: list[tuple[str, Check]] = [("database", services.hub.ping)]
+        probes: list[RedisProbe] = state.redis_probes
+        checks += [(f"redis{index or ''}", probe.ping) for index, probe in enumerate(probes)]
+        failures = await asyncio.gather(*(_check(name, c, timeout) for name, c in checks))
+        body: dict[str, object] = {
+            name: failure or "ok" for (name, _), failure in zip(checks, failures, strict=True)
+        }
+        ready = not any(failures)
         try:
-            async with asyncio.timeout(_READY_DATABASE_TIMEOUT_S):  # a hung database too
-                await services.hub.ping()
-        except Exception:  # noqa: BLE001 - any database failure means "not ready"
-            _log.warning("not_ready", component="database")
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            async with asyncio.timeout(timeout):
+                misconfigured = await asyncio.shield(state.catalogue_check)
+        except TimeoutError:
+            misconfigured = {}  # still checking: a slow partner is no configuration error
+        except Exception:  # noqa: BLE001 - the check itself failed: no configuration error seen
+            _log.warning("catalogue_check_failed", exc_info=True)
+            misconfigured = {}
+        if misconfigured:
+            _log.warning("not_ready", component="catalogues", sources=sorted(misconfigured))
+            body["catalogues"] = misconfigured
+            ready = False
+        else:
+            body["catalogues"] = "ok" if state.catalogue_check.done() else "checking"
+        body = {"status": "ok" if ready else "unavailable", **body}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     routes: list[BaseRoute] = [
         Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
@@ -233,7 +319,7 @@ def create_app(
         Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", metrics_endpoint),
+        *_metrics_routes(settings),
         *graphiql_routes(STATIC_DIR),
         *sandbox_routes,
     ]

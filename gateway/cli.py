@@ -1,9 +1,12 @@
-"""``hub-gateway``: serve, migrate, token, api-key, sandbox, oidc-sandbox, tiers, schema."""
+"""``hub-gateway``: serve, migrate, bootstrap-admin, import-directory, token, api-key, sandbox,
+oidc-sandbox, tiers, schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -19,11 +22,14 @@ from starlette.types import ASGIApp
 from auth.scopes import Scope
 from auth.tokens import DevTokenIssuer
 from connectors.hubdb import CachedDirectory, migrate, normalize_email
+from connectors.hubdb.enums import StructureKind
+from connectors.hubdb.migrate import DatabaseUnreachable, check_reachable, redacted_url
 from connectors.hubdb.partners import UnknownStructure
 from gateway import published_schema, tier_table
-from gateway.app import create_app
+from gateway.app import create_app, metrics_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
+from gateway.operators import bootstrap_admin, import_directory
 from gateway.services import api_keys, dev_issuer, dev_token, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
@@ -32,17 +38,42 @@ __all__ = ["main"]
 _log = structlog.get_logger("gateway.cli")
 
 
-async def _prepare_database(settings: Settings) -> None:
-    """Migrate to the latest schema; in sandbox mode, also load the seed (idempotent)."""
-    await migrate(settings.database_url)
+async def _prepare_database(settings: Settings) -> str:
+    """Migrate to the latest schema (under the migration lock: N instances starting together
+    migrate once); in sandbox mode, also load the seed (idempotent). What was done, in a line
+    without the database's password."""
+    migration = await migrate(settings.database_url)
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
         await sandbox_wiring.seed_database(settings.database_url)
+    where = redacted_url(settings.database_url)
+    if migration.applied:
+        return f"database migrated from {migration.before or 'empty'} to {migration.after}: {where}"
+    return f"database already at {migration.after}: {where}"
+
+
+def _check_port_free(host: str, port: int, setting: str) -> None:
+    """A clear line, instead of uvicorn's exit in the middle of start-up, when a port the
+    gateway needs is taken."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise ConfigurationError(f"cannot listen on {host}:{port} ({setting}): {error}")
+            raise ConfigurationError(
+                f"port {port} on {host} is in use ({setting}): stop what holds it, or set "
+                f"{setting} to a free port (e.g. {setting}={port + 100})."
+            ) from None
 
 
 async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -> str:
     key = normalize_email(email)
+    await check_reachable(settings.database_url)
     async with open_hub_database(settings) as database:
         account = (await database.hub.accounts_by_email([key])).get(key)
     if account is None:
@@ -59,6 +90,7 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
         names = ", ".join(Scope.__members__)
         raise ConfigurationError(f"Unknown scope {error}; the scopes are {names}.") from None
     expires = datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
+    await check_reachable(settings.database_url)
     try:
         async with open_hub_database(settings) as database:
             keys = api_keys(database, CachedDirectory(database.hub), settings)
@@ -94,38 +126,76 @@ def _server(app: ASGIApp, host: str, port: int, *, grace_s: int | None = None) -
     return uvicorn.Server(config)
 
 
-async def _serve(settings: Settings) -> None:
-    await _prepare_database(settings)
-    gateway = create_app(settings)
-    grace_s = settings.shutdown_grace_s
-    servers = [_server(gateway, settings.host, settings.port, grace_s=grace_s)]
+async def _serve(settings: Settings, *, prepare: bool = True) -> None:
+    """``prepare`` False (``serve --no-migrate``): the schema was migrated as its own step;
+    the database must answer all the same."""
+    if prepare:
+        _tell("database_ready", await _prepare_database(settings))
+    else:
+        await check_reachable(settings.database_url)
+    ports = [(settings.host, settings.port, "PORT")]
+    if settings.metrics_port is not None:
+        ports.append((settings.metrics_host, settings.metrics_port, "METRICS_PORT"))
+    stand_ins = []
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 
-        servers.extend(
-            _server(stand_in.app, "127.0.0.1", stand_in.port, grace_s=grace_s)
-            for stand_in in sandbox_wiring.partner_stand_ins(settings)
+        stand_ins = sandbox_wiring.partner_stand_ins(settings)
+        ports.extend(("127.0.0.1", s.port, s.port_setting) for s in stand_ins)
+    for host, port, setting in ports:
+        _check_port_free(host, port, setting)
+    grace_s = settings.shutdown_grace_s
+    servers = [_server(create_app(settings), settings.host, settings.port, grace_s=grace_s)]
+    if settings.metrics_port is not None:
+        servers.append(_server(metrics_app(settings), settings.metrics_host, settings.metrics_port))
+    servers.extend(_server(s.app, "127.0.0.1", s.port, grace_s=grace_s) for s in stand_ins)
+    if sys.stdout.isatty():
+        print(_banner(settings), flush=True)
+    else:  # a log collector, not a person: JSON lines only
+        _log.info(
+            "gateway_listening", url=f"http://{settings.host}:{settings.port}", mode=settings.mode
         )
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+def _tell(event: str, message: str) -> None:
+    """A line for the person at a terminal; a JSON log line for a log collector."""
+    if sys.stdout.isatty():
+        print(message, flush=True)
+    else:
+        _log.info(event, message=message)
+
+
+def _banner(settings: Settings) -> str:
     base = f"http://{settings.host}:{settings.port}"
+    if settings.metrics_port is not None:
+        metrics = f"http://{settings.metrics_host}:{settings.metrics_port}/metrics"
+    elif settings.metrics_token is not None:
+        metrics = f"{base}/metrics (Authorization: Bearer <METRICS_TOKEN>)"
+    elif settings.metrics_public:
+        metrics = f"{base}/metrics"
+    else:
+        metrics = "not served (set METRICS_TOKEN or METRICS_PORT)"
+    lines = [
+        f"\nhub-gateway ({settings.mode}) on {base}",
+        f"  GraphQL:    {base}/graphql{'  (GraphiQL on GET)' if settings.graphiql else ''}",
+        f"  health:     {base}/healthz  {base}/readyz",
+        f"  metrics:    {metrics}",
+    ]
+    if not settings.sandbox:
+        return "\n".join(lines) + "\n"
     token = (
         f"from {', '.join(p.issuer for p in settings.identity_providers)}"
         if settings.identity_providers
         else ".venv/bin/hub-gateway token pierre.durand@cci-gard.example"
     )
-    if not sys.stdout.isatty():  # a log collector, not a person: JSON lines only
-        _log.info("gateway_listening", url=base, mode=settings.mode)
-    else:
-        print(
-            f"\nhub-gateway ({settings.mode}) on {base}\n"
-            f"  GraphiQL:   {base}/graphql\n"
-            f"  health:     {base}/healthz  {base}/readyz  metrics: {base}/metrics\n"
-            f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)\n"
-            f"  a token:    {token}\n"
-            '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}\n'
-            "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard\n",
-            flush=True,
-        )
-    await asyncio.gather(*(server.serve() for server in servers))
+    lines += [
+        f"  e-mails:    {settings.mail_folder}/*.eml (the sandbox SMTP sink)",
+        f"  a token:    {token}",
+        '              then in GraphiQL\'s headers: {"Authorization": "Bearer <token>"}',
+        "  a partner:  .venv/bin/hub-gateway api-key --structure cci-gard",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 async def _oidc_sandbox(port: int) -> None:
@@ -198,7 +268,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--no-migrate", action="store_true",
+        help="do not migrate at start (run `hub-gateway migrate` as its own step)",
+    )  # fmt: skip
     commands.add_parser("migrate", help="migrate the hub database (and seed it in sandbox mode)")
+    admin = commands.add_parser(
+        "bootstrap-admin",
+        help="make an e-mail the hub's administrator (bound at its first OIDC sign-in)",
+    )
+    admin.add_argument("--email", required=True, help="the administrator's e-mail")
+    admin.add_argument("--structure", required=True, help="their structure's id, e.g. region")
+    admin.add_argument("--structure-name", help="creates the structure when it does not exist")
+    admin.add_argument(
+        "--structure-kind", default="REGION", choices=list(StructureKind.__members__),
+        help="the kind of a structure created (default REGION)",
+    )  # fmt: skip
+    admin.add_argument("--first-name", help="default: from the e-mail")
+    admin.add_argument("--last-name", help="default: from the e-mail")
+    directory = commands.add_parser(
+        "import-directory",
+        help="upsert the network's structures and agents from CSV or JSON (dry run by default)",
+    )
+    directory.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    directory.add_argument("--apply", action="store_true", help="write (default: a dry run)")
     token = commands.add_parser("token", help="print a dev token for a seeded account (sandbox)")
     token.add_argument("email")
     api_key = commands.add_parser(
@@ -238,10 +331,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(**overrides)
         configure_logging(settings.log_level)
         if args.command == "serve":
-            asyncio.run(_serve(settings))
+            asyncio.run(_serve(settings, prepare=not args.no_migrate))
         elif args.command == "migrate":
-            asyncio.run(_prepare_database(settings))
-            print(f"database ready: {settings.database_url}")
+            print(asyncio.run(_prepare_database(settings)))
+        elif args.command == "bootstrap-admin":
+            print(
+                asyncio.run(
+                    bootstrap_admin(
+                        settings, email=args.email, structure=args.structure,
+                        structure_name=args.structure_name, structure_kind=args.structure_kind,
+                        first_name=args.first_name, last_name=args.last_name,
+                    )
+                )
+            )  # fmt: skip
+        elif args.command == "import-directory":
+            report, complete = asyncio.run(import_directory(settings, args.files, apply=args.apply))
+            print(report)
+            return 0 if complete else 1
         elif args.command == "token":
             print(asyncio.run(_issue_token(settings, dev_issuer(settings), args.email)))
         elif args.command == "api-key":
@@ -260,6 +366,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigurationError, ValidationError, SettingsError) as error:
         print(f"hub-gateway: {error}", file=sys.stderr)
         return 2
+    except DatabaseUnreachable as error:
+        print(
+            f"hub-gateway: {error} (check DATABASE_URL, and that the server runs and accepts "
+            "this host)",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

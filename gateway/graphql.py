@@ -107,11 +107,14 @@ class GraphQLView(GraphQL[Context, None]):
         authenticator: Authenticator,
         *,
         personas_url: str | None = None,
+        graphiql: bool = True,
     ) -> None:
-        """``personas_url``: GraphiQL's persona picker reads it (sandbox mode only)."""
+        """``personas_url``: GraphiQL's persona picker reads it (sandbox mode only);
+        ``graphiql``: whether GET /graphql serves GraphiQL (GRAPHIQL; off in production mode
+        unless set)."""
         super().__init__(
             schema,
-            graphql_ide="graphiql",
+            graphql_ide="graphiql" if graphiql else None,
             allow_queries_via_get=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             multipart_uploads_enabled=True,  # the identity document; CSRF: parse_http_body

@@ -55,6 +55,8 @@ class PartnerStandIn:
     name: str
     app: ASGIApp
     port: int
+    port_setting: str = "SANDBOX_PORT"
+    """The setting that chooses ``port`` (named when the port is busy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class _Registration:
     name: str
     create: Callable[[Settings], ASGIApp]
     port: Callable[[Settings], int]
+    port_setting: str
     urls: Callable[[Settings], tuple[str | None, ...]]
     """The partner's configured URLs: it gets a stand-in when any of them is unset."""
 
@@ -76,24 +79,28 @@ _PARTNERS: tuple[_Registration, ...] = (
         "api-entreprise",
         lambda s: entreprise_stand_in(latency_ms=s.sandbox_latency_ms),
         lambda s: s.sandbox_port,
+        "SANDBOX_PORT",
         lambda s: (s.entreprise_url,),
     ),
     _Registration(
         "catalogues",
         lambda s: create_catalogues(),
         lambda s: s.catalogues_sandbox_port,
+        "CATALOGUES_SANDBOX_PORT",
         lambda s: (s.region_catalogue_url, s.bpifrance_catalogue_url, s.francenum_url),
     ),
     _Registration(
         "mesaides",
         lambda s: create_mesaides(PlatformConfig(token=s.mesaides_token.get_secret_value())),
         lambda s: s.mesaides_sandbox_port,
+        "MESAIDES_SANDBOX_PORT",
         lambda s: (s.mesaides_url,),
     ),
     _Registration(
         "del",
         lambda s: create_del(PlatformConfig(token=s.del_token.get_secret_value())),
         lambda s: s.del_sandbox_port,
+        "DEL_SANDBOX_PORT",
         lambda s: (s.del_url,),
     ),
 )
@@ -103,7 +110,9 @@ _PARTNERS: tuple[_Registration, ...] = (
 def partner_stand_ins(settings: Settings) -> list[PartnerStandIn]:
     """The stand-ins for every partner whose URL is not configured."""
     return [
-        PartnerStandIn(partner.name, partner.create(settings), partner.port(settings))
+        PartnerStandIn(
+            partner.name, partner.create(settings), partner.port(settings), partner.port_setting
+        )
         for partner in _PARTNERS
         if None in partner.urls(settings)
     ]

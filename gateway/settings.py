@@ -232,6 +232,25 @@ class Settings(BaseSettings):
         description="On SIGTERM, how long (s) `serve` waits for requests in flight (and open "
         "websockets) before closing them.",
     )
+    graphiql: bool = Field(
+        True,
+        description="Whether GET /graphql serves GraphiQL; on by default in sandbox mode, off "
+        "by default in production mode.",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token /metrics requires on the public port; unset in production "
+        "mode = /metrics is not served there (see METRICS_PORT).",
+    )
+    metrics_port: int | None = Field(
+        None,
+        description="A separate port serving /metrics alone, on METRICS_HOST (for a "
+        "scraper on a private network).",
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address METRICS_PORT binds to.")
+    readiness_timeout_s: float = Field(
+        2.0, gt=0, description="Budget of each /readyz check (database, Redis, catalogues)."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -258,6 +277,8 @@ class Settings(BaseSettings):
             raise ConfigurationError("An identity provider's issuer is configured twice.")
         if self.mode == "production" and "introspection" not in self.model_fields_set:
             self.introspection = False
+        if self.mode == "production" and "graphiql" not in self.model_fields_set:
+            self.graphiql = False
         return self
 
     @property
@@ -269,6 +290,12 @@ class Settings(BaseSettings):
             else []
         )
         return single + list(self.oidc_providers)
+
+    @property
+    def metrics_public(self) -> bool:
+        """Whether the public port serves /metrics (behind METRICS_TOKEN when set): in
+        sandbox mode, or with a token; never in production mode without one."""
+        return self.sandbox or self.metrics_token is not None
 
     @property
     def sandbox(self) -> bool:

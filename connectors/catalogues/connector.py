@@ -26,6 +26,7 @@ import structlog
 from connectors.cache import RawCache
 from connectors.catalogues import bpifrance, francenum, paging, region
 from connectors.catalogues.models import Activator, Criterion, Scheme
+from connectors.catalogues.urls import source_root
 from connectors.catalogues.wire import PayloadError, mapping
 from connectors.errors import ConnectorError, UpstreamUnavailable
 from connectors.http import CachedFetch, LogNames, Resilience, ResilientCaller, Sleep
@@ -37,6 +38,7 @@ T = TypeVar("T")
 _log = structlog.get_logger(__name__)
 
 _HOUR = 3600.0
+_MISCONFIGURED = frozenset({401, 403, 404})
 
 _LOGS = LogNames(prefix="catalogue", label="feed")
 
@@ -115,9 +117,16 @@ class CatalogueConnector:
         self._clock = clock
         made = dict(clients or {})
         headers = {"bpifrance": {"X-Api-Key": config.bpifrance_key}}
-        made.setdefault("region", _client(config.region_url))
-        made.setdefault("bpifrance", _client(config.bpifrance_url))
-        made.setdefault("francenum", _client(config.francenum_url))
+        made.setdefault("region", _client(source_root(config.region_url, [region.PATH])))
+        made.setdefault("bpifrance", _client(source_root(config.bpifrance_url, [bpifrance.PATH])))
+        made.setdefault(
+            "francenum",
+            _client(
+                source_root(
+                    config.francenum_url, [francenum.SCHEMES_PATH, francenum.ACTIVATORS_PATH]
+                )
+            ),
+        )
         self._clients = made
         callers = {
             family: ResilientCaller(
@@ -171,6 +180,35 @@ class CatalogueConnector:
         catalogue = Catalogue(tuple(schemes), {s.id: s for s in schemes}, unavailable)
         self._last_catalogue = (parts, catalogue)
         return catalogue
+
+    async def misconfigured_sources(self) -> dict[str, str]:
+        """Each source whose first page answers 404, 401 or 403: a wrong URL or key, which no
+        retry will mend, and what it answered. One plain call per source, outside the
+        breakers and retries: a source that cannot be reached or fails otherwise is an
+        outage (served stale or degraded), not a configuration error, and is not named."""
+        probes: tuple[tuple[str, str, dict[str, str | int]], ...] = (
+            ("region", region.PATH, {"page": 1, "per_page": 1}),
+            ("bpifrance", bpifrance.PATH, {"page": 1, "page_size": 1}),
+            ("francenum", francenum.SCHEMES_PATH, {"limit": 1}),
+        )
+        headers = {"bpifrance": {"X-Api-Key": self._config.bpifrance_key}}
+
+        async def probe(name: str, path: str, params: dict[str, str | int]) -> str | None:
+            client = self._clients[name]
+            try:
+                response = await client.get(path, params=params, headers=headers.get(name))
+            except httpx.HTTPError:
+                return None
+            if response.status_code in _MISCONFIGURED:
+                return f"HTTP {response.status_code} at {client.base_url.join(path)}"
+            return None
+
+        answers = await asyncio.gather(*(probe(*args) for args in probes))
+        return {
+            name: answer
+            for (name, _, _), answer in zip(probes, answers, strict=True)
+            if answer is not None
+        }
 
     async def activators(self) -> tuple[Activator, ...]:
         return await self._records(self._activators)

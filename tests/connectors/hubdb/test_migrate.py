@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from connectors.hubdb import create_engine, migrate
-from connectors.hubdb.migrate import alembic_config
+from connectors.hubdb.migrate import DatabaseUnreachable, alembic_config, redacted_url
 from connectors.hubdb.models import Base
 
 TABLES_0001 = {
@@ -118,3 +120,62 @@ async def test_downgrade_to_base_removes_every_table_and_upgrade_restores_them(
 
     await migrate(empty_url)
     assert await _tables_and_revision(empty_url) == (TABLES, HEAD)
+
+
+_MIGRATE_ONCE = (
+    "import asyncio, sys\n"
+    "from connectors.hubdb import migrate\n"
+    "print(asyncio.run(migrate(sys.argv[1])).applied)\n"
+)
+
+
+async def _migrate_in_a_process(url: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _MIGRATE_ONCE, url,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode().strip() or err.decode()
+
+
+async def test_two_processes_migrating_an_empty_database_together_migrate_it_once(
+    empty_url: str,
+) -> None:
+    """N instances starting together: the migration lock lets one upgrade, the other then
+    finds the schema at head (without the lock, one failed on a duplicate type)."""
+    results = await asyncio.gather(*(_migrate_in_a_process(empty_url) for _ in range(2)))
+
+    assert sorted(results) == [(0, "False"), (0, "True")], results
+    assert await _tables_and_revision(empty_url) == (TABLES, HEAD)
+
+
+async def test_migrate_says_which_revisions_it_went_through(empty_url: str) -> None:
+    first = await migrate(empty_url)
+    second = await migrate(empty_url)
+
+    assert (first.before, first.after, first.applied) == (None, HEAD, True)
+    assert (second.before, second.after, second.applied) == (HEAD, HEAD, False)
+
+
+async def test_an_unreachable_database_is_named_without_its_password() -> None:
+    url = "postgresql+asyncpg://hub:s3cret-pw@127.0.0.1:9/hub"  # port 9: nothing listens
+    with pytest.raises(DatabaseUnreachable) as raised:
+        await migrate(url)
+    message = str(raised.value)
+    assert "s3cret-pw" not in message
+    assert message.startswith("cannot reach the hub database at postgresql+asyncpg://hub:***@")
+
+
+def test_redacted_url_hides_the_password_only() -> None:
+    assert redacted_url("postgresql+asyncpg://u:p%40ss@db:5432/hub") == (
+        "postgresql+asyncpg://u:***@db:5432/hub"
+    )
+    assert redacted_url("sqlite+aiosqlite:///var/hub.db") == "sqlite+aiosqlite:///var/hub.db"
+
+
+async def test_a_url_no_driver_takes_is_named_without_its_password() -> None:
+    with pytest.raises(DatabaseUnreachable) as raised:
+        await migrate("postgres://hub:s3cret-pw@db/hub")  # no driver named "postgres"
+    assert "s3cret-pw" not in str(raised.value)
+    assert str(raised.value).startswith("cannot use the hub database URL postgres://hub:***@db/hub")
