@@ -274,15 +274,21 @@ def _auth(issuer: DevTokenIssuer, address: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {issuer.issue(subject=address, email=address)}"}
 
 
-async def _subscribed(redis_url: str) -> None:
-    """Until an instance listens on the broker's channel (its first subscription opens it)."""
+async def _listeners(redis_url: str) -> int:
+    """How many connections listen on the broker's channel (other tests' included)."""
     client = aioredis.Redis.from_url(redis_url)
     try:
-        async with asyncio.timeout(START_S):
-            while not (await client.pubsub_numsub(CHANNEL))[0][1]:
-                await asyncio.sleep(0.05)
+        return int((await client.pubsub_numsub(CHANNEL))[0][1])
     finally:
         await client.aclose()
+
+
+async def _subscribed(redis_url: str, before: int) -> None:
+    """Until one more connection listens on the broker's channel than ``before``: the
+    instance's first subscription opened its listening connection."""
+    async with asyncio.timeout(START_S):
+        while await _listeners(redis_url) <= before:
+            await asyncio.sleep(0.05)
 
 
 def _mails(folder: Path) -> list[tuple[str, str]]:
@@ -328,9 +334,10 @@ async def test_two_instances_behind_nginx_share_queries_subscriptions_and_jobs(
                     json.dumps({"type": "connection_init", "payload": _auth(issuer, PAUL)})
                 )
                 assert json.loads(await ws.recv())["type"] == "connection_ack"
+                listening = await _listeners(os.environ["TEST_REDIS_URL"])
                 await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
                     "query": "subscription { notifications { kind } }"}}))  # fmt: skip
-                await _subscribed(os.environ["TEST_REDIS_URL"])
+                await _subscribed(os.environ["TEST_REDIS_URL"], listening)
 
                 # …receives what a mutation on the other instance caused.
                 async with httpx.AsyncClient(base_url=f"http://{other.address}") as direct:
