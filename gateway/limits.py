@@ -7,9 +7,11 @@ Depth, aliases and tokens are Strawberry's own limiters (``gateway/graphql.py``)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -18,11 +20,18 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationContext,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 
-__all__ = ["BodyLimitMiddleware", "BoundedValidationCache", "expanded_size"]
+__all__ = [
+    "BodyLimitMiddleware",
+    "BoundedValidationCache",
+    "ReportingParserCache",
+    "coded_limit",
+    "expanded_size",
+]
 
 
 class BodyLimitMiddleware:
@@ -79,6 +88,41 @@ class BodyLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def coded_limit(
+    rules: Iterable[type[ASTValidationRule]], limit: str
+) -> list[type[ASTValidationRule]]:
+    """Strawberry's limiter rules, their errors coded ``QUERY_TOO_COMPLEX`` with the limit
+    they passed (``depth``, ``aliases``). Made once: the validation cache is keyed by the
+    rule classes."""
+    extensions = {"code": "QUERY_TOO_COMPLEX", "limit": limit}
+
+    def coded(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+        class Coded(rule):  # type: ignore[valid-type, misc]
+            def __init__(self, context: ValidationContext) -> None:
+                super().__init__(_CodingContext(context, extensions))
+
+        Coded.__name__ = Coded.__qualname__ = rule.__name__
+        return Coded
+
+    return [coded(rule) for rule in rules]
+
+
+class _CodingContext:
+    """The validation context as a limiter rule sees it: what it reports gets a code (the
+    stock limiters report from their constructor, straight to the context)."""
+
+    def __init__(self, context: ValidationContext, extensions: dict[str, str]) -> None:
+        self._context = context
+        self._extensions = extensions
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), **self._extensions}
+        self._context.report_error(error)
 
 
 def _is_multipart(scope: Scope) -> bool:
@@ -170,9 +214,27 @@ class BoundedValidationCache(ValidationCache):
                 GraphQLError(
                     f"This query selects more than {self.max_fields} fields once its "
                     "fragments are expanded.",
-                    extensions={"code": "QUERY_TOO_COMPLEX"},
+                    extensions={"code": "QUERY_TOO_COMPLEX", "limit": "fields"},
                 )
             ]
             yield
             return
         yield from super().on_validate()
+
+
+class ReportingParserCache(ParserCache):
+    """Strawberry's parser cache, minus its one flaw: a document that does not parse (or
+    passes the token limit) raised inside the hook, out of reach of the error policy, so
+    the error went out with no code. Here the hook leaves the document unset, Strawberry
+    parses it again and reports the error in the operation, where ``ErrorPolicy`` codes it
+    (only a failing document is parsed twice)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            context.graphql_document = None
+        yield

@@ -196,6 +196,11 @@ class Settings(BaseSettings):
         description="Whether the schema can be introspected; on by default in sandbox mode, "
         "off by default in production mode.",
     )
+    field_suggestions: bool = Field(
+        True,
+        description="Whether errors suggest names (\"Did you mean 'turnover'?\"); on by default "
+        "in sandbox mode, off by default in production mode.",
+    )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
 
     @model_validator(mode="after")
@@ -223,6 +228,8 @@ class Settings(BaseSettings):
             raise ConfigurationError("An identity provider's issuer is configured twice.")
         if self.mode == "production" and "introspection" not in self.model_fields_set:
             self.introspection = False
+        if self.mode == "production" and "field_suggestions" not in self.model_fields_set:
+            self.field_suggestions = False
         return self
 
     @property
