@@ -181,7 +181,9 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         state = request.scope.get("state", {})
         viewer: Viewer = state.get("viewer", ANONYMOUS)
-        return Context.create(viewer, self._services, state.get("request_id", "-"))
+        return Context.create(
+            viewer, self._services, state.get("request_id", "-"), state.get("client_request_id")
+        )
 
     async def execute_operation(
         self,
