@@ -20,6 +20,7 @@ from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
+from gateway.cors import cors_middleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
@@ -216,6 +217,7 @@ def create_app(
         middleware=[
             Middleware(MetricsMiddleware),
             Middleware(RequestIdMiddleware),
+            *cors_middleware(settings),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

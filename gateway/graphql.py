@@ -127,7 +127,7 @@ class GraphQLView(GraphQL[Context, None]):
         ``Apollo-Require-Preflight`` or ``GraphQL-Require-Preflight`` header: what a
         cross-site form or ``text/plain`` request can send is refused with 415 before
         anything runs (a browser sends JSON, or such a header, cross-site only after a CORS
-        preflight, which the gateway does not grant)."""
+        preflight, which the gateway grants to ``CORS_ALLOWED_ORIGINS`` only)."""
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
             multipart = content_type == "multipart/form-data"

@@ -4,12 +4,15 @@ default, so ``make serve`` needs none."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["ConfigurationError", "IdentityProvider", "Settings"]
+
+
+_LOCAL_ORIGINS = r"http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?"
 
 
 class ConfigurationError(Exception):
@@ -196,12 +199,25 @@ class Settings(BaseSettings):
         description="Whether the schema can be introspected; on by default in sandbox mode, "
         "off by default in production mode.",
     )
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (`https://app.example`, comma-separated) whose pages may call "
+        "/graphql from a browser; empty: none (in sandbox mode, any http://localhost or "
+        "http://127.0.0.1 port). Tokens travel in the Authorization header: no credentials.",
+    )
     field_suggestions: bool = Field(
         True,
         description="Whether errors suggest names (\"Did you mean 'turnover'?\"); on by default "
         "in sandbox mode, off by default in production mode.",
     )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -241,6 +257,13 @@ class Settings(BaseSettings):
             else []
         )
         return single + list(self.oidc_providers)
+
+    @property
+    def cors_origin_regex(self) -> str | None:
+        """Sandbox mode with no CORS_ALLOWED_ORIGINS: pages served from this machine."""
+        if self.sandbox and "cors_allowed_origins" not in self.model_fields_set:
+            return _LOCAL_ORIGINS
+        return None
 
     @property
     def sandbox(self) -> bool:
