@@ -46,9 +46,11 @@ class _AllowList(CORSMiddleware):
     async def simple_response(
         self, scope: Scope, receive: Receive, send: Send, request_headers: Headers
     ) -> None:
-        if not self.is_allowed_origin(request_headers["origin"]):
-            await self.app(scope, receive, send)  # not even Access-Control-Expose-Headers
-            return
+        origin = request_headers.get("origin")
+        if origin is not None and not self.is_allowed_origin(origin):
+            # As if it had no Origin: "Vary: Origin" only, not even the exposed headers.
+            without = [(k, v) for k, v in request_headers.raw if k != b"origin"]
+            request_headers = Headers(raw=without)
         await super().simple_response(scope, receive, send, request_headers)
 
 

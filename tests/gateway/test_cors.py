@@ -102,3 +102,12 @@ def test_no_origin_is_allowed_by_default_in_production() -> None:
     listed = Settings(**PRODUCTION, cors_allowed_origins="https://a.example, https://b.example/")
     assert listed.cors_allowed_origins == ["https://a.example", "https://b.example"]
     assert listed.cors_origin_regex is None
+
+
+async def test_a_request_without_origin_is_served_and_varies_by_origin(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/graphql", json={"query": "{ viewer { kind } }"})
+    assert response.json() == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+    assert "Origin" in response.headers["vary"]
+    assert not [h for h in response.headers if h.startswith("access-control-")]
