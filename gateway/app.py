@@ -20,6 +20,7 @@ from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
+from connectors.query_store import QueryStore
 from gateway.cors import cors_middleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
@@ -173,8 +174,16 @@ def create_app(
             app.state.documents = AuthenticationMiddleware(
                 IdentityDocumentDownload(services), authenticator
             )
+            queries = QueryStore.from_url(settings.cache_url, size=settings.apq_cache_size)
+            stack.push_async_callback(queries.aclose)
             app.state.graphql = AuthenticationMiddleware(
-                GraphQLView(schema, services, authenticator),
+                GraphQLView(
+                    schema,
+                    services,
+                    authenticator,
+                    queries=queries,
+                    trusted_only=settings.trusted_documents_only,
+                ),
                 authenticator,
                 services.api_keys,
                 limiter,

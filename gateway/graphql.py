@@ -32,6 +32,7 @@ from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
+from connectors.query_store import QueryStore
 from gateway.audit import AuditTrail
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.executor import HubExecutor
@@ -107,17 +108,29 @@ class GraphQLView(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = TokenBoundTransportWSHandler
 
-    def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
+    def __init__(
+        self,
+        schema: HubSchema,
+        services: Services,
+        authenticator: Authenticator,
+        *,
+        queries: QueryStore | None = None,
+        trusted_only: bool = False,
+    ) -> None:
+        """``queries`` stores automatic persisted queries; ``trusted_only`` runs the
+        administrator's documents alone (``gateway.persisted``)."""
         super().__init__(
             schema,
             graphql_ide="graphiql",
-            allow_queries_via_get=False,
+            allow_queries_via_get=True,  # persisted queries only: gateway.persisted
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             multipart_uploads_enabled=True,  # the identity document; CSRF: parse_http_body
         )
         self._services = services
         self._authenticator = authenticator
-        self._documents = TrustedDocuments(services.partners)
+        self._documents = TrustedDocuments(
+            services.partners, queries=queries, trusted_only=trusted_only
+        )
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -199,13 +212,18 @@ class GraphQLView(GraphQL[Context, None]):
         if response_media_type(request.headers) == GRAPHQL_RESPONSE:
             sub_response.media_type = GRAPHQL_RESPONSE
         try:
-            request_data = await self._with_documents(request_data, context, request_adapter)
+            request_data, register = await self._with_documents(
+                request_data, context, request_adapter
+            )
         except DocumentRefused as refused:
             sub_response.status_code = 400
             return ExecutionResult(data=None, errors=[refused.error])
         result = await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
+        ran = isinstance(result, ExecutionResult) and not is_request_error(result)
+        if register is not None and ran and isinstance(request_data, GraphQLRequestData):
+            await self._documents.register(register, request_data.query or "")
         if (
             sub_response.media_type == GRAPHQL_RESPONSE
             and isinstance(result, ExecutionResult)
@@ -219,17 +237,26 @@ class GraphQLView(GraphQL[Context, None]):
         request_data: GraphQLRequestData | list[GraphQLRequestData],
         context: Context,
         request_adapter: AsyncHTTPRequestAdapter,
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+    ) -> tuple[GraphQLRequestData | list[GraphQLRequestData], str | None]:
+        """The request with its documents' text, and the APQ hash to store once it ran."""
         if isinstance(request_data, GraphQLRequestData):
-            return await self._documents.resolve(
-                request_data, context.viewer, request_adapter.get_body
+            method = request_adapter.method
+
+            async def raw() -> str | bytes:
+                if method == "GET":
+                    return json.dumps(dict(request_adapter.query_params))
+                return await request_adapter.get_body()
+
+            resolved = await self._documents.resolve(
+                request_data, context.viewer, raw, method=method
             )
+            return resolved.data, resolved.register
         if context.viewer.partner is not None and context.viewer.partner.documents is not None:
             raise DocumentRefused(
                 "Batched operations are not accepted from a key restricted to persisted documents.",
                 "PERSISTED_QUERY_REQUIRED",
             )
-        return request_data
+        return request_data, None
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -205,6 +205,17 @@ class Settings(BaseSettings):
         "/graphql from a browser; empty: none (in sandbox mode, any http://localhost or "
         "http://127.0.0.1 port). Tokens travel in the Authorization header: no credentials.",
     )
+    trusted_documents_only: bool = Field(
+        False,
+        description="Run only the administrator's trusted documents (by `documentId` or "
+        "hash): free text and automatic persisted queries are refused with a coded 400.",
+    )
+    apq_cache_size: int = Field(
+        2048,
+        ge=1,
+        description="Automatic persisted queries kept in process (an LRU; also in Redis, "
+        "for a day, when CACHE_URL is redis://).",
+    )
     field_suggestions: bool = Field(
         True,
         description="Whether errors suggest names (\"Did you mean 'turnover'?\"); on by default "
