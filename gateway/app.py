@@ -231,6 +231,8 @@ def create_app(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 max_multipart_bytes=settings.max_upload_body_bytes,
+                drain_bytes=settings.max_body_drain_bytes,
+                timeout=settings.http_body_timeout_s,
             ),
         ],
     )

@@ -22,6 +22,7 @@ from gateway import tier_table
 from gateway.app import create_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
+from gateway.server import gateway_server
 from gateway.services import api_keys, dev_issuer, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
@@ -86,7 +87,7 @@ def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Serve
 
 async def _serve(settings: Settings) -> None:
     await _prepare_database(settings)
-    servers = [_server(create_app(settings), settings.host, settings.port, settings.log_level)]
+    servers = [gateway_server(create_app(settings), settings)]
     if settings.sandbox:
         from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
 

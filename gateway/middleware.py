@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
@@ -13,6 +12,7 @@ from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
+from gateway.over_http import send_error
 from gateway.ratelimit import RateLimiter, Verdict
 
 __all__ = ["AuthenticationMiddleware", "RequestIdMiddleware"]
@@ -152,16 +152,4 @@ async def _error(
     extensions: dict[str, str],
     headers: list[tuple[bytes, bytes]],
 ) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, status, message, extensions, headers)

@@ -10,10 +10,13 @@ JSON in both, ``{"errors": [{"message", "extensions": {"code"}}]}``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import orjson
 from graphql import GraphQLError
 from starlette.datastructures import Headers
 from starlette.responses import Response
+from starlette.types import Send
 from strawberry.types import ExecutionResult
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "error_response",
     "is_request_error",
     "response_media_type",
+    "send_error",
 ]
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -73,6 +77,29 @@ def is_request_error(result: ExecutionResult) -> bool:
         and bool(result.errors)
         and all(isinstance(e, GraphQLError) and e.path is None for e in result.errors or ())
     )
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    message: str,
+    extensions: dict[str, str],
+    headers: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
+    """The same, straight to an ASGI ``send`` (for the pure ASGI middlewares)."""
+    body = orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def error_response(status: int, message: str, media_type: str = JSON) -> Response:

@@ -181,6 +181,37 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
     )
+    http_header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="How long a client may take to send a request's line and headers (s); "
+        "the connection is closed past it (slowloris).",
+    )
+    http_body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="How long a client may take to send a request's body (s): HTTP 408 past it.",
+    )
+    http_keep_alive_s: int = Field(
+        5, ge=1, description="How long an idle kept-alive connection stays open (s)."
+    )
+    http_limit_concurrency: int | None = Field(
+        1000,
+        ge=1,
+        description="Connections and requests in progress at once; HTTP 503 past it.",
+    )
+    http_max_header_bytes: int = Field(
+        16_384,
+        ge=1024,
+        description="Largest request head (request line and headers) read before refusing it.",
+    )
+    max_body_drain_bytes: int = Field(
+        8_388_608,
+        ge=0,
+        description="How much of a body past MAX_BODY_BYTES is read and discarded before the "
+        "413, so that a client sending its whole body first reads the answer (beyond it, "
+        "the connection is closed at once).",
+    )
     file_store_path: Path = Field(
         Path("var/files"),
         description="The folder of the file store (identity documents), outside the database; "
