@@ -4,7 +4,8 @@ bound uvicorn does not have: the time a client may take to send a request's head
 uvicorn closes an idle keep-alive connection (``timeout_keep_alive``), but a connection
 that sends its request line and headers a byte at a time (slowloris), or nothing at all,
 stays open for ever. ``HeadTimeout`` closes it once ``HTTP_HEADER_TIMEOUT_S`` passed
-without a complete head, on a new connection and between the requests of a kept-alive one.
+without a complete head, or ``HTTP_MAX_HEADER_BYTES`` came without completing it, on a new
+connection and between the requests of a kept-alive one.
 The body's own bound is ``BodyLimitMiddleware``'s (``HTTP_BODY_TIMEOUT_S``), where the body
 is read."""
 
@@ -22,15 +23,17 @@ from gateway.settings import Settings
 __all__ = ["gateway_server", "head_timeout_protocol"]
 
 
-def head_timeout_protocol(timeout: float) -> type[asyncio.Protocol]:
+def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol (httptools, or h11 without it), closing a connection whose
     request head is not complete ``timeout`` seconds after the connection opened or the
-    previous answer ended."""
+    previous answer ended, or once ``max_bytes`` came without completing it (h11 has such
+    a bound, ``h11_max_incomplete_event_size``; httptools, uvicorn's default, has none)."""
     base: Any = AutoHTTPProtocol
 
     class HeadTimeout(base):  # type: ignore[misc]
         _head_timer: asyncio.TimerHandle | None = None
         _waiting_after: object = None
+        _head_bytes = 0
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
@@ -38,8 +41,15 @@ def head_timeout_protocol(timeout: float) -> type[asyncio.Protocol]:
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
+            if self._head_timer is None:
+                return
             if self.cycle is not self._waiting_after or self.transport.get_protocol() is not self:
                 self._disarm()  # a head came in (or the connection became a websocket)
+                return
+            self._head_bytes += len(data)
+            if self._head_bytes > max_bytes and not self.transport.is_closing():
+                self._disarm()
+                self.transport.close()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -53,6 +63,7 @@ def head_timeout_protocol(timeout: float) -> type[asyncio.Protocol]:
         def _arm(self) -> None:
             self._disarm()
             self._waiting_after = self.cycle
+            self._head_bytes = 0
             self._head_timer = self.loop.call_later(timeout, self._head_timed_out)
 
         def _disarm(self) -> None:
@@ -78,7 +89,7 @@ def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
         port=settings.port,
         log_level=settings.log_level.lower(),
         access_log=False,
-        http=head_timeout_protocol(settings.http_header_timeout_s),
+        http=head_timeout_protocol(settings.http_header_timeout_s, settings.http_max_header_bytes),
         limit_concurrency=settings.http_limit_concurrency,
         timeout_keep_alive=settings.http_keep_alive_s,
         h11_max_incomplete_event_size=settings.http_max_header_bytes,

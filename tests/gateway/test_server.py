@@ -27,7 +27,14 @@ MARGIN = 10.0
 
 
 @pytest.fixture
-async def gateway(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[str, int]]:
+def header_timeout() -> float:
+    return HEAD_TIMEOUT
+
+
+@pytest.fixture
+async def gateway(
+    database_url: str, tmp_path: Path, header_timeout: float
+) -> AsyncIterator[tuple[str, int]]:
     settings = Settings(
         database_url=database_url,
         dev_secret_file=tmp_path / "secret",
@@ -35,8 +42,9 @@ async def gateway(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[str,
         port=0,
         max_body_bytes=10_000,
         max_body_drain_bytes=30_000_000,
-        http_header_timeout_s=HEAD_TIMEOUT,
+        http_header_timeout_s=header_timeout,
         http_body_timeout_s=BODY_TIMEOUT,
+        http_max_header_bytes=16_384,
         log_level="WARNING",
     )
     async with running(gateway_server(create_app(settings), settings)) as url:
@@ -106,6 +114,15 @@ async def test_a_head_that_does_not_come_is_closed_within_the_header_timeout(
         writer.write(b"GET /healthz HTTP/1.1\r\n")  # the next head, and nothing more
     async with asyncio.timeout(HEAD_TIMEOUT + MARGIN):
         assert await _closed(reader) == b""
+    writer.close()
+
+
+@pytest.mark.parametrize("header_timeout", [3600.0])  # only the size can close it here
+async def test_a_head_past_its_size_is_closed(gateway: tuple[str, int]) -> None:
+    reader, writer = await asyncio.open_connection(*gateway)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: gateway\r\nX-Pad: " + b"x" * 40_000)
+    async with asyncio.timeout(MARGIN):
+        assert not (await _closed(reader)).startswith(b"HTTP/1.1 200")
     writer.close()
 
 
