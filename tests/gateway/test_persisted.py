@@ -133,3 +133,6 @@ async def test_trusted_documents_only_runs_the_administrator_s_documents_alone(
         assert by_id.json() == expected
         same_text = await client.post("/graphql", json={"query": trusted})
         assert same_text.json() == expected
+        params = {"documentId": f"sha256:{document_id(trusted)}"}
+        over_get = await client.get("/graphql", params=params, headers=SPEC)
+        assert over_get.json() == expected
