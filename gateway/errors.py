@@ -11,7 +11,7 @@ import structlog
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema import Schema
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from connectors.errors import ConnectorError
@@ -90,10 +90,7 @@ class ErrorPolicy(MaskErrors):
             if not self._suggestions and _SUGGESTION.search(error.message):
                 error = _with(error, message=_SUGGESTION.sub("", error.message))
             return error
-        masked = self.anonymise_error(error)
-        request_id = getattr(self.execution_context.context, "request_id", None)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-        return masked
+        return _masked(error, getattr(self.execution_context.context, "request_id", None))
 
     def _request_error_code(self, error: GraphQLError) -> dict[str, Any]:
         if id(error) in self._validation_errors:
@@ -103,6 +100,17 @@ class ErrorPolicy(MaskErrors):
                 return {"code": QUERY_TOO_COMPLEX, "limit": "tokens"}
             return {"code": PARSE_FAILED}
         return {"code": BAD_USER_INPUT}  # variable coercion, before any resolver ran
+
+
+def _masked(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    return GraphQLError(
+        "Unexpected error.",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
 
 
 def _with(
@@ -124,7 +132,20 @@ def _with(
 
 
 class HubSchema(Schema):
-    """Logs only the unexpected errors, once, with the request id and the traceback."""
+    """Logs only the unexpected errors, once, with the request id and the traceback; and
+    masks those that escaped ``ErrorPolicy``: an exception raised by an extension's hook is
+    turned into the result after every hook ran, so no extension saw it."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        if result.errors and not all(_is_expected(error) for error in result.errors):
+            context = kwargs.get("context_value", args[2] if len(args) > 2 else None)
+            request_id = getattr(context, "request_id", None)
+            result.errors = [
+                error if _is_expected(error) else _masked(error, request_id)
+                for error in result.errors
+            ]
+        return result
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

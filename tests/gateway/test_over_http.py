@@ -3,7 +3,9 @@ and a code on every error the gateway produces itself."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -12,6 +14,8 @@ from asgi_lifespan import LifespanManager
 from starlette.datastructures import Headers
 
 from gateway.app import create_app
+from gateway.errors import SubscriptionsOnlyOverWebsockets
+from gateway.graphql import build_schema
 from gateway.over_http import GRAPHQL_RESPONSE, JSON, response_media_type
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
@@ -148,3 +152,16 @@ async def test_field_suggestions_follow_the_setting(
 
 
 __all__ = ["client"]  # the fixture, shared with the hostile inputs' tests
+
+
+async def test_an_extension_s_failure_is_masked_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: SubscriptionsOnlyOverWebsockets) -> Iterator[None]:
+        raise RuntimeError("secret internal detail")
+        yield
+
+    monkeypatch.setattr(SubscriptionsOnlyOverWebsockets, "on_execute", broken)
+    context = SimpleNamespace(request_id="req-0001")
+    result = await build_schema(Settings()).execute("{ __typename }", context_value=context)
+    (error,) = result.errors or ()
+    assert error.message == "Unexpected error."
+    assert error.extensions == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-0001"}
