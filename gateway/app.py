@@ -212,7 +212,7 @@ def create_app(
         return JSONResponse({"status": "ok", "database": "ok"})
 
     routes: list[BaseRoute] = [
-        Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
+        Route("/graphql", _GraphQLEndpoint()),  # any method: the view answers 405 in JSON
         WebSocketRoute("/graphql", _GraphQLEndpoint()),
         Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
         Route("/healthz", healthz),

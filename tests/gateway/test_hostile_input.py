@@ -428,6 +428,7 @@ async def test_the_http_layer_answers_its_errors_as_coded_json(
     assert response.json()["errors"][0]["extensions"] == {"code": code}
     put = await client.put("/graphql", json={"query": "{ viewer { kind } }"})
     assert put.status_code == 405
+    assert put.json()["errors"][0]["extensions"] == {"code": "METHOD_NOT_ALLOWED"}
     plain = await client.post("/graphql", content=b"{}", headers={"content-type": "text/plain"})
     assert plain.status_code == 415
     assert plain.json()["errors"][0]["extensions"] == {"code": "UNSUPPORTED_MEDIA_TYPE"}
