@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import websockets
 
 from gateway.app import create_app
 from gateway.server import gateway_server
@@ -180,3 +181,14 @@ def test_serve_takes_uvicorn_s_limits_from_the_settings(tmp_path: Path) -> None:
     assert (config.limit_concurrency, config.timeout_keep_alive) == (7, 3)
     assert config.h11_max_incomplete_event_size == 4096
     assert config.http.__name__ == "HeadTimeout"  # type: ignore[union-attr]
+
+
+async def test_a_websocket_outlives_the_header_timeout(gateway: tuple[str, int]) -> None:
+    host, port = gateway
+    url = f"ws://{host}:{port}/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await asyncio.sleep(HEAD_TIMEOUT * 4)  # past the bound a head would have had
+        await ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(await ws.recv())["type"] == "pong"
