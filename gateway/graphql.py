@@ -1,4 +1,4 @@
-"""The GraphQL schema as served, and its HTTP view (POST + offline GraphiQL on GET)."""
+"""The GraphQL schema as served, and its HTTP view (POST; GET for GraphiQL and persisted queries)."""
 
 from __future__ import annotations
 
