@@ -50,9 +50,10 @@ class RequestIdMiddleware:
                 message.setdefault("headers", []).extend(headers)
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(
-            request_id=request_id, client_request_id=client_request_id
-        ):
+        ids = {"request_id": request_id}
+        if client_request_id is not None:
+            ids["client_request_id"] = client_request_id
+        with structlog.contextvars.bound_contextvars(**ids):
             await self.app(scope, receive, send_with_id)
 
 
