@@ -56,6 +56,7 @@ class AuditBuffer:
 
     viewer: Viewer
     request_id: str
+    client_request_id: str | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _reads: dict[str, _Read] = field(default_factory=dict)
     _calls: list[UpstreamCallRecord] = field(default_factory=list)
@@ -95,6 +96,7 @@ class AuditBuffer:
                     id=str(uuid.uuid4()),
                     occurred_at=now,
                     request_id=self.request_id,
+                    client_request_id=self.client_request_id,
                     viewer_kind=viewer.kind.value,
                     account_id=viewer.account_id,
                     api_key_id=viewer.partner.key_id if viewer.partner else None,

@@ -22,8 +22,10 @@ from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
 from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
+from connectors.query_store import QueryStore
 from connectors.readiness import RedisProbe, redis_urls
 from gateway.access import AccessLogMiddleware
+from gateway.cors import cors_middleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
@@ -256,6 +258,8 @@ def create_app(
             app.state.documents = AuthenticationMiddleware(
                 IdentityDocumentDownload(services), authenticator
             )
+            queries = QueryStore.from_url(settings.cache_url, size=settings.apq_cache_size)
+            stack.push_async_callback(queries.aclose)
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(
                     schema,
@@ -263,6 +267,8 @@ def create_app(
                     authenticator,
                     personas_url=personas_url,
                     graphiql=settings.graphiql,
+                    queries=queries,
+                    trusted_only=settings.trusted_documents_only,
                 ),
                 authenticator,
                 services.api_keys,
@@ -314,7 +320,7 @@ def create_app(
         return JSONResponse(body, status_code=200 if ready else 503)
 
     routes: list[BaseRoute] = [
-        Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
+        Route("/graphql", _GraphQLEndpoint()),  # any method: the view answers 405 in JSON
         WebSocketRoute("/graphql", _GraphQLEndpoint()),
         Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
         Route("/healthz", healthz),
@@ -330,11 +336,14 @@ def create_app(
             Middleware(tracing_middleware),
             Middleware(AccessLogMiddleware),
             Middleware(RequestIdMiddleware),
+            *cors_middleware(settings),
             Middleware(DatabaseUnavailableMiddleware),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 max_multipart_bytes=settings.max_upload_body_bytes,
+                drain_bytes=settings.max_body_drain_bytes,
+                timeout=settings.http_body_timeout_s,
             ),
         ],
     )

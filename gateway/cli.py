@@ -30,6 +30,7 @@ from gateway.app import create_app, metrics_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
 from gateway.operators import bootstrap_admin, import_directory
+from gateway.server import gateway_server
 from gateway.services import api_keys, dev_issuer, dev_token, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
@@ -145,7 +146,7 @@ async def _serve(settings: Settings, *, prepare: bool = True) -> None:
     for host, port, setting in ports:
         _check_port_free(host, port, setting)
     grace_s = settings.shutdown_grace_s
-    servers = [_server(create_app(settings), settings.host, settings.port, grace_s=grace_s)]
+    servers = [gateway_server(create_app(settings), settings)]
     if settings.metrics_port is not None:
         servers.append(_server(metrics_app(settings), settings.metrics_host, settings.metrics_port))
     servers.extend(_server(s.app, "127.0.0.1", s.port, grace_s=grace_s) for s in stand_ins)

@@ -1,4 +1,4 @@
-"""The GraphQL schema as served, and its HTTP view (POST + offline GraphiQL on GET)."""
+"""The GraphQL schema as served, and its HTTP view (POST; GET for GraphiQL and persisted queries)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -17,10 +18,9 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
 )
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -32,13 +32,21 @@ from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
+from connectors.query_store import QueryStore
 from gateway.access import OperationNames, note_result
 from gateway.audit import AuditTrail
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.executor import HubExecutor
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.identity_notice import IdentityNoticeExtension, notice_payload
-from gateway.limits import BoundedValidationCache
+from gateway.json_input import UnreadableJSON, decode_request_json
+from gateway.limits import BoundedValidationCache, ReportingParserCache, coded_limit
+from gateway.over_http import (
+    GRAPHQL_RESPONSE,
+    error_response,
+    is_request_error,
+    response_media_type,
+)
 from gateway.persisted import DocumentRefused, TrustedDocuments
 from gateway.settings import Settings
 from gateway.tracing import OperationSpan
@@ -46,6 +54,7 @@ from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
 from schema import Mutation, Query, Subscription
+from schema.scalars import SCALAR_OVERRIDES
 
 __all__ = ["GraphQLView", "build_schema"]
 
@@ -65,17 +74,19 @@ def build_schema(settings: Settings) -> HubSchema:
     refused before validation. A field that declares no tier (a mutation no action) fails
     the build: ``UndeclaredFields`` names them."""
     limit_rules = [
-        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        *coded_limit(QueryDepthLimiter(max_depth=settings.max_depth).validation_rules, "depth"),
+        *coded_limit(
+            MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules, "aliases"
+        ),
     ]
     if not settings.introspection:
         limit_rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=512),
+        lambda: ReportingParserCache(maxsize=512),
         lambda: AddValidationRules(limit_rules),
         lambda: BoundedValidationCache(max_fields=settings.max_fields, maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        ErrorPolicy,
+        lambda: ErrorPolicy(suggestions=settings.field_suggestions),
         SubscriptionsOnlyOverWebsockets,
         Warnings,
         AuditTrail,
@@ -89,6 +100,7 @@ def build_schema(settings: Settings) -> HubSchema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(),
+        scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=HubExecutor,
     )
     check_declarations(schema._schema)
@@ -108,20 +120,25 @@ class GraphQLView(GraphQL[Context, None]):
         *,
         personas_url: str | None = None,
         graphiql: bool = True,
+        queries: QueryStore | None = None,
+        trusted_only: bool = False,
     ) -> None:
         """``personas_url``: GraphiQL's persona picker reads it (sandbox mode only);
         ``graphiql``: whether GET /graphql serves GraphiQL (GRAPHIQL; off in production mode
-        unless set)."""
+        unless set); ``queries`` stores automatic persisted queries; ``trusted_only`` runs the
+        administrator's documents alone (``gateway.persisted``)."""
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
-            allow_queries_via_get=False,
+            allow_queries_via_get=True,  # persisted queries only: gateway.persisted
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             multipart_uploads_enabled=True,  # the identity document; CSRF: parse_http_body
         )
         self._services = services
         self._authenticator = authenticator
-        self._documents = TrustedDocuments(services.partners)
+        self._documents = TrustedDocuments(
+            services.partners, queries=queries, trusted_only=trusted_only
+        )
         self._personas_url = personas_url
 
     async def parse_http_body(
@@ -132,7 +149,7 @@ class GraphQLView(GraphQL[Context, None]):
         ``Apollo-Require-Preflight`` or ``GraphQL-Require-Preflight`` header: what a
         cross-site form or ``text/plain`` request can send is refused with 415 before
         anything runs (a browser sends JSON, or such a header, cross-site only after a CORS
-        preflight, which the gateway does not grant)."""
+        preflight, which the gateway grants to ``CORS_ALLOWED_ORIGINS`` only)."""
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
             multipart = content_type == "multipart/form-data"
@@ -155,8 +172,28 @@ class GraphQLView(GraphQL[Context, None]):
         except (orjson.JSONEncodeError, TypeError):
             return json.dumps(data, separators=(",", ":"))
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's, with the HTTP layer's own errors as coded JSON (``over_http``)."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response: Response
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            media_type = response_media_type(request.headers)
+            response = error_response(error.status_code, error.reason, media_type)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except UnreadableJSON as error:
+            raise HTTPException(400, error.reason) from None
+
     def decode_json(self, data: str | bytes) -> object:
-        decoded = super().decode_json(data)
+        decoded = decode_request_json(data)
         if not isinstance(decoded, dict | list):
             raise HTTPException(400, "A GraphQL request is a JSON object.")
         return decoded
@@ -166,7 +203,9 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         state = request.scope.get("state", {})
         viewer: Viewer = state.get("viewer", ANONYMOUS)
-        return Context.create(viewer, self._services, state.get("request_id", "-"))
+        return Context.create(
+            viewer, self._services, state.get("request_id", "-"), state.get("client_request_id")
+        )
 
     async def execute_operation(
         self,
@@ -177,27 +216,77 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         sub_response: Response,
     ) -> Any:
-        """Persisted documents by id, and the keys restricted to them (gateway.persisted)."""
-        if isinstance(request_data, GraphQLRequestData):
-            try:
-                request_data = await self._documents.resolve(
-                    request_data, context.viewer, request_adapter.get_body
-                )
-            except DocumentRefused as refused:
-                sub_response.status_code = 400
-                return ExecutionResult(data=None, errors=[refused.error])
-        elif context.viewer.partner is not None and context.viewer.partner.documents is not None:
+        """The persisted documents (``gateway.persisted``), then the operation; the answer's
+        media type and status code as the GraphQL-over-HTTP spec says (``gateway.over_http``)."""
+        if response_media_type(request.headers) == GRAPHQL_RESPONSE:
+            sub_response.media_type = GRAPHQL_RESPONSE
+        try:
+            request_data, register = await self._with_documents(
+                request_data, context, request_adapter
+            )
+        except DocumentRefused as refused:
             sub_response.status_code = 400
-            return ExecutionResult(data=None, errors=[DocumentRefused(
-                "Batched operations are not accepted from a key restricted to persisted "
-                "documents.", "PERSISTED_QUERY_REQUIRED").error])  # fmt: skip
-        return await super().execute_operation(
+            return ExecutionResult(data=None, errors=[refused.error])
+        result = await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
+        ran = isinstance(result, ExecutionResult) and not is_request_error(result)
+        if register is not None and ran and isinstance(request_data, GraphQLRequestData):
+            await self._documents.register(register, request_data.query or "")
+        if (
+            sub_response.media_type == GRAPHQL_RESPONSE
+            and isinstance(result, ExecutionResult)
+            and is_request_error(result)
+        ):
+            sub_response.status_code = 400
+        return result
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
-        note_result(result)  # the access line's error codes (gateway.access)
-        return await super().process_result(request, result)
+    async def _with_documents(
+        self,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        request_adapter: AsyncHTTPRequestAdapter,
+    ) -> tuple[GraphQLRequestData | list[GraphQLRequestData], str | None]:
+        """The request with its documents' text, and the APQ hash to store once it ran."""
+        if isinstance(request_data, GraphQLRequestData):
+            method = request_adapter.method
+
+            async def raw() -> str | bytes:
+                if method == "GET":
+                    return json.dumps(dict(request_adapter.query_params))
+                return await request_adapter.get_body()
+
+            resolved = await self._documents.resolve(
+                request_data, context.viewer, raw, method=method
+            )
+            return resolved.data, resolved.register
+        if context.viewer.partner is not None and context.viewer.partner.documents is not None:
+            raise DocumentRefused(
+                "Batched operations are not accepted from a key restricted to persisted documents.",
+                "PERSISTED_QUERY_REQUIRED",
+            )
+        return request_data, None
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A request error has no ``data`` under ``application/graphql-response+json``; the
+        access line notes the answer's error codes (``gateway.access``)."""
+        note_result(result)
+        processed = await super().process_result(request, result)
+        if is_request_error(result) and response_media_type(request.headers) == GRAPHQL_RESPONSE:
+            processed.pop("data", None)
+        return processed
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE:
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+        return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the token comes in ``connection_init``; a bad one closes the

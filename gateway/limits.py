@@ -6,10 +6,12 @@ Depth, aliases and tokens are Strawberry's own limiters (``gateway/graphql.py``)
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -18,24 +20,46 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationContext,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 
-__all__ = ["BodyLimitMiddleware", "BoundedValidationCache", "expanded_size"]
+from gateway.over_http import send_error
+
+__all__ = [
+    "BodyLimitMiddleware",
+    "BoundedValidationCache",
+    "ReportingParserCache",
+    "coded_limit",
+    "expanded_size",
+]
 
 
 class BodyLimitMiddleware:
     """Answers 413 to a request whose body passes ``max_bytes`` (declared or sent), before
     anything reads it; otherwise hands the body on unchanged. A multipart request (a file
-    upload) may reach ``max_multipart_bytes`` instead."""
+    upload) may reach ``max_multipart_bytes`` instead.
+
+    A client that sends its whole body before it reads (urllib, most scripts) would see the
+    connection reset, not the 413, if the server closed on unread data: up to ``drain_bytes``
+    past the limit are read and discarded first. A body that does not arrive within
+    ``timeout`` seconds is answered 408 (a client trickling its body holds a connection)."""
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, max_multipart_bytes: int | None = None
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_multipart_bytes: int | None = None,
+        *,
+        drain_bytes: int = 8_388_608,
+        timeout: float | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_multipart_bytes = max_multipart_bytes or max_bytes
+        self.drain_bytes = drain_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,42 +67,85 @@ class BodyLimitMiddleware:
             return
         limit = self.max_multipart_bytes if _is_multipart(scope) else self.max_bytes
         declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await self._too_large(send, limit)
+        if declared is not None and declared > limit + self.drain_bytes:
+            await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
             return
+        try:
+            async with asyncio.timeout(self.timeout):
+                body = await self._read(receive, limit)
+        except TimeoutError:
+            message = f"The request body did not arrive within {self.timeout:g} s."
+            await _refuse(send, 408, message)
+            return
+        except _ClientGone:
+            return
+        if body is None:
+            await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read(self, receive: Receive, limit: int) -> bytes | None:
+        """The body; None when it passes ``limit`` (read on, and dropped, up to the drain
+        bound)."""
         chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
+            if message["type"] != "http.request":
+                raise _ClientGone
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > limit:
-                await self._too_large(send, limit)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
+            if size <= limit:
+                chunks.append(chunk)
+            elif chunks:
+                chunks.clear()  # over the limit: what remains is read only to be dropped
+            if not message.get("more_body", False) or size > limit + self.drain_bytes:
                 break
-        await self.app(scope, _replay(b"".join(chunks), receive), send)
+        return b"".join(chunks) if size <= limit else None
 
-    async def _too_large(self, send: Send, limit: int) -> None:
-        message = f"The request body is larger than {limit} bytes."
-        body = json.dumps(
-            {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+class _ClientGone(Exception):
+    """The client disconnected while it sent its body."""
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    code = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}[status]
+    await send_error(send, status, message, {"code": code}, [(b"connection", b"close")])
+
+
+def coded_limit(
+    rules: Iterable[type[ASTValidationRule]], limit: str
+) -> list[type[ASTValidationRule]]:
+    """Strawberry's limiter rules, their errors coded ``QUERY_TOO_COMPLEX`` with the limit
+    they passed (``depth``, ``aliases``). Made once: the validation cache is keyed by the
+    rule classes."""
+    extensions = {"code": "QUERY_TOO_COMPLEX", "limit": limit}
+
+    def coded(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+        class Coded(rule):  # type: ignore[valid-type, misc]
+            def __init__(self, context: ValidationContext) -> None:
+                super().__init__(_CodingContext(context, extensions))
+
+        Coded.__name__ = Coded.__qualname__ = rule.__name__
+        return Coded
+
+    return [coded(rule) for rule in rules]
+
+
+class _CodingContext:
+    """The validation context as a limiter rule sees it: what it reports gets a code (the
+    stock limiters report from their constructor, straight to the context)."""
+
+    def __init__(self, context: ValidationContext, extensions: dict[str, str]) -> None:
+        self._context = context
+        self._extensions = extensions
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), **self._extensions}
+        self._context.report_error(error)
 
 
 def _is_multipart(scope: Scope) -> bool:
@@ -170,9 +237,27 @@ class BoundedValidationCache(ValidationCache):
                 GraphQLError(
                     f"This query selects more than {self.max_fields} fields once its "
                     "fragments are expanded.",
-                    extensions={"code": "QUERY_TOO_COMPLEX"},
+                    extensions={"code": "QUERY_TOO_COMPLEX", "limit": "fields"},
                 )
             ]
             yield
             return
         yield from super().on_validate()
+
+
+class ReportingParserCache(ParserCache):
+    """Strawberry's parser cache, minus its one flaw: a document that does not parse (or
+    passes the token limit) raised inside the hook, out of reach of the error policy, so
+    the error went out with no code. Here the hook leaves the document unset, Strawberry
+    parses it again and reports the error in the operation, where ``ErrorPolicy`` codes it
+    (only a failing document is parsed twice)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            context.graphql_document = None
+        yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
@@ -15,6 +14,7 @@ from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from connectors.hubdb import DatabaseUnavailable
 from gateway.metrics import RATE_LIMITED
+from gateway.over_http import send_error
 from gateway.ratelimit import RateLimiter, Verdict
 
 __all__ = ["AuthenticationMiddleware", "DatabaseUnavailableMiddleware", "RequestIdMiddleware"]
@@ -24,8 +24,11 @@ _log = structlog.get_logger("gateway.http")
 
 
 class RequestIdMiddleware:
-    """Takes a sane ``X-Request-Id`` from the client or makes one; echoes it back and binds
-    it to every log line of the request."""
+    """Gives every request the gateway's own id (``X-Request-Id`` on the answer, on every log
+    line, in the audit trail). A sane ``X-Request-Id`` from the client is kept beside it,
+    never in its place: echoed as ``X-Client-Request-Id``, logged as ``client_request_id``
+    and stored with the audit events, so a client can find its request without choosing
+    (or forging, or reusing) the id an audit entry is known by."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -35,15 +38,24 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         given = _header(scope, b"x-request-id")
-        request_id = given if given and _VALID_ID.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        client_request_id = given if given and _VALID_ID.match(given) else None
+        request_id = uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        state["client_request_id"] = client_request_id
+        headers = [(b"x-request-id", request_id.encode())]
+        if client_request_id is not None:
+            headers.append((b"x-client-request-id", client_request_id.encode()))
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                message.setdefault("headers", []).extend(headers)
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        ids = {"request_id": request_id}
+        if client_request_id is not None:
+            ids["client_request_id"] = client_request_id
+        with structlog.contextvars.bound_contextvars(**ids):
             await self.app(scope, receive, send_with_id)
 
 
@@ -181,16 +193,4 @@ async def _error(
     extensions: dict[str, str] | dict[str, str | int],
     headers: list[tuple[bytes, bytes]],
 ) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, status, message, extensions, headers)

@@ -4,12 +4,15 @@ default, so ``make serve`` needs none."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["ConfigurationError", "IdentityProvider", "Settings"]
+
+
+_LOCAL_ORIGINS = r"http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?"
 
 
 class ConfigurationError(Exception):
@@ -202,6 +205,37 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
     )
+    http_header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="How long a client may take to send a request's line and headers (s); "
+        "the connection is closed past it (slowloris).",
+    )
+    http_body_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="How long a client may take to send a request's body (s): HTTP 408 past it.",
+    )
+    http_keep_alive_s: int = Field(
+        5, ge=1, description="How long an idle kept-alive connection stays open (s)."
+    )
+    http_limit_concurrency: int | None = Field(
+        1000,
+        ge=1,
+        description="Connections and requests in progress at once; HTTP 503 past it.",
+    )
+    http_max_header_bytes: int = Field(
+        16_384,
+        ge=1024,
+        description="Largest request head (request line and headers) read before refusing it.",
+    )
+    max_body_drain_bytes: int = Field(
+        8_388_608,
+        ge=0,
+        description="How much of a body past MAX_BODY_BYTES is read and discarded before the "
+        "413, so that a client sending its whole body first reads the answer (beyond it, "
+        "the connection is closed at once).",
+    )
     file_store_path: Path = Field(
         Path("var/files"),
         description="The folder of the file store (identity documents), outside the database; "
@@ -219,6 +253,28 @@ class Settings(BaseSettings):
         True,
         description="Whether the schema can be introspected; on by default in sandbox mode, "
         "off by default in production mode.",
+    )
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (`https://app.example`, comma-separated) whose pages may call "
+        "/graphql from a browser; empty: none (in sandbox mode, any http://localhost or "
+        "http://127.0.0.1 port). Tokens travel in the Authorization header: no credentials.",
+    )
+    trusted_documents_only: bool = Field(
+        False,
+        description="Run only the administrator's trusted documents (by `documentId` or "
+        "hash): free text and automatic persisted queries are refused with a coded 400.",
+    )
+    apq_cache_size: int = Field(
+        2048,
+        ge=1,
+        description="Automatic persisted queries kept in process (an LRU; also in Redis, "
+        "for a day, when CACHE_URL is redis://).",
+    )
+    field_suggestions: bool = Field(
+        True,
+        description="Whether errors suggest names (\"Did you mean 'turnover'?\"); on by default "
+        "in sandbox mode, off by default in production mode.",
     )
     log_level: str = Field("INFO", description="Log level (structured JSON logs).")
     otel_exporter_otlp_endpoint: str | None = Field(
@@ -252,6 +308,13 @@ class Settings(BaseSettings):
         2.0, gt=0, description="Budget of each /readyz check (database, Redis, catalogues)."
     )
 
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.mode == "production":
@@ -279,6 +342,8 @@ class Settings(BaseSettings):
             self.introspection = False
         if self.mode == "production" and "graphiql" not in self.model_fields_set:
             self.graphiql = False
+        if self.mode == "production" and "field_suggestions" not in self.model_fields_set:
+            self.field_suggestions = False
         return self
 
     @property
@@ -296,6 +361,13 @@ class Settings(BaseSettings):
         """Whether the public port serves /metrics (behind METRICS_TOKEN when set): in
         sandbox mode, or with a token; never in production mode without one."""
         return self.sandbox or self.metrics_token is not None
+
+    @property
+    def cors_origin_regex(self) -> str | None:
+        """Sandbox mode with no CORS_ALLOWED_ORIGINS: pages served from this machine."""
+        if self.sandbox and "cors_allowed_origins" not in self.model_fields_set:
+            return _LOCAL_ORIGINS
+        return None
 
     @property
     def sandbox(self) -> bool:

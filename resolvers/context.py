@@ -240,8 +240,16 @@ class Context:
     """What made this answer partial (``gateway.errors.Warnings`` puts it in extensions)."""
 
     @classmethod
-    def create(cls, viewer: Viewer, services: Services, request_id: str) -> Context:
-        audit = AuditBuffer(viewer, request_id)
+    def create(
+        cls,
+        viewer: Viewer,
+        services: Services,
+        request_id: str,
+        client_request_id: str | None = None,
+    ) -> Context:
+        """``request_id`` is the gateway's own; ``client_request_id`` the client's
+        ``X-Request-Id``, kept beside it in the audit trail (never in its place)."""
+        audit = AuditBuffer(viewer, request_id, client_request_id)
         observe = audit.upstream_call if audit.audited else None
         loaders = Loaders.create(services, purpose=purpose(viewer), observe=observe)
         return cls(viewer, services, loaders, request_id, audit)

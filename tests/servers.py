@@ -9,14 +9,21 @@ from contextlib import asynccontextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["serving"]
+__all__ = ["running", "serving"]
 
 
 @asynccontextmanager
 async def serving(app: ASGIApp) -> AsyncIterator[str]:
     """Serves ``app`` (lifespan included) for the duration of the block; yields its base URL."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    async with running(uvicorn.Server(config)) as url:
+        yield url
+
+
+@asynccontextmanager
+async def running(server: uvicorn.Server) -> AsyncIterator[str]:
+    """Runs ``server`` (configured for port 0) for the duration of the block; yields its base
+    URL."""
     task = asyncio.create_task(server.serve())
     try:
         async with asyncio.timeout(10):

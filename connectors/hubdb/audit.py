@@ -54,6 +54,9 @@ class AuditEventRecord:
     access: str
     fields: tuple[str, ...]
     upstream_calls: tuple[UpstreamCallRecord, ...]
+    client_request_id: str | None = None
+    """The client's own ``X-Request-Id``, when it sent a sane one (``request_id`` is the
+    gateway's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ def _record(row: sa.Row[tuple[object, ...]]) -> AuditEventRecord:
         access=row.access,
         fields=tuple(row.fields or ()),
         upstream_calls=tuple(_call(call) for call in row.upstream_calls or ()),
+        client_request_id=row.client_request_id,
     )
 
 
@@ -111,6 +115,7 @@ class AuditStore:
                 "id": event.id,
                 "occurred_at": event.occurred_at,
                 "request_id": event.request_id,
+                "client_request_id": event.client_request_id,
                 "viewer_kind": event.viewer_kind,
                 "account_id": event.account_id,
                 "api_key_id": event.api_key_id,

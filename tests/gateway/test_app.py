@@ -8,7 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from gateway.app import create_app, dev_issuer
 from gateway.graphql import build_schema
@@ -135,11 +137,18 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert ready.status_code == 200 and ready.json()["database"] == "ok"
 
 
-async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
+async def test_the_gateway_makes_its_own_request_id_and_keeps_the_client_s_beside_it(
+    client: httpx.AsyncClient,
+) -> None:
     given = await client.get("/healthz", headers={"X-Request-Id": "abc-12345678"})
-    assert given.headers["x-request-id"] == "abc-12345678"
+    assert len(given.headers["x-request-id"]) == 32
+    assert given.headers["x-request-id"] != "abc-12345678"
+    assert given.headers["x-client-request-id"] == "abc-12345678"
+    again = await client.get("/healthz", headers={"X-Request-Id": "abc-12345678"})
+    assert again.headers["x-request-id"] != given.headers["x-request-id"]
     made = await client.get("/healthz", headers={"X-Request-Id": "bad id!"})
     assert len(made.headers["x-request-id"]) == 32
+    assert "x-client-request-id" not in made.headers
 
 
 async def test_too_many_aliases_are_refused(client: httpx.AsyncClient) -> None:
@@ -163,7 +172,8 @@ async def test_unexpected_error_is_masked_with_a_request_id(
     )
     error = response.json()["errors"][0]
     assert error["message"] == "Unexpected error."
-    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-12345678"}
+    request_id = response.headers["x-request-id"]
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     assert "secret internal detail" not in response.text
 
 
@@ -191,3 +201,26 @@ async def test_metrics_count_requests_and_upstream_calls(client: httpx.AsyncClie
     assert 'hub_upstream_calls_total{endpoint="etablissement",source="insee",status="200"}' in text
     assert 'hub_upstream_cache_reads_total{endpoint="etablissement",result="miss"}' in text
     assert "no-such-page" not in text
+
+
+async def test_the_audit_event_has_the_gateway_s_request_id_and_the_client_s_beside_it(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    token = _token(settings, "pierre.durand@cci-gard.example")
+    response = await client.post(
+        "/graphql",
+        json={"query": LEROY_QUERY},
+        headers={"Authorization": f"Bearer {token}", "X-Request-Id": "crm-req-0001"},
+    )
+    assert "errors" not in response.json()
+    engine = create_async_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    sa.text("SELECT request_id, client_request_id FROM audit_events")
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in rows] == [(response.headers["x-request-id"], "crm-req-0001")]

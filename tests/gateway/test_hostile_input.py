@@ -295,3 +295,140 @@ async def test_huge_lists_and_very_long_strings_are_bad_user_input(
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     assert error["extensions"].get("argument", argument) == argument
     assert len(error["message"]) < 200  # the input is not echoed back
+
+
+ADMIN = "helene.vidal@laregion.example"
+RAW_JSON = {"content-type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b'{"query": "{ viewer { kind } }", "operationName": "\xff\xfe"}', "not valid UTF-8"),
+        (b'{"query": "{ viewer { \xc3 kind } }"}', "not valid UTF-8"),
+        (
+            (b'{"query": "query($s: String!) { company(siret: $s) { name } }", '
+            b'"variables": {"s": "\\ud800"}}'),
+            "lone UTF-16 surrogate",
+        ),
+        (
+            (b'{"query": "query($id: ID!) { application(id: $id) { id } }", '
+            b'"variables": {"id": "app-\\udfff"}}'),
+            "lone UTF-16 surrogate",
+        ),
+        (
+            b'{"query": "{ viewer { kind } }", "variables": {"a": '
+            + b"[" * 50_000
+            + b"]" * 50_000
+            + b"}}",
+            "nests more than 64 levels",
+        ),
+        (
+            b'{"query": "{ viewer { kind } }", "variables": {"a": '
+            + b'{"a": ' * 65
+            + b"1"
+            + b"}" * 65
+            + b"}}",
+            "nests more than 64 levels",
+        ),
+    ],
+    ids=["bad-utf8-in-a-string", "truncated-utf8", "surrogate-siret", "surrogate-id",
+         "deep-json", "just-too-deep-json"],
+)  # fmt: skip
+async def test_unreadable_json_is_400_bad_user_input_with_the_reason(
+    client: httpx.AsyncClient, settings: Settings, content: bytes, says: str
+) -> None:
+    response = await client.post(
+        "/graphql", content=content, headers={**RAW_JSON, **_auth(settings, DURAND)}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert says in error["message"]
+
+
+async def test_json_nested_within_the_bound_is_read(client: httpx.AsyncClient) -> None:
+    nested = '{"a": ' * 60 + "1" + "}" * 60
+    body = f'{{"query": "{{ viewer {{ kind }} }}", "variables": {{"unused": {nested}}}}}'
+    response = await client.post("/graphql", content=body.encode(), headers=RAW_JSON)
+    assert response.json() == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+
+
+async def test_a_lone_surrogate_in_the_document_is_a_parse_failure(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    for query in (
+        '{ company(siret: "\\ud800") { name } }',
+        '{ application(id: "\\ud800") { id } }',
+    ):
+        body = await _post(client, {"query": query}, headers=_auth(settings, DURAND))
+        assert body["data"] is None
+        (error,) = body["errors"]
+        assert error["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
+        assert "Unicode" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "as_"),
+    [
+        (
+            '{ company(siret: "84215637400014") { deMinimis(asOf: "0001-01-01") { total } } }',
+            None,
+            DURAND,
+        ),
+        (
+            'query($d: Date) { company(siret: "84215637400014") { deMinimis(asOf: $d) { total } } }',
+            {"d": "9999-12-31"},
+            DURAND,
+        ),
+        (
+            "query($f: AuditFilterInput) { auditTrail(filter: $f) { totalCount } }",
+            {"f": {"from": "0001-01-01T00:00:00+00:00"}},
+            ADMIN,
+        ),
+        (
+            '{ auditTrail(filter: {to: "9999-12-31T23:59:59+14:00"}) { totalCount } }',
+            None,
+            ADMIN,
+        ),
+    ],
+    ids=["de-minimis-literal", "de-minimis-variable", "audit-from", "audit-to"],
+)
+async def test_extreme_dates_are_bad_user_input(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    upstream: CountingTransport,
+    query: str,
+    variables: dict[str, Any] | None,
+    as_: str,
+) -> None:
+    body = await _post(
+        client, {"query": query, "variables": variables}, headers=_auth(settings, as_)
+    )
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert "between the years 1900 and 2999" in error["message"]
+    assert sum(upstream.calls.values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "code"),
+    [
+        (b'{"query": ', 400, "BAD_USER_INPUT"),
+        (b'{"variables": {}}', 400, "BAD_USER_INPUT"),
+    ],
+)
+async def test_the_http_layer_answers_its_errors_as_coded_json(
+    client: httpx.AsyncClient, content: bytes, status: int, code: str
+) -> None:
+    response = await client.post("/graphql", content=content, headers=RAW_JSON)
+    assert response.status_code == status
+    assert response.json()["errors"][0]["extensions"] == {"code": code}
+    put = await client.put("/graphql", json={"query": "{ viewer { kind } }"})
+    assert put.status_code == 405
+    assert put.json()["errors"][0]["extensions"] == {"code": "METHOD_NOT_ALLOWED"}
+    plain = await client.post("/graphql", content=b"{}", headers={"content-type": "text/plain"})
+    assert plain.status_code == 415
+    assert plain.json()["errors"][0]["extensions"] == {"code": "UNSUPPORTED_MEDIA_TYPE"}

@@ -1,4 +1,5 @@
-"""Introspection: on in sandbox mode, off by default in production, a setting both ways."""
+"""Introspection (and field suggestions): on in sandbox mode, off by default in production,
+a setting both ways."""
 
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ SCHEMA = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Company") { fields { name } } }'
 
 
-def test_introspection_is_on_in_sandbox_mode_and_off_by_default_in_production(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("setting", ["introspection", "field_suggestions"])
+def test_introspection_and_suggestions_are_on_in_sandbox_mode_and_off_by_default_in_production(
+    monkeypatch: pytest.MonkeyPatch, setting: str
 ) -> None:
-    monkeypatch.delenv("INTROSPECTION", raising=False)
-    assert Settings().introspection is True
-    assert Settings(**PRODUCTION).introspection is False
-    monkeypatch.setenv("INTROSPECTION", "true")
-    assert Settings(**PRODUCTION).introspection is True
-    monkeypatch.setenv("INTROSPECTION", "false")
-    assert Settings().introspection is False
+    monkeypatch.delenv(setting.upper(), raising=False)
+    assert getattr(Settings(), setting) is True
+    assert getattr(Settings(**PRODUCTION), setting) is False
+    monkeypatch.setenv(setting.upper(), "true")
+    assert getattr(Settings(**PRODUCTION), setting) is True
+    monkeypatch.setenv(setting.upper(), "false")
+    assert getattr(Settings(), setting) is False
 
 
 @pytest.mark.parametrize("query", [SCHEMA, TYPE])

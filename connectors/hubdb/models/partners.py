@@ -68,6 +68,9 @@ class AuditEvent(Base):
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     request_id: Mapped[str] = mapped_column(sa.String(64))
+    """The gateway's own id of the request (never the client's)."""
+    client_request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    """The client's ``X-Request-Id``, when it sent a sane one."""
     viewer_kind: Mapped[str] = mapped_column(sa.String(16))
     account_id: Mapped[str | None] = mapped_column(sa.String(36))
     api_key_id: Mapped[str | None] = mapped_column(sa.String(36))

@@ -43,7 +43,7 @@ TABLES = TABLES_0001 | {
     "platform_polls",
     "application_statuses",
 }
-HEAD = "0008"
+HEAD = "0009"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:

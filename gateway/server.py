@@ -1,0 +1,99 @@
+"""The gateway's HTTP server: uvicorn, with its limits taken from the settings, and the one
+bound uvicorn does not have: the time a client may take to send a request's head.
+
+uvicorn closes an idle keep-alive connection (``timeout_keep_alive``), but a connection
+that sends its request line and headers a byte at a time (slowloris), or nothing at all,
+stays open for ever. ``HeadTimeout`` closes it once ``HTTP_HEADER_TIMEOUT_S`` passed
+without a complete head, or ``HTTP_MAX_HEADER_BYTES`` came without completing it, on a new
+connection and between the requests of a kept-alive one.
+The body's own bound is ``BodyLimitMiddleware``'s (``HTTP_BODY_TIMEOUT_S``), where the body
+is read."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+from gateway.settings import Settings
+
+__all__ = ["gateway_server", "head_timeout_protocol"]
+
+
+def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol (httptools, or h11 without it), closing a connection whose
+    request head is not complete ``timeout`` seconds after the connection opened or the
+    previous answer ended, or once ``max_bytes`` came without completing it (h11 has such
+    a bound, ``h11_max_incomplete_event_size``; httptools, uvicorn's default, has none)."""
+    base: Any = AutoHTTPProtocol
+
+    class HeadTimeout(base):  # type: ignore[misc]
+        _head_timer: asyncio.TimerHandle | None = None
+        _waiting_after: object = None
+        _head_bytes = 0
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self._head_timer is None:
+                return
+            if self.cycle is not self._waiting_after or self.transport.get_protocol() is not self:
+                self._disarm()  # a head came in (or the connection became a websocket)
+                return
+            self._head_bytes += len(data)
+            if self._head_bytes > max_bytes and not self.transport.is_closing():
+                self._disarm()
+                self.transport.close()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._waiting_after = self.cycle
+            self._head_bytes = 0
+            self._head_timer = self.loop.call_later(timeout, self._head_timed_out)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_timed_out(self) -> None:
+            self._head_timer = None
+            cycle = self.cycle
+            in_flight = cycle is not None and not cycle.response_complete  # a pipelined one
+            if cycle is self._waiting_after and not in_flight and not self.transport.is_closing():
+                self.transport.close()
+
+    return HeadTimeout
+
+
+def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
+    """The gateway as ``hub-gateway serve`` runs it."""
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=None,  # gateway.logging's level and JSON handler (see cli._server)
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=settings.shutdown_grace_s,
+        http=head_timeout_protocol(settings.http_header_timeout_s, settings.http_max_header_bytes),
+        limit_concurrency=settings.http_limit_concurrency,
+        timeout_keep_alive=settings.http_keep_alive_s,
+        h11_max_incomplete_event_size=settings.http_max_header_bytes,
+    )
+    return uvicorn.Server(config)
