@@ -175,6 +175,23 @@ class Settings(BaseSettings):
     max_fields: int = Field(
         5000, description="Most fields a query selects once its fragments are expanded."
     )
+    max_query_cost: int = Field(
+        50_000,
+        ge=1,
+        description="Most a query may cost (QUERY_TOO_COSTLY above): each field 1, a partner "
+        "read 10 more, a list's items counted `first` times (auth/costs.py).",
+    )
+    max_upstream_reads: int = Field(
+        300,
+        ge=0,
+        description="Most partner reads (API Entreprise, the aid platforms) a signed-in "
+        "person's or a partner key's query may make (QUERY_TOO_COSTLY above).",
+    )
+    max_anonymous_upstream_reads: int = Field(
+        10,
+        ge=0,
+        description="Most partner reads an anonymous query may make (QUERY_TOO_COSTLY above).",
+    )
     max_body_bytes: int = Field(
         1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
     )
