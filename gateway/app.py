@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
@@ -25,7 +26,7 @@ from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import MetricsMiddleware, metrics_endpoint
-from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
+from gateway.middleware import AuthenticationMiddleware, ClientLimits, RequestIdMiddleware
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.services import api_key_pepper, build_services, dev_issuer
@@ -177,6 +178,7 @@ def create_app(
                 authenticator,
                 services.api_keys,
                 limiter,
+                ClientLimits(settings.rate_limit_person, settings.rate_limit_anonymous),
             )
             # What start-up built lives as long as the process: keep it out of the garbage
             # collector's full passes (measured: ~110 ms pauses on the warm path without this).
@@ -210,10 +212,16 @@ def create_app(
         Route("/metrics", metrics_endpoint),
         *graphiql_routes(STATIC_DIR),
     ]
+    proxies = (
+        [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)]
+        if settings.trusted_proxies.strip()
+        else []
+    )  # the client a trusted proxy names (X-Forwarded-For) is the one rate limits count
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            *proxies,
             Middleware(MetricsMiddleware),
             Middleware(RequestIdMiddleware),
             Middleware(

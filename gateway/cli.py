@@ -78,8 +78,14 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _server(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Server:
+    # X-Forwarded-For is read by the app itself, from TRUSTED_PROXIES only (create_app).
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level.lower(), access_log=False
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        access_log=False,
+        proxy_headers=False,
     )
     return uvicorn.Server(config)
 

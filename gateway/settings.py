@@ -141,6 +141,22 @@ class Settings(BaseSettings):
     api_key_rate_limit: int = Field(
         120, ge=1, description="Requests per minute of a partner API key that sets none."
     )
+    rate_limit_person: int = Field(
+        600,
+        ge=0,
+        description="Requests per minute of one signed-in person's account (0: no limit).",
+    )
+    rate_limit_anonymous: int = Field(
+        300,
+        ge=0,
+        description="Requests per minute of one anonymous client, by its address (0: no limit).",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For names the client (e.g. 10.0.0.0/8); unset: the socket's peer is the "
+        "client.",
+    )
     smtp_host: str | None = Field(
         None, description="SMTP server for e-mail; unset in sandbox mode = the local sink."
     )
