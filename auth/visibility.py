@@ -139,7 +139,11 @@ def refused_everywhere(viewer: Viewer) -> frozenset[Tier]:
     anyone sees."""
     if not viewer.is_authenticated:
         return frozenset(Tier) - _OPEN_TO_ANYONE
-    return frozenset(tier for tier in Tier if _granted_by_viewer(tier, viewer) is False)
+    return frozenset(tier for tier in _BY_VIEWER if not _granted_by_viewer(tier, viewer))
+
+
+_BY_VIEWER = (Tier.AUTHENTICATED, Tier.ADMIN, Tier.NETWORK, Tier.TIER1_EVERYWHERE)
+"""The tiers ``_granted_by_viewer`` decides from the viewer alone."""
 
 
 def tiered(
