@@ -31,6 +31,7 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     NullValueNode,
@@ -104,6 +105,7 @@ class _Plan:
 
 
 _FREE = _Plan(0, 0)
+_Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 
 
 class CostPlanner:
@@ -204,7 +206,7 @@ class _DocumentPlanner:
 
     def _selection(
         self,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
+        parent: _Composite,
         selection_sets: list[SelectionSetNode],
         inherited: frozenset[Read],
         edges_size: _Size | None,
@@ -226,7 +228,7 @@ class _DocumentPlanner:
             children = [node.selection_set for node in nodes if node.selection_set is not None]
             field = type_.fields[name]
             child_type = get_named_type(field.type)
-            if not children or not isinstance(child_type, GraphQLObjectType | GraphQLInterfaceType):
+            if not children or not isinstance(child_type, _Composite):
                 continue
             first = _first(field, nodes[0], self.variable_defaults)
             if is_list_type(get_nullable_type(field.type)):
@@ -250,7 +252,7 @@ class _DocumentPlanner:
 
     def _collect(
         self,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
+        parent: _Composite,
         selection_sets: Iterable[SelectionSetNode],
         spread: set[str],
     ) -> dict[tuple[Any, str, str], list[FieldNode]]:
@@ -260,18 +262,18 @@ class _DocumentPlanner:
         grouped: dict[tuple[Any, str, str], list[FieldNode]] = {}
         for field_type, node in self._fields(parent, selection_sets, spread):
             name = node.name.value
-            if name.startswith("__") or name not in field_type.fields:
-                continue
+            if isinstance(field_type, GraphQLUnionType) or name not in field_type.fields:
+                continue  # __typename on a union (free, as introspection), or unknown
             response = node.alias.value if node.alias else name
             grouped.setdefault((field_type, name, response), []).append(node)
         return grouped
 
     def _fields(
         self,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
+        parent: _Composite,
         selection_sets: Iterable[SelectionSetNode],
         spread: set[str],
-    ) -> Iterator[tuple[GraphQLObjectType | GraphQLInterfaceType, FieldNode]]:
+    ) -> Iterator[tuple[_Composite, FieldNode]]:
         for selection_set in selection_sets:
             for selection in selection_set.selections:
                 if isinstance(selection, FieldNode):
@@ -287,13 +289,11 @@ class _DocumentPlanner:
                     on = self._condition(parent, fragment.type_condition)
                     yield from self._fields(on, [fragment.selection_set], {*spread, name})
 
-    def _condition(
-        self, parent: GraphQLObjectType | GraphQLInterfaceType, condition: Any
-    ) -> GraphQLObjectType | GraphQLInterfaceType:
+    def _condition(self, parent: _Composite, condition: Any) -> _Composite:
         if condition is None:
             return parent
         named = self.planner.schema.get_type(condition.name.value)
-        return named if isinstance(named, GraphQLObjectType | GraphQLInterfaceType) else parent
+        return named if isinstance(named, _Composite) else parent
 
 
 def _first(

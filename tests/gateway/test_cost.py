@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
 import respx
+import strawberry
 from asgi_lifespan import LifespanManager
 from graphql import parse
 
@@ -177,3 +178,27 @@ async def _viewer(services: Services, email: str) -> Any:
     issuer = DevTokenIssuer(TEST_KEY)
     authenticator = Authenticator(issuer, services.hub, services.directory)
     return await authenticator.viewer(f"Bearer {issuer.issue(subject=email, email=email)}")
+
+
+@strawberry.type(name="Shop")
+class _Shop:
+    name: str
+
+
+@strawberry.type(name="Person")
+class _Person:
+    name: str
+    email: str
+
+
+@strawberry.type
+class _UnionQuery:
+    @strawberry.field
+    def found(self) -> Annotated[_Shop | _Person, strawberry.union("Found")] | None:
+        return None
+
+
+def test_a_union_costs_what_its_fragments_select() -> None:
+    inline = strawberry.Schema(query=_UnionQuery)
+    query = "{ found { __typename ... on Shop { name } ... on Person { name email } } }"
+    assert CostPlanner().price(inline._schema, parse(query), None, None, query).cost == 4
