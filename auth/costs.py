@@ -7,9 +7,9 @@ partner reads are named (``Read``), so that the fields of one object that share 
 ``first`` times when the field (or, for a Relay connection, its ``edges``) takes ``first``;
 otherwise ``list_size`` times, or ``DEFAULT_LIST_SIZE``.
 
-The declaration shows in the SDL as ``@cost(weight:, reads:, listSize:)`` beside
-``@visibility``; ``gateway/cost.py`` reads it from the built schema and prices a document
-before it runs.
+The declaration shows in the SDL as ``@cost(weight:, reads:, resultReads:, listSize:,
+own:)`` beside ``@visibility``; ``gateway/cost.py`` reads it from the built schema and
+prices a document before it runs.
 """
 
 from __future__ import annotations
