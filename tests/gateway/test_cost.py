@@ -16,7 +16,7 @@ from graphql import parse
 
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
-from auth.viewer import ANONYMOUS
+from auth.viewer import ANONYMOUS, Viewer, ViewerKind
 from auth.visibility import refused_everywhere
 from gateway.app import create_app
 from gateway.cost import CostPlanner, Price
@@ -178,6 +178,19 @@ async def _viewer(services: Services, email: str) -> Any:
     issuer = DevTokenIssuer(TEST_KEY)
     authenticator = Authenticator(issuer, services.hub, services.directory)
     return await authenticator.viewer(f"Bearer {issuer.issue(subject=email, email=email)}")
+
+
+def test_an_agents_whole_portfolio_with_its_applications_is_within_the_defaults(
+    schema: HubSchema,
+) -> None:
+    portfolio = """{ viewer { portfolio(first: 100) { edges { node { siret name
+      applications { totalCount edges { node { id status } } } } } } } }"""
+    agent = Viewer(ViewerKind.AGENT, account_id="a", agent_id="g", network_member=True)
+    price = _price(schema, portfolio, refused=refused_everywhere(agent))
+    defaults = Settings()
+    assert price.reads == 100 * 3  # Sirene, DEL, Mes aides en ligne for each company
+    assert price.reads <= defaults.max_upstream_reads
+    assert price.cost <= defaults.max_query_cost
 
 
 @strawberry.type(name="Shop")
