@@ -15,12 +15,21 @@ import strawberry
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
+from auth.costs import Read, cost_directive
 from auth.relations import baseline_access
 from auth.scopes import Scope
 from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
-__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "criterion", "field_tier", "tiered"]
+__all__ = [
+    "Visibility",
+    "VisibilityContext",
+    "VisibleTo",
+    "criterion",
+    "field_tier",
+    "refused_everywhere",
+    "tiered",
+]
 
 
 @strawberry.schema_directive(
@@ -85,18 +94,9 @@ class VisibleTo(BasePermission):
 
     async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
         context: VisibilityContext = info.context
-        if self.tier is Tier.AUTHENTICATED:
-            viewer = context.viewer
-            return viewer.is_authenticated and viewer.grants(Scope.DIRECTORY_READ)
-        if self.tier is Tier.ADMIN:
-            return context.viewer.is_admin
-        if self.tier is Tier.NETWORK:  # a partner key reads contacts with DIRECTORY_READ only
-            viewer = context.viewer
-            return viewer.is_admin or (
-                viewer.network_member and viewer.grants(Scope.DIRECTORY_READ)
-            )
-        if self.tier is Tier.TIER1_EVERYWHERE:
-            return allows(Tier.TIER1, baseline_access(context.viewer))
+        by_viewer = _granted_by_viewer(self.tier, context.viewer)
+        if by_viewer is not None:
+            return by_viewer
         if self.tier is Tier.NETWORK_OR_CHOSEN:
             return await context.may_see_agent_contact(str(source.id))
         access = await context.company_access(source.siret)
@@ -116,28 +116,67 @@ class VisibleTo(BasePermission):
         return granted
 
 
+def _granted_by_viewer(tier: Tier, viewer: Viewer) -> bool | None:
+    """Whether the viewer alone opens ``tier``, or None when the object decides."""
+    if tier is Tier.AUTHENTICATED:
+        return viewer.is_authenticated and viewer.grants(Scope.DIRECTORY_READ)
+    if tier is Tier.ADMIN:
+        return viewer.is_admin
+    if tier is Tier.NETWORK:  # a partner key reads contacts with DIRECTORY_READ only
+        return viewer.is_admin or (viewer.network_member and viewer.grants(Scope.DIRECTORY_READ))
+    if tier is Tier.TIER1_EVERYWHERE:
+        return allows(Tier.TIER1, baseline_access(viewer))
+    return None
+
+
+_OPEN_TO_ANYONE = frozenset({Tier.PUBLIC, Tier.PUBLIC_IF_DIFFUSIBLE})
+
+
+def refused_everywhere(viewer: Viewer) -> frozenset[Tier]:
+    """The tiers this viewer is refused on every object: its permission refuses a field of
+    one before the resolver runs (what a query's price leaves out, ``gateway/cost.py``).
+    Someone not signed in has no relation to any company, project or agent: only what
+    anyone sees."""
+    if not viewer.is_authenticated:
+        return frozenset(Tier) - _OPEN_TO_ANYONE
+    return frozenset(tier for tier in _BY_VIEWER if not _granted_by_viewer(tier, viewer))
+
+
+_BY_VIEWER = (Tier.AUTHENTICATED, Tier.ADMIN, Tier.NETWORK, Tier.TIER1_EVERYWHERE)
+"""The tiers ``_granted_by_viewer`` decides from the viewer alone."""
+
+
 def tiered(
     tier: Tier,
     *,
     description: str | None = None,
     name: str | None = None,
     deprecation_reason: str | None = None,
+    cost: int | None = None,
+    reads: tuple[Read, ...] = (),
+    result_reads: tuple[Read, ...] = (),
+    list_size: int | None = None,
+    own: bool = False,
 ) -> Any:
-    """``strawberry.field`` with a declared visibility tier (usable as a decorator).
+    """``strawberry.field`` with a declared visibility tier (usable as a decorator), and
+    what the field costs when it is not the default (``auth/costs.py``: the partner reads it
+    makes, the items its list is assumed to hold, whether they are the viewer's own).
     ``deprecation_reason`` follows the policy of docs/schema-changes.md (what to use
     instead, "deprecated on …, removed on or after …")."""
+    directives = cost_directive(cost, reads, result_reads, list_size, own)
     if tier is Tier.PUBLIC:
         return strawberry.field(
             description=description,
             name=name,
             deprecation_reason=deprecation_reason,
-            directives=[Visibility(tier=tier)],
+            directives=[Visibility(tier=tier), *directives],
         )
     return strawberry.field(
         description=description,
         name=name,
         deprecation_reason=deprecation_reason,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
+        directives=directives,
     )
 
 

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
@@ -33,6 +34,7 @@ from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
 from gateway.middleware import (
     AuthenticationMiddleware,
+    ClientLimits,
     DatabaseUnavailableMiddleware,
     RequestIdMiddleware,
 )
@@ -273,6 +275,7 @@ def create_app(
                 authenticator,
                 services.api_keys,
                 limiter,
+                ClientLimits(settings.rate_limit_person, settings.rate_limit_anonymous),
             )
             # What start-up built lives as long as the process: keep it out of the garbage
             # collector's full passes (measured: ~110 ms pauses on the warm path without this).
@@ -329,10 +332,16 @@ def create_app(
         *graphiql_routes(STATIC_DIR),
         *sandbox_routes,
     ]
+    proxies = (
+        [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)]
+        if settings.trusted_proxies.strip()
+        else []
+    )  # the client a trusted proxy names (X-Forwarded-For) is the one rate limits count
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            *proxies,
             Middleware(tracing_middleware),
             Middleware(AccessLogMiddleware),
             Middleware(RequestIdMiddleware),

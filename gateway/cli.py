@@ -123,6 +123,7 @@ def _server(app: ASGIApp, host: str, port: int, *, grace_s: int | None = None) -
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=grace_s,
+        proxy_headers=False,  # X-Forwarded-For: from TRUSTED_PROXIES only (create_app)
     )
     return uvicorn.Server(config)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -35,6 +36,7 @@ from auth.viewer import ANONYMOUS, Viewer
 from connectors.query_store import QueryStore
 from gateway.access import OperationNames, note_result
 from gateway.audit import AuditTrail
+from gateway.cost import CostLimit, CostPlanner
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.executor import HubExecutor
 from gateway.graphiql import graphiql_csp, graphiql_html
@@ -86,6 +88,7 @@ def build_schema(settings: Settings) -> HubSchema:
         lambda: AddValidationRules(limit_rules),
         lambda: BoundedValidationCache(max_fields=settings.max_fields, maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        _cost_limit(settings),  # after the validation cache: prices valid documents only
         lambda: ErrorPolicy(suggestions=settings.field_suggestions),
         SubscriptionsOnlyOverWebsockets,
         Warnings,
@@ -105,6 +108,17 @@ def build_schema(settings: Settings) -> HubSchema:
     )
     check_declarations(schema._schema)
     return schema
+
+
+def _cost_limit(settings: Settings) -> Callable[[], CostLimit]:
+    """MAX_QUERY_COST and the partner-read budgets (gateway/cost.py); one planner per schema."""
+    planner = CostPlanner(maxsize=512)
+    return lambda: CostLimit(
+        planner,
+        max_cost=settings.max_query_cost,
+        max_reads=settings.max_upstream_reads,
+        max_anonymous_reads=settings.max_anonymous_upstream_reads,
+    )
 
 
 class GraphQLView(GraphQL[Context, None]):

@@ -118,7 +118,9 @@ def observe_http(route: str, status: int, seconds: float) -> None:
 
 
 RATE_LIMITED = Counter(
-    "hub_rate_limited_total", "Requests refused with HTTP 429, by the limit they hit.", ["limit"]
+    "hub_rate_limited_total",
+    "Requests refused with HTTP 429, by the limit they hit (api_key, account, address).",
+    ["limit"],
 )
 REMINDERS_SENT = Counter("hub_reminders_sent_total", "Referent reminders sent by this instance.")
 OUTBOX_EMAILS = Counter(
@@ -136,7 +138,8 @@ OUTBOX_OLDEST_AGE = Gauge(
 _BACKLOG_TIMEOUT_S = 2.0
 for _outcome in ("sent", "retried", "failed"):  # exported at 0 before the first e-mail
     OUTBOX_EMAILS.labels(_outcome)
-RATE_LIMITED.labels("api_key")
+for _limit in ("api_key", "account", "address"):  # exported at 0 before the first 429
+    RATE_LIMITED.labels(_limit)
 
 
 def count_outbox(report: FlushReport) -> None:

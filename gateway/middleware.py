@@ -1,9 +1,11 @@
-"""HTTP middlewares (pure ASGI, cheap on the hot path): request id, authentication."""
+"""HTTP middlewares (pure ASGI, cheap on the hot path): request id, authentication and
+the rate limits of partner keys, people and anonymous clients."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,12 +14,18 @@ from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
+from auth.viewer import Viewer
 from connectors.hubdb import DatabaseUnavailable
 from gateway.metrics import RATE_LIMITED
 from gateway.over_http import send_error
 from gateway.ratelimit import RateLimiter, Verdict
 
-__all__ = ["AuthenticationMiddleware", "DatabaseUnavailableMiddleware", "RequestIdMiddleware"]
+__all__ = [
+    "AuthenticationMiddleware",
+    "ClientLimits",
+    "DatabaseUnavailableMiddleware",
+    "RequestIdMiddleware",
+]
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _log = structlog.get_logger("gateway.http")
@@ -59,6 +67,24 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ClientLimits:
+    """Requests per minute of one person's account, and of one anonymous client by its
+    address (the socket's peer, or the client a trusted proxy names: ``create_app``); 0
+    for no limit. A partner key has its own (``rateLimitPerMinute``)."""
+
+    person_per_minute: int
+    anonymous_per_minute: int
+
+    def counter(self, viewer: Viewer, scope: Scope) -> tuple[str, str, int]:
+        """The namespace, the key and the limit that count this request."""
+        if viewer.account_id is not None:
+            return "account", viewer.account_id, self.person_per_minute
+        client = scope.get("client")
+        address = str(client[0]) if client else "unknown"
+        return "client-address", address, self.anonymous_per_minute
+
+
 class AuthenticationMiddleware:
     """Puts the Viewer on the request. No token: anonymous. A bad or expired token, or a
     bad API key: HTTP 401 with a message that says why (never the token itself). The
@@ -66,8 +92,11 @@ class AuthenticationMiddleware:
     good).
 
     ``Authorization: Bearer hubk_…`` is a partner API key (``auth.api_keys``): unknown,
-    revoked or expired, 401; over its rate limit, 429 with ``Retry-After``; every answer to
-    a key carries its ``RateLimit-*`` headers."""
+    revoked or expired, 401; over its rate limit, 429 with ``Retry-After``. People (by
+    account) and anonymous clients (by address) have theirs too (``client_limits``). Every
+    answer to a limited caller carries its ``RateLimit-*`` headers; a refusal is logged
+    ``rate_limited`` (or ``api_key_rate_limited``) with the viewer's kind, never the address
+    or the token."""
 
     def __init__(
         self,
@@ -75,11 +104,13 @@ class AuthenticationMiddleware:
         authenticator: Authenticator,
         api_keys: ApiKeys | None = None,
         limiter: RateLimiter | None = None,
+        client_limits: ClientLimits | None = None,
     ) -> None:
         self.app = app
         self.authenticator = authenticator
         self.api_keys = api_keys
         self.limiter = limiter
+        self.client_limits = client_limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,16 +131,45 @@ class AuthenticationMiddleware:
             _log.info("token_refused", reason=str(error), api_key=key is not None)
             await _unauthorized(str(error), send)
             return
-        if viewer.partner is not None and self.limiter is not None:
-            verdict = await self.limiter.hit(viewer.partner.key_id, viewer.partner.rate_limit)
+        verdict = await self._verdict(viewer, scope)
+        if verdict is not None:
             if not verdict.allowed:
-                _log.info("api_key_rate_limited", api_key_id=viewer.partner.key_id)
-                RATE_LIMITED.labels("api_key").inc()
-                await _too_many_requests(verdict, send)
+                if viewer.partner is not None:
+                    _log.info("api_key_rate_limited", api_key_id=viewer.partner.key_id)
+                else:
+                    _log.info("rate_limited", viewer_kind=viewer.kind.value)
+                RATE_LIMITED.labels(_limit_of(viewer)).inc()
+                await _too_many_requests(verdict, send, _who(viewer))
                 return
             send = _with_headers(send, verdict.headers())
         scope.setdefault("state", {})["viewer"] = viewer
         await self.app(scope, receive, send)
+
+    async def _verdict(self, viewer: Viewer, scope: Scope) -> Verdict | None:
+        """This request counted against its caller's limit; None when it has none."""
+        if self.limiter is None:
+            return None
+        if viewer.partner is not None:
+            return await self.limiter.hit(viewer.partner.key_id, viewer.partner.rate_limit)
+        if self.client_limits is None:
+            return None
+        namespace, key, per_minute = self.client_limits.counter(viewer, scope)
+        if per_minute == 0:
+            return None
+        return await self.limiter.hit(key, per_minute, namespace=namespace)
+
+
+def _limit_of(viewer: Viewer) -> str:
+    """The limit a viewer is counted against, as the rate-limit metric labels it."""
+    if viewer.partner is not None:
+        return "api_key"
+    return "account" if viewer.account_id is not None else "address"
+
+
+def _who(viewer: Viewer) -> str:
+    if viewer.partner is not None:
+        return "This API key"
+    return "This account" if viewer.account_id is not None else "This address"
 
 
 class DatabaseUnavailableMiddleware:
@@ -172,9 +232,9 @@ async def _unauthorized(message: str, send: Send) -> None:
     )  # fmt: skip
 
 
-async def _too_many_requests(verdict: Verdict, send: Send) -> None:
+async def _too_many_requests(verdict: Verdict, send: Send, who: str) -> None:
     message = (
-        f"This API key made more than {verdict.limit} requests in a minute: retry in "
+        f"{who} made more than {verdict.limit} requests in a minute: retry in "
         f"{max(1, round(verdict.reset_after))} s."
     )
     await _error(send, 429, message, {"code": "RATE_LIMITED"}, verdict.headers())

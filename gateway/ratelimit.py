@@ -1,5 +1,5 @@
-"""Per-key rate limits for partner API keys: a sliding-window counter (``limits``), in
-memory, or in Redis when the cache is Redis so that every instance counts the same
+"""Rate limits: per partner API key, per person's account, per anonymous client's address
+(``gateway/middleware.py``). A sliding-window counter (``limits``), in memory, or in Redis when the cache is Redis so that every instance counts the same
 requests. A Redis fault never refuses a request: the instance falls back to its own
 in-memory counter and says so in the logs."""
 
@@ -46,7 +46,8 @@ _REDIS_TIMEOUT = 0.5
 
 
 class RateLimiter:
-    """``hit(key_id, per_minute)`` counts one request of a key and says whether it may run."""
+    """``hit(key_id, per_minute)`` counts one request of a key and says whether it may run;
+    ``namespace`` keeps the counts of keys, accounts and addresses apart."""
 
     def __init__(self, url: str | None = None, *, default_per_minute: int = 120) -> None:
         self.default_per_minute = default_per_minute
@@ -75,21 +76,26 @@ class RateLimiter:
         if self._pool is not None:
             await self._pool.aclose()
 
-    async def hit(self, key_id: str, per_minute: int | None = None) -> Verdict:
+    async def hit(
+        self, key_id: str, per_minute: int | None = None, *, namespace: str = "partner-key"
+    ) -> Verdict:
         item = RateLimitItemPerMinute(per_minute or self.default_per_minute)
         if self._shared is not None:
             try:
-                return await self._hit(self._shared, item, key_id)
+                return await self._hit(self._shared, item, namespace, key_id)
             except Exception as error:  # noqa: BLE001 - Redis down: count here rather than fail
                 _log.warning("ratelimit.shared_unavailable", error=type(error).__name__)
-        return await self._hit(self._memory, item, key_id)
+        return await self._hit(self._memory, item, namespace, key_id)
 
     @staticmethod
     async def _hit(
-        limiter: SlidingWindowCounterRateLimiter, item: RateLimitItemPerMinute, key_id: str
+        limiter: SlidingWindowCounterRateLimiter,
+        item: RateLimitItemPerMinute,
+        namespace: str,
+        key_id: str,
     ) -> Verdict:
-        allowed = await limiter.hit(item, "partner-key", key_id)
-        stats = await limiter.get_window_stats(item, "partner-key", key_id)
+        allowed = await limiter.hit(item, namespace, key_id)
+        stats = await limiter.get_window_stats(item, namespace, key_id)
         return Verdict(
             allowed=allowed,
             limit=item.amount,

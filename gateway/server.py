@@ -90,6 +90,7 @@ def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
         log_level=None,  # gateway.logging's level and JSON handler (see cli._server)
         access_log=False,
         log_config=None,
+        proxy_headers=False,  # X-Forwarded-For: from TRUSTED_PROXIES only (create_app)
         timeout_graceful_shutdown=settings.shutdown_grace_s,
         http=head_timeout_protocol(settings.http_header_timeout_s, settings.http_max_header_bytes),
         limit_concurrency=settings.http_limit_concurrency,

@@ -162,6 +162,22 @@ class Settings(BaseSettings):
     api_key_rate_limit: int = Field(
         120, ge=1, description="Requests per minute of a partner API key that sets none."
     )
+    rate_limit_person: int = Field(
+        600,
+        ge=0,
+        description="Requests per minute of one signed-in person's account (0: no limit).",
+    )
+    rate_limit_anonymous: int = Field(
+        300,
+        ge=0,
+        description="Requests per minute of one anonymous client, by its address (0: no limit).",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For names the client (e.g. 10.0.0.0/8); unset: the socket's peer is the "
+        "client.",
+    )
     smtp_host: str | None = Field(
         None, description="SMTP server for e-mail; unset in sandbox mode = the local sink."
     )
@@ -201,6 +217,23 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, description="Most aliases in a query document.")
     max_fields: int = Field(
         5000, description="Most fields a query selects once its fragments are expanded."
+    )
+    max_query_cost: int = Field(
+        50_000,
+        ge=1,
+        description="Most a query may cost (QUERY_TOO_COSTLY above): each field 1, a partner "
+        "read 10 more, a list's items counted `first` times (auth/costs.py).",
+    )
+    max_upstream_reads: int = Field(
+        300,
+        ge=0,
+        description="Most partner reads (API Entreprise, the aid platforms) a signed-in "
+        "person's or a partner key's query may make (QUERY_TOO_COSTLY above).",
+    )
+    max_anonymous_upstream_reads: int = Field(
+        10,
+        ge=0,
+        description="Most partner reads an anonymous query may make (QUERY_TOO_COSTLY above).",
     )
     max_body_bytes: int = Field(
         1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."

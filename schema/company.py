@@ -9,6 +9,7 @@ from enum import Enum
 
 import strawberry
 
+from auth.costs import COMPANY_PROFILE_READS, Read
 from auth.tiers import Access, Tier
 from auth.visibility import tiered
 from connectors.entreprise import Address as AddressRecord
@@ -40,6 +41,10 @@ __all__ = [
     "ReferentAssignment",
     "Turnover",
 ]
+
+
+_SIRENE = (Read.SIRENE_ETABLISSEMENT,)
+_PLATFORMS = (Read.DEL_APPLICATIONS, Read.MES_AIDES_APPLICATIONS)
 
 
 @strawberry.type(description="A code of a nomenclature with its label (NAF, legal form…).")
@@ -180,7 +185,7 @@ class Project:
         record = await info.context.loaders.project_referents.load(self.record.id)
         return ReferentAssignment.from_record(record) if record else None
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, list_size=5)
     async def actors(self, info: Info) -> list[ProjectActor]:
         actors = self.record.actors
         agents = await info.context.loaders.agents.load_many([a.agent_id for a in actors])
@@ -210,38 +215,38 @@ class Company:
         return cls(siret=siret, siren=siret[:9])
 
     # Public: the Sirene identity (name and address masked when not diffusible).
-    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE)
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE)
     async def name(self, info: Info) -> str | None:
         return (await resolve.etablissement(info, self.siret)).name
 
-    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE)
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE)
     async def address(self, info: Info) -> Address | None:
         return Address.from_record((await resolve.etablissement(info, self.siret)).address)
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, reads=_SIRENE)
     async def naf(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.naf_code, label=record.naf_label)
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, reads=_SIRENE)
     async def legal_form(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.legal_form_code, label=record.legal_form_label)
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, reads=_SIRENE)
     async def workforce(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.workforce_code, label=record.workforce_label)
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, reads=_SIRENE)
     async def created_on(self, info: Info) -> date | None:
         return (await resolve.etablissement(info, self.siret)).created_on
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, reads=_SIRENE)
     async def head_office(self, info: Info) -> bool | None:
         return (await resolve.etablissement(info, self.siret)).head_office
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, reads=_SIRENE)
     async def active(self, info: Info) -> bool | None:
         return (await resolve.etablissement(info, self.siret)).active
 
@@ -250,7 +255,11 @@ class Company:
         return await info.context.company_access(self.siret)
 
     # Tier 1: every network member.
-    @tiered(Tier.TIER1, description="The company's mandataires on the hub, with their contacts.")
+    @tiered(
+        Tier.TIER1,
+        description="The company's mandataires on the hub, with their contacts.",
+        list_size=5,
+    )
     async def representatives(self, info: Info) -> list[Person] | None:
         return [Person.from_record(p) for p in await resolve.representatives(info, self.siret)]
 
@@ -260,7 +269,11 @@ class Company:
         return ReferentAssignment.from_record(record) if record else None
 
     # Tier 2: the accepted referent and its structure.
-    @tiered(Tier.TIER2, description="Legal representatives per Infogreffe.")
+    @tiered(
+        Tier.TIER2,
+        description="Legal representatives per Infogreffe.",
+        reads=(Read.INFOGREFFE_MANDATAIRES,),
+    )
     async def legal_representatives(self, info: Info) -> list[LegalRepresentative] | None:
         records = await resolve.legal_representatives(info, self.siret)
         return [LegalRepresentative.from_record(r) for r in records]
@@ -269,7 +282,11 @@ class Company:
     async def collaborators(self, info: Info) -> list[Person] | None:
         return [Person.from_record(p) for p in await resolve.collaborators(info, self.siret)]
 
-    @tiered(Tier.TIER2, description="Turnover per fiscal year (DGFIP), newest first.")
+    @tiered(
+        Tier.TIER2,
+        description="Turnover per fiscal year (DGFIP), newest first.",
+        reads=(Read.DGFIP_TURNOVER,),
+    )
     async def turnover(self, info: Info) -> list[Turnover] | None:
         records = await resolve.turnover(info, self.siret)
         return [
@@ -277,12 +294,18 @@ class Company:
         ]
 
     @tiered(
-        Tier.TIER2, description="Balance sheets per fiscal year (Banque de France), newest first."
+        Tier.TIER2,
+        description="Balance sheets per fiscal year (Banque de France), newest first.",
+        reads=(Read.BANQUE_DE_FRANCE_BALANCE_SHEETS,),
     )
     async def balance_sheets(self, info: Info) -> list[BalanceSheet] | None:
         return [BalanceSheet.from_record(r) for r in await resolve.balance_sheets(info, self.siren)]
 
-    @tiered(Tier.TIER2, description="Social and tax compliance certificates.")
+    @tiered(
+        Tier.TIER2,
+        description="Social and tax compliance certificates.",
+        result_reads=(Read.URSSAF_COMPLIANCE, Read.DGFIP_COMPLIANCE),
+    )
     async def compliance(self) -> Compliance | None:
         return Compliance(siren=self.siren)
 
@@ -291,6 +314,8 @@ class Company:
         description="Every scheme of the catalogue (or of the filter) checked against the "
         "company's federated data: ELIGIBLE first, then UNKNOWN (with the data missing), then "
         "NOT_ELIGIBLE. Tier 2: verdicts are computed from tier-2 data.",
+        reads=COMPANY_PROFILE_READS,
+        list_size=200,  # the catalogue's schemes
     )
     async def eligible_schemes(
         self, info: Info, filter: SchemeFilter | None = None
@@ -306,6 +331,7 @@ class Company:
         description="The de minimis aids the company received over the period of the "
         "regulation asked (or the one the scheme names; EU 2023/2831 by default), against "
         "its ceiling.",
+        reads=_PLATFORMS,
     )
     async def de_minimis(
         self,
@@ -324,6 +350,7 @@ class Company:
         description="The public aids the company received, newest first: granted on DEL or "
         "Mes aides en ligne, and on the hub's record, each aid once (what deMinimis counts; a "
         "platform that cannot answer is named in extensions.warnings).",
+        reads=_PLATFORMS,
     )
     async def aids_received(self, info: Info) -> list[PublicAid] | None:
         return [PublicAid.of(aid) for aid in await aids_received(info, self.siret)]
@@ -333,6 +360,7 @@ class Company:
         description="The company's applications on DEL and Mes aides en ligne, newest first "
         "(a platform that cannot answer, or whose list is served as last read, is named in "
         "extensions.warnings).",
+        reads=_PLATFORMS,
     )
     async def applications(
         self,
@@ -347,6 +375,7 @@ class Company:
         Tier.PROJECT_GROUP,
         description="The company's current projects and their support group (an agent of a "
         "project's group sees that project only).",
+        list_size=5,
     )
     async def projects(self, info: Info) -> list[Project] | None:
         return [Project.from_record(p) for p in await resolve.projects(info, self.siret)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from auth.costs import Read
 from auth.tiers import Tier
 from auth.visibility import tiered
 from resolvers.company import find_company
@@ -27,6 +28,7 @@ class CompanyQuery:
         Tier.PUBLIC,
         description="A company by SIRET (14 digits, valid key). Each field shows what the "
         "viewer may see; `viewerAccess` says it in advance.",
+        result_reads=(Read.SIRENE_ETABLISSEMENT,),
     )
     async def company(self, info: Info, siret: str) -> Company | None:
         return Company.of(await find_company(info, siret))

@@ -7,6 +7,7 @@ from datetime import date
 
 import strawberry
 
+from auth.costs import COMPANY_PROFILE_READS, Read
 from auth.tiers import Tier
 from auth.visibility import tiered
 from resolvers import catalogue, schemes
@@ -58,6 +59,7 @@ class SchemeCatalogueQuery:
         description="Whether a company can get a scheme, with what the user knows that the "
         "sources do not (ownership, market income…). Tier 2: the company's referent, its "
         "structure, the company's members and the administrator.",
+        reads=COMPANY_PROFILE_READS,
     )
     async def eligibility(
         self,
@@ -77,6 +79,7 @@ class SchemeCatalogueQuery:
         "says so. With `plannedExpenses`, `expenses` are those spent and the aid granted on "
         "the planned ones is prorated; `startDate` and `decidedOn` date the deadlines (the "
         "estimate's `startDateMeans` and `decidedOnMeans` say what they mean for the scheme).",
+        reads=(Read.BANQUE_DE_FRANCE_BALANCE_SHEETS,),
     )
     async def estimate_aid(
         self,

@@ -54,7 +54,12 @@ class Viewer:
             identity_status=IdentityStatus(status) if status else None,
         )
 
-    @tiered(Tier.PUBLIC, description="The viewer's company spaces (empty for agents).")
+    @tiered(
+        Tier.PUBLIC,
+        description="The viewer's company spaces (empty for agents).",
+        list_size=5,
+        own=True,
+    )
     async def companies(self, info: Info) -> list[Company]:
         return [Company.of(siret) for siret in await viewer.my_companies(info)]
 
@@ -62,6 +67,7 @@ class Viewer:
         Tier.PUBLIC,
         description="A project holder's own projects; an agent's projects: those whose group "
         "it is in, and the project holders' projects its structure supports.",
+        own=True,
     )
     async def projects(self, info: Info) -> list[Project]:
         return [Project.from_record(p) for p in await viewer.my_projects(info)]
@@ -69,6 +75,7 @@ class Viewer:
     @tiered(
         Tier.PUBLIC,
         description="An agent's portfolio: the companies it is the accepted referent of.",
+        own=True,
     )
     async def portfolio(
         self, info: Info, first: int | None = 50, after: str | None = None

@@ -34,8 +34,11 @@ async def test_schemathesis_finds_no_server_error_in_the_running_gateway(
     database_url: str, tmp_path: Path, email: str | None
 ) -> None:
     settings = Settings(
-        database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False
-    )
+        database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False,
+        # hundreds of requests a minute from one address and one account: the rate limits
+        # have their own tests (tests/gateway/test_client_rate_limits.py)
+        rate_limit_anonymous=0, rate_limit_person=0,
+    )  # fmt: skip
     sandbox = httpx.AsyncClient(
         base_url="http://sandbox.test",
         transport=httpx.ASGITransport(app=create_sandbox(SandboxConfig())),
