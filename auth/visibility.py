@@ -20,7 +20,15 @@ from auth.scopes import Scope
 from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
-__all__ = ["Visibility", "VisibilityContext", "VisibleTo", "criterion", "field_tier", "tiered"]
+__all__ = [
+    "ReadsCompany",
+    "Visibility",
+    "VisibilityContext",
+    "VisibleTo",
+    "criterion",
+    "field_tier",
+    "tiered",
+]
 
 
 @strawberry.schema_directive(
@@ -29,6 +37,24 @@ __all__ = ["Visibility", "VisibilityContext", "VisibleTo", "criterion", "field_t
     description="Who may see this field (docs/visibility.md); refused fields answer null + FORBIDDEN.",
 )
 class Visibility:
+    tier: Tier
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="readsCompany",
+    description="This root field reads data of the company its `argument` names (a SIRET, "
+    "or an id that leads to one) at `tier`: its resolver refuses a viewer without that tier "
+    "on the company (FORBIDDEN), and a granted tier-2 read is recorded in the audit trail "
+    "like a tier-2 field of `Company`.",
+)
+class ReadsCompany:
+    """Declared beside the resolver of a root field whose answer comes from a company's
+    data of a higher tier than the field's own (a verdict from its turnover, an estimate from
+    its equity): the tier's check and the audit are the resolver's, by
+    ``Context.require_company_tier``, and tests list these fields from the schema."""
+
+    argument: str
     tier: Tier
 
 
@@ -46,7 +72,9 @@ class VisibilityContext(Protocol):
 
     async def in_project_group(self, siret: str) -> bool: ...
 
-    def record_tier2_read(self, siret: str, field: str, access: Access) -> None: ...
+    def record_tier2_read(
+        self, siret: str, field: str, access: Access, *, group: bool = False
+    ) -> None: ...
 
 
 _MESSAGES = {
@@ -109,22 +137,33 @@ class VisibleTo(BasePermission):
                 source.siret
             ) is not False or await context.in_project_group(source.siret)
         granted = allows(self.tier, access)
-        if not granted and self.tier is Tier.PROJECT_GROUP:
-            granted = await context.in_project_group(source.siret)
         if granted and self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
             context.record_tier2_read(source.siret, info.field_name, access)  # the audit trail
+        elif self.tier is Tier.PROJECT_GROUP and await context.in_project_group(source.siret):
+            # an agent of a project group reads tier-2 data below tier 2: audited too
+            context.record_tier2_read(source.siret, info.field_name, access, group=True)
+            granted = True
         return granted
 
 
-def tiered(tier: Tier, *, description: str | None = None, name: str | None = None) -> Any:
-    """``strawberry.field`` with a declared visibility tier (usable as a decorator)."""
+def tiered(
+    tier: Tier,
+    *,
+    description: str | None = None,
+    name: str | None = None,
+    reads: ReadsCompany | None = None,
+) -> Any:
+    """``strawberry.field`` with a declared visibility tier (usable as a decorator);
+    ``reads``: the company data of a higher tier its arguments reach (``ReadsCompany``)."""
+    extra: list[object] = [] if reads is None else [reads]
     if tier is Tier.PUBLIC:
         return strawberry.field(
-            description=description, name=name, directives=[Visibility(tier=tier)]
+            description=description, name=name, directives=[Visibility(tier=tier), *extra]
         )
     return strawberry.field(
         description=description,
         name=name,
+        directives=extra,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
     )
 

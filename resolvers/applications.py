@@ -12,7 +12,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth.tiers import Tier, allows
+from auth.tiers import Tier
 from connectors.errors import ConnectorError, NotFound
 from connectors.pagination import Page, assemble_page, decode_time_cursor, encode_time_cursor
 from connectors.platforms import Application, Lifecycle, Platform, PlatformConnector
@@ -149,8 +149,6 @@ async def application(info: Info, id_: str) -> Application:
         found = await connector.application(reference)
     except NotFound:
         raise missing from None
-    access = await info.context.company_access(found.siret)
-    if not allows(Tier.TIER2, access):
+    if not await info.context.granted_company_tier(found.siret, Tier.TIER2, info.field_name):
         raise missing
-    info.context.record_tier2_read(found.siret, "application", access)
     return found

@@ -18,7 +18,7 @@ from strawberry.dataloader import DataLoader
 from auth.api_keys import ApiKeys
 from auth.audit import PUBLIC_PURPOSE, AuditBuffer, purpose
 from auth.relations import company_access, in_project_group, may_see_agent_contact
-from auth.tiers import Access
+from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 from connectors.broker import Broker
 from connectors.catalogues import CatalogueConnector
@@ -241,9 +241,23 @@ class Context:
         loaders = Loaders.create(services, purpose=purpose(viewer), observe=observe)
         return cls(viewer, services, loaders, request_id, audit)
 
-    def record_tier2_read(self, siret: str, field: str, access: Access) -> None:
-        """The visibility permission granted a tier-2 field: for the audit trail."""
-        self.audit.read(siret, field, access)
+    def record_tier2_read(
+        self, siret: str, field: str, access: Access, *, group: bool = False
+    ) -> None:
+        """The visibility permission granted a tier-2 field (``group``: to an agent of one
+        of the company's project groups, below tier 2): for the audit trail."""
+        self.audit.read(siret, field, access, group=group)
+
+    async def granted_company_tier(self, siret: str, tier: Tier, field: str) -> bool:
+        """Whether the viewer has ``tier`` on the company, for a root field that reads it
+        through an argument (``auth.visibility.ReadsCompany``); a granted tier-2 read is
+        recorded for the audit trail under ``field``, as the visibility permission does for
+        a field of ``Company``."""
+        access = await self.company_access(siret)
+        granted = allows(tier, access)
+        if granted and tier in (Tier.TIER2, Tier.PROJECT_GROUP):
+            self.record_tier2_read(siret, field, access)
+        return granted
 
     def warn(self, code: str, message: str, **details: str) -> None:
         warning = {"code": code, "message": message, **details}

@@ -8,7 +8,7 @@ from datetime import date
 import strawberry
 
 from auth.tiers import Tier
-from auth.visibility import tiered
+from auth.visibility import ReadsCompany, tiered
 from resolvers import catalogue, schemes
 from resolvers.context import Info
 from schema.eligibility import AidEstimate, EligibilityAnswers, ExpenseInput, SchemeEligibility
@@ -58,6 +58,7 @@ class SchemeCatalogueQuery:
         description="Whether a company can get a scheme, with what the user knows that the "
         "sources do not (ownership, market income…). Tier 2: the company's referent, its "
         "structure, the company's members and the administrator.",
+        reads=ReadsCompany(argument="siret", tier=Tier.TIER2),
     )
     async def eligibility(
         self,
@@ -77,6 +78,7 @@ class SchemeCatalogueQuery:
         "says so. With `plannedExpenses`, `expenses` are those spent and the aid granted on "
         "the planned ones is prorated; `startDate` and `decidedOn` date the deadlines (the "
         "estimate's `startDateMeans` and `decidedOnMeans` say what they mean for the scheme).",
+        reads=ReadsCompany(argument="siret", tier=Tier.TIER2),
     )
     async def estimate_aid(
         self,
