@@ -10,10 +10,12 @@ import structlog
 from auth.actions import Action, require
 from connectors.errors import NotFound
 from connectors.hubdb import normalize_email
+from connectors.hubdb.invitations import InvitationRecord
 from connectors.hubdb.writes import AlreadyExists
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text
+from resolvers.invitations import invite_collaborator, revoke_invitation
 from resolvers.names import name_key, named_mandataire
 from resolvers.siret import validate_siret
 
@@ -127,7 +129,9 @@ async def _proven_name(info: Info) -> tuple[str, str | None]:
 
 async def add_collaborator(
     info: Info, raw_siret: str, email: str, name: str, phone: str | None
-) -> str:
+) -> InvitationRecord:
+    """An invitation (``resolvers.invitations``): nothing of any account is attached or
+    shown until the invitee accepts."""
     siret = validate_siret(raw_siret)
     facts = await info.context.loaders.facts.load(siret)
     require(Action.MANAGE_COLLABORATORS, info.context.viewer, facts=facts)
@@ -136,20 +140,9 @@ async def add_collaborator(
         raise coded_error("A collaborator needs a name.", BAD_USER_INPUT, argument="name")
     bounded_text(name.strip(), "name")
     bounded_text((phone or "").strip(), "phone", 32)
-    try:
-        async with info.context.services.writer.transaction() as tx:
-            account_id = await tx.account_for(
-                email=address, name=name.strip(), phone=(phone or "").strip() or None, now=_now()
-            )
-            await tx.add_member(siret=siret, account_id=account_id, role=_COLLABORATOR)
-    except AlreadyExists:
-        raise coded_error(
-            f"{address} is already a member of this company space.",
-            BAD_USER_INPUT,
-            argument="email",
-        ) from None
-    info.context.forget_company(siret)
-    return siret
+    return await invite_collaborator(
+        info, siret, address, name.strip(), (phone or "").strip() or None
+    )
 
 
 async def remove_collaborator(info: Info, raw_siret: str, email: str) -> str:
@@ -158,6 +151,8 @@ async def remove_collaborator(info: Info, raw_siret: str, email: str) -> str:
     require(Action.MANAGE_COLLABORATORS, info.context.viewer, facts=facts)
     address = normalize_email(email)
     member = next((p for p in facts.people if p.email == address), None)
+    if member is None and await revoke_invitation(info, siret, address):
+        return siret
     if member is None or member.role != _COLLABORATOR:
         raise coded_error(
             f"{address} is not a collaborator of this company space.",

@@ -49,6 +49,7 @@ from connectors.hubdb import (
 )
 from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.desk import DeskStore
+from connectors.hubdb.invitations import InvitationRecord
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
@@ -176,6 +177,7 @@ class Loaders:
     agents: DataLoader[str, AgentRecord | None]
     structures: DataLoader[str, StructureRecord | None]
     projects: DataLoader[str, list[ProjectRecord]]
+    invitations: DataLoader[str, list[InvitationRecord]]
     project_referents: DataLoader[str, AssignmentRecord | None]
     public_aids: DataLoader[str, list[PublicAidRecord]]
     etablissement: DataLoader[str, Etablissement]
@@ -206,6 +208,7 @@ class Loaders:
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
+            invitations=DataLoader(load_fn=_exact(hub.pending_invitations)),
             project_referents=DataLoader(load_fn=_optional(hub.project_referents)),
             public_aids=DataLoader(load_fn=_exact(hub.public_aids)),
             etablissement=read(api.etablissement, PUBLIC_PURPOSE),
@@ -266,7 +269,7 @@ class Context:
 
     def forget_company(self, siret: str) -> None:
         """After a write: the next read of this company's facts in the request is fresh."""
-        for loader in (self.loaders.facts, self.loaders.projects):
+        for loader in (self.loaders.facts, self.loaders.projects, self.loaders.invitations):
             with contextlib.suppress(KeyError):  # not loaded yet in this request
                 loader.clear(siret)
 

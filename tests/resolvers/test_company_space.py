@@ -20,7 +20,7 @@ THOMAS = "thomas.blanc@cabinet-blanc.example"
 REGISTER = """mutation($siret: String!) { registerCompany(siret: $siret) {
   siret viewerAccess representatives { name email } } }"""
 ADD = """mutation($siret: String!, $email: String!, $name: String!) {
-  addCollaborator(siret: $siret, email: $email, name: $name) { collaborators { name email } } }"""
+  addCollaborator(siret: $siret, email: $email, name: $name) { name email status } }"""
 REMOVE = """mutation($siret: String!, $email: String!) {
   removeCollaborator(siret: $siret, email: $email) { collaborators { email } } }"""
 ADD_NEW = """mutation($email: String!) { addCollaborator(siret: "84215637400014", email: $email,
@@ -188,21 +188,25 @@ async def test_an_invalid_siret_is_bad_input(run: Run) -> None:
     assert errors_by_path(result) == {"registerCompany": "BAD_USER_INPUT"}
 
 
-async def test_the_mandataire_adds_and_removes_a_collaborator(run: Run) -> None:
+async def test_the_mandataire_invites_and_removes_a_collaborator(run: Run) -> None:
+    """Adding is an invitation (tests/resolvers/test_invitations.py): pending until the
+    invitee accepts; removing a collaborator takes its access away."""
     added = await run(
         ADD,
         as_=CLAIRE,
         variables={"siret": LEROY, "email": "Expert@Comptable.example", "name": "Léa Expert"},
     )
     assert added.errors is None
-    emails = [c["email"] for c in added.data["addCollaborator"]["collaborators"]]
-    assert emails == ["expert@comptable.example", THOMAS]
-    # the new collaborator sees everything of the company, like the mandataire
-    sheet = await run(
-        '{ company(siret: "84215637400014") { viewerAccess turnover { year } } }',
-        as_="expert@comptable.example",
+    assert added.data["addCollaborator"] == {
+        "name": "Léa Expert", "email": "expert@comptable.example", "status": "PENDING"
+    }  # fmt: skip
+    listed = await run(
+        '{ company(siret: "84215637400014") { collaborators { email status } } }', as_=CLAIRE
     )
-    assert sheet.data["company"]["viewerAccess"] == "OWNER" and sheet.errors is None
+    assert listed.data["company"]["collaborators"] == [
+        {"email": THOMAS, "status": "ACTIVE"},
+        {"email": "expert@comptable.example", "status": "PENDING"},
+    ]
 
     removed = await run(REMOVE, as_=CLAIRE, variables={"siret": LEROY, "email": THOMAS})
     assert removed.data["removeCollaborator"]["collaborators"] == [

@@ -40,8 +40,9 @@ TABLES = TABLES_0001 | {
     "submissions",
     "platform_polls",
     "application_statuses",
+    "collaborator_invitations",
 }
-HEAD = "0008"
+HEAD = "0009"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
