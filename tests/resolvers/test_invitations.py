@@ -6,12 +6,19 @@ expire and can be withdrawn."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from connectors.hubdb import create_engine, create_session_factory
+from connectors.hubdb.outbox import OutboxStore
+from connectors.mail import MailConfig, Mailer
 from resolvers.context import Services
+from resolvers.outbox import flush_outbox
+from sandbox.smtp import SmtpSink
 from tests.conftest import Run, errors_by_path
 from tests.partners import execute_as, make_key
 
@@ -90,6 +97,31 @@ async def test_the_invitee_accepts_with_the_emailed_token_and_joins(
     assert [c["status"] for c in joined] == ["ACTIVE"]  # the pending row is gone
     again = await run(ACCEPT, as_=ANTOINE, variables={"token": token})  # idempotent
     assert again.data["acceptInvitation"]["viewerAccess"] == "OWNER"
+
+
+async def test_the_invitation_reaches_the_invitee_through_the_smtp_sink(
+    run: Run, database_url: str, tmp_path: Path
+) -> None:
+    """Through the outbox and a real SMTP server: the mail names the company, carries the
+    token, and the token in it opens the space."""
+    await _invite(run, ANTOINE, "Antoine")
+    sink = SmtpSink(folder=tmp_path / "mail")
+    await sink.start()
+    engine = create_engine(database_url)
+    try:
+        outbox = OutboxStore(create_session_factory(engine))
+        mailer = Mailer(MailConfig(host="127.0.0.1", port=sink.port))
+        while (await flush_outbox(outbox, mailer, now=datetime.now(UTC), limit=200)).sent:
+            pass
+        (mail,) = [m for m in sink.messages if m.to == ANTOINE]
+    finally:
+        await engine.dispose()
+        await sink.stop()
+    assert "Invitation" in mail.subject
+    found = re.search(r'acceptInvitation\(token: "([^"]+)"\)', mail.body)
+    assert found is not None
+    accepted = await run(ACCEPT, as_=ANTOINE, variables={"token": found.group(1)})
+    assert accepted.data["acceptInvitation"]["viewerAccess"] == "OWNER"
 
 
 async def test_the_invitee_accepts_by_id_signed_in_with_the_invited_address(run: Run) -> None:
