@@ -19,6 +19,7 @@ from auth.actions import Action, require
 from connectors.hubdb import normalize_email
 from connectors.hubdb.invitations import InvitationRecord
 from connectors.hubdb.writes import AlreadyExists
+from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text
@@ -133,6 +134,20 @@ async def accept_invitation(info: Info, token: str | None, invitation_id: str | 
             )
         except AlreadyExists:
             pass  # a member already (e.g. a mandataire invited as a collaborator): nothing to add
+        news = Announcements(tx, now)
+        inviter = await tx.account_contact(invitation.invited_by or "")
+        if invitation.invited_by is not None and inviter is not None:
+            await news.send(
+                invitation.invited_by,
+                inviter[0],
+                kind="COLLABORATOR_JOINED",
+                key=f"collaborator-joined:{invitation.id}",
+                payload={"siret": invitation.siret, "invitationId": invitation.id},
+                subject="Un collaborateur a rejoint l'espace de votre entreprise",
+                body=f"{invitation.name} ({invitation.email}) a accepté votre invitation et "
+                "rejoint l'espace de votre entreprise sur le Hub Entreprendre Occitanie.",
+            )
+    await publish(info, news)
     context.forget_company(invitation.siret)
     return invitation.siret
 

@@ -27,6 +27,7 @@ _COLUMNS = (
     _INVITATIONS.c.id, _INVITATIONS.c.siret, _INVITATIONS.c.email, _INVITATIONS.c.name,
     _INVITATIONS.c.phone, _INVITATIONS.c.role, _INVITATIONS.c.status,
     _INVITATIONS.c.created_at, _INVITATIONS.c.expires_at, _INVITATIONS.c.account_id,
+    _INVITATIONS.c.invited_by,
 )  # fmt: skip
 
 
@@ -44,6 +45,8 @@ class InvitationRecord:
     created_at: datetime
     expires_at: datetime
     account_id: str | None
+    invited_by: str | None = None
+    """The mandataire's account."""
 
 
 def _record(row: Any) -> InvitationRecord:
@@ -108,6 +111,7 @@ class InvitationWrites:
         return InvitationRecord(
             id=row.id, siret=siret, email=email, name=name, phone=phone, role=role,
             status="PENDING", created_at=now, expires_at=expires_at, account_id=None,
+            invited_by=invited_by,
         )  # fmt: skip
 
     async def company_display_name(self, siret: str) -> str | None:

@@ -95,6 +95,13 @@ async def test_the_invitee_accepts_with_the_emailed_token_and_joins(
     assert accepted.data["acceptInvitation"] == {"siret": LEROY, "viewerAccess": "OWNER"}
     joined = [c for c in await _collaborators(run) if c["email"] == ANTOINE]
     assert [c["status"] for c in joined] == ["ACTIVE"]  # the pending row is gone
+    told = await run("{ notifications(first: 5) { edges { node { kind payload } } } }", as_=CLAIRE)
+    joined_news = [
+        e["node"]["payload"]
+        for e in told.data["notifications"]["edges"]
+        if e["node"]["kind"] == "COLLABORATOR_JOINED"
+    ]
+    assert [p["siret"] for p in joined_news] == [LEROY]  # the inviter is told, once
     again = await run(ACCEPT, as_=ANTOINE, variables={"token": token})  # idempotent
     assert again.data["acceptInvitation"]["viewerAccess"] == "OWNER"
 
