@@ -51,6 +51,8 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(BIN)/hub-gateway schema --check schema.graphql
+	$(BIN)/hub-gateway schema --breaking-since releases
 
 clean:
 	rm -rf $(VENV) web/node_modules gateway/static/graphiql .pytest_cache .import_linter_cache

@@ -10,6 +10,7 @@ from auth.viewer import Viewer
 from connectors.hubdb import CompanyFacts, CompanySearchScope, ProjectRecord
 
 __all__ = [
+    "access_without_facts",
     "baseline_access",
     "company_access",
     "company_search_scope",
@@ -26,10 +27,9 @@ def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
     have tier 1, raised to tier 2 when they are the accepted referent or belong to its
     structure. A pending referent has tier 1 until it accepts. A partner key is a member of
     its structure, and sees only public fields without the COMPANIES_READ scope."""
-    if not viewer.grants(Scope.COMPANIES_READ):
-        return Access.PUBLIC
-    if viewer.is_admin:
-        return Access.ADMIN
+    decided = access_without_facts(viewer)
+    if decided is not None:
+        return decided
     if viewer.account_id is not None and viewer.account_id in facts.members:
         return Access.OWNER
     if not viewer.network_member:
@@ -42,6 +42,19 @@ def company_access(viewer: Viewer, facts: CompanyFacts) -> Access:
     ):
         return Access.TIER2
     return Access.TIER1
+
+
+def access_without_facts(viewer: Viewer) -> Access | None:
+    """The viewer's access to every company when no fact of a company can change it (then
+    nobody needs to read them: an anonymous sheet reads nothing of the hub's database); None
+    when it depends on the company. ``company_access`` starts with it."""
+    if not viewer.grants(Scope.COMPANIES_READ):
+        return Access.PUBLIC
+    if viewer.is_admin:
+        return Access.ADMIN
+    if viewer.account_id is None and not viewer.network_member:
+        return Access.PUBLIC  # a member of no company and of no structure
+    return None
 
 
 _UNRELATED = CompanyFacts(siret="", registered=True, members={}, people=(), referent=None)

@@ -151,29 +151,41 @@ def tiered(
     *,
     description: str | None = None,
     name: str | None = None,
+    deprecation_reason: str | None = None,
     reads: ReadsCompany | None = None,
 ) -> Any:
-    """``strawberry.field`` with a declared visibility tier (usable as a decorator);
-    ``reads``: the company data of a higher tier its arguments reach (``ReadsCompany``)."""
+    """``strawberry.field`` with a declared visibility tier (usable as a decorator).
+    ``deprecation_reason`` follows the policy of docs/schema-changes.md (what to use
+    instead, "deprecated on …, removed on or after …"); ``reads``: the company data of a
+    higher tier its arguments reach (``ReadsCompany``)."""
     extra: list[object] = [] if reads is None else [reads]
     if tier is Tier.PUBLIC:
         return strawberry.field(
-            description=description, name=name, directives=[Visibility(tier=tier), *extra]
+            description=description,
+            name=name,
+            deprecation_reason=deprecation_reason,
+            directives=[Visibility(tier=tier), *extra],
         )
     return strawberry.field(
         description=description,
         name=name,
+        deprecation_reason=deprecation_reason,
         directives=extra,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
     )
 
 
-def criterion(tier: Tier, *, description: str | None = None) -> Any:
+def criterion(
+    tier: Tier, *, description: str | None = None, deprecation_reason: str | None = None
+) -> Any:
     """A filter's input field (default ``None``) with the tier of the value it reads, shown
     in the SDL like a field's; a search confines criteria above the viewer's tier
     (``auth.relations.company_search_scope``)."""
     return strawberry.field(
-        default=None, description=description, directives=[Visibility(tier=tier)]
+        default=None,
+        description=description,
+        deprecation_reason=deprecation_reason,
+        directives=[Visibility(tier=tier)],
     )
 
 

@@ -32,6 +32,7 @@ from bench import (
     portfolio,
     report,
     search,
+    side_by_side,
     verdicts,
 )
 from bench.databases import HubDatabase, choose_backends, hub_database
@@ -76,7 +77,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="Redis db for the cold gateway, FLUSHDB'd before each request")  # fmt: skip
     parser.add_argument("--scenario", default="all",
                         choices=["company-sheet", "referent-search", "agent-portfolio",
-                                 "eligible-schemes", "company-search", "applications", "all"],
+                                 "eligible-schemes", "company-search", "applications", "side-by-side",
+                                 "all"],
                         help="which scenario to run (default all); each writes its own file")  # fmt: skip
     parser.add_argument("--full-cold-samples", type=int, default=5,
                         help="eligible schemes: fully cold requests, each on a fresh gateway "
@@ -403,6 +405,14 @@ def _applications(
     return result
 
 
+def _side_by_side(
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
+) -> dict[str, Any]:
+    return side_by_side.measure(
+        workspace, sandbox.url, concurrency=args.concurrency, seconds=args.duration, say=_say
+    )
+
+
 Runner = Callable[[argparse.Namespace, Workspace, Service, Service], dict[str, Any]]
 _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
                             Callable[[dict[str, Any]], str]]] = {
@@ -412,6 +422,7 @@ _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
     "eligible-schemes": (_eligible_schemes, verdicts.judge_eligible, verdicts.render_eligible),
     "company-search": (_company_search, verdicts.judge_search, verdicts.render_search),
     "applications": (_applications, applications.judge, applications.render),
+    "side-by-side": (_side_by_side, side_by_side.judge, side_by_side.render),
 }  # fmt: skip
 _APPLICATION_PAGES = (10, 50)
 _PROBE_PAGES = (10, 50, 100)

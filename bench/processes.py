@@ -24,6 +24,7 @@ __all__ = [
     "issue_token",
     "running_catalogues",
     "running_gateway",
+    "running_process",
     "running_sandbox",
 ]
 
@@ -99,9 +100,10 @@ def _command() -> list[str]:
 
 
 @contextmanager
-def _running(name: str, args: list[str], env: Mapping[str, str], workspace: Workspace,
+def running_process(name: str, args: list[str], env: Mapping[str, str], workspace: Workspace,
              url: str, ready_path: str,
-             command: list[str] | None = None) -> Iterator[Service]:  # fmt: skip
+             command: list[str] | None = None,
+             ready_statuses: frozenset[int] = frozenset({200})) -> Iterator[Service]:  # fmt: skip
     log = workspace.root / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -114,20 +116,26 @@ def _running(name: str, args: list[str], env: Mapping[str, str], workspace: Work
             start_new_session=True,  # Ctrl-C reaches the bench only; it stops the group itself
         )
     try:
-        _wait_ready(name, process, url + ready_path, log)
+        _wait_ready(name, process, url + ready_path, log, ready_statuses)
         yield Service(name, url, process.pid, log)
     finally:
         _stop(process)
 
 
-def _wait_ready(name: str, process: subprocess.Popen[bytes], probe: str, log: Path) -> None:
+def _wait_ready(
+    name: str,
+    process: subprocess.Popen[bytes],
+    probe: str,
+    log: Path,
+    statuses: frozenset[int] = frozenset({200}),
+) -> None:
     deadline = time.monotonic() + _READY_TIMEOUT
     with httpx.Client(timeout=1.0) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited with {process.returncode}:\n{_tail(log)}")
             try:
-                if client.get(probe).status_code == 200:
+                if client.get(probe).status_code in statuses:
                     return
             except httpx.TransportError:
                 pass
@@ -161,7 +169,7 @@ def _tail(log: Path, lines: int = 30) -> str:
 def running_sandbox(workspace: Workspace, *, latency_ms: float) -> Iterator[Service]:
     port = free_port()
     args = ["sandbox", "--port", str(port), "--latency-ms", str(latency_ms)]
-    with _running(
+    with running_process(
         "sandbox", args, workspace.env(), workspace, f"http://127.0.0.1:{port}", "/_sandbox/stats"
     ) as service:
         yield service
@@ -173,7 +181,7 @@ def running_catalogues(workspace: Workspace, *, latency_ms: float) -> Iterator[S
     same added latency as the API Entreprise sandbox so that the sources compare."""
     port = free_port()
     args = ["-m", "sandbox.catalogues", "--port", str(port), "--latency-ms", str(latency_ms)]
-    with _running(
+    with running_process(
         "catalogues", args, workspace.env(), workspace, f"http://127.0.0.1:{port}",
         "/region/_sandbox/stats", command=[sys.executable],
     ) as service:  # fmt: skip
@@ -186,7 +194,7 @@ def running_platform(workspace: Workspace, module: str, *, latency_ms: float) ->
     run's added latency."""
     port = free_port()
     args = ["-m", f"sandbox.{module}", "--port", str(port), "--latency-ms", str(latency_ms)]
-    with _running(
+    with running_process(
         module, args, workspace.env(), workspace, f"http://127.0.0.1:{port}", "/_sandbox/stats",
         command=[sys.executable],
     ) as service:  # fmt: skip
@@ -194,13 +202,19 @@ def running_platform(workspace: Workspace, module: str, *, latency_ms: float) ->
 
 
 @contextmanager
-def running_gateway(workspace: Workspace, name: str, *, cache_url: str | None) -> Iterator[Service]:
+def running_gateway(
+    workspace: Workspace, name: str, *, cache_url: str | None, prefix: list[str] | None = None
+) -> Iterator[Service]:
     """A gateway with its own process; ``ENTREPRISE_URL`` is the separate sandbox, so the
-    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache."""
+    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache. ``prefix``
+    goes before the command (``taskset -c 0``: pinned to a core)."""
     port = free_port()
     env = workspace.env(**({"CACHE_URL": cache_url} if cache_url else {}))
     args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
-    with _running(name, args, env, workspace, f"http://127.0.0.1:{port}", "/healthz") as service:
+    command = [*(prefix or []), *_command()]
+    with running_process(
+        name, args, env, workspace, f"http://127.0.0.1:{port}", "/healthz", command=command
+    ) as service:
         yield service
 
 

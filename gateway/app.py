@@ -146,6 +146,13 @@ def create_app(
     issuer = None if settings.identity_providers else dev_issuer(settings)
     api_key_pepper(settings)  # refuse to start without the partner keys' secret
     schema = build_schema(settings)
+    sandbox_routes: list[BaseRoute] = []
+    personas_url: str | None = None
+    if settings.sandbox and issuer is not None:
+        from gateway import sandbox_wiring  # sandbox mode only: see gateway/sandbox_wiring.py
+
+        sandbox_routes = sandbox_wiring.persona_routes(issuer)
+        personas_url = sandbox_wiring.PERSONAS_PATH
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -173,7 +180,7 @@ def create_app(
                 IdentityDocumentDownload(services), authenticator
             )
             app.state.graphql = AuthenticationMiddleware(
-                GraphQLView(schema, services, authenticator),
+                GraphQLView(schema, services, authenticator, personas_url=personas_url),
                 authenticator,
                 services.api_keys,
                 limiter,
@@ -209,6 +216,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         *graphiql_routes(STATIC_DIR),
+        *sandbox_routes,
     ]
     app = Starlette(
         routes=routes,

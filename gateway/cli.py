@@ -1,4 +1,4 @@
-"""``hub-gateway``: serve, migrate, token, api-key, sandbox, oidc-sandbox, tiers."""
+"""``hub-gateway``: serve, migrate, token, api-key, sandbox, oidc-sandbox, tiers, schema."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import version
 from pathlib import Path
 
 import uvicorn
@@ -18,11 +19,11 @@ from auth.scopes import Scope
 from auth.tokens import DevTokenIssuer
 from connectors.hubdb import CachedDirectory, migrate, normalize_email
 from connectors.hubdb.partners import UnknownStructure
-from gateway import tier_table
+from gateway import published_schema, tier_table
 from gateway.app import create_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
-from gateway.services import api_keys, dev_issuer, open_hub_database
+from gateway.services import api_keys, dev_issuer, dev_token, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
 __all__ = ["main"]
@@ -43,11 +44,7 @@ async def _issue_token(settings: Settings, issuer: DevTokenIssuer, email: str) -
         account = (await database.hub.accounts_by_email([key])).get(key)
     if account is None:
         raise ConfigurationError(f"No seeded account has the e-mail {email!r}.")
-    # The sandbox issuer plays the identity provider: it vouches for the seeded name.
-    given, _, family = account.name.partition(" ")
-    return issuer.issue(
-        subject=account.id, email=account.email, given_name=given, family_name=family or None
-    )
+    return dev_token(issuer, account)
 
 
 async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
@@ -142,6 +139,39 @@ def _tiers(settings: Settings, update: Path | None) -> None:
         print(f"{update}: tier matrix already up to date")
 
 
+def _schema(settings: Settings, args: argparse.Namespace) -> int:
+    """Prints the SDL, or writes it (``--update``), or fails when a file is stale
+    (``--check``) or the schema breaks clients of a release (``--breaking-since``)."""
+    sdl = published_schema.sdl(build_schema(settings))
+    if args.update is not None:
+        changed = published_schema.update_file(args.update, sdl)
+        print(f"{args.update}: {'updated' if changed else 'already up to date'}")
+    elif args.check is not None:
+        if not args.check.exists() or args.check.read_text(encoding="utf-8") != sdl:
+            print(f"{args.check} is stale: run `hub-gateway schema --update {args.check}`")
+            return 1
+        print(f"{args.check}: up to date")
+    elif args.breaking_since is not None:
+        release = args.breaking_since
+        if release.is_dir():
+            release = published_schema.latest_release(release)
+            if release is None:
+                raise ConfigurationError(f"{args.breaking_since} holds no schema-<version>.graphql")
+        print(f"compared with {release}")
+        report = published_schema.compare(
+            release.read_text(encoding="utf-8"),
+            sdl,
+            released_version=published_schema.release_version(release),
+            current_version=version("hub-gateway"),
+            today=datetime.now(UTC).date() if args.today is None else args.today,
+        )
+        print(report.render(), end="")
+        return 0 if report.ok else 1
+    else:
+        print(sdl, end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hub-gateway", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -171,6 +201,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     oidc.add_argument("--port", type=int, default=8003)
     tiers = commands.add_parser("tiers", help="print the tier matrix generated from the schema")
     tiers.add_argument("--update", type=Path, metavar="FILE", help="rewrite the table in FILE")
+    schema = commands.add_parser(
+        "schema", help="print the SDL with each field's @visibility / @allowed"
+    )
+    target = schema.add_mutually_exclusive_group()
+    target.add_argument("--update", type=Path, metavar="FILE", help="write the SDL to FILE")
+    target.add_argument("--check", type=Path, metavar="FILE", help="fail when FILE is stale")
+    target.add_argument(
+        "--breaking-since", type=Path, metavar="RELEASE", nargs="?", const=Path("releases"),
+        help="fail on changes that break clients of RELEASE (releases/schema-<version>.graphql;"
+        " a folder, or nothing: its latest release, by default in ./releases)",
+    )  # fmt: skip
+    schema.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     try:
@@ -195,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_oidc_sandbox(args.port))
         elif args.command == "tiers":
             _tiers(settings, args.update)
+        elif args.command == "schema":
+            return _schema(settings, args)
     except (ConfigurationError, ValidationError, SettingsError) as error:
         print(f"hub-gateway: {error}", file=sys.stderr)
         return 2

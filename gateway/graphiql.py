@@ -35,8 +35,9 @@ ASSETS = (
 )
 
 DEFAULT_QUERY = """\
-# Company LEROY by SIRET. Add a header {"Authorization": "Bearer <token>"}:
-# get a token with `.venv/bin/hub-gateway token pierre.durand@cci-gard.example`
+# Company LEROY by SIRET. To sign in, pick a persona (top right,
+# sandbox mode) or add a header {"Authorization": "Bearer <token>"};
+# `.venv/bin/hub-gateway token pierre.durand@cci-gard.example`
 query CompanySheet {
   company(siret: "84215637400014") {
     siret name naf { code label } address { city postalCode } viewerAccess
@@ -68,12 +69,19 @@ def _json_for_script(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def graphiql_html(endpoint: str = "/graphql", static_prefix: str = STATIC_PREFIX) -> str:
-    """The GraphiQL page: it queries `endpoint` and loads its assets from `static_prefix`.
+def graphiql_html(
+    endpoint: str = "/graphql",
+    static_prefix: str = STATIC_PREFIX,
+    *,
+    personas_url: str | None = None,
+) -> str:
+    """The GraphiQL page: it queries `endpoint` (subscriptions over graphql-transport-ws on
+    the same path) and loads its assets from `static_prefix`. With `personas_url` (sandbox
+    mode), a persona picker fills the Authorization header from that JSON list.
 
     `endpoint` must be on the page's origin for `graphiql_csp()` to let GraphiQL reach it.
     """
-    config = {"endpoint": endpoint, "defaultQuery": DEFAULT_QUERY}
+    config = {"endpoint": endpoint, "defaultQuery": DEFAULT_QUERY, "personasUrl": personas_url}
     return _template().substitute(
         static_prefix=html.escape(static_prefix.rstrip("/")),
         config=_json_for_script(config),

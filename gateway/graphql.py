@@ -96,7 +96,15 @@ class GraphQLView(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = TokenBoundTransportWSHandler
 
-    def __init__(self, schema: HubSchema, services: Services, authenticator: Authenticator) -> None:
+    def __init__(
+        self,
+        schema: HubSchema,
+        services: Services,
+        authenticator: Authenticator,
+        *,
+        personas_url: str | None = None,
+    ) -> None:
+        """``personas_url``: GraphiQL's persona picker reads it (sandbox mode only)."""
         super().__init__(
             schema,
             graphql_ide="graphiql",
@@ -107,6 +115,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._services = services
         self._authenticator = authenticator
         self._documents = TrustedDocuments(services.partners)
+        self._personas_url = personas_url
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -197,4 +206,5 @@ class GraphQLView(GraphQL[Context, None]):
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": graphiql_csp()})
+        page = graphiql_html(personas_url=self._personas_url)
+        return HTMLResponse(page, headers={"Content-Security-Policy": graphiql_csp()})

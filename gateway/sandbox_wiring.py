@@ -14,25 +14,33 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 import structlog
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
+from auth.tokens import DevTokenIssuer
 from connectors.hubdb import create_engine, create_session_factory
+from gateway.services import dev_token
 from gateway.settings import Settings
 from sandbox.catalogues import create_app as create_catalogues
 from sandbox.del_ import create_app as create_del
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_entreprise
 from sandbox.hubdb import seed
+from sandbox.hubdb.personas import PERSONAS
 from sandbox.mesaides import create_app as create_mesaides
 from sandbox.oidc.app import create_multi_app, providers_setting, sandbox_providers
 from sandbox.platforms.config import PlatformConfig
 from sandbox.smtp import SmtpSink
 
 __all__ = [
+    "PERSONAS_PATH",
     "PartnerStandIn",
     "entreprise_stand_in",
     "identity_providers",
     "partner_stand_ins",
+    "persona_routes",
     "seed_database",
     "start_smtp_sink",
 ]
@@ -124,3 +132,34 @@ def identity_providers(base_url: str) -> tuple[ASGIApp, str]:
     ``OIDC_PROVIDERS`` value that points a gateway at them."""
     providers = sandbox_providers(base_url)
     return create_multi_app(providers), providers_setting(providers)
+
+
+PERSONAS_PATH = "/sandbox/personas"
+
+
+def persona_routes(issuer: DevTokenIssuer) -> list[BaseRoute]:
+    """``GET /sandbox/personas``: GraphiQL's persona picker. Each persona's seeded account,
+    what it sees, and the headers that sign in as it, with a fresh dev token (what
+    ``hub-gateway token`` prints). A persona whose account is gone from the database is left
+    out. Mounted in sandbox mode only, beside the dev issuer."""
+
+    async def personas(request: Request) -> JSONResponse:
+        ids = [p.account_id for p in PERSONAS if p.account_id is not None]
+        accounts = await request.app.state.services.hub.accounts(ids)
+        listed: list[dict[str, object]] = []
+        for persona in PERSONAS:
+            account = accounts.get(persona.account_id) if persona.account_id else None
+            if persona.account_id is not None and account is None:
+                continue
+            listed.append({
+                "id": persona.id,
+                "label": persona.label,
+                "sees": persona.sees,
+                "email": account.email if account else None,
+                "headers": (
+                    {"Authorization": f"Bearer {dev_token(issuer, account)}"} if account else {}
+                ),
+            })  # fmt: skip
+        return JSONResponse({"personas": listed}, headers={"Cache-Control": "no-store"})
+
+    return [Route(PERSONAS_PATH, personas, methods=["GET"])]

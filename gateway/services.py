@@ -24,6 +24,7 @@ from connectors.del_ import DelConfig, DelConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
 from connectors.files import LocalFileStore
 from connectors.hubdb import (
+    AccountRecord,
     CachedDirectory,
     CoreRunner,
     HubRepository,
@@ -51,6 +52,7 @@ __all__ = [
     "catalogue_config",
     "del_config",
     "dev_issuer",
+    "dev_token",
     "entreprise_config",
     "mesaides_config",
     "open_hub_database",
@@ -101,6 +103,15 @@ def dev_issuer(settings: Settings) -> DevTokenIssuer:
             "OIDC_PROVIDERS is set."
         )
     return DevTokenIssuer(load_or_create_secret(settings.dev_secret_file))
+
+
+def dev_token(issuer: DevTokenIssuer, account: AccountRecord) -> str:
+    """A dev token for a seeded account. The sandbox issuer plays the identity provider:
+    it vouches for the seeded name."""
+    given, _, family = account.name.partition(" ")
+    return issuer.issue(
+        subject=account.id, email=account.email, given_name=given, family_name=family or None
+    )
 
 
 def api_key_pepper(settings: Settings) -> bytes:

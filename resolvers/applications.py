@@ -14,10 +14,18 @@ from datetime import datetime
 
 from auth.tiers import Tier
 from connectors.errors import ConnectorError, NotFound
+from connectors.hubdb.enums import SubmissionState
 from connectors.pagination import Page, assemble_page, decode_time_cursor, encode_time_cursor
 from connectors.platforms import Application, Lifecycle, Platform, PlatformConnector
 from resolvers.context import Info
-from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
+from resolvers.errors import (
+    BAD_USER_INPUT,
+    FORBIDDEN,
+    NOT_FOUND,
+    coded_error,
+    from_connector_error,
+)
+from resolvers.filing import HUB_REFERENCE, pending_application
 
 __all__ = [
     "PLATFORM_NAMES",
@@ -136,7 +144,12 @@ def _matches(application: Application, query: ApplicationQuery) -> bool:
 async def application(info: Info, id_: str) -> Application:
     """One application by its global id. Unknown, or not the viewer's to see (tier 2 of its
     company): the same FORBIDDEN, so that existence is not revealed. A granted read is
-    audited like a tier-2 field of the company."""
+    audited like a tier-2 field of the company.
+
+    The id ``submitApplication`` returned for a filing the platform had not confirmed
+    (reference ``HUB-…``) stays valid: while the filing is open it reads as UNCONFIRMED; once
+    the platform holds it, as the platform's application; refused for good, NOT_FOUND with
+    the reason."""
     parsed = _parse_id(id_)
     missing = coded_error(
         "No application with this id that you may see (tier 2 of its company).", FORBIDDEN
@@ -144,11 +157,34 @@ async def application(info: Info, id_: str) -> Application:
     if parsed is None:
         raise missing
     platform, reference = parsed
-    connector = _connector(info, platform)
+    if reference.startswith(HUB_REFERENCE):
+        return await _filed_by_the_hub(info, reference.removeprefix(HUB_REFERENCE), missing)
     try:
-        found = await connector.application(reference)
+        found = await _connector(info, platform).application(reference)
     except NotFound:
         raise missing from None
-    if not await info.context.granted_company_tier(found.siret, Tier.TIER2, info.field_name):
-        raise missing
+    await _may_see(info, found.siret, missing)
     return found
+
+
+async def _may_see(info: Info, siret: str, missing: Exception) -> None:
+    """The field's ``ReadsCompany(argument="id", tier=TIER2)``: checked, and audited."""
+    if not await info.context.granted_company_tier(siret, Tier.TIER2, info.field_name):
+        raise missing
+
+
+async def _filed_by_the_hub(info: Info, submission_id: str, missing: Exception) -> Application:
+    record = await info.context.services.submissions.get(submission_id)
+    if record is None:
+        raise missing
+    await _may_see(info, record.siret, missing)
+    if record.state is SubmissionState.FAILED:
+        raise coded_error(
+            f"This filing could not be made on the platform: {record.last_error}", NOT_FOUND
+        )
+    if record.state is SubmissionState.CONFIRMED and record.reference is not None:
+        try:
+            return await _connector(info, Platform(record.platform)).application(record.reference)
+        except ConnectorError as error:
+            raise from_connector_error(error) from None
+    return pending_application(record)

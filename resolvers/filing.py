@@ -29,6 +29,7 @@ from connectors.platforms import (
 )
 
 __all__ = [
+    "HUB_REFERENCE",
     "UNCONFIRMED_LABEL",
     "Filed",
     "FilingRefused",
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 UNCONFIRMED_LABEL = "Transmission non confirmée"
+HUB_REFERENCE = "HUB-"
+"""The prefix of the reference of a filing the platform has not confirmed (then the
+submission's id follows)."""
 """``platformStatus`` of a filing whose answer the hub has not seen (the hub's words)."""
 
 _log = structlog.get_logger(__name__)
@@ -126,7 +130,7 @@ def pending_application(record: SubmissionRecord) -> Application:
     new = new_application_of(record.payload)
     return Application(
         platform=Platform(record.platform),
-        reference=record.reference or f"HUB-{record.id}",
+        reference=record.reference or f"{HUB_REFERENCE}{record.id}",
         siret=record.siret,
         scheme_id=record.scheme_id,
         project_title=new.project_title,

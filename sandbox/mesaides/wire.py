@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from connectors.mesaides.lifecycle import label_of
+from connectors.mesaides.lifecycle import LABELS, label_of
 from connectors.platforms.models import Application, Lifecycle, PaymentKind, PaymentStatus
 
 __all__ = ["demande"]
@@ -16,7 +16,11 @@ _STATES = {PaymentStatus.REQUESTED: "Demandé", PaymentStatus.PAID: "Versé",
            PaymentStatus.REFUSED: "Refusé"}  # fmt: skip
 
 
-def _label(status: Lifecycle) -> str:
+def _label(status: Lifecycle, given: str | None = None) -> str:
+    """The portal's label for a status: the one the sandbox recorded when it is one of the
+    portal's for that status (« Votée » or « Attribuée »), else the usual one."""
+    if given is not None and LABELS.get(given) is status:
+        return given
     return label_of(status) or "Transmise"
 
 
@@ -34,7 +38,10 @@ def demande(application: Application, scheme_title: str | None = None) -> dict[s
         "siret": application.siret,
         "dispositif": {"reference": application.scheme_id, "intitule": scheme_title},
         "intitule_projet": application.project_title,
-        "statut": {"libelle": _label(application.status), "depuis": _iso(application.updated_at)},
+        "statut": {
+            "libelle": _label(application.status, application.platform_status),
+            "depuis": _iso(application.updated_at),
+        },
         "montants": {
             "demande": _euros(application.requested),
             "attribue": _euros(application.granted),
@@ -64,7 +71,8 @@ def demande(application: Application, scheme_title: str | None = None) -> dict[s
             for p in application.payments
         ],
         "historique": [
-            {"date": _iso(step.at), "statut": _label(step.status)} for step in application.history
+            {"date": _iso(step.at), "statut": _label(step.status, step.label)}
+            for step in application.history
         ],
         "cle_idempotence": application.idempotency_key,
     }

@@ -149,12 +149,16 @@ def _application(case: _Case, n: int, rng: random.Random) -> Application:
     status = case.status
     steps = _steps(status)
     at = case.deposit
-    history = []
+    history: list[HistoryEntry] = []
     moments: dict[Lifecycle, datetime] = {}
     for step in steps:
-        history.append(HistoryEntry(at, step, step.value))
+        history += _entries(case.platform, step, at, history[-1].at if history else at)
         moments[step] = at
         at += timedelta(days=rng.randrange(5, 40), hours=rng.randrange(0, 8))
+    voted_only = case.platform is Platform.MES_AIDES_EN_LIGNE and status is _L.GRANTED and n % 2 == 1
+    if voted_only:  # the commission voted; the arrêté is not signed yet
+        history.pop()
+        moments[_L.GRANTED] = history[-1].at
     granted = case.requested if status.value in _GRANTED else None
     if granted is not None and rng.random() < 0.3:
         granted = granted * 4 // 5
@@ -174,7 +178,7 @@ def _application(case: _Case, n: int, rng: random.Random) -> Application:
         scheme_id=case.scheme_id,
         project_title=case.title,
         status=status,
-        platform_status=status.value,
+        platform_status=history[-1].label,
         requested=case.requested,
         granted=granted,
         paid=paid,
@@ -197,6 +201,17 @@ def _application(case: _Case, n: int, rng: random.Random) -> Application:
 
 
 _GRANTED = {"GRANTED", "PAYMENT_REQUESTED", "ADVANCE_PAID", "CLOSED"}
+
+
+def _entries(
+    platform: Platform, step: Lifecycle, at: datetime, before: datetime
+) -> list[HistoryEntry]:
+    """A step's history entries. On Mes aides en ligne a grant is two: « Votée » (the
+    commission's vote, half-way from the step before) then « Attribuée » (the arrêté)."""
+    if platform is Platform.MES_AIDES_EN_LIGNE and step is _L.GRANTED:
+        vote = at - (at - before) / 2
+        return [HistoryEntry(vote, step, "Votée"), HistoryEntry(at, step, "Attribuée")]
+    return [HistoryEntry(at, step, step.value)]
 
 
 def _steps(status: Lifecycle) -> tuple[Lifecycle, ...]:

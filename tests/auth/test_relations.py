@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auth.relations import company_access, may_see_agent_contact
+from auth.relations import access_without_facts, company_access, may_see_agent_contact
 from auth.tiers import Access, Tier, allows
 from auth.viewer import ANONYMOUS, Viewer, ViewerKind
 from connectors.hubdb import AssignmentRecord, CompanyFacts
@@ -109,3 +109,27 @@ def test_agent_contact_is_for_network_admin_and_companies_that_chose_the_agent()
     assert not may_see_agent_contact(ANTOINE, "durand", {"roux"})
     assert not may_see_agent_contact(ANONYMOUS, "durand", ())
     assert not may_see_agent_contact(_agent("martin", "ademe", network=False), "durand", ())
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    [ANONYMOUS, ANTOINE, CLAIRE, THOMAS, _agent("durand", "cci-gard"),
+     _agent("garcia", "bge-occitanie"), _agent("martin", "ademe", network=False), ADMIN,
+     Viewer(kind=ViewerKind.UNREGISTERED), Viewer(kind=ViewerKind.AGENT, network_member=True)],
+)  # fmt: skip
+def test_an_access_decided_without_facts_is_the_same_for_every_company(viewer: Viewer) -> None:
+    decided = access_without_facts(viewer)
+    every = [_facts(status) for status in ("ACCEPTED", "PENDING", None)]
+    every.append(CompanyFacts(siret="1", registered=False, members={}, people=(), referent=None))
+    accesses = {company_access(viewer, facts) for facts in every}
+    if decided is not None:
+        assert accesses == {decided}
+    else:
+        assert viewer.account_id is not None or viewer.network_member
+
+
+def test_only_viewers_with_no_relation_possible_skip_the_facts() -> None:
+    assert access_without_facts(ANONYMOUS) is Access.PUBLIC
+    assert access_without_facts(ADMIN) is Access.ADMIN
+    assert access_without_facts(CLAIRE) is None  # a member of some company
+    assert access_without_facts(_agent("durand", "cci-gard")) is None

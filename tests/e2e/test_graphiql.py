@@ -1,7 +1,9 @@
-"""GraphiQL in headless Chromium, with the network closed to everything but the gateway."""
+"""GraphiQL in headless Chromium, with the network closed to everything but the gateway: a
+query with a token, the sandbox persona picker, a subscription over the page's websocket."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -163,3 +165,71 @@ async def test_graphiql_runs_a_query_with_the_referents_token(
     text = await response_pane.inner_text()
     assert "LEROY SAS" in text and "FORBIDDEN" not in text
     assert network.refused == []
+
+
+_PERSONA = "select[aria-label=Persona]"
+_EXECUTE = ".graphiql-execute-button"
+
+
+async def _run_as(page: Page, persona: str, query: str) -> None:
+    """Picks a persona, types the query and runs it, once GraphiQL has taken both in."""
+    await page.locator(_PERSONA).select_option(persona)
+    await _set_editor_text(page, _QUERY_EDITOR, query)
+    await page.wait_for_function(
+        "query => localStorage.getItem('graphiql:query') === query"
+        " && (localStorage.getItem('graphiql:headers') || '').includes('Bearer ')",
+        arg=query,
+    )
+    await page.locator(_EXECUTE).click()
+
+
+async def test_graphiql_persona_picker_signs_in_and_shows_each_viewers_tier(
+    page: Page, gateway_url: str, network: _ClosedNetwork
+) -> None:
+    await page.goto(f"{gateway_url}/graphql")
+    await page.locator(_PERSONA).wait_for()
+    response_pane = page.locator(".graphiql-response")
+
+    # An agent of another structure: tier 1 on LEROY, its turnover refused.
+    await _run_as(page, "network-agent", _SHEET)
+    await response_pane.get_by_text("FORBIDDEN").wait_for()
+    assert "3412000" not in await response_pane.inner_text()
+
+    # LEROY's accepted referent: the tier-2 turnover shows.
+    await _run_as(page, "referent", _SHEET)
+    await response_pane.get_by_text("3412000").wait_for()
+    assert "FORBIDDEN" not in await response_pane.inner_text()
+    headers = json.loads(await _editor_text(page, _HEADERS_EDITOR))
+    assert list(headers) == ["Authorization"] and headers["Authorization"].startswith("Bearer ")
+    assert network.refused == []
+
+
+async def test_graphiql_runs_a_subscription_and_shows_its_events(
+    page: Page, gateway_url: str, network: _ClosedNetwork, settings: Settings
+) -> None:
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(str(frame))))
+    await page.goto(f"{gateway_url}/graphql")
+    await page.locator(_PERSONA).wait_for()
+
+    await _run_as(page, "administrator", "subscription Live { notifications { kind } }")
+    async with asyncio.timeout(20):
+        while not any('"subscribe"' in frame for frame in sent):
+            await asyncio.sleep(0.05)
+    # LEROY's mandataire asks to change referent: the administrator is told, live.
+    claire = "claire.leroy@leroy-sas.example"
+    token = dev_issuer(settings).issue(subject=claire, email=claire)
+    ask = 'mutation { requestReferentChange(siret: "84215637400014", message: "Plus proche") }'
+    async with httpx.AsyncClient(base_url=gateway_url) as client:
+        answer = await client.post(
+            "/graphql", json={"query": ask}, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert "errors" not in answer.json(), answer.text
+
+    response_pane = page.locator(".graphiql-response")
+    await response_pane.get_by_text("REFERENT_CHANGE_REQUESTED").wait_for()
+    assert any('"connection_init"' in frame and "Bearer " in frame for frame in sent)
+    assert network.refused == []
+    assert console_errors == []

@@ -7,10 +7,19 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
 
 from gateway import sandbox_wiring
+from gateway.app import create_app
 from gateway.settings import Settings
+from sandbox.hubdb.personas import PERSONAS
+from tests.conftest import CountingTransport
 
 _PRODUCTION_PACKAGES = ("gateway", "schema", "resolvers", "auth", "connectors")
 
@@ -101,3 +110,102 @@ def test_a_partner_with_a_configured_url_gets_no_stand_in() -> None:
     )  # fmt: skip
 
     assert sandbox_wiring.partner_stand_ins(settings) == []
+
+
+@asynccontextmanager
+async def _gateway(
+    settings: Settings, upstream: CountingTransport
+) -> AsyncIterator[httpx.AsyncClient]:
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    app = create_app(settings, entreprise_client=sandbox)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+            yield client
+
+
+_SHEET = '{ company(siret: "84215637400014") { name turnover { year } } viewer { kind email } }'
+
+
+def _page_config(html: str) -> Any:
+    """The settings GraphiQL's page hands its script (gateway/graphiql.py)."""
+    opening = '<script type="application/json" id="graphiql-config">'
+    return json.loads(html.split(opening, 1)[1].split("</script>", 1)[0])
+
+
+_PROVIDERS = [{"issuer": "https://agents.example", "kind": "AGENT"}]
+
+
+async def test_sandbox_personas_sign_in_as_seeded_accounts_each_with_its_view(
+    database_url: str, tmp_path: Path, upstream: CountingTransport
+) -> None:
+    settings = Settings(database_url=database_url, dev_secret_file=tmp_path / "secret",
+                        scheduler_enabled=False)  # fmt: skip
+    seen: dict[str, tuple[str, str | None, bool]] = {}
+    async with _gateway(settings, upstream) as client:
+        answer = await client.get(sandbox_wiring.PERSONAS_PATH)
+        assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+        personas = answer.json()["personas"]
+        assert [p["id"] for p in personas] == [p.id for p in PERSONAS]  # every account is seeded
+        for persona in personas:
+            reply = await client.post(
+                "/graphql", json={"query": _SHEET}, headers=persona["headers"]
+            )
+            body: Any = reply.json()
+            assert body["data"]["company"]["name"] == "LEROY SAS"
+            assert body["data"]["viewer"]["email"] == persona["email"]
+            refused = [e["path"] for e in body.get("errors", [])]
+            assert refused in ([], [["company", "turnover"]])
+            seen[persona["id"]] = (body["data"]["viewer"]["kind"], persona["email"], bool(refused))
+    # who sees LEROY's turnover (tier 2), and who is refused it
+    assert {persona: (kind, refused) for persona, (kind, _, refused) in seen.items()} == {
+        "anonymous": ("ANONYMOUS", True),
+        "company-owner": ("COMPANY_USER", False),
+        "company-collaborator": ("COMPANY_USER", False),
+        "referent": ("AGENT", False),
+        "structure-agent": ("AGENT", False),
+        "network-agent": ("AGENT", True),
+        "project-specialist": ("AGENT", True),
+        "project-holder": ("PROJECT_HOLDER", True),
+        "administrator": ("ADMIN", False),
+    }
+    assert seen["referent"][1] == "pierre.durand@cci-gard.example"
+    assert seen["company-owner"][1] == "claire.leroy@leroy-sas.example"
+
+
+async def test_a_production_gateway_serves_no_personas(
+    database_url: str, upstream: CountingTransport
+) -> None:
+    settings = Settings(
+        mode="production", database_url=database_url, scheduler_enabled=False,
+        entreprise_url="https://entreprise.example", region_catalogue_url="https://region.example",
+        bpifrance_catalogue_url="https://bpifrance.example",
+        francenum_url="https://francenum.example", mesaides_url="https://mesaides.example",
+        del_url="https://del.example", api_key_pepper="a-production-pepper-a-production-pepper",
+        oidc_providers=_PROVIDERS,
+    )  # fmt: skip
+    async with _gateway(settings, upstream) as client:
+        assert (await client.get(sandbox_wiring.PERSONAS_PATH)).status_code == 404
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert sandbox_wiring.PERSONAS_PATH not in page.text
+
+
+async def test_sandbox_mode_beside_a_real_identity_provider_serves_no_personas(
+    database_url: str, tmp_path: Path, upstream: CountingTransport
+) -> None:
+    settings = Settings(database_url=database_url, scheduler_enabled=False,
+                        dev_secret_file=tmp_path / "secret", oidc_providers=_PROVIDERS)  # fmt: skip
+    async with _gateway(settings, upstream) as client:
+        assert (await client.get(sandbox_wiring.PERSONAS_PATH)).status_code == 404
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and _page_config(page.text)["personasUrl"] is None
+
+
+async def test_the_graphiql_page_names_the_personas_in_sandbox_mode(
+    database_url: str, tmp_path: Path, upstream: CountingTransport
+) -> None:
+    settings = Settings(database_url=database_url, dev_secret_file=tmp_path / "secret",
+                        scheduler_enabled=False)  # fmt: skip
+    async with _gateway(settings, upstream) as client:
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert _page_config(page.text)["personasUrl"] == sandbox_wiring.PERSONAS_PATH

@@ -19,6 +19,7 @@ from tests.conftest import CountingTransport
 from tests.platforms import (
     COLLABORATOR,
     LEROY,
+    MEMBER,
     LossyTransport,
     mesaides_app,
     store_of,
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from tests.conftest import Run
 
 INBOX = "{ notifications(first: 20) { edges { node { kind payload } } } }"
+ONE = "query($id: ID!) { application(id: $id) { reference status platformStatus } }"
+FABRE_MEMBER = "antoine.fabre@menuiserie-fabre.example"
+OTHER_AGENT = "lucie.mercier@adocc.example"
 
 
 @pytest.fixture
@@ -176,6 +180,62 @@ async def test_an_unanswered_filing_is_unconfirmed_then_found_by_key_never_twice
     [dossier] = await dossiers(platform_app)
     again = (await submit(run)).data["submitApplication"]
     assert (again["status"], again["reference"]) == ("SUBMITTED", dossier.reference)
+
+
+async def test_the_id_of_an_unconfirmed_filing_reads_it_then_the_platforms_copy(
+    run: Run, services: Services, lossy: LossyTransport
+) -> None:
+    lossy.lose_answers = True
+    filed = (await submit(run)).data["submitApplication"]
+    lossy.lose_answers = False
+
+    while_open = await run(ONE, as_=COLLABORATOR, variables={"id": filed["id"]})
+    await reconcile_submissions(
+        services.submissions, platforms(services), services.writer,
+        now=datetime.now(UTC) + timedelta(minutes=5),
+    )  # fmt: skip
+    settled = await run(ONE, as_=MEMBER, variables={"id": filed["id"]})
+
+    assert while_open.errors is None
+    assert while_open.data["application"] == {
+        "reference": filed["reference"], "status": "UNCONFIRMED",
+        "platformStatus": "Transmission non confirmée",
+    }  # fmt: skip
+    assert filed["reference"].startswith("HUB-")
+    assert settled.errors is None
+    assert settled.data["application"]["status"] == "SUBMITTED"
+    assert not settled.data["application"]["reference"].startswith("HUB-")
+
+
+@pytest.mark.parametrize("viewer", [None, OTHER_AGENT, FABRE_MEMBER])
+async def test_the_id_of_an_unconfirmed_filing_is_refused_to_anyone_else(
+    run: Run, lossy: LossyTransport, viewer: str | None
+) -> None:
+    lossy.lose_answers = True
+    filed = (await submit(run)).data["submitApplication"]
+
+    theirs = await run(ONE, as_=viewer, variables={"id": filed["id"]})
+
+    assert theirs.data is None or theirs.data["application"] is None
+    assert [e.extensions["code"] for e in theirs.errors] == ["FORBIDDEN"]
+
+
+async def test_the_id_of_a_filing_that_failed_for_good_says_why(
+    run: Run, services: Services, lossy: LossyTransport
+) -> None:
+    await services.mesaides.applications(LEROY)
+    lossy.down = True
+    filed = (await submit(run)).data["submitApplication"]
+    await reconcile_submissions(
+        services.submissions, platforms(services), services.writer,
+        now=datetime.now(UTC) + timedelta(minutes=5), max_attempts=1,
+    )  # fmt: skip
+
+    result = await run(ONE, as_=MEMBER, variables={"id": filed["id"]})
+
+    [error] = result.errors
+    assert error.extensions["code"] == "NOT_FOUND"
+    assert "could not be made" in error.message
 
 
 async def test_a_filing_that_never_arrived_is_filed_again_by_the_job_once(

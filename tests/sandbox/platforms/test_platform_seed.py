@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from connectors.mesaides.lifecycle import LABELS
 from connectors.platforms import Lifecycle, Platform
+from sandbox.mesaides.wire import demande
 from sandbox.platforms.seed import PLATFORMS_SEED, _applications, applications, schemes_by_platform
 
 LEROY, FABRE, DRONES = "84215637400014", "51234987900027", "79345612000013"
@@ -57,3 +59,19 @@ def test_the_seed_is_deterministic() -> None:
     assert _applications.__wrapped__(PLATFORMS_SEED, month) == _applications.__wrapped__(
         PLATFORMS_SEED, month
     )
+
+
+def test_mes_aides_en_ligne_shows_every_label_of_the_portal() -> None:
+    wire = [demande(a) for a in applications() if a.platform is Platform.MES_AIDES_EN_LIGNE]
+    current = {d["statut"]["libelle"] for d in wire}
+    assert set(LABELS) <= current | {step["statut"] for d in wire for step in d["historique"]}
+    assert {"Votée", "Attribuée"} <= current  # voted, and voted with the arrêté signed
+
+
+def test_a_grant_on_mes_aides_en_ligne_is_voted_before_the_arrete() -> None:
+    for application in applications():
+        labels = [step.label for step in application.history]
+        if "Attribuée" in labels:
+            assert labels.index("Votée") == labels.index("Attribuée") - 1
+            vote, arrete = (application.history[labels.index(k)].at for k in ("Votée", "Attribuée"))
+            assert vote < arrete
