@@ -33,6 +33,12 @@ class Action(Enum):
     MANAGE_COLLABORATORS = strawberry.enum_value(
         "MANAGE_COLLABORATORS", description="A mandataire of the company space."
     )
+    ACCEPT_INVITATION = strawberry.enum_value(
+        "ACCEPT_INVITATION",
+        description="A signed-in company user or project holder, signed in with the e-mail "
+        "address the invitation was sent to; never an agent (an agent does not become a "
+        "member of a company space).",
+    )
     ACT_FOR_COMPANY = strawberry.enum_value(
         "ACT_FOR_COMPANY",
         description="A member of the company space (mandataire or collaborator): choose or "
@@ -112,6 +118,8 @@ def may(
         return viewer.is_authenticated and viewer.agent_id is None and not viewer.identity_pending
     if action is Action.READ_OWN_NOTIFICATIONS:
         return viewer.is_authenticated
+    if action is Action.ACCEPT_INVITATION:
+        return viewer.is_authenticated and viewer.agent_id is None
     if action is Action.SET_AGENT_ROLES:
         return viewer.is_admin
     if action is Action.EDIT_OWN_PROFILE:
@@ -168,6 +176,13 @@ def require(
             "Your identity is not verified yet: send an identity document "
             "(`submitIdentityDocument`) and wait for the administrator's check.",
             extensions={"code": "FORBIDDEN"},
+        )
+    if action is Action.ACCEPT_INVITATION and viewer.agent_id is not None:
+        raise GraphQLError(
+            "A network agent's account never joins a company space (it would hold the "
+            "company's data as its owner): agents follow a company as its referent. Accept "
+            "the invitation with a company user's account.",
+            extensions={"code": "FORBIDDEN", "reason": "AGENT_CANNOT_JOIN"},
         )
     what = action.name.lower().replace("_", " ")
     raise GraphQLError(f"Not allowed: {what}.", extensions={"code": "FORBIDDEN"})

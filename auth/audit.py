@@ -65,9 +65,11 @@ class AuditBuffer:
     def audited(self) -> bool:
         return self.viewer.kind in _AUDITED_KINDS
 
-    def read(self, siret: str, field_name: str, access: Access) -> None:
-        """A tier-2 field of ``siret`` was granted to the viewer."""
-        if not self.audited or access not in _AUDITED_ACCESS:
+    def read(self, siret: str, field_name: str, access: Access, *, group: bool = False) -> None:
+        """A tier-2 field of ``siret`` was granted to the viewer: at tier 2 (or as the
+        administrator), or, ``group``, to an agent of one of its project groups, whose
+        event then says the access it has otherwise (TIER1 or PUBLIC)."""
+        if not self.audited or (access not in _AUDITED_ACCESS and not group):
             return
         entry = self._reads.get(siret)
         if entry is None:

@@ -17,7 +17,7 @@ from strawberry.permission import PermissionExtension
 
 from auth.actions import Action, Allowed
 from auth.tiers import Tier
-from auth.visibility import Visibility, VisibleTo
+from auth.visibility import ReadsCompany, Visibility, VisibleTo
 
 __all__ = ["Declaration", "UndeclaredFields", "check_declarations", "declarations", "undeclared"]
 
@@ -46,6 +46,9 @@ class Declaration:
     """For a tier above PUBLIC: a ``VisibleTo`` permission of that tier guards the field."""
     on_action_root: bool = False
     """A field of the root Mutation or Subscription: it declares an action, not a tier."""
+    reads: ReadsCompany | None = None
+    """A root field whose argument names a company it reads at a higher tier (checked and
+    audited by its resolver)."""
 
     @property
     def name(self) -> str:
@@ -80,6 +83,7 @@ def _declaration(
         if isinstance(permission, VisibleTo)
     }
     tier = tiers[0] if len(tiers) == 1 else None
+    reads = [d for d in directives if isinstance(d, ReadsCompany)]
     return Declaration(
         type_name,
         field_name,
@@ -87,6 +91,7 @@ def _declaration(
         action=actions[0] if len(actions) == 1 else None,
         enforced=tier is not None and guards == {tier},
         on_action_root=on_action_root,
+        reads=reads[0] if reads else None,
     )
 
 

@@ -22,6 +22,7 @@ from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
 __all__ = [
+    "ReadsCompany",
     "Visibility",
     "VisibilityContext",
     "VisibleTo",
@@ -41,6 +42,24 @@ class Visibility:
     tier: Tier
 
 
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="readsCompany",
+    description="This root field reads data of the company its `argument` names (a SIRET, "
+    "or an id that leads to one) at `tier`: its resolver refuses a viewer without that tier "
+    "on the company (FORBIDDEN), and a granted tier-2 read is recorded in the audit trail "
+    "like a tier-2 field of `Company`.",
+)
+class ReadsCompany:
+    """Declared beside the resolver of a root field whose answer comes from a company's
+    data of a higher tier than the field's own (a verdict from its turnover, an estimate from
+    its equity): the tier's check and the audit are the resolver's, by
+    ``Context.require_company_tier``, and tests list these fields from the schema."""
+
+    argument: str
+    tier: Tier
+
+
 class VisibilityContext(Protocol):
     """What the permission needs from the request context (implemented by resolvers.context.Context)."""
 
@@ -55,7 +74,9 @@ class VisibilityContext(Protocol):
 
     async def in_project_group(self, siret: str) -> bool: ...
 
-    def record_tier2_read(self, siret: str, field: str, access: Access) -> None: ...
+    def record_tier2_read(
+        self, siret: str, field: str, access: Access, *, group: bool = False
+    ) -> None: ...
 
 
 _MESSAGES = {
@@ -109,10 +130,12 @@ class VisibleTo(BasePermission):
                 source.siret
             ) is not False or await context.in_project_group(source.siret)
         granted = allows(self.tier, access)
-        if not granted and self.tier is Tier.PROJECT_GROUP:
-            granted = await context.in_project_group(source.siret)
         if granted and self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
             context.record_tier2_read(source.siret, info.field_name, access)  # the audit trail
+        elif self.tier is Tier.PROJECT_GROUP and await context.in_project_group(source.siret):
+            # an agent of a project group reads tier-2 data below tier 2: audited too
+            context.record_tier2_read(source.siret, info.field_name, access, group=True)
+            granted = True
         return granted
 
 
@@ -157,13 +180,18 @@ def tiered(
     result_reads: tuple[Read, ...] = (),
     list_size: int | None = None,
     own: bool = False,
+    reads_company: ReadsCompany | None = None,
 ) -> Any:
     """``strawberry.field`` with a declared visibility tier (usable as a decorator), and
     what the field costs when it is not the default (``auth/costs.py``: the partner reads it
     makes, the items its list is assumed to hold, whether they are the viewer's own).
     ``deprecation_reason`` follows the policy of docs/schema-changes.md (what to use
-    instead, "deprecated on …, removed on or after …")."""
-    directives = cost_directive(cost, reads, result_reads, list_size, own)
+    instead, "deprecated on …, removed on or after …"); ``reads_company``: the company data
+    of a higher tier its arguments reach (``ReadsCompany``)."""
+    directives: list[object] = [
+        *cost_directive(cost, reads, result_reads, list_size, own),
+        *([] if reads_company is None else [reads_company]),
+    ]
     if tier is Tier.PUBLIC:
         return strawberry.field(
             description=description,

@@ -40,11 +40,13 @@ def _grouped(found: Iterable[Declaration]) -> list[tuple[str, Tier | Action, str
 
 
 def render(schema: GraphQLSchema) -> str:
-    """Markdown: what each tier means, every type's fields by tier, then every mutation and
+    """Markdown: what each tier means, every type's fields by tier, the root fields that
+    read a company named by an argument (``@readsCompany``), then every mutation and
     subscription by action with who may call it."""
     found = declarations(schema)
     fields = _grouped(d for d in found if d.action is None)
     actions = _grouped(d for d in found if d.action is not None)
+    reading = [d for d in found if d.reads is not None]
     lines = [
         "| tier | who may see a field of this tier |",
         "|---|---|",
@@ -53,6 +55,14 @@ def render(schema: GraphQLSchema) -> str:
         "| type | tier | fields |",
         "|---|---|---|",
         *(f"| {type_} | `{tier.name}` | {names} |" for type_, tier, names in fields),
+        "",
+        "| root field | reads the company named by | at tier (checked and audited by its resolver) |",
+        "|---|---|---|",
+        *(
+            f"| {d.name} | `{d.reads.argument}` | `{d.reads.tier.name}` |"
+            for d in reading
+            if d.reads is not None
+        ),
         "",
         "| root | action (`@allowed`) | who may call | fields |",
         "|---|---|---|---|",

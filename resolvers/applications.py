@@ -12,7 +12,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth.tiers import Tier, allows
+from auth.tiers import Tier
 from connectors.errors import ConnectorError, NotFound
 from connectors.hubdb.enums import SubmissionState
 from connectors.pagination import Page, assemble_page, decode_time_cursor, encode_time_cursor
@@ -168,10 +168,9 @@ async def application(info: Info, id_: str) -> Application:
 
 
 async def _may_see(info: Info, siret: str, missing: Exception) -> None:
-    access = await info.context.company_access(siret)
-    if not allows(Tier.TIER2, access):
+    """The field's ``ReadsCompany(argument="id", tier=TIER2)``: checked, and audited."""
+    if not await info.context.granted_company_tier(siret, Tier.TIER2, info.field_name):
         raise missing
-    info.context.record_tier2_read(siret, "application", access)
 
 
 async def _filed_by_the_hub(info: Info, submission_id: str, missing: Exception) -> Application:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -15,6 +16,7 @@ from auth.visibility import Visibility
 from connectors.entreprise import BalanceSheet, Compliance, Etablissement, Mandataire, Turnover
 from connectors.errors import ConnectorError, NotFound
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
+from connectors.hubdb.invitations import InvitationRecord
 from resolvers.context import Info, Loaders
 from resolvers.errors import NOT_FOUND, coded_error
 from resolvers.siret import validate_siret
@@ -26,6 +28,7 @@ __all__ = [
     "find_company",
     "fiscal_compliance",
     "legal_representatives",
+    "pending_collaborators",
     "projects",
     "referent",
     "representatives",
@@ -130,6 +133,12 @@ async def representatives(info: Info, siret: str) -> list[PersonRecord]:
 async def collaborators(info: Info, siret: str) -> list[PersonRecord]:
     facts = await info.context.loaders.facts.load(siret)
     return [person for person in facts.people if person.role == _COLLABORATOR]
+
+
+async def pending_collaborators(info: Info, siret: str) -> list[InvitationRecord]:
+    """The invitations not accepted yet and not expired: what the mandataires typed."""
+    now = datetime.now(UTC)
+    return [i for i in await info.context.loaders.invitations.load(siret) if i.expires_at > now]
 
 
 async def referent(info: Info, siret: str) -> AssignmentRecord | None:

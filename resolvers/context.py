@@ -23,7 +23,7 @@ from auth.relations import (
     in_project_group,
     may_see_agent_contact,
 )
-from auth.tiers import Access
+from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 from connectors.broker import Broker
 from connectors.catalogues import CatalogueConnector
@@ -54,6 +54,7 @@ from connectors.hubdb import (
 )
 from connectors.hubdb.audit import AuditStore
 from connectors.hubdb.desk import DeskStore
+from connectors.hubdb.invitations import InvitationRecord
 from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
@@ -181,6 +182,7 @@ class Loaders:
     agents: DataLoader[str, AgentRecord | None]
     structures: DataLoader[str, StructureRecord | None]
     projects: DataLoader[str, list[ProjectRecord]]
+    invitations: DataLoader[str, list[InvitationRecord]]
     project_referents: DataLoader[str, AssignmentRecord | None]
     public_aids: DataLoader[str, list[PublicAidRecord]]
     etablissement: DataLoader[str, Etablissement]
@@ -211,6 +213,7 @@ class Loaders:
             agents=DataLoader(load_fn=_optional(services.directory.agents)),
             structures=DataLoader(load_fn=_optional(services.directory.structures)),
             projects=DataLoader(load_fn=_exact(hub.projects)),
+            invitations=DataLoader(load_fn=_exact(hub.pending_invitations)),
             project_referents=DataLoader(load_fn=_optional(hub.project_referents)),
             public_aids=DataLoader(load_fn=_exact(hub.public_aids)),
             etablissement=read(api.etablissement, PUBLIC_PURPOSE),
@@ -254,9 +257,23 @@ class Context:
         loaders = Loaders.create(services, purpose=purpose(viewer), observe=observe)
         return cls(viewer, services, loaders, request_id, audit)
 
-    def record_tier2_read(self, siret: str, field: str, access: Access) -> None:
-        """The visibility permission granted a tier-2 field: for the audit trail."""
-        self.audit.read(siret, field, access)
+    def record_tier2_read(
+        self, siret: str, field: str, access: Access, *, group: bool = False
+    ) -> None:
+        """The visibility permission granted a tier-2 field (``group``: to an agent of one
+        of the company's project groups, below tier 2): for the audit trail."""
+        self.audit.read(siret, field, access, group=group)
+
+    async def granted_company_tier(self, siret: str, tier: Tier, field: str) -> bool:
+        """Whether the viewer has ``tier`` on the company, for a root field that reads it
+        through an argument (``auth.visibility.ReadsCompany``); a granted tier-2 read is
+        recorded for the audit trail under ``field``, as the visibility permission does for
+        a field of ``Company``."""
+        access = await self.company_access(siret)
+        granted = allows(tier, access)
+        if granted and tier in (Tier.TIER2, Tier.PROJECT_GROUP):
+            self.record_tier2_read(siret, field, access)
+        return granted
 
     def warn(self, code: str, message: str, **details: str) -> None:
         warning = {"code": code, "message": message, **details}
@@ -265,7 +282,7 @@ class Context:
 
     def forget_company(self, siret: str) -> None:
         """After a write: the next read of this company's facts in the request is fresh."""
-        for loader in (self.loaders.facts, self.loaders.projects):
+        for loader in (self.loaders.facts, self.loaders.projects, self.loaders.invitations):
             with contextlib.suppress(KeyError):  # not loaded yet in this request
                 loader.clear(siret)
 

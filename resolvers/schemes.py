@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from cachetools import LRUCache
 
-from auth.tiers import Tier, allows
+from auth.tiers import Tier
 from connectors.catalogues import Catalogue
 from connectors.catalogues.models import Scheme
 from connectors.errors import ConnectorError
@@ -119,8 +119,9 @@ def _share(argument: str, value: float | None) -> None:
 
 
 async def _require_tier2(info: Info, raw_siret: str) -> str:
+    """The field's ``ReadsCompany(argument="siret", tier=TIER2)``: checked, and audited."""
     siret = validate_siret(raw_siret)
-    if not allows(Tier.TIER2, await info.context.company_access(siret)):
+    if not await info.context.granted_company_tier(siret, Tier.TIER2, info.field_name):
         raise coded_error(_TIER2_REFUSAL, FORBIDDEN)
     return await find_company(info, siret)
 

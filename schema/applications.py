@@ -11,7 +11,7 @@ from datetime import date, datetime
 import strawberry
 
 from auth.tiers import Tier
-from auth.visibility import tiered
+from auth.visibility import ReadsCompany, tiered
 from connectors.platforms import (
     Application as ApplicationRecord,
 )
@@ -195,6 +195,7 @@ class ApplicationQuery:
         Tier.PUBLIC,
         description="One application by id; FORBIDDEN alike when unknown or when the viewer "
         "may not see its company's tier 2 (its members, its accepted referent, the admin).",
+        reads_company=ReadsCompany(argument="id", tier=Tier.TIER2),
     )
     async def application(self, info: Info, id: strawberry.ID) -> Application | None:
         return Application(record=await resolve.application(info, str(id)))

@@ -16,6 +16,7 @@ from connectors.entreprise import Address as AddressRecord
 from connectors.entreprise import BalanceSheet as BalanceSheetRecord
 from connectors.entreprise import Mandataire
 from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
+from connectors.hubdb.invitations import InvitationRecord
 from resolvers import company as resolve
 from resolvers import directory as resolve_directory
 from resolvers import schemes as resolve_schemes
@@ -74,15 +75,51 @@ class Address:
         )
 
 
-@strawberry.type(description="A person who holds the company space on the hub.")
+@strawberry.enum(description="Whether a person of the company space has joined it.")
+class MemberStatus(Enum):
+    ACTIVE = strawberry.enum_value("ACTIVE", description="A member of the company space.")
+    PENDING = strawberry.enum_value(
+        "PENDING",
+        description="Invited by a mandataire, not accepted yet: only what the mandataire "
+        "typed is shown (e-mail, name, phone), nothing of any account.",
+    )
+
+
+@strawberry.type(description="A person who holds the company space on the hub, or is invited.")
 class Person:
     name: str = tiered(Tier.PUBLIC)
     email: str = tiered(Tier.PUBLIC)
     phone: str | None = tiered(Tier.PUBLIC)
+    status: MemberStatus = tiered(Tier.PUBLIC)
+    invitation_id: strawberry.ID | None = tiered(
+        Tier.PUBLIC, description="A pending collaborator's invitation (`acceptInvitation`)."
+    )
+    invitation_expires_at: datetime | None = tiered(
+        Tier.PUBLIC, description="When a pending collaborator's invitation expires."
+    )
 
     @classmethod
     def from_record(cls, record: PersonRecord) -> Person:
-        return cls(name=record.name, email=record.email, phone=record.phone)
+        return cls(
+            name=record.name,
+            email=record.email,
+            phone=record.phone,
+            status=MemberStatus.ACTIVE,
+            invitation_id=None,
+            invitation_expires_at=None,
+        )
+
+    @classmethod
+    def invited(cls, record: InvitationRecord) -> Person:
+        """A pending collaborator: what the mandataire typed."""
+        return cls(
+            name=record.name,
+            email=record.email,
+            phone=record.phone,
+            status=MemberStatus.PENDING,
+            invitation_id=strawberry.ID(record.id),
+            invitation_expires_at=record.expires_at,
+        )
 
 
 @strawberry.type(description="A legal representative per Infogreffe (birth data never shown).")
@@ -278,9 +315,15 @@ class Company:
         records = await resolve.legal_representatives(info, self.siret)
         return [LegalRepresentative.from_record(r) for r in records]
 
-    @tiered(Tier.TIER2, description="The people the mandataires associated with the company.")
+    @tiered(
+        Tier.TIER2,
+        description="The people the mandataires associated with the company (ACTIVE), then "
+        "those invited who have not accepted yet (PENDING: only what the mandataire typed).",
+    )
     async def collaborators(self, info: Info) -> list[Person] | None:
-        return [Person.from_record(p) for p in await resolve.collaborators(info, self.siret)]
+        members = [Person.from_record(p) for p in await resolve.collaborators(info, self.siret)]
+        pending = await resolve.pending_collaborators(info, self.siret)
+        return members + [Person.invited(invitation) for invitation in pending]
 
     @tiered(
         Tier.TIER2,

@@ -8,9 +8,9 @@ from typing import Any
 import strawberry
 
 from auth.actions import Action, Allowed
-from resolvers import company_space, profile, projects, referents
+from resolvers import company_space, invitations, profile, projects, referents
 from resolvers.context import Info
-from schema.company import Company, Project, ReferentAssignment
+from schema.company import Company, Person, Project, ReferentAssignment
 from schema.desk import DeskMutation
 from schema.directory import Agent
 from schema.directory_query import AgentRole
@@ -42,13 +42,37 @@ class CompanySpaceMutation:
     async def register_company(self, info: Info, siret: str) -> Company:
         return Company.of(await company_space.register_company(info, siret))
 
-    @_mutation(Action.MANAGE_COLLABORATORS, "Give a person (internal or external) access.")
+    @_mutation(
+        Action.MANAGE_COLLABORATORS,
+        "Invite a person (internal or external) by e-mail to the company space: the answer is "
+        "the pending collaborator, as typed. The invitee is e-mailed a token and joins with "
+        "`acceptInvitation`, signed in with that address; until then nothing of any account "
+        "is attached or shown. An invitation expires after 14 days.",
+    )
     async def add_collaborator(
         self, info: Info, siret: str, email: str, name: str, phone: str | None = None
-    ) -> Company:
-        return Company.of(await company_space.add_collaborator(info, siret, email, name, phone))
+    ) -> Person:
+        record = await company_space.add_collaborator(info, siret, email, name, phone)
+        return Person.invited(record)
 
-    @_mutation(Action.MANAGE_COLLABORATORS, "Take a collaborator's access away.")
+    @_mutation(
+        Action.ACCEPT_INVITATION,
+        "Join a company space as its collaborator: the invitation's `token` (from its e-mail) "
+        "or its `id`, signed in with the address it was sent to. Agents never join a company "
+        "space (FORBIDDEN, reason AGENT_CANNOT_JOIN). Accepting twice answers the same.",
+    )
+    async def accept_invitation(
+        self, info: Info, token: str | None = None, id: strawberry.ID | None = None
+    ) -> Company:
+        siret = await invitations.accept_invitation(
+            info, token, str(id) if id is not None else None
+        )
+        return Company.of(siret)
+
+    @_mutation(
+        Action.MANAGE_COLLABORATORS,
+        "Take a collaborator's access away, or withdraw a pending invitation (by its e-mail).",
+    )
     async def remove_collaborator(self, info: Info, siret: str, email: str) -> Company:
         return Company.of(await company_space.remove_collaborator(info, siret, email))
 

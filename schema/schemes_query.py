@@ -9,7 +9,7 @@ import strawberry
 
 from auth.costs import COMPANY_PROFILE_READS, Read
 from auth.tiers import Tier
-from auth.visibility import tiered
+from auth.visibility import ReadsCompany, tiered
 from resolvers import catalogue, schemes
 from resolvers.context import Info
 from schema.eligibility import AidEstimate, EligibilityAnswers, ExpenseInput, SchemeEligibility
@@ -60,6 +60,7 @@ class SchemeCatalogueQuery:
         "sources do not (ownership, market income…). Tier 2: the company's referent, its "
         "structure, the company's members and the administrator.",
         reads=COMPANY_PROFILE_READS,
+        reads_company=ReadsCompany(argument="siret", tier=Tier.TIER2),
     )
     async def eligibility(
         self,
@@ -80,6 +81,7 @@ class SchemeCatalogueQuery:
         "the planned ones is prorated; `startDate` and `decidedOn` date the deadlines (the "
         "estimate's `startDateMeans` and `decidedOnMeans` say what they mean for the scheme).",
         reads=(Read.BANQUE_DE_FRANCE_BALANCE_SHEETS,),
+        reads_company=ReadsCompany(argument="siret", tier=Tier.TIER2),
     )
     async def estimate_aid(
         self,

@@ -291,13 +291,19 @@ def run(services: Services, schema: HubSchema, issuer: DevTokenIssuer) -> Run:
         as_: str | None = None,
         variables: dict[str, Any] | None = None,
         verified_name: str | None = None,
+        acr: str | None = None,
     ) -> ExecutionResult:
-        """``verified_name``: the name the identity provider vouches for (token claims)."""
+        """``verified_name``: the name the identity provider gives (token claims); ``acr``:
+        its authentication context (``"eidas2"`` vouches for the identity)."""
         viewer = ANONYMOUS
         if as_ is not None:
             given, _, family = (verified_name or "").partition(" ")
             token = issuer.issue(
-                subject=as_, email=as_, given_name=given or None, family_name=family or None
+                subject=as_,
+                email=as_,
+                given_name=given or None,
+                family_name=family or None,
+                acr=acr,
             )
             viewer = await authenticator.viewer(f"Bearer {token}")
         context = Context.create(viewer, services, "test-request")

@@ -220,6 +220,16 @@ def _identity_documents(
     )
 
 
+def _verified_name(connection: Connection, account_id: str) -> str | None:
+    row = connection.execute(
+        sa.select(_ACCOUNTS.c.name)
+        .join(_DOCUMENTS, _DOCUMENTS.c.account_id == _ACCOUNTS.c.id)
+        .where(_ACCOUNTS.c.id == account_id, _DOCUMENTS.c.status == "ACCEPTED")
+        .limit(1)
+    ).first()
+    return None if row is None else str(row[0])
+
+
 def _identity_document(connection: Connection, document_id: str) -> IdentityDocumentRecord | None:
     row = connection.execute(
         sa.select(*_DOCUMENT_COLUMNS)
@@ -263,3 +273,8 @@ class DeskStore:
         return await self._runner.read(
             lambda connection: _identity_document(connection, document_id)
         )
+
+    async def verified_name(self, account_id: str) -> str | None:
+        """The account's name when the administrator accepted one of its identity documents
+        (the name the document was checked against); None when none was accepted."""
+        return await self._runner.read(lambda connection: _verified_name(connection, account_id))

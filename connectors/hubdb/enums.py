@@ -12,6 +12,7 @@ __all__ = [
     "ChangeRequestStatus",
     "DocumentStatus",
     "IdentityStatus",
+    "InvitationStatus",
     "MembershipRole",
     "OutboxStatus",
     "ProjectActorRole",
@@ -51,6 +52,16 @@ class MembershipRole(StrEnum):
 
     MANDATAIRE = "MANDATAIRE"
     COLLABORATOR = "COLLABORATOR"
+
+
+class InvitationStatus(StrEnum):
+    """A collaborator's invitation: PENDING until accepted, revoked by a mandataire, or
+    replaced by a new one once past its ``expires_at`` (EXPIRED)."""
+
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REVOKED = "REVOKED"
+    EXPIRED = "EXPIRED"
 
 
 class AssignmentStatus(StrEnum):

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb import _company_search, _directory, _loaders, _portfolio, _search
+from connectors.hubdb.invitations import InvitationRecord, load_pending_invitations
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
     AccountRecord,
@@ -126,6 +127,10 @@ class HubRepository:
                 connection, filter, scope, first, after
             )
         )
+
+    async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
+        """Each company's pending collaborators' invitations (what its mandataires typed)."""
+        return await self._batched(sirets, load_pending_invitations)
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from connectors.hubdb._desk_writes import AgentContact, DeskWrites, NewStructure
 from connectors.hubdb._loaders import assignment_record
 from connectors.hubdb.engine import WRITE_TRANSACTION
+from connectors.hubdb.invitations import InvitationWrites
 from connectors.hubdb.models import (
     Account,
     Agent,
@@ -73,7 +74,7 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return getattr(driver_error, "sqlstate", None) == _POSTGRES_UNIQUE
 
 
-class WriteTransaction(DeskWrites):
+class WriteTransaction(DeskWrites, InvitationWrites):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

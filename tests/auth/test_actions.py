@@ -120,6 +120,8 @@ ALLOWED = {
     Action.SIGN_UP: {"newcomer", "signed_up"},  # the seeded people hold no provider identity
     Action.SUBMIT_IDENTITY_DOCUMENT: {"signed_up"},
     Action.ADMIN_DESK: {"admin"},
+    # people who are not agents (the invitation's address is checked by the resolver)
+    Action.ACCEPT_INVITATION: {"claire", "thomas", "antoine", "holder", "signed_up"},
 }
 
 
@@ -168,3 +170,10 @@ def test_a_person_yet_to_sign_up_is_told_to_sign_up_and_one_unverified_to_send_a
     with pytest.raises(GraphQLError) as unverified:
         require(Action.REGISTER_COMPANY, SIGNED_UP)
     assert "submitIdentityDocument" in unverified.value.message
+
+
+def test_an_agent_accepting_an_invitation_is_told_why_it_never_joins() -> None:
+    for agent in (DURAND, ADMIN):
+        with pytest.raises(GraphQLError) as refused:
+            require(Action.ACCEPT_INVITATION, agent)
+        assert refused.value.extensions == {"code": "FORBIDDEN", "reason": "AGENT_CANNOT_JOIN"}

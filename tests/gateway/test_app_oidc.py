@@ -168,7 +168,10 @@ async def test_the_mandataire_check_uses_the_hub_providers_verified_names(
         "FORBIDDEN"
     )
     named = gateway.hub.mint({**hugo, "given_name": "Hugo", "family_name": "Lemaire"})
-    registered = (await gateway.post(REGISTER, named)).json()
+    homonym = (await gateway.post(REGISTER, named)).json()  # names alone: no proof
+    assert homonym["errors"][0]["extensions"]["reason"] == "IDENTITY_NOT_PROVEN"
+    assured = {**hugo, "given_name": "Hugo", "family_name": "Lemaire", "acr": "eidas2"}
+    registered = (await gateway.post(REGISTER, gateway.hub.mint(assured))).json()
     assert registered["data"]["registerCompany"] == {"siret": ATLANTIQUE, "viewerAccess": "OWNER"}
 
 

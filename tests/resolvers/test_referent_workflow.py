@@ -101,6 +101,7 @@ async def test_the_whole_referent_workflow(
         'mutation { registerCompany(siret: "38271940900031") { siret } }',
         as_=HUGO,
         verified_name="Hugo Lemaire",
+        acr="eidas2",
     )
     assert registered.errors is None
 

@@ -130,6 +130,7 @@ async def _register_atlantique(run: Run, services: Services) -> None:
         'mutation { registerCompany(siret: "38271940900031") { siret } }',
         as_="hugo@atlantique.example",
         verified_name="Hugo Lemaire",
+        acr="eidas2",
     )
     assert registered.errors is None
 

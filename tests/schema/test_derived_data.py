@@ -116,7 +116,7 @@ MEMBER_MUTATIONS = [
     'mutation($s: String!) { requestReferentChange(siret: $s, message: "m") }',
     (
         'mutation($s: String!) { addCollaborator(siret: $s, email: "n@n.example", name: "N") '
-        "{ siret } }"
+        "{ status } }"
     ),
     'mutation($s: String!) { removeCollaborator(siret: $s, email: "a@b.example") { siret } }',
 ]

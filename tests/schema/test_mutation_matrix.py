@@ -34,11 +34,16 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
     (
         (
             'mutation { addCollaborator(siret: "84215637400014", email: "n@n.example", name: "N") '
-            "{ siret } }"
+            "{ status } }"
         ),
         {},
         {CLAIRE},
     ),
+    (
+        'mutation { acceptInvitation(token: "no-such-invitation") { siret } }',
+        {},
+        {CLAIRE, THOMAS, ANTOINE, HOLDER},
+    ),  # people who are not agents (an unknown token: NOT_FOUND); agents never join a space
     (
         (
             'mutation { removeCollaborator(siret: "84215637400014", email: "thomas.blanc@cabinet-'
@@ -241,6 +246,7 @@ async def _state(services: Services) -> tuple[int, ...]:
         "identity_documents",
         "submissions",
         "application_statuses",
+        "collaborator_invitations",
     ]
     async with services.writer.transaction() as tx:
         return tuple(

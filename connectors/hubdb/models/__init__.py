@@ -23,6 +23,7 @@ from connectors.hubdb.models.directory import (
     normalize_email,
 )
 from connectors.hubdb.models.identity import IdentityDocument
+from connectors.hubdb.models.invitations import CollaboratorInvitation
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
 from connectors.hubdb.models.projects import Project, ProjectActor
@@ -39,6 +40,7 @@ __all__ = [
     "ApplicationStatusRow",
     "AuditEvent",
     "Base",
+    "CollaboratorInvitation",
     "Company",
     "CompanyMembership",
     "EmailOutbox",

@@ -42,8 +42,9 @@ TABLES = TABLES_0001 | {
     "submissions",
     "platform_polls",
     "application_statuses",
+    "collaborator_invitations",
 }
-HEAD = "0009"
+HEAD = "0010"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:

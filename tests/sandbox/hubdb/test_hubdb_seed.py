@@ -33,6 +33,7 @@ CANONICAL_COUNTS = {
     "submissions": 0,  # filed at run time
     "platform_polls": 0,
     "application_statuses": 0,
+    "collaborator_invitations": 0,
 }
 
 
