@@ -32,6 +32,7 @@ from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
+from connectors.hubdb import DatabaseUnavailable
 from gateway.audit import AuditTrail
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
 from gateway.executor import HubExecutor
@@ -187,7 +188,7 @@ class GraphQLView(GraphQL[Context, None]):
             context.viewer = await viewer_for_websocket(
                 context.connection_params, self._authenticator
             )
-        except IdentityProviderUnavailable:
+        except (IdentityProviderUnavailable, DatabaseUnavailable):
             raise  # the handler closes with "try again later"
         except InvalidToken as error:
             raise ConnectionRejectionError({"message": str(error)}) from None
