@@ -33,6 +33,7 @@ from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
+from connectors.hubdb import DatabaseUnavailable
 from connectors.query_store import QueryStore
 from gateway.access import OperationNames, note_result
 from gateway.audit import AuditTrail
@@ -310,7 +311,7 @@ class GraphQLView(GraphQL[Context, None]):
             context.viewer = await viewer_for_websocket(
                 context.connection_params, self._authenticator
             )
-        except IdentityProviderUnavailable:
+        except (IdentityProviderUnavailable, DatabaseUnavailable):
             raise  # the handler closes with "try again later"
         except InvalidToken as error:
             raise ConnectionRejectionError({"message": str(error)}) from None

@@ -1,7 +1,8 @@
 """graphql-transport-ws bound to the token of ``connection_init``: the socket is closed
 (4403, "Token expired") when the token expires, so no subscription outlives its token; a
-client reconnects with a fresh one. While the identity provider is unreachable, a new
-connection is closed with 1013 (try again later) rather than refused as forbidden."""
+client reconnects with a fresh one. While the identity provider or the hub database is
+unreachable, a new connection is closed with 1013 (try again later) rather than refused as
+forbidden."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from auth.oidc import IdentityProviderUnavailable
+from connectors.hubdb import DatabaseUnavailable
 from resolvers.context import Context
 
 __all__ = ["EXPIRED", "TRY_AGAIN_LATER", "TokenBoundTransportWSHandler"]
@@ -33,6 +35,10 @@ class TokenBoundTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None])
             await super().handle_connection_init(message)
         except IdentityProviderUnavailable as error:
             reason = f"Identity provider unreachable: retry in {error.retry_after} s"
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=reason)
+            return
+        except DatabaseUnavailable as error:
+            reason = f"The hub database is unavailable: retry in {error.retry_after_header} s"
             await self.websocket.close(code=TRY_AGAIN_LATER, reason=reason)
             return
         expires_at = self.context.viewer.expires_at

@@ -1,9 +1,9 @@
 """Sending the e-mail outbox: at least once, never lost, recognisably the same on resend.
 
 - Every instance may flush: ``OutboxStore.claim`` leases each row to one worker.
-- At least once: a row is marked SENT only after the SMTP server took it. If the worker
-  dies (or the database is unreachable) between the two, the row is sent again once its
-  lease has run out, with the same Message-ID and Date, so a receiver can tell it is the
+- At least once: a row is marked SENT only after the SMTP server took it (a batch's sent
+  rows in one statement, once the batch is done). If the worker dies (or the database is
+  unreachable) between the two, the row is sent again once its lease has run out, with the same Message-ID and Date, so a receiver can tell it is the
   same message. Rows are never deleted; they end SENT or FAILED (logged, with the reason).
 - An SMTP outage (``MailUnavailable``) puts a row back with exponential backoff
   (``next_attempt_delay``); a refusal for good (``MailRejected``) or ``MAX_ATTEMPTS``
@@ -113,6 +113,7 @@ async def _send_batch(
     deadline = time.monotonic() + lease.total_seconds() * _LEASE_MARGIN
     outcomes: list[str] = []
     untried: list[str] = []
+    sent: list[str] = []
 
     async def connection() -> None:
         async with mailer.session() as session:
@@ -121,12 +122,18 @@ async def _send_batch(
                 if time.monotonic() > deadline:
                     untried.append(item.id)
                     continue
-                outcomes.append(await _send(store, session, item, now=now, retry_delay=retry_delay))
+                outcome = await _send(store, session, item, now=now, retry_delay=retry_delay)
+                outcomes.append(outcome)
+                if outcome == "sent":
+                    sent.append(item.id)
 
     done = await asyncio.gather(
         *(connection() for _ in range(max(1, min(concurrency, len(items))))),
         return_exceptions=True,
     )
+    if sent and (settled := await store.mark_sent_many(sent, now)) < len(sent):
+        # their lease ran out and another worker settled them: sent twice, same Message-ID
+        _log.warning("outbox.sent_twice", count=len(sent) - settled)
     if untried:
         await store.release(untried)
         _log.warning("outbox.lease_short", released=len(untried))
@@ -177,7 +184,5 @@ async def _send(
         await store.mark_retry(item.id, attempts, retry_at, error)
         log.warning("outbox.retry", error=error, next_attempt_at=retry_at.isoformat())
         return "retried"
-    if not await store.mark_sent(item.id, now):
-        log.warning("outbox.sent_twice")  # its lease ran out and another worker settled it
     log.info("outbox.sent")
-    return "sent"
+    return "sent"  # marked SENT with the rest of its batch, in one statement

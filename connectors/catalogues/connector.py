@@ -29,7 +29,14 @@ from connectors.catalogues.models import Activator, Criterion, Scheme
 from connectors.catalogues.urls import source_root
 from connectors.catalogues.wire import PayloadError, mapping
 from connectors.errors import ConnectorError, UpstreamUnavailable
-from connectors.http import CachedFetch, LogNames, Resilience, ResilientCaller, Sleep
+from connectors.http import (
+    BreakerState,
+    CachedFetch,
+    LogNames,
+    Resilience,
+    ResilientCaller,
+    Sleep,
+)
 
 __all__ = ["Catalogue", "CatalogueConfig", "CatalogueConnector", "Feed"]
 
@@ -134,6 +141,7 @@ class CatalogueConnector:
             )
             for family, client in made.items()
         }
+        self._callers = callers
         self._schemes: tuple[Feed[Scheme], ...] = (
             Feed("region", paging.fetch_region, region.parse_dispositif, callers["region"]),
             Feed("bpifrance", paging.fetch_bpifrance, bpifrance.parse_aid, callers["bpifrance"]),
@@ -212,6 +220,14 @@ class CatalogueConnector:
 
     async def activators(self) -> tuple[Activator, ...]:
         return await self._records(self._activators)
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Each feed family's circuit breaker, for metrics."""
+        return {
+            source: state
+            for caller in self._callers.values()
+            for source, state in caller.breaker_states().items()
+        }
 
     async def aclose(self) -> None:
         for client in self._clients.values():

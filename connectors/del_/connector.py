@@ -21,7 +21,7 @@ from connectors.del_ import queries
 from connectors.del_.config import DelConfig, create_client
 from connectors.del_.wire import deposer_input, paiement_input, parse_dossier
 from connectors.errors import NotFound, UpstreamRefused, UpstreamUnavailable
-from connectors.http import CachedFetch, LogNames, Report, ResilientCaller, Sleep
+from connectors.http import BreakerState, CachedFetch, LogNames, Report, ResilientCaller, Sleep
 from connectors.platforms.models import (
     Application,
     NewApplication,
@@ -131,6 +131,10 @@ class DelConnector:
         payload = await self._listing({"updatedSince": since.isoformat()})
         found = self._parse_all(payload["items"])
         return tuple(sorted(found, key=lambda a: (a.updated_at, a.reference)))
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Each source's circuit breaker, for metrics."""
+        return self._caller.breaker_states()
 
     async def aclose(self) -> None:
         await self._client.aclose()

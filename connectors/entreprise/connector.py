@@ -58,7 +58,7 @@ from connectors.entreprise.parsing import (
 )
 from connectors.entreprise.ratelimits import RateLimits
 from connectors.errors import UpstreamRefused, UpstreamUnavailable
-from connectors.http import CachedFetch, LogNames, ResilientCaller, Sleep
+from connectors.http import BreakerState, CachedFetch, LogNames, ResilientCaller, Sleep
 
 __all__ = ["CallObserver", "EntrepriseConnector", "cache_key"]
 
@@ -152,6 +152,10 @@ class EntrepriseConnector:
     ) -> list[BalanceSheet]:
         """The last balance sheets (Banque de France), newest first."""
         return await self._read(BILANS, siren, object, parse_bilans, observe)
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Each source's circuit breaker, for metrics."""
+        return self._caller.breaker_states()
 
     async def aclose(self) -> None:
         await self._client.aclose()

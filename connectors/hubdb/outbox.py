@@ -104,6 +104,25 @@ class OutboxStore:
             last_error=None,
         )
 
+    async def mark_sent_many(self, ids: Sequence[str], now: datetime) -> int:
+        """``mark_sent`` for many rows in one statement; how many were still PENDING (the
+        others were settled by another worker after this one's lease ran out)."""
+        if not ids:
+            return 0
+        async with self._session_factory() as session, session.begin():
+            result = await session.execute(
+                sa.update(EmailOutbox)
+                .where(EmailOutbox.id.in_(list(ids)), EmailOutbox.status == _PENDING)
+                .values(
+                    locked_until=None,
+                    status=OutboxStatus.SENT.value,
+                    attempts=EmailOutbox.attempts + 1,
+                    sent_at=now,
+                    last_error=None,
+                )
+            )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def mark_retry(
         self, id: str, attempts: int, next_attempt_at: datetime, error: str
     ) -> bool:

@@ -18,7 +18,7 @@ import httpx
 
 from connectors.cache import RawCache
 from connectors.errors import NotFound, UpstreamUnavailable
-from connectors.http import CachedFetch, LogNames, Report, ResilientCaller, Sleep
+from connectors.http import BreakerState, CachedFetch, LogNames, Report, ResilientCaller, Sleep
 from connectors.mesaides.config import MesAidesConfig, create_client
 from connectors.mesaides.wire import new_demande, parse_demande, payment_body
 from connectors.platforms.models import (
@@ -134,6 +134,10 @@ class MesAidesConnector:
     async def changed_since(self, since: datetime) -> tuple[Application, ...]:
         payload = await self._listing({"modifiees_depuis": since.isoformat()})
         return tuple(self._parse_all(payload["items"]))
+
+    def breaker_states(self) -> dict[str, BreakerState]:
+        """Each source's circuit breaker, for metrics."""
+        return self._caller.breaker_states()
 
     async def aclose(self) -> None:
         await self._client.aclose()

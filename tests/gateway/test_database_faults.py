@@ -15,8 +15,11 @@ from asgi_lifespan import LifespanManager
 
 from gateway.app import create_app, dev_issuer
 from gateway.settings import Settings
+from gateway.websocket import TRY_AGAIN_LATER
 from tests.conftest import CountingTransport
+from tests.gateway.test_websocket import _closed, _connected
 from tests.private_postgres import PrivatePostgres
+from tests.servers import serving
 
 _AGENT = "pierre.durand@cci-gard.example"
 _VIEWER = "{ viewer { kind email } }"
@@ -111,3 +114,15 @@ async def test_readyz_and_healthz_answer_while_the_database_hangs(
     finally:
         postgres_cluster.thaw()
     await _until_ok(client, _signed_in(settings))
+
+
+async def test_a_websocket_opened_while_the_database_is_stopped_is_told_to_try_again_later(
+    settings: Settings, upstream: CountingTransport, postgres_cluster: PrivatePostgres
+) -> None:
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    async with serving(create_app(settings, entreprise_client=sandbox)) as base_url:
+        url = base_url.replace("http://", "ws://") + "/graphql"
+        postgres_cluster.stop()
+        async with _connected(url, _signed_in(settings)) as ws:
+            code, reason = await _closed(ws, within=30)
+    assert code == TRY_AGAIN_LATER and reason.startswith("The hub database is unavailable")

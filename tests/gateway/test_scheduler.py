@@ -8,6 +8,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from structlog.testing import capture_logs
@@ -66,7 +67,8 @@ async def test_runs_each_job_at_its_interval_with_the_given_clock() -> None:
     ]
 
 
-async def test_a_failing_job_is_logged_and_runs_again() -> None:
+async def _fails_once_then_recovers(name: str, failure: Exception) -> list[dict[str, Any]]:
+    """Runs a job named ``name`` that raises ``failure`` on its first run; the logs."""
     time = FakeTime()
     calls = 0
     recovered = asyncio.Event()
@@ -75,41 +77,29 @@ async def test_a_failing_job_is_logged_and_runs_again() -> None:
         nonlocal calls
         calls += 1
         if calls == 1:
-            raise RuntimeError("database down")
+            raise failure
         recovered.set()
         return "ok"
 
     scheduler = Scheduler(clock=time.clock, sleep=time.sleep)
-    scheduler.add("reminders", 30, job)
+    scheduler.add(name, 30, job)
     with capture_logs() as logs:
         await scheduler.start()
         await asyncio.wait_for(recovered.wait(), 1)
         await scheduler.stop()
+    assert calls >= 2
+    return logs
+
+
+async def test_a_failing_job_is_logged_and_runs_again() -> None:
+    logs = await _fails_once_then_recovers("reminders", RuntimeError("database down"))
 
     failures = [entry for entry in logs if entry["event"] == "scheduler.job_failed"]
     assert [entry["job"] for entry in failures] == ["reminders"]
-    assert calls >= 2
 
 
 async def test_a_job_deferred_by_an_unavailable_database_logs_one_line_and_no_traceback() -> None:
-    time = FakeTime()
-    calls = 0
-    recovered = asyncio.Event()
-
-    async def job(now: datetime) -> str:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise DatabaseUnavailable("connection refused")
-        recovered.set()
-        return "ok"
-
-    scheduler = Scheduler(clock=time.clock, sleep=time.sleep)
-    scheduler.add("outbox", 15, job)
-    with capture_logs() as logs:
-        await scheduler.start()
-        await asyncio.wait_for(recovered.wait(), 1)
-        await scheduler.stop()
+    logs = await _fails_once_then_recovers("outbox", DatabaseUnavailable("connection refused"))
 
     deferred = [entry for entry in logs if entry["event"] == "scheduler.job_deferred"]
     assert deferred == [

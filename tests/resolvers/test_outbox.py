@@ -5,7 +5,7 @@ workers send every message once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -150,7 +150,7 @@ async def test_a_crash_after_sending_resends_the_same_message_after_the_lease(
     factory: async_sessionmaker[AsyncSession], sink: SmtpSink, mailer: Mailer
 ) -> None:
     class CrashAfterSend(OutboxStore):
-        async def mark_sent(self, id: str, now: datetime) -> bool:
+        async def mark_sent_many(self, ids: Sequence[str], now: datetime) -> int:
             raise ConnectionError("the database went away")
 
     await _enqueue(factory, "referent-chosen:a2:acc2:mail")

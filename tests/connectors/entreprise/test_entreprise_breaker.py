@@ -26,6 +26,7 @@ from entreprise_wire import (
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
 from connectors.errors import NotFound, UpstreamUnavailable
+from connectors.http import BreakerState
 
 OBJECT = "Fiche entreprise"
 OTHER_SIRET = "51234987900027"
@@ -64,6 +65,7 @@ async def test_breaker_opens_after_threshold_and_fails_fast(
     with pytest.raises(UpstreamUnavailable, match="circuit breaker open"):
         await connector.etablissement(SIRET, object=OBJECT)
     assert route.call_count == 3
+    assert connector.breaker_states() == {"insee": BreakerState.OPEN}  # what metrics read
 
 
 async def test_open_breaker_covers_the_whole_family_not_other_families(
