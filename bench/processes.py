@@ -194,11 +194,17 @@ def running_platform(workspace: Workspace, module: str, *, latency_ms: float) ->
 
 
 @contextmanager
-def running_gateway(workspace: Workspace, name: str, *, cache_url: str | None) -> Iterator[Service]:
+def running_gateway(
+    workspace: Workspace, name: str, *, cache_url: str | None, log_level: str | None = None
+) -> Iterator[Service]:
     """A gateway with its own process; ``ENTREPRISE_URL`` is the separate sandbox, so the
-    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache."""
+    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache.
+    ``log_level``: instead of the bench's WARNING (INFO: an access line per request)."""
     port = free_port()
-    env = workspace.env(**({"CACHE_URL": cache_url} if cache_url else {}))
+    env = workspace.env(
+        **({"CACHE_URL": cache_url} if cache_url else {}),
+        **({"LOG_LEVEL": log_level} if log_level else {}),
+    )
     args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     with _running(name, args, env, workspace, f"http://127.0.0.1:{port}", "/healthz") as service:
         yield service
