@@ -28,10 +28,14 @@ class GraphQLPoster:
             document["variables"] = variables
         return json.dumps(document).encode()
 
-    async def post(self, body: bytes) -> tuple[float, int, bytes]:
-        """(seconds until the whole body arrived, HTTP status, body)."""
+    async def post(
+        self, body: bytes, headers: dict[str, str] | None = None
+    ) -> tuple[float, int, bytes]:
+        """(seconds until the whole body arrived, HTTP status, body); ``headers`` are sent
+        besides the token's."""
         started = time.perf_counter()
-        async with self._session.post(self._url, data=body, headers=self._headers) as response:
+        sent = {**self._headers, **headers} if headers else self._headers
+        async with self._session.post(self._url, data=body, headers=sent) as response:
             answer = await response.read()
         return time.perf_counter() - started, response.status, answer
 

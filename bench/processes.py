@@ -208,13 +208,22 @@ def running_platform(workspace: Workspace, module: str, *, latency_ms: float) ->
 
 @contextmanager
 def running_gateway(
-    workspace: Workspace, name: str, *, cache_url: str | None, prefix: list[str] | None = None
+    workspace: Workspace,
+    name: str,
+    *,
+    cache_url: str | None,
+    log_level: str | None = None,
+    prefix: list[str] | None = None,
 ) -> Iterator[Service]:
     """A gateway with its own process; ``ENTREPRISE_URL`` is the separate sandbox, so the
-    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache. ``prefix``
-    goes before the command (``taskset -c 0``: pinned to a core)."""
+    sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache.
+    ``log_level``: instead of the bench's WARNING (INFO: an access line per request).
+    ``prefix`` goes before the command (``taskset -c 0``: pinned to a core)."""
     port = free_port()
-    env = workspace.env(**({"CACHE_URL": cache_url} if cache_url else {}))
+    env = workspace.env(
+        **({"CACHE_URL": cache_url} if cache_url else {}),
+        **({"LOG_LEVEL": log_level} if log_level else {}),
+    )
     args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     command = [*(prefix or []), *_command()]
     with running_process(

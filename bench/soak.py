@@ -136,12 +136,14 @@ class Workload:
             poster = posters["search"]
             body = GraphQLPoster.body(SEARCH, "Companies", {"f": FILTERS[n % len(FILTERS)]})
         else:
-            title = f"soak {self._tag} {n}"
+            title = f"soak {self._tag} {n:08d}"
             poster = posters["company"]
             body = GraphQLPoster.body(CREATE, "Create", {"siret": MUTATED, "title": title})
         at = time.perf_counter() - started
+        # A mutation's request id names it, so a surprise can be found in the kept logs.
+        headers = {"X-Request-Id": title.replace(" ", "-")} if title else None
         try:
-            seconds, status, answer = await poster.post(body)
+            seconds, status, answer = await poster.post(body, headers)
         except (aiohttp.ClientError, TimeoutError) as error:
             run.transport_errors[type(error).__name__] += 1
             if title:
@@ -310,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=20.0, help="partner latency added")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="postgresql")
     parser.add_argument("--keep", action="store_true",
-                        help="keep the run's directory (the instances' and partners' logs)")  # fmt: skip
+                        help="keep the run's directory and logs (the gateways' at INFO: access lines)")  # fmt: skip
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
                         help="the instances' shared cache")  # fmt: skip
     args = parser.parse_args(argv)
@@ -319,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(problem)
     seconds = args.minutes * 60
     root = Path(tempfile.mkdtemp(prefix="hub-soak-"))
+    level = "INFO" if args.keep else None  # kept logs get the access lines
     try:
         with (
             hub_database(backends[0], root) as database,
@@ -329,8 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         ):
             _say(f"hub database: {database.describe()}; partners up")
             # One after the other: the first migrates and seeds, the second finds it done.
-            with running_gateway(workspace, "gateway-a", cache_url=args.redis_url) as first, \
-                    running_gateway(workspace, "gateway-b", cache_url=args.redis_url) as second:  # fmt: skip
+            with running_gateway(workspace, "gateway-a", cache_url=args.redis_url, log_level=level) as first, \
+                    running_gateway(workspace, "gateway-b", cache_url=args.redis_url, log_level=level) as second:  # fmt: skip
                 tokens = {"referent": issue_token(workspace, REFERENT_EMAIL),
                           "search": issue_token(workspace, SEARCH_EMAIL),
                           "company": issue_token(workspace, COMPANY_EMAIL)}  # fmt: skip

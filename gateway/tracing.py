@@ -3,7 +3,10 @@ span (the ASGI instrumentation), every GraphQL operation a span of its own, and 
 call a client span whose context goes out in the call's ``traceparent`` (``connectors.http``).
 
 Spans are exported only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (OTLP over HTTP);
-otherwise they are made and dropped, so that the trace id is still propagated and logged.
+otherwise they are made unrecorded (a sampler that drops them), so that the trace id is still
+propagated and logged at next to no cost (measured in process on a busy machine: recording
+them cost about 0.5 ms of CPU per warm company sheet of ~4.5 ms; unrecorded, no difference
+within the noise).
 
 The GraphQL span is the operation's only: Strawberry's ``OpenTelemetryExtension`` also has a
 ``resolve`` hook, which makes every field go through a middleware and so takes lists of plain
@@ -11,13 +14,23 @@ data off the executor's one-pass path (``gateway.executor``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
+from opentelemetry.trace import Link, SpanKind, TraceState
+from opentelemetry.util.types import Attributes
 from starlette.types import ASGIApp
 from strawberry.extensions import SchemaExtension
 
@@ -28,6 +41,7 @@ __all__ = [
     "OperationSpan",
     "configure_tracing",
     "current_trace_id",
+    "export_spans",
     "tracer_provider",
     "tracing_middleware",
 ]
@@ -35,15 +49,55 @@ __all__ = [
 _tracer = trace.get_tracer("gateway.graphql")
 
 
+class _RecordWhenExporting(Sampler):
+    """Until spans are exported, none is recorded: each is still made with its ids (the trace
+    id is propagated and logged) but costs next to nothing. Once exporting, the parent's
+    decision, else record (ParentBased(ALWAYS_ON), the SDK's default)."""
+
+    def __init__(self) -> None:
+        self.exporting = False
+        self._exported = ParentBased(ALWAYS_ON)
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        if self.exporting:
+            return self._exported.should_sample(
+                parent_context, trace_id, name, kind, attributes, links, trace_state
+            )
+        parent = trace.get_current_span(parent_context).get_span_context()
+        return SamplingResult(Decision.DROP, trace_state=parent.trace_state)
+
+    def get_description(self) -> str:
+        return "RecordWhenExporting"
+
+
+def export_spans(provider: TracerProvider, processor: SpanProcessor) -> None:
+    """Sends the provider's spans to ``processor`` (an exporter's), recording them from now on."""
+    provider.add_span_processor(processor)
+    if isinstance(provider.sampler, _RecordWhenExporting):
+        provider.sampler.exporting = True
+
+
 def tracer_provider(settings: Settings) -> TracerProvider:
     """A tracer provider for the gateway, exporting to ``OTEL_EXPORTER_OTLP_ENDPOINT`` when
     it is set (``…/v1/traces``, OTLP over HTTP, in batches off the request path)."""
-    provider = TracerProvider(resource=Resource.create({"service.name": "hub-gateway"}))
+    provider = TracerProvider(
+        sampler=_RecordWhenExporting(),
+        resource=Resource.create({"service.name": "hub-gateway"}),
+    )
     if settings.otel_exporter_otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+        export_spans(provider, BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     return provider
 
 

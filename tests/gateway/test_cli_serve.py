@@ -144,6 +144,7 @@ def test_each_request_writes_one_access_line(served: Served) -> None:
     assert sheet["viewer"] == "AGENT"
     assert sheet["route"] == "/graphql"
     assert sheet["request_id"]
+    assert sheet["trace_id"] == TRACE_ID  # the caller's, though no span is exported
     assert sheet["duration_ms"] >= 0
     assert sheet["upstream_calls"] >= 1
     assert sum(sheet["upstream"].values()) == sheet["upstream_calls"]

@@ -23,7 +23,7 @@ from structlog.testing import capture_logs
 from gateway.app import create_app, dev_issuer
 from gateway.graphql import build_schema
 from gateway.settings import Settings
-from gateway.tracing import OperationSpan, configure_tracing, tracer_provider
+from gateway.tracing import OperationSpan, configure_tracing, export_spans, tracer_provider
 from tests.conftest import CountingTransport
 from tests.servers import serving
 
@@ -43,8 +43,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     processor = SimpleSpanProcessor(exporter)
-    provider = configure_tracing(settings)
-    provider.add_span_processor(processor)
+    export_spans(configure_tracing(settings), processor)
     yield exporter
     processor.shutdown()  # the provider is the process's: this test's exporter stops here
 
