@@ -1,0 +1,48 @@
+"""The OpenAgenda respx router and an events connector wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import respx
+
+from connectors.cache import RawCache
+from connectors.events import EventsConfig, EventsConnector
+from connectors.http import Resilience
+
+BASE_URL = "http://openagenda.test"
+AGENDA = "48213960"
+KEY = "test-openagenda-key"
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+def router() -> respx.MockRouter:
+    return respx.MockRouter(base_url=BASE_URL, assert_all_called=False, assert_all_mocked=True)
+
+
+@pytest.fixture
+def cache() -> RawCache:
+    return RawCache()
+
+
+@pytest.fixture
+async def connector(router: respx.MockRouter, cache: RawCache) -> AsyncIterator[EventsConnector]:
+    config = EventsConfig(
+        base_url=BASE_URL, agenda_uid=AGENDA, key=KEY, ttl=60.0, page_size=2,
+        resilience=Resilience(timeout=2.0, max_retries=1, breaker_threshold=50,
+                              backoff_base=0.01, backoff_max=0.02),
+    )  # fmt: skip
+    client = httpx.AsyncClient(
+        base_url=BASE_URL, transport=httpx.MockTransport(router.async_handler)
+    )
+    connector = EventsConnector(config, cache, client=client, sleep=_no_sleep, now=lambda: NOW)
+    yield connector
+    await connector.aclose()
