@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -27,7 +27,6 @@ from connectors.events.wire import PayloadError, parse_event
 from connectors.http import (
     CachedFetch,
     LogNames,
-    Outcome,
     Resilience,
     ResilientCaller,
     Sleep,
@@ -84,19 +83,15 @@ class EventsConnector:
     async def agenda(self) -> Agenda:
         """The agenda's events; ``stale`` when served from the cache after the source failed.
         A ``ConnectorError`` when it failed with nothing cached."""
-        outcomes: list[str] = []
-        agenda = await self._reads.read_parsed(
+        agenda, stale = await self._reads.read_parsed_marked(
             f"events:{self._config.agenda_uid}",
             self._fetch,
             _parse_agenda,
             label="events",
             source=self.source,
             ttl=self._config.ttl,
-            report=outcomes.append,
         )
-        if Outcome.STALE.value in outcomes:
-            return Agenda(agenda.events, agenda.by_id, stale=True)
-        return agenda
+        return replace(agenda, stale=True) if stale else agenda
 
     async def aclose(self) -> None:
         await self._client.aclose()
