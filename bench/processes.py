@@ -41,6 +41,8 @@ _SCRUBBED = (
     "REGION_CATALOGUE_URL", "BPIFRANCE_CATALOGUE_URL", "BPIFRANCE_API_KEY", "FRANCENUM_URL",
     "CATALOGUE_TTL_S", "CATALOGUES_SANDBOX_PORT", "MESAIDES_URL", "MESAIDES_TOKEN", "DEL_URL",
     "DEL_TOKEN", "PLATFORMS_TTL_S", "MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT",
+    "EVENTS_URL", "EVENTS_KEY", "EVENTS_AGENDA_UID", "EVENTS_SANDBOX_PORT", "NEWS_URL",
+    "NEWS_SANDBOX_PORT", "FEEDS_TTL_S",
 )  # fmt: skip
 
 
@@ -67,6 +69,10 @@ class Workspace:
             # is measured: they would share the gateway's core with the requests.
             SCHEDULER_ENABLED="false",
             MAIL_FOLDER=str(self.root / "mail"),
+            # No scenario reads events or news: their stand-ins get free ports, so that two
+            # runs on one machine do not fight for the default ones.
+            EVENTS_SANDBOX_PORT=str(free_port()),
+            NEWS_SANDBOX_PORT=str(free_port()),
         )
         if self.sandbox_url:
             env["ENTREPRISE_URL"] = self.sandbox_url

@@ -40,6 +40,7 @@ from connectors.entreprise import (
     UniteLegale,
 )
 from connectors.errors import ConnectorError
+from connectors.events import EventsConnector
 from connectors.files import LocalFileStore
 from connectors.http import Outcome, Report
 from connectors.hubdb import (
@@ -58,10 +59,12 @@ from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.platform_polls import PollStore
+from connectors.hubdb.preferences import PreferenceStore
 from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mesaides import MesAidesConnector
+from connectors.news import NewsConnector
 from connectors.platforms import Application, Listing
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
@@ -92,6 +95,9 @@ class Services:
     del_: DelConnector
     desk: DeskStore
     files: LocalFileStore
+    events: EventsConnector
+    news: NewsConnector
+    preferences: PreferenceStore
     identity_document_max_bytes: int = 5_000_000
 
 

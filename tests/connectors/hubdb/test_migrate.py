@@ -40,8 +40,10 @@ TABLES = TABLES_0001 | {
     "submissions",
     "platform_polls",
     "application_statuses",
+    "account_filieres",
+    "favourites",
 }
-HEAD = "0008"
+HEAD = "0011"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
