@@ -6,10 +6,35 @@ item's categories to them (compared folded: case and accents ignored)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 
 from connectors.text import fold
 
-__all__ = ["FILIERES", "filieres_of"]
+__all__ = ["FILIERES", "Filiere", "filieres_of"]
+
+
+class Filiere(StrEnum):
+    """The filières, by the directory's slugs."""
+
+    AERONAUTIQUE = "aeronautique"
+    SPATIAL = "spatial"
+    AGROALIMENTAIRE = "agroalimentaire"
+    VITICULTURE = "viticulture"
+    NUMERIQUE = "numerique"
+    SANTE = "sante"
+    INDUSTRIE = "industrie"
+    TOURISME = "tourisme"
+    HYDROGENE = "hydrogene"
+    ENERGIE = "energie"
+    ENERGIES_RENOUVELABLES = "energies-renouvelables"
+    BTP = "btp"
+    BOIS = "bois"
+    ESS = "ess"
+    ARTISANAT = "artisanat"
+    COMMERCE = "commerce"
+    TEXTILE = "textile"
+    NAUTISME = "nautisme"
+
 
 FILIERES: dict[str, tuple[str, tuple[str, ...]]] = {
     "aeronautique": ("Aéronautique", ("aeronautique", "aerospatial", "aviation")),

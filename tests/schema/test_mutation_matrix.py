@@ -194,6 +194,21 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {},
         {CLAIRE, THOMAS},
     ),  # LEROY's Industrie du futur dossier on DEL
+    (
+        "mutation { setPreferences(filieres: [NUMERIQUE]) { filieres } }",
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),  # a person with an account, for itself
+    (
+        'mutation { addFavourite(kind: OFFER, id: "offer-1") { id } }',
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
+    (
+        'mutation { removeFavourite(kind: OFFER, id: "offer-1") { id } }',
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
 ]
 
 
@@ -241,6 +256,8 @@ async def _state(services: Services) -> tuple[int, ...]:
         "identity_documents",
         "submissions",
         "application_statuses",
+        "account_filieres",
+        "favourites",
     ]
     async with services.writer.transaction() as tx:
         return tuple(
