@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from auth.viewer import ViewerKind
 from connectors.errors import ConnectorError
 from connectors.events import Agenda, Event
 from connectors.news import NewsFeed, NewsItem
@@ -30,6 +31,7 @@ __all__ = [
     "news",
     "news_feed",
     "news_filieres",
+    "viewer_filieres",
 ]
 
 T = TypeVar("T")
@@ -147,13 +149,24 @@ async def _read(info: Info, read: Callable[[], Awaitable[S]], name: str, source:
 
 
 async def _wanted(info: Info, named: Sequence[str] | None) -> frozenset[str]:
-    """The filières named, else the viewer's own; empty means every filière."""
+    """The filières named, else the viewer's own (``viewer_filieres``); empty means every
+    filière."""
     if named is not None:
         return frozenset(named)
     account_id = info.context.viewer.account_id
     if account_id is None:
         return frozenset()
-    return frozenset(await info.context.services.preferences.filieres(account_id))
+    return frozenset(await viewer_filieres(info, account_id))
+
+
+async def viewer_filieres(info: Info, account_id: str) -> tuple[str, ...]:
+    """The filières the account chose; until it chooses, a project holder's are those of its
+    projects (hub FAQ: the holder "choisit sa filière pour personnaliser les actualités")."""
+    chosen = await info.context.services.preferences.filieres(account_id)
+    if chosen or info.context.viewer.kind is not ViewerKind.PROJECT_HOLDER:
+        return chosen
+    projects = (await info.context.services.hub.holder_projects([account_id])).get(account_id)
+    return tuple(sorted({p.filiere for p in projects or () if p.filiere in FILIERES}))
 
 
 def _check_first(first: int) -> None:

@@ -16,7 +16,7 @@ from connectors.hubdb.preferences import FavouriteRecord
 from resolvers.catalogue import find_scheme
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
-from resolvers.feeds import agenda, news_feed
+from resolvers.feeds import agenda, news_feed, viewer_filieres
 from resolvers.filieres import FILIERES
 
 __all__ = [
@@ -46,7 +46,7 @@ def _account_id(info: Info) -> str:
 
 
 async def preferences(info: Info) -> tuple[str, ...]:
-    return await info.context.services.preferences.filieres(_account_id(info))
+    return await viewer_filieres(info, _account_id(info))
 
 
 async def set_preferences(info: Info, filieres: Sequence[str]) -> tuple[str, ...]:

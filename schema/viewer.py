@@ -83,8 +83,9 @@ class Viewer:
     @tiered(
         Tier.PUBLIC,
         description="The filières the viewer's news and events follow (`setPreferences`); "
-        "`events` and `news` use them when their filter names no filière. A signed-in "
-        "person's own: UNAUTHENTICATED when anonymous.",
+        "`events` and `news` use them when their filter names no filière. Until a project "
+        "holder sets some, the filières of its projects. A signed-in person's own: "
+        "UNAUTHENTICATED when anonymous.",
     )
     async def preferences(self, info: Info) -> Preferences | None:
         return Preferences.of(await preferences.preferences(info))

@@ -187,18 +187,27 @@ def news_upstream() -> CountingTransport:
     return CountingTransport(httpx.ASGITransport(app=create_news()))
 
 
+@pytest.fixture
+def feeds_ttl() -> float:
+    """How long the events agenda and the news feed stay fresh in the cache (0: stale at
+    once)."""
+    return 900.0
+
+
 def feed_clients(
-    events: httpx.AsyncBaseTransport | None, news: httpx.AsyncBaseTransport | None
+    events: httpx.AsyncBaseTransport | None,
+    news: httpx.AsyncBaseTransport | None,
+    ttl: float = 900.0,
 ) -> dict[str, Any]:
     """build_services' keyword arguments that put the events and news sandboxes (in
     process) under the real connectors."""
     return {
-        "events": EventsConfig("http://openagenda.test", AGENDA_UID, EVENTS_KEY,
+        "events": EventsConfig("http://openagenda.test", AGENDA_UID, EVENTS_KEY, ttl=ttl,
                                resilience=_PLATFORM_RESILIENCE),
         "events_client": httpx.AsyncClient(
             base_url="http://openagenda.test",
             transport=events or httpx.ASGITransport(app=create_events())),
-        "news": NewsConfig("http://news.test", resilience=_PLATFORM_RESILIENCE),
+        "news": NewsConfig("http://news.test", ttl=ttl, resilience=_PLATFORM_RESILIENCE),
         "news_client": httpx.AsyncClient(
             base_url="http://news.test", transport=news or httpx.ASGITransport(app=create_news())),
     }  # fmt: skip
@@ -244,6 +253,7 @@ async def open_services(
     platforms_ttl: float = 120.0,
     events_upstream: httpx.AsyncBaseTransport | None = None,
     news_upstream: httpx.AsyncBaseTransport | None = None,
+    feeds_ttl: float = 900.0,
 ) -> AsyncIterator[Services]:
     """The real services (``gateway.services.build_services``, as the app builds them) on a
     database and an upstream transport (also for tests that run their own event loop, e.g.
@@ -262,7 +272,7 @@ async def open_services(
             catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
         ),
         **platform_clients(mesaides_upstream, del_upstream, platforms_ttl),
-        **feed_clients(events_upstream, news_upstream),
+        **feed_clients(events_upstream, news_upstream, feeds_ttl),
     ) as services:
         yield services
 
@@ -278,10 +288,12 @@ async def services(
     platforms_ttl: float,
     events_upstream: CountingTransport,
     news_upstream: CountingTransport,
+    feeds_ttl: float,
 ) -> AsyncIterator[Services]:
     async with open_services(
         database_url, upstream, entreprise_config, catalogues_upstream,
         mesaides_upstream, del_upstream, platforms_ttl, events_upstream, news_upstream,
+        feeds_ttl,
     ) as opened:  # fmt: skip
         yield opened
 

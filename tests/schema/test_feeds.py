@@ -9,7 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from connectors.hubdb.models import Account, Project
+from resolvers.context import Services
 from resolvers.filieres import FILIERES, Filiere, filieres_of
 from tests.conftest import CountingTransport, Run, errors_by_path
 
@@ -206,3 +209,54 @@ async def test_events_source_down_answers_empty_with_a_warning(
     assert result.data["events"]["totalCount"] == 0
     warnings = result.extensions["warnings"] if result.extensions else []
     assert any(w["code"] == "UPSTREAM_UNAVAILABLE" for w in warnings), result.extensions
+
+
+async def test_a_project_holder_follows_its_projects_filieres_until_it_chooses(
+    run: Run, services: Services
+) -> None:
+    async with services.writer.transaction() as tx:
+        email, filiere = (await tx.session.execute(
+            sa.select(Account.email, Project.filiere)
+            .join(Project, Project.holder_account_id == Account.id)
+            .where(Account.kind == "PROJECT_HOLDER", Project.filiere.is_not(None))
+            .order_by(Account.id)
+            .limit(1)
+        )).one()  # fmt: skip
+
+    before = await run(MINE, as_=email)
+    await run(SET, as_=email, variables={"f": ["BOIS"]})
+    after = await run(MINE, as_=email)
+
+    assert before.data["viewer"]["preferences"]["filieres"] == [filiere.upper().replace("-", "_")]
+    assert after.data["viewer"]["preferences"]["filieres"] == ["BOIS"]
+
+
+class TestStale:
+    @pytest.fixture
+    def feeds_ttl(self) -> float:
+        return 0.0  # stale at once: the second read asks the source again
+
+    async def test_events_and_news_served_stale_are_named_in_the_warnings(
+        self, run: Run, events_upstream: CountingTransport, news_upstream: CountingTransport
+    ) -> None:
+        fresh = (await run(EVENTS, variables={"first": 5}), await run(NEWS, variables={"first": 5}))
+        for upstream in (events_upstream, news_upstream):
+            upstream.inner = httpx.MockTransport(lambda request: httpx.Response(503))
+
+        stale = (await run(EVENTS, variables={"first": 5}), await run(NEWS, variables={"first": 5}))
+
+        for before, after in zip(fresh, stale, strict=True):
+            assert after.data == before.data
+            assert [w["code"] for w in (after.extensions or {})["warnings"]] == ["STALE_DATA"]
+
+
+async def test_news_feed_down_answers_empty_with_a_warning(
+    run: Run, news_upstream: CountingTransport
+) -> None:
+    news_upstream.inner = httpx.MockTransport(lambda request: httpx.Response(502))
+
+    result = await run(NEWS, variables={"first": 5})
+
+    assert result.data["news"]["totalCount"] == 0
+    codes = [w["code"] for w in (result.extensions or {}).get("warnings", [])]
+    assert codes == ["UPSTREAM_UNAVAILABLE"]
