@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.models import AccountFiliere, Favourite
 from connectors.hubdb.runner import CoreRunner
 
@@ -32,6 +34,14 @@ class PreferenceStore:
         self._session_factory = session_factory
         self._runner = CoreRunner.or_sessions(runner, session_factory)
 
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """One write transaction (on SQLite ``BEGIN IMMEDIATE``: a read then a write in it
+        never has to upgrade its lock while another writer holds it)."""
+        async with self._session_factory() as session, session.begin():
+            await session.connection(execution_options={WRITE_TRANSACTION: True})
+            yield session
+
     async def filieres(self, account_id: str) -> tuple[str, ...]:
         query = (
             sa.select(_FILIERES.c.filiere)
@@ -44,7 +54,7 @@ class PreferenceStore:
     async def set_filieres(self, account_id: str, filieres: Iterable[str]) -> tuple[str, ...]:
         """Replaces the account's filières in one transaction; the stored set, sorted."""
         chosen = tuple(sorted(set(filieres)))
-        async with self._session_factory() as session, session.begin():
+        async with self._writing() as session:
             await session.execute(sa.delete(AccountFiliere).where(
                 AccountFiliere.account_id == account_id
             ))  # fmt: skip
@@ -63,7 +73,7 @@ class PreferenceStore:
 
     async def add_favourite(self, account_id: str, kind: str, item_id: str, now: datetime) -> None:
         """Idempotent: an item kept already stays as it was (its date included)."""
-        async with self._session_factory() as session, session.begin():
+        async with self._writing() as session:
             kept = await session.get(Favourite, (account_id, kind, item_id))
             if kept is None:
                 session.add(Favourite(
@@ -72,7 +82,7 @@ class PreferenceStore:
 
     async def remove_favourite(self, account_id: str, kind: str, item_id: str) -> None:
         """Idempotent: removing an item not kept changes nothing."""
-        async with self._session_factory() as session, session.begin():
+        async with self._writing() as session:
             await session.execute(sa.delete(Favourite).where(
                 Favourite.account_id == account_id, Favourite.kind == kind,
                 Favourite.item_id == item_id,
