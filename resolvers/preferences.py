@@ -80,8 +80,8 @@ async def remove_favourite(info: Info, kind: FavouriteKind, id_: str) -> list[Fa
 
 def _clean(id_: str) -> str:
     item_id = id_.strip()
-    if not item_id or len(item_id) > _MAX_ID:
-        raise coded_error(f"id is between 1 and {_MAX_ID} characters.", BAD_USER_INPUT,
+    if not item_id or len(item_id) > _MAX_ID or not item_id.isprintable():
+        raise coded_error(f"id is 1 to {_MAX_ID} printable characters.", BAD_USER_INPUT,
                           argument="id")  # fmt: skip
     return item_id
 

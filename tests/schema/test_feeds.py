@@ -185,9 +185,11 @@ async def test_favourites_round_trip_idempotent_and_per_account(run: Run) -> Non
 async def test_an_unknown_item_is_not_kept(run: Run, kind: str) -> None:
     result = await run(ADD, as_=CLAIRE, variables={"k": kind, "id": "no-such-item"})
     blank = await run(ADD, as_=CLAIRE, variables={"k": "OFFER", "id": "  "})
+    control = await run(ADD, as_=CLAIRE, variables={"k": "OFFER", "id": "o\x00-1"})
+    too_long = await run(ADD, as_=CLAIRE, variables={"k": "OFFER", "id": "o" * 501})
 
-    assert errors_by_path(result) == {"addFavourite": "BAD_USER_INPUT"}
-    assert errors_by_path(blank) == {"addFavourite": "BAD_USER_INPUT"}
+    for refused in (result, blank, control, too_long):
+        assert errors_by_path(refused) == {"addFavourite": "BAD_USER_INPUT"}
     assert (await run(MINE, as_=CLAIRE)).data["viewer"]["favourites"] == []
 
 
