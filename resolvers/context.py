@@ -199,6 +199,8 @@ class Loaders:
     balance_sheets: DataLoader[str, list[BalanceSheet]]
     mesaides_applications: DataLoader[str, Listing]
     del_applications: DataLoader[str, Listing]
+    filieres: DataLoader[str, tuple[str, ...]]
+    """The filières each account chose (``setPreferences``)."""
 
     @classmethod
     def create(
@@ -229,6 +231,7 @@ class Loaders:
             balance_sheets=read(api.bilans),
             mesaides_applications=DataLoader(load_fn=_listings(services.mesaides)),
             del_applications=DataLoader(load_fn=_listings(services.del_)),
+            filieres=DataLoader(load_fn=_exact(services.preferences.filieres_of)),
         )
 
 

@@ -162,7 +162,7 @@ async def _wanted(info: Info, named: Sequence[str] | None) -> frozenset[str]:
 async def viewer_filieres(info: Info, account_id: str) -> tuple[str, ...]:
     """The filières the account chose; until it chooses, a project holder's are those of its
     projects (hub FAQ: the holder "choisit sa filière pour personnaliser les actualités")."""
-    chosen = await info.context.services.preferences.filieres(account_id)
+    chosen = await info.context.loaders.filieres.load(account_id)
     if chosen or info.context.viewer.kind is not ViewerKind.PROJECT_HOLDER:
         return chosen
     projects = (await info.context.services.hub.holder_projects([account_id])).get(account_id)

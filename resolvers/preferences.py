@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -55,7 +56,10 @@ async def set_preferences(info: Info, filieres: Sequence[str]) -> tuple[str, ...
     if unknown:
         raise coded_error(f"unknown filière: {', '.join(unknown)}.", BAD_USER_INPUT,
                           argument="filieres")  # fmt: skip
-    return await info.context.services.preferences.set_filieres(account_id, filieres)
+    chosen = await info.context.services.preferences.set_filieres(account_id, filieres)
+    with contextlib.suppress(KeyError):  # not loaded yet in this request
+        info.context.loaders.filieres.clear(account_id)
+    return chosen
 
 
 async def favourites(info: Info) -> list[FavouriteRecord]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,13 +43,22 @@ class PreferenceStore:
             yield session
 
     async def filieres(self, account_id: str) -> tuple[str, ...]:
+        return (await self.filieres_of([account_id]))[account_id]
+
+    async def filieres_of(self, account_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Every account asked for, in one statement (an empty tuple when it chose none)."""
+        found: dict[str, list[str]] = {account_id: [] for account_id in account_ids}
+        if not found:
+            return {}
         query = (
-            sa.select(_FILIERES.c.filiere)
-            .where(_FILIERES.c.account_id == account_id)
-            .order_by(_FILIERES.c.filiere)
+            sa.select(_FILIERES.c.account_id, _FILIERES.c.filiere)
+            .where(_FILIERES.c.account_id.in_(sorted(found)))
+            .order_by(_FILIERES.c.account_id, _FILIERES.c.filiere)
         )
         rows = await self._runner.read(lambda connection: connection.execute(query).all())
-        return tuple(row.filiere for row in rows)
+        for account_id, filiere in rows:
+            found[account_id].append(filiere)
+        return {account_id: tuple(filieres) for account_id, filieres in found.items()}
 
     async def set_filieres(self, account_id: str, filieres: Iterable[str]) -> tuple[str, ...]:
         """Replaces the account's filières in one transaction; the stored set, sorted."""

@@ -148,6 +148,25 @@ async def test_news_and_events_default_to_the_viewers_filieres(run: Run) -> None
     assert len(every_filiere) == len(someone_else) == 40
 
 
+async def test_the_viewers_filieres_are_read_once_per_request(
+    run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[list[str]] = []
+    read = services.preferences.filieres_of
+
+    async def counted(account_ids: list[str]) -> dict[str, tuple[str, ...]]:
+        reads.append(list(account_ids))
+        return await read(account_ids)
+
+    monkeypatch.setattr(services.preferences, "filieres_of", counted)
+    query = "{ viewer { preferences { filieres } } events(first: 1) { totalCount } news(first: 1) { totalCount } }"
+
+    result = await run(query, as_=CLAIRE)
+
+    assert result.errors is None, result.errors
+    assert reads == [["account-claire-leroy"]]
+
+
 async def test_preferences_round_trip_and_replace(run: Run) -> None:
     first = await run(SET, as_=CLAIRE, variables={"f": ["TOURISME", "NUMERIQUE", "TOURISME"]})
     second = await run(SET, as_=CLAIRE, variables={"f": ["INDUSTRIE"]})
