@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 import respx
+from openagenda_wire import AGENDA, BASE_URL, KEY, NOW
 
 from connectors.cache import RawCache
 from connectors.events import EventsConfig, EventsConnector
 from connectors.http import Resilience
-
-BASE_URL = "http://openagenda.test"
-AGENDA = "48213960"
-KEY = "test-openagenda-key"
-NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
 async def _no_sleep(seconds: float) -> None:

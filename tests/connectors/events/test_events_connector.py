@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import respx
-from conftest import AGENDA, KEY
+from openagenda_wire import AGENDA, KEY
 
 from connectors.cache import RawCache
 from connectors.errors import UpstreamUnavailable
