@@ -54,6 +54,7 @@ class EventQuery:
     """None: the viewer's filières (every filière for a viewer with none)."""
     department: str | None = None
     from_: date | None = None
+    """None: today (events not over yet)."""
     to: date | None = None
 
 
@@ -95,7 +96,7 @@ async def events(info: Info, query: EventQuery, first: int, after: str | None) -
     position = _position(after)
     found = await agenda(info)
     wanted = await _wanted(info, query.filieres)
-    since = _start_of(query.from_)
+    since = _start_of(query.from_ or datetime.now(_PARIS).date())  # by default, what is to come
     until = _start_of(query.to + timedelta(days=1)) if query.to is not None else None
     matching = [
         event

@@ -179,7 +179,10 @@ class EventFilter:
         default=None, description="A department code (`31`): where the event takes place."
     )
     from_: date | None = strawberry.field(
-        default=None, name="from", description="Events not over before this day (Paris time)."
+        default=None,
+        name="from",
+        description="Events not over before this day (Paris time); omitted: today, so what "
+        "is on or to come. Earlier days reach back as far as the agenda is read (30 days).",
     )
     to: date | None = strawberry.field(
         default=None, description="Events starting on or before this day (Paris time)."

@@ -67,6 +67,19 @@ async def test_anyone_reads_the_events_by_start_date(run: Run) -> None:
     assert all(e["titles"][0]["language"] == "fr" and e["title"] for e in events)
 
 
+async def test_events_are_those_not_over_unless_an_earlier_day_is_asked(run: Run) -> None:
+    today = date.today()
+    coming = _nodes(await run(EVENTS, variables={"first": 100}), "events")
+    earlier = (today - timedelta(days=20)).isoformat()
+    since = _nodes(
+        await run(EVENTS, variables={"first": 100, "filter": {"from": earlier}}), "events"
+    )
+
+    assert coming and all(e["ends"][:10] >= (today - timedelta(days=1)).isoformat() for e in coming)
+    assert len(since) > len(coming)
+    assert {e["id"] for e in coming} <= {e["id"] for e in since}
+
+
 async def test_events_filter_by_filiere_department_and_dates(run: Run) -> None:
     today = date.today()
     window = {"from": today.isoformat(), "to": (today + timedelta(days=60)).isoformat()}
