@@ -74,12 +74,14 @@ def news_filieres(item: NewsItem) -> frozenset[str]:
 
 async def agenda(info: Info) -> Agenda | None:
     """The agenda, or None (warned) when the source failed with nothing cached."""
-    return await _read(info, info.context.services.events.agenda, "The events agenda", "events")
+    connector = info.context.services.events
+    return await _read(info, connector.agenda, "The events agenda", connector.source)
 
 
 async def news_feed(info: Info) -> NewsFeed | None:
     """The news feed, or None (warned) when the source failed with nothing cached."""
-    return await _read(info, info.context.services.news.feed, "The Région's news feed", "news")
+    connector = info.context.services.news
+    return await _read(info, connector.feed, "The Région's news feed", connector.source)
 
 
 async def events(info: Info, query: EventQuery, first: int, after: str | None) -> Page[Event]:

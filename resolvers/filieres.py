@@ -5,6 +5,7 @@ item's categories to them (compared folded: case and accents ignored)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -63,7 +64,13 @@ FILIERES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def filieres_of(terms: Iterable[str]) -> frozenset[str]:
-    """The filières a record's keywords or categories name."""
+    """The filières a record's keywords or categories name (kept for the records seen
+    lately: every request filters the same cached items)."""
+    return _filieres_of(tuple(terms))
+
+
+@functools.lru_cache(maxsize=4096)
+def _filieres_of(terms: tuple[str, ...]) -> frozenset[str]:
     found: set[str] = set()
     for term in terms:
         words = f" {fold(term).replace('-', ' ').replace(chr(39), ' ')} "

@@ -23,6 +23,7 @@ __all__ = ["NewsConfig", "NewsConnector"]
 
 _log = structlog.get_logger(__name__)
 _LOGS = LogNames(prefix="news", label="feed")
+_SOURCE = "region_news"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class NewsConfig:
 
 
 class NewsConnector:
-    source = "region_news"
+    source = _SOURCE
 
     def __init__(
         self,
@@ -83,7 +84,7 @@ def _parse(payload: Mapping[str, Any]) -> NewsFeed:
     try:
         return parse_feed(text if isinstance(text, str) else "")[0]
     except PayloadError as exc:
-        raise UpstreamUnavailable("region_news", f"region_news: {exc}") from None
+        raise UpstreamUnavailable(_SOURCE, f"{_SOURCE}: {exc}") from None
 
 
 def _client(config: NewsConfig) -> httpx.AsyncClient:
