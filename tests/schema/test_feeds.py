@@ -225,6 +225,24 @@ async def test_an_unknown_item_is_not_kept(run: Run, kind: str) -> None:
     assert (await run(MINE, as_=CLAIRE)).data["viewer"]["favourites"] == []
 
 
+@pytest.mark.parametrize(
+    "email",
+    [CLAIRE, "thomas.blanc@cabinet-blanc.example", DURAND, "helene.vidal@laregion.example"],
+    ids=["company-mandataire", "company-collaborator", "agent", "administrator"],
+)
+async def test_every_kind_of_account_keeps_its_own(run: Run, email: str) -> None:
+    await run(SET, as_=email, variables={"f": ["ESS"]})
+    await run(ADD, as_=email, variables={"k": "OFFER", "id": "cci-gard:createur"})
+
+    mine = await run(MINE, as_=email)
+
+    assert mine.errors is None, mine.errors
+    assert mine.data["viewer"]["preferences"] == {"filieres": ["ESS"]}
+    assert [(f["kind"], f["id"]) for f in mine.data["viewer"]["favourites"]] == [
+        ("OFFER", "cci-gard:createur"),
+    ]  # fmt: skip
+
+
 async def test_anonymous_reads_no_preferences_or_favourites(run: Run) -> None:
     result = await run(MINE)
 
