@@ -29,6 +29,7 @@ NEWS = """query ($filter: NewsFilter, $first: Int!, $after: String) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id title link summary published categories filieres } } } }"""
 MINE = "{ viewer { preferences { filieres } favourites { kind id addedAt } } }"
+KEPT = """{ viewer { favourites { kind id event { title } news { title } scheme { title } } } }"""
 SET = "mutation ($f: [Filiere!]!) { setPreferences(filieres: $f) { filieres } }"
 ADD = "mutation ($k: FavouriteKind!, $id: ID!) { addFavourite(kind: $k, id: $id) { kind id } }"
 REMOVE = """mutation ($k: FavouriteKind!, $id: ID!) {
@@ -211,6 +212,11 @@ async def test_favourites_round_trip_idempotent_and_per_account(run: Run) -> Non
     assert kept == {("NEWS", news), ("EVENT", event), ("SCHEME", scheme)}
     assert removed.data == removed_again.data
     assert other.data["viewer"]["favourites"] == []
+    items = (await run(KEPT, as_=CLAIRE)).data["viewer"]["favourites"]
+    titles = {f["kind"]: (f["event"], f["news"], f["scheme"]) for f in items}
+    assert titles["EVENT"][0]["title"] and titles["EVENT"][1:] == (None, None)
+    assert titles["NEWS"][1]["title"] and titles["NEWS"][0] is None
+    assert titles["SCHEME"][2]["title"] and titles["SCHEME"][:2] == (None, None)
 
 
 @pytest.mark.parametrize("kind", ["SCHEME", "EVENT", "NEWS"])
