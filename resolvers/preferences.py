@@ -13,8 +13,11 @@ from enum import StrEnum
 from graphql import GraphQLError
 
 from auth.actions import Action, require
+from connectors.catalogues.models import Scheme
+from connectors.events import Event
 from connectors.hubdb.preferences import FavouriteRecord
-from resolvers.catalogue import find_scheme
+from connectors.news import NewsItem
+from resolvers.catalogue import catalogue, find_scheme
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, UPSTREAM_UNAVAILABLE, coded_error
 from resolvers.feeds import agenda, news_feed, viewer_filieres
@@ -24,6 +27,7 @@ __all__ = [
     "FavouriteKind",
     "add_favourite",
     "favourites",
+    "kept_item",
     "preferences",
     "remove_favourite",
     "set_preferences",
@@ -64,6 +68,22 @@ async def set_preferences(info: Info, filieres: Sequence[str]) -> tuple[str, ...
 
 async def favourites(info: Info) -> list[FavouriteRecord]:
     return await info.context.services.preferences.favourites(_account_id(info))
+
+
+async def kept_item(
+    info: Info, kind: FavouriteKind, item_id: str
+) -> Event | NewsItem | Scheme | None:
+    """A favourite's item as its source has it now (read from the cached agenda, feed or
+    catalogue); None for an offer (another source's) or an item its source no longer has."""
+    if kind is FavouriteKind.EVENT:
+        found_agenda = await agenda(info)
+        return found_agenda.by_id.get(item_id) if found_agenda else None
+    if kind is FavouriteKind.NEWS:
+        found_feed = await news_feed(info)
+        return found_feed.by_id.get(item_id) if found_feed else None
+    if kind is FavouriteKind.SCHEME:
+        return (await catalogue(info)).by_id.get(item_id)
+    return None
 
 
 async def add_favourite(info: Info, kind: FavouriteKind, id_: str) -> list[FavouriteRecord]:

@@ -17,8 +17,9 @@ from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors import events as event_records
 from connectors import news as news_records
+from connectors.catalogues import models as scheme_records
 from connectors.hubdb.preferences import FavouriteRecord
-from resolvers import catalogue, feeds, filieres, preferences
+from resolvers import feeds, filieres, preferences
 from resolvers.context import Info
 from schema.pagination import Connection
 from schema.schemes import Scheme
@@ -234,32 +235,24 @@ class Favourite:
         description="The kept event (null for another kind, or once gone from the agenda).",
     )
     async def event(self, info: Info) -> Event | None:
-        if self.kind is not FavouriteKind.EVENT:
-            return None
-        found = await feeds.agenda(info)
-        record = found.by_id.get(str(self.id)) if found else None
-        return Event(record=record) if record else None
+        record = await preferences.kept_item(info, self.kind, str(self.id))
+        return Event(record=record) if isinstance(record, event_records.Event) else None
 
     @tiered(
         Tier.PUBLIC,
         description="The kept news item (null for another kind, or once gone from the feed).",
     )
     async def news(self, info: Info) -> NewsItem | None:
-        if self.kind is not FavouriteKind.NEWS:
-            return None
-        found = await feeds.news_feed(info)
-        record = found.by_id.get(str(self.id)) if found else None
-        return NewsItem(record=record) if record else None
+        record = await preferences.kept_item(info, self.kind, str(self.id))
+        return NewsItem(record=record) if isinstance(record, news_records.NewsItem) else None
 
     @tiered(
         Tier.PUBLIC,
         description="The kept aid scheme (null for another kind, or once gone from its catalogue).",
     )
     async def scheme(self, info: Info) -> Scheme | None:
-        if self.kind is not FavouriteKind.SCHEME:
-            return None
-        record = (await catalogue.catalogue(info)).by_id.get(str(self.id))
-        return Scheme(record=record) if record else None
+        record = await preferences.kept_item(info, self.kind, str(self.id))
+        return Scheme(record=record) if isinstance(record, scheme_records.Scheme) else None
 
 
 @strawberry.type
