@@ -11,11 +11,7 @@ from openagenda_wire import AGENDA, BASE_URL, KEY, NOW
 
 from connectors.cache import RawCache
 from connectors.events import EventsConfig, EventsConnector
-from connectors.http import Resilience
-
-
-async def _no_sleep(seconds: float) -> None:
-    return None
+from connectors.http import Resilience, Sleep
 
 
 @pytest.fixture
@@ -24,12 +20,9 @@ def router() -> respx.MockRouter:
 
 
 @pytest.fixture
-def cache() -> RawCache:
-    return RawCache()
-
-
-@pytest.fixture
-async def connector(router: respx.MockRouter, cache: RawCache) -> AsyncIterator[EventsConnector]:
+async def connector(
+    router: respx.MockRouter, cache: RawCache, no_sleep: Sleep
+) -> AsyncIterator[EventsConnector]:
     config = EventsConfig(
         base_url=BASE_URL, agenda_uid=AGENDA, key=KEY, ttl=60.0, page_size=2,
         resilience=Resilience(timeout=2.0, max_retries=1, breaker_threshold=50,
@@ -38,6 +31,6 @@ async def connector(router: respx.MockRouter, cache: RawCache) -> AsyncIterator[
     client = httpx.AsyncClient(
         base_url=BASE_URL, transport=httpx.MockTransport(router.async_handler)
     )
-    connector = EventsConnector(config, cache, client=client, sleep=_no_sleep, now=lambda: NOW)
+    connector = EventsConnector(config, cache, client=client, sleep=no_sleep, now=lambda: NOW)
     yield connector
     await connector.aclose()

@@ -12,7 +12,7 @@ import respx
 
 from connectors.cache import RawCache
 from connectors.errors import UpstreamUnavailable
-from connectors.http import Resilience
+from connectors.http import Resilience, Sleep
 from connectors.news import NewsConfig, NewsConnector
 
 BASE_URL = "http://region.test"
@@ -36,29 +36,22 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2
 <category term="Santé"/><summary>Medtech</summary></entry></feed>"""
 
 
-async def _no_sleep(seconds: float) -> None:
-    return None
-
-
 @pytest.fixture
 def router() -> respx.MockRouter:
     return respx.MockRouter(base_url=BASE_URL, assert_all_called=False, assert_all_mocked=True)
 
 
 @pytest.fixture
-def cache() -> RawCache:
-    return RawCache()
-
-
-@pytest.fixture
-async def connector(router: respx.MockRouter, cache: RawCache) -> AsyncIterator[NewsConnector]:
+async def connector(
+    router: respx.MockRouter, cache: RawCache, no_sleep: Sleep
+) -> AsyncIterator[NewsConnector]:
     config = NewsConfig(base_url=BASE_URL, path=PATH, ttl=60.0,
                         resilience=Resilience(timeout=2.0, max_retries=1, breaker_threshold=50,
                                               backoff_base=0.01, backoff_max=0.02))  # fmt: skip
     client = httpx.AsyncClient(
         base_url=BASE_URL, transport=httpx.MockTransport(router.async_handler)
     )
-    connector = NewsConnector(config, cache, client=client, sleep=_no_sleep)
+    connector = NewsConnector(config, cache, client=client, sleep=no_sleep)
     yield connector
     await connector.aclose()
 
