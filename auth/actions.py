@@ -79,6 +79,11 @@ class Action(Enum):
         description="The administrator: referent assignments, structures and their charter, "
         "agents' invitations and deactivation, identity verifications.",
     )
+    KEEP_OWN_PREFERENCES = strawberry.enum_value(
+        "KEEP_OWN_PREFERENCES",
+        description="A signed-in person with an account, for itself: the filières its news "
+        "and events follow, its favourites.",
+    )
     MANAGE_PARTNER_ACCESS = strawberry.enum_value(
         "MANAGE_PARTNER_ACCESS",
         description="The administrator: create and revoke partner API keys, register "
@@ -120,6 +125,8 @@ def may(
         return viewer.is_authenticated
     if action is Action.ACCEPT_INVITATION:
         return viewer.is_authenticated and viewer.agent_id is None
+    if action is Action.KEEP_OWN_PREFERENCES:
+        return viewer.is_authenticated and viewer.account_id is not None
     if action is Action.SET_AGENT_ROLES:
         return viewer.is_admin
     if action is Action.EDIT_OWN_PROFILE:

@@ -42,6 +42,8 @@ _SCRUBBED = (
     "CATALOGUE_TTL_S", "CATALOGUES_SANDBOX_PORT", "MESAIDES_URL", "MESAIDES_TOKEN", "DEL_URL",
     "DEL_TOKEN", "PLATFORMS_TTL_S", "MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT",
     "RATE_LIMIT_PERSON", "RATE_LIMIT_ANONYMOUS", "TRUSTED_PROXIES",
+    "EVENTS_URL", "EVENTS_KEY", "EVENTS_AGENDA_UID", "EVENTS_SANDBOX_PORT", "NEWS_URL",
+    "NEWS_SANDBOX_PORT", "FEEDS_TTL_S",
 )  # fmt: skip
 
 
@@ -72,6 +74,10 @@ class Workspace:
             # (their cost is measured) but never reached.
             RATE_LIMIT_PERSON="1000000000",
             RATE_LIMIT_ANONYMOUS="1000000000",
+            # No scenario reads events or news: their stand-ins get free ports, so that two
+            # runs on one machine do not fight for the default ones.
+            EVENTS_SANDBOX_PORT=str(free_port()),
+            NEWS_SANDBOX_PORT=str(free_port()),
         )
         if self.sandbox_url:
             env["ENTREPRISE_URL"] = self.sandbox_url

@@ -27,9 +27,12 @@ from sandbox.catalogues import create_app as create_catalogues
 from sandbox.del_ import create_app as create_del
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_entreprise
+from sandbox.events import EventsSandboxConfig
+from sandbox.events import create_app as create_events
 from sandbox.hubdb import seed
 from sandbox.hubdb.personas import PERSONAS
 from sandbox.mesaides import create_app as create_mesaides
+from sandbox.news import create_app as create_news
 from sandbox.oidc.app import create_multi_app, providers_setting, sandbox_providers
 from sandbox.platforms.config import PlatformConfig
 from sandbox.smtp import SmtpSink
@@ -102,6 +105,18 @@ _PARTNERS: tuple[_Registration, ...] = (
         lambda s: s.del_sandbox_port,
         "DEL_SANDBOX_PORT",
         lambda s: (s.del_url,),
+    ),
+    _Registration(
+        "events",
+        lambda s: create_events(EventsSandboxConfig(key=s.events_key.get_secret_value())),
+        lambda s: s.events_sandbox_port,
+        lambda s: (s.events_url,),
+    ),
+    _Registration(
+        "news",
+        lambda s: create_news(),
+        lambda s: s.news_sandbox_port,
+        lambda s: (s.news_url,),
     ),
 )
 """One line per partner: what ``make serve`` starts in sandbox mode."""

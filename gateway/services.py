@@ -2,7 +2,8 @@
 app's lifespan, the tests and the bench, so all three run the same set-up.
 
 Tests and the bench may put a mock transport under the real connectors (``entreprise_client``,
-``catalogue_clients``, ``mesaides_client``, ``del_client``) and shorten the partners' retry timings (``entreprise``,
+``catalogue_clients``, ``mesaides_client``, ``del_client``, ``events_client``,
+``news_client``) and shorten the partners' retry timings (``entreprise``,
 ``catalogues``); everything else comes from the settings.
 """
 
@@ -22,6 +23,7 @@ from connectors.cache import RawCache
 from connectors.catalogues import CatalogueConfig, CatalogueConnector
 from connectors.del_ import DelConfig, DelConnector
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
+from connectors.events import EventsConfig, EventsConnector
 from connectors.files import LocalFileStore
 from connectors.hubdb import (
     AccountRecord,
@@ -38,10 +40,12 @@ from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.platform_polls import PollStore
+from connectors.hubdb.preferences import PreferenceStore
 from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mesaides import MesAidesConfig, MesAidesConnector
+from connectors.news import NewsConfig, NewsConnector
 from gateway.settings import ConfigurationError, Settings
 from resolvers.context import Services
 
@@ -56,7 +60,9 @@ __all__ = [
     "dev_issuer",
     "dev_token",
     "entreprise_config",
+    "events_config",
     "mesaides_config",
+    "news_config",
     "open_hub_database",
 ]
 
@@ -94,6 +100,25 @@ def del_config(settings: Settings) -> DelConfig:
         base_url=settings.resolved_del_url,
         token=settings.del_token.get_secret_value(),
         ttl=settings.platforms_ttl_s,
+    )
+
+
+def events_config(settings: Settings) -> EventsConfig:
+    return EventsConfig(
+        base_url=settings.resolved_events_url,
+        agenda_uid=settings.events_agenda_uid,
+        key=settings.events_key.get_secret_value(),
+        ttl=settings.feeds_ttl_s,
+    )
+
+
+def news_config(settings: Settings) -> NewsConfig:
+    """The feed's URL split into the client's base and the path it reads."""
+    url = httpx.URL(settings.resolved_news_url)
+    return NewsConfig(
+        base_url=str(url.copy_with(path="/", query=None)).rstrip("/"),
+        path=url.raw_path.decode("ascii"),
+        ttl=settings.feeds_ttl_s,
     )
 
 
@@ -180,6 +205,10 @@ async def build_services(
     mesaides_client: httpx.AsyncClient | None = None,
     del_: DelConfig | None = None,
     del_client: httpx.AsyncClient | None = None,
+    events: EventsConfig | None = None,
+    events_client: httpx.AsyncClient | None = None,
+    news: NewsConfig | None = None,
+    news_client: httpx.AsyncClient | None = None,
 ) -> AsyncIterator[Services]:
     """The shared services, open for the block and closed after it (clients, engines, the
     database runner, the cache and the broker)."""
@@ -201,6 +230,12 @@ async def build_services(
         stack.push_async_callback(mesaides_connector.aclose)
         del_connector = DelConnector(del_ or del_config(settings), cache, client=del_client)
         stack.push_async_callback(del_connector.aclose)
+        events_connector = EventsConnector(
+            events or events_config(settings), cache, client=events_client
+        )
+        stack.push_async_callback(events_connector.aclose)
+        news_connector = NewsConnector(news or news_config(settings), cache, client=news_client)
+        stack.push_async_callback(news_connector.aclose)
         directory = CachedDirectory(hub)
         broker = broker_from_url(settings.broker_url)
         stack.push_async_callback(broker.aclose)
@@ -223,5 +258,8 @@ async def build_services(
             del_=del_connector,
             desk=DeskStore(runner),
             files=LocalFileStore(settings.file_store_path),
+            events=events_connector,
+            news=news_connector,
+            preferences=PreferenceStore(sessions, runner),
             identity_document_max_bytes=settings.identity_document_max_bytes,
         )

@@ -123,6 +123,21 @@ class Settings(BaseSettings):
     )
     del_token: SecretStr = Field(SecretStr("sandbox-del-token"), description="DEL bearer token.")
     del_sandbox_port: int = Field(8004, description="Port of the DEL sandbox.")
+    events_url: str | None = Field(
+        None,
+        description="OpenAgenda's API (the Région's events agenda); unset in sandbox mode = the "
+        "sandbox.",
+    )
+    events_agenda_uid: str = Field("48213960", description="The OpenAgenda agenda's uid.")
+    events_key: SecretStr = Field(
+        SecretStr("sandbox-openagenda-key"), description="OpenAgenda public read key."
+    )
+    events_sandbox_port: int = Field(8011, description="Port of the OpenAgenda sandbox.")
+    news_url: str | None = Field(
+        None, description="The Région's news feed (RSS/Atom); unset in sandbox mode = the sandbox."
+    )
+    news_sandbox_port: int = Field(8012, description="Port of the news feed sandbox.")
+    feeds_ttl_s: float = Field(900.0, description="How long the events and news are fresh (s).")
     platforms_ttl_s: float = Field(
         120.0, description="How long a company's applications on a platform are fresh (s)."
     )
@@ -363,6 +378,8 @@ class Settings(BaseSettings):
                     "francenum_url",
                     "mesaides_url",
                     "del_url",
+                    "events_url",
+                    "news_url",
                 )
                 if getattr(self, name) is None
             ]
@@ -417,6 +434,15 @@ class Settings(BaseSettings):
     @property
     def resolved_del_url(self) -> str:
         return self.del_url or f"http://127.0.0.1:{self.del_sandbox_port}"
+
+    @property
+    def resolved_events_url(self) -> str:
+        return self.events_url or f"http://127.0.0.1:{self.events_sandbox_port}"
+
+    @property
+    def resolved_news_url(self) -> str:
+        """The feed's full URL (the sandbox serves it at ``/actualites/rss.xml``)."""
+        return self.news_url or f"http://127.0.0.1:{self.news_sandbox_port}/actualites/rss.xml"
 
     @property
     def catalogues_sandbox_url(self) -> str:

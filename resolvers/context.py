@@ -40,6 +40,7 @@ from connectors.entreprise import (
     UniteLegale,
 )
 from connectors.errors import ConnectorError
+from connectors.events import EventsConnector
 from connectors.files import LocalFileStore
 from connectors.http import Outcome, Report
 from connectors.hubdb import (
@@ -59,10 +60,12 @@ from connectors.hubdb.notifications import NotificationStore
 from connectors.hubdb.outbox import OutboxStore
 from connectors.hubdb.partners import PartnerStore
 from connectors.hubdb.platform_polls import PollStore
+from connectors.hubdb.preferences import PreferenceStore
 from connectors.hubdb.reminders import ReminderStore
 from connectors.hubdb.submissions import SubmissionStore
 from connectors.hubdb.writes import HubWriter
 from connectors.mesaides import MesAidesConnector
+from connectors.news import NewsConnector
 from connectors.platforms import Application, Listing
 
 __all__ = ["Context", "Info", "Loaders", "Services"]
@@ -93,6 +96,9 @@ class Services:
     del_: DelConnector
     desk: DeskStore
     files: LocalFileStore
+    events: EventsConnector
+    news: NewsConnector
+    preferences: PreferenceStore
     identity_document_max_bytes: int = 5_000_000
 
 
@@ -195,6 +201,8 @@ class Loaders:
     balance_sheets: DataLoader[str, list[BalanceSheet]]
     mesaides_applications: DataLoader[str, Listing]
     del_applications: DataLoader[str, Listing]
+    filieres: DataLoader[str, tuple[str, ...]]
+    """The filières each account chose (``setPreferences``)."""
 
     @classmethod
     def create(
@@ -226,6 +234,7 @@ class Loaders:
             balance_sheets=read(api.bilans),
             mesaides_applications=DataLoader(load_fn=_listings(services.mesaides)),
             del_applications=DataLoader(load_fn=_listings(services.del_)),
+            filieres=DataLoader(load_fn=_exact(services.preferences.filieres_of)),
         )
 
 

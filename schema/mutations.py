@@ -14,6 +14,7 @@ from schema.company import Company, Person, Project, ReferentAssignment
 from schema.desk import DeskMutation
 from schema.directory import Agent
 from schema.directory_query import AgentRole
+from schema.feeds import FeedsMutation
 from schema.filing import FilingMutation
 from schema.notifications import NotificationMutation
 from schema.partners import PartnerMutation
@@ -204,5 +205,6 @@ class Mutation(
     SignUpMutation,
     DeskMutation,
     FilingMutation,
+    FeedsMutation,
 ):
     pass

@@ -14,6 +14,7 @@ from schema.company import Company
 from schema.company_search import CompanySearchQuery
 from schema.desk import DeskQuery
 from schema.directory_query import DirectoryQuery
+from schema.feeds import FeedsQuery
 from schema.notifications import NotificationQuery
 from schema.partners import PartnerQuery
 from schema.schemes_query import SchemeCatalogueQuery
@@ -52,5 +53,6 @@ class Query(
     PartnerQuery,
     ApplicationQuery,
     DeskQuery,
+    FeedsQuery,
 ):
     pass

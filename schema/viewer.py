@@ -10,9 +10,10 @@ from auth import viewer as auth_viewer
 from auth.tiers import Tier
 from auth.viewer import ViewerKind
 from auth.visibility import tiered
-from resolvers import notifications, viewer
+from resolvers import notifications, preferences, viewer
 from resolvers.context import Info
 from schema.company import Company, Project
+from schema.feeds import Favourite, Preferences
 from schema.pagination import Connection
 
 __all__ = ["IdentityStatus", "Viewer"]
@@ -85,3 +86,21 @@ class Viewer:
     @tiered(Tier.AUTHENTICATED, description="How many of the viewer's notifications are unread.")
     async def unread_notifications(self, info: Info) -> int | None:
         return await notifications.unread_count(info)
+
+    @tiered(
+        Tier.PUBLIC,
+        description="The filières the viewer's news and events follow (`setPreferences`); "
+        "`events` and `news` use them when their filter names no filière. Until a project "
+        "holder sets some, the filières of its projects. A signed-in person's own: "
+        "UNAUTHENTICATED when anonymous.",
+    )
+    async def preferences(self, info: Info) -> Preferences | None:
+        return Preferences.of(await preferences.preferences(info))
+
+    @tiered(
+        Tier.PUBLIC,
+        description="What the viewer keeps (`addFavourite`), newest first. A signed-in "
+        "person's own: UNAUTHENTICATED when anonymous.",
+    )
+    async def favourites(self, info: Info) -> list[Favourite] | None:
+        return [Favourite.of(record) for record in await preferences.favourites(info)]

@@ -23,8 +23,10 @@ from auth.viewer import ANONYMOUS
 from connectors.catalogues import CatalogueConfig
 from connectors.del_ import DelConfig
 from connectors.entreprise import EntrepriseConfig
+from connectors.events import EventsConfig
 from connectors.http import Resilience
 from connectors.mesaides import MesAidesConfig
+from connectors.news import NewsConfig
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.services import build_services
@@ -34,7 +36,12 @@ from sandbox.catalogues import create_app as create_catalogues
 from sandbox.del_ import create_app as create_del
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
+from sandbox.events import EventsSandboxConfig
+from sandbox.events import create_app as create_events
+from sandbox.events.app import EVENTS_KEY
+from sandbox.events.seed import AGENDA_UID
 from sandbox.mesaides import create_app as create_mesaides
+from sandbox.news import create_app as create_news
 from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
 from tests.databases import migrate_and_seed
 from tests.private_postgres import PrivatePostgres
@@ -190,6 +197,44 @@ def platform_clients(
 
 
 @pytest.fixture
+def events_upstream() -> CountingTransport:
+    """The OpenAgenda sandbox, in process, counted."""
+    return CountingTransport(httpx.ASGITransport(app=create_events(EventsSandboxConfig())))
+
+
+@pytest.fixture
+def news_upstream() -> CountingTransport:
+    """The Région's news feed sandbox, in process, counted."""
+    return CountingTransport(httpx.ASGITransport(app=create_news()))
+
+
+@pytest.fixture
+def feeds_ttl() -> float:
+    """How long the events agenda and the news feed stay fresh in the cache (0: stale at
+    once)."""
+    return 900.0
+
+
+def feed_clients(
+    events: httpx.AsyncBaseTransport | None,
+    news: httpx.AsyncBaseTransport | None,
+    ttl: float = 900.0,
+) -> dict[str, Any]:
+    """build_services' keyword arguments that put the events and news sandboxes (in
+    process) under the real connectors."""
+    return {
+        "events": EventsConfig("http://openagenda.test", AGENDA_UID, EVENTS_KEY, ttl=ttl,
+                               resilience=_PLATFORM_RESILIENCE),
+        "events_client": httpx.AsyncClient(
+            base_url="http://openagenda.test",
+            transport=events or httpx.ASGITransport(app=create_events())),
+        "news": NewsConfig("http://news.test", ttl=ttl, resilience=_PLATFORM_RESILIENCE),
+        "news_client": httpx.AsyncClient(
+            base_url="http://news.test", transport=news or httpx.ASGITransport(app=create_news())),
+    }  # fmt: skip
+
+
+@pytest.fixture
 def entreprise_config() -> EntrepriseConfig:
     return EntrepriseConfig(
         base_url="http://sandbox.test",
@@ -227,6 +272,9 @@ async def open_services(
     mesaides_upstream: httpx.AsyncBaseTransport | None = None,
     del_upstream: httpx.AsyncBaseTransport | None = None,
     platforms_ttl: float = 120.0,
+    events_upstream: httpx.AsyncBaseTransport | None = None,
+    news_upstream: httpx.AsyncBaseTransport | None = None,
+    feeds_ttl: float = 900.0,
 ) -> AsyncIterator[Services]:
     """The real services (``gateway.services.build_services``, as the app builds them) on a
     database and an upstream transport (also for tests that run their own event loop, e.g.
@@ -245,6 +293,7 @@ async def open_services(
             catalogues_upstream or httpx.ASGITransport(app=create_catalogues())
         ),
         **platform_clients(mesaides_upstream, del_upstream, platforms_ttl),
+        **feed_clients(events_upstream, news_upstream, feeds_ttl),
     ) as services:
         yield services
 
@@ -258,10 +307,14 @@ async def services(
     mesaides_upstream: CountingTransport,
     del_upstream: CountingTransport,
     platforms_ttl: float,
+    events_upstream: CountingTransport,
+    news_upstream: CountingTransport,
+    feeds_ttl: float,
 ) -> AsyncIterator[Services]:
     async with open_services(
         database_url, upstream, entreprise_config, catalogues_upstream,
-        mesaides_upstream, del_upstream, platforms_ttl,
+        mesaides_upstream, del_upstream, platforms_ttl, events_upstream, news_upstream,
+        feeds_ttl,
     ) as opened:  # fmt: skip
         yield opened
 

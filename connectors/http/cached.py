@@ -135,6 +135,17 @@ class CachedFetch:
             return self._parsed_hit(key, entry, parse, label, source, report)
         return parse(await self._miss(key, fetch, label, source, ttl, report, entry))
 
+    async def read_parsed_marked(
+        self, key: str, fetch: Fetch, parse: Parse[T], *, label: str, source: str, ttl: float
+    ) -> tuple[T, bool]:
+        """``read_parsed``, and whether what it hands out is a stale copy (the source failed):
+        for a reader that warns its caller."""
+        outcomes: list[str] = []
+        found = await self.read_parsed(
+            key, fetch, parse, label=label, source=source, ttl=ttl, report=outcomes.append
+        )
+        return found, Outcome.STALE.value in outcomes
+
     async def cached_parsed(
         self, key: str, parse: Parse[T], *, label: str, source: str, report: Report | None = None
     ) -> T | None:

@@ -80,6 +80,10 @@ def _json_object(source: str, response: httpx.Response) -> dict[str, Any]:
     return body
 
 
+def _text(source: str, response: httpx.Response) -> str:
+    return response.text
+
+
 class ResilientCaller:
     """Calls one partner through ``client``. ``source`` names it in errors, metrics and logs
     and keys its breaker; a call may name another source (a family of the partner's
@@ -135,6 +139,17 @@ class ResilientCaller:
         body: dict[str, Any] = await self._call(
             _Call("GET", path, name, source or self.source, params, None, self._headers,
                   True, _json_object)
+        )  # fmt: skip
+        return body
+
+    async def get_text(
+        self, path: str, *, name: str, source: str | None = None, params: Params | None = None
+    ) -> str:
+        """The text of a 2xx answer (a feed, a page: parsed by the partner's module), or a
+        typed ConnectorError."""
+        body: str = await self._call(
+            _Call("GET", path, name, source or self.source, params, None, self._headers,
+                  True, _text)
         )  # fmt: skip
         return body
 

@@ -95,6 +95,9 @@ EVERYONE = {
     "signed_up": SIGNED_UP,
 }
 
+_PEOPLE_WITH_AN_ACCOUNT = {"claire", "thomas", "antoine", "durand", "roux", "admin", "holder",
+                           "signed_up"}  # fmt: skip
+
 ALLOWED = {
     Action.MANAGE_COLLABORATORS: {"claire"},
     Action.ACT_FOR_COMPANY: {"claire", "thomas"},
@@ -104,16 +107,8 @@ ALLOWED = {
     Action.CREATE_OWN_PROJECT: {"holder"},
     Action.RENAME_PROJECT: {"claire", "thomas"},  # a project of the company (FACTS)
     Action.SET_AGENT_ROLES: {"admin"},
-    Action.READ_OWN_NOTIFICATIONS: {
-        "claire",
-        "thomas",
-        "antoine",
-        "durand",
-        "roux",
-        "admin",
-        "holder",
-        "signed_up",
-    },
+    Action.READ_OWN_NOTIFICATIONS: _PEOPLE_WITH_AN_ACCOUNT,
+    Action.KEEP_OWN_PREFERENCES: _PEOPLE_WITH_AN_ACCOUNT,
     # not "signed_up": its identity is not proven yet
     Action.REGISTER_COMPANY: {"claire", "thomas", "antoine", "holder"},
     Action.MANAGE_PARTNER_ACCESS: {"admin"},

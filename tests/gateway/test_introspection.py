@@ -17,6 +17,8 @@ PRODUCTION = {
     "francenum_url": "https://f.test",
     "mesaides_url": "https://m.test",
     "del_url": "https://d.test",
+    "events_url": "https://e.test",
+    "news_url": "https://n.test/rss.xml",
 }
 SCHEMA = "{ __schema { queryType { name } } }"
 TYPE = '{ __type(name: "Company") { fields { name } } }'

@@ -81,6 +81,8 @@ def test_a_production_gateway_starts_and_answers_without_loading_the_sandbox(
         "FRANCENUM_URL": "https://francenum.example",
         "MESAIDES_URL": "https://mesaides.example",
         "DEL_URL": "https://del.example",
+        "EVENTS_URL": "https://openagenda.example",
+        "NEWS_URL": "https://region.example/actualites/rss.xml",
         "OIDC_PROVIDERS": json.dumps(providers),
         "API_KEY_PEPPER": "a-production-pepper-a-production-pepper",
         "SCHEDULER_ENABLED": "true",
@@ -93,12 +95,16 @@ def test_a_production_gateway_starts_and_answers_without_loading_the_sandbox(
 def test_sandbox_mode_stands_in_for_every_partner_left_unconfigured() -> None:
     stand_ins = sandbox_wiring.partner_stand_ins(Settings())
 
-    assert [s.name for s in stand_ins] == ["api-entreprise", "catalogues", "mesaides", "del"]
+    assert [s.name for s in stand_ins] == [
+        "api-entreprise", "catalogues", "mesaides", "del", "events", "news",
+    ]  # fmt: skip
     assert [s.port for s in stand_ins] == [
         Settings().sandbox_port,
         Settings().catalogues_sandbox_port,
         Settings().mesaides_sandbox_port,
         Settings().del_sandbox_port,
+        Settings().events_sandbox_port,
+        Settings().news_sandbox_port,
     ]
 
 
@@ -107,6 +113,7 @@ def test_a_partner_with_a_configured_url_gets_no_stand_in() -> None:
         entreprise_url="http://127.0.0.1:9", region_catalogue_url="http://127.0.0.1:9",
         bpifrance_catalogue_url="http://127.0.0.1:9", francenum_url="http://127.0.0.1:9",
         mesaides_url="http://127.0.0.1:9", del_url="http://127.0.0.1:9",
+        events_url="http://127.0.0.1:9", news_url="http://127.0.0.1:9/rss.xml",
     )  # fmt: skip
 
     assert sandbox_wiring.partner_stand_ins(settings) == []
@@ -182,6 +189,7 @@ async def test_a_production_gateway_serves_no_personas(
         bpifrance_catalogue_url="https://bpifrance.example",
         francenum_url="https://francenum.example", mesaides_url="https://mesaides.example",
         del_url="https://del.example", api_key_pepper="a-production-pepper-a-production-pepper",
+        events_url="https://openagenda.example", news_url="https://region.example/rss.xml",
         oidc_providers=_PROVIDERS,
     )  # fmt: skip
     async with _gateway(settings, upstream) as client:

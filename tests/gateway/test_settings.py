@@ -62,6 +62,8 @@ CATALOGUES = {
     "francenum_url": "https://francenum.test",
     "mesaides_url": "https://mesaides.test",
     "del_url": "https://del.test",
+    "events_url": "https://openagenda.test",
+    "news_url": "https://region.test/actualites/rss.xml",
 }
 
 

@@ -199,6 +199,21 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {},
         {CLAIRE, THOMAS},
     ),  # LEROY's Industrie du futur dossier on DEL
+    (
+        "mutation { setPreferences(filieres: [NUMERIQUE]) { filieres } }",
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),  # a person with an account, for itself
+    (
+        'mutation { addFavourite(kind: OFFER, id: "offer-1") { id } }',
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
+    (
+        'mutation { removeFavourite(kind: OFFER, id: "offer-1") { id } }',
+        {},
+        {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
 ]
 
 
@@ -247,6 +262,8 @@ async def _state(services: Services) -> tuple[int, ...]:
         "submissions",
         "application_statuses",
         "collaborator_invitations",
+        "account_filieres",
+        "favourites",
     ]
     async with services.writer.transaction() as tx:
         return tuple(

@@ -20,7 +20,7 @@ from graphql import (
 from auth.declarations import declarations
 from auth.scopes import Scope
 from auth.tiers import Access, Tier
-from auth.viewer import Viewer
+from auth.viewer import Viewer, ViewerKind
 from connectors.hubdb.models import Account
 from gateway.errors import HubSchema
 from gateway.persisted import document_id
@@ -55,6 +55,8 @@ ROOTS: dict[str, list[str]] = {
     "application": ['(id: "QXBwbGljYXRpb246REVMOjEwMDE=")'],  # LEROY's dossier on DEL
     "referentRequests": ["(first: 3)"],
     "identityVerifications": ["(first: 3)"],
+    "events": ["(first: 3)"],
+    "news": ["(first: 3)"],
 }
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
@@ -62,8 +64,11 @@ SUBJECTS: dict[str, tuple[Tier, str]] = {
     "Query.eligibility": (Tier.TIER2, LEROY),
     "Query.application": (Tier.TIER2, LEROY),
 }
-# Root fields about the viewer's own account: a partner key has none, and is refused them.
-ACCOUNT_ONLY = {"Query.notifications"}
+# Fields about the viewer's own account: a partner key has none, nor has a person yet to
+# sign up or the anonymous visitor, and all are refused them (the anonymous visitor may be
+# told to sign in instead: UNAUTHENTICATED).
+ACCOUNT_ONLY = {"Query.notifications", "Viewer.preferences", "Viewer.favourites"}
+_NO_ACCOUNT = (ViewerKind.UNREGISTERED, ViewerKind.ANONYMOUS)
 ARGUMENTS = {"Viewer.portfolio": "(first: 3)"}
 
 
@@ -109,7 +114,7 @@ class Matrix:
 
     def expected(self, viewer: Viewer, name: str, parent: dict[str, Any]) -> bool:
         tier = self.tiers[name]
-        if name in ACCOUNT_ONLY and viewer.partner is not None:
+        if name in ACCOUNT_ONLY and (viewer.partner is not None or viewer.kind in _NO_ACCOUNT):
             return False
         if name in SUBJECTS:
             subject_tier, siret = SUBJECTS[name]
@@ -152,7 +157,10 @@ class Matrix:
                 self._descend(who, viewer, field_, value[name], here, errors)
             else:
                 self.refused.add(cell)
-                if value[name] is not None or errors.get(here) != "FORBIDDEN":
+                refusals = {"FORBIDDEN"}
+                if cell in ACCOUNT_ONLY and viewer.kind is ViewerKind.ANONYMOUS:
+                    refusals.add("UNAUTHENTICATED")
+                if value[name] is not None or errors.get(here) not in refusals:
                     self.wrong.append(
                         f"{who}: {cell} at {_dotted(here)} should be null + FORBIDDEN, got "
                         f"{value[name]!r} / {errors.get(here)}"
@@ -210,8 +218,8 @@ async def _queue_an_identity_document(services: Services) -> None:
 
 
 async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
-    """The seed has no notifications: give each signed-in viewer one, so that the
-    Notification type is seen too."""
+    """The seed has no notifications nor favourites: give each signed-in viewer one of each,
+    so that the Notification and Favourite types are seen too."""
     now = datetime.now(UTC)
     async with services.writer.transaction() as tx:
         for label, viewer in world.viewers.items():
@@ -223,6 +231,9 @@ async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
                     dedupe_key=f"matrix:{viewer.account_id}",
                     now=now,
                 )
+    for viewer in world.viewers.values():  # and a favourite, for the Favourite type
+        if viewer.account_id:
+            await services.preferences.add_favourite(viewer.account_id, "OFFER", "matrix", now)
 
 
 async def _partner_access(services: Services) -> Viewer:
@@ -257,7 +268,10 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
                 tuple(e.path or ()): (e.extensions or {}).get("code", "")
                 for e in result.errors or ()
             }
-            unexpected = {p: c for p, c in errors.items() if c not in ("FORBIDDEN", "NOT_FOUND")}
+            expected_codes = {"FORBIDDEN", "NOT_FOUND"}
+            if viewer.kind is ViewerKind.ANONYMOUS:  # ACCOUNT_ONLY fields (checked below)
+                expected_codes.add("UNAUTHENTICATED")
+            unexpected = {p: c for p, c in errors.items() if c not in expected_codes}
             assert not unexpected, f"{who}: {document}: {unexpected}"
             assert result.data is not None, f"{who}: {document}: {result.errors}"
             matrix.check(who, viewer, query_type, result.data, (), errors)

@@ -26,11 +26,13 @@ from connectors.hubdb.models.identity import IdentityDocument
 from connectors.hubdb.models.invitations import CollaboratorInvitation
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
+from connectors.hubdb.models.preferences import AccountFiliere, Favourite
 from connectors.hubdb.models.projects import Project, ProjectActor
 from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
 
 __all__ = [
     "Account",
+    "AccountFiliere",
     "Agent",
     "AgentDomain",
     "AgentFiliere",
@@ -44,6 +46,7 @@ __all__ = [
     "Company",
     "CompanyMembership",
     "EmailOutbox",
+    "Favourite",
     "IdentityDocument",
     "Notification",
     "PersistedQuery",

@@ -43,8 +43,10 @@ TABLES = TABLES_0001 | {
     "platform_polls",
     "application_statuses",
     "collaborator_invitations",
+    "account_filieres",
+    "favourites",
 }
-HEAD = "0010"
+HEAD = "0011"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
