@@ -48,6 +48,8 @@ from connectors.hubdb import (
     CachedDirectory,
     CompanyFacts,
     HubRepository,
+    InteractionRecord,
+    OfferRecord,
     ProjectRecord,
     PublicAidRecord,
     StructureRecord,
@@ -193,6 +195,9 @@ class Loaders:
     balance_sheets: DataLoader[str, list[BalanceSheet]]
     mesaides_applications: DataLoader[str, Listing]
     del_applications: DataLoader[str, Listing]
+    offers: DataLoader[str, OfferRecord | None]
+    structure_offers: DataLoader[str, list[OfferRecord]]
+    interactions: DataLoader[str, list[InteractionRecord]]
 
     @classmethod
     def create(
@@ -223,6 +228,9 @@ class Loaders:
             balance_sheets=read(api.bilans),
             mesaides_applications=DataLoader(load_fn=_listings(services.mesaides)),
             del_applications=DataLoader(load_fn=_listings(services.del_)),
+            offers=DataLoader(load_fn=_optional(hub.offers)),
+            structure_offers=DataLoader(load_fn=_exact(hub.structure_offers)),
+            interactions=DataLoader(load_fn=_exact(hub.interactions)),
         )
 
 

@@ -16,6 +16,7 @@ from schema.directory import Agent
 from schema.directory_query import AgentRole
 from schema.filing import FilingMutation
 from schema.notifications import NotificationMutation
+from schema.offers import InteractionMutation
 from schema.partners import PartnerMutation
 from schema.sign_up import SignUpMutation
 
@@ -180,5 +181,6 @@ class Mutation(
     SignUpMutation,
     DeskMutation,
     FilingMutation,
+    InteractionMutation,
 ):
     pass

@@ -14,6 +14,7 @@ from schema.company_search import CompanySearchQuery
 from schema.desk import DeskQuery
 from schema.directory_query import DirectoryQuery
 from schema.notifications import NotificationQuery
+from schema.offers import IndicatorQuery, OfferQuery
 from schema.partners import PartnerQuery
 from schema.schemes_query import SchemeCatalogueQuery
 from schema.viewer import Viewer
@@ -50,5 +51,7 @@ class Query(
     PartnerQuery,
     ApplicationQuery,
     DeskQuery,
+    OfferQuery,
+    IndicatorQuery,
 ):
     pass

@@ -12,7 +12,9 @@ from auth.viewer import ViewerKind
 from auth.visibility import tiered
 from resolvers import notifications, viewer
 from resolvers.context import Info
+from resolvers.offers import recommended_offers
 from schema.company import Company, Project
+from schema.offers import Offer
 from schema.pagination import Connection
 
 __all__ = ["IdentityStatus", "Viewer"]
@@ -78,3 +80,11 @@ class Viewer:
     @tiered(Tier.AUTHENTICATED, description="How many of the viewer's notifications are unread.")
     async def unread_notifications(self, info: Info) -> int | None:
         return await notifications.unread_count(info)
+
+    @tiered(
+        Tier.PUBLIC,
+        description="Offers for the segment of the viewer's companies and projects, in "
+        "their departments (empty when no segment can be read).",
+    )
+    async def recommended_offers(self, info: Info) -> list[Offer]:
+        return [Offer.from_record(record) for record in await recommended_offers(info)]

@@ -7,6 +7,12 @@ from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory
 from connectors.hubdb.migrate import migrate
 from connectors.hubdb.models import normalize_email
+from connectors.hubdb.offers import (
+    InteractionRecord,
+    OfferFilter,
+    OfferProductRecord,
+    OfferRecord,
+)
 from connectors.hubdb.records import (
     AccountRecord,
     AgentFilter,
@@ -41,7 +47,11 @@ __all__ = [
     "CompanySearchScope",
     "CoreRunner",
     "HubRepository",
+    "InteractionRecord",
     "NotificationRecord",
+    "OfferFilter",
+    "OfferProductRecord",
+    "OfferRecord",
     "OutboxEmailRecord",
     "Page",
     "PersonRecord",

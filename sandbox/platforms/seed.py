@@ -155,7 +155,9 @@ def _application(case: _Case, n: int, rng: random.Random) -> Application:
         history += _entries(case.platform, step, at, history[-1].at if history else at)
         moments[step] = at
         at += timedelta(days=rng.randrange(5, 40), hours=rng.randrange(0, 8))
-    voted_only = case.platform is Platform.MES_AIDES_EN_LIGNE and status is _L.GRANTED and n % 2 == 1
+    voted_only = (
+        case.platform is Platform.MES_AIDES_EN_LIGNE and status is _L.GRANTED and n % 2 == 1
+    )
     if voted_only:  # the commission voted; the arrêté is not signed yet
         history.pop()
         moments[_L.GRANTED] = history[-1].at

@@ -89,6 +89,13 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
         "Query.estimateAid.schemeId": schemes,
         "Company.deMinimis.schemeId": schemes,
         "Company.deMinimis.regulation": st.sampled_from(["2023/2831", "1407/2013", "42"]),
+        "Query.offers.first": st.integers(min_value=1, max_value=30),
+        "Query.offers.after": cursors,
+        "OfferFilterInput.structureId": st.sampled_from(["cci-gard", "bge-occitanie", "nope"]),
+        "OfferFilterInput.department": st.sampled_from(["30", "34", "2A"]),
+        "OfferFilterInput.text": words,
+        "OfferFilterInput.level": st.integers(min_value=1, max_value=3),
+        "Query.indicators.structureId": st.sampled_from(["cci-gard", "bge-occitanie"]),
         "ExpenseInput.category": st.sampled_from(["software", "hardware", "consulting", "x"]),
     }
 

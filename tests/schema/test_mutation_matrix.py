@@ -194,6 +194,14 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {},
         {CLAIRE, THOMAS},
     ),  # LEROY's Industrie du futur dossier on DEL
+    (
+        (
+            'mutation { recordInteraction(input: {siret: "84215637400014", kind: WELCOME, '
+            'channel: ON_SITE, on: "2025-01-06", segment: CREATEUR}) { id } }'
+        ),
+        {},
+        {DURAND, ROUX, GARCIA, VIDAL},
+    ),  # any agent, for its structure
 ]
 
 
@@ -241,6 +249,7 @@ async def _state(services: Services) -> tuple[int, ...]:
         "identity_documents",
         "submissions",
         "application_statuses",
+        "interactions",
     ]
     async with services.writer.transaction() as tx:
         return tuple(

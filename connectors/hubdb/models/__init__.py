@@ -23,6 +23,7 @@ from connectors.hubdb.models.directory import (
     normalize_email,
 )
 from connectors.hubdb.models.identity import IdentityDocument
+from connectors.hubdb.models.offers import Interaction, Offer, OfferProduct
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
 from connectors.hubdb.models.projects import Project, ProjectActor
@@ -43,7 +44,10 @@ __all__ = [
     "CompanyMembership",
     "EmailOutbox",
     "IdentityDocument",
+    "Interaction",
     "Notification",
+    "Offer",
+    "OfferProduct",
     "PersistedQuery",
     "PlatformPoll",
     "Project",

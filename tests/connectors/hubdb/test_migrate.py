@@ -40,8 +40,11 @@ TABLES = TABLES_0001 | {
     "submissions",
     "platform_polls",
     "application_statuses",
+    "offers",
+    "offer_products",
+    "interactions",
 }
-HEAD = "0008"
+HEAD = "0010"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
