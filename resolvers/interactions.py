@@ -109,8 +109,6 @@ async def record_interaction(info: Info, new: NewInteraction) -> InteractionReco
     }  # fmt: skip
     async with info.context.services.writer.transaction() as tx:
         interaction_id = await tx.record_interaction(values, datetime.now(UTC))
-    if siret is not None:
-        info.context.loaders.interactions.clear(siret)
     return InteractionRecord(
         id=interaction_id, structure_id=structure_id, agent_id=viewer.agent_id, siret=siret,
         project_id=new.project_id, kind=new.kind.value, channel=new.channel.value,
