@@ -4,6 +4,11 @@ segment, level, structure, text and department, paged."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 
 OFFERS = """
@@ -100,3 +105,57 @@ async def test_offers_are_paged_with_cursors(run: Run) -> None:
 async def test_a_cursor_the_hub_did_not_give_is_bad_user_input(run: Run) -> None:
     result = await run(OFFERS, variables={"after": "not-a-cursor"})
     assert errors_by_path(result) == {"offers": "BAD_USER_INPUT"}
+
+
+RECOMMENDED = "{ viewer { recommendedOffers { segment structure { departmentCode } } } }"
+SEGMENTS = """
+query($siret: String!) { company(siret: $siret) { segment projects { segment } } }
+"""
+CLAIRE = "claire.leroy@leroy-sas.example"  # LEROY's mandataire
+GARCIA = "julien.garcia@bge-occitanie.example"  # another structure: tier 1 on LEROY
+LEROY = "84215637400014"  # created in 2018, in the Gard
+
+
+async def test_a_company_declaring_a_transfer_is_a_cedant_and_is_offered_the_gards_offers(
+    run: Run, services: Services
+) -> None:
+    before = await run(RECOMMENDED, as_=CLAIRE)
+    assert before.data["viewer"]["recommendedOffers"] == []  # 8 years old, no transfer
+    async with services.writer.transaction() as tx:
+        await tx.create_project(
+            siret=LEROY, title="Céder l'atelier", theme="transmission", now=datetime.now(UTC)
+        )
+    sheet = await run(SEGMENTS, as_=CLAIRE, variables={"siret": LEROY})
+    assert sheet.data["company"]["segment"] == "CEDANT"
+    assert "CEDANT" in [p["segment"] for p in sheet.data["company"]["projects"]]
+    after = await run(RECOMMENDED, as_=CLAIRE)
+    offers = after.data["viewer"]["recommendedOffers"]
+    assert offers and {(o["segment"], o["structure"]["departmentCode"]) for o in offers} == {
+        ("CEDANT", "30")
+    }
+
+
+async def test_a_companys_segment_is_refused_below_tier_2(run: Run) -> None:
+    result = await run(SEGMENTS, as_=GARCIA, variables={"siret": LEROY})
+    assert errors_by_path(result)["company.segment"] == "FORBIDDEN"
+
+
+async def test_a_project_holder_is_offered_its_segments_offers_near_its_structure(
+    run: Run, services: Services
+) -> None:
+    async with services.writer.transaction() as tx:
+        email, theme, department = (
+            await tx.session.execute(
+                sa.text(
+                    "SELECT a.email, p.theme, s.department_code FROM projects p "
+                    "JOIN accounts a ON a.id = p.holder_account_id "
+                    "JOIN structures s ON s.id = p.structure_id WHERE p.id = 'project-holder-001'"
+                )
+            )
+        ).one()
+    segment = "REPRENEUR" if theme == "reprise" else "CREATEUR"
+    result = await run(RECOMMENDED, as_=email)
+    offers = result.data["viewer"]["recommendedOffers"]
+    assert offers
+    assert {o["segment"] for o in offers} == {segment}
+    assert {o["structure"]["departmentCode"] for o in offers} == {department}
