@@ -23,6 +23,7 @@ from connectors.platforms import Platform, PlatformConnector
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
+from gateway.indicator_export import IndicatorExport
 from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import MetricsMiddleware, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, RequestIdMiddleware
@@ -46,6 +47,13 @@ class _DocumentEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await scope["app"].state.documents(scope, receive, send)
+
+
+class _IndicatorExportEndpoint:
+    """Forwards to the indicators' CSV download the lifespan built."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.indicator_export(scope, receive, send)
 
 
 class _GraphQLEndpoint:
@@ -179,6 +187,9 @@ def create_app(
             app.state.documents = AuthenticationMiddleware(
                 IdentityDocumentDownload(services), authenticator
             )
+            app.state.indicator_export = AuthenticationMiddleware(
+                IndicatorExport(services), authenticator
+            )
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(schema, services, authenticator, personas_url=personas_url),
                 authenticator,
@@ -212,6 +223,11 @@ def create_app(
         Route("/graphql", _GraphQLEndpoint(), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", _GraphQLEndpoint()),
         Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
+        Route(
+            "/structures/{structure_id}/indicators.csv",
+            _IndicatorExportEndpoint(),
+            methods=["GET"],
+        ),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),

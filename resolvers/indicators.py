@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from auth.activity import require_activity_reader
-from resolvers.context import Info
+from auth.viewer import Viewer
+from resolvers.context import Info, Services
 from resolvers.errors import BAD_USER_INPUT, coded_error
 
-__all__ = ["MAX_PERIOD_YEARS", "IndicatorValue", "indicators"]
+__all__ = ["MAX_PERIOD_YEARS", "IndicatorValue", "indicators", "structure_indicators"]
 
 MAX_PERIOD_YEARS = 5
 
@@ -35,9 +36,18 @@ def _check_period(start: date, end: date) -> None:
 
 
 async def indicators(info: Info, structure_id: str, start: date, end: date) -> list[IndicatorValue]:
+    return await structure_indicators(
+        info.context.services, info.context.viewer, structure_id, start, end
+    )
+
+
+async def structure_indicators(
+    services: Services, viewer: Viewer, structure_id: str, start: date, end: date
+) -> list[IndicatorValue]:
     """Every indicator of the annex over the structure's interactions dated ``start`` to
-    ``end`` (both included): for its agents and the administrator."""
-    require_activity_reader(info.context.viewer, structure_id)
+    ``end`` (both included): for its agents and the administrator. The GraphQL field and
+    the CSV download (``gateway/indicator_export.py``) both answer with it."""
+    require_activity_reader(viewer, structure_id)
     _check_period(start, end)
-    computed = await info.context.services.hub.indicators(structure_id, start, end)
+    computed = await services.hub.indicators(structure_id, start, end)
     return [IndicatorValue(d.code, d.label, value) for d, value in computed]

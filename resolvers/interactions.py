@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from auth.actions import Action, require
 from connectors.hubdb import InteractionRecord, OfferRecord
@@ -14,7 +15,13 @@ from resolvers.errors import BAD_USER_INPUT, coded_error
 from resolvers.segments import company_segment, theme_segment
 from resolvers.siret import validate_siret
 
-__all__ = ["MAX_MINUTES", "NewInteraction", "company_interactions", "record_interaction"]
+__all__ = [
+    "MAX_MINUTES",
+    "NewInteraction",
+    "checked_values",
+    "company_interactions",
+    "record_interaction",
+]
 
 MAX_MINUTES = 10_000
 
@@ -79,11 +86,11 @@ async def _subject(info: Info, new: NewInteraction) -> tuple[str | None, str, Se
     return None, f"company:{company}", segment
 
 
-async def record_interaction(info: Info, new: NewInteraction) -> InteractionRecord:
-    """An agent records support its structure gave: validated (the subject, the date, the
-    offer of its structure with its level and product, the segment), then written."""
+async def checked_values(info: Info, new: NewInteraction) -> dict[str, Any]:
+    """The ``interactions`` row of support the viewer (an agent) records for its structure,
+    once checked: the subject, the date, the offer of its structure with its level and
+    product, the segment. ``BAD_USER_INPUT`` with the argument and the reason otherwise."""
     viewer = info.context.viewer
-    require(Action.RECORD_INTERACTION, viewer)
     structure_id = str(viewer.structure_id)
     if new.on > date.today():
         raise _refuse("`on` is in the future: record what happened.", "on")
@@ -99,22 +106,24 @@ async def record_interaction(info: Info, new: NewInteraction) -> InteractionReco
             "no declared transfer): give `segment` or an `offerId`.",
             "segment",
         )
-    level = offer.level if offer is not None else None
-    values = {
+    return {
         "structure_id": structure_id, "agent_id": viewer.agent_id, "siret": siret,
         "project_id": new.project_id, "person": person, "kind": new.kind.value,
         "channel": new.channel.value, "segment": segment.value, "offer_id": new.offer_id,
-        "level": level, "product": new.product,
+        "level": offer.level if offer is not None else None, "product": new.product,
         "occurred_on": new.on, "minutes": new.minutes,
     }  # fmt: skip
+
+
+async def record_interaction(info: Info, new: NewInteraction) -> InteractionRecord:
+    """An agent records support its structure gave: checked (``checked_values``), then
+    written."""
+    require(Action.RECORD_INTERACTION, info.context.viewer)
+    values = await checked_values(info, new)
     async with info.context.services.writer.transaction() as tx:
         interaction_id = await tx.record_interaction(values, datetime.now(UTC))
-    return InteractionRecord(
-        id=interaction_id, structure_id=structure_id, agent_id=viewer.agent_id, siret=siret,
-        project_id=new.project_id, kind=new.kind.value, channel=new.channel.value,
-        segment=segment.value, offer_id=new.offer_id, level=level,
-        product=new.product, occurred_on=new.on, minutes=new.minutes,
-    )  # fmt: skip
+    columns = {key: value for key, value in values.items() if key != "person"}
+    return InteractionRecord(id=interaction_id, **columns)
 
 
 async def company_interactions(info: Info, siret: str) -> list[InteractionRecord]:

@@ -15,6 +15,7 @@ from schema.desk import DeskMutation
 from schema.directory import Agent
 from schema.directory_query import AgentRole
 from schema.filing import FilingMutation
+from schema.interaction_import import InteractionImportMutation
 from schema.notifications import NotificationMutation
 from schema.offers import InteractionMutation
 from schema.partners import PartnerMutation
@@ -182,5 +183,6 @@ class Mutation(
     DeskMutation,
     FilingMutation,
     InteractionMutation,
+    InteractionImportMutation,
 ):
     pass

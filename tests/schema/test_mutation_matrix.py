@@ -202,6 +202,15 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {},
         {DURAND, ROUX, GARCIA, VIDAL},
     ),  # any agent, for its structure
+    (
+        (
+            'mutation { importInteractions(csv: "siret,project_id,kind,channel,offer_id,level,'
+            "product,on,minutes,segment\\n84215637400014,,WELCOME,ON_SITE,,,,2025-01-06,,"
+            'CREATEUR\\n") { imported } }'
+        ),
+        {},
+        {DURAND, ROUX, GARCIA, VIDAL},
+    ),
 ]
 
 
