@@ -198,6 +198,7 @@ class Loaders:
     offers: DataLoader[str, OfferRecord | None]
     structure_offers: DataLoader[str, list[OfferRecord]]
     interactions: DataLoader[str, list[InteractionRecord]]
+    project_interactions: DataLoader[str, list[InteractionRecord]]
 
     @classmethod
     def create(
@@ -231,6 +232,7 @@ class Loaders:
             offers=DataLoader(load_fn=_optional(hub.offers)),
             structure_offers=DataLoader(load_fn=_exact(hub.structure_offers)),
             interactions=DataLoader(load_fn=_exact(hub.interactions)),
+            project_interactions=DataLoader(load_fn=_exact(hub.project_interactions)),
         )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "NewInteraction",
     "checked_values",
     "company_interactions",
+    "project_interactions",
     "record_interaction",
 ]
 
@@ -128,3 +129,7 @@ async def record_interaction(info: Info, new: NewInteraction) -> InteractionReco
 
 async def company_interactions(info: Info, siret: str) -> list[InteractionRecord]:
     return await info.context.loaders.interactions.load(siret)
+
+
+async def project_interactions(info: Info, project_id: str) -> list[InteractionRecord]:
+    return await info.context.loaders.project_interactions.load(project_id)

@@ -193,6 +193,17 @@ class Project:
         segment = resolve_segments.project_segment(self.record)
         return Segment(segment.value) if segment else None
 
+    @tiered(
+        Tier.PUBLIC,
+        description="The support recorded for a project holder's project, newest first (null "
+        "for a company's project: see `company.interactions`, tier 2).",
+    )
+    async def interactions(self, info: Info) -> list[Interaction] | None:
+        if self.record.siret is not None:
+            return None
+        records = await resolve_interactions.project_interactions(info, self.record.id)
+        return [Interaction.from_record(record) for record in records]
+
     @tiered(Tier.PUBLIC)
     async def actors(self, info: Info) -> list[ProjectActor]:
         actors = self.record.actors
@@ -369,8 +380,8 @@ class Company:
 
     @tiered(
         Tier.TIER2,
-        description="The support the structures recorded with the company, newest first "
-        "(its referent's structure and the company itself see them).",
+        description="The support the structures recorded with the company and its projects, "
+        "newest first (its referent's structure and the company itself see them).",
     )
     async def interactions(self, info: Info) -> list[Interaction] | None:
         records = await resolve_interactions.company_interactions(info, self.siret)

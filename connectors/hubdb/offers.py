@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from connectors.hubdb.models import Interaction, Offer, OfferProduct, Structure, fold
+from connectors.hubdb.models import Interaction, Offer, OfferProduct, Project, Structure, fold
 from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor
 
 __all__ = [
@@ -21,12 +21,14 @@ __all__ = [
     "OfferRecord",
     "load_interactions",
     "load_offers",
+    "load_project_interactions",
     "load_structure_offers",
     "search_offers",
 ]
 
 _OFFERS, _PRODUCTS = Offer.__table__, OfferProduct.__table__
 _INTERACTIONS, _STRUCTURES = Interaction.__table__, Structure.__table__
+_PROJECTS = Project.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,32 +169,56 @@ def _with_products(connection: Connection, rows: Sequence[Any]) -> list[OfferRec
     ]
 
 
+def _interaction(row: Any) -> InteractionRecord:
+    return InteractionRecord(
+        id=row.id,
+        structure_id=row.structure_id,
+        agent_id=row.agent_id,
+        siret=row.siret,
+        project_id=row.project_id,
+        kind=row.kind,
+        channel=row.channel,
+        segment=row.segment,
+        offer_id=row.offer_id,
+        level=row.level,
+        product=row.product,
+        occurred_on=row.occurred_on,
+        minutes=row.minutes,
+    )
+
+
+_NEWEST_FIRST = (_INTERACTIONS.c.occurred_on.desc(), _INTERACTIONS.c.recorded_at.desc())
+
+
 def load_interactions(
     connection: Connection, sirets: Sequence[str]
 ) -> dict[str, list[InteractionRecord]]:
-    """Each company's recorded interactions, newest first."""
+    """Each company's recorded interactions, its projects' included, newest first."""
+    company = sa.func.coalesce(_INTERACTIONS.c.siret, _PROJECTS.c.siret).label("company")
+    rows = connection.execute(
+        sa.select(_INTERACTIONS, company)
+        .select_from(
+            _INTERACTIONS.outerjoin(_PROJECTS, _PROJECTS.c.id == _INTERACTIONS.c.project_id)
+        )
+        .where(sa.or_(_INTERACTIONS.c.siret.in_(sirets), _PROJECTS.c.siret.in_(sirets)))
+        .order_by(*_NEWEST_FIRST)
+    )
     found: dict[str, list[InteractionRecord]] = {siret: [] for siret in sirets}
+    for row in rows:
+        found[row.company].append(_interaction(row))
+    return found
+
+
+def load_project_interactions(
+    connection: Connection, project_ids: Sequence[str]
+) -> dict[str, list[InteractionRecord]]:
+    """Each project's recorded interactions, newest first."""
     rows = connection.execute(
         sa.select(_INTERACTIONS)
-        .where(_INTERACTIONS.c.siret.in_(sirets))
-        .order_by(_INTERACTIONS.c.occurred_on.desc(), _INTERACTIONS.c.recorded_at.desc())
+        .where(_INTERACTIONS.c.project_id.in_(project_ids))
+        .order_by(*_NEWEST_FIRST)
     )
+    found: dict[str, list[InteractionRecord]] = {project_id: [] for project_id in project_ids}
     for row in rows:
-        found[row.siret].append(
-            InteractionRecord(
-                id=row.id,
-                structure_id=row.structure_id,
-                agent_id=row.agent_id,
-                siret=row.siret,
-                project_id=row.project_id,
-                kind=row.kind,
-                channel=row.channel,
-                segment=row.segment,
-                offer_id=row.offer_id,
-                level=row.level,
-                product=row.product,
-                occurred_on=row.occurred_on,
-                minutes=row.minutes,
-            )
-        )
+        found[row.project_id].append(_interaction(row))
     return found

@@ -200,8 +200,14 @@ class HubRepository:
     async def interactions(
         self, sirets: Sequence[str]
     ) -> dict[str, list[_offers.InteractionRecord]]:
-        """Each company's recorded interactions, newest first."""
+        """Each company's recorded interactions, its projects' included, newest first."""
         return await self._batched(sirets, _offers.load_interactions)
+
+    async def project_interactions(
+        self, project_ids: Sequence[str]
+    ) -> dict[str, list[_offers.InteractionRecord]]:
+        """Each project's recorded interactions, newest first."""
+        return await self._batched(project_ids, _offers.load_project_interactions)
 
     async def indicators(
         self, structure_id: str, start: date, end: date

@@ -166,3 +166,34 @@ async def test_a_companys_interactions_are_seen_per_the_tiers(
 async def _count(services: Services) -> int:
     async with services.writer.transaction() as tx:
         return int(await tx.session.scalar(sa.text("SELECT count(*) FROM interactions")) or 0)
+
+
+async def test_support_given_on_a_companys_project_is_in_the_companys_record(run: Run) -> None:
+    changes = {"siret": None, "projectId": "project-leroy-pile-hydrogene", "offerId": None,
+               "level": None, "product": None, "kind": "ADVICE_MEETING", "segment": "NOUVEAU_DIRIGEANT"}  # fmt: skip
+    recorded = await run(RECORD, as_=DURAND, variables={"input": _input(**changes)})
+    assert recorded.errors is None
+    sheet = await run(SHEET, as_=CLAIRE, variables={"siret": LEROY})
+    assert sheet.data["company"]["interactions"] == [
+        {"kind": "ADVICE_MEETING", "segment": "NOUVEAU_DIRIGEANT"}
+    ]
+    refused = await run(SHEET, as_=GARCIA, variables={"siret": LEROY})
+    assert errors_by_path(refused) == {"company.interactions": "FORBIDDEN"}
+
+
+async def test_a_project_holder_sees_the_support_recorded_for_its_project(
+    run: Run, services: Services
+) -> None:
+    async with services.writer.transaction() as tx:
+        holder = await tx.session.scalar(
+            sa.text(
+                "SELECT a.email FROM projects p JOIN accounts a ON a.id = p.holder_account_id "
+                "WHERE p.id = 'project-holder-001'"
+            )
+        )
+    changes = {"siret": None, "projectId": "project-holder-001", "offerId": None, "level": None,
+               "product": None, "kind": "QUALIFICATION", "segment": "CREATEUR"}  # fmt: skip
+    await run(RECORD, as_=GARCIA, variables={"input": _input(**changes)})
+    mine = await run("{ viewer { projects { id interactions { kind } } } }", as_=holder)
+    projects = {p["id"]: p for p in mine.data["viewer"]["projects"]}
+    assert projects["project-holder-001"]["interactions"] == [{"kind": "QUALIFICATION"}]
