@@ -89,24 +89,40 @@ def _parse(row: Mapping[str | None, Any]) -> NewInteraction:
     )
 
 
+def _read(text: str) -> tuple[list[str], list[tuple[int, dict[str | None, Any]]]]:
+    """The header and each row with its line; ``BAD_USER_INPUT`` for a file the CSV reader
+    cannot read (a NUL byte, an unclosed quote, a huge field) or past ``MAX_ROWS``."""
+    reader = csv.DictReader(io.StringIO(text))
+    read: list[tuple[int, dict[str | None, Any]]] = []
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or ()]
+        for row in reader:
+            if len(read) >= MAX_ROWS:
+                raise coded_error(
+                    f"At most {MAX_ROWS} rows per import.", BAD_USER_INPUT, argument="csv"
+                )
+            read.append((reader.line_num, row))
+    except csv.Error as error:
+        raise coded_error(
+            f"The CSV cannot be read at line {reader.line_num}: {error}.",
+            BAD_USER_INPUT,
+            argument="csv",
+        ) from None
+    return header, read
+
+
 async def import_interactions(info: Info, text: str, keep_valid_rows: bool) -> ImportOutcome:
     """Checks every row; writes the good ones in one transaction when every row is good, or
     when ``keep_valid_rows``; otherwise writes nothing. Lines are the file's (the header is
     line 1)."""
     require(Action.RECORD_INTERACTION, info.context.viewer)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or ()]
+    header, read = _read(text)
     if header != list(COLUMNS):
         expected = ",".join(COLUMNS)
         return ImportOutcome(0, (ImportProblem(1, f"the header must be: {expected}"),))
     rows: list[dict[str, Any]] = []
     problems: list[ImportProblem] = []
-    for row in reader:
-        if len(rows) + len(problems) >= MAX_ROWS:
-            raise coded_error(
-                f"At most {MAX_ROWS} rows per import.", BAD_USER_INPUT, argument="csv"
-            )
-        line = reader.line_num
+    for line, row in read:
         try:
             rows.append(await checked_values(info, _parse(row)))
         except ValueError as error:

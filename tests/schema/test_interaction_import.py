@@ -84,3 +84,11 @@ async def test_only_agents_import(run: Run, services: Services) -> None:
         result = await run(IMPORT, as_=who, variables={"csv": _csv(*GOOD), "keep": True})
         assert errors_by_path(result) == {"importInteractions": code}
     assert await _count(services) == 0
+
+
+async def test_a_file_the_csv_reader_cannot_read_is_bad_user_input(run: Run) -> None:
+    huge = _csv('"' + "x" * 200_000 + '"')  # past the reader's field size limit
+    result = await run(IMPORT, as_=DURAND, variables={"csv": huge, "keep": True})
+    assert errors_by_path(result) == {"importInteractions": "BAD_USER_INPUT"}
+    odd = await run(IMPORT, as_=DURAND, variables={"csv": _csv("1,\0,WELCOME"), "keep": True})
+    assert odd.data["importInteractions"]["rejected"] == [{"line": 2, "reason": "channel is empty"}]
