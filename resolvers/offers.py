@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from auth.viewer import ViewerKind
 from connectors.hubdb import OfferFilter, OfferRecord, Page
 from connectors.hubdb.enums import Segment
 from resolvers.context import Info
@@ -36,7 +37,10 @@ async def structure_offers(info: Info, structure_id: str) -> list[OfferRecord]:
 
 async def recommended_offers(info: Info) -> list[OfferRecord]:
     """The offers of the segment of each of the viewer's companies (in the company's
-    department) and projects (in its support structure's department), nearest first."""
+    department) and projects (in its support structure's department); none for agents and
+    anonymous viewers (no company, no project of their own)."""
+    if info.context.viewer.kind not in (ViewerKind.COMPANY_USER, ViewerKind.PROJECT_HOLDER):
+        return []
     wanted: list[tuple[Segment, str | None]] = []
     today = date.today()
     for siret in await my_companies(info):

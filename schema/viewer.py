@@ -84,7 +84,7 @@ class Viewer:
     @tiered(
         Tier.PUBLIC,
         description="Offers for the segment of the viewer's companies and projects, in "
-        "their departments (empty when no segment can be read).",
+        "their departments (empty for agents, and when no segment can be read).",
     )
     async def recommended_offers(self, info: Info) -> list[Offer]:
         return [Offer.from_record(record) for record in await recommended_offers(info)]

@@ -63,7 +63,9 @@ def _d(
     measure: Measure,
     kinds: frozenset[InteractionKind] | InteractionKind,
     segments: frozenset[Segment] | Segment,
-    **extra: object,
+    *,
+    channel: Channel | None = None,
+    five_days: bool | None = None,
 ) -> IndicatorDefinition:
     return IndicatorDefinition(
         code,
@@ -71,7 +73,8 @@ def _d(
         measure,
         kinds if isinstance(kinds, frozenset) else frozenset({kinds}),
         segments if isinstance(segments, frozenset) else frozenset({segments}),
-        **extra,  # type: ignore[arg-type]
+        channel,
+        five_days,
     )
 
 

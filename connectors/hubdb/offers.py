@@ -111,12 +111,10 @@ def search_offers(
     if after is not None:
         _, after_id = decode_cursor(after)
         page = page.where(_OFFERS.c.id > after_id)
-    rows = connection.execute(page).all()
-    records = _with_products(connection, rows)
+    records = _with_products(connection, connection.execute(page).all())
     return assemble_page(
-        [record.id for record in records], first,
-        item=lambda id_: next(r for r in records if r.id == id_),
-        cursor=lambda id_: encode_cursor(id_, id_), total=total, after=after,
+        records, first, item=lambda record: record,
+        cursor=lambda record: encode_cursor(record.id, record.id), total=total, after=after,
     )  # fmt: skip
 
 
