@@ -10,7 +10,13 @@ from auth.viewer import Viewer
 from resolvers.context import Info, Services
 from resolvers.errors import BAD_USER_INPUT, coded_error
 
-__all__ = ["MAX_PERIOD_YEARS", "IndicatorValue", "indicators", "structure_indicators"]
+__all__ = [
+    "MAX_PERIOD_YEARS",
+    "IndicatorValue",
+    "indicators",
+    "network_indicators",
+    "structure_indicators",
+]
 
 MAX_PERIOD_YEARS = 5
 
@@ -50,4 +56,12 @@ async def structure_indicators(
     require_activity_reader(viewer, structure_id)
     _check_period(start, end)
     computed = await services.hub.indicators(structure_id, start, end)
+    return [IndicatorValue(d.code, d.label, value) for d, value in computed]
+
+
+async def network_indicators(info: Info, start: date, end: date) -> list[IndicatorValue]:
+    """The roll-up of every structure's interactions (the field is the administrator's):
+    a person supported by two structures counts once."""
+    _check_period(start, end)
+    computed = await info.context.services.hub.indicators(None, start, end)
     return [IndicatorValue(d.code, d.label, value) for d, value in computed]

@@ -288,6 +288,15 @@ class IndicatorQuery:
         )
         return [Indicator(code=v.code, label=v.label, value=v.value) for v in values]
 
+    @tiered(
+        Tier.ADMIN,
+        description="The network-wide roll-up of the indicators (every structure's "
+        "interactions; a person supported by two structures counts once).",
+    )
+    async def network_indicators(self, info: Info, period: PeriodInput) -> list[Indicator] | None:
+        values = await resolve_indicators.network_indicators(info, period.from_, period.to)
+        return [Indicator(code=v.code, label=v.label, value=v.value) for v in values]
+
 
 @strawberry.type
 class InteractionMutation:

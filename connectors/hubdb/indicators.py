@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -180,20 +181,28 @@ def _aggregate(definition: IndicatorDefinition) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-_STATEMENT = sa.select(
-    *(_aggregate(definition).label(f"i{n}") for n, definition in enumerate(INDICATORS))
-).where(
-    _I.c.structure_id == sa.bindparam("structure_id"),
-    _I.c.occurred_on.between(sa.bindparam("start"), sa.bindparam("end")),
-)
+def _statement(*where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    aggregates: list[sa.ColumnElement[Any]] = [
+        _aggregate(definition).label(f"i{n}") for n, definition in enumerate(INDICATORS)
+    ]
+    return sa.select(*aggregates).where(
+        _I.c.occurred_on.between(sa.bindparam("start"), sa.bindparam("end")), *where
+    )
+
+
+_STRUCTURE = _statement(_I.c.structure_id == sa.bindparam("structure_id"))
+_NETWORK = _statement()
 
 
 def compute_indicators(
-    connection: Connection, structure_id: str, start: date, end: date
+    connection: Connection, structure_id: str | None, start: date, end: date
 ) -> list[tuple[IndicatorDefinition, int]]:
-    """Every indicator of the structure's interactions dated ``start``..``end`` (inclusive):
-    one statement."""
-    row = connection.execute(
-        _STATEMENT, {"structure_id": structure_id, "start": start, "end": end}
-    ).one()
+    """Every indicator of the structure's interactions dated ``start``..``end`` (inclusive),
+    or of the whole network's (``structure_id`` None: a person helped by two structures
+    counts once): one statement."""
+    parameters = {"start": start, "end": end}
+    if structure_id is None:
+        row = connection.execute(_NETWORK, parameters).one()
+    else:
+        row = connection.execute(_STRUCTURE, {**parameters, "structure_id": structure_id}).one()
     return [(definition, int(row[n] or 0)) for n, definition in enumerate(INDICATORS)]

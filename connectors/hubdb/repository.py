@@ -210,10 +210,10 @@ class HubRepository:
         return await self._batched(project_ids, _offers.load_project_interactions)
 
     async def indicators(
-        self, structure_id: str, start: date, end: date
+        self, structure_id: str | None, start: date, end: date
     ) -> list[tuple[IndicatorDefinition, int]]:
-        """The annex's indicators over the structure's interactions of ``start``..``end``;
-        one statement whatever their number."""
+        """The annex's indicators over the structure's interactions of ``start``..``end``
+        (the whole network's for None); one statement whatever their number."""
         return await self._runner.read(
             lambda connection: compute_indicators(connection, structure_id, start, end)
         )

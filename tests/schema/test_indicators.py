@@ -195,3 +195,26 @@ async def test_the_indicators_take_one_statement_whatever_the_number_of_interact
         assert len(statements) == few == 1
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
+
+
+NETWORK = """
+query($from: Date!, $to: Date!) {
+  networkIndicators(period: {from: $from, to: $to}) { code value }
+}
+"""
+
+
+async def test_the_administrators_roll_up_counts_a_person_once_across_structures(
+    run: Run, services: Services
+) -> None:
+    await _record(services, "cci-gard", SET)
+    await _record(services, "bge-occitanie", OTHER_STRUCTURE)  # P1's meeting at the BGE
+    period = {"from": YEAR["from"], "to": YEAR["to"]}
+    result = await run(NETWORK, as_=VIDAL, variables=period)
+    computed = {i["code"]: i["value"] for i in result.data["networkIndicators"]}
+    assert computed == EXPECTED | {"A02-IA10-1-C": 3}  # one more meeting, no more people
+    for who in (DURAND, GARCIA, CLAIRE, None):
+        refused = await run(NETWORK, as_=who, variables=period)
+        assert errors_by_path(refused) == {"networkIndicators": "FORBIDDEN"}
+    reversed_ = await run(NETWORK, as_=VIDAL, variables={"from": YEAR["to"], "to": YEAR["from"]})
+    assert errors_by_path(reversed_) == {"networkIndicators": "BAD_USER_INPUT"}

@@ -47,6 +47,13 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
             "region:nope",
         ]
     )
+    periods = st.sampled_from(
+        [
+            {"from": "2025-01-01", "to": "2025-12-31"},
+            {"from": "2025-12-31", "to": "2025-01-01"},
+            {"from": "2015-01-01", "to": "2025-12-31"},
+        ]
+    )
     applications = [
         application_id(a) for s in world.companies for a in world.applications.get(s, ())
     ]
@@ -95,6 +102,8 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
         "OfferFilterInput.department": st.sampled_from(["30", "34", "2A"]),
         "OfferFilterInput.text": words,
         "OfferFilterInput.level": st.integers(min_value=1, max_value=3),
+        "Query.indicators.period": periods,
+        "Query.networkIndicators.period": periods,
         "Query.indicators.structureId": st.sampled_from(["cci-gard", "bge-occitanie"]),
         "ExpenseInput.category": st.sampled_from(["software", "hardware", "consulting", "x"]),
     }

@@ -57,6 +57,7 @@ ROOTS: dict[str, list[str]] = {
     "identityVerifications": ["(first: 3)"],
     "offers": ['(first: 2, filter: {structureId: "cci-gard"})'],
     "indicators": ['(structureId: "cci-gard", period: {from: "2025-01-01", to: "2025-12-31"})'],
+    "networkIndicators": ['(period: {from: "2025-01-01", to: "2025-12-31"})'],
 }
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
