@@ -84,6 +84,11 @@ class Action(Enum):
         description="A signed-in person with an account, for itself: the filières its news "
         "and events follow, its favourites.",
     )
+    RECORD_INTERACTION = strawberry.enum_value(
+        "RECORD_INTERACTION",
+        description="An agent of a structure (not a partner key): the support its structure "
+        "gave a company or a project holder, recorded as its structure's.",
+    )
     MANAGE_PARTNER_ACCESS = strawberry.enum_value(
         "MANAGE_PARTNER_ACCESS",
         description="The administrator: create and revoke partner API keys, register "
@@ -131,6 +136,8 @@ def may(
         return viewer.is_admin
     if action is Action.EDIT_OWN_PROFILE:
         return viewer.agent_id is not None
+    if action is Action.RECORD_INTERACTION:
+        return viewer.agent_id is not None and viewer.structure_id is not None
     if action is Action.CREATE_OWN_PROJECT:
         return viewer.kind is ViewerKind.PROJECT_HOLDER
     if action in (Action.RENAME_PROJECT, Action.ACT_FOR_COMPANY) and project_holder is not None:

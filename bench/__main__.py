@@ -29,6 +29,7 @@ from bench import (
     company_search,
     eligible,
     environment,
+    indicators,
     portfolio,
     report,
     search,
@@ -78,7 +79,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scenario", default="all",
                         choices=["company-sheet", "referent-search", "agent-portfolio",
                                  "eligible-schemes", "company-search", "applications", "side-by-side",
-                                 "all"],
+                                 "indicators", "all"],
                         help="which scenario to run (default all); each writes its own file")  # fmt: skip
     parser.add_argument("--full-cold-samples", type=int, default=5,
                         help="eligible schemes: fully cold requests, each on a fresh gateway "
@@ -405,6 +406,28 @@ def _applications(
     return result
 
 
+def _indicators(
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
+) -> dict[str, Any]:
+    with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
+        _say(f"indicators: writing {indicators.INTERACTIONS} interactions …")
+        count = asyncio.run(indicators.seed_interactions(workspace.env()["DATABASE_URL"]))
+        token = issue_token(workspace, indicators.AGENT_EMAIL)
+        _say(f"indicators, warm: {args.samples} samples over {len(indicators.YEARS)} years "
+             f"(gateway pid {gateway.pid}) …")  # fmt: skip
+        latency, _, evidence = asyncio.run(warm_with(
+            lambda session: indicators.IndicatorsClient(session, gateway.url, token).request,
+            sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
+            warmup=args.warmup, concurrency=0, duration=args.duration,
+        ))  # fmt: skip
+    return {
+        "viewer": indicators.AGENT_EMAIL,
+        "interactions": count,
+        "warm": {**latency.as_dict(), "evidence": evidence},
+        "targets": indicators.TARGETS,
+    }
+
+
 def _side_by_side(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
@@ -423,6 +446,7 @@ _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
     "company-search": (_company_search, verdicts.judge_search, verdicts.render_search),
     "applications": (_applications, applications.judge, applications.render),
     "side-by-side": (_side_by_side, side_by_side.judge, side_by_side.render),
+    "indicators": (_indicators, indicators.judge, indicators.render),
 }  # fmt: skip
 _APPLICATION_PAGES = (10, 50)
 _PROBE_PAGES = (10, 50, 100)

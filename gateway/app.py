@@ -30,6 +30,7 @@ from gateway.cors import cors_middleware
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
+from gateway.indicator_export import IndicatorExport
 from gateway.limits import BodyLimitMiddleware
 from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
 from gateway.middleware import (
@@ -59,6 +60,13 @@ class _DocumentEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await scope["app"].state.documents(scope, receive, send)
+
+
+class _IndicatorExportEndpoint:
+    """Forwards to the indicators' CSV download the lifespan built."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.indicator_export(scope, receive, send)
 
 
 class _GraphQLEndpoint:
@@ -262,6 +270,9 @@ def create_app(
             )
             queries = QueryStore.from_url(settings.cache_url, size=settings.apq_cache_size)
             stack.push_async_callback(queries.aclose)
+            app.state.indicator_export = AuthenticationMiddleware(
+                IndicatorExport(services), authenticator
+            )
             app.state.graphql = AuthenticationMiddleware(
                 GraphQLView(
                     schema,
@@ -326,6 +337,11 @@ def create_app(
         Route("/graphql", _GraphQLEndpoint()),  # any method: the view answers 405 in JSON
         WebSocketRoute("/graphql", _GraphQLEndpoint()),
         Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
+        Route(
+            "/structures/{structure_id}/indicators.csv",
+            _IndicatorExportEndpoint(),
+            methods=["GET"],
+        ),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *_metrics_routes(settings),

@@ -110,12 +110,14 @@ _PARTNERS: tuple[_Registration, ...] = (
         "events",
         lambda s: create_events(EventsSandboxConfig(key=s.events_key.get_secret_value())),
         lambda s: s.events_sandbox_port,
+        "EVENTS_SANDBOX_PORT",
         lambda s: (s.events_url,),
     ),
     _Registration(
         "news",
         lambda s: create_news(),
         lambda s: s.news_sandbox_port,
+        "NEWS_SANDBOX_PORT",
         lambda s: (s.news_url,),
     ),
 )

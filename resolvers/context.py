@@ -49,6 +49,8 @@ from connectors.hubdb import (
     CachedDirectory,
     CompanyFacts,
     HubRepository,
+    InteractionRecord,
+    OfferRecord,
     ProjectRecord,
     PublicAidRecord,
     StructureRecord,
@@ -203,6 +205,10 @@ class Loaders:
     del_applications: DataLoader[str, Listing]
     filieres: DataLoader[str, tuple[str, ...]]
     """The filières each account chose (``setPreferences``)."""
+    offers: DataLoader[str, OfferRecord | None]
+    structure_offers: DataLoader[str, list[OfferRecord]]
+    interactions: DataLoader[str, list[InteractionRecord]]
+    project_interactions: DataLoader[str, list[InteractionRecord]]
 
     @classmethod
     def create(
@@ -235,6 +241,10 @@ class Loaders:
             mesaides_applications=DataLoader(load_fn=_listings(services.mesaides)),
             del_applications=DataLoader(load_fn=_listings(services.del_)),
             filieres=DataLoader(load_fn=_exact(services.preferences.filieres_of)),
+            offers=DataLoader(load_fn=_optional(hub.offers)),
+            structure_offers=DataLoader(load_fn=_exact(hub.structure_offers)),
+            interactions=DataLoader(load_fn=_exact(hub.interactions)),
+            project_interactions=DataLoader(load_fn=_exact(hub.project_interactions)),
         )
 
 

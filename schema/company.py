@@ -19,12 +19,15 @@ from connectors.hubdb import AssignmentRecord, PersonRecord, ProjectRecord
 from connectors.hubdb.invitations import InvitationRecord
 from resolvers import company as resolve
 from resolvers import directory as resolve_directory
+from resolvers import interactions as resolve_interactions
 from resolvers import schemes as resolve_schemes
+from resolvers import segments as resolve_segments
 from resolvers.aids_received import aids_received
 from resolvers.context import Info
 from schema.applications import Application, ApplicationFilter, company_applications
 from schema.directory import Agent, Structure
 from schema.eligibility import DeMinimis, PublicAid, SchemeEligibility
+from schema.offers import Interaction, Segment
 from schema.pagination import Connection
 from schema.schemes import SchemeFilter
 
@@ -222,6 +225,27 @@ class Project:
         record = await info.context.loaders.project_referents.load(self.record.id)
         return ReferentAssignment.from_record(record) if record else None
 
+    @tiered(
+        Tier.PUBLIC,
+        description="The CCI standard's client segment: a project on « transmission » is a "
+        "cédant's, on « reprise » a repreneur's, any other holder's project a créateur's "
+        "(null for a company's other projects: see `company.segment`).",
+    )
+    def segment(self) -> Segment | None:
+        segment = resolve_segments.project_segment(self.record)
+        return Segment(segment.value) if segment else None
+
+    @tiered(
+        Tier.PUBLIC,
+        description="The support recorded for a project holder's project, newest first (null "
+        "for a company's project: see `company.interactions`, tier 2).",
+    )
+    async def interactions(self, info: Info) -> list[Interaction] | None:
+        if self.record.siret is not None:
+            return None
+        records = await resolve_interactions.project_interactions(info, self.record.id)
+        return [Interaction.from_record(record) for record in records]
+
     @tiered(Tier.PUBLIC, list_size=5)
     async def actors(self, info: Info) -> list[ProjectActor]:
         actors = self.record.actors
@@ -413,6 +437,26 @@ class Company:
         after: str | None = None,
     ) -> Connection[Application] | None:
         return await company_applications(info, self.siret, filter, first, after)
+
+    @tiered(
+        Tier.TIER2,
+        description="The CCI standard's client segment read from the data: CEDANT when a "
+        "project declares a transfer (« transmission »), else NOUVEAU_DIRIGEANT when the "
+        "company is less than 3 years old (Sirene), else null. Tier 2: it reveals a "
+        "project.",
+    )
+    async def segment(self, info: Info) -> Segment | None:
+        found = await resolve_segments.company_segment(info, self.siret, date.today())
+        return Segment(found.value) if found else None
+
+    @tiered(
+        Tier.TIER2,
+        description="The support the structures recorded with the company and its projects, "
+        "newest first (its referent's structure and the company itself see them).",
+    )
+    async def interactions(self, info: Info) -> list[Interaction] | None:
+        records = await resolve_interactions.company_interactions(info, self.siret)
+        return [Interaction.from_record(record) for record in records]
 
     @tiered(
         Tier.PROJECT_GROUP,

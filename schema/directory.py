@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from auth.tiers import Tier
@@ -9,6 +11,10 @@ from auth.visibility import tiered
 from connectors.hubdb import AgentRecord, StructureRecord
 from resolvers import directory
 from resolvers.context import Info
+from resolvers.offers import structure_offers
+
+if TYPE_CHECKING:
+    from schema.offers import Offer
 
 __all__ = ["Agent", "Structure"]
 
@@ -29,6 +35,16 @@ class Structure:
         Tier.PUBLIC, description="Labelled to support project holders (créateurs, repreneurs)."
     )
     support_kinds: list[str] = tiered(Tier.PUBLIC, description="The kinds of support offered.")
+
+    @tiered(
+        Tier.PUBLIC,
+        description="Its offers by segment and level: a CCI's carry the national standard "
+        "Entreprendre & Transmettre.",
+    )
+    async def offers(self, info: Info) -> list[Annotated[Offer, strawberry.lazy("schema.offers")]]:
+        from schema.offers import Offer
+
+        return [Offer.from_record(r) for r in await structure_offers(info, str(self.id))]
 
     @classmethod
     def from_record(cls, record: StructureRecord) -> Structure:

@@ -16,7 +16,9 @@ from schema.directory import Agent
 from schema.directory_query import AgentRole
 from schema.feeds import FeedsMutation
 from schema.filing import FilingMutation
+from schema.interaction_import import InteractionImportMutation
 from schema.notifications import NotificationMutation
+from schema.offers import InteractionMutation
 from schema.partners import PartnerMutation
 from schema.sign_up import SignUpMutation
 
@@ -206,5 +208,7 @@ class Mutation(
     DeskMutation,
     FilingMutation,
     FeedsMutation,
+    InteractionMutation,
+    InteractionImportMutation,
 ):
     pass

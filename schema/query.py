@@ -16,6 +16,7 @@ from schema.desk import DeskQuery
 from schema.directory_query import DirectoryQuery
 from schema.feeds import FeedsQuery
 from schema.notifications import NotificationQuery
+from schema.offers import IndicatorQuery, OfferQuery
 from schema.partners import PartnerQuery
 from schema.schemes_query import SchemeCatalogueQuery
 from schema.viewer import Viewer
@@ -54,5 +55,7 @@ class Query(
     ApplicationQuery,
     DeskQuery,
     FeedsQuery,
+    OfferQuery,
+    IndicatorQuery,
 ):
     pass

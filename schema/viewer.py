@@ -12,8 +12,10 @@ from auth.viewer import ViewerKind
 from auth.visibility import tiered
 from resolvers import notifications, preferences, viewer
 from resolvers.context import Info
+from resolvers.offers import recommended_offers
 from schema.company import Company, Project
 from schema.feeds import Favourite, Preferences
+from schema.offers import Offer
 from schema.pagination import Connection
 
 __all__ = ["IdentityStatus", "Viewer"]
@@ -104,3 +106,11 @@ class Viewer:
     )
     async def favourites(self, info: Info) -> list[Favourite] | None:
         return [Favourite.of(record) for record in await preferences.favourites(info)]
+
+    @tiered(
+        Tier.PUBLIC,
+        description="Offers for the segment of the viewer's companies and projects, in "
+        "their departments (empty for agents, and when no segment can be read).",
+    )
+    async def recommended_offers(self, info: Info) -> list[Offer]:
+        return [Offer.from_record(record) for record in await recommended_offers(info)]

@@ -8,6 +8,12 @@ from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory, database_circuit
 from connectors.hubdb.migrate import migrate
 from connectors.hubdb.models import normalize_email
+from connectors.hubdb.offers import (
+    InteractionRecord,
+    OfferFilter,
+    OfferProductRecord,
+    OfferRecord,
+)
 from connectors.hubdb.records import (
     AccountRecord,
     AgentFilter,
@@ -44,7 +50,11 @@ __all__ = [
     "DatabaseBounds",
     "DatabaseUnavailable",
     "HubRepository",
+    "InteractionRecord",
     "NotificationRecord",
+    "OfferFilter",
+    "OfferProductRecord",
+    "OfferRecord",
     "OutboxEmailRecord",
     "Page",
     "PersonRecord",

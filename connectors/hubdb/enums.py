@@ -10,12 +10,16 @@ __all__ = [
     "AgentRole",
     "AssignmentStatus",
     "ChangeRequestStatus",
+    "Channel",
     "DocumentStatus",
+    "ExpertiseLevel",
     "IdentityStatus",
+    "InteractionKind",
     "InvitationStatus",
     "MembershipRole",
     "OutboxStatus",
     "ProjectActorRole",
+    "Segment",
     "StructureKind",
     "SupportKind",
 ]
@@ -133,3 +137,41 @@ class SubmissionState(StrEnum):
     CONFIRMED = "CONFIRMED"
     UNCONFIRMED = "UNCONFIRMED"
     FAILED = "FAILED"
+
+
+class Segment(StrEnum):
+    """The four client segments of the CCI standard Entreprendre & Transmettre."""
+
+    CREATEUR = "CREATEUR"
+    REPRENEUR = "REPRENEUR"
+    NOUVEAU_DIRIGEANT = "NOUVEAU_DIRIGEANT"
+    """The head of a company less than 3 years old."""
+    CEDANT = "CEDANT"
+    """A head of company in a transfer phase (dirigeant en phase de transmission)."""
+
+
+class ExpertiseLevel(StrEnum):
+    """The standard's four levels of expertise of a product or service (internal use)."""
+
+    DISCOVERY = "DISCOVERY"
+    ORIENTATION = "ORIENTATION"
+    EXPERTISE = "EXPERTISE"
+    SUPPORT = "SUPPORT"
+
+
+class InteractionKind(StrEnum):
+    """What an agent recorded of the support it gave (the annex's activity indicators)."""
+
+    WELCOME = "WELCOME"
+    SENSITISATION = "SENSITISATION"
+    QUALIFICATION = "QUALIFICATION"
+    TRAINING = "TRAINING"
+    ADVICE_MEETING = "ADVICE_MEETING"
+    WORKSHOP = "WORKSHOP"
+    SUPPORT_PROGRAMME = "SUPPORT_PROGRAMME"
+    BUSINESS_PLAN = "BUSINESS_PLAN"
+
+
+class Channel(StrEnum):
+    ON_SITE = "ON_SITE"
+    REMOTE = "REMOTE"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -10,6 +11,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb import _company_search, _directory, _loaders, _portfolio, _search
+from connectors.hubdb import offers as _offers
+from connectors.hubdb.indicators import IndicatorDefinition, compute_indicators
 from connectors.hubdb.invitations import InvitationRecord, load_pending_invitations
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
@@ -180,6 +183,45 @@ class HubRepository:
     async def holder_projects(self, account_ids: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each project holder's own projects."""
         return await self._batched(account_ids, _portfolio.load_holder_projects)
+
+    async def search_offers(
+        self, filter: _offers.OfferFilter, first: int, after: str | None
+    ) -> Page[_offers.OfferRecord]:
+        """Offers matching every criterion of ``filter``, by id (structure, segment, level).
+        ``ValueError`` for a cursor this method did not give."""
+        return await self._runner.read(
+            lambda connection: _offers.search_offers(connection, filter, first, after)
+        )
+
+    async def offers(self, ids: Sequence[str]) -> dict[str, _offers.OfferRecord]:
+        return await self._batched(ids, _offers.load_offers)
+
+    async def structure_offers(
+        self, structure_ids: Sequence[str]
+    ) -> dict[str, list[_offers.OfferRecord]]:
+        """Each structure's offers, by segment then level."""
+        return await self._batched(structure_ids, _offers.load_structure_offers)
+
+    async def interactions(
+        self, sirets: Sequence[str]
+    ) -> dict[str, list[_offers.InteractionRecord]]:
+        """Each company's recorded interactions, its projects' included, newest first."""
+        return await self._batched(sirets, _offers.load_interactions)
+
+    async def project_interactions(
+        self, project_ids: Sequence[str]
+    ) -> dict[str, list[_offers.InteractionRecord]]:
+        """Each project's recorded interactions, newest first."""
+        return await self._batched(project_ids, _offers.load_project_interactions)
+
+    async def indicators(
+        self, structure_id: str | None, start: date, end: date
+    ) -> list[tuple[IndicatorDefinition, int]]:
+        """The annex's indicators over the structure's interactions of ``start``..``end``
+        (the whole network's for None); one statement whatever their number."""
+        return await self._runner.read(
+            lambda connection: compute_indicators(connection, structure_id, start, end)
+        )
 
     async def _batched(
         self,

@@ -31,6 +31,7 @@ from connectors.hubdb.models import (
     Company,
     CompanyMembership,
     EmailOutbox,
+    Interaction,
     Notification,
     Project,
     ProjectActor,
@@ -295,6 +296,25 @@ class WriteTransaction(DeskWrites, InvitationWrites):
             )
         ).first()
         return None if row is None else (row[0], row[1])
+
+    async def project_subject(self, project_id: str) -> tuple[str | None, str | None, str | None]:
+        """(company SIRET, holder account, theme) of a project; all None when it does not
+        exist."""
+        row = (
+            await self.session.execute(
+                sa.select(Project.siret, Project.holder_account_id, Project.theme).where(
+                    Project.id == project_id
+                )
+            )
+        ).first()
+        return (None, None, None) if row is None else (row[0], row[1], row[2])
+
+    async def record_interaction(self, values: Mapping[str, Any], now: datetime) -> str:
+        """Adds an ``interactions`` row (its columns but ``id`` and ``recorded_at``)."""
+        interaction_id = str(uuid.uuid4())
+        self.session.add(Interaction(id=interaction_id, recorded_at=now, **values))
+        await self.session.flush()
+        return interaction_id
 
     async def rename_project(self, *, project_id: str, title: str) -> None:
         await self.session.execute(

@@ -17,6 +17,7 @@ from sandbox.hubdb._common import Rows
 from sandbox.hubdb.canonical import CANONICAL_PEOPLE, CANONICAL_STRUCTURES, canonical_rows
 from sandbox.hubdb.companies import company_rows
 from sandbox.hubdb.directory import directory_rows
+from sandbox.hubdb.offers import offer_rows
 
 __all__ = ["CHUNK", "seed", "seed_rows"]
 
@@ -62,6 +63,8 @@ def seed_rows() -> MappingProxyType[str, tuple[dict[str, Any], ...]]:
     for part in (_as_rows(canonical_rows()), directory, company_rows(directory)):
         for name, table_rows in part.items():
             by_table.setdefault(name, []).extend(table_rows)
+    for name, table_rows in offer_rows(by_table["structures"]).items():
+        by_table.setdefault(name, []).extend(table_rows)
     return MappingProxyType({name: tuple(found) for name, found in by_table.items()})
 
 

@@ -47,6 +47,13 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
             "region:nope",
         ]
     )
+    periods = st.sampled_from(
+        [
+            {"from": "2025-01-01", "to": "2025-12-31"},
+            {"from": "2025-12-31", "to": "2025-01-01"},
+            {"from": "2015-01-01", "to": "2025-12-31"},
+        ]
+    )
     applications = [
         application_id(a) for s in world.companies for a in world.applications.get(s, ())
     ]
@@ -89,6 +96,15 @@ def pools(world: SeedWorld) -> dict[str, st.SearchStrategy[Any]]:
         "Query.estimateAid.schemeId": schemes,
         "Company.deMinimis.schemeId": schemes,
         "Company.deMinimis.regulation": st.sampled_from(["2023/2831", "1407/2013", "42"]),
+        "Query.offers.first": st.integers(min_value=1, max_value=30),
+        "Query.offers.after": cursors,
+        "OfferFilterInput.structureId": st.sampled_from(["cci-gard", "bge-occitanie", "nope"]),
+        "OfferFilterInput.department": st.sampled_from(["30", "34", "2A"]),
+        "OfferFilterInput.text": words,
+        "OfferFilterInput.level": st.integers(min_value=1, max_value=3),
+        "Query.indicators.period": periods,
+        "Query.networkIndicators.period": periods,
+        "Query.indicators.structureId": st.sampled_from(["cci-gard", "bge-occitanie"]),
         "ExpenseInput.category": st.sampled_from(["software", "hardware", "consulting", "x"]),
     }
 

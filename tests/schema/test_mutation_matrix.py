@@ -213,6 +213,21 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         'mutation { removeFavourite(kind: OFFER, id: "offer-1") { id } }',
         {},
         {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+        (
+            'mutation { recordInteraction(input: {siret: "84215637400014", kind: WELCOME, '
+            'channel: ON_SITE, on: "2025-01-06", segment: CREATEUR}) { id } }'
+        ),
+        {},
+        {DURAND, ROUX, GARCIA, VIDAL},
+    ),  # any agent, for its structure
+    (
+        (
+            'mutation { importInteractions(csv: "siret,project_id,kind,channel,offer_id,level,'
+            "product,on,minutes,segment\\n84215637400014,,WELCOME,ON_SITE,,,,2025-01-06,,"
+            'CREATEUR\\n") { imported } }'
+        ),
+        {},
+        {DURAND, ROUX, GARCIA, VIDAL},
     ),
 ]
 
@@ -264,6 +279,7 @@ async def _state(services: Services) -> tuple[int, ...]:
         "collaborator_invitations",
         "account_filieres",
         "favourites",
+        "interactions",
     ]
     async with services.writer.transaction() as tx:
         return tuple(

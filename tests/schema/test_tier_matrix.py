@@ -6,7 +6,7 @@ the seed (tests/seed_world.py), never from the code under test."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,6 +57,9 @@ ROOTS: dict[str, list[str]] = {
     "identityVerifications": ["(first: 3)"],
     "events": ["(first: 3)"],
     "news": ["(first: 3)"],
+    "offers": ['(first: 2, filter: {structureId: "cci-gard"})'],
+    "indicators": ['(structureId: "cci-gard", period: {from: "2025-01-01", to: "2025-12-31"})'],
+    "networkIndicators": ['(period: {from: "2025-01-01", to: "2025-12-31"})'],
 }
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
@@ -64,12 +67,17 @@ SUBJECTS: dict[str, tuple[Tier, str]] = {
     "Query.eligibility": (Tier.TIER2, LEROY),
     "Query.application": (Tier.TIER2, LEROY),
 }
+# Root fields whose resolver lets only the named structure's agents and the administrator in.
+STRUCTURE_ACTIVITY = {"Query.indicators": "cci-gard"}
 # Fields about the viewer's own account: a partner key has none, nor has a person yet to
 # sign up or the anonymous visitor, and all are refused them (the anonymous visitor may be
 # told to sign in instead: UNAUTHENTICATED).
 ACCOUNT_ONLY = {"Query.notifications", "Viewer.preferences", "Viewer.favourites"}
 _NO_ACCOUNT = (ViewerKind.UNREGISTERED, ViewerKind.ANONYMOUS)
 ARGUMENTS = {"Viewer.portfolio": "(first: 3)"}
+# Object fields selected by their id only, so that the documents stay within the token limit
+# (their types' fields are selected in full from another root: Query.offers, Query.structures).
+BRIEF = {"Structure.offers", "Interaction.structure", "Interaction.agent", "Interaction.offer"}
 
 
 def _selection(type_: GraphQLObjectType, path: tuple[str, ...]) -> str:
@@ -81,7 +89,8 @@ def _selection(type_: GraphQLObjectType, path: tuple[str, ...]) -> str:
         if isinstance(named, GraphQLObjectType):
             if type_.name in path:
                 continue
-            inner = _selection(named, (*path, type_.name))
+            brief = f"{type_.name}.{name}" in BRIEF
+            inner = "id" if brief else _selection(named, (*path, type_.name))
             parts.append(f"{name}{ARGUMENTS.get(f'{type_.name}.{name}', '')} {{ {inner} }}")
         else:
             parts.append(name)
@@ -116,6 +125,9 @@ class Matrix:
         tier = self.tiers[name]
         if name in ACCOUNT_ONLY and (viewer.partner is not None or viewer.kind in _NO_ACCOUNT):
             return False
+        if name in STRUCTURE_ACTIVITY:
+            own = viewer.agent_id is not None and viewer.structure_id == STRUCTURE_ACTIVITY[name]
+            return viewer.partner is None and (viewer.is_admin or own)
         if name in SUBJECTS:
             subject_tier, siret = SUBJECTS[name]
             return self.world.sees(viewer, subject_tier, siret)
@@ -236,6 +248,18 @@ async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
             await services.preferences.add_favourite(viewer.account_id, "OFFER", "matrix", now)
 
 
+async def _record_an_interaction(services: Services) -> None:
+    """The seed has no recorded support: the CCI du Gard welcomed LEROY (its referent's)."""
+    values = {
+        "structure_id": "cci-gard", "agent_id": DURAND_ID, "siret": LEROY, "project_id": None,
+        "person": f"company:{LEROY}", "kind": "WELCOME", "channel": "ON_SITE",
+        "segment": "CREATEUR", "offer_id": "cci-gard:createur-1", "level": 1, "product": "N1",
+        "occurred_on": date(2025, 3, 1), "minutes": 30,
+    }  # fmt: skip
+    async with services.writer.transaction() as tx:
+        await tx.record_interaction(values, datetime.now(UTC))
+
+
 async def _partner_access(services: Services) -> Viewer:
     """The seed has no partner keys nor persisted documents (the administrator makes them at
     run time): make one of each, so that their types are seen too; the key is one more kind
@@ -253,6 +277,7 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
 ) -> None:
     await _notify_every_viewer(services, seed_world)
     await _queue_an_identity_document(services)
+    await _record_an_interaction(services)
     viewers = {**seed_world.viewers, "cci-gard key (every scope)": await _partner_access(services)}
     found = declarations(schema._schema)
     tiers = {d.name: d.tier for d in found if d.tier is not None}

@@ -24,6 +24,7 @@ from connectors.hubdb.models.directory import (
 )
 from connectors.hubdb.models.identity import IdentityDocument
 from connectors.hubdb.models.invitations import CollaboratorInvitation
+from connectors.hubdb.models.offers import Interaction, Offer, OfferProduct
 from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
 from connectors.hubdb.models.preferences import AccountFiliere, Favourite
@@ -48,7 +49,10 @@ __all__ = [
     "EmailOutbox",
     "Favourite",
     "IdentityDocument",
+    "Interaction",
     "Notification",
+    "Offer",
+    "OfferProduct",
     "PersistedQuery",
     "PlatformPoll",
     "Project",

@@ -45,8 +45,11 @@ TABLES = TABLES_0001 | {
     "collaborator_invitations",
     "account_filieres",
     "favourites",
+    "offers",
+    "offer_products",
+    "interactions",
 }
-HEAD = "0011"
+HEAD = "0012"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:
