@@ -213,6 +213,8 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         'mutation { removeFavourite(kind: OFFER, id: "offer-1") { id } }',
         {},
         {CLAIRE, THOMAS, ANTOINE, DURAND, ROUX, GARCIA, VIDAL, HOLDER},
+    ),
+    (
         (
             'mutation { recordInteraction(input: {siret: "84215637400014", kind: WELCOME, '
             'channel: ON_SITE, on: "2025-01-06", segment: CREATEUR}) { id } }'

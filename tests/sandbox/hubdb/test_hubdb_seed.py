@@ -34,6 +34,8 @@ CANONICAL_COUNTS = {
     "platform_polls": 0,
     "application_statuses": 0,
     "collaborator_invitations": 0,
+    "account_filieres": 0,
+    "favourites": 0,
     "offers": 0,  # the full seed's: every CCI's national offers, BGE and Initiative offers
     "offer_products": 0,
     "interactions": 0,  # recorded at run time
