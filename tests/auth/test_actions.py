@@ -117,6 +117,8 @@ ALLOWED = {
     Action.ADMIN_DESK: {"admin"},
     # people who are not agents (the invitation's address is checked by the resolver)
     Action.ACCEPT_INVITATION: {"claire", "thomas", "antoine", "holder", "signed_up"},
+    # any agent of a structure, for its structure (a partner key is not an agent)
+    Action.RECORD_INTERACTION: {"durand", "roux", "admin"},
 }
 
 

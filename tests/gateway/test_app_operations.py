@@ -28,6 +28,8 @@ PRODUCTION: dict[str, Any] = {
     "francenum_url": "http://127.0.0.1:9",
     "mesaides_url": "http://127.0.0.1:9",
     "del_url": "http://127.0.0.1:9",
+    "events_url": "http://127.0.0.1:9",
+    "news_url": "http://127.0.0.1:9",
     "api_key_pepper": "test-api-key-pepper-test-pepper",
 }
 NOTHING_LISTENS = "redis://127.0.0.1:9/0"

@@ -253,6 +253,8 @@ def _instances(shared: dict[str, str], tmp_path: Path) -> Iterator[list[Instance
                 "CATALOGUES_SANDBOX_PORT": str(_free_port()),
                 "MESAIDES_SANDBOX_PORT": str(_free_port()),
                 "DEL_SANDBOX_PORT": str(_free_port()),
+                "EVENTS_SANDBOX_PORT": str(_free_port()),
+                "NEWS_SANDBOX_PORT": str(_free_port()),
             }
             log = tmp_path / f"gateway-{name}.log"
             command = [str(HUB_GATEWAY), "serve", "--no-migrate", "--port", str(port)]
