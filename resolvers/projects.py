@@ -44,9 +44,11 @@ def _title(title: str) -> str:
 
 
 async def _project(info: Info, siret: str, project_id: str) -> ProjectRecord:
+    """The project just written, read back alone: reading all of the company's projects
+    made each write slower than the last (a 10-minute soak of createProject on one company
+    saturated the database's pool)."""
     info.context.forget_company(siret)
-    projects = await info.context.services.hub.projects([siret])
-    return next(p for p in projects[siret] if p.id == project_id)
+    return (await info.context.services.hub.projects_by_id([project_id]))[project_id]
 
 
 async def create_project(

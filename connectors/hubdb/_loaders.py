@@ -297,6 +297,7 @@ _PROJECTS_OF_COMPANIES = _PROJECT_COLUMNS.where(
     _PROJECTS.c.siret.in_(sa.bindparam("sirets", expanding=True))
 )
 """Built once, like ``_COMPANY_FACTS``."""
+_PROJECTS_BY_ID = _PROJECT_COLUMNS.where(_PROJECTS.c.id.in_(sa.bindparam("ids", expanding=True)))
 _PROJECTS_OF_AGENT = _PROJECT_COLUMNS.where(
     sa.or_(
         _PROJECTS.c.id.in_(
@@ -336,6 +337,14 @@ def load_projects(connection: Connection, sirets: Sequence[str]) -> dict[str, li
     for project in _with_actors(rows):
         projects[str(project.siret)].append(project)
     return projects
+
+
+def load_projects_by_id(
+    connection: Connection, project_ids: Sequence[str]
+) -> dict[str, ProjectRecord]:
+    """Projects by id, each with its actors (one Core statement); unknown ids left out."""
+    rows = connection.execute(_PROJECTS_BY_ID, {"ids": list(project_ids)})
+    return {project.id: project for project in _with_actors(rows)}
 
 
 def load_projects_of_agent(

@@ -139,6 +139,10 @@ class HubRepository:
         """Each company's projects, oldest first, with their actors."""
         return await self._batched(sirets, _loaders.load_projects)
 
+    async def projects_by_id(self, project_ids: Sequence[str]) -> dict[str, ProjectRecord]:
+        """Projects by id with their actors; unknown ids left out."""
+        return await self._batched(project_ids, _loaders.load_projects_by_id)
+
     async def projects_of_agent(
         self, agent_id: str, structure_id: str | None
     ) -> list[ProjectRecord]:
