@@ -29,6 +29,7 @@ __all__ = [
     "AccessLogMiddleware",
     "OperationNames",
     "RequestRecord",
+    "note_operation",
     "note_result",
 ]
 
@@ -63,6 +64,15 @@ def note_result(result: ExecutionResult) -> None:
             record.error_codes.append("GRAPHQL_VALIDATION_FAILED")
 
 
+def note_operation(name: str | None, *, validated: bool) -> None:
+    """Notes an operation of the request: its name, and whether it got past validation."""
+    record = _record.get()
+    if record is None:
+        return
+    record.operations.append(operation_label(name))
+    record.validated = record.validated or validated
+
+
 class OperationNames(SchemaExtension):
     """Notes the operation's name in the request's record; nothing per field. (Strawberry
     makes an instance per operation.)"""
@@ -75,11 +85,7 @@ class OperationNames(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        record = _record.get()
-        if record is None:
-            return
-        record.operations.append(operation_label(self.execution_context.operation_name))
-        record.validated = record.validated or self._valid
+        note_operation(self.execution_context.operation_name, validated=self._valid)
 
 
 def _viewer_kind(scope: Scope) -> str | None:

@@ -13,30 +13,38 @@ import structlog
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["AuditTrail"]
+__all__ = ["AuditTrail", "write_audit"]
 
 _log = structlog.get_logger("gateway.audit")
+
+
+async def write_audit(context: Any) -> GraphQLError | None:
+    """Writes the events the request's context recorded; the error to answer instead of the
+    data when they cannot be written, else None."""
+    audit = getattr(context, "audit", None)
+    if audit is None or not audit.pending:
+        return None
+    events = audit.events()
+    try:
+        await context.services.audit.write(events)
+    except Exception as error:  # noqa: BLE001 - any failure: refuse the data, say so
+        _log.error(
+            "audit.write_failed",
+            request_id=context.request_id,
+            events=len(events),
+            error=type(error).__name__,
+        )
+        return GraphQLError(
+            "This read could not be recorded in the audit trail, so nothing is shown; "
+            "try again later.",
+            extensions={"code": "AUDIT_UNAVAILABLE", "requestId": context.request_id},
+        )
+    return None
 
 
 class AuditTrail(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         yield
-        context: Any = self.execution_context.context
-        audit = getattr(context, "audit", None)
-        if audit is None or not audit.pending:
-            return
-        events = audit.events()
-        try:
-            await context.services.audit.write(events)
-        except Exception as error:  # noqa: BLE001 - any failure: refuse the data, say so
-            _log.error(
-                "audit.write_failed",
-                request_id=context.request_id,
-                events=len(events),
-                error=type(error).__name__,
-            )
-            raise GraphQLError(
-                "This read could not be recorded in the audit trail, so nothing is shown; "
-                "try again later.",
-                extensions={"code": "AUDIT_UNAVAILABLE", "requestId": context.request_id},
-            ) from None
+        error = await write_audit(self.execution_context.context)
+        if error is not None:
+            raise error

@@ -47,10 +47,10 @@ from strawberry.extensions import SchemaExtension
 
 from auth.costs import DEFAULT_LIST_SIZE, FieldCost, Read, field_cost
 from auth.tiers import Tier
-from auth.viewer import ANONYMOUS
+from auth.viewer import ANONYMOUS, Viewer
 from auth.visibility import Visibility, refused_everywhere
 
-__all__ = ["QUERY_TOO_COSTLY", "CostLimit", "CostPlanner", "Price"]
+__all__ = ["QUERY_TOO_COSTLY", "CostLimit", "CostPlanner", "CostPolicy", "Price"]
 
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 MAX_PAGE = 100
@@ -327,49 +327,46 @@ def _clamp(value: int) -> int:
     return max(0, min(value, MAX_PAGE))
 
 
-class CostLimit(SchemaExtension):
-    """Refuses an operation over ``max_cost``, or over its budget of partner reads
-    (``max_reads`` for a signed-in viewer or a partner key, ``max_anonymous_reads`` for
-    anyone else), with ``QUERY_TOO_COSTLY``, before anything runs. Listed after the
-    validation cache: an invalid document is not priced."""
+@dataclass(frozen=True, slots=True)
+class CostPolicy:
+    """What a request may cost: ``max_cost`` points, and ``max_reads`` partner reads for a
+    signed-in viewer or a partner key, ``max_anonymous_reads`` for anyone else."""
 
-    def __init__(
-        self, planner: CostPlanner, *, max_cost: int, max_reads: int, max_anonymous_reads: int
-    ) -> None:
-        super().__init__()
-        self.planner = planner
-        self.max_cost = max_cost
-        self.max_reads = max_reads
-        self.max_anonymous_reads = max_anonymous_reads
+    planner: CostPlanner
+    max_cost: int
+    max_reads: int
+    max_anonymous_reads: int
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is None or context.pre_execution_errors:
-            yield
-            return
-        viewer = getattr(context.context, "viewer", None) or ANONYMOUS
+    def refusal(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        query: str | None,
+        viewer: Viewer,
+    ) -> GraphQLError | None:
+        """Why this viewer may not run this operation (``QUERY_TOO_COSTLY``), or None."""
         signed_in = viewer.is_authenticated
         price = self.planner.price(
-            context.schema._schema,
+            schema,
             document,
-            context.operation_name,
-            context.variables,
-            context.query,
+            operation_name,
+            variables,
+            query,
             refused=refused_everywhere(viewer),
             anonymous=not signed_in,
         )
         max_reads = self.max_reads if signed_in else self.max_anonymous_reads
-        error = None
         if price.cost > self.max_cost:
-            error = GraphQLError(
+            return GraphQLError(
                 f"This query costs {price.cost} points; the most a request may cost is "
                 f"{self.max_cost}. Ask for fewer items (`first`) or fewer fields.",
                 extensions={"code": QUERY_TOO_COSTLY, "cost": price.cost, "maxCost": self.max_cost},
             )
-        elif price.reads > max_reads:
+        if price.reads > max_reads:
             who = "a request" if signed_in else "an anonymous request"
-            error = GraphQLError(
+            return GraphQLError(
                 f"This query may make {price.reads} reads from partner sources (API "
                 f"Entreprise, the aid platforms); {who} may make {max_reads} at most. "
                 "Ask for fewer companies at once.",
@@ -379,6 +376,32 @@ class CostLimit(SchemaExtension):
                     "maxUpstreamReads": max_reads,
                 },
             )
+        return None
+
+
+class CostLimit(SchemaExtension):
+    """Refuses an operation over its ``CostPolicy`` with ``QUERY_TOO_COSTLY``, before
+    anything runs. Listed after the validation cache: an invalid document is not priced."""
+
+    def __init__(self, policy: CostPolicy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is None or context.pre_execution_errors:
+            yield
+            return
+        viewer = getattr(context.context, "viewer", None) or ANONYMOUS
+        error = self.policy.refusal(
+            context.schema._schema,
+            document,
+            context.operation_name,
+            context.variables,
+            context.query,
+            viewer,
+        )
         if error is not None:
             context.pre_execution_errors = [error]
         yield

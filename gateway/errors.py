@@ -134,7 +134,12 @@ def _with(
 class HubSchema(Schema):
     """Logs only the unexpected errors, once, with the request id and the traceback; and
     masks those that escaped ``ErrorPolicy``: an exception raised by an extension's hook is
-    turned into the result after every hook ran, so no extension saw it."""
+    turned into the result after every hook ran, so no extension saw it.
+
+    ``compiled``: the operations answered by compiled plans (``gateway.execution``), set by
+    ``gateway.graphql.build_schema``."""
+
+    compiled: Any = None
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute(*args, **kwargs)

@@ -24,14 +24,14 @@ A type may declare ``__reuse_answers__ = True`` when its objects never change on
 same day, for the same selection (163 verdicts: 3.5 ms the first time, 0.2 ms after).
 
 ``HubExecutor`` also closes, unstarted, the resolvers' coroutines of the fields and list
-items whose work graphql-core cancels before it began (see ``_Cancellable``).
+items whose work graphql-core cancels before it began (``gateway.execution.cancel``).
 """
 
 from __future__ import annotations
 
 import inspect
 import itertools
-from collections.abc import Callable, Coroutine, Generator, Hashable
+from collections.abc import Callable, Hashable
 from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -58,6 +58,8 @@ from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+
+from gateway.execution.cancel import cancellable
 
 __all__ = ["HubExecutor"]
 
@@ -120,7 +122,7 @@ class HubExecutor(StrawberryGraphQLCoreExecutionContext):
         )
 
     def execute_field(self, *args: Any, **kwargs: Any) -> Any:
-        return _cancellable(super().execute_field(*args, **kwargs))
+        return cancellable(super().execute_field(*args, **kwargs))
 
     def complete_list_item_value(
         self,
@@ -131,11 +133,11 @@ class HubExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> bool:
         is_awaitable = super().complete_list_item_value(item, complete_results, *args, **kwargs)
         if is_awaitable:
-            complete_results[-1] = _cancellable(complete_results[-1])
+            complete_results[-1] = cancellable(complete_results[-1])
         return is_awaitable
 
     def complete_awaitable_list_item_value(self, *args: Any, **kwargs: Any) -> Any:
-        return _cancellable(super().complete_awaitable_list_item_value(*args, **kwargs))
+        return cancellable(super().complete_awaitable_list_item_value(*args, **kwargs))
 
     def _plain_list(
         self, list_type: GraphQLList[GraphQLOutputType], field_details_list: FieldDetailsList
@@ -354,60 +356,3 @@ def _constant(value: str) -> Getter:
 
 def _same(value: Any) -> Any:
     return value
-
-
-def _cancellable(value: Any) -> Any:
-    if inspect.iscoroutine(value):
-        return _Cancellable(value)
-    return value
-
-
-class _Cancellable(Coroutine[Any, Any, Any]):
-    """A field's or a list item's pending work, closed with what it holds if cancelled unstarted.
-
-    When a non-null field fails, graphql-core 3.3 (``gather_with_cancel``) cancels the tasks
-    of its pending siblings. A task cancelled before its first step throws into a coroutine
-    that never ran: the coroutines it was given (a resolver's, Strawberry's
-    ``_async_resolver``; a list item's completion, which holds its fields') are dropped
-    unawaited and Python warns ``coroutine ... was never awaited`` (an error under our
-    pytest settings). graphql-core gives no hook there, so the work it gathers is wrapped
-    in this: an asyncio task runs it as it would run the coroutine, and when it is thrown
-    into or closed before it started, the unstarted coroutines among its arguments are
-    closed first (``tests/gateway/test_executor.py`` reproduces it)."""
-
-    __slots__ = ("_coroutine",)
-
-    def __init__(self, coroutine: Coroutine[Any, Any, Any]) -> None:
-        self._coroutine = coroutine
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._coroutine.__await__()
-
-    def send(self, value: Any) -> Any:
-        return self._coroutine.send(value)
-
-    def throw(self, *exception: Any) -> Any:
-        _close_unstarted(self._coroutine)
-        return self._coroutine.throw(*exception)
-
-    def close(self) -> None:
-        _close_unstarted(self._coroutine)
-        self._coroutine.close()
-
-
-def _close_unstarted(awaitable: Any) -> None:
-    """Close a coroutine that never ran, and first those it was given (also unstarted)."""
-    if isinstance(awaitable, _Cancellable):
-        awaitable = awaitable._coroutine
-    if not inspect.iscoroutine(awaitable):
-        return
-    frame = awaitable.cr_frame
-    if frame is None or inspect.getcoroutinestate(awaitable) != inspect.CORO_CREATED:
-        return
-    # An unstarted coroutine's frame holds its arguments and its closure's variables only:
-    # graphql-core's pending values, alone or in the dict or list that gathers them.
-    for value in frame.f_locals.values():
-        held = value.values() if type(value) is dict else value if type(value) is list else ()
-        for inner in (value, *held):
-            _close_unstarted(inner)
-    awaitable.close()

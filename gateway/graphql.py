@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -37,8 +36,9 @@ from connectors.hubdb import DatabaseUnavailable
 from connectors.query_store import QueryStore
 from gateway.access import OperationNames, note_result
 from gateway.audit import AuditTrail
-from gateway.cost import CostLimit, CostPlanner
+from gateway.cost import CostLimit, CostPlanner, CostPolicy
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
+from gateway.execution import CompiledOperations
 from gateway.executor import HubExecutor
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.identity_notice import IdentityNoticeExtension, notice_payload
@@ -84,12 +84,18 @@ def build_schema(settings: Settings) -> HubSchema:
     ]
     if not settings.introspection:
         limit_rules.append(NoSchemaIntrospectionCustomRule)
+    cost = CostPolicy(
+        CostPlanner(maxsize=512),
+        max_cost=settings.max_query_cost,
+        max_reads=settings.max_upstream_reads,
+        max_anonymous_reads=settings.max_anonymous_upstream_reads,
+    )
     extensions: list[Any] = [
         lambda: ReportingParserCache(maxsize=512),
         lambda: AddValidationRules(limit_rules),
         lambda: BoundedValidationCache(max_fields=settings.max_fields, maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        _cost_limit(settings),  # after the validation cache: prices valid documents only
+        lambda: CostLimit(cost),  # after the validation cache: prices valid documents only
         lambda: ErrorPolicy(suggestions=settings.field_suggestions),
         SubscriptionsOnlyOverWebsockets,
         Warnings,
@@ -108,18 +114,10 @@ def build_schema(settings: Settings) -> HubSchema:
         execution_context_class=HubExecutor,
     )
     check_declarations(schema._schema)
-    return schema
-
-
-def _cost_limit(settings: Settings) -> Callable[[], CostLimit]:
-    """MAX_QUERY_COST and the partner-read budgets (gateway/cost.py); one planner per schema."""
-    planner = CostPlanner(maxsize=512)
-    return lambda: CostLimit(
-        planner,
-        max_cost=settings.max_query_cost,
-        max_reads=settings.max_upstream_reads,
-        max_anonymous_reads=settings.max_anonymous_upstream_reads,
+    schema.compiled = CompiledOperations(
+        schema._schema, cost, hide_suggestions=not settings.field_suggestions
     )
+    return schema
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -193,6 +191,8 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        if request.method == "POST" and await self._answer_compiled(request, send):
+            return
         response: Response
         try:
             response = await self.run(request)
@@ -200,6 +200,62 @@ class GraphQLView(GraphQL[Context, None]):
             media_type = response_media_type(request.headers)
             response = error_response(error.status_code, error.reason, media_type)
         await response(scope, receive, send)
+
+    async def _answer_compiled(self, request: Request, send: Send) -> bool:
+        """Answers a JSON request of an operation that has a compiled plan
+        (``gateway.execution``); False, having sent nothing, when graphql-core must answer
+        it (the request's body stays readable: Starlette keeps it on the request)."""
+        compiled = self.schema.compiled  # type: ignore[attr-defined]
+        viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
+        if (
+            compiled is None
+            or self._documents.trusted_only
+            or (viewer.partner is not None and viewer.partner.documents is not None)
+        ):
+            return False
+        content_type, _ = parse_content_type(request.headers.get("content-type", ""))
+        if content_type != "application/json":
+            return False
+        try:
+            payload = decode_request_json(await request.body())
+        except UnreadableJSON:
+            return False
+        if not isinstance(payload, dict) or payload.get("extensions"):
+            return False  # a batch, or a persisted query (gateway.persisted)
+        query, name, variables = (
+            payload.get("query"),
+            payload.get("operationName"),
+            payload.get("variables"),
+        )
+        if (
+            not isinstance(query, str)
+            or not (name is None or isinstance(name, str))
+            or not (variables is None or isinstance(variables, dict))
+            or (query, name) not in compiled
+        ):
+            return False
+        state = request.scope.get("state", {})
+        context = Context.create(
+            viewer, self._services, state.get("request_id", "-"), state.get("client_request_id")
+        )
+        answer = await compiled.answer(query, name, variables, viewer, context)
+        if answer is None:
+            return False
+        note_result(ExecutionResult(data=answer["data"], errors=None))
+        body = self.encode_json(answer).encode()
+        media_type = response_media_type(request.headers)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"content-type", media_type.encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        return True
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -248,6 +304,7 @@ class GraphQLView(GraphQL[Context, None]):
         ran = isinstance(result, ExecutionResult) and not is_request_error(result)
         if register is not None and ran and isinstance(request_data, GraphQLRequestData):
             await self._documents.register(register, request_data.query or "")
+        self._compile_after(request, request_data, result, register)
         if (
             sub_response.media_type == GRAPHQL_RESPONSE
             and isinstance(result, ExecutionResult)
@@ -255,6 +312,28 @@ class GraphQLView(GraphQL[Context, None]):
         ):
             sub_response.status_code = 400
         return result
+
+    def _compile_after(
+        self,
+        request: Request,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        result: Any,
+        register: str | None,
+    ) -> None:
+        """An operation sent as JSON text that graphql-core answered without an error is
+        compiled for the next time (``gateway.execution``)."""
+        compiled = self.schema.compiled  # type: ignore[attr-defined]
+        if (
+            compiled is not None
+            and register is None
+            and request.method == "POST"
+            and isinstance(request_data, GraphQLRequestData)
+            and isinstance(request_data.query, str)
+            and isinstance(result, ExecutionResult)
+            and not result.errors
+            and result.data is not None
+        ):
+            compiled.learn(request_data.query, request_data.operation_name)
 
     async def _with_documents(
         self,

@@ -76,6 +76,11 @@ class TrustedDocuments:
         self._queries = queries
         self._trusted_only = trusted_only
 
+    @property
+    def trusted_only(self) -> bool:
+        """TRUSTED_DOCUMENTS_ONLY: nothing but the administrator's documents runs."""
+        return self._trusted_only
+
     async def document(self, id: str) -> str | None:
         known = self._known.get(id)
         if known is None:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -182,9 +182,55 @@ def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
     return listing
 
 
-@dataclass(slots=True)
+def _read(
+    call: Callable[..., Awaitable[V]], object: str | None = None
+) -> Callable[[Loaders], DataLoader[str, V]]:
+    """One API Entreprise endpoint, each key read once, the read observed; ``object``: the
+    calls' purpose, else the request's (``Loaders.create``)."""
+
+    def make(loaders: Loaders) -> DataLoader[str, V]:
+        observe, purpose = loaders._observe, object or loaders._purpose
+        return DataLoader(load_fn=_each(lambda key: call(key, object=purpose, observe=observe)))
+
+    return make
+
+
+def _hub(load: Callable[[Services], BatchLoad[V]]) -> Callable[[Loaders], DataLoader[str, V]]:
+    return lambda loaders: DataLoader(load_fn=load(loaders._services))
+
+
+_LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
+    "facts": _hub(lambda s: _exact(s.hub.company_facts)),
+    "agents": _hub(lambda s: _optional(s.directory.agents)),
+    "structures": _hub(lambda s: _optional(s.directory.structures)),
+    "projects": _hub(lambda s: _exact(s.hub.projects)),
+    "invitations": _hub(lambda s: _exact(s.hub.pending_invitations)),
+    "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
+    "public_aids": _hub(lambda s: _exact(s.hub.public_aids)),
+    "etablissement": lambda l: _read(l._services.entreprise.etablissement, PUBLIC_PURPOSE)(l),
+    "mandataires": lambda l: _read(l._services.entreprise.mandataires_sociaux)(l),
+    "turnover": lambda l: _read(l._services.entreprise.chiffres_affaires)(l),
+    "social_compliance": lambda l: _read(l._services.entreprise.attestation_vigilance)(l),
+    "fiscal_compliance": lambda l: _read(l._services.entreprise.attestation_fiscale)(l),
+    "unite_legale": lambda l: _read(l._services.entreprise.unite_legale, PUBLIC_PURPOSE)(l),
+    "headcount": lambda l: _read(l._services.entreprise.effectifs_annuels)(l),
+    "balance_sheets": lambda l: _read(l._services.entreprise.bilans)(l),
+    "mesaides_applications": _hub(lambda s: _listings(s.mesaides)),
+    "del_applications": _hub(lambda s: _listings(s.del_)),
+    "filieres": _hub(lambda s: _exact(s.preferences.filieres_of)),
+    "offers": _hub(lambda s: _optional(s.hub.offers)),
+    "structure_offers": _hub(lambda s: _exact(s.hub.structure_offers)),
+    "interactions": _hub(lambda s: _exact(s.hub.interactions)),
+    "project_interactions": _hub(lambda s: _exact(s.hub.project_interactions)),
+}
+"""How each of the request's DataLoaders is made, on first use."""
+
+
 class Loaders:
-    """Per request, never shared: a DataLoader caches for the life of one request only."""
+    """Per request, never shared: a DataLoader caches for the life of one request only. Each
+    is made the first time the request uses it (most requests use two or three of them)."""
+
+    __slots__ = ("_observe", "_purpose", "_services", *_LOADERS)
 
     facts: DataLoader[str, CompanyFacts]
     agents: DataLoader[str, AgentRecord | None]
@@ -210,42 +256,33 @@ class Loaders:
     interactions: DataLoader[str, list[InteractionRecord]]
     project_interactions: DataLoader[str, list[InteractionRecord]]
 
+    _services: Services
+    _purpose: str
+    _observe: CallObserver | None
+
+    def __init__(
+        self, services: Services, *, purpose: str, observe: CallObserver | None = None
+    ) -> None:
+        self._services = services
+        self._purpose = purpose
+        self._observe = observe
+
     @classmethod
     def create(
         cls, services: Services, *, purpose: str, observe: CallObserver | None = None
     ) -> Loaders:
         """``purpose``: the ``object`` of the calls behind tier-2 fields (who reads, why);
         ``observe``: told how each API Entreprise read was served (the audit trail)."""
-        hub, api = services.hub, services.entreprise
+        return cls(services, purpose=purpose, observe=observe)
 
-        def read(call: Callable[..., Awaitable[V]], object: str = purpose) -> DataLoader[str, V]:
-            """One API Entreprise endpoint, each key read once, the read observed."""
-            return DataLoader(load_fn=_each(lambda key: call(key, object=object, observe=observe)))
-
-        return cls(
-            facts=DataLoader(load_fn=_exact(hub.company_facts)),
-            agents=DataLoader(load_fn=_optional(services.directory.agents)),
-            structures=DataLoader(load_fn=_optional(services.directory.structures)),
-            projects=DataLoader(load_fn=_exact(hub.projects)),
-            invitations=DataLoader(load_fn=_exact(hub.pending_invitations)),
-            project_referents=DataLoader(load_fn=_optional(hub.project_referents)),
-            public_aids=DataLoader(load_fn=_exact(hub.public_aids)),
-            etablissement=read(api.etablissement, PUBLIC_PURPOSE),
-            mandataires=read(api.mandataires_sociaux),
-            turnover=read(api.chiffres_affaires),
-            social_compliance=read(api.attestation_vigilance),
-            fiscal_compliance=read(api.attestation_fiscale),
-            unite_legale=read(api.unite_legale, PUBLIC_PURPOSE),
-            headcount=read(api.effectifs_annuels),
-            balance_sheets=read(api.bilans),
-            mesaides_applications=DataLoader(load_fn=_listings(services.mesaides)),
-            del_applications=DataLoader(load_fn=_listings(services.del_)),
-            filieres=DataLoader(load_fn=_exact(services.preferences.filieres_of)),
-            offers=DataLoader(load_fn=_optional(hub.offers)),
-            structure_offers=DataLoader(load_fn=_exact(hub.structure_offers)),
-            interactions=DataLoader(load_fn=_exact(hub.interactions)),
-            project_interactions=DataLoader(load_fn=_exact(hub.project_interactions)),
-        )
+    def __getattr__(self, name: str) -> DataLoader[str, Any]:
+        """Only called for a loader not made yet (a made one is in its slot)."""
+        make = _LOADERS.get(name)
+        if make is None:
+            raise AttributeError(name)
+        loader = make(self)
+        setattr(self, name, loader)
+        return loader
 
 
 @dataclass(slots=True)

@@ -1,0 +1,6 @@
+"""Compiled execution: an operation compiled once into a plan, run per request straight from
+the viewer and the loaded records to the answer (``docs/execution.md``)."""
+
+from gateway.execution.operations import CompiledOperations
+
+__all__ = ["CompiledOperations"]

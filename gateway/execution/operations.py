@@ -1,0 +1,148 @@
+"""The compiled operations of a schema, and one HTTP request answered by its plan.
+
+An operation is compiled once graphql-core has answered it without an error (so its
+document parsed and passed every validation rule and limit, which depend on the document
+alone), then kept per (query text, operation name) and per ``@include``/``@skip`` values.
+A request of a known operation is answered by its plan; the rest (what depends on the
+request: the variables' coercion, the viewer's price of the query, an error to report, an
+audit trail that cannot be written) sends it to graphql-core, whole (``answer`` returns
+None)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from cachetools import LRUCache
+from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, get_operation_ast, parse
+from graphql.execution.values import VariableValues, get_variable_values
+
+from auth.viewer import Viewer
+from gateway.access import note_operation
+from gateway.audit import write_audit
+from gateway.cost import CostPolicy
+from gateway.execution.plan import (
+    NotCompiled,
+    Plan,
+    Unsupported,
+    compile_operation,
+    directive_variables,
+)
+from gateway.identity_notice import notice_payload
+from gateway.tracing import operation_span
+
+__all__ = ["CompiledOperations"]
+
+_log = structlog.get_logger("gateway.execution")
+
+
+@dataclass(slots=True)
+class _Operation:
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    switches: tuple[str, ...]
+    """The variables an ``@include``/``@skip`` reads: one plan per combination."""
+    plans: dict[tuple[Any, ...], Plan | None] = field(default_factory=dict)
+    """None: the compiler does not take this operation with these values."""
+
+
+class CompiledOperations:
+    """Plans by query text and operation name (``maxsize`` operations, least recently used
+    dropped)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        cost: CostPolicy,
+        *,
+        maxsize: int = 512,
+        hide_suggestions: bool = False,
+    ) -> None:
+        self._schema = schema
+        self._cost = cost
+        self._hide_suggestions = hide_suggestions
+        self._operations: LRUCache[tuple[str, str | None], _Operation | None] = LRUCache(
+            maxsize=maxsize
+        )
+
+    def __contains__(self, key: tuple[str, str | None]) -> bool:
+        return key in self._operations
+
+    def learn(self, query: str, operation_name: str | None) -> None:
+        """Keeps an operation graphql-core has just answered without an error (so valid)."""
+        key = (query, operation_name)
+        if key in self._operations:
+            return
+        document = parse(query)
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation.value != "query":
+            self._operations[key] = None  # mutations and subscriptions: graphql-core's
+            return
+        self._operations[key] = _Operation(document, operation, directive_variables(document))
+
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        raw_variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+        context: Any,
+    ) -> dict[str, Any] | None:
+        """The response of a known operation, or None when graphql-core must answer it."""
+        known = self._operations.get((query, operation_name))
+        if known is None:
+            return None
+        variables = get_variable_values(
+            self._schema,
+            known.operation.variable_definitions or (),
+            dict(raw_variables or {}),
+            max_errors=50,
+            hide_suggestions=self._hide_suggestions,
+        )
+        if isinstance(variables, list):
+            return None  # graphql-core reports them
+        refusal = self._cost.refusal(
+            self._schema, known.document, operation_name, raw_variables, query, viewer
+        )
+        if refusal is not None:
+            return None
+        plan = self._plan(known, operation_name, variables)
+        if plan is None:
+            return None
+        with operation_span() as name_it:
+            try:
+                data = await plan.run(context, variables)
+            except NotCompiled:
+                return None
+            if await write_audit(context) is not None:
+                return None  # graphql-core's run tries again, and refuses the data if it fails
+            name_it(operation_name, "query")
+        note_operation(operation_name, validated=True)
+        response: dict[str, Any] = {"data": data}
+        extensions: dict[str, Any] = {}
+        if context.warnings:
+            extensions["warnings"] = list(context.warnings)
+        notice = notice_payload(viewer)
+        if notice is not None:
+            extensions["identity"] = notice
+        if extensions:
+            response["extensions"] = extensions
+        return response
+
+    def _plan(
+        self, known: _Operation, operation_name: str | None, variables: VariableValues
+    ) -> Plan | None:
+        switches = tuple(variables.coerced.get(name) for name in known.switches)
+        if switches in known.plans:
+            return known.plans[switches]
+        try:
+            plan: Plan | None = compile_operation(
+                self._schema, known.document, operation_name, variables
+            )
+        except Unsupported as reason:
+            _log.debug("not_compiled", operation=operation_name, reason=str(reason))
+            plan = None
+        known.plans[switches] = plan
+        return plan

@@ -1,0 +1,486 @@
+"""An operation compiled into a plan, and the plan run for one request.
+
+``compile_operation`` walks the operation once, with graphql-core's own field collection
+(fragments, ``@include``/``@skip`` for the values the plan is made for), and makes, for each
+selected field, how to read it and how to complete its value: a closure per field and per
+type, so that a request runs no field collection, no argument parsing of literals and no
+type dispatch. Reading a field calls the very resolver graphql-core would call
+(``GraphQLField.resolve``: Strawberry's, with its permission extension, i.e. the tier check
+of ``auth.visibility`` and the audit of tier-2 reads), with the same ``GraphQLResolveInfo``;
+a field of plain data (visible to everyone, an attribute or a method reading its object
+only) is read without one.
+
+A plan answers only what graphql-core would answer without an error. Anything else — a
+resolver that raises (a refused tier: FORBIDDEN), a null in a non-null position, a value a
+scalar cannot serialise — raises ``NotCompiled``, and the request runs on graphql-core,
+whole, which reports it exactly. What the plan ran before that is reads only: the request's
+context is dropped with it (its audit buffer and warnings), and the rerun gets a new one.
+
+What the compiler does not take (``Unsupported``): mutations and subscriptions, introspection,
+abstract types, types with ``is_type_of``, ``@defer``/``@stream``, fragment arguments."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, TypeGuard
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    Undefined,
+    get_operation_ast,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import (
+    FieldDetailsList,
+    FragmentDetails,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.pyutils import Path
+from graphql.type.definition import GraphQLResolveInfoHelpers
+from strawberry.types.field import StrawberryField
+
+from gateway.execution.cancel import cancellable, close_unstarted
+
+__all__ = ["NotCompiled", "Plan", "Unsupported", "compile_operation", "directive_variables"]
+
+Read = Callable[[Any, Path, "_Run"], Any]
+"""Reads a field of its parent (``source``) at ``path``: the value, or an awaitable of it."""
+Complete = Callable[[Any, Path, "_Run"], Any]
+"""Completes a value that is not None: the answer's piece, or an awaitable of it."""
+
+_INCLUSION = frozenset({"include", "skip"})
+
+
+class NotCompiled(Exception):
+    """This request's answer needs graphql-core (an error to report, most often)."""
+
+
+class Unsupported(Exception):
+    """The operation uses what the compiler does not take; the reason says what."""
+
+
+_NOT_COMPILED = NotCompiled()
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    key: str
+    """The response name (the alias, else the field's name)."""
+    read: Read
+    non_null: bool
+    complete: Complete
+
+
+@dataclass(slots=True)
+class _Run:
+    """One request's run of a plan: what every resolver's info carries."""
+
+    plan: Plan
+    context: Any
+    variables: VariableValues
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """An operation compiled for one set of ``@include``/``@skip`` values."""
+
+    schema: GraphQLSchema
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragment_definitions: dict[str, FragmentDefinitionNode]
+    root_type: GraphQLObjectType
+    root_fields: tuple[_Field, ...]
+
+    async def run(self, context: Any, variables: VariableValues) -> dict[str, Any]:
+        """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""
+        run = _Run(self, context, variables)
+        data = _complete_object(self.root_fields, None, None, run)
+        if inspect.isawaitable(data):
+            data = await data
+        return data  # type: ignore[no-any-return]
+
+
+def directive_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The variables an ``@include``/``@skip`` of the document reads: a plan is made for each
+    combination of their values."""
+    names: set[str] = set()
+
+    def visit(selection_set: Any) -> None:
+        for selection in getattr(selection_set, "selections", None) or ():
+            for directive in selection.directives or ():
+                if directive.name.value in _INCLUSION:
+                    for argument in directive.arguments or ():
+                        name = getattr(argument.value, "name", None)
+                        if name is not None and argument.value.kind == "variable":
+                            names.add(name.value)
+            visit(getattr(selection, "selection_set", None))
+
+    for definition in document.definitions:
+        visit(getattr(definition, "selection_set", None))
+    return tuple(sorted(names))
+
+
+def compile_operation(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: VariableValues,
+) -> Plan:
+    """The plan of a valid operation for the ``@include``/``@skip`` values of ``variables``;
+    ``Unsupported`` when it uses what the compiler does not take."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        raise Unsupported("no such operation")
+    if operation.operation is not OperationType.QUERY:
+        raise Unsupported(f"a {operation.operation.value}")
+    fragment_definitions = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    if any(d.variable_definitions for d in fragment_definitions.values()):
+        raise Unsupported("fragment arguments")
+    fragments = {name: FragmentDetails(d) for name, d in fragment_definitions.items()}
+    root_type = schema.query_type
+    assert root_type is not None
+    compiler = _Compiler(schema, fragments, variables, operation)
+    grouped, defer_usages, _ = collect_fields(schema, fragments, variables, root_type, operation)
+    if defer_usages:
+        raise Unsupported("@defer")
+    root_fields = compiler.fields(root_type, grouped)
+    return Plan(schema, document, operation, fragment_definitions, root_type, root_fields)
+
+
+class _Compiler:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDetails],
+        variables: VariableValues,
+        operation: OperationDefinitionNode,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.operation = operation
+
+    def fields(
+        self, parent: GraphQLObjectType, grouped: Mapping[str, FieldDetailsList]
+    ) -> tuple[_Field, ...]:
+        fields = []
+        for key, group in grouped.items():
+            if any(
+                details.defer_usage is not None or details.fragment_variable_values is not None
+                for details in group
+            ):
+                raise Unsupported("@defer or fragment arguments")
+            node = group[0].node
+            if any(d.name.value not in _INCLUSION for n in group for d in n.node.directives or ()):
+                raise Unsupported("a directive other than @include/@skip")
+            name = node.name.value
+            if name == "__typename":
+                fields.append(_Field(key, _constant(parent.name), True, _same))
+                continue
+            if name.startswith("__"):
+                raise Unsupported("introspection")
+            definition = self.schema.get_field(parent, name)
+            if definition is None:
+                raise Unsupported(f"no field {parent.name}.{name}")
+            type_ = definition.type
+            non_null = is_non_null_type(type_)
+            named = type_.of_type if non_null else type_  # type: ignore[union-attr]
+            read = self.reader(parent, definition, [d.node for d in group], key)
+            fields.append(_Field(key, read, non_null, self.completer(named, group)))
+        return tuple(fields)
+
+    def reader(
+        self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
+    ) -> Read:
+        plain = _plain_getter(definition.extensions.get("strawberry-definition"))
+        if plain is not None and not nodes[0].arguments and not definition.args:
+            return lambda source, _path, _run: plain(source)
+        resolve = definition.resolve
+        if resolve is None:
+            raise Unsupported(f"{parent.name}.{definition} has no resolver")
+        node = nodes[0]
+        name = node.name.value
+        return_type = definition.type
+        has_arguments = bool(definition.args or node.arguments)
+        static: dict[str, Any] | None = None
+        if has_arguments and not _reads_variables(node):
+            static = get_argument_values(definition, node, None)
+        helpers = _HELPERS
+        typename = parent.name
+
+        def read(source: Any, path: Path, run: _Run) -> Any:
+            plan = run.plan
+            info = GraphQLResolveInfo(
+                name,
+                nodes,
+                return_type,
+                parent,
+                Path(path, key, typename),
+                plan.schema,
+                plan.fragment_definitions,
+                None,
+                plan.operation,
+                run.variables,
+                run.context,
+                _is_awaitable,
+                None,
+                helpers,
+            )
+            if not has_arguments:
+                return resolve(source, info)
+            arguments = (
+                static
+                if static is not None
+                else get_argument_values(definition, node, run.variables)
+            )
+            return resolve(source, info, **arguments)
+
+        return read
+
+    def completer(self, type_: GraphQLOutputType, group: FieldDetailsList) -> Complete:
+        """How to complete a value of ``type_`` (not wrapped in non-null) that is not None."""
+        if is_leaf_type(type_):
+            return _leaf(type_)
+        if is_list_type(type_):
+            item = type_.of_type
+            item_non_null = is_non_null_type(item)
+            named = item.of_type if item_non_null else item
+            return _list(item_non_null, self.completer(named, group))
+        if is_object_type(type_):
+            object_type: GraphQLObjectType = type_
+            if object_type.is_type_of is not None:
+                raise Unsupported(f"{object_type.name} has is_type_of")
+            grouped, defer_usages, _ = collect_subfields(
+                self.schema, self.fragments, self.variables, self.operation, object_type, group
+            )
+            if defer_usages:
+                raise Unsupported("@defer")
+            fields = self.fields(object_type, grouped)
+            return lambda value, path, run: _complete_object(fields, value, path, run)
+        raise Unsupported(f"the abstract type {type_}")
+
+
+def _reads_variables(node: FieldNode) -> bool:
+    found = False
+
+    def visit(value: Any) -> None:
+        nonlocal found
+        if value.kind == "variable":
+            found = True
+        for item in getattr(value, "values", None) or ():
+            visit(item)
+        for field in getattr(value, "fields", None) or ():
+            visit(field.value)
+
+    for argument in node.arguments or ():
+        visit(argument.value)
+    return found
+
+
+def _plain_getter(field: Any) -> Callable[[Any], Any] | None:
+    """How to read a field of plain data, as Strawberry's own resolver reads it: visible to
+    everyone (no permission, no extension), not async, an attribute or a method that reads
+    its object only."""
+    if (
+        not isinstance(field, StrawberryField)
+        or field.extensions
+        or field.permission_classes
+        or field.is_async
+    ):
+        return None
+    resolver = field.base_resolver
+    if resolver is None:
+        if field.default_resolver is getattr:
+            return attrgetter(field.python_name)
+        return None
+    if (
+        resolver.self_parameter is None
+        or resolver.info_parameter is not None
+        or resolver.parent_parameter is not None
+        or resolver.root_parameter is not None
+        or resolver.arguments
+    ):
+        return None
+    function = resolver.wrapped_func
+    if not inspect.isfunction(function):  # a staticmethod or classmethod object
+        return None
+    return function
+
+
+def _constant(value: str) -> Read:
+    return lambda _source, _path, _run: value
+
+
+def _same(value: Any, _path: Path, _run: _Run) -> Any:
+    return value
+
+
+def _leaf(type_: GraphQLLeafType) -> Complete:
+    serialize = type_.serialize
+
+    def complete(value: Any, _path: Path, _run: _Run) -> Any:
+        try:
+            serialized = serialize(value)
+        except Exception:  # noqa: BLE001 - graphql-core reports it
+            raise _NOT_COMPILED from None
+        if serialized is Undefined or serialized is None:
+            raise _NOT_COMPILED
+        return serialized
+
+    return complete
+
+
+def _list(item_non_null: bool, complete_item: Complete) -> Complete:
+    def complete(value: Any, path: Path, run: _Run) -> Any:
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+            raise _NOT_COMPILED  # graphql-core reports a list that is not one
+        answer: list[Any] = []
+        pending: list[tuple[int, Awaitable[Any]]] = []
+        try:
+            for index, item in enumerate(value):
+                if inspect.isawaitable(item):
+                    answer.append(None)
+                    pending.append((index, _finish_item(item, item_non_null, complete_item,
+                                                        path.add_key(index), run)))  # fmt: skip
+                    continue
+                if item is None:
+                    if item_non_null:
+                        raise _NOT_COMPILED
+                    answer.append(None)
+                    continue
+                completed = complete_item(item, path.add_key(index), run)
+                if inspect.isawaitable(completed):
+                    pending.append((index, completed))
+                answer.append(completed)
+        except BaseException:
+            _close(awaitable for _, awaitable in pending)
+            raise
+        if not pending:
+            return answer
+        return _fill(answer, pending)
+
+    return complete
+
+
+async def _finish_item(
+    item: Awaitable[Any], non_null: bool, complete: Complete, path: Path, run: _Run
+) -> Any:
+    value = await item
+    if value is None:
+        if non_null:
+            raise _NOT_COMPILED
+        return None
+    completed = complete(value, path, run)
+    return await completed if inspect.isawaitable(completed) else completed
+
+
+async def _fill(answer: list[Any], pending: list[tuple[Any, Awaitable[Any]]]) -> Any:
+    if len(pending) == 1:
+        key, awaitable = pending[0]
+        answer[key] = await awaitable
+        return answer
+    values = await _gather([awaitable for _, awaitable in pending])
+    for (key, _), value in zip(pending, values, strict=True):
+        answer[key] = value
+    return answer
+
+
+def _complete_object(fields: tuple[_Field, ...], source: Any, path: Path | None, run: _Run) -> Any:
+    answer: dict[str, Any] = {}
+    pending: list[tuple[str, Awaitable[Any]]] = []
+    try:
+        for field in fields:
+            try:
+                value = field.read(source, path, run)  # type: ignore[arg-type]
+            except NotCompiled:
+                raise
+            except Exception:  # noqa: BLE001 - graphql-core reports it
+                raise _NOT_COMPILED from None
+            key = field.key
+            if inspect.isawaitable(value):
+                answer[key] = None
+                pending.append((key, _finish_field(value, field, path, run)))
+                continue
+            if value is None:
+                if field.non_null:
+                    raise _NOT_COMPILED
+                answer[key] = None
+                continue
+            completed = field.complete(value, Path(path, key, None), run)
+            if inspect.isawaitable(completed):
+                pending.append((key, completed))
+            answer[key] = completed
+    except BaseException:
+        _close(awaitable for _, awaitable in pending)
+        raise
+    if not pending:
+        return answer
+    return _fill(answer, pending)  # type: ignore[arg-type]
+
+
+async def _finish_field(value: Awaitable[Any], field: _Field, path: Path | None, run: _Run) -> Any:
+    try:
+        value = await value
+    except NotCompiled:
+        raise
+    except Exception:  # noqa: BLE001 - graphql-core reports it
+        raise _NOT_COMPILED from None
+    if value is None:
+        if field.non_null:
+            raise _NOT_COMPILED
+        return None
+    completed = field.complete(value, Path(path, field.key, None), run)
+    return await completed if inspect.isawaitable(completed) else completed
+
+
+async def _gather(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
+    """Awaits them concurrently (a DataLoader batches the loads they make); when one fails,
+    the others are cancelled before the failure goes on, so no work is left behind."""
+    tasks = [asyncio.ensure_future(cancellable(awaitable)) for awaitable in awaitables]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+def _close(awaitables: Any) -> None:
+    """Closes the coroutines a failure leaves unawaited (else Python warns of each)."""
+    for awaitable in awaitables:
+        close_unstarted(awaitable)
+
+
+def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
+    return inspect.isawaitable(value)
+
+
+def _track(values: Any) -> None:
+    for value in values:
+        if inspect.isawaitable(value):
+            asyncio.ensure_future(value)
+
+
+_HELPERS = GraphQLResolveInfoHelpers(gather=_gather, track=_track)
