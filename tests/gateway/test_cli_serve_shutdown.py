@@ -8,7 +8,7 @@ import asyncio
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from gateway import cli
+from gateway.server import plain_server
 from gateway.settings import Settings
 
 
@@ -28,7 +28,7 @@ def test_the_grace_period_is_a_setting() -> None:
 
 
 async def test_shutdown_cuts_a_hung_request_after_the_grace_period() -> None:
-    server = cli._server(_hangs, "127.0.0.1", 0, grace_s=1)
+    server = plain_server(_hangs, "127.0.0.1", 0, grace_s=1)
     serving = asyncio.create_task(server.serve())
     async with asyncio.timeout(30):
         while not server.started:
