@@ -18,7 +18,17 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["free_port", "hub_gateway_command", "running", "serving", "stop", "wait_until_ready"]
+from gateway import sandbox_wiring
+
+__all__ = [
+    "free_port",
+    "hub_gateway_command",
+    "running",
+    "sandbox_ports",
+    "serving",
+    "stop",
+    "wait_until_ready",
+]
 
 
 @asynccontextmanager
@@ -52,6 +62,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def sandbox_ports() -> dict[str, str]:
+    """A free port for each sandbox stand-in that ``hub-gateway serve`` starts, by the setting
+    that chooses it (``SANDBOX_PORT``, ``NEWS_SANDBOX_PORT``…): two processes on one machine,
+    or a process beside a developer's ``make serve``, then never fight for a port."""
+    return {setting: str(free_port()) for setting in sandbox_wiring.stand_in_port_settings()}
 
 
 def hub_gateway_command() -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import free_port, hub_gateway_command, stop, wait_until_ready
+from tests.servers import free_port, hub_gateway_command, sandbox_ports, stop, wait_until_ready
 
 SIRET = "84215637400014"
 SIREN = SIRET[:9]
@@ -22,10 +22,6 @@ SHEET = f'query CompanySheet {{ company(siret: "{SIRET}") {{ name turnover {{ ye
 UNKNOWN = 'query Missing { company(siret: "00000000000000") { name } }'
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
-_PORT_SETTINGS = (
-    "PORT", "SANDBOX_PORT", "CATALOGUES_SANDBOX_PORT", "MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT",
-    "EVENTS_SANDBOX_PORT", "NEWS_SANDBOX_PORT",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,9 +64,9 @@ def _exercise(url: str, env: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     root = tmp_path_factory.mktemp("serve")
-    ports = {name: str(free_port()) for name in _PORT_SETTINGS}
+    ports = {"PORT": str(free_port()), **sandbox_ports()}
     env = {
-        **{k: v for k, v in os.environ.items() if not k.endswith(_PORT_SETTINGS)},
+        **{k: v for k, v in os.environ.items() if not k.endswith(tuple(ports))},
         "MODE": "sandbox",
         "DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.db'}",
         "DEV_SECRET_FILE": str(root / "secret"),

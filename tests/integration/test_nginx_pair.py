@@ -37,7 +37,7 @@ from connectors.hubdb import create_engine, create_session_factory
 from connectors.hubdb.models import Company, ReferentAssignment
 from connectors.hubdb.writes import HubWriter
 from tests.databases import POSTGRES_ENV, PostgresServer
-from tests.servers import free_port, hub_gateway_command, stop, wait_until_ready
+from tests.servers import free_port, hub_gateway_command, sandbox_ports, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY_CONF = ROOT / "deploy" / "hub-gateway-proxy.conf"
@@ -215,13 +215,7 @@ def _instances(shared: dict[str, str], tmp_path: Path) -> Iterator[list[Instance
             port = free_port()
             env = {
                 **shared,
-                # each instance its own sandbox partners, on free ports
-                "SANDBOX_PORT": str(free_port()),
-                "CATALOGUES_SANDBOX_PORT": str(free_port()),
-                "MESAIDES_SANDBOX_PORT": str(free_port()),
-                "DEL_SANDBOX_PORT": str(free_port()),
-                "EVENTS_SANDBOX_PORT": str(free_port()),
-                "NEWS_SANDBOX_PORT": str(free_port()),
+                **sandbox_ports(),  # each instance its own sandbox partners, on free ports
             }
             log = tmp_path / f"gateway-{name}.log"
             command = [*hub_gateway_command(), "serve", "--no-migrate", "--port", str(port)]
