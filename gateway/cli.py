@@ -14,11 +14,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import structlog
-import uvicorn
 import uvloop
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
-from starlette.types import ASGIApp
 
 from auth.scopes import Scope
 from auth.tokens import DevTokenIssuer
@@ -31,7 +29,7 @@ from gateway.app import create_app, metrics_app
 from gateway.graphql import build_schema
 from gateway.logging import configure_logging
 from gateway.operators import bootstrap_admin, import_directory
-from gateway.server import gateway_server
+from gateway.server import gateway_server, plain_server
 from gateway.services import api_keys, dev_issuer, dev_token, open_hub_database
 from gateway.settings import ConfigurationError, Settings
 
@@ -111,24 +109,6 @@ async def _create_api_key(settings: Settings, args: argparse.Namespace) -> str:
     )
 
 
-def _server(app: ASGIApp, host: str, port: int, *, grace_s: int | None = None) -> uvicorn.Server:
-    """log_config=None and no log_level: uvicorn keeps the JSON root handler and the level of
-    gateway.logging (its loggers are global: a stand-in's level would be everyone's) instead
-    of installing its own plain-text handlers; the gateway writes its own access line.
-    ``grace_s``: how long a shutdown waits for requests in flight (unbounded when None)."""
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=None,
-        access_log=False,
-        log_config=None,
-        timeout_graceful_shutdown=grace_s,
-        proxy_headers=False,  # X-Forwarded-For: from TRUSTED_PROXIES only (create_app)
-    )
-    return uvicorn.Server(config)
-
-
 async def _serve(settings: Settings, *, prepare: bool = True) -> None:
     """``prepare`` False (``serve --no-migrate``): the schema was migrated as its own step;
     the database must answer all the same."""
@@ -150,8 +130,10 @@ async def _serve(settings: Settings, *, prepare: bool = True) -> None:
     grace_s = settings.shutdown_grace_s
     servers = [gateway_server(create_app(settings), settings)]
     if settings.metrics_port is not None:
-        servers.append(_server(metrics_app(settings), settings.metrics_host, settings.metrics_port))
-    servers.extend(_server(s.app, "127.0.0.1", s.port, grace_s=grace_s) for s in stand_ins)
+        servers.append(
+            plain_server(metrics_app(settings), settings.metrics_host, settings.metrics_port)
+        )
+    servers.extend(plain_server(s.app, "127.0.0.1", s.port, grace_s=grace_s) for s in stand_ins)
     if sys.stdout.isatty():
         print(_banner(settings), flush=True)
     else:  # a log collector, not a person: JSON lines only
@@ -217,7 +199,7 @@ async def _oidc_sandbox(port: int) -> None:
         f"&given_name=Claire&family_name=Leroy'\n",
         flush=True,
     )
-    await _server(app, "127.0.0.1", port).serve()
+    await plain_server(app, "127.0.0.1", port).serve()
 
 
 def _tiers(settings: Settings, update: Path | None) -> None:
@@ -362,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateway import sandbox_wiring  # a sandbox command
 
             app = sandbox_wiring.entreprise_stand_in(latency_ms=args.latency_ms)
-            asyncio.run(_server(app, "127.0.0.1", args.port).serve())
+            asyncio.run(plain_server(app, "127.0.0.1", args.port).serve())
         elif args.command == "oidc-sandbox":
             asyncio.run(_oidc_sandbox(args.port))
         elif args.command == "tiers":

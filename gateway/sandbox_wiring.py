@@ -45,6 +45,7 @@ __all__ = [
     "partner_stand_ins",
     "persona_routes",
     "seed_database",
+    "stand_in_port_settings",
     "start_smtp_sink",
 ]
 
@@ -133,6 +134,12 @@ def partner_stand_ins(settings: Settings) -> list[PartnerStandIn]:
         for partner in _PARTNERS
         if None in partner.urls(settings)
     ]
+
+
+def stand_in_port_settings() -> tuple[str, ...]:
+    """The settings that choose the stand-ins' ports, one per partner, whether or not its URL
+    is configured (a test gives each a free port)."""
+    return tuple(partner.port_setting for partner in _PARTNERS)
 
 
 async def seed_database(database_url: str) -> None:

@@ -20,7 +20,7 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from gateway.settings import Settings
 
-__all__ = ["gateway_server", "head_timeout_protocol"]
+__all__ = ["gateway_server", "head_timeout_protocol", "plain_server"]
 
 
 def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protocol]:
@@ -81,20 +81,40 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
     return HeadTimeout
 
 
-def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
-    """The gateway as ``hub-gateway serve`` runs it."""
+def plain_server(
+    app: ASGIApp, host: str, port: int, *, grace_s: int | None = None, **limits: Any
+) -> uvicorn.Server:
+    """One of the processes' uvicorn servers (the gateway, the metrics port, a sandbox
+    stand-in, the local identity providers). log_config=None and no log_level: uvicorn keeps
+    the JSON root handler and the level of gateway.logging (its loggers are global: a
+    stand-in's level would be everyone's) instead of installing its own plain-text handlers;
+    the gateway writes its own access line. ``grace_s``: how long a shutdown waits for
+    requests in flight (unbounded when None); ``limits``: more of ``uvicorn.Config``'s
+    options (the gateway's own, in ``gateway_server``)."""
     config = uvicorn.Config(
         app,
-        host=settings.host,
-        port=settings.port,
-        log_level=None,  # gateway.logging's level and JSON handler (see cli._server)
+        host=host,
+        port=port,
+        log_level=None,
         access_log=False,
         log_config=None,
         proxy_headers=False,  # X-Forwarded-For: from TRUSTED_PROXIES only (create_app)
-        timeout_graceful_shutdown=settings.shutdown_grace_s,
+        timeout_graceful_shutdown=grace_s,
+        **limits,
+    )
+    return uvicorn.Server(config)
+
+
+def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
+    """The gateway as ``hub-gateway serve`` runs it: ``plain_server`` with the limits of the
+    settings."""
+    return plain_server(
+        app,
+        settings.host,
+        settings.port,
+        grace_s=settings.shutdown_grace_s,
         http=head_timeout_protocol(settings.http_header_timeout_s, settings.http_max_header_bytes),
         limit_concurrency=settings.http_limit_concurrency,
         timeout_keep_alive=settings.http_keep_alive_s,
         h11_max_incomplete_event_size=settings.http_max_header_bytes,
     )
-    return uvicorn.Server(config)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import structlog
+
 from auth.actions import Action, require
-from connectors.hubdb import ProjectRecord
+from connectors.hubdb import DatabaseUnavailable, ProjectRecord
 from connectors.hubdb.writes import AlreadyExists
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
@@ -22,6 +24,8 @@ __all__ = [
 
 ACTOR_ROLES = ("REFERENT", "FUNDING_EXPERT", "SPECIALIST")
 _MAX_TITLE = 200
+
+_log = structlog.get_logger(__name__)
 
 
 async def _owner(info: Info, project_id: str) -> tuple[str | None, str | None]:
@@ -43,12 +47,25 @@ def _title(title: str) -> str:
     return title
 
 
-async def _project(info: Info, siret: str, project_id: str) -> ProjectRecord:
+async def _project(info: Info, siret: str | None, project_id: str) -> ProjectRecord:
     """The project just written, read back alone: reading all of the company's projects
     made each write slower than the last (a 10-minute soak of createProject on one company
     saturated the database's pool)."""
-    info.context.forget_company(siret)
+    if siret is not None:
+        info.context.forget_company(siret)
     return (await info.context.services.hub.projects_by_id([project_id]))[project_id]
+
+
+async def _created(info: Info, written: ProjectRecord) -> ProjectRecord:
+    """A project just created, read back; ``written`` (what the resolver wrote: a new
+    project has no actors yet) when the read fails. The creation is committed: answering
+    DATABASE_UNAVAILABLE would tell the caller it failed, and its retry would create the
+    project twice."""
+    try:
+        return await _project(info, written.siret, written.id)
+    except DatabaseUnavailable as error:
+        _log.warning("project.read_back_failed", project_id=written.id, reason=error.reason)
+        return written
 
 
 async def create_project(
@@ -59,11 +76,14 @@ async def create_project(
     require(Action.ACT_FOR_COMPANY, info.context.viewer, facts=facts)
     title = _title(title)
     bounded_text(theme, "theme", 64)
+    theme = (theme or "").strip() or None
+    now = datetime.now(UTC)
     async with info.context.services.writer.transaction() as tx:
-        project_id = await tx.create_project(
-            siret=siret, title=title, theme=(theme or "").strip() or None, now=datetime.now(UTC)
-        )
-    return await _project(info, siret, project_id)
+        project_id = await tx.create_project(siret=siret, title=title, theme=theme, now=now)
+    written = ProjectRecord(
+        id=project_id, siret=siret, title=title, theme=theme, created_at=now, actors=()
+    )
+    return await _created(info, written)
 
 
 async def add_project_actor(info: Info, project_id: str, agent_id: str, role: str) -> ProjectRecord:
@@ -126,17 +146,21 @@ async def create_holder_project(
             BAD_USER_INPUT,
             argument="structureId",
         )
-    account_id = viewer.account_id or ""
+    filiere = (filiere or "").strip() or None
+    now = datetime.now(UTC)
     async with info.context.services.writer.transaction() as tx:
         project_id = await tx.create_holder_project(
-            account_id=account_id,
+            account_id=viewer.account_id or "",
             title=title,
-            filiere=(filiere or "").strip() or None,
+            filiere=filiere,
             structure_id=structure_id,
-            now=datetime.now(UTC),
+            now=now,
         )
-    projects = await info.context.services.hub.holder_projects([account_id])
-    return next(p for p in projects[account_id] if p.id == project_id)
+    written = ProjectRecord(
+        id=project_id, siret=None, title=title, theme=None, created_at=now, actors=(),
+        filiere=filiere, structure_id=structure_id,
+    )  # fmt: skip
+    return await _created(info, written)
 
 
 async def rename_project(info: Info, project_id: str, title: str) -> str:

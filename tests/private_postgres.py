@@ -10,12 +10,13 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port
 
 __all__ = ["PrivatePostgres"]
 
@@ -25,12 +26,6 @@ _TIMEOUT_S = 60
 def _binaries() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class PrivatePostgres:
@@ -95,7 +90,7 @@ class PrivatePostgres:
         self._root = Path(tempfile.mkdtemp(prefix="hub-private-pg-"))
         if self._as:
             shutil.chown(self._root, user="postgres")
-        self.port = _free_port()
+        self.port = free_port()
         initdb = subprocess.run(
             [*self._as, str(self._bin / "initdb"), "-D", str(self._path("data")), "-A", "trust",
              "-U", "postgres", "--no-sync"],

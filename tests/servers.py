@@ -1,15 +1,34 @@
-"""Real HTTP servers for tests: an ASGI app served by uvicorn on 127.0.0.1, a free port."""
+"""Real HTTP servers for tests: an ASGI app served by uvicorn on 127.0.0.1, a free port; or
+``hub-gateway`` (or nginx) as a process of its own: its command, a free port for each of its
+listeners, the wait until it answers, and its stop."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 
+import httpx
+import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
-__all__ = ["running", "serving"]
+from gateway import sandbox_wiring
+
+__all__ = [
+    "free_port",
+    "hub_gateway_command",
+    "running",
+    "sandbox_ports",
+    "serving",
+    "stop",
+    "wait_until_ready",
+]
 
 
 @asynccontextmanager
@@ -36,3 +55,60 @@ async def running(server: uvicorn.Server) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+def free_port() -> int:
+    """A port of the loopback that nothing listens on (for a process that binds it itself)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def sandbox_ports() -> dict[str, str]:
+    """A free port for each sandbox stand-in that ``hub-gateway serve`` starts, by the setting
+    that chooses it (``SANDBOX_PORT``, ``NEWS_SANDBOX_PORT``…): two processes on one machine,
+    or a process beside a developer's ``make serve``, then never fight for a port."""
+    return {setting: str(free_port()) for setting in sandbox_wiring.stand_in_port_settings()}
+
+
+def hub_gateway_command() -> list[str]:
+    """``hub-gateway``: the console script beside the interpreter, else the module."""
+    script = Path(sys.executable).with_name("hub-gateway")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gateway.cli"]
+
+
+async def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes] | None, log: Path, *, timeout_s: float
+) -> None:
+    """Until a GET of ``url`` answers 200; fails the test, with the end of ``log``, when
+    ``process`` exits first or ``timeout_s`` passes (a bound, not a timing)."""
+    last = "no answer"
+    async with httpx.AsyncClient(timeout=2) as client:
+        try:
+            async with asyncio.timeout(timeout_s):
+                while True:
+                    if process is not None and process.poll() is not None:
+                        pytest.fail(f"{url} exited ({process.returncode}):\n{_tail(log)}")
+                    with suppress(httpx.HTTPError):
+                        response = await client.get(url)
+                        if response.status_code == 200:
+                            return
+                        last = f"{response.status_code} {response.text[:300]}"
+                    await asyncio.sleep(0.2)
+        except TimeoutError:
+            pytest.fail(f"{url} not ready within {timeout_s} s (last: {last}):\n{_tail(log)}")
+
+
+def stop(process: subprocess.Popen[bytes], *, grace_s: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it is still running ``grace_s`` later."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""

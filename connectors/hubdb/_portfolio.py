@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from connectors.hubdb._loaders import project_record
+from connectors.hubdb._loaders.projects import project_record
 from connectors.hubdb.models import CompanyMembership, Project, ReferentAssignment
 from connectors.hubdb.records import ProjectRecord
 from connectors.pagination import Page, assemble_page, decode_cursor, encode_cursor

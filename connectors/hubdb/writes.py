@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.hubdb._desk_writes import AgentContact, DeskWrites, NewStructure
-from connectors.hubdb._loaders import assignment_record
+from connectors.hubdb._loaders.assignments import assignment_record
 from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.invitations import InvitationWrites
 from connectors.hubdb.models import (

@@ -21,6 +21,10 @@ _SEGMENT_TITLES = {
 }
 _E, _S, _D = ExpertiseLevel.EXPERTISE, ExpertiseLevel.SUPPORT, ExpertiseLevel.DISCOVERY
 _LocalProduct = tuple[str, bool, ExpertiseLevel]
+_FINANCE = "Financer"
+"""The level title of both Initiative offers."""
+_HONOUR_LOAN: _LocalProduct = ("Prêt d'honneur à taux zéro, sans garantie", True, _E)
+"""Initiative's loan, in its creation and its takeover offer alike."""
 _LOCAL: dict[str, list[tuple[Segment, int, str, str, list[_LocalProduct]]]] = {
     StructureKind.BGE: [
         (
@@ -59,22 +63,22 @@ _LOCAL: dict[str, list[tuple[Segment, int, str, str, list[_LocalProduct]]]] = {
         (
             Segment.CREATEUR,
             3,
-            "Financer",
+            _FINANCE,
             "Prêt d'honneur création",
             [
                 ("Expertise du plan de financement", True, _E),
-                ("Prêt d'honneur à taux zéro, sans garantie", True, _E),
+                _HONOUR_LOAN,
                 ("Parrainage par un chef d'entreprise", False, _S),
             ],
         ),
         (
             Segment.REPRENEUR,
             3,
-            "Financer",
+            _FINANCE,
             "Prêt d'honneur reprise",
             [
                 ("Expertise du plan de reprise", True, _E),
-                ("Prêt d'honneur à taux zéro, sans garantie", True, _E),
+                _HONOUR_LOAN,
             ],
         ),
     ],
@@ -90,8 +94,7 @@ def offer_rows(structures: Sequence[dict[str, Any]]) -> Rows:
             for level in NATIONAL_OFFERS:
                 _national(rows, structure_id, level)
         for segment, level_number, level_title, title, products in _LOCAL.get(kind, ()):
-            offer_id = f"{structure_id}:{segment.value.lower()}-{level_number}"
-            _offer(rows, offer_id, structure_id, segment, level_number, level_title, title,
+            _offer(rows, structure_id, segment, level_number, level_title, title,
                    national=False, products=[(None, *product) for product in products])  # fmt: skip
     return rows
 
@@ -106,14 +109,12 @@ def _national(rows: Rows, structure_id: str, level: OfferLevel) -> None:
         )
         for product in level.products
     ]
-    offer_id = f"{structure_id}:{level.segment.value.lower()}-{level.level}"
-    _offer(rows, offer_id, structure_id, level.segment, level.level, level.title,
+    _offer(rows, structure_id, level.segment, level.level, level.title,
            _SEGMENT_TITLES[level.segment], national=True, products=products)  # fmt: skip
 
 
 def _offer(
     rows: Rows,
-    offer_id: str,
     structure_id: str,
     segment: Segment,
     level: int,
@@ -123,6 +124,9 @@ def _offer(
     national: bool,
     products: Iterable[tuple[str | None, str, bool, ExpertiseLevel]],
 ) -> None:
+    """An offer's row and its products' rows; its id is ``<structure>:<segment>-<level>``
+    (``cci-gard:createur-2``)."""
+    offer_id = f"{structure_id}:{segment.value.lower()}-{level}"
     listed = list(products)
     rows["offers"].append({
         "id": offer_id, "structure_id": structure_id, "segment": segment.value, "level": level,

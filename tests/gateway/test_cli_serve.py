@@ -3,19 +3,17 @@ HTTP, its output read back: what an operator's log collector would receive."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.servers import free_port, hub_gateway_command, sandbox_ports, stop, wait_until_ready
 
 SIRET = "84215637400014"
 SIREN = SIRET[:9]
@@ -24,10 +22,6 @@ SHEET = f'query CompanySheet {{ company(siret: "{SIRET}") {{ name turnover {{ ye
 UNKNOWN = 'query Missing { company(siret: "00000000000000") { name } }'
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
-_PORT_SETTINGS = (
-    "PORT", "SANDBOX_PORT", "CATALOGUES_SANDBOX_PORT", "MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT",
-    "EVENTS_SANDBOX_PORT", "NEWS_SANDBOX_PORT",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -43,35 +37,14 @@ class Served:
         return [line for line in self.log_lines() if line.get("event") == name]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("hub-gateway")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "gateway.cli"]
-
-
-def _wait_ready(process: subprocess.Popen[bytes], url: str) -> None:
-    deadline = time.monotonic() + 90
-    with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            assert process.poll() is None, "hub-gateway serve exited before it was ready"
-            try:
-                if client.get(f"{url}/readyz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-    raise AssertionError("hub-gateway serve was not ready in 90 s")
-
-
 def _exercise(url: str, env: dict[str, str]) -> str:
     """Some requests of each kind; what ``/metrics`` says after them."""
     token = subprocess.run(
-        [*_command(), "token", AGENT], env=env, capture_output=True, check=True, text=True
+        [*hub_gateway_command(), "token", AGENT],
+        env=env,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout.strip()
     bearer = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url, timeout=30.0) as client:
@@ -91,9 +64,9 @@ def _exercise(url: str, env: dict[str, str]) -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     root = tmp_path_factory.mktemp("serve")
-    ports = {name: str(_free_port()) for name in _PORT_SETTINGS}
+    ports = {"PORT": str(free_port()), **sandbox_ports()}
     env = {
-        **{k: v for k, v in os.environ.items() if not k.endswith(_PORT_SETTINGS)},
+        **{k: v for k, v in os.environ.items() if not k.endswith(tuple(ports))},
         "MODE": "sandbox",
         "DATABASE_URL": f"sqlite+aiosqlite:///{root / 'hub.db'}",
         "DEV_SECRET_FILE": str(root / "secret"),
@@ -105,19 +78,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     out, err = root / "stdout", root / "stderr"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
-            [*_command(), "serve", "--host", "127.0.0.1"],
+            [*hub_gateway_command(), "serve", "--host", "127.0.0.1"],
             cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
         )  # fmt: skip
         try:
-            _wait_ready(process, url)
+            asyncio.run(wait_until_ready(f"{url}/readyz", process, err, timeout_s=90))
             metrics = _exercise(url, env)
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, grace_s=20)
     return Served(out.read_text(), err.read_text(), metrics)
 
 

@@ -8,8 +8,9 @@ import asyncio
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from gateway import cli
+from gateway.server import plain_server
 from gateway.settings import Settings
+from tests.servers import running
 
 
 async def _hangs(scope: Scope, receive: Receive, send: Send) -> None:
@@ -28,16 +29,12 @@ def test_the_grace_period_is_a_setting() -> None:
 
 
 async def test_shutdown_cuts_a_hung_request_after_the_grace_period() -> None:
-    server = cli._server(_hangs, "127.0.0.1", 0, grace_s=1)
-    serving = asyncio.create_task(server.serve())
-    async with asyncio.timeout(30):
-        while not server.started:
-            await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    server = plain_server(_hangs, "127.0.0.1", 0, grace_s=1)
     async with httpx.AsyncClient() as client:
-        request = asyncio.create_task(client.get(f"http://127.0.0.1:{port}/"))
-        await asyncio.sleep(0.1)  # the request is in flight
-        server.should_exit = True  # what uvicorn's SIGTERM handler does
-        await asyncio.wait_for(serving, timeout=30)  # unbounded before: it would never end
+        async with asyncio.timeout(30):  # unbounded before: the block's end would never come
+            async with running(server) as url:
+                request = asyncio.create_task(client.get(f"{url}/"))
+                await asyncio.sleep(0.1)  # the request is in flight
+            # running's end: should_exit, what uvicorn's SIGTERM handler does; then serve() ends
         outcome = await asyncio.gather(request, return_exceptions=True)
     assert not isinstance(outcome[0], httpx.Response) or outcome[0].status_code >= 500

@@ -108,6 +108,18 @@ def test_sandbox_mode_stands_in_for_every_partner_left_unconfigured() -> None:
     ]
 
 
+def test_each_stand_in_listens_on_the_port_its_own_setting_names() -> None:
+    names = sandbox_wiring.stand_in_port_settings()
+    ports = {name: 20001 + i for i, name in enumerate(names)}
+
+    stand_ins = sandbox_wiring.partner_stand_ins(
+        Settings(**{name.lower(): port for name, port in ports.items()})  # type: ignore[arg-type]
+    )
+
+    assert len(set(names)) == len(stand_ins)
+    assert {s.port_setting: s.port for s in stand_ins} == ports
+
+
 def test_a_partner_with_a_configured_url_gets_no_stand_in() -> None:
     settings = Settings(
         entreprise_url="http://127.0.0.1:9", region_catalogue_url="http://127.0.0.1:9",

@@ -16,12 +16,10 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from contextlib import ExitStack, asynccontextmanager, contextmanager, suppress
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -39,10 +37,10 @@ from connectors.hubdb import create_engine, create_session_factory
 from connectors.hubdb.models import Company, ReferentAssignment
 from connectors.hubdb.writes import HubWriter
 from tests.databases import POSTGRES_ENV, PostgresServer
+from tests.servers import free_port, hub_gateway_command, sandbox_ports, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY_CONF = ROOT / "deploy" / "hub-gateway-proxy.conf"
-HUB_GATEWAY = Path(sys.executable).with_name("hub-gateway")
 PAUL, PIERRE = "paul.girard@biocosmetiques.example", "pierre.durand@cci-gard.example"
 PAUL_SIRET = "44306184100047"
 WAITING = "99999999900011"  # the company whose referent request is overdue
@@ -58,12 +56,6 @@ def _nginx() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Instance:
     port: int
@@ -75,38 +67,6 @@ class Instance:
         return f"127.0.0.1:{self.port}"
 
 
-async def _wait_ready(url: str, process: subprocess.Popen[bytes] | None, log: Path) -> None:
-    last = "no answer"
-    async with httpx.AsyncClient(timeout=2) as client:
-        try:
-            async with asyncio.timeout(START_S):
-                while True:
-                    if process is not None and process.poll() is not None:
-                        pytest.fail(f"{url} exited ({process.returncode}):\n{_tail(log)}")
-                    with suppress(httpx.HTTPError):
-                        response = await client.get(url)
-                        if response.status_code == 200:
-                            return
-                        last = f"{response.status_code} {response.text[:300]}"
-                    await asyncio.sleep(0.2)
-        except TimeoutError:
-            pytest.fail(f"{url} not ready within {START_S} s (last: {last}):\n{_tail(log)}")
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextmanager
 def _started(
     command: list[str], env: dict[str, str], log: Path
@@ -116,7 +76,7 @@ def _started(
     try:
         yield process
     finally:
-        _stop(process)
+        stop(process)
 
 
 async def _overdue_referent_request(url: str) -> None:
@@ -213,7 +173,7 @@ async def _pair(tmp_path: Path) -> AsyncIterator[tuple[str, list[Instance], Path
     }
     try:
         migrating = await asyncio.create_subprocess_exec(
-            str(HUB_GATEWAY), "migrate", env=shared, stdout=asyncio.subprocess.PIPE,
+            *hub_gateway_command(), "migrate", env=shared, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
         output, _ = await migrating.communicate()
@@ -221,18 +181,25 @@ async def _pair(tmp_path: Path) -> AsyncIterator[tuple[str, list[Instance], Path
         await _overdue_referent_request(database_url)
         with ExitStack() as stack, _instances(shared, tmp_path) as instances:
             await asyncio.gather(
-                *(_wait_ready(f"http://{i.address}/readyz", i.process, i.log) for i in instances)
+                *(
+                    wait_until_ready(
+                        f"http://{i.address}/readyz", i.process, i.log, timeout_s=START_S
+                    )
+                    for i in instances
+                )
             )
             # nginx's own folder outside pytest's (which only its owner may enter)
             folder = Path(tempfile.mkdtemp(prefix="hub-nginx-"))
             stack.callback(shutil.rmtree, folder, ignore_errors=True)
             folder.chmod(0o777)
-            port = _free_port()
+            port = free_port()
             conf = _nginx_conf(folder, port, instances)
             log = folder / "nginx.log"
             command = _unprivileged([nginx, "-e", "stderr", "-p", str(folder), "-c", str(conf)])
             with _started(command, dict(os.environ), log) as process:
-                await _wait_ready(f"http://127.0.0.1:{port}/healthz", process, log)
+                await wait_until_ready(
+                    f"http://127.0.0.1:{port}/healthz", process, log, timeout_s=START_S
+                )
                 issuer = DevTokenIssuer(load_or_create_secret(tmp_path / "dev-secret"))
                 yield f"127.0.0.1:{port}", instances, mail, issuer
     finally:
@@ -245,19 +212,13 @@ def _instances(shared: dict[str, str], tmp_path: Path) -> Iterator[list[Instance
     instances = []
     try:
         for name in ("a", "b"):
-            port = _free_port()
+            port = free_port()
             env = {
                 **shared,
-                # each instance its own sandbox partners, on free ports
-                "SANDBOX_PORT": str(_free_port()),
-                "CATALOGUES_SANDBOX_PORT": str(_free_port()),
-                "MESAIDES_SANDBOX_PORT": str(_free_port()),
-                "DEL_SANDBOX_PORT": str(_free_port()),
-                "EVENTS_SANDBOX_PORT": str(_free_port()),
-                "NEWS_SANDBOX_PORT": str(_free_port()),
+                **sandbox_ports(),  # each instance its own sandbox partners, on free ports
             }
             log = tmp_path / f"gateway-{name}.log"
-            command = [str(HUB_GATEWAY), "serve", "--no-migrate", "--port", str(port)]
+            command = [*hub_gateway_command(), "serve", "--no-migrate", "--port", str(port)]
             with log.open("wb") as output:
                 process = subprocess.Popen(
                     command, env=env, stdout=output, stderr=subprocess.STDOUT
@@ -269,7 +230,7 @@ def _instances(shared: dict[str, str], tmp_path: Path) -> Iterator[list[Instance
             if instance.process.poll() is None:
                 instance.process.send_signal(signal.SIGTERM)
         for instance in instances:
-            _stop(instance.process)
+            stop(instance.process)
 
 
 def _auth(issuer: DevTokenIssuer, address: str) -> dict[str, str]:

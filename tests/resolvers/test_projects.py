@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 import sqlalchemy as sa
+from structlog.testing import capture_logs
 
+from connectors.hubdb import DatabaseUnavailable, ProjectRecord
 from connectors.hubdb.models import Account, Structure
 from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
@@ -33,6 +37,39 @@ async def test_the_companys_members_create_projects(run: Run, who: str) -> None:
     )
     sheet = await run('{ company(siret: "84215637400014") { projects { title } } }', as_=CLAIRE)
     assert "Salon export Hanovre" in [p["title"] for p in sheet.data["company"]["projects"]]
+
+
+def _read_back_fails(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database goes away between a creation's commit and its read-back (of the project
+    alone, or of its company's or holder's)."""
+
+    async def unavailable(keys: Sequence[str]) -> dict[str, ProjectRecord]:
+        raise DatabaseUnavailable("connection refused")
+
+    for read in ("projects_by_id", "projects", "holder_projects"):
+        monkeypatch.setattr(services.hub, read, unavailable)
+
+
+async def test_a_created_project_is_answered_as_written_when_its_read_back_fails(
+    run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _read_back_fails(services, monkeypatch)
+    with capture_logs() as logs:
+        result = await run(CREATE, as_=CLAIRE, variables={"title": "Salon export Milan"})
+
+    assert result.errors is None
+    project = result.data["createProject"]
+    assert (project["title"], project["theme"], project["actors"]) == (
+        "Salon export Milan",
+        "export",
+        [],
+    )
+    assert [log["event"] for log in logs if log["log_level"] == "warning"] == [
+        "project.read_back_failed"
+    ]
+    monkeypatch.undo()
+    sheet = await run('{ company(siret: "84215637400014") { projects { id } } }', as_=CLAIRE)
+    assert {"id": project["id"]} in sheet.data["company"]["projects"]
 
 
 @pytest.mark.parametrize(
@@ -154,6 +191,24 @@ async def test_a_project_holder_names_its_project_with_a_labelled_structure_and_
     assert {"title": "Fromagerie"} in mine.data["viewer"]["projects"]
     other = await run(RENAME, as_=CLAIRE, variables={"id": project_id, "title": "Pris"})
     assert errors_by_path(other) == {"renameProject": "FORBIDDEN"}
+
+
+async def test_a_holder_s_project_is_answered_as_written_when_its_read_back_fails(
+    run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email, labelled = await _holder(services)
+    _read_back_fails(services, monkeypatch)
+
+    created = await run(
+        HOLDER_PROJECT, as_=email, variables={"title": "Reprise d'une cave", "structure": labelled}
+    )
+
+    assert created.errors is None
+    project = created.data["createMyProject"]
+    assert project["title"] == "Reprise d'une cave"
+    monkeypatch.undo()
+    mine = await run("{ viewer { projects { id title } } }", as_=email)
+    assert project in mine.data["viewer"]["projects"]
 
 
 async def test_only_project_holders_create_their_own_project_with_a_labelled_structure(

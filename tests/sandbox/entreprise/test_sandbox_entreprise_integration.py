@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
 import pytest
-import uvicorn
 
 from connectors.cache import RawCache
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
 from connectors.errors import NotFound, UpstreamUnavailable
 from sandbox.entreprise import LEROY_SIRET, SandboxConfig, create_app
+from tests.servers import serving
 
 OBJECT = "Tests d'intégration"
 
 
 @pytest.fixture
 async def sandbox_url() -> AsyncIterator[str]:
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(SandboxConfig()), host="127.0.0.1", port=0, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serving(create_app(SandboxConfig())) as url:
+        yield url
 
 
 @pytest.fixture
