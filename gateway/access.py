@@ -3,9 +3,9 @@
 many calls each partner received for it.
 
 ``AccessLogMiddleware`` opens the request's ``RequestRecord``; the GraphQL side fills it in
-(``OperationNames``, an operation-level extension: it has no ``resolve`` hook, so the
-executor's fast path stays on, and ``note_result`` from the view); the partner calls are
-tallied by ``connectors.http``."""
+(``note_operation``: by ``OperationNames``, an operation-level extension, on graphql-core's
+path, and by the compiled path itself; ``note_result`` from the view); the partner calls
+are tallied by ``connectors.http``."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -38,7 +39,7 @@ from gateway.access import OperationNames, note_result
 from gateway.audit import AuditTrail
 from gateway.cost import CostLimit, CostPlanner, CostPolicy
 from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
-from gateway.execution import CompiledOperations
+from gateway.execution import CompiledOperations, refuse_field_hooks
 from gateway.executor import HubExecutor
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.identity_notice import IdentityNoticeExtension, notice_payload
@@ -65,7 +66,7 @@ _PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
 """A multipart request must carry one: a header no cross-site form can send."""
 
 
-def build_schema(settings: Settings) -> HubSchema:
+def build_schema(settings: Settings, extensions: Sequence[Any] = ()) -> HubSchema:
     """Query limits are on by default; parsing and validation are cached (a validated
     document is not validated again), which matters on the hot path.
 
@@ -75,7 +76,8 @@ def build_schema(settings: Settings) -> HubSchema:
 
     A document that selects more than MAX_FIELDS fields once its fragments are expanded is
     refused before validation. A field that declares no tier (a mutation no action) fails
-    the build: ``UndeclaredFields`` names them."""
+    the build: ``UndeclaredFields`` names them. ``extensions``: more schema extensions (or
+    factories of them); one with a ``resolve`` hook is refused (``refuse_field_hooks``)."""
     limit_rules = [
         *coded_limit(QueryDepthLimiter(max_depth=settings.max_depth).validation_rules, "depth"),
         *coded_limit(
@@ -90,7 +92,7 @@ def build_schema(settings: Settings) -> HubSchema:
         max_reads=settings.max_upstream_reads,
         max_anonymous_reads=settings.max_anonymous_upstream_reads,
     )
-    extensions: list[Any] = [
+    extensions = [
         lambda: ReportingParserCache(maxsize=512),
         lambda: AddValidationRules(limit_rules),
         lambda: BoundedValidationCache(max_fields=settings.max_fields, maxsize=512),
@@ -103,6 +105,7 @@ def build_schema(settings: Settings) -> HubSchema:
         IdentityNoticeExtension,
         OperationNames,
         OperationSpan,
+        *extensions,
     ]
     schema = HubSchema(
         query=Query,
@@ -114,6 +117,7 @@ def build_schema(settings: Settings) -> HubSchema:
         execution_context_class=HubExecutor,
     )
     check_declarations(schema._schema)
+    refuse_field_hooks(schema.get_extensions())
     schema.compiled = CompiledOperations(
         schema._schema, cost, hide_suggestions=not settings.field_suggestions
     )

@@ -9,8 +9,8 @@ them cost about 0.5 ms of CPU per warm company sheet of ~4.5 ms; unrecorded, no 
 within the noise).
 
 The GraphQL span is the operation's only: Strawberry's ``OpenTelemetryExtension`` also has a
-``resolve`` hook, which makes every field go through a middleware and so takes lists of plain
-data off the executor's one-pass path (``gateway.executor``)."""
+``resolve`` hook, run around every field, which compiled plans do not run: such extensions
+are refused when the schema is built (``gateway.execution.refuse_field_hooks``)."""
 
 from __future__ import annotations
 

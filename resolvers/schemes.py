@@ -134,22 +134,20 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[S
     return [v for v in _all_verdicts(found, profile, today) if query.matches(v.scheme, today)]
 
 
-_VERDICTS: LRUCache[tuple[int, CompanyProfile, date], tuple[Catalogue, list[SchemeVerdict]]] = (
-    LRUCache(maxsize=200)
-)
-"""Verdicts are a pure function of the catalogue, the company's profile and the day: the same
-three give the same verdicts, so a warm request does not evaluate them again. The entry keeps
-its catalogue alive, so the catalogue's ``id`` cannot be reused while it is cached."""
+_VERDICTS: LRUCache[tuple[int, CompanyProfile, date], list[SchemeVerdict]] = LRUCache(maxsize=200)
+"""Verdicts are a pure function of the catalogue (its version), the company's profile (a
+frozen value) and the day: the same three give the same verdicts, so a warm request does not
+evaluate them again. Verdicts are frozen; callers read them and never change them."""
 
 
 def _all_verdicts(found: Catalogue, profile: CompanyProfile, today: date) -> list[SchemeVerdict]:
-    key = (id(found), profile, today)
+    key = (found.version, profile, today)
     cached = _VERDICTS.get(key)
-    if cached is not None and cached[0] is found:
-        return cached[1]
-    verdicts = evaluate_all(found.schemes, profile, Answers(), today)
+    if cached is not None:
+        return cached
+    verdicts = evaluate_all(found.schemes, profile, Answers(), today, found.criterion_keys)
     verdicts.sort(key=lambda v: (_ORDER[v.verdict], v.scheme.title.casefold(), v.scheme.id))
-    _VERDICTS[key] = (found, verdicts)
+    _VERDICTS[key] = verdicts
     return verdicts
 
 

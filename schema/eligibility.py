@@ -4,10 +4,8 @@ aids of a company are tier 2 on ``Company`` (derived data, docs/visibility.md)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Generic, TypeVar
 
 import strawberry
 
@@ -33,8 +31,6 @@ __all__ = [
     "Verdict",
 ]
 
-_Record = TypeVar("_Record")
-_Made = TypeVar("_Made")
 
 strawberry.enum(eligibility.Verdict, description="Whether a company can get a scheme.")
 strawberry.enum(
@@ -54,17 +50,9 @@ class CriterionCheck:
     detail: str = tiered(Tier.PUBLIC)
     missing: list[str] = tiered(Tier.PUBLIC, description="What data it still needs.")
 
-    __reuse_answers__ = True
-    """Built once per criterion result and never changed (``_CHECKS``): schemes that share a
-    criterion share its result (``resolvers.eligibility.evaluate_all``), and so its object."""
-
 
 @strawberry.type(description="Whether a company can get a scheme, criterion by criterion.")
 class SchemeEligibility:
-    __reuse_answers__ = True
-    """Built once per verdict and never changed (``of``): the executor may reuse what it
-    completed for one the same day (``gateway.executor``)."""
-
     scheme: Scheme = tiered(Tier.PUBLIC)
     verdict: Verdict = tiered(Tier.PUBLIC)
     criteria: list[CriterionCheck] = tiered(Tier.PUBLIC)
@@ -75,36 +63,12 @@ class SchemeEligibility:
 
     @classmethod
     def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        """The GraphQL object of a memoised verdict (``resolvers.schemes``), built once per
-        verdict; neither is ever changed after it is made."""
-        return _ELIGIBILITIES(verdict)
-
-    @classmethod
-    def once(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
-        """The GraphQL object of a verdict made for one request (the user's answers): nothing
-        of it is kept."""
-        return _eligibility(verdict, _check)
-
-
-class _BuiltOnce(Generic[_Record, _Made]):
-    """GraphQL objects built once per engine record, by the record's identity. An entry keeps
-    its record alive, so the id is not reused; past ``size`` entries all are dropped (and
-    rebuilt when asked), which costs less than an LRU's bookkeeping on every read."""
-
-    def __init__(self, build: Callable[[_Record], _Made], size: int) -> None:
-        self._build = build
-        self._size = size
-        self._made: dict[int, tuple[_Record, _Made]] = {}
-
-    def __call__(self, record: _Record) -> _Made:
-        found = self._made.get(id(record))
-        if found is not None and found[0] is record:
-            return found[1]
-        if len(self._made) >= self._size:
-            self._made.clear()
-        made = self._build(record)
-        self._made[id(record)] = (record, made)
-        return made
+        return SchemeEligibility(
+            scheme=Scheme(record=verdict.scheme),
+            verdict=verdict.verdict,
+            criteria=[_check(result) for result in verdict.criteria],
+            missing=list(verdict.missing),
+        )
 
 
 def _check(result: eligibility.CriterionResult) -> CriterionCheck:
@@ -115,30 +79,6 @@ def _check(result: eligibility.CriterionResult) -> CriterionCheck:
         detail=result.detail,
         missing=list(result.missing),
     )
-
-
-def _eligibility(
-    verdict: eligibility.SchemeVerdict,
-    check: Callable[[eligibility.CriterionResult], CriterionCheck],
-) -> SchemeEligibility:
-    return SchemeEligibility(
-        scheme=Scheme(record=verdict.scheme),
-        verdict=verdict.verdict,
-        criteria=[check(result) for result in verdict.criteria],
-        missing=list(verdict.missing),
-    )
-
-
-_VERDICT_OBJECTS = 40_000
-"""About 250 companies' catalogues (163 verdicts each): more than ``resolvers.schemes``
-memoises, so a memoised verdict keeps its object, whose completed answers the executor keeps
-(a few hundred bytes each). Past it everything is dropped and rebuilt on demand."""
-_CHECKS: _BuiltOnce[eligibility.CriterionResult, CriterionCheck] = _BuiltOnce(
-    _check, _VERDICT_OBJECTS // 2
-)
-_ELIGIBILITIES: _BuiltOnce[eligibility.SchemeVerdict, SchemeEligibility] = _BuiltOnce(
-    lambda verdict: _eligibility(verdict, _CHECKS), _VERDICT_OBJECTS
-)
 
 
 @strawberry.input(description="A partner or linked enterprise (EU SME definition).")

@@ -71,7 +71,7 @@ class SchemeCatalogueQuery:
     ) -> SchemeEligibility | None:
         given = answers.to_answers() if answers is not None else None
         verdict = await schemes.eligibility(info, siret, str(scheme_id), given)
-        return SchemeEligibility.once(verdict)
+        return SchemeEligibility.of(verdict)
 
     @tiered(
         Tier.PUBLIC,

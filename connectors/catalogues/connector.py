@@ -15,9 +15,10 @@ what it has and names the feeds it could not read.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -50,15 +51,18 @@ _MISCONFIGURED = frozenset({401, 403, 404})
 _LOGS = LogNames(prefix="catalogue", label="feed")
 
 
-def _shared_criteria(schemes: Iterable[Scheme]) -> list[Scheme]:
-    """The schemes, equal criteria being one object (163 schemes hold 61 distinct criteria
-    among 812): whoever evaluates them can tell equal criteria by identity, not by hashing
-    their values."""
-    shared: dict[Criterion, Criterion] = {}
-    return [
-        replace(scheme, criteria=tuple(shared.setdefault(c, c) for c in scheme.criteria))
-        for scheme in schemes
-    ]
+def _criterion_keys(schemes: Sequence[Scheme]) -> tuple[tuple[int, ...], ...]:
+    """Each scheme's criteria as numbers, equal criteria one number (163 schemes hold 61
+    distinct criteria among 812): whoever evaluates them can evaluate each distinct one
+    once, without hashing their values on every request."""
+    numbers: dict[Criterion, int] = {}
+    return tuple(
+        tuple(numbers.setdefault(c, len(numbers)) for c in scheme.criteria) for scheme in schemes
+    )
+
+
+_versions = itertools.count(1)
+"""Catalogue versions, unique in the process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +81,16 @@ class CatalogueConfig:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    """Every scheme that could be read, and the feeds that could not."""
+    """Every scheme that could be read, and the feeds that could not. ``version`` changes
+    whenever the records do (a new number in the process), so what is derived from a
+    catalogue can be kept by its version; ``criterion_keys``: each scheme's criteria, equal
+    ones the same number (``_criterion_keys``)."""
 
     schemes: tuple[Scheme, ...]
     by_id: Mapping[str, Scheme]
     unavailable: tuple[str, ...]
+    version: int
+    criterion_keys: tuple[tuple[int, ...], ...]
 
 
 @dataclass(slots=True)
@@ -158,8 +167,7 @@ class CatalogueConnector:
         )
         self._reads = CachedFetch(cache, stale_ttl=config.stale_ttl, logs=_LOGS)
         self._last_catalogue: tuple[list[tuple[Scheme, ...] | None], Catalogue] | None = None
-        """While no feed changes, ``schemes()`` answers the same object (callers may memoise
-        what they derive from it)."""
+        """While no feed changes, ``schemes()`` answers the same catalogue (its version)."""
 
     async def schemes(self) -> Catalogue:
         results = await asyncio.gather(
@@ -180,12 +188,18 @@ class CatalogueConnector:
             and len(last[0]) == len(parts)
             and all(a is b for a, b in zip(last[0], parts, strict=True))
         ):
-            return last[1]  # the same records as last time: the same Catalogue object
-        schemes = _shared_criteria(scheme for part in parts if part is not None for scheme in part)
+            return last[1]  # the same records as last time: the same catalogue
+        schemes = tuple(scheme for part in parts if part is not None for scheme in part)
         unavailable = tuple(
             feed.name for feed, part in zip(self._schemes, parts, strict=True) if part is None
         )
-        catalogue = Catalogue(tuple(schemes), {s.id: s for s in schemes}, unavailable)
+        catalogue = Catalogue(
+            schemes,
+            {s.id: s for s in schemes},
+            unavailable,
+            version=next(_versions),
+            criterion_keys=_criterion_keys(schemes),
+        )
         self._last_catalogue = (parts, catalogue)
         return catalogue
 

@@ -10,7 +10,7 @@ None)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ import structlog
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, get_operation_ast, parse
 from graphql.execution.values import VariableValues, get_variable_values
+from strawberry.extensions import SchemaExtension
 
 from auth.viewer import Viewer
 from gateway.access import note_operation
@@ -31,9 +32,10 @@ from gateway.execution.plan import (
     directive_variables,
 )
 from gateway.identity_notice import notice_payload
+from gateway.settings import ConfigurationError
 from gateway.tracing import operation_span
 
-__all__ = ["CompiledOperations"]
+__all__ = ["CompiledOperations", "refuse_field_hooks"]
 
 _log = structlog.get_logger("gateway.execution")
 
@@ -146,3 +148,15 @@ class CompiledOperations:
             plan = None
         known.plans[switches] = plan
         return plan
+
+
+def refuse_field_hooks(extensions: Sequence[SchemaExtension]) -> None:
+    """A schema extension with a ``resolve`` hook (run around every field) would be skipped by
+    every compiled plan, silently: such an extension is refused when the schema is built."""
+    hooked = sorted({type(e).__name__ for e in extensions if e._implements_resolve()})
+    if hooked:
+        raise ConfigurationError(
+            f"The schema extension(s) {', '.join(hooked)} have a resolve hook, run around "
+            "every field: compiled execution (docs/execution.md) runs no per-field hook. Use "
+            "operation-level hooks (on_operation, on_execute) instead."
+        )

@@ -95,7 +95,7 @@ async def test_request_operation_and_partner_calls_share_the_callers_trace(
     assert access["trace_id"] == TRACE_ID
 
 
-def test_no_extension_resolves_fields_so_the_executors_fast_path_stays_on(
+def test_the_operation_span_is_an_operation_level_extension(
     settings: Settings,
 ) -> None:
     extensions = build_schema(settings).get_extensions()

@@ -182,18 +182,33 @@ async def test_every_source_is_read_whole_and_namespaced(
     assert routes["bpifrance"].calls[0].request.headers["X-Api-Key"] == "k"
 
 
-async def test_equal_criteria_of_different_schemes_are_one_object(
+async def test_equal_criteria_of_different_schemes_have_one_number(
     router: respx.MockRouter, connector: CatalogueConnector
 ) -> None:
-    """The engine tells equal criteria apart by identity (resolvers.eligibility.evaluate_all)."""
+    """The engine evaluates each distinct criterion once (resolvers.eligibility.evaluate_all)."""
     serve_all(router)
     found = await connector.schemes()
+    keys = dict(zip((s.id for s in found.schemes), found.criterion_keys, strict=True))
     industrie = found.by_id["region:parcours-industrie-du-futur"]
     numerique = found.by_id["paysdelaloire:investissement-numerique"]
     shared = [c for c in industrie.criteria if c in numerique.criteria]
     assert shared  # the two test dispositifs share criteria (same builder)
     for criterion in shared:
-        assert any(criterion is other for other in numerique.criteria)
+        mine = keys[industrie.id][industrie.criteria.index(criterion)]
+        theirs = keys[numerique.id][numerique.criteria.index(criterion)]
+        assert mine == theirs
+    distinct = {c for s in found.schemes for c in s.criteria}
+    assert len({k for ks in found.criterion_keys for k in ks}) == len(distinct)
+
+
+async def test_a_catalogue_keeps_its_version_while_its_records_stay(
+    router: respx.MockRouter, connector: CatalogueConnector
+) -> None:
+    """What is derived from a catalogue is kept by its version (resolvers.schemes)."""
+    serve_all(router)
+    first = await connector.schemes()
+    assert first.version > 0
+    assert (await connector.schemes()).version == first.version
 
 
 async def test_the_region_vocabulary_maps_to_one_scheme_record(

@@ -1,0 +1,282 @@
+"""The compiled plan (gateway.execution.plan) answers what graphql-core answers without an
+error, and hands over (``NotCompiled``) every answer with an error; fields of plain data are
+read without a resolver's info, the others by the very resolver graphql-core calls."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import enum
+import gc
+import sys
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import parse
+from graphql.execution.values import get_variable_values
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from gateway.execution.plan import NotCompiled, Unsupported, compile_operation
+
+CALLS: Counter[str] = Counter()
+
+
+@strawberry.enum
+class Outcome(enum.Enum):
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+class Counted(BasePermission):
+    message = "Refused."
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        CALLS["permission"] += 1
+        return bool(source.name != "secret")
+
+
+@strawberry.type
+class Check:
+    name: str
+    outcome: Outcome
+    value: str | None = None
+    missing: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class Item:
+    name: str
+    amount: Decimal
+    opens: datetime.date
+    count: int
+    checks: list[Check]
+    optional: str | None = None
+    required_late: str | None = strawberry.field(default=None, name="requiredLate")
+    grid: list[list[int]] = strawberry.field(default_factory=list)
+
+    @strawberry.field
+    def title(self) -> str:
+        CALLS["title"] += 1
+        return self.name.title()
+
+    @strawberry.field
+    def strict(self) -> str:
+        """Non-null, but None for the item called "hole": graphql-core reports it."""
+        return None if self.name == "hole" else self.name  # type: ignore[return-value]
+
+    @strawberry.field
+    def fails(self) -> str:
+        if self.name == "boom":
+            raise ValueError("boom")
+        return "fine"
+
+    @strawberry.field
+    async def later(self) -> str:
+        CALLS["later"] += 1
+        return self.name
+
+    @strawberry.field
+    def with_info(self, info: strawberry.Info) -> str:
+        CALLS["with_info"] += 1
+        return str(info.path.key)
+
+    @strawberry.field
+    def shout(self, loud: bool = False) -> str:
+        return self.name.upper() if loud else self.name
+
+    @strawberry.field(extensions=[PermissionExtension(permissions=[Counted()])])
+    def guarded(self) -> str | None:
+        return f"{self.name}'s secret"
+
+
+def _items(*names: str) -> list[Item]:
+    return [
+        Item(
+            name=name,
+            amount=Decimal("12.50"),
+            opens=datetime.date(2026, 1, 1),
+            count=index,
+            checks=[
+                Check(name="size", outcome=Outcome.MET, value="12", missing=["ownership"]),
+                Check(name="age", outcome=Outcome.NOT_MET),
+            ],
+            grid=[[index, index + 1], []],
+        )
+        for index, name in enumerate(names)
+    ]
+
+
+@strawberry.type
+class Verdict:
+    """Like SchemeEligibility: a verdict on an item."""
+
+    item: Item
+    outcome: Outcome
+
+    @strawberry.field
+    def today(self) -> datetime.date:
+        return datetime.date.today()
+
+
+SHARED = [Verdict(item=item, outcome=Outcome.MET) for item in _items("alpha", "secret")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def verdicts(self) -> list[Verdict]:
+        return SHARED
+
+    @strawberry.field
+    def items(self, names: list[str] | None = None) -> list[Item]:
+        return _items(*(names or ["alpha", "beta", "gamma"]))
+
+    @strawberry.field
+    def maybe_items(self) -> list[Item | None] | None:
+        return [*_items("alpha"), None]
+
+    @strawberry.field
+    def tuple_items(self) -> list[Item]:
+        return tuple(_items("alpha", "beta"))  # type: ignore[return-value]
+
+    @strawberry.field
+    def generated_items(self) -> list[Item]:
+        return (item for item in _items("alpha", "beta"))  # type: ignore[return-value]
+
+
+GENERAL = strawberry.Schema(
+    query=Query, execution_context_class=StrawberryGraphQLCoreExecutionContext
+)
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls() -> None:
+    CALLS.clear()
+
+
+async def _compiled(
+    query: str, variables: dict[str, Any] | None = None, schema: strawberry.Schema = GENERAL
+) -> Any:
+    """The plan's data; ``NotCompiled`` when graphql-core must answer."""
+    core = schema._schema
+    document = parse(query)
+    operation = document.definitions[0]
+    values = get_variable_values(core, operation.variable_definitions or (), variables or {})
+    assert not isinstance(values, list)
+    plan = compile_operation(core, document, None, values)
+    return await plan.run(None, values)
+
+
+async def _same_both_ways(query: str, variables: dict[str, Any] | None = None) -> Any:
+    general = await GENERAL.execute(query, variable_values=variables)
+    assert general.errors is None
+    compiled = await _compiled(query, variables)
+    assert compiled == general.data
+    return compiled
+
+
+PLAIN_DOCUMENTS = [
+    "{ items { name title amount opens count optional requiredLate grid } }",
+    "{ items { __typename a: name b: name checks { name outcome value missing __typename } } }",
+    "{ items { ...F checks { ... on Check { outcome } } } } fragment F on Item { name count }",
+    "{ items { name ... @include(if: false) { count } checks @skip(if: true) { name } } }",
+    '{ items(names: ["x", "y"]) { name checks { name } checks { outcome } } }',
+    "{ maybeItems { name } tupleItems { name } generatedItems { name } }",
+    '{ items(names: ["a", "b"]) { name later withInfo shout(loud: true) quiet: shout } }',
+    '{ items(names: ["a", "b"]) { name guarded } verdicts { outcome today item { name } } }',
+]
+
+
+@pytest.mark.parametrize("query", PLAIN_DOCUMENTS)
+async def test_a_plan_answers_as_graphql_core_does(query: str) -> None:
+    await _same_both_ways(query)
+
+
+async def test_fields_of_plain_data_are_read_once_each() -> None:
+    await _compiled("{ items { name title count checks { name outcome } } }")
+    assert CALLS["title"] == 3
+
+
+async def test_include_and_skip_follow_the_variables_a_plan_is_made_for() -> None:
+    query = "query($full: Boolean!) { items { name checks @include(if: $full) { name } } }"
+    shown = await _same_both_ways(query, {"full": True})
+    hidden = await _same_both_ways(query, {"full": False})
+    assert "checks" in shown["items"][0]
+    assert "checks" not in hidden["items"][0]
+
+
+async def test_arguments_come_from_the_variables_of_each_run() -> None:
+    query = (
+        "query($names: [String!], $loud: Boolean!) { items(names: $names) { shout(loud: $loud) } }"
+    )
+    loud = await _same_both_ways(query, {"names": ["a"], "loud": True})
+    quiet = await _same_both_ways(query, {"names": ["b"], "loud": False})
+    assert loud == {"items": [{"shout": "A"}]}
+    assert quiet == {"items": [{"shout": "b"}]}
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ('{ items(names: ["a", "hole", "b"]) { name strict } }', "null in a non-null field"),
+        ('{ items(names: ["a", "boom"]) { name fails } }', "an exception"),
+        ('{ items(names: ["a", "secret"]) { name guarded } }', "a refused field"),
+    ],
+)
+async def test_an_answer_with_an_error_is_handed_to_graphql_core(query: str, reason: str) -> None:
+    assert (await GENERAL.execute(query)).errors, reason
+    with pytest.raises(NotCompiled):
+        await _compiled(query)
+
+
+async def test_a_permission_is_checked_for_every_object_every_run() -> None:
+    query = '{ items(names: ["a", "b", "c"]) { guarded } }'
+    await _compiled(query)
+    await _compiled(query)
+    assert CALLS["permission"] == 6
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["mutation { x }", "{ __schema { types { name } } }", "{ items @defer { name } }"],
+)
+async def test_what_the_compiler_does_not_take_is_said(query: str) -> None:
+    with pytest.raises(Unsupported):
+        await _compiled(query)
+
+
+@strawberry.type
+class Leaf:
+    @strawberry.field
+    async def a(self) -> str:
+        CALLS["leaf"] += 1
+        await asyncio.sleep(0)
+        return "a"
+
+
+@strawberry.type
+class FailingQuery:
+    @strawberry.field
+    async def failing(self) -> str:
+        raise ValueError("boom")
+
+    @strawberry.field
+    async def leaves(self) -> list[Leaf]:
+        return [Leaf(), Leaf()]
+
+
+async def test_a_run_handed_over_leaves_no_coroutine_unawaited(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(repr(hook.object)))
+    schema = strawberry.Schema(query=FailingQuery)
+    with pytest.raises(NotCompiled):
+        await _compiled("{ failing leaves { a } }", schema=schema)
+    await asyncio.sleep(0)
+    gc.collect()
+    assert unraisable == []
