@@ -23,6 +23,7 @@ from tests.conftest import CountingTransport
 
 PATH = "/structures/cci-gard/indicators.csv"
 DURAND = "pierre.durand@cci-gard.example"
+SURVEYED_YEAR = {"from": "2023-01-01", "to": "2023-12-31"}
 YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
 RECORD = """mutation { recordInteraction(input: {siret: "84215637400014", kind: WELCOME,
   channel: ON_SITE, on: "2025-03-01", segment: CREATEUR}) { id } }"""
@@ -54,16 +55,10 @@ async def test_the_export_answers_the_structures_agents_and_the_administrator_on
                 assert answer.headers["cache-control"] == "no-store"
                 rows = list(csv.reader(io.StringIO(answer.text)))
                 assert rows[0] == ["code", "label", "value"]
-                annex = rows[1 : len(INDICATORS) + 1]
+                annex = rows[1 : len(INDICATORS) + 1]  # a calendar year: the survey follows
                 assert [r[0] for r in annex] == [d.code for d in INDICATORS]
                 values = {r[0]: int(r[2]) for r in annex}
                 assert values["A02-IA4"] == 1 and values["A02-IA4-1"] == 1
-                survey = rows[len(INDICATORS) + 1 :]  # a calendar year: the survey follows
-                assert [r[0] for r in survey[:3]] == [
-                    "SURVEY_SENT", "SURVEY_ANSWERED", "SURVEY_RESPONSE_RATE"
-                ]  # fmt: skip
-                assert [r[0] for r in survey[3:]] == [d.code for d in PERFORMANCE_INDICATORS]
-                assert [r[2] for r in survey] == ["0", "0"] + [""] * 7  # none sent yet
 
             refused = {
                 "julien.garcia@bge-occitanie.example": 403,
@@ -97,19 +92,30 @@ async def test_a_calendar_years_report_ends_with_the_satisfaction_surveys_rates(
     async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            year = await client.get(PATH, params=YEAR, headers=headers)
+            year = await client.get(PATH, params=SURVEYED_YEAR, headers=headers)
             part = await client.get(
-                PATH, params={"from": "2025-01-01", "to": "2025-06-30"}, headers=headers
+                PATH, params={"from": "2023-01-01", "to": "2023-06-30"}, headers=headers
             )
-    rows = {r[0]: r[2] for r in csv.reader(io.StringIO(year.text))}
-    assert (rows["SURVEY_SENT"], rows["SURVEY_ANSWERED"]) == ("3", "2")
-    assert rows["SURVEY_RESPONSE_RATE"] == "0.6667"  # 2 of 3
-    assert rows["SATISFACTION"] == "1" and rows["USEFULNESS"] == "0.5"  # 2 and 1 of 2
+            empty = await client.get(
+                PATH, params={"from": "2022-01-01", "to": "2022-12-31"}, headers=headers
+            )
+    rows = list(csv.reader(io.StringIO(year.text)))
+    survey = rows[len(INDICATORS) + 1 :]
+    assert [r[0] for r in survey] == [
+        "SURVEY_SENT", "SURVEY_ANSWERED", "SURVEY_RESPONSE_RATE",
+        *(d.code for d in PERFORMANCE_INDICATORS),
+    ]  # fmt: skip
+    values = {r[0]: r[2] for r in survey}
+    assert (values["SURVEY_SENT"], values["SURVEY_ANSWERED"]) == ("3", "2")
+    assert values["SURVEY_RESPONSE_RATE"] == "0.6667"  # 2 of 3
+    assert values["SATISFACTION"] == "1" and values["USEFULNESS"] == "0.5"  # 2 and 1 of 2
     assert "SURVEY_SENT" not in {r[0] for r in csv.reader(io.StringIO(part.text))}
+    none_sent = list(csv.reader(io.StringIO(empty.text)))[len(INDICATORS) + 1 :]
+    assert [r[2] for r in none_sent] == ["0", "0"] + [""] * 7  # no rate without an answer
 
 
 async def _answered_surveys(database_url: str) -> None:
-    """Three surveys of the CCI du Gard's 2025, two answered."""
+    """Three surveys of the CCI du Gard's 2023, two answered."""
     now = datetime.now(UTC)
     engine = create_engine(database_url)
     try:
@@ -118,7 +124,7 @@ async def _answered_surveys(database_url: str) -> None:
                 [("SATISFIED", True), ("VERY_SATISFIED", False), ("DISSATISFIED", False)]
             ):
                 survey = await tx.add_survey(
-                    structure_id="cci-gard", year=2025, person=f"company:{n}",
+                    structure_id="cci-gard", year=2023, person=f"company:{n}",
                     token_hash=f"{n}" * 64, now=now, expires_at=now + timedelta(days=1),
                 )  # fmt: skip
                 assert survey is not None

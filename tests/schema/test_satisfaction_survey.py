@@ -37,7 +37,8 @@ PERFORMANCE = """query($structure: ID!, $year: Int!) {
 NETWORK = """query($year: Int!) {
   networkPerformanceIndicators(year: $year) { sent answered responseRate
     indicators { code positive rate } } }"""
-GARD_2025 = {"structure": "cci-gard", "year": 2025}
+GARD_2023 = {"structure": "cci-gard", "year": 2023}
+"""A year before any support the sandbox seed records: the test's own support is alone."""
 LINK = re.compile(r"http://127\.0\.0\.1:8000/enquete-satisfaction\?token=([A-Za-z0-9_-]+)")
 
 
@@ -84,32 +85,32 @@ async def _survey_mails(services: Services) -> list[tuple[str, str, str]]:
         return [(row[0], row[1], row[2]) for row in rows]
 
 
-async def _supported_in_2025(services: Services) -> str:
-    """The CCI du Gard's 2025: LEROY supported twice, the holder's project trained, FABRE
+async def _supported_in_2023(services: Services) -> str:
+    """The CCI du Gard's 2023: LEROY supported twice, the holder's project trained, FABRE
     only welcomed (not supported), a company without a space on the hub supported; LEROY
-    again in 2024, and FABRE supported by the BGE in 2025 (neither is the Gard's 2025)."""
+    again in 2022, and FABRE supported by the BGE in 2023 (neither is the Gard's 2023)."""
     holder_id, holder_email = await _holder(services)
-    await _support(services, "cci-gard", LEROY, "ADVICE_MEETING", "2025-02-03")
-    await _support(services, "cci-gard", LEROY, "WORKSHOP", "2025-06-12")
-    await _support(services, "cci-gard", HOLDER_PROJECT, "TRAINING", "2025-12-31", holder_id)
-    await _support(services, "cci-gard", FABRE, "WELCOME", "2025-03-01")
-    await _support(services, "cci-gard", UNREGISTERED, "SUPPORT_PROGRAMME", "2025-04-01")
-    await _support(services, "cci-gard", LEROY, "ADVICE_MEETING", "2024-12-31")
-    await _support(services, "bge-occitanie", FABRE, "ADVICE_MEETING", "2025-05-05")
+    await _support(services, "cci-gard", LEROY, "ADVICE_MEETING", "2023-02-03")
+    await _support(services, "cci-gard", LEROY, "WORKSHOP", "2023-06-12")
+    await _support(services, "cci-gard", HOLDER_PROJECT, "TRAINING", "2023-12-31", holder_id)
+    await _support(services, "cci-gard", FABRE, "WELCOME", "2023-03-01")
+    await _support(services, "cci-gard", UNREGISTERED, "SUPPORT_PROGRAMME", "2023-04-01")
+    await _support(services, "cci-gard", LEROY, "ADVICE_MEETING", "2022-12-31")
+    await _support(services, "bge-occitanie", FABRE, "ADVICE_MEETING", "2023-05-05")
     return holder_email
 
 
 async def test_the_survey_goes_once_to_each_person_supported_in_the_year_with_a_link(
     run: Run, services: Services
 ) -> None:
-    holder_email = await _supported_in_2025(services)
-    sent = await run(SEND, as_=DURAND, variables=GARD_2025)
+    holder_email = await _supported_in_2023(services)
+    sent = await run(SEND, as_=DURAND, variables=GARD_2023)
     assert sent.errors is None
     assert sent.data["sendSatisfactionSurvey"] == {"queued": 2, "withoutAddress": 1}
     mails = await _survey_mails(services)
     assert sorted(to for to, _, _ in mails) == sorted([CLAIRE, holder_email])  # the mandataire
     for _, subject, body in mails:
-        assert subject == "CCI du Gard : votre avis sur l'accompagnement reçu en 2025"
+        assert subject == "CCI du Gard : votre avis sur l'accompagnement reçu en 2023"
         assert LINK.search(body) is not None
     tokens = [LINK.search(body).group(1) for _, _, body in mails]  # type: ignore[union-attr]
     assert len(set(tokens)) == 2 and all(len(token) >= 43 for token in tokens)
@@ -125,22 +126,22 @@ async def test_the_survey_goes_once_to_each_person_supported_in_the_year_with_a_
 async def test_launching_again_sends_nothing_twice_and_reaches_people_supported_since(
     run: Run, services: Services
 ) -> None:
-    await _supported_in_2025(services)
-    await run(SEND, as_=DURAND, variables=GARD_2025)
-    again = await run(SEND, as_=ROUX, variables=GARD_2025)  # another agent of the CCI
+    await _supported_in_2023(services)
+    await run(SEND, as_=DURAND, variables=GARD_2023)
+    again = await run(SEND, as_=ROUX, variables=GARD_2023)  # another agent of the CCI
     assert again.data["sendSatisfactionSurvey"] == {"queued": 0, "withoutAddress": 1}
     assert len(await _survey_mails(services)) == 2
-    await _support(services, "cci-gard", FABRE, "ADVICE_MEETING", "2025-10-10")
-    later = await run(SEND, as_=VIDAL, variables=GARD_2025)
+    await _support(services, "cci-gard", FABRE, "ADVICE_MEETING", "2023-10-10")
+    later = await run(SEND, as_=VIDAL, variables=GARD_2023)
     assert later.data["sendSatisfactionSurvey"] == {"queued": 1, "withoutAddress": 1}
     assert [to for to, _, _ in await _survey_mails(services) if to == ANTOINE] == [ANTOINE]
     assert len(await _survey_mails(services)) == 3
 
 
 async def test_sending_logs_no_address_nor_token(run: Run, services: Services) -> None:
-    holder_email = await _supported_in_2025(services)
+    holder_email = await _supported_in_2023(services)
     with capture_logs() as logs:
-        await run(SEND, as_=DURAND, variables=GARD_2025)
+        await run(SEND, as_=DURAND, variables=GARD_2023)
         token = LINK.search((await _survey_mails(services))[0][2]).group(1)  # type: ignore[union-attr]
         await run(ANSWER, variables={"token": token, "answers": _answers("SATISFIED")})
     text = repr(logs)
@@ -198,18 +199,18 @@ EXPECTED = [  # over the four respondents (P5 was sent the survey and did not an
 
 async def _answered_set(run: Run, services: Services) -> None:
     for person, satisfaction, *yes in ANSWERS:
-        token = await _survey(services, "cci-gard", 2025, f"company:{person}")
+        token = await _survey(services, "cci-gard", 2023, f"company:{person}")
         answered = await run(
             ANSWER, variables={"token": token, "answers": _answers(satisfaction, *yes)}
         )
         assert answered.errors is None, answered.errors
         assert answered.data["answerSatisfactionSurvey"] == {
-            "year": 2025, "structure": {"id": "cci-gard"}
+            "year": 2023, "structure": {"id": "cci-gard"}
         }  # fmt: skip
-    await _survey(services, "cci-gard", 2025, "company:P5")  # not answered
-    other = await _survey(services, "bge-occitanie", 2025, "company:P1")  # another structure
+    await _survey(services, "cci-gard", 2023, "company:P5")  # not answered
+    other = await _survey(services, "bge-occitanie", 2023, "company:P1")  # another structure
     await run(ANSWER, variables={"token": other, "answers": _answers("DISSATISFIED", False)})
-    earlier = await _survey(services, "cci-gard", 2024, "company:P1")  # another year
+    earlier = await _survey(services, "cci-gard", 2022, "company:P1")  # another year
     await run(ANSWER, variables={"token": earlier, "answers": _answers("VERY_SATISFIED")})
 
 
@@ -217,11 +218,11 @@ async def test_the_six_indicators_are_the_shares_of_respondents_answering_positi
     run: Run, services: Services
 ) -> None:
     await _answered_set(run, services)
-    result = await run(PERFORMANCE, as_=DURAND, variables=GARD_2025)
+    result = await run(PERFORMANCE, as_=DURAND, variables=GARD_2023)
     assert result.errors is None
     found = result.data["performanceIndicators"]
     assert {k: found[k] for k in ("year", "sent", "answered", "responseRate")} == {
-        "year": 2025, "sent": 5, "answered": 4, "responseRate": 0.8
+        "year": 2023, "sent": 5, "answered": 4, "responseRate": 0.8
     }  # fmt: skip
     assert [
         (i["code"], i["label"], i["positive"], i["rate"]) for i in found["indicators"]
@@ -232,7 +233,7 @@ async def test_the_administrators_roll_up_counts_every_structures_respondents(
     run: Run, services: Services
 ) -> None:
     await _answered_set(run, services)
-    result = await run(NETWORK, as_=VIDAL, variables={"year": 2025})
+    result = await run(NETWORK, as_=VIDAL, variables={"year": 2023})
     found = result.data["networkPerformanceIndicators"]
     assert (found["sent"], found["answered"], found["responseRate"]) == (6, 5, 5 / 6)
     rates = {i["code"]: (i["positive"], i["rate"]) for i in found["indicators"]}
@@ -240,13 +241,13 @@ async def test_the_administrators_roll_up_counts_every_structures_respondents(
     assert rates["USEFULNESS"] == (3, 0.6)  # and found it of no use
     assert rates["RECOMMENDATION"] == (4, 0.8)  # but would recommend it
     for who in (DURAND, GARCIA, CLAIRE, None):
-        refused = await run(NETWORK, as_=who, variables={"year": 2025})
+        refused = await run(NETWORK, as_=who, variables={"year": 2023})
         assert errors_by_path(refused) == {"networkPerformanceIndicators": "FORBIDDEN"}
 
 
 async def test_a_year_without_surveys_has_no_rates(run: Run) -> None:
     result = await run(
-        PERFORMANCE, as_=VIDAL, variables={"structure": "bge-occitanie", "year": 2024}
+        PERFORMANCE, as_=VIDAL, variables={"structure": "bge-occitanie", "year": 2022}
     )
     found = result.data["performanceIndicators"]
     assert (found["sent"], found["answered"], found["responseRate"]) == (0, 0, None)
@@ -263,11 +264,11 @@ async def test_the_indicators_take_one_statement_whatever_the_number_of_surveys(
             statements.append(str(args[2]))
 
     for n in range(30):
-        await _survey(services, "cci-gard", 2025, f"company:{n}")
+        await _survey(services, "cci-gard", 2023, f"company:{n}")
     engine = services.hub.engine.sync_engine
     sa.event.listen(engine, "before_cursor_execute", count)
     try:
-        result = await run(PERFORMANCE, as_=DURAND, variables=GARD_2025)
+        result = await run(PERFORMANCE, as_=DURAND, variables=GARD_2023)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert result.data["performanceIndicators"]["sent"] == 30
@@ -281,7 +282,7 @@ async def test_the_indicators_take_one_statement_whatever_the_number_of_surveys(
 async def test_an_unknown_used_or_expired_token_is_refused_with_its_reason(
     run: Run, services: Services, state: str, reason: str
 ) -> None:
-    token = await _survey(services, "cci-gard", 2025, "company:P1", expired=state == "expired")
+    token = await _survey(services, "cci-gard", 2023, "company:P1", expired=state == "expired")
     if state == "unknown":
         token = "not-a-token"
     if state == "answered":
@@ -293,7 +294,7 @@ async def test_an_unknown_used_or_expired_token_is_refused_with_its_reason(
     assert refused.data is None
     [error] = refused.errors or []
     assert error.extensions == {"code": "BAD_USER_INPUT", "argument": "token", "reason": reason}
-    performance = await run(PERFORMANCE, as_=DURAND, variables=GARD_2025)
+    performance = await run(PERFORMANCE, as_=DURAND, variables=GARD_2023)
     found = performance.data["performanceIndicators"]
     assert found["indicators"][0]["positive"] == (1 if state == "answered" else 0)  # the first
 
@@ -305,7 +306,7 @@ async def test_an_overlong_token_is_bad_user_input(run: Run) -> None:
 
 async def test_a_partner_key_may_not_answer_a_survey(services: Services, schema: HubSchema) -> None:
     _, key = await make_key(services)
-    token = await _survey(services, "cci-gard", 2025, "company:P1")
+    token = await _survey(services, "cci-gard", 2023, "company:P1")
     result = await execute_as(
         schema, services, key, ANSWER, {"token": token, "answers": _answers("SATISFIED")}
     )
@@ -318,11 +319,11 @@ async def test_another_structures_agent_or_a_client_neither_reads_nor_launches(
 ) -> None:
     if who == "holder":
         who = (await _holder(services))[1]
-    read = await run(PERFORMANCE, as_=who, variables=GARD_2025)
+    read = await run(PERFORMANCE, as_=who, variables=GARD_2023)
     assert read.data["performanceIndicators"] is None
     assert errors_by_path(read) == {"performanceIndicators": "FORBIDDEN"}
-    await _supported_in_2025(services)
-    launch = await run(SEND, as_=who, variables=GARD_2025)
+    await _supported_in_2023(services)
+    launch = await run(SEND, as_=who, variables=GARD_2023)
     expected = "UNAUTHENTICATED" if who is None else "FORBIDDEN"
     assert errors_by_path(launch) == {"sendSatisfactionSurvey": expected}
     assert await _survey_mails(services) == []
@@ -332,7 +333,7 @@ async def test_the_structures_agents_and_the_administrator_read_its_indicators(
     run: Run,
 ) -> None:
     for who in (DURAND, ROUX, VIDAL):
-        result = await run(PERFORMANCE, as_=who, variables=GARD_2025)
+        result = await run(PERFORMANCE, as_=who, variables=GARD_2023)
         assert result.errors is None
         assert result.data["performanceIndicators"]["sent"] == 0
 
@@ -341,7 +342,7 @@ async def test_the_structures_agents_and_the_administrator_read_its_indicators(
 async def test_a_year_before_the_standard_or_in_the_future_is_bad_user_input(
     run: Run, year: int
 ) -> None:
-    variables = {**GARD_2025, "year": year}
+    variables = {**GARD_2023, "year": year}
     read = await run(PERFORMANCE, as_=DURAND, variables=variables)
     assert errors_by_path(read) == {"performanceIndicators": "BAD_USER_INPUT"}
     launch = await run(SEND, as_=DURAND, variables=variables)
@@ -351,9 +352,9 @@ async def test_a_year_before_the_standard_or_in_the_future_is_bad_user_input(
 async def test_the_administrator_launches_any_structures_survey_but_not_an_unknown_one(
     run: Run, services: Services
 ) -> None:
-    await _supported_in_2025(services)
-    bge = await run(SEND, as_=VIDAL, variables={"structure": "bge-occitanie", "year": 2025})
+    await _supported_in_2023(services)
+    bge = await run(SEND, as_=VIDAL, variables={"structure": "bge-occitanie", "year": 2023})
     assert bge.data["sendSatisfactionSurvey"] == {"queued": 1, "withoutAddress": 0}
     assert [to for to, _, _ in await _survey_mails(services)] == [ANTOINE]
-    unknown = await run(SEND, as_=VIDAL, variables={"structure": "no-such", "year": 2025})
+    unknown = await run(SEND, as_=VIDAL, variables={"structure": "no-such", "year": 2023})
     assert errors_by_path(unknown) == {"sendSatisfactionSurvey": "BAD_USER_INPUT"}

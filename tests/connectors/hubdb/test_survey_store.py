@@ -23,7 +23,7 @@ async def test_a_survey_is_sent_once_per_person_and_answered_once_before_it_expi
     fresh_session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     writer = HubWriter(fresh_session_factory)
-    survey = {"structure_id": "cci-gard", "year": 2025, "now": NOW,
+    survey = {"structure_id": "cci-gard", "year": 2023, "now": NOW,
               "expires_at": NOW + timedelta(days=60)}  # fmt: skip
     async with writer.transaction() as tx:
         first = await tx.add_survey(person="company:a", token_hash="1" * 64, **survey)
@@ -35,7 +35,7 @@ async def test_a_survey_is_sent_once_per_person_and_answered_once_before_it_expi
         found = await tx.survey_by_token("1" * 64)
         assert found is not None and (found.id, found.year, found.answered_at) == (
             first,
-            2025,
+            2023,
             None,
         )
         assert await tx.survey_by_token("9" * 64) is None
@@ -44,7 +44,7 @@ async def test_a_survey_is_sent_once_per_person_and_answered_once_before_it_expi
         late = NOW + timedelta(days=61)
         assert not await tx.answer_survey(other, _answers(Satisfaction.SATISFIED, True), late)
         assert await tx.answer_survey(other, _answers(Satisfaction.DISSATISFIED, False), NOW)
-    result = await HubRepository(fresh_session_factory).performance("cci-gard", 2025)
+    result = await HubRepository(fresh_session_factory).performance("cci-gard", 2023)
     assert (result.sent, result.answered, result.response_rate) == (3, 2, 2 / 3)
     values = {d.code: (positive, rate) for d, positive, rate in result.values}
     assert values == {
@@ -55,7 +55,7 @@ async def test_a_survey_is_sent_once_per_person_and_answered_once_before_it_expi
         "INVESTMENT_IMPACT": (1, 0.5),
         "RECOMMENDATION": (2, 1.0),
     }
-    network = await HubRepository(fresh_session_factory).performance(None, 2024)
+    network = await HubRepository(fresh_session_factory).performance(None, 2022)
     assert (network.sent, network.answered, network.response_rate) == (0, 0, None)
 
 
@@ -64,12 +64,12 @@ async def test_the_people_surveyed_are_those_supported_in_the_year_not_surveyed_
 ) -> None:
     writer = HubWriter(fresh_session_factory)
     rows = [
-        (f"company:{LEROY}", "ADVICE_MEETING", date(2025, 3, 1)),
-        (f"company:{LEROY}", "TRAINING", date(2025, 4, 1)),
-        ("company:00000000000017", "WELCOME", date(2025, 3, 1)),  # welcomed only
-        ("company:00000000000025", "WORKSHOP", date(2024, 12, 31)),  # the year before
-        ("company:00000000000033", "BUSINESS_PLAN", date(2025, 12, 31)),  # no space on the hub
-        ("company:00000000000041", "WORKSHOP", date(2025, 5, 1)),  # surveyed already
+        (f"company:{LEROY}", "ADVICE_MEETING", date(2023, 3, 1)),
+        (f"company:{LEROY}", "TRAINING", date(2023, 4, 1)),
+        ("company:00000000000017", "WELCOME", date(2023, 3, 1)),  # welcomed only
+        ("company:00000000000025", "WORKSHOP", date(2022, 12, 31)),  # the year before
+        ("company:00000000000033", "BUSINESS_PLAN", date(2023, 12, 31)),  # no space on the hub
+        ("company:00000000000041", "WORKSHOP", date(2023, 5, 1)),  # surveyed already
     ]
     async with writer.transaction() as tx:
         for person, kind, day in rows:
@@ -83,11 +83,11 @@ async def test_the_people_surveyed_are_those_supported_in_the_year_not_surveyed_
                 NOW,
             )  # fmt: skip
         await tx.add_survey(
-            structure_id="cci-gard", year=2025, person="company:00000000000041",
+            structure_id="cci-gard", year=2023, person="company:00000000000041",
             token_hash="5" * 64, now=NOW, expires_at=NOW,
         )  # fmt: skip
     async with writer.transaction() as tx:
-        people = await tx.unsurveyed_people("cci-gard", 2025, date(2025, 1, 1), date(2025, 12, 31))
+        people = await tx.unsurveyed_people("cci-gard", 2023, date(2023, 1, 1), date(2023, 12, 31))
         assert people == ["company:00000000000033", f"company:{LEROY}"]  # by person
         recipients = await tx.survey_recipients(people)
     assert [(r.person, r.email) for r in recipients] == [
