@@ -89,6 +89,17 @@ class Action(Enum):
         description="An agent of a structure (not a partner key): the support its structure "
         "gave a company or a project holder, recorded as its structure's.",
     )
+    SEND_SATISFACTION_SURVEY = strawberry.enum_value(
+        "SEND_SATISFACTION_SURVEY",
+        description="An agent of a structure, for its own structure, or the administrator, for "
+        "any (not a partner key): launch the year's satisfaction survey.",
+    )
+    ANSWER_SATISFACTION_SURVEY = strawberry.enum_value(
+        "ANSWER_SATISFACTION_SURVEY",
+        description="Anyone holding a survey's token (the link of its e-mail), signed in or "
+        "not; not a partner key. The token is the right: unknown, used or expired is "
+        "BAD_USER_INPUT.",
+    )
     MANAGE_PARTNER_ACCESS = strawberry.enum_value(
         "MANAGE_PARTNER_ACCESS",
         description="The administrator: create and revoke partner API keys, register "
@@ -138,6 +149,10 @@ def may(
         return viewer.agent_id is not None
     if action is Action.RECORD_INTERACTION:
         return viewer.agent_id is not None and viewer.structure_id is not None
+    if action is Action.SEND_SATISFACTION_SURVEY:
+        return viewer.is_admin or (viewer.agent_id is not None and viewer.structure_id is not None)
+    if action is Action.ANSWER_SATISFACTION_SURVEY:
+        return True
     if action is Action.CREATE_OWN_PROJECT:
         return viewer.kind is ViewerKind.PROJECT_HOLDER
     if action in (Action.RENAME_PROJECT, Action.ACT_FOR_COMPANY) and project_holder is not None:

@@ -3,7 +3,12 @@
 ``GET /structures/{structure_id}/indicators.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`` with a bearer
 token answers what ``Query.indicators`` answers, with the same authorisation (the structure's
 agents and the administrator) and the same period rules: 401 signed out, 403 anyone else, 400
-a bad period, each with a JSON body; ``code,label,value`` rows otherwise, never cached."""
+a bad period, each with a JSON body; ``code,label,value`` rows otherwise, never cached.
+
+For a period of one calendar year (the yearly report), the satisfaction survey's rows follow
+the annex's: the surveys sent and answered, the response rate, then the six performance
+indicators, each a rate between 0 and 1 (empty without any answer), as
+``Query.performanceIndicators`` answers them."""
 
 from __future__ import annotations
 
@@ -19,8 +24,10 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from auth.viewer import ANONYMOUS, Viewer
+from connectors.hubdb.surveys import PerformanceResult
 from resolvers.context import Services
 from resolvers.indicators import IndicatorValue, structure_indicators
+from resolvers.surveys import yearly_report_performance
 
 __all__ = ["IndicatorExport"]
 
@@ -44,12 +51,15 @@ class IndicatorExport:
         try:
             start, end = (_day(request, "from"), _day(request, "to"))
             values = await structure_indicators(self._services, viewer, structure_id, start, end)
+            survey = await yearly_report_performance(
+                self._services, viewer, structure_id, start, end
+            )
         except GraphQLError as error:
             code = str((error.extensions or {}).get("code", "BAD_USER_INPUT"))
             return _error(error.message, code)
         filename = f"indicateurs-{structure_id}-{start.isoformat()}-{end.isoformat()}.csv"
         return StreamingResponse(
-            _lines(values),
+            _lines(values, survey),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Cache-Control": "no-store",
@@ -69,10 +79,26 @@ def _day(request: Request, name: str) -> date:
         ) from None
 
 
-def _lines(values: list[IndicatorValue]) -> Iterator[str]:
+def _survey_rows(survey: PerformanceResult | None) -> list[tuple[str, str, object]]:
+    if survey is None:
+        return []
+
+    def rate(value: float | None) -> str:
+        return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
+
+    return [
+        ("SURVEY_SENT", "Nombre d'enquêtes de satisfaction envoyées", survey.sent),
+        ("SURVEY_ANSWERED", "Nombre de réponses à l'enquête de satisfaction", survey.answered),
+        ("SURVEY_RESPONSE_RATE", "Taux de réponse", rate(survey.response_rate)),
+        *((d.code, d.label, rate(value)) for d, _, value in survey.values),
+    ]
+
+
+def _lines(values: list[IndicatorValue], survey: PerformanceResult | None) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in [("code", "label", "value"), *((v.code, v.label, v.value) for v in values)]:
+    annex = [(v.code, v.label, v.value) for v in values]
+    for row in [("code", "label", "value"), *annex, *_survey_rows(survey)]:
         writer.writerow(row)
         yield buffer.getvalue()
         buffer.seek(0)

@@ -262,4 +262,5 @@ async def build_services(
             news=news_connector,
             preferences=PreferenceStore(sessions, runner),
             identity_document_max_bytes=settings.identity_document_max_bytes,
+            satisfaction_survey_url=settings.satisfaction_survey_url,
         )

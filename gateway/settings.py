@@ -204,6 +204,12 @@ class Settings(BaseSettings):
         "Hub Entreprendre Occitanie <no-reply@hub-entreprendre.example>",
         description="From: of the hub's e-mails.",
     )
+    satisfaction_survey_url: str = Field(
+        "http://127.0.0.1:8000/enquete-satisfaction",
+        description="The portal's page where a supported client answers the yearly "
+        "satisfaction survey (it calls answerSatisfactionSurvey); each survey e-mail links to "
+        "it with `?token=` and the survey's secret token.",
+    )
     sandbox_smtp_port: int = Field(
         0, description="Port of the sandbox SMTP sink (0: any free port)."
     )

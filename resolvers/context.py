@@ -102,6 +102,8 @@ class Services:
     news: NewsConnector
     preferences: PreferenceStore
     identity_document_max_bytes: int = 5_000_000
+    satisfaction_survey_url: str = "http://127.0.0.1:8000/enquete-satisfaction"
+    """The page the satisfaction survey's e-mails link to (``SATISFACTION_SURVEY_URL``)."""
 
 
 def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:

@@ -21,6 +21,7 @@ from schema.notifications import NotificationMutation
 from schema.offers import InteractionMutation
 from schema.partners import PartnerMutation
 from schema.sign_up import SignUpMutation
+from schema.surveys import SurveyMutation
 
 __all__ = [
     "CompanySpaceMutation",
@@ -210,5 +211,6 @@ class Mutation(
     FeedsMutation,
     InteractionMutation,
     InteractionImportMutation,
+    SurveyMutation,
 ):
     pass

@@ -19,6 +19,7 @@ from schema.notifications import NotificationQuery
 from schema.offers import IndicatorQuery, OfferQuery
 from schema.partners import PartnerQuery
 from schema.schemes_query import SchemeCatalogueQuery
+from schema.surveys import SurveyQuery
 from schema.viewer import Viewer
 
 __all__ = ["CompanyQuery", "Query", "ViewerQuery"]
@@ -57,5 +58,6 @@ class Query(
     FeedsQuery,
     OfferQuery,
     IndicatorQuery,
+    SurveyQuery,
 ):
     pass

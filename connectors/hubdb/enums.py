@@ -19,6 +19,7 @@ __all__ = [
     "MembershipRole",
     "OutboxStatus",
     "ProjectActorRole",
+    "Satisfaction",
     "Segment",
     "StructureKind",
     "SupportKind",
@@ -175,3 +176,13 @@ class InteractionKind(StrEnum):
 class Channel(StrEnum):
     ON_SITE = "ON_SITE"
     REMOTE = "REMOTE"
+
+
+class Satisfaction(StrEnum):
+    """The satisfaction survey's first answer, on a four-step scale; the first two are
+    « satisfied » (the satisfaction rate)."""
+
+    VERY_SATISFIED = "VERY_SATISFIED"
+    SATISFIED = "SATISFIED"
+    DISSATISFIED = "DISSATISFIED"
+    VERY_DISSATISFIED = "VERY_DISSATISFIED"

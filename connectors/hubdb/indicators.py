@@ -20,7 +20,13 @@ from connectors.hubdb.cci_standard import FIVE_DAYS_TO_START
 from connectors.hubdb.enums import Channel, InteractionKind, Segment
 from connectors.hubdb.models import Interaction
 
-__all__ = ["INDICATORS", "IndicatorDefinition", "Measure", "compute_indicators"]
+__all__ = [
+    "INDICATORS",
+    "SUPPORT_KINDS",
+    "IndicatorDefinition",
+    "Measure",
+    "compute_indicators",
+]
 
 _I = Interaction.__table__
 _K, _S = InteractionKind, Segment
@@ -44,9 +50,10 @@ class IndicatorDefinition:
 
 
 _ALL = frozenset(Segment)
-_SUPPORT = frozenset(
+SUPPORT_KINDS = frozenset(
     {_K.TRAINING, _K.ADVICE_MEETING, _K.WORKSHOP, _K.SUPPORT_PROGRAMME, _K.BUSINESS_PLAN}
 )
+"""« Supported » (accompagné, A02-IA10): the kinds of the annex's support."""
 _PROGRAMME = frozenset({_K.SUPPORT_PROGRAMME, _K.BUSINESS_PLAN})
 _PEOPLE, _TIMES = Measure.PEOPLE, Measure.OCCURRENCES
 _SEGMENT_WORDS = {
@@ -89,7 +96,7 @@ def _by_segment(code: str, verb: str, kind: InteractionKind) -> list[IndicatorDe
 def _support(n: int, segment: Segment, who: str) -> list[IndicatorDefinition]:
     code = f"A02-IA10-{n}"
     meetings = "Nombre de rendez-vous individuels de conseil à la carte"
-    head = _d(code, f"Nombre de {who} accompagnés", _PEOPLE, _SUPPORT, segment)
+    head = _d(code, f"Nombre de {who} accompagnés", _PEOPLE, SUPPORT_KINDS, segment)
     if segment in (_S.CREATEUR, _S.REPRENEUR):
         topic = "création" if segment is _S.CREATEUR else "reprise"
         trainings = (
@@ -148,7 +155,7 @@ def _definitions() -> tuple[IndicatorDefinition, ...]:
         _d("IA1", "Nombre de porteurs de projet qualifiés", _PEOPLE, _K.QUALIFICATION, _ALL),
         *_by_segment("IA1", "qualifiés", _K.QUALIFICATION),
         _d("A02-IA10", "Nombre de personnes accompagnées à la création / transmission / "
-           "reprise d'entreprise", _PEOPLE, _SUPPORT, _ALL),
+           "reprise d'entreprise", _PEOPLE, SUPPORT_KINDS, _ALL),
         *_support(1, _S.CREATEUR, "porteurs de projet de création d'entreprise"),
         *_support(2, _S.REPRENEUR, "porteurs de projet de reprise d'entreprise"),
         *_support(3, _S.NOUVEAU_DIRIGEANT, "nouveaux dirigeants d'entreprise"),

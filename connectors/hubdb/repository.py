@@ -30,6 +30,7 @@ from connectors.hubdb.records import (
     StructureRecord,
 )
 from connectors.hubdb.runner import CoreRunner
+from connectors.hubdb.surveys import PerformanceResult, compute_performance
 from connectors.pagination import Page
 
 __all__ = ["MAX_KEYS_PER_STATEMENT", "HubRepository"]
@@ -225,6 +226,13 @@ class HubRepository:
         (the whole network's for None); one statement whatever their number."""
         return await self._runner.read(
             lambda connection: compute_indicators(connection, structure_id, start, end)
+        )
+
+    async def performance(self, structure_id: str | None, year: int) -> PerformanceResult:
+        """The satisfaction surveys of ``year`` sent and answered, and the six performance
+        indicators (the whole network's for None); one statement whatever their number."""
+        return await self._runner.read(
+            lambda connection: compute_performance(connection, structure_id, year)
         )
 
     async def _batched(

@@ -40,6 +40,7 @@ from connectors.hubdb.models import (
     normalize_email,
 )
 from connectors.hubdb.records import AssignmentRecord
+from connectors.hubdb.surveys import SurveyWrites
 
 __all__ = [
     "AgentContact",
@@ -75,7 +76,7 @@ def is_unique_violation(error: IntegrityError) -> bool:
     return getattr(driver_error, "sqlstate", None) == _POSTGRES_UNIQUE
 
 
-class WriteTransaction(DeskWrites, InvitationWrites):
+class WriteTransaction(DeskWrites, InvitationWrites, SurveyWrites):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

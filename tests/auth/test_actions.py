@@ -119,6 +119,10 @@ ALLOWED = {
     Action.ACCEPT_INVITATION: {"claire", "thomas", "antoine", "holder", "signed_up"},
     # any agent of a structure, for its structure (a partner key is not an agent)
     Action.RECORD_INTERACTION: {"durand", "roux", "admin"},
+    # any agent of a structure (its own structure is checked by the resolver) or the admin
+    Action.SEND_SATISFACTION_SURVEY: {"durand", "roux", "admin"},
+    # the token is the right: anyone but a partner key
+    Action.ANSWER_SATISFACTION_SURVEY: set(EVERYONE) - {"cci_key", "cci_read_key", "bge_key"},
 }
 
 

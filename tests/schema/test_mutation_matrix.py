@@ -231,6 +231,20 @@ MUTATIONS: list[tuple[str, dict[str, Any], set[str | None]]] = [
         {},
         {DURAND, ROUX, GARCIA, VIDAL},
     ),
+    (
+        'mutation { sendSatisfactionSurvey(structureId: "cci-gard", year: 2025) { queued } }',
+        {},
+        {DURAND, ROUX, VIDAL},
+    ),  # the structure's agents (another structure's is FORBIDDEN) and the administrator
+    (
+        (
+            'mutation { answerSatisfactionSurvey(token: "no-such-survey", answers: {satisfaction: '
+            "SATISFIED, useful: true, turnoverImpact: true, employmentImpact: true, "
+            "investmentImpact: true, wouldRecommend: true}) { year } }"
+        ),
+        {},
+        set(VIEWERS),
+    ),  # anyone (the token is the right; an unknown one: BAD_USER_INPUT)
 ]
 
 
@@ -282,6 +296,7 @@ async def _state(services: Services) -> tuple[int, ...]:
         "account_filieres",
         "favourites",
         "interactions",
+        "satisfaction_surveys",
     ]
     async with services.writer.transaction() as tx:
         return tuple(

@@ -60,6 +60,8 @@ ROOTS: dict[str, list[str]] = {
     "offers": ['(first: 2, filter: {structureId: "cci-gard"})'],
     "indicators": ['(structureId: "cci-gard", period: {from: "2025-01-01", to: "2025-12-31"})'],
     "networkIndicators": ['(period: {from: "2025-01-01", to: "2025-12-31"})'],
+    "performanceIndicators": ['(structureId: "cci-gard", year: 2025)'],
+    "networkPerformanceIndicators": ["(year: 2025)"],
 }
 # Root fields whose declared tier opens the door and whose resolver then checks the company
 # named in the arguments (the tier that decides, and that company).
@@ -68,7 +70,7 @@ SUBJECTS: dict[str, tuple[Tier, str]] = {
     "Query.application": (Tier.TIER2, LEROY),
 }
 # Root fields whose resolver lets only the named structure's agents and the administrator in.
-STRUCTURE_ACTIVITY = {"Query.indicators": "cci-gard"}
+STRUCTURE_ACTIVITY = {"Query.indicators": "cci-gard", "Query.performanceIndicators": "cci-gard"}
 # Fields about the viewer's own account: a partner key has none, nor has a person yet to
 # sign up or the anonymous visitor, and all are refused them (the anonymous visitor may be
 # told to sign in instead: UNAUTHENTICATED).

@@ -29,6 +29,7 @@ from connectors.hubdb.models.partners import ApiKey, AuditEvent, PersistedQuery
 from connectors.hubdb.models.platforms import ApplicationStatusRow, PlatformPoll, Submission
 from connectors.hubdb.models.preferences import AccountFiliere, Favourite
 from connectors.hubdb.models.projects import Project, ProjectActor
+from connectors.hubdb.models.surveys import SatisfactionSurvey
 from connectors.hubdb.models.workflows import EmailOutbox, Notification, ReferentChangeRequest
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "PublicAid",
     "ReferentAssignment",
     "ReferentChangeRequest",
+    "SatisfactionSurvey",
     "Structure",
     "StructureSupportKind",
     "Submission",

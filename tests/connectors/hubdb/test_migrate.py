@@ -48,8 +48,9 @@ TABLES = TABLES_0001 | {
     "offers",
     "offer_products",
     "interactions",
+    "satisfaction_surveys",
 }
-HEAD = "0012"
+HEAD = "0013"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:

@@ -39,6 +39,7 @@ CANONICAL_COUNTS = {
     "offers": 0,  # the full seed's: every CCI's national offers, BGE and Initiative offers
     "offer_products": 0,
     "interactions": 0,  # recorded at run time
+    "satisfaction_surveys": 0,  # sent at run time
 }
 
 
