@@ -345,11 +345,15 @@ async def services(
 
 @pytest.fixture(scope="session")
 def schema() -> HubSchema:
-    """The served schema, its price ceilings out of reach: the schema tests select every field
-    of every type at once (tests/gateway/test_cost.py tests the ceilings)."""
+    """The served schema, its price ceilings and document size out of reach: the schema tests
+    select every field of every type at once (tests/gateway/test_cost.py tests the ceilings,
+    tests/gateway/test_over_http.py the size limits)."""
     return build_schema(
-        Settings(max_query_cost=10**9, max_upstream_reads=10**6, max_anonymous_upstream_reads=10**6)
-    )
+        Settings(
+            max_query_cost=10**9, max_upstream_reads=10**6, max_anonymous_upstream_reads=10**6,
+            max_tokens=10**5, max_fields=10**6,
+        )
+    )  # fmt: skip
 
 
 @pytest.fixture
