@@ -4,6 +4,7 @@ and error bodies, faults injectable — and the real connector reads all three w
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -173,3 +174,23 @@ async def test_the_real_connector_reads_the_three_stand_ins_whole() -> None:
     assert all(s.kind is AidKind.HONOUR_LOAN for s in by_source[SchemeSource.CREALIA])
     assert all(s.kind is AidKind.EQUITY for s in by_source[SchemeSource.IRDI_SORIDEC])
     assert all(s.amounts is not None and s.amounts.minimum for s in found.schemes)
+
+
+async def test_every_contact_is_invented() -> None:
+    """``.example`` addresses and ARCEP's telephone ranges reserved for fiction only."""
+    served = json.dumps([
+        (await _get(create_crealia(), CREALIA, limit=50)).json(),
+        (await _get(create_france_initiative(), INITIATIVE, **{"page[size]": 50})).json(),
+        (await _get(create_irdi_soridec(), IRDI)).json(),
+    ])  # fmt: skip
+    emails = re.findall(r"[\w.+-]+@[\w.-]+", served)
+    phones = re.findall(r"\b0\d(?: \d\d){4}\b", served)
+    assert emails and all(email.endswith(".example") for email in emails)
+    assert phones and all(phone[:8] in _FICTION for phone in phones)
+    assert all(
+        re.match(r"https://[\w.-]+\.example/", url)
+        for url in re.findall(r"https://\S+?(?=\")", served)
+    )
+
+
+_FICTION = {"01 99 00", "02 61 91", "03 53 01", "04 65 71", "05 36 49", "06 39 98"}
