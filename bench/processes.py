@@ -43,7 +43,9 @@ _SCRUBBED = (
     "DEL_TOKEN", "PLATFORMS_TTL_S", "MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT",
     "RATE_LIMIT_PERSON", "RATE_LIMIT_ANONYMOUS", "TRUSTED_PROXIES",
     "EVENTS_URL", "EVENTS_KEY", "EVENTS_AGENDA_UID", "EVENTS_SANDBOX_PORT", "NEWS_URL",
-    "NEWS_SANDBOX_PORT", "FEEDS_TTL_S",
+    "NEWS_SANDBOX_PORT", "FEEDS_TTL_S", "CREALIA_URL", "CREALIA_SANDBOX_PORT",
+    "FRANCE_INITIATIVE_URL", "FRANCE_INITIATIVE_KEY", "FRANCE_INITIATIVE_SANDBOX_PORT",
+    "IRDI_SORIDEC_URL", "IRDI_SORIDEC_SANDBOX_PORT",
 )  # fmt: skip
 
 
@@ -78,6 +80,11 @@ class Workspace:
             # runs on one machine do not fight for the default ones.
             EVENTS_SANDBOX_PORT=str(free_port()),
             NEWS_SANDBOX_PORT=str(free_port()),
+            # The financers' stand-ins (small, read once and cached like the catalogues) run
+            # in process, on free ports too.
+            CREALIA_SANDBOX_PORT=str(free_port()),
+            FRANCE_INITIATIVE_SANDBOX_PORT=str(free_port()),
+            IRDI_SORIDEC_SANDBOX_PORT=str(free_port()),
         )
         if self.sandbox_url:
             env["ENTREPRISE_URL"] = self.sandbox_url

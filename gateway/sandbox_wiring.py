@@ -29,6 +29,12 @@ from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_entreprise
 from sandbox.events import EventsSandboxConfig
 from sandbox.events import create_app as create_events
+from sandbox.financers import (
+    FranceInitiativeConfig,
+    create_crealia,
+    create_france_initiative,
+    create_irdi_soridec,
+)
 from sandbox.hubdb import seed
 from sandbox.hubdb.personas import PERSONAS
 from sandbox.mesaides import create_app as create_mesaides
@@ -120,6 +126,29 @@ _PARTNERS: tuple[_Registration, ...] = (
         lambda s: s.news_sandbox_port,
         "NEWS_SANDBOX_PORT",
         lambda s: (s.news_url,),
+    ),
+    _Registration(
+        "crealia",
+        lambda s: create_crealia(),
+        lambda s: s.crealia_sandbox_port,
+        "CREALIA_SANDBOX_PORT",
+        lambda s: (s.crealia_url,),
+    ),
+    _Registration(
+        "franceinitiative",
+        lambda s: create_france_initiative(
+            FranceInitiativeConfig(key=s.france_initiative_key.get_secret_value())
+        ),
+        lambda s: s.france_initiative_sandbox_port,
+        "FRANCE_INITIATIVE_SANDBOX_PORT",
+        lambda s: (s.france_initiative_url,),
+    ),
+    _Registration(
+        "irdisoridec",
+        lambda s: create_irdi_soridec(),
+        lambda s: s.irdi_soridec_sandbox_port,
+        "IRDI_SORIDEC_SANDBOX_PORT",
+        lambda s: (s.irdi_soridec_url,),
     ),
 )
 """One line per partner: what ``make serve`` starts in sandbox mode."""

@@ -83,6 +83,10 @@ def catalogue_config(settings: Settings) -> CatalogueConfig:
         bpifrance_url=settings.bpifrance_catalogue_url or sandbox,
         francenum_url=settings.francenum_url or sandbox,
         bpifrance_key=settings.bpifrance_api_key.get_secret_value(),
+        crealia_url=settings.resolved_crealia_url,
+        france_initiative_url=settings.resolved_france_initiative_url,
+        france_initiative_key=settings.france_initiative_key.get_secret_value(),
+        irdi_soridec_url=settings.resolved_irdi_soridec_url,
         ttl=settings.catalogue_ttl_s,
     )
 

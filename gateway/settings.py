@@ -104,6 +104,26 @@ class Settings(BaseSettings):
     francenum_url: str | None = Field(
         None, description="France Num (schemes, activators); unset in sandbox mode = the sandbox."
     )
+    crealia_url: str | None = Field(
+        None, description="Créalia's honour loans; unset in sandbox mode = the sandbox."
+    )
+    crealia_sandbox_port: int = Field(8013, description="Port of the Créalia sandbox.")
+    france_initiative_url: str | None = Field(
+        None,
+        description="France Initiative's honour loans (JSON:API); unset in sandbox mode = the "
+        "sandbox.",
+    )
+    france_initiative_key: SecretStr = Field(
+        SecretStr("sandbox-franceinitiative-key"),
+        description="France Initiative API token (sent as `Authorization: Token …`).",
+    )
+    france_initiative_sandbox_port: int = Field(
+        8014, description="Port of the France Initiative sandbox."
+    )
+    irdi_soridec_url: str | None = Field(
+        None, description="Irdi-Soridec's equity funds; unset in sandbox mode = the sandbox."
+    )
+    irdi_soridec_sandbox_port: int = Field(8015, description="Port of the Irdi-Soridec sandbox.")
     catalogue_ttl_s: float = Field(3600.0, description="How long a catalogue is fresh (s).")
     catalogues_sandbox_port: int = Field(
         8002, description="Port of the in-process aid-catalogue sandbox."
@@ -382,6 +402,9 @@ class Settings(BaseSettings):
                     "region_catalogue_url",
                     "bpifrance_catalogue_url",
                     "francenum_url",
+                    "crealia_url",
+                    "france_initiative_url",
+                    "irdi_soridec_url",
                     "mesaides_url",
                     "del_url",
                     "events_url",
@@ -453,3 +476,17 @@ class Settings(BaseSettings):
     @property
     def catalogues_sandbox_url(self) -> str:
         return f"http://127.0.0.1:{self.catalogues_sandbox_port}"
+
+    @property
+    def resolved_crealia_url(self) -> str:
+        return self.crealia_url or f"http://127.0.0.1:{self.crealia_sandbox_port}"
+
+    @property
+    def resolved_france_initiative_url(self) -> str:
+        return (
+            self.france_initiative_url or f"http://127.0.0.1:{self.france_initiative_sandbox_port}"
+        )
+
+    @property
+    def resolved_irdi_soridec_url(self) -> str:
+        return self.irdi_soridec_url or f"http://127.0.0.1:{self.irdi_soridec_sandbox_port}"

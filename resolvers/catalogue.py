@@ -120,7 +120,8 @@ async def find_scheme(info: Info, scheme_id: str) -> Scheme:
 
 
 _FEEDS = {"region": "region", "paysdelaloire": "region", "bpifrance": "bpifrance",
-          "francenum": "francenum"}  # fmt: skip
+          "francenum": "francenum", "crealia": "crealia",
+          "franceinitiative": "franceinitiative", "irdisoridec": "irdisoridec"}  # fmt: skip
 """The catalogue feed that publishes the schemes of each id prefix."""
 
 

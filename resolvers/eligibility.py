@@ -351,12 +351,19 @@ def _months_between(start: date, end: date) -> int:
 
 def _company_age(criterion: CompanyAge, facts: _Facts, today: date) -> CriterionResult:
     registered = facts.company.registered_on
-    wanted = f"registered at least {criterion.minimum_months} months ago"
+    low, high = criterion.minimum_months, criterion.maximum_months
+    if high is None:
+        wanted = f"registered at least {low} months ago"
+    elif low:
+        wanted = f"registered between {low} and {high} months ago"
+    else:
+        wanted = f"registered at most {high} months ago"
     if registered is None:
         return _result("companyAge", None, None, f"{wanted}; registration date unknown",
                        ("registeredOn",))  # fmt: skip
     months = _months_between(registered, today)
-    return _result("companyAge", months >= criterion.minimum_months, f"{months} months",
+    met = months >= low and (high is None or months <= high)
+    return _result("companyAge", met, f"{months} months",
                    f"{wanted} (registered on {registered.isoformat()})")  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from cachetools import LRUCache
 
 from auth.tiers import Tier
 from connectors.catalogues import Catalogue
-from connectors.catalogues.models import Scheme
+from connectors.catalogues.models import AidKind, Scheme
 from connectors.errors import ConnectorError
 from resolvers.aid_estimate import (
     AidEstimate,
@@ -196,12 +196,29 @@ async def estimate(
         amount=Decimal(0),
         effective_rate=Decimal(0),
         applied_rules=(),
-        reasons=(
-            f"The hub has no computable funding rules for {scheme.title!r} yet: its "
-            + "`fundingRules` say how it is funded.",
-        ),
+        reasons=(_no_rules(scheme),),
         payments=(),
         deadlines=(),
+    )
+
+
+def _no_rules(scheme: Scheme) -> str:
+    """Why a scheme has no estimate: it grants nothing (an honour loan, equity), or the hub
+    has not written its rules down."""
+    if AidKind.EQUITY in scheme.kinds:
+        return (
+            f"{scheme.title!r} is an equity investment, not a grant: nothing is granted to "
+            "estimate. Its `amounts` are the tickets the fund invests."
+        )
+    if AidKind.HONOUR_LOAN in scheme.kinds:
+        return (
+            f"{scheme.title!r} is an honour loan to the founder, not a grant: nothing is "
+            "granted to estimate. Its `amounts` say what it lends, its `fundingRules` on "
+            "what terms."
+        )
+    return (
+        f"The hub has no computable funding rules for {scheme.title!r} yet: its "
+        "`fundingRules` say how it is funded."
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "ActivatorCategory",
     "ActivatorFilter",
     "AidKind",
+    "AmountRange",
     "Scheme",
     "SchemeFilter",
     "SchemeSource",
@@ -61,6 +62,12 @@ class ReferencedProvider:
 class FaqEntry:
     question: str = tiered(Tier.PUBLIC)
     answer: str = tiered(Tier.PUBLIC)
+
+
+@strawberry.type(description="What a loan lends or an investor invests, in euros.")
+class AmountRange:
+    minimum: int | None = tiered(Tier.PUBLIC)
+    maximum: int | None = tiered(Tier.PUBLIC)
 
 
 @strawberry.type(description="Where a scheme applies.")
@@ -171,6 +178,17 @@ class Scheme:
     @tiered(Tier.PUBLIC, description="A flat amount in euros (e.g. France Num's 500 € cheque).")
     def flat_amount(self) -> int | None:
         return self.record.flat_amount
+
+    @tiered(
+        Tier.PUBLIC,
+        description="The amounts lent or invested (an honour loan's amounts, an equity fund's "
+        "tickets), when the source publishes them.",
+    )
+    def amounts(self) -> AmountRange | None:
+        amounts = self.record.amounts
+        if amounts is None:
+            return None
+        return AmountRange(minimum=amounts.minimum, maximum=amounts.maximum)
 
     @tiered(Tier.NETWORK, description="The funding expert to contact: network members only.")
     def expert(self) -> Contact | None:

@@ -7,7 +7,7 @@ import asyncio
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +40,12 @@ from sandbox.events import EventsSandboxConfig
 from sandbox.events import create_app as create_events
 from sandbox.events.app import EVENTS_KEY
 from sandbox.events.seed import AGENDA_UID
+from sandbox.financers import (
+    FRANCE_INITIATIVE_KEY,
+    create_crealia,
+    create_france_initiative,
+    create_irdi_soridec,
+)
 from sandbox.mesaides import create_app as create_mesaides
 from sandbox.news import create_app as create_news
 from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
@@ -131,12 +137,28 @@ def catalogues_upstream() -> CountingTransport:
 _CATALOGUES_BASE = "http://catalogues.test"
 
 
-def catalogue_clients(transport: httpx.AsyncBaseTransport) -> dict[str, httpx.AsyncClient]:
-    """One client per catalogue family, all on ``transport``."""
+def financer_transports() -> dict[str, httpx.AsyncBaseTransport]:
+    """The financers' sandboxes (Créalia, France Initiative, Irdi-Soridec), in process."""
     return {
+        "crealia": httpx.ASGITransport(app=create_crealia()),
+        "franceinitiative": httpx.ASGITransport(app=create_france_initiative()),
+        "irdisoridec": httpx.ASGITransport(app=create_irdi_soridec()),
+    }
+
+
+def catalogue_clients(
+    transport: httpx.AsyncBaseTransport,
+    financers: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+) -> dict[str, httpx.AsyncClient]:
+    """One client per catalogue family: the three catalogues on ``transport``, each financer
+    on its own sandbox (or the transport ``financers`` names for it)."""
+    clients = {
         family: httpx.AsyncClient(base_url=_CATALOGUES_BASE, transport=transport)
         for family in ("region", "bpifrance", "francenum")
     }
+    for family, own in {**financer_transports(), **(financers or {})}.items():
+        clients[family] = httpx.AsyncClient(base_url=f"http://{family}.test", transport=own)
+    return clients
 
 
 def catalogue_test_config() -> CatalogueConfig:
@@ -144,6 +166,8 @@ def catalogue_test_config() -> CatalogueConfig:
     return CatalogueConfig(
         region_url=_CATALOGUES_BASE, bpifrance_url=_CATALOGUES_BASE,
         francenum_url=_CATALOGUES_BASE, bpifrance_key="sandbox-bpifrance-key",
+        crealia_url="http://crealia.test", france_initiative_url="http://franceinitiative.test",
+        france_initiative_key=FRANCE_INITIATIVE_KEY, irdi_soridec_url="http://irdisoridec.test",
         resilience=Resilience(timeout=2.0, max_retries=1, backoff_base=0.01, backoff_max=0.02),
     )  # fmt: skip
 
@@ -321,11 +345,15 @@ async def services(
 
 @pytest.fixture(scope="session")
 def schema() -> HubSchema:
-    """The served schema, its price ceilings out of reach: the schema tests select every field
-    of every type at once (tests/gateway/test_cost.py tests the ceilings)."""
+    """The served schema, its price ceilings and document size out of reach: the schema tests
+    select every field of every type at once (tests/gateway/test_cost.py tests the ceilings,
+    tests/gateway/test_over_http.py the size limits)."""
     return build_schema(
-        Settings(max_query_cost=10**9, max_upstream_reads=10**6, max_anonymous_upstream_reads=10**6)
-    )
+        Settings(
+            max_query_cost=10**9, max_upstream_reads=10**6, max_anonymous_upstream_reads=10**6,
+            max_tokens=10**5, max_fields=10**6,
+        )
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -25,7 +25,15 @@ import httpx
 import structlog
 
 from connectors.cache import RawCache
-from connectors.catalogues import bpifrance, francenum, paging, region
+from connectors.catalogues import (
+    bpifrance,
+    crealia,
+    france_initiative,
+    francenum,
+    irdi_soridec,
+    paging,
+    region,
+)
 from connectors.catalogues.models import Activator, Criterion, Scheme
 from connectors.catalogues.urls import source_root
 from connectors.catalogues.wire import PayloadError, mapping
@@ -71,6 +79,12 @@ class CatalogueConfig:
     bpifrance_url: str
     francenum_url: str
     bpifrance_key: str = field(repr=False)
+    crealia_url: str | None = None
+    """The financers' sources (honour loans, equity): one left None is not read (the
+    gateway's settings always name them; a test may leave them out)."""
+    france_initiative_url: str | None = None
+    france_initiative_key: str = field(default="", repr=False)
+    irdi_soridec_url: str | None = None
     resilience: Resilience = field(default_factory=lambda: Resilience(timeout=8.0))
     ttl: float = _HOUR
     """A catalogue changes a few times a day at most."""
@@ -127,12 +141,12 @@ class CatalogueConnector:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """``clients`` (by feed family: region, bpifrance, francenum) lets tests put a mock
-        transport under the real connector."""
+        """``clients`` (by feed family: region, bpifrance, francenum, crealia,
+        franceinitiative, irdisoridec) lets tests put a mock transport under the real
+        connector."""
         self._config = config
         self._clock = clock
         made = dict(clients or {})
-        headers = {"bpifrance": {"X-Api-Key": config.bpifrance_key}}
         made.setdefault("region", _client(source_root(config.region_url, [region.PATH])))
         made.setdefault("bpifrance", _client(source_root(config.bpifrance_url, [bpifrance.PATH])))
         made.setdefault(
@@ -143,14 +157,27 @@ class CatalogueConnector:
                 )
             ),
         )
+        financers = _financers(config)
+        for source in financers:
+            made.setdefault(source.name, _client(source_root(source.url, [source.path])))
         self._clients = made
+        self._headers = {
+            "bpifrance": {"X-Api-Key": config.bpifrance_key},
+            "franceinitiative": france_initiative.auth_headers(config.france_initiative_key),
+        }
         callers = {
             family: ResilientCaller(
-                client, family, config.resilience, headers=headers.get(family), sleep=sleep
+                client, family, config.resilience, headers=self._headers.get(family), sleep=sleep
             )
             for family, client in made.items()
         }
         self._callers = callers
+        self._probes: tuple[tuple[str, str, dict[str, str | int]], ...] = (
+            ("region", region.PATH, {"page": 1, "per_page": 1}),
+            ("bpifrance", bpifrance.PATH, {"page": 1, "page_size": 1}),
+            ("francenum", francenum.SCHEMES_PATH, {"limit": 1}),
+            *((source.name, source.path, source.probe) for source in financers),
+        )
         self._schemes: tuple[Feed[Scheme], ...] = (
             Feed("region", paging.fetch_region, region.parse_dispositif, callers["region"]),
             Feed("bpifrance", paging.fetch_bpifrance, bpifrance.parse_aid, callers["bpifrance"]),
@@ -158,6 +185,8 @@ class CatalogueConnector:
                 "francenum", paging.fetch_francenum_schemes, francenum.parse_dispositif,
                 callers["francenum"],
             ),
+            *(Feed(source.name, source.fetch, source.parse, callers[source.name])
+              for source in financers),
         )  # fmt: skip
         self._activators: Feed[Activator] = Feed(
             "francenum_activators",
@@ -208,12 +237,8 @@ class CatalogueConnector:
         retry will mend, and what it answered. One plain call per source, outside the
         breakers and retries: a source that cannot be reached or fails otherwise is an
         outage (served stale or degraded), not a configuration error, and is not named."""
-        probes: tuple[tuple[str, str, dict[str, str | int]], ...] = (
-            ("region", region.PATH, {"page": 1, "per_page": 1}),
-            ("bpifrance", bpifrance.PATH, {"page": 1, "page_size": 1}),
-            ("francenum", francenum.SCHEMES_PATH, {"limit": 1}),
-        )
-        headers = {"bpifrance": {"X-Api-Key": self._config.bpifrance_key}}
+        probes = self._probes
+        headers = self._headers
 
         async def probe(name: str, path: str, params: dict[str, str | int]) -> str | None:
             client = self._clients[name]
@@ -280,6 +305,35 @@ class CatalogueConnector:
             raise UpstreamUnavailable(source, f"{source}: unreadable page ({exc})") from None
         _log.info("catalogue.loaded", feed=feed.name, items=len(items))
         return {"fetched_at": time.time(), "items": items}
+
+
+@dataclass(frozen=True, slots=True)
+class _Financer:
+    """One financer's source: where it is, how it is read whole, probed and parsed."""
+
+    name: str
+    url: str
+    path: str
+    probe: dict[str, str | int]
+    fetch: Callable[[ResilientCaller], Awaitable[list[Any]]]
+    parse: Callable[[Mapping[str, Any]], Scheme]
+
+
+def _financers(config: CatalogueConfig) -> tuple[_Financer, ...]:
+    """The financers' sources the configuration names, in a fixed order."""
+    sources = (
+        (config.crealia_url, "crealia", crealia.PATH, crealia.PROBE, crealia.fetch,
+         crealia.parse_pret),
+        (config.france_initiative_url, "franceinitiative", france_initiative.PATH,
+         france_initiative.PROBE, france_initiative.fetch, france_initiative.parse_loan),
+        (config.irdi_soridec_url, "irdisoridec", irdi_soridec.PATH, irdi_soridec.PROBE,
+         irdi_soridec.fetch, irdi_soridec.parse_fonds),
+    )  # fmt: skip
+    return tuple(
+        _Financer(name, url, path, probe, fetch, parse)
+        for url, name, path, probe, fetch, parse in sources
+        if url is not None
+    )
 
 
 def _client(base_url: str) -> httpx.AsyncClient:

@@ -13,6 +13,7 @@ __all__ = [
     "Activator",
     "ActivatorCategory",
     "AidKind",
+    "AmountRange",
     "Associations",
     "BalanceSheet",
     "CompanyAge",
@@ -42,6 +43,9 @@ class SchemeSource(Enum):
     REGION_PAYS_DE_LA_LOIRE = "paysdelaloire"
     BPIFRANCE = "bpifrance"
     FRANCE_NUM = "francenum"
+    CREALIA = "crealia"
+    FRANCE_INITIATIVE = "franceinitiative"
+    IRDI_SORIDEC = "irdisoridec"
 
     @property
     def prefix(self) -> str:
@@ -54,6 +58,11 @@ class AidKind(Enum):
     GUARANTEE = "GUARANTEE"
     REPAYABLE_ADVANCE = "REPAYABLE_ADVANCE"
     SUPPORT_PROGRAMME = "SUPPORT_PROGRAMME"
+    HONOUR_LOAN = "HONOUR_LOAN"
+    """A prêt d'honneur: a personal loan to the founder, without interest or guarantee, that
+    brings the equity a bank loan asks for. Its schemes also carry ``LOAN``."""
+    EQUITY = "EQUITY"
+    """An investor takes shares (or quasi-equity) in the company: nothing is granted."""
 
 
 class SubmissionChannel(Enum):
@@ -85,6 +94,15 @@ class Provider:
     website: str | None
     email: str | None
     phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AmountRange:
+    """The amounts a scheme lends or invests, in euros (a loan's amounts, an investor's
+    tickets); either bound may be unknown."""
+
+    minimum: int | None
+    maximum: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +141,11 @@ class SizeCategory:
 
 @dataclass(frozen=True, slots=True)
 class CompanyAge:
+    """Months since registration within [minimum_months, maximum_months] (a young company:
+    ``CompanyAge(0, 36)``)."""
+
     minimum_months: int
+    maximum_months: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,14 +240,16 @@ class Scheme:
     submission_url: str | None
     eligible_expenses: tuple[str, ...]
     funding_rules: tuple[str, ...]
-    legal_references: tuple[str, ...]
-    providers: tuple[Provider, ...]
-    faq: tuple[FaqEntry, ...]
-    expert: Contact | None
-    de_minimis_regulation: str | None
+    legal_references: tuple[str, ...] = ()
+    providers: tuple[Provider, ...] = ()
+    faq: tuple[FaqEntry, ...] = ()
+    expert: Contact | None = None
+    de_minimis_regulation: str | None = None
     """``1407/2013`` or ``2023/2831`` (the EU de minimis regulation the scheme names)."""
-    flat_amount: int | None
+    flat_amount: int | None = None
     criteria: tuple[Criterion, ...] = field(default=())
+    amounts: AmountRange | None = None
+    """What a loan lends or an investor invests (honour loans, equity tickets)."""
     search_text: str = ""
     """Folded title, summary, financers and themes: what the text filter matches."""
 

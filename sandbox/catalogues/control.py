@@ -35,6 +35,12 @@ class SourceState:
         if latency:
             await asyncio.sleep(latency / 1000)
 
+    async def admitted(self, request: Request) -> Response | None:
+        """Counts the call, waits the latency and draws a fault: the fault's answer, or None
+        to answer the call."""
+        await self.admit(request)
+        return await self.injected_fault()
+
     async def injected_fault(self) -> Response | None:
         fault = self.faults.draw()
         if fault == "rate_limit":

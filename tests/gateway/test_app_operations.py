@@ -26,6 +26,9 @@ PRODUCTION: dict[str, Any] = {
     "region_catalogue_url": "http://127.0.0.1:9",
     "bpifrance_catalogue_url": "http://127.0.0.1:9",
     "francenum_url": "http://127.0.0.1:9",
+    "crealia_url": "http://127.0.0.1:9",
+    "france_initiative_url": "http://127.0.0.1:9",
+    "irdi_soridec_url": "http://127.0.0.1:9",
     "mesaides_url": "http://127.0.0.1:9",
     "del_url": "http://127.0.0.1:9",
     "events_url": "http://127.0.0.1:9",
@@ -63,8 +66,10 @@ def _catalogues(statuses: dict[str, int]) -> dict[str, httpx.AsyncClient]:
 
     return {
         source: httpx.AsyncClient(base_url="http://catalogue.test", transport=answer(source))
-        for source in ("region", "bpifrance", "francenum")
-    }
+        for source in (
+            "region", "bpifrance", "francenum", "crealia", "franceinitiative", "irdisoridec",
+        )
+    }  # fmt: skip
 
 
 async def test_readyz_fails_naming_a_catalogue_that_answers_404_at_start(
@@ -79,6 +84,20 @@ async def test_readyz_fails_naming_a_catalogue_that_answers_404_at_start(
     assert body["status"] == "unavailable" and body["database"] == "ok"
     assert sorted(body["catalogues"]) == ["bpifrance", "francenum"]
     assert "HTTP 401" in body["catalogues"]["bpifrance"]
+
+
+async def test_readyz_names_a_financer_whose_key_is_refused_at_start(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = _settings(database_url, tmp_path)
+    clients = _catalogues({"franceinitiative": 401, "irdisoridec": 404})
+    async with _client(settings, catalogue_clients=clients) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    catalogues = response.json()["catalogues"]
+    assert sorted(catalogues) == ["franceinitiative", "irdisoridec"]
+    assert "HTTP 401" in catalogues["franceinitiative"]
+    assert "/franceinitiative/v1/honour-loans" in catalogues["franceinitiative"]
 
 
 async def test_readyz_is_ok_when_the_catalogues_answer(database_url: str, tmp_path: Path) -> None:

@@ -223,6 +223,9 @@ def test_production_needs_a_pepper(tmp_path: Path) -> None:
                         region_catalogue_url="https://region.test",
                         bpifrance_catalogue_url="https://bpifrance.test",
                         francenum_url="https://francenum.test",
+                        crealia_url="https://crealia.test",
+                        france_initiative_url="https://franceinitiative.test",
+                        irdi_soridec_url="https://irdisoridec.test",
                         mesaides_url="https://mesaides.test", del_url="https://del.test",
                         events_url="https://openagenda.test",
                         news_url="https://region.test/rss.xml")  # fmt: skip

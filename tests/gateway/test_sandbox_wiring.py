@@ -79,6 +79,9 @@ def test_a_production_gateway_starts_and_answers_without_loading_the_sandbox(
         "REGION_CATALOGUE_URL": "https://region.example",
         "BPIFRANCE_CATALOGUE_URL": "https://bpifrance.example",
         "FRANCENUM_URL": "https://francenum.example",
+        "CREALIA_URL": "https://crealia.example",
+        "FRANCE_INITIATIVE_URL": "https://franceinitiative.example",
+        "IRDI_SORIDEC_URL": "https://irdisoridec.example",
         "MESAIDES_URL": "https://mesaides.example",
         "DEL_URL": "https://del.example",
         "EVENTS_URL": "https://openagenda.example",
@@ -97,6 +100,7 @@ def test_sandbox_mode_stands_in_for_every_partner_left_unconfigured() -> None:
 
     assert [s.name for s in stand_ins] == [
         "api-entreprise", "catalogues", "mesaides", "del", "events", "news",
+        "crealia", "franceinitiative", "irdisoridec",
     ]  # fmt: skip
     assert [s.port for s in stand_ins] == [
         Settings().sandbox_port,
@@ -105,6 +109,9 @@ def test_sandbox_mode_stands_in_for_every_partner_left_unconfigured() -> None:
         Settings().del_sandbox_port,
         Settings().events_sandbox_port,
         Settings().news_sandbox_port,
+        Settings().crealia_sandbox_port,
+        Settings().france_initiative_sandbox_port,
+        Settings().irdi_soridec_sandbox_port,
     ]
 
 
@@ -126,6 +133,8 @@ def test_a_partner_with_a_configured_url_gets_no_stand_in() -> None:
         bpifrance_catalogue_url="http://127.0.0.1:9", francenum_url="http://127.0.0.1:9",
         mesaides_url="http://127.0.0.1:9", del_url="http://127.0.0.1:9",
         events_url="http://127.0.0.1:9", news_url="http://127.0.0.1:9/rss.xml",
+        crealia_url="http://127.0.0.1:9", france_initiative_url="http://127.0.0.1:9",
+        irdi_soridec_url="http://127.0.0.1:9",
     )  # fmt: skip
 
     assert sandbox_wiring.partner_stand_ins(settings) == []
@@ -200,6 +209,9 @@ async def test_a_production_gateway_serves_no_personas(
         entreprise_url="https://entreprise.example", region_catalogue_url="https://region.example",
         bpifrance_catalogue_url="https://bpifrance.example",
         francenum_url="https://francenum.example", mesaides_url="https://mesaides.example",
+        crealia_url="https://crealia.example",
+        france_initiative_url="https://franceinitiative.example",
+        irdi_soridec_url="https://irdisoridec.example",
         del_url="https://del.example", api_key_pepper="a-production-pepper-a-production-pepper",
         events_url="https://openagenda.example", news_url="https://region.example/rss.xml",
         oidc_providers=_PROVIDERS,

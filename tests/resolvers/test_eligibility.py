@@ -87,6 +87,11 @@ MET, NOT_MET, UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
         (CompanyAge(24), LEROY, MET),
         (CompanyAge(200), LEROY, NOT_MET),
         (CompanyAge(24), replace(LEROY, registered_on=None), UNKNOWN),
+        (CompanyAge(0, 12), replace(LEROY, registered_on=date(2026, 1, 5)), MET),
+        (CompanyAge(0, 12), LEROY, NOT_MET),
+        (CompanyAge(0, 12), replace(LEROY, registered_on=date(2025, 10, 23)), NOT_MET),
+        (CompanyAge(24, 120), LEROY, MET),
+        (CompanyAge(0, 12), replace(LEROY, registered_on=None), UNKNOWN),
         (Territory(("76",)), LEROY, MET),
         (Territory(("52",)), LEROY, NOT_MET),
         (Territory((), ("30",)), LEROY, MET),
@@ -113,6 +118,20 @@ def test_each_criterion_kind_both_ways(
     criterion: Criterion, company: CompanyProfile, expected: Outcome
 ) -> None:
     assert check(criterion, company)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("criterion", "wanted"),
+    [
+        (CompanyAge(36), "registered at least 36 months ago"),
+        (CompanyAge(0, 12), "registered at most 12 months ago"),
+        (CompanyAge(24, 120), "registered between 24 and 120 months ago"),
+    ],
+)
+def test_a_company_age_says_which_bounds_it_checks(criterion: CompanyAge, wanted: str) -> None:
+    result = evaluate(scheme(criterion), LEROY, Answers(), TODAY).criteria[1]
+    assert result.detail.startswith(wanted)
+    assert result.value == "103 months"
 
 
 def test_an_unknown_figure_says_what_is_missing_and_a_declared_one_is_used() -> None:
