@@ -56,6 +56,8 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
 from graphql.type.definition import GraphQLResolveInfoHelpers
+from strawberry.permission import PermissionExtension
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
 from gateway.execution.cancel import cancellable, close_unstarted
@@ -213,9 +215,13 @@ class _Compiler:
     def reader(
         self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
     ) -> Read:
-        plain = _plain_getter(definition.extensions.get("strawberry-definition"))
+        field = definition.extensions.get("strawberry-definition")
+        plain = _plain_getter(field)
         if plain is not None and not nodes[0].arguments and not definition.args:
             return lambda source, _path, _run: plain(source)
+        direct = self.direct_reader(parent, definition, nodes, key, field)
+        if direct is not None:
+            return direct
         resolve = definition.resolve
         if resolve is None:
             raise Unsupported(f"{parent.name}.{definition} has no resolver")
@@ -258,6 +264,95 @@ class _Compiler:
 
         return read
 
+    def direct_reader(
+        self,
+        parent: GraphQLObjectType,
+        definition: GraphQLField,
+        nodes: list[FieldNode],
+        key: str,
+        field: Any,
+    ) -> Read | None:
+        """Calls the field's own function, as Strawberry's resolver would after its layers:
+        its permissions first (``auth.visibility.VisibleTo``: the tier check and the audit
+        of a tier-2 read; a refusal hands the request to graphql-core, which reports it),
+        then the function with the converted arguments and ``info``. None for a field that
+        has anything else around its function (another extension, an exception handler)."""
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        if not isinstance(field, StrawberryField) or strawberry_schema is None:
+            return None
+        resolver = field.base_resolver
+        converter = strawberry_schema.schema_converter
+        if (
+            resolver is None
+            or not inspect.isfunction(resolver.wrapped_func)
+            or getattr(converter, "_exception_handler_specs", None)
+        ):
+            return None
+        permissions: list[Any] = []
+        for extension in field.extensions:
+            if type(extension) is not PermissionExtension or extension.fail_silently:
+                return None
+            permissions.extend(extension.permissions)
+        function = resolver.wrapped_func
+        pass_self = resolver.self_parameter is not None
+        source_names = [
+            p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+        ]
+        info_name = resolver.info_parameter.name if resolver.info_parameter else None
+        node = nodes[0]
+        name = node.name.value
+        return_type = definition.type
+        has_arguments = bool(definition.args or node.arguments)
+        static: dict[str, Any] | None = None
+        if has_arguments and not _reads_variables(node):
+            static = get_argument_values(definition, node, None)
+        arguments = field.arguments
+        scalars = converter.scalar_registry
+        config = strawberry_schema.config
+        make_info = config.info_class
+        typename = parent.name
+
+        def read(source: Any, path: Path, run: _Run) -> Any:
+            plan = run.plan
+            info = make_info(
+                _raw_info=GraphQLResolveInfo(
+                    name,
+                    nodes,
+                    return_type,
+                    parent,
+                    Path(path, key, typename),
+                    plan.schema,
+                    plan.fragment_definitions,
+                    None,
+                    plan.operation,
+                    run.variables,
+                    run.context,
+                    _is_awaitable,
+                    None,
+                    _HELPERS,
+                ),
+                _field=field,
+            )
+            if has_arguments:
+                given = static if static is not None else (
+                    get_argument_values(definition, node, run.variables)
+                )  # fmt: skip
+                kwargs = convert_arguments(given, arguments, scalars, config, info)
+            else:
+                kwargs = {}
+            if permissions:
+                return _guarded(permissions, source, info, kwargs, call)
+            return call(source, info, kwargs)
+
+        def call(source: Any, info: Any, kwargs: dict[str, Any]) -> Any:
+            for source_name in source_names:
+                kwargs[source_name] = source
+            if info_name is not None:
+                kwargs[info_name] = info
+            return function(source, **kwargs) if pass_self else function(**kwargs)
+
+        return read
+
     def completer(self, type_: GraphQLOutputType, group: FieldDetailsList) -> Complete:
         """How to complete a value of ``type_`` (not wrapped in non-null) that is not None."""
         if is_leaf_type(type_):
@@ -279,6 +374,27 @@ class _Compiler:
             fields = self.fields(object_type, grouped)
             return lambda value, path, run: _complete_object(fields, value, path, run)
         raise Unsupported(f"the abstract type {type_}")
+
+
+async def _guarded(
+    permissions: list[Any],
+    source: Any,
+    info: Any,
+    kwargs: dict[str, Any],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
+) -> Any:
+    """The field's value once every permission granted it (as Strawberry's
+    ``PermissionExtension`` asks them: with the source, the info and the arguments)."""
+    for permission in permissions:
+        granted = permission.has_permission(source, info, **kwargs)
+        if inspect.isawaitable(granted):
+            granted = await granted
+        if granted is not True:
+            raise _NOT_COMPILED  # graphql-core reports the refusal
+    value = call(source, info, kwargs)
+    if inspect.isawaitable(value):
+        value = await value
+    return value
 
 
 def _reads_variables(node: FieldNode) -> bool:
