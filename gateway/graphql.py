@@ -224,7 +224,7 @@ class GraphQLView(GraphQL[Context, None]):
             payload = decode_request_json(await request.body())
         except UnreadableJSON:
             return False
-        if not isinstance(payload, dict) or payload.get("extensions"):
+        if not isinstance(payload, dict) or payload.get("extensions") is not None:
             return False  # a batch, or a persisted query (gateway.persisted)
         query, name, variables = (
             payload.get("query"),

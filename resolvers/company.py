@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    VariableNode,
+)
 
 from auth.relations import projects_in_view
 from auth.tiers import Access, Tier, allows
@@ -97,7 +103,8 @@ _TIERS: WeakKeyDictionary[Any, dict[str, Tier]] = WeakKeyDictionary()
 
 def _prefetch(info: Info, siret: str, access: Access) -> None:
     tiers = _company_tiers(info.schema)
-    selected = {name for field in info.selected_fields for name in _child_names(field.selections)}
+    raw = info._raw_info
+    selected = set(_child_names(raw.field_nodes, raw.fragments, raw.variable_values))
     for name in selected:
         start = _PREFETCH.get(name)
         tier = tiers.get(name)
@@ -106,12 +113,42 @@ def _prefetch(info: Info, siret: str, access: Access) -> None:
                 asyncio.ensure_future(pending).add_done_callback(_consume_exception)
 
 
-def _child_names(selections: Iterable[Any]) -> Iterator[str]:
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            yield selection.name
-        elif isinstance(selection, (FragmentSpread, InlineFragment)):
-            yield from _child_names(selection.selections)
+def _child_names(
+    nodes: Iterable[FieldNode | InlineFragmentNode | FragmentDefinitionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Any,
+) -> Iterator[str]:
+    """The names of the fields the nodes select, through fragments, as ``@include`` and
+    ``@skip`` leave them (read from the document: no selection objects are built)."""
+    for node in nodes:
+        for selection in node.selection_set.selections if node.selection_set else ():
+            if not _included(selection, variables):
+                continue
+            if isinstance(selection, FieldNode):
+                yield selection.name.value
+            elif isinstance(selection, InlineFragmentNode):
+                yield from _child_names([selection], fragments, variables)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    yield from _child_names([fragment], fragments, variables)
+
+
+def _included(node: Any, variables: Mapping[str, Any]) -> bool:
+    """``@skip``/``@include`` of a node, its ``if`` a literal or a variable (resolvers get the
+    coerced variables)."""
+    for directive in node.directives or ():
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
+        if isinstance(condition, VariableNode):
+            value = variables.get(condition.name.value)
+        else:
+            value = getattr(condition, "value", None)
+        if (name == "skip") == (value is True):
+            return False
+    return True
 
 
 def _consume_exception(future: asyncio.Future[Any]) -> None:

@@ -6,7 +6,7 @@ selected field, how to read it and how to complete its value: a closure per fiel
 type, so that a request runs no field collection, no argument parsing of literals and no
 type dispatch. Reading a field calls the very resolver graphql-core would call
 (``GraphQLField.resolve``: Strawberry's, with its permission extension, i.e. the tier check
-of ``auth.visibility`` and the audit of tier-2 reads), with the same ``GraphQLResolveInfo``;
+of ``auth.visibility`` and the audit of tier-2 reads), with the info Strawberry would give it;
 a field of plain data (visible to everyone, an attribute or a method reading its object
 only) is read without one.
 
@@ -57,6 +57,9 @@ from graphql.execution.values import VariableValues, get_argument_values
 from graphql.pyutils import Path
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.permission import PermissionExtension
+from strawberry.schema.schema import (
+    _OperationContextAwareGraphQLResolveInfo as _StrawberryResolveInfo,
+)
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
@@ -232,27 +235,10 @@ class _Compiler:
         static: dict[str, Any] | None = None
         if has_arguments and not _reads_variables(node):
             static = get_argument_values(definition, node, None)
-        helpers = _HELPERS
         typename = parent.name
 
         def read(source: Any, path: Path, run: _Run) -> Any:
-            plan = run.plan
-            info = GraphQLResolveInfo(
-                name,
-                nodes,
-                return_type,
-                parent,
-                Path(path, key, typename),
-                plan.schema,
-                plan.fragment_definitions,
-                None,
-                plan.operation,
-                run.variables,
-                run.context,
-                _is_awaitable,
-                None,
-                helpers,
-            )
+            info = _resolve_info(name, nodes, return_type, parent, Path(path, key, typename), run)
             if not has_arguments:
                 return resolve(source, info)
             arguments = (
@@ -313,26 +299,8 @@ class _Compiler:
         typename = parent.name
 
         def read(source: Any, path: Path, run: _Run) -> Any:
-            plan = run.plan
-            info = make_info(
-                _raw_info=GraphQLResolveInfo(
-                    name,
-                    nodes,
-                    return_type,
-                    parent,
-                    Path(path, key, typename),
-                    plan.schema,
-                    plan.fragment_definitions,
-                    None,
-                    plan.operation,
-                    run.variables,
-                    run.context,
-                    _is_awaitable,
-                    None,
-                    _HELPERS,
-                ),
-                _field=field,
-            )
+            raw = _resolve_info(name, nodes, return_type, parent, Path(path, key, typename), run)
+            info = make_info(_raw_info=raw, _field=field)
             if has_arguments:
                 given = static if static is not None else (
                     get_argument_values(definition, node, run.variables)
@@ -587,6 +555,37 @@ def _close(awaitables: Any) -> None:
     """Closes the coroutines a failure leaves unawaited (else Python warns of each)."""
     for awaitable in awaitables:
         close_unstarted(awaitable)
+
+
+def _resolve_info(
+    name: str,
+    nodes: list[FieldNode],
+    return_type: GraphQLOutputType,
+    parent: GraphQLObjectType,
+    path: Path,
+    run: _Run,
+) -> GraphQLResolveInfo[Any]:
+    """The info graphql-core's executor gives a resolver, as Strawberry makes it: the
+    variables as the plain coerced dict, and the request's ``extensions`` (a request that
+    sends some is graphql-core's)."""
+    plan = run.plan
+    return _StrawberryResolveInfo(  # type: ignore[return-value]
+        name,
+        nodes,
+        return_type,
+        parent,
+        path,
+        plan.schema,
+        plan.fragment_definitions,
+        None,
+        plan.operation,
+        run.variables.coerced,
+        run.context,
+        _is_awaitable,
+        None,
+        _HELPERS,
+        None,  # type: ignore[arg-type]  # Strawberry passes None when the request has none
+    )
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:

@@ -75,6 +75,24 @@ async def test_refused_field_runs_no_resolver_and_calls_no_upstream(
     assert upstream.count("attestation") == 2
 
 
+@pytest.mark.parametrize(
+    ("variables", "calls"),
+    [({"show": True, "hide": False}, 1), ({"show": False, "hide": False}, 0),
+     ({"show": True, "hide": True}, 0)],
+)  # fmt: skip
+async def test_the_calls_started_with_the_company_follow_include_and_skip(
+    run: Run, upstream: CountingTransport, variables: dict[str, bool], calls: int
+) -> None:
+    """The upstream calls of the company's fields start as soon as it is found, for the
+    fields the query selects, through fragments, as its directives leave them."""
+    query = """query($show: Boolean!, $hide: Boolean!) { company(siret: "84215637400014") {
+        name ...Money } }
+        fragment Money on Company { ... @include(if: $show) { turnover @skip(if: $hide) { amount } } }"""
+    result = await run(query, variables=variables, as_="pierre.durand@cci-gard.example")
+    assert result.errors is None
+    assert upstream.count("chiffres_affaires") == calls
+
+
 async def test_one_call_per_source_when_many_fields_and_aliases_need_it(
     run: Run, upstream: CountingTransport
 ) -> None:
