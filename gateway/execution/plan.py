@@ -4,11 +4,13 @@
 (fragments, ``@include``/``@skip`` for the values the plan is made for), and makes, for each
 selected field, how to read it and how to complete its value: a closure per field and per
 type, so that a request runs no field collection, no argument parsing of literals and no
-type dispatch. Reading a field calls the very resolver graphql-core would call
-(``GraphQLField.resolve``: Strawberry's, with its permission extension, i.e. the tier check
-of ``auth.visibility`` and the audit of tier-2 reads), with the info Strawberry would give it;
-a field of plain data (visible to everyone, an attribute or a method reading its object
-only) is read without one.
+type dispatch. Reading a field runs what Strawberry's resolver runs, without its layers:
+the field's permissions (``auth.visibility.VisibleTo``: the tier check and the audit of a
+tier-2 read), then the field's own function with Strawberry's conversion of its arguments
+and the info Strawberry would give it (``_Compiler.direct_reader``); a field with anything
+else around its function goes through ``GraphQLField.resolve``, Strawberry's whole resolver.
+A field of plain data (visible to everyone, an attribute or a method reading its object
+only) is read without any info.
 
 A plan answers only what graphql-core would answer without an error. Anything else — a
 resolver that raises (a refused tier: FORBIDDEN), a null in a non-null position, a value a
