@@ -179,6 +179,10 @@ def _sqlite_pragmas(
             cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")
             if wal:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                # SQLite's advice for WAL: a commit is durable across a crash of the process
+                # (not of the machine) without a sync of the log per commit, which made
+                # every audited read wait for the disk (docs/decisions.md).
+                cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
 

@@ -28,18 +28,23 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     OperationType,
     Undefined,
@@ -75,6 +80,10 @@ Complete = Callable[[Any, Path, "_Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
 
 _INCLUSION = frozenset({"include", "skip"})
+_BUILT_IN = {
+    scalar.name: scalar.serialize
+    for scalar in (GraphQLString, GraphQLID, GraphQLBoolean, GraphQLInt)
+}
 
 
 class NotCompiled(Exception):
@@ -95,6 +104,8 @@ class _Field:
     read: Read
     non_null: bool
     complete: Complete
+    awaits: bool = True
+    """False for a read that never gives an awaitable (plain data, ``__typename``)."""
 
 
 @dataclass(slots=True)
@@ -121,7 +132,7 @@ class Plan:
         """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""
         run = _Run(self, context, variables)
         data = _complete_object(self.root_fields, None, None, run)
-        if inspect.isawaitable(data):
+        if type(data) is CoroutineType:
             data = await data
         return data  # type: ignore[no-any-return]
 
@@ -203,7 +214,7 @@ class _Compiler:
                 raise Unsupported("a directive other than @include/@skip")
             name = node.name.value
             if name == "__typename":
-                fields.append(_Field(key, _constant(parent.name), True, _same))
+                fields.append(_Field(key, _constant(parent.name), True, _same, awaits=False))
                 continue
             if name.startswith("__"):
                 raise Unsupported("introspection")
@@ -213,17 +224,26 @@ class _Compiler:
             type_ = definition.type
             non_null = is_non_null_type(type_)
             named = type_.of_type if non_null else type_  # type: ignore[union-attr]
-            read = self.reader(parent, definition, [d.node for d in group], key)
-            fields.append(_Field(key, read, non_null, self.completer(named, group)))
+            plain = _plain_getter(definition.extensions.get("strawberry-definition"))
+            if plain is not None and not node.arguments and not definition.args:
+                read: Read = _plain_read(plain)
+            else:
+                read = self.reader(parent, definition, [d.node for d in group], key)
+            fields.append(
+                _Field(
+                    key,
+                    read,
+                    non_null,
+                    self.completer(named, group),
+                    awaits=not isinstance(plain, attrgetter),  # an attribute holds a value
+                )
+            )
         return tuple(fields)
 
     def reader(
         self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
     ) -> Read:
         field = definition.extensions.get("strawberry-definition")
-        plain = _plain_getter(field)
-        if plain is not None and not nodes[0].arguments and not definition.args:
-            return lambda source, _path, _run: plain(source)
         direct = self.direct_reader(parent, definition, nodes, key, field)
         if direct is not None:
             return direct
@@ -414,6 +434,10 @@ def _plain_getter(field: Any) -> Callable[[Any], Any] | None:
     return function
 
 
+def _plain_read(get: Callable[[Any], Any]) -> Read:
+    return lambda source, _path, _run: get(source)
+
+
 def _constant(value: str) -> Read:
     return lambda _source, _path, _run: value
 
@@ -422,10 +446,23 @@ def _same(value: Any, _path: Path, _run: _Run) -> Any:
     return value
 
 
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_AS_IS: dict[str, Callable[[Any], bool]] = {
+    "String": lambda value: type(value) is str,
+    "ID": lambda value: type(value) is str,
+    "Boolean": lambda value: type(value) is bool,
+    "Int": lambda value: type(value) is int and _INT_MIN <= value <= _INT_MAX,
+}
+"""Values graphql-core's own scalars serialise to themselves: answered as they are."""
+
+
 def _leaf(type_: GraphQLLeafType) -> Complete:
     serialize = type_.serialize
+    as_is = _AS_IS.get(type_.name) if type_.serialize is _BUILT_IN.get(type_.name) else None
 
     def complete(value: Any, _path: Path, _run: _Run) -> Any:
+        if as_is is not None and as_is(value):
+            return value
         try:
             serialized = serialize(value)
         except Exception:  # noqa: BLE001 - graphql-core reports it
@@ -445,7 +482,7 @@ def _list(item_non_null: bool, complete_item: Complete) -> Complete:
         pending: list[tuple[int, Awaitable[Any]]] = []
         try:
             for index, item in enumerate(value):
-                if inspect.isawaitable(item):
+                if _awaitable(item):
                     answer.append(None)
                     pending.append((index, _finish_item(item, item_non_null, complete_item,
                                                         path.add_key(index), run)))  # fmt: skip
@@ -456,7 +493,7 @@ def _list(item_non_null: bool, complete_item: Complete) -> Complete:
                     answer.append(None)
                     continue
                 completed = complete_item(item, path.add_key(index), run)
-                if inspect.isawaitable(completed):
+                if type(completed) is CoroutineType:
                     pending.append((index, completed))
                 answer.append(completed)
         except BaseException:
@@ -478,7 +515,7 @@ async def _finish_item(
             raise _NOT_COMPILED
         return None
     completed = complete(value, path, run)
-    return await completed if inspect.isawaitable(completed) else completed
+    return await completed if type(completed) is CoroutineType else completed
 
 
 async def _fill(answer: list[Any], pending: list[tuple[Any, Awaitable[Any]]]) -> Any:
@@ -504,7 +541,7 @@ def _complete_object(fields: tuple[_Field, ...], source: Any, path: Path | None,
             except Exception:  # noqa: BLE001 - graphql-core reports it
                 raise _NOT_COMPILED from None
             key = field.key
-            if inspect.isawaitable(value):
+            if field.awaits and _awaitable(value):
                 answer[key] = None
                 pending.append((key, _finish_field(value, field, path, run)))
                 continue
@@ -514,7 +551,7 @@ def _complete_object(fields: tuple[_Field, ...], source: Any, path: Path | None,
                 answer[key] = None
                 continue
             completed = field.complete(value, Path(path, key, None), run)
-            if inspect.isawaitable(completed):
+            if type(completed) is CoroutineType:
                 pending.append((key, completed))
             answer[key] = completed
     except BaseException:
@@ -537,7 +574,7 @@ async def _finish_field(value: Awaitable[Any], field: _Field, path: Path | None,
             raise _NOT_COMPILED
         return None
     completed = field.complete(value, Path(path, field.key, None), run)
-    return await completed if inspect.isawaitable(completed) else completed
+    return await completed if type(completed) is CoroutineType else completed
 
 
 async def _gather(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
@@ -588,6 +625,21 @@ def _resolve_info(
         _HELPERS,
         None,  # type: ignore[arg-type]  # Strawberry passes None when the request has none
     )
+
+
+_AWAITABLE_CLASSES: dict[type, bool] = {CoroutineType: True}
+"""Whether values of a class are awaitable (a generator is asked each time: only those made
+by a generator-based coroutine are): inspect's check costs an ABC lookup per value."""
+
+
+def _awaitable(value: Any) -> bool:
+    cls = type(value)
+    known = _AWAITABLE_CLASSES.get(cls)
+    if known is None:
+        if cls is GeneratorType:
+            return inspect.isawaitable(value)
+        known = _AWAITABLE_CLASSES[cls] = inspect.isawaitable(value)
+    return known
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
