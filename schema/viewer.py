@@ -103,6 +103,8 @@ class Viewer:
         Tier.PUBLIC,
         description="What the viewer keeps (`addFavourite`), newest first. A signed-in "
         "person's own: UNAUTHENTICATED when anonymous.",
+        list_size=50,
+        own=True,
     )
     async def favourites(self, info: Info) -> list[Favourite] | None:
         return [Favourite.of(record) for record in await preferences.favourites(info)]
