@@ -146,33 +146,17 @@ class InvitationWrites:
             .values(status="EXPIRED", decided_at=now)
         )
         row = CollaboratorInvitation(
-            id=str(uuid.uuid4()),
-            siret=siret,
-            email=email,
-            name=name,
-            phone=phone,
-            role=role,
-            token_hash=token_hash,
-            status="PENDING",
-            invited_by=invited_by,
-            created_at=now,
+            id=str(uuid.uuid4()), siret=siret, email=email, name=name, phone=phone, role=role,
+            token_hash=token_hash, status="PENDING", invited_by=invited_by, created_at=now,
             expires_at=expires_at,
-        )
+        )  # fmt: skip
         if not await self._insert(row):
             return None
         return InvitationRecord(
-            id=row.id,
-            siret=siret,
-            email=email,
-            name=name,
-            phone=phone,
-            role=role,
-            status="PENDING",
-            created_at=now,
-            expires_at=expires_at,
-            account_id=None,
+            id=row.id, siret=siret, email=email, name=name, phone=phone, role=role,
+            status="PENDING", created_at=now, expires_at=expires_at, account_id=None,
             invited_by=invited_by,
-        )
+        )  # fmt: skip
 
     async def company_display_name(self, siret: str) -> str | None:
         return await self.session.scalar(
