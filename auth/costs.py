@@ -24,6 +24,7 @@ from strawberry.schema_directive import Location
 __all__ = [
     "COMPANY_PROFILE_READS",
     "DEFAULT_LIST_SIZE",
+    "ELIGIBILITY_READS",
     "PARTNER_READ_COST",
     "Cost",
     "FieldCost",
@@ -51,6 +52,8 @@ class Read(Enum):
     DGFIP_COMPLIANCE = "DGFIP_COMPLIANCE"
     DEL_APPLICATIONS = "DEL_APPLICATIONS"
     MES_AIDES_APPLICATIONS = "MES_AIDES_APPLICATIONS"
+    OPENAGENDA_EVENTS = "OPENAGENDA_EVENTS"
+    REGION_NEWS = "REGION_NEWS"
 
 
 COMPANY_PROFILE_READS = (
@@ -63,6 +66,10 @@ COMPANY_PROFILE_READS = (
     Read.DGFIP_COMPLIANCE,
 )
 """What the eligibility engine reads of a company (resolvers/company_profile.py)."""
+
+ELIGIBILITY_READS = (*COMPANY_PROFILE_READS, Read.DEL_APPLICATIONS, Read.MES_AIDES_APPLICATIONS)
+"""The profile, and the aids the company received on the platforms (its de minimis headroom:
+resolvers/aids_received.py)."""
 
 
 @strawberry.schema_directive(

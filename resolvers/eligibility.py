@@ -35,6 +35,7 @@ from connectors.catalogues.models import (
     Territory,
     Turnover,
 )
+from resolvers.de_minimis import DeMinimisSummary
 
 __all__ = [
     "Answers",
@@ -47,6 +48,7 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "size_category",
+    "with_de_minimis",
 ]
 
 
@@ -508,3 +510,39 @@ _EVALUATORS: dict[type[Any], Callable[[Any, _Facts, date], CriterionResult]] = {
     TaxSocialCompliance: _compliance,
     MicroEnterprise: _micro,
 }
+
+
+# --- de minimis: what the company received, read apart from the profile ---------------------
+
+
+def with_de_minimis(
+    verdict: SchemeVerdict, summary: DeMinimisSummary[Any] | None, amount: int | None
+) -> SchemeVerdict:
+    """``verdict`` with its scheme's de minimis criterion (for a scheme granted under a de
+    minimis regulation): the aid, up to ``amount`` (None: not known), must fit in what the
+    regulation's ceiling leaves the company over its period (Pays de la Loire FAQ §23: "ne
+    pas dépasser 200 000€ d'aides publiques tous les 3 ans par entreprise"). ``summary``: the
+    aids the company received against that ceiling (``resolvers/de_minimis.py``); None when
+    the hub does not know the regulation the scheme names."""
+    if summary is None:
+        named = verdict.scheme.de_minimis_regulation
+        result = _result("deMinimis", None, None, f"de minimis regulation {named} unknown to "
+                         "the hub: the headroom is to check", ("deMinimisRegulation",))  # fmt: skip
+    else:
+        regulation, headroom = summary.regulation, summary.remaining
+        rule = (
+            f"at most {_euros(regulation.ceiling)} of de minimis aids over {regulation.period} "
+            f"(EU {regulation.name}); {_euros(summary.total)} received since "
+            f"{summary.period_start.isoformat()}"
+        )
+        room = f"the headroom of {_euros(headroom)}"
+        if headroom <= 0:
+            met, detail = False, f"{rule}: no headroom left"
+        elif amount is None:
+            met, detail = True, f"{rule}: the aid may not exceed {room}"
+        else:
+            met = amount <= headroom
+            verb = "fits in" if met else "exceeds"
+            detail = f"{rule}: the aid, up to {_euros(amount)}, {verb} {room}"
+        result = _result("deMinimis", met, f"headroom {_euros(headroom)}", detail)
+    return _verdict(verdict.scheme, [*verdict.criteria, result])

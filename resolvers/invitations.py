@@ -6,7 +6,8 @@ address has an account, and that account's name, phone or other spaces, is never
 the inviter. The invitee gets a secret token by e-mail (through the outbox) and accepts
 (``acceptInvitation``) signed in with that very address; an agent never joins this way.
 Invitations expire (``INVITATION_TTL``) and a mandataire may withdraw one
-(``removeCollaborator``)."""
+(``removeCollaborator``). The invitee sees the live invitations addressed to its own e-mail
+(``invitations_to_viewer``: ``Viewer.invitations``), and accepts one by its id."""
 
 from __future__ import annotations
 
@@ -15,16 +16,22 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from auth.actions import Action, require
+from auth.actions import Action, may, require
 from connectors.hubdb import normalize_email
-from connectors.hubdb.invitations import InvitationRecord
+from connectors.hubdb.invitations import InvitationRecord, ReceivedInvitation
 from connectors.hubdb.writes import AlreadyExists
 from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text
 
-__all__ = ["INVITATION_TTL", "accept_invitation", "invite_collaborator", "token_hash"]
+__all__ = [
+    "INVITATION_TTL",
+    "accept_invitation",
+    "invitations_to_viewer",
+    "invite_collaborator",
+    "token_hash",
+]
 
 INVITATION_TTL = timedelta(days=14)
 _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -90,6 +97,16 @@ async def invite_collaborator(
         )
     context.forget_company(siret)
     return invitation
+
+
+async def invitations_to_viewer(info: Info) -> list[ReceivedInvitation]:
+    """The live (pending, unexpired) invitations addressed to the viewer's own e-mail, those
+    it may accept: none for anyone who may not (anonymous, agents and the administrator,
+    partner keys, a person yet to sign up)."""
+    viewer = info.context.viewer
+    if not may(Action.ACCEPT_INVITATION, viewer) or not viewer.email:
+        return []
+    return await info.context.services.hub.invitations_to(viewer.email, _now())
 
 
 async def accept_invitation(info: Info, token: str | None, invitation_id: str | None) -> str:

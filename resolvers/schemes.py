@@ -26,12 +26,19 @@ from resolvers.aid_estimate import (
     estimate_aid,
 )
 from resolvers.aid_refusals import bad_user_input
+from resolvers.aid_schemes import RULES
 from resolvers.aids_received import ReceivedAid, aids_received
 from resolvers.catalogue import SchemeQuery, catalogue, find_scheme
 from resolvers.company import find_company
 from resolvers.company_profile import company_profile
 from resolvers.context import Info
-from resolvers.de_minimis import CEILINGS, DEFAULT_REGULATION, DeMinimisSummary, summarise
+from resolvers.de_minimis import (
+    CEILINGS,
+    DEFAULT_REGULATION,
+    DeMinimisSummary,
+    regulation_named,
+    summarise,
+)
 from resolvers.eligibility import (
     Answers,
     CompanyProfile,
@@ -40,6 +47,7 @@ from resolvers.eligibility import (
     Verdict,
     evaluate,
     evaluate_all,
+    with_de_minimis,
 )
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret
@@ -128,10 +136,52 @@ async def _require_tier2(info: Info, raw_siret: str) -> str:
 
 async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[SchemeVerdict]:
     """Every scheme of the filter, ELIGIBLE first, then UNKNOWN, then NOT_ELIGIBLE (by title
-    within each). The field's tier is checked by its permission before this runs."""
-    found, profile = await asyncio.gather(catalogue(info), company_profile(info, siret))
+    within each), a de minimis scheme checked against the company's headroom. The field's
+    tier is checked by its permission before this runs."""
+    profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
+    found = await catalogue(info)  # read by aids_received: its one Catalogue, not a second
     today = date.today()
-    return [v for v in _all_verdicts(found, profile, today) if query.matches(v.scheme, today)]
+    received = _against_ceilings(aids, today)
+    verdicts = [
+        _de_minimis_checked(verdict, received)
+        for verdict in _all_verdicts(found, profile, today)
+        if query.matches(verdict.scheme, today)
+    ]
+    return sorted(verdicts, key=lambda v: _ORDER[v.verdict])  # stable: by title within each
+
+
+def _against_ceilings(
+    aids: Sequence[ReceivedAid], today: date
+) -> dict[str, DeMinimisSummary[ReceivedAid]]:
+    """The company's aids against each de minimis ceiling the hub knows, by regulation."""
+    return {name: summarise(aids, regulation, today) for name, regulation in CEILINGS.items()}
+
+
+def _de_minimis_checked(
+    verdict: SchemeVerdict, received: dict[str, DeMinimisSummary[ReceivedAid]]
+) -> SchemeVerdict:
+    """The verdict, with the de minimis criterion when its scheme is granted under a de
+    minimis regulation (``received``: the company's aids against each ceiling)."""
+    named = verdict.scheme.de_minimis_regulation
+    if named is None:
+        return verdict
+    regulation = regulation_named(named)
+    summary = received.get(regulation.name) if regulation is not None else None
+    return with_de_minimis(verdict, summary, _most_granted(verdict.scheme))
+
+
+def _most_granted(scheme: Scheme) -> int | None:
+    """The most the scheme grants a company, when the hub knows it: its funding rules' aid
+    cap (Pays de la Loire: €15,000) or flat amount (France Num: €500), else the catalogue's
+    flat amount; None otherwise (Industrie du futur pays a share of its expenses)."""
+    rules = RULES.get(scheme.id)
+    if rules is not None:
+        if rules.aid_cap is not None:
+            return int(rules.aid_cap.value)
+        flats = [phase.flat.value for phase in rules.phases if phase.flat is not None]
+        if flats and len(flats) == len(rules.phases):
+            return int(sum(flats))
+    return scheme.flat_amount
 
 
 _VERDICTS: LRUCache[tuple[int, CompanyProfile, date], list[SchemeVerdict]] = LRUCache(maxsize=200)
@@ -155,10 +205,14 @@ async def eligibility(
     info: Info, raw_siret: str, scheme_id: str, given: Answers | None
 ) -> SchemeVerdict:
     siret = await _require_tier2(info, raw_siret)
-    scheme, profile = await asyncio.gather(
-        find_scheme(info, scheme_id), company_profile(info, siret)
-    )
-    return evaluate(scheme, profile, given or Answers(), date.today())
+    scheme = await find_scheme(info, scheme_id)
+    if scheme.de_minimis_regulation is None:
+        profile = await company_profile(info, siret)
+        return evaluate(scheme, profile, given or Answers(), date.today())
+    profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
+    today = date.today()
+    received = _against_ceilings(aids, today)
+    return _de_minimis_checked(evaluate(scheme, profile, given or Answers(), today), received)
 
 
 async def estimate(

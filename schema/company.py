@@ -9,7 +9,7 @@ from enum import Enum
 
 import strawberry
 
-from auth.costs import COMPANY_PROFILE_READS, Read
+from auth.costs import ELIGIBILITY_READS, Read
 from auth.tiers import Access, Tier
 from auth.visibility import tiered
 from connectors.entreprise import Address as AddressRecord
@@ -380,8 +380,10 @@ class Company:
         Tier.TIER2,
         description="Every scheme of the catalogue (or of the filter) checked against the "
         "company's federated data: ELIGIBLE first, then UNKNOWN (with the data missing), then "
-        "NOT_ELIGIBLE. Tier 2: verdicts are computed from tier-2 data.",
-        reads=COMPANY_PROFILE_READS,
+        "NOT_ELIGIBLE. A scheme granted under a de minimis regulation is checked against the "
+        "company's headroom (criterion `deMinimis`: the aids it received, as in `deMinimis`). "
+        "Tier 2: verdicts are computed from tier-2 data.",
+        reads=ELIGIBILITY_READS,
         list_size=200,  # the catalogue's schemes
     )
     async def eligible_schemes(

@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 
 from auth.actions import Action, Allowed
+from auth.costs import Read
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors import events as event_records
@@ -233,6 +234,7 @@ class Favourite:
     @tiered(
         Tier.PUBLIC,
         description="The kept event (null for another kind, or once gone from the agenda).",
+        reads=(Read.OPENAGENDA_EVENTS,),
     )
     async def event(self, info: Info) -> Event | None:
         record = await preferences.kept_item(info, self.kind, str(self.id))
@@ -241,6 +243,7 @@ class Favourite:
     @tiered(
         Tier.PUBLIC,
         description="The kept news item (null for another kind, or once gone from the feed).",
+        reads=(Read.REGION_NEWS,),
     )
     async def news(self, info: Info) -> NewsItem | None:
         record = await preferences.kept_item(info, self.kind, str(self.id))
@@ -262,6 +265,7 @@ class FeedsQuery:
         description="The Région's economic events (its OpenAgenda agenda), by start date. With "
         "no filière in the filter, a signed-in person's own filières apply. The agenda down: "
         "the events last read, or none, named in `extensions.warnings`.",
+        reads=(Read.OPENAGENDA_EVENTS,),
     )
     async def events(
         self,
@@ -278,6 +282,7 @@ class FeedsQuery:
         description="The Région's news (its RSS feed), newest first. With no filière in the "
         "filter, a signed-in person's own filières apply. The feed down: the news last read, "
         "or none, named in `extensions.warnings`.",
+        reads=(Read.REGION_NEWS,),
     )
     async def news(
         self,

@@ -114,7 +114,12 @@ class UpstreamCall:
 class AuditEntry:
     id: strawberry.ID = tiered(Tier.PUBLIC)
     at: datetime = tiered(Tier.PUBLIC)
-    request_id: str = tiered(Tier.PUBLIC)
+    request_id: str = tiered(Tier.PUBLIC, description="The gateway's own request id.")
+    client_request_id: str | None = tiered(
+        Tier.PUBLIC,
+        description="The client's own `X-Request-Id`, when it sent a well-formed one (echoed "
+        "as `X-Client-Request-Id`): to find a read from the caller's logs.",
+    )
     viewer_kind: ViewerKind = tiered(Tier.PUBLIC)
     account_id: strawberry.ID | None = tiered(Tier.PUBLIC, description="A person who read.")
     api_key_id: strawberry.ID | None = tiered(Tier.PUBLIC, description="A key that read.")
@@ -133,6 +138,7 @@ class AuditEntry:
             id=strawberry.ID(record.id),
             at=record.occurred_at,
             request_id=record.request_id,
+            client_request_id=record.client_request_id,
             viewer_kind=ViewerKind(record.viewer_kind),
             account_id=some_id(record.account_id),
             api_key_id=some_id(record.api_key_id),

@@ -7,7 +7,7 @@ from datetime import date
 
 import strawberry
 
-from auth.costs import COMPANY_PROFILE_READS, Read
+from auth.costs import ELIGIBILITY_READS, Read
 from auth.tiers import Tier
 from auth.visibility import ReadsCompany, tiered
 from resolvers import catalogue, schemes
@@ -57,9 +57,11 @@ class SchemeCatalogueQuery:
     @tiered(
         Tier.AUTHENTICATED,
         description="Whether a company can get a scheme, with what the user knows that the "
-        "sources do not (ownership, market income…). Tier 2: the company's referent, its "
-        "structure, the company's members and the administrator.",
-        reads=COMPANY_PROFILE_READS,
+        "sources do not (ownership, market income…); a scheme granted under a de minimis "
+        "regulation is checked against the company's headroom (criterion `deMinimis`). Tier "
+        "2: the company's referent, its structure, the company's members and the "
+        "administrator.",
+        reads=ELIGIBILITY_READS,
         reads_company=ReadsCompany(argument="siret", tier=Tier.TIER2),
     )
     async def eligibility(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 import strawberry
@@ -10,15 +11,17 @@ from auth import viewer as auth_viewer
 from auth.tiers import Tier
 from auth.viewer import ViewerKind
 from auth.visibility import tiered
+from connectors.hubdb.invitations import ReceivedInvitation
 from resolvers import notifications, preferences, viewer
 from resolvers.context import Info
+from resolvers.invitations import invitations_to_viewer
 from resolvers.offers import recommended_offers
 from schema.company import Company, Project
 from schema.feeds import Favourite, Preferences
 from schema.offers import Offer
 from schema.pagination import Connection
 
-__all__ = ["IdentityStatus", "Viewer"]
+__all__ = ["IdentityStatus", "Invitation", "Viewer"]
 
 
 @strawberry.enum(description="How a signed-up person's identity stands.")
@@ -34,6 +37,33 @@ class IdentityStatus(Enum):
     UNDER_REVIEW = strawberry.enum_value(
         "UNDER_REVIEW", description="A document waits for the administrator's check."
     )
+
+
+@strawberry.type(
+    description="An invitation to join a company space, as the person invited sees it "
+    "(accept it with `acceptInvitation(id:)`)."
+)
+class Invitation:
+    id: strawberry.ID = tiered(Tier.PUBLIC, description="What `acceptInvitation(id:)` takes.")
+    company: Company = tiered(
+        Tier.PUBLIC, description="The company space (seen as the public sees it until joined)."
+    )
+    inviter_name: str | None = tiered(
+        Tier.PUBLIC,
+        description="The name of the mandataire who sent it (null once that account is gone).",
+    )
+    sent_at: datetime = tiered(Tier.PUBLIC)
+    expires_at: datetime = tiered(Tier.PUBLIC)
+
+    @classmethod
+    def of(cls, record: ReceivedInvitation) -> Invitation:
+        return cls(
+            id=strawberry.ID(record.id),
+            company=Company.of(record.siret),
+            inviter_name=record.inviter_name,
+            sent_at=record.sent_at,
+            expires_at=record.expires_at,
+        )
 
 
 @strawberry.type(description="The person or system behind this request.")
@@ -103,9 +133,23 @@ class Viewer:
         Tier.PUBLIC,
         description="What the viewer keeps (`addFavourite`), newest first. A signed-in "
         "person's own: UNAUTHENTICATED when anonymous.",
+        list_size=50,
+        own=True,
     )
     async def favourites(self, info: Info) -> list[Favourite] | None:
         return [Favourite.of(record) for record in await preferences.favourites(info)]
+
+    @tiered(
+        Tier.PUBLIC,
+        description="The invitations to join a company space addressed to the viewer's own "
+        "e-mail that it may still accept (pending, not expired), newest first; empty for "
+        "anyone who cannot accept one (anonymous, agents and the administrator, partner "
+        "keys). The invitations a mandataire sent are its company's PENDING `collaborators`.",
+        list_size=5,
+        own=True,
+    )
+    async def invitations(self, info: Info) -> list[Invitation]:
+        return [Invitation.of(record) for record in await invitations_to_viewer(info)]
 
     @tiered(
         Tier.PUBLIC,

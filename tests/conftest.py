@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from strawberry.types import ExecutionResult
 
 from auth.identity import Authenticator
@@ -46,6 +47,7 @@ from sandbox.financers import (
     create_france_initiative,
     create_irdi_soridec,
 )
+from sandbox.hubdb.runner import seed_rows
 from sandbox.mesaides import create_app as create_mesaides
 from sandbox.news import create_app as create_news
 from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
@@ -391,6 +393,13 @@ def run(services: Services, schema: HubSchema, issuer: DevTokenIssuer) -> Run:
         return await schema.execute(query, variable_values=variables, context_value=context)
 
     return run
+
+
+async def recorded_interactions(services: Services) -> int:
+    """How many interactions were recorded since the seed (which holds the CCIs' own)."""
+    async with services.writer.transaction() as tx:
+        total = await tx.session.scalar(sa.text("SELECT count(*) FROM interactions"))
+    return int(total or 0) - len(seed_rows()["interactions"])
 
 
 def errors_by_path(result: ExecutionResult) -> dict[str, str]:

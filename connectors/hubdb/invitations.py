@@ -1,5 +1,6 @@
 """Collaborators' invitations to a company space: the batched read of the pending ones
-(the collaborators list) and the writes of one transaction (``WriteTransaction``)."""
+(the collaborators list), the live ones addressed to a person (``Viewer.invitations``), and
+the writes of one transaction (``WriteTransaction``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from connectors.hubdb.models import CollaboratorInvitation, Company
+from connectors.hubdb.models import Account, CollaboratorInvitation, Company
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -20,7 +21,13 @@ if TYPE_CHECKING:
 
     from connectors.hubdb.models import Base
 
-__all__ = ["InvitationRecord", "InvitationWrites", "load_pending_invitations"]
+__all__ = [
+    "InvitationRecord",
+    "InvitationWrites",
+    "ReceivedInvitation",
+    "load_invitations_to",
+    "load_pending_invitations",
+]
 
 _INVITATIONS = CollaboratorInvitation.__table__
 _COLUMNS = (
@@ -67,6 +74,43 @@ def load_pending_invitations(
     for row in rows:
         found[row.siret].append(_record(row))
     return {siret: found.get(siret, []) for siret in sirets}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedInvitation:
+    """A live invitation as its invitee sees it: the space, who sent it and when."""
+
+    id: str
+    siret: str
+    inviter_name: str | None
+    """The inviting mandataire's account name; None once that account is gone."""
+    sent_at: datetime
+    expires_at: datetime
+
+
+def load_invitations_to(
+    connection: Connection, email: str, now: datetime
+) -> list[ReceivedInvitation]:
+    """The PENDING invitations addressed to ``email`` (normalised) that have not expired at
+    ``now``, newest first. One statement."""
+    inviter = Account.__table__
+    rows = connection.execute(
+        sa.select(
+            _INVITATIONS.c.id,
+            _INVITATIONS.c.siret,
+            inviter.c.name,
+            _INVITATIONS.c.created_at,
+            _INVITATIONS.c.expires_at,
+        )
+        .select_from(_INVITATIONS.outerjoin(inviter, inviter.c.id == _INVITATIONS.c.invited_by))
+        .where(
+            _INVITATIONS.c.email == email,
+            _INVITATIONS.c.status == "PENDING",
+            _INVITATIONS.c.expires_at > now,
+        )
+        .order_by(_INVITATIONS.c.created_at.desc(), _INVITATIONS.c.id)
+    )
+    return [ReceivedInvitation(*row) for row in rows]
 
 
 class InvitationWrites:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from connectors.hubdb import _company_search, _directory, _loaders, _portfolio, _search
 from connectors.hubdb import offers as _offers
 from connectors.hubdb.indicators import IndicatorDefinition, compute_indicators
-from connectors.hubdb.invitations import InvitationRecord, load_pending_invitations
+from connectors.hubdb.invitations import (
+    InvitationRecord,
+    ReceivedInvitation,
+    load_invitations_to,
+    load_pending_invitations,
+)
 from connectors.hubdb.models import normalize_email
 from connectors.hubdb.records import (
     AccountRecord,
@@ -135,6 +140,11 @@ class HubRepository:
     async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
         """Each company's pending collaborators' invitations (what its mandataires typed)."""
         return await self._batched(sirets, load_pending_invitations)
+
+    async def invitations_to(self, email: str, now: datetime) -> list[ReceivedInvitation]:
+        """The live invitations addressed to ``email`` (case-insensitive), newest first."""
+        key = normalize_email(email)
+        return await self._runner.read(lambda connection: load_invitations_to(connection, key, now))
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """Each company's projects, oldest first, with their actors."""

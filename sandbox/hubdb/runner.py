@@ -17,6 +17,7 @@ from sandbox.hubdb._common import Rows
 from sandbox.hubdb.canonical import CANONICAL_PEOPLE, CANONICAL_STRUCTURES, canonical_rows
 from sandbox.hubdb.companies import company_rows
 from sandbox.hubdb.directory import directory_rows
+from sandbox.hubdb.interactions import interaction_rows
 from sandbox.hubdb.offers import offer_rows
 
 __all__ = ["CHUNK", "seed", "seed_rows"]
@@ -60,11 +61,16 @@ def seed_rows() -> MappingProxyType[str, tuple[dict[str, Any], ...]]:
     """Every seed row, by table (built once per process; do not mutate)."""
     by_table: dict[str, list[dict[str, Any]]] = {}
     directory = directory_rows(CANONICAL_STRUCTURES, CANONICAL_PEOPLE)
-    for part in (_as_rows(canonical_rows()), directory, company_rows(directory)):
+    generated = company_rows(directory)
+    for part in (_as_rows(canonical_rows()), directory, generated):
         for name, table_rows in part.items():
             by_table.setdefault(name, []).extend(table_rows)
-    for name, table_rows in offer_rows(by_table["structures"]).items():
-        by_table.setdefault(name, []).extend(table_rows)
+    support = interaction_rows(
+        by_table["structures"], by_table["agents"], generated["companies"], generated["projects"]
+    )
+    for part in (offer_rows(by_table["structures"]), support):
+        for name, table_rows in part.items():
+            by_table.setdefault(name, []).extend(table_rows)
     return MappingProxyType({name: tuple(found) for name, found in by_table.items()})
 
 

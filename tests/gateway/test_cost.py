@@ -215,3 +215,57 @@ def test_a_union_costs_what_its_fragments_select() -> None:
     inline = strawberry.Schema(query=_UnionQuery)
     query = "{ found { __typename ... on Shop { name } ... on Person { name email } } }"
     assert CostPlanner().price(inline._schema, parse(query), None, None, query).cost == 4
+
+
+def _aliased(field: str, count: int, first: int, selection: str) -> str:
+    return (
+        "{ "
+        + " ".join(
+            f"{field[0]}{i}: {field}(first: {first}) {{ edges {{ node {{ {selection} }} }} }}"
+            for i in range(count)
+        )
+        + " }"
+    )
+
+
+def test_aliased_events_each_pay_their_page_and_share_the_one_agenda_read(
+    schema: HubSchema,
+) -> None:
+    one = _price(schema, _aliased("events", 1, 10, "title"))
+    thirty = _price(schema, _aliased("events", 30, 10, "title"))
+    # events: 1 + 10 for the agenda read; edges 1; each of the 10 nodes and its title 1
+    assert one == Price(cost=11 + 1 + 10 * 2, reads=1)
+    # every alias filters the one agenda the request reads (one OpenAgenda read, shared)
+    assert thirty == Price(cost=30 * one.cost, reads=1)
+    both = _price(schema, "{ events { totalCount } news { totalCount } }")
+    assert both == Price(cost=2 * (11 + 1), reads=2)
+
+
+async def test_aliased_events_over_the_cost_ceiling_are_refused_before_the_agenda_is_read(
+    services: Services, events_upstream: CountingTransport
+) -> None:
+    schema = build_schema(Settings(max_query_cost=500))
+    context = Context.create(ANONYMOUS, services, "t")
+
+    result = await schema.execute(_aliased("events", 30, 10, "title"), context_value=context)
+
+    assert result.data is None
+    [error] = result.errors or []
+    assert error.extensions == {"code": "QUERY_TOO_COSTLY", "cost": 30 * 32, "maxCost": 500}
+    assert sum(events_upstream.calls.values()) == 0
+    within = await schema.execute(_aliased("events", 10, 10, "title"), context_value=context)
+    assert within.errors is None
+    assert sum(events_upstream.calls.values()) >= 1
+
+
+def test_kept_events_and_news_count_their_reads_per_favourite_and_nothing_for_anonymous(
+    schema: HubSchema,
+) -> None:
+    kept = "{ viewer { favourites { kind event { title } news { title } scheme { title } } } }"
+    person = Viewer(ViewerKind.COMPANY_USER, account_id="a")
+    signed_in = _price(schema, kept, refused=refused_everywhere(person))
+    anonymous = _price(schema, kept, refused=refused_everywhere(ANONYMOUS), anonymous=True)
+    # 50 favourites assumed, each may read the agenda and the news feed
+    assert signed_in.reads == 50 * 2
+    assert signed_in.cost == 1 + 1 + 50 * (1 + (11 + 1) + (11 + 1) + (1 + 1))
+    assert anonymous == Price(cost=1 + 1, reads=0)  # UNAUTHENTICATED: nothing below

@@ -24,9 +24,11 @@ from tests.conftest import CountingTransport
 PATH = "/structures/cci-gard/indicators.csv"
 DURAND = "pierre.durand@cci-gard.example"
 SURVEYED_YEAR = {"from": "2023-01-01", "to": "2023-12-31"}
-YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
+YEAR = {"from": "2023-01-01", "to": "2023-12-31"}
+"""Before the support the seed records (sandbox/hubdb/interactions.py): the one recorded here
+is alone."""
 RECORD = """mutation { recordInteraction(input: {siret: "84215637400014", kind: WELCOME,
-  channel: ON_SITE, on: "2025-03-01", segment: CREATEUR}) { id } }"""
+  channel: ON_SITE, on: "2023-03-01", segment: CREATEUR}) { id } }"""
 
 
 async def test_the_export_answers_the_structures_agents_and_the_administrator_only(

@@ -1,5 +1,6 @@
 """The eligibility engine: every criterion kind met, not met and unknown, the EU SME
-aggregation, and how criteria roll up into a verdict."""
+aggregation, how criteria roll up into a verdict, and a de minimis scheme against the
+company's headroom."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from connectors.catalogues.models import (
     Territory,
     Turnover,
 )
+from resolvers.aids_received import AidSource, ReceivedAid
+from resolvers.de_minimis import CEILINGS, Aid, summarise
 from resolvers.eligibility import (
     Answers,
     CompanyProfile,
@@ -35,6 +38,7 @@ from resolvers.eligibility import (
     evaluate,
     evaluate_all,
     size_category,
+    with_de_minimis,
 )
 
 TODAY = date(2026, 11, 23)
@@ -297,3 +301,64 @@ def test_each_result_names_the_value_it_used() -> None:
     result = evaluate(scheme(Turnover(10_000_000)), LEROY, Answers(), TODAY).criteria[1]
     assert result.name == "turnover" and result.value == "3 412 000 €"
     assert "at most 10 000 000 €" in result.detail
+
+
+def _aid(amount: int, regulation: str | None = "2023/2831", on: str = "2025-02-14") -> Aid:
+    return ReceivedAid(grantor="Région Occitanie", scheme="Contrat", amount=amount,
+                       granted_on=date.fromisoformat(on), regulation=regulation,
+                       source=AidSource.HUB_RECORD)  # fmt: skip
+
+
+def _de_minimis(
+    received: int, amount: int | None, regulation: str = "1407/2013"
+) -> tuple[Verdict, str, str]:
+    """The verdict of a de minimis scheme (every other criterion met) for a company that
+    received ``received`` under de minimis, and its deMinimis criterion's value and detail."""
+    summary = summarise([_aid(received)], CEILINGS[regulation], TODAY)
+    regulated = replace(scheme(Territory(("76",))), de_minimis_regulation=regulation)
+    verdict = with_de_minimis(evaluate(regulated, LEROY, Answers(), TODAY), summary, amount)
+    result = verdict.criteria[-1]
+    assert result.name == "deMinimis"
+    return verdict.verdict, result.value or "", result.detail
+
+
+def test_a_de_minimis_aid_that_fits_in_the_headroom_keeps_the_scheme_eligible() -> None:
+    # 1407/2013 (Pays de la Loire FAQ §23): 200,000 over 2024-2026; 180,000 received
+    verdict, value, detail = _de_minimis(180_000, 15_000)
+    assert (verdict, value) == (Verdict.ELIGIBLE, "headroom 20 000 €")
+    assert "the aid, up to 15 000 €, fits in the headroom of 20 000 €" in detail
+    assert "at most 200 000 € of de minimis aids" in detail
+
+
+def test_a_de_minimis_aid_over_the_headroom_makes_the_scheme_ineligible_naming_it() -> None:
+    verdict, value, detail = _de_minimis(190_000, 15_000)
+    assert (verdict, value) == (Verdict.NOT_ELIGIBLE, "headroom 10 000 €")
+    assert detail.endswith("the aid, up to 15 000 €, exceeds the headroom of 10 000 €")
+    assert "190 000 € received since 2024-01-01" in detail
+
+
+def test_a_company_at_its_ceiling_gets_no_de_minimis_aid_of_any_amount() -> None:
+    verdict, value, detail = _de_minimis(300_000, None, "2023/2831")
+    assert (verdict, value) == (Verdict.NOT_ELIGIBLE, "headroom 0 €")
+    assert detail.endswith("no headroom left")
+    unknown_amount = _de_minimis(100_000, None, "2023/2831")
+    assert unknown_amount[0] is Verdict.ELIGIBLE  # the aid granted may not exceed 200,000
+    assert unknown_amount[2].endswith("the aid may not exceed the headroom of 200 000 €")
+
+
+def test_aids_out_of_the_period_or_under_no_de_minimis_regulation_leave_the_headroom() -> None:
+    summary = summarise(
+        [_aid(150_000, on="2023-06-01"), _aid(80_000, regulation=None)],
+        CEILINGS["1407/2013"],
+        TODAY,
+    )
+    regulated = replace(scheme(), de_minimis_regulation="1407/2013")
+    verdict = with_de_minimis(evaluate(regulated, LEROY, Answers(), TODAY), summary, 15_000)
+    assert (verdict.verdict, verdict.criteria[-1].value) == (Verdict.ELIGIBLE, "headroom 200 000 €")
+
+
+def test_a_regulation_the_hub_does_not_know_leaves_the_scheme_to_check() -> None:
+    regulated = replace(scheme(), de_minimis_regulation="717/2014")
+    verdict = with_de_minimis(evaluate(regulated, LEROY, Answers(), TODAY), None, 15_000)
+    assert verdict.verdict is Verdict.UNKNOWN
+    assert verdict.missing == ("deMinimisRegulation",)

@@ -1,7 +1,7 @@
 """Collaborators join by invitation: the mandataire sees only what it typed until the
 invitee, signed in with the invited address, accepts with the e-mailed token; no account's
 data is ever revealed to the inviter; an agent never joins a company space; invitations
-expire and can be withdrawn."""
+expire and can be withdrawn; the invitee (and no one else) sees its live invitations."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from connectors.hubdb import create_engine, create_session_factory
 from connectors.hubdb.outbox import OutboxStore
 from connectors.mail import MailConfig, Mailer
 from resolvers.context import Services
+from resolvers.invitations import INVITATION_TTL
 from resolvers.outbox import flush_outbox
 from sandbox.smtp import SmtpSink
 from tests.conftest import Run, errors_by_path
@@ -249,3 +250,92 @@ async def test_hostile_tokens_and_ids_are_refused_with_a_reason(
     result = await run(ACCEPT, as_=ANTOINE, variables=variables)
     assert errors_by_path(result) == {"acceptInvitation": code}
     assert result.errors[0].message
+
+
+MINE = """{ viewer { invitations { id company { siret name } inviterName sentAt expiresAt } } }"""
+
+
+async def _mine(run: Run, who: str | None) -> list[dict[str, Any]]:
+    result = await run(MINE, as_=who)
+    assert result.errors is None, result.errors
+    return list(result.data["viewer"]["invitations"])
+
+
+async def _holder_email(services: Services) -> str:
+    async with services.writer.transaction() as tx:
+        email = await tx.session.scalar(
+            sa.text("SELECT email FROM accounts WHERE id = 'account-holder-001'")
+        )
+    assert email is not None
+    return str(email)
+
+
+async def test_the_invitee_sees_its_pending_invitation_and_accepts_it_by_its_id(
+    run: Run,
+) -> None:
+    assert await _mine(run, ANTOINE) == []
+    invited = await _invite(run, ANTOINE)
+
+    [seen] = await _mine(run, ANTOINE)
+
+    assert seen["id"] == invited["invitationId"]
+    assert seen["company"] == {"siret": LEROY, "name": "LEROY SAS"}
+    assert seen["inviterName"] == "Claire Leroy"
+    sent = datetime.fromisoformat(seen["sentAt"])
+    assert datetime.fromisoformat(seen["expiresAt"]) - sent == INVITATION_TTL
+    assert abs((datetime.now(UTC) - sent).total_seconds()) < 60
+    accepted = await run(ACCEPT, as_=ANTOINE, variables={"id": seen["id"]})
+    assert accepted.data["acceptInvitation"]["viewerAccess"] == "OWNER"
+    assert await _mine(run, ANTOINE) == []  # accepted: no longer to accept
+
+
+async def test_a_project_holder_sees_the_invitations_addressed_to_it(
+    run: Run, services: Services
+) -> None:
+    holder = await _holder_email(services)
+    await _invite(run, holder)
+    assert [i["company"]["siret"] for i in await _mine(run, holder)] == [LEROY]
+
+
+@pytest.mark.parametrize(
+    "who",
+    [THOMAS, CLAIRE, "holder", None],  # another company user, the inviter, a holder, anonymous
+)
+async def test_nobody_else_sees_an_invitation(
+    run: Run, services: Services, who: str | None
+) -> None:
+    await _invite(run, ANTOINE)
+    viewer = await _holder_email(services) if who == "holder" else who
+    assert len(await _mine(run, ANTOINE)) == 1
+    assert await _mine(run, viewer) == []
+
+
+@pytest.mark.parametrize("agent", [DURAND, VIDAL])
+async def test_an_agent_or_the_administrator_is_shown_no_invitation_it_could_not_accept(
+    run: Run, agent: str
+) -> None:
+    await _invite(run, agent)
+    assert await _mine(run, agent) == []
+
+
+async def test_a_partner_key_has_no_invitations(run: Run, services: Services, schema: Any) -> None:
+    await _invite(run, ANTOINE)
+    _, key = await make_key(services)
+    keyed = await execute_as(schema, services, key, MINE)
+    assert keyed.errors is None
+    assert keyed.data["viewer"]["invitations"] == []
+
+
+async def test_expired_and_withdrawn_invitations_are_not_shown(
+    run: Run, services: Services
+) -> None:
+    await _invite(run, ANTOINE)
+    async with services.writer.transaction() as tx:
+        await tx.session.execute(
+            sa.text("UPDATE collaborator_invitations SET expires_at = '2020-01-01 00:00:00'")
+        )
+    assert await _mine(run, ANTOINE) == []
+    await _invite(run, ANTOINE)  # a new one replaces it
+    assert len(await _mine(run, ANTOINE)) == 1
+    await run(REMOVE, as_=CLAIRE, variables={"email": ANTOINE})
+    assert await _mine(run, ANTOINE) == []

@@ -1,5 +1,6 @@
 """Invitations on PostgreSQL, with real concurrent sessions: two simultaneous invitations of
-one address make one, and an accepted invitation makes exactly one membership."""
+one address make one, an accepted invitation makes exactly one membership, and the invitee
+sees its live invitation."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
 from tests.databases import seeded_database
-from tests.resolvers.test_invitations import ACCEPT, ANTOINE, CLAIRE, INVITE, _token
+from tests.resolvers.test_invitations import ACCEPT, ANTOINE, CLAIRE, INVITE, LEROY, MINE, _token
 
 pytestmark = pytest.mark.postgres
 
@@ -44,3 +45,10 @@ async def test_simultaneous_acceptances_make_one_membership(run: Run, services: 
     )
     mine = [c for c in listed.data["company"]["collaborators"] if c["email"] == ANTOINE]
     assert mine == [{"email": ANTOINE, "status": "ACTIVE"}]
+
+
+async def test_the_invitee_sees_its_live_invitation_on_postgresql(run: Run) -> None:
+    await run(INVITE, as_=CLAIRE, variables={"email": ANTOINE, "name": "Antoine"})
+    mine = await run(MINE, as_=ANTOINE)
+    assert [i["company"]["siret"] for i in mine.data["viewer"]["invitations"]] == [LEROY]
+    assert (await run(MINE, as_=CLAIRE)).data["viewer"]["invitations"] == []

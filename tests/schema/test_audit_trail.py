@@ -1,6 +1,7 @@
 """Every tier-2 read of a company by an agent, the administrator or a partner key is
 recorded once per request (who, when, which fields, which API Entreprise calls with their
-``object``), never for owners, tier-1 or public readers; the administrator queries it."""
+``object``, the gateway's request id and the client's own), never for owners, tier-1 or public
+readers; the administrator queries it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from auth.scopes import Scope
 from auth.viewer import Viewer, ViewerKind
 from connectors.hubdb.audit import AuditFilter
 from gateway.errors import HubSchema
-from resolvers.context import Services
+from resolvers.context import Context, Services
 from tests.conftest import CountingTransport, Run
 from tests.partners import execute_as, make_key
 
@@ -182,3 +183,27 @@ async def test_the_trail_refuses_a_bad_cursor_and_an_unknown_agent(run: Run) -> 
     assert bad_cursor.errors[0].extensions["code"] == "BAD_USER_INPUT"
     unknown = await run(TRAIL, as_=VIDAL, variables={"filter": {"agentId": "agent-nobody"}})
     assert unknown.errors[0].extensions["code"] == "NOT_FOUND"
+
+
+IDS = "{ auditTrail(first: 5) { edges { node { siret requestId clientRequestId } } } }"
+
+
+async def test_the_trail_shows_the_clients_own_request_id_to_the_administrator_only(
+    run: Run, schema: HubSchema, services: Services
+) -> None:
+    _, key = await make_key(services, "cci-gard", frozenset({Scope.COMPANIES_READ}))
+    context = Context.create(key, services, "gateway-request-1", "crm-req-0042")
+    read = await schema.execute(SHEET, variable_values={"siret": LEROY}, context_value=context)
+    assert read.errors is None
+    await run(SHEET, as_=DURAND, variables={"siret": FABRE})  # sends no id of its own
+
+    result = await run(IDS, as_=VIDAL)
+
+    assert result.errors is None, result.errors
+    assert [e["node"] for e in result.data["auditTrail"]["edges"]] == [
+        {"siret": FABRE, "requestId": "test-request", "clientRequestId": None},
+        {"siret": LEROY, "requestId": "gateway-request-1", "clientRequestId": "crm-req-0042"},
+    ]
+    refused = await run(IDS, as_=DURAND)
+    assert refused.data is None or refused.data["auditTrail"] is None
+    assert [e.extensions["code"] for e in refused.errors or ()] == ["FORBIDDEN"]

@@ -1,5 +1,5 @@
-"""The annex's indicators over a hand-built set of interactions: each expected value is
-counted by hand from the annex's definitions (people once per period, requests and meetings
+"""The annex's indicators over a hand-built set of interactions (alone: the seed's are
+removed): each expected value is counted by hand from the annex's definitions (people once per period, requests and meetings
 every time); for the structure's agents and the administrator only; one SQL statement
 whatever the number of interactions."""
 
@@ -97,6 +97,13 @@ EXPECTED = {
     "A02-IA10-4-B": 1,
     "A02-IA10-4-C": 1,
 }
+
+
+@pytest.fixture(autouse=True)
+async def _nothing_else_recorded(services: Services) -> None:
+    """The hand-built set alone: the support the seed records is removed first."""
+    async with services.writer.transaction() as tx:
+        await tx.session.execute(sa.text("DELETE FROM interactions"))
 
 
 async def _record(

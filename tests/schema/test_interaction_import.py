@@ -3,10 +3,8 @@ the good rows kept or none as the caller chooses; agents only."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from resolvers.context import Services
-from tests.conftest import Run, errors_by_path
+from tests.conftest import Run, errors_by_path, recorded_interactions
 
 DURAND = "pierre.durand@cci-gard.example"
 CLAIRE = "claire.leroy@leroy-sas.example"
@@ -34,15 +32,10 @@ def _csv(*rows: str, header: str = HEADER) -> str:
     return "\n".join([header, *rows]) + "\n"
 
 
-async def _count(services: Services) -> int:
-    async with services.writer.transaction() as tx:
-        return int(await tx.session.scalar(sa.text("SELECT count(*) FROM interactions")) or 0)
-
-
 async def test_good_rows_are_all_written(run: Run, services: Services) -> None:
     result = await run(IMPORT, as_=DURAND, variables={"csv": _csv(*GOOD), "keep": False})
     assert result.data["importInteractions"] == {"imported": 2, "rejected": []}
-    assert await _count(services) == 2
+    assert await recorded_interactions(services) == 2
 
 
 async def test_each_bad_row_is_reported_with_its_line_and_nothing_is_written(
@@ -59,7 +52,7 @@ async def test_each_bad_row_is_reported_with_its_line_and_nothing_is_written(
     assert "future" in reasons[3]
     assert reasons[4] == "on: '10/03/2025' is not a date (YYYY-MM-DD)"
     assert reasons[5].startswith("more fields than")
-    assert await _count(services) == 0
+    assert await recorded_interactions(services) == 0
 
 
 async def test_the_caller_may_keep_the_good_rows(run: Run, services: Services) -> None:
@@ -67,7 +60,7 @@ async def test_the_caller_may_keep_the_good_rows(run: Run, services: Services) -
     outcome = result.data["importInteractions"]
     assert outcome["imported"] == 2
     assert [r["line"] for r in outcome["rejected"]] == [2]
-    assert await _count(services) == 2
+    assert await recorded_interactions(services) == 2
 
 
 async def test_a_wrong_header_is_line_one(run: Run, services: Services) -> None:
@@ -76,14 +69,14 @@ async def test_a_wrong_header_is_line_one(run: Run, services: Services) -> None:
     outcome = result.data["importInteractions"]
     assert outcome["imported"] == 0
     assert outcome["rejected"] == [{"line": 1, "reason": f"the header must be: {HEADER}"}]
-    assert await _count(services) == 0
+    assert await recorded_interactions(services) == 0
 
 
 async def test_only_agents_import(run: Run, services: Services) -> None:
     for who, code in ((None, "UNAUTHENTICATED"), (CLAIRE, "FORBIDDEN")):
         result = await run(IMPORT, as_=who, variables={"csv": _csv(*GOOD), "keep": True})
         assert errors_by_path(result) == {"importInteractions": code}
-    assert await _count(services) == 0
+    assert await recorded_interactions(services) == 0
 
 
 async def test_a_file_the_csv_reader_cannot_read_is_bad_user_input(run: Run) -> None:

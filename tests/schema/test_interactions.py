@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from resolvers.context import Services
-from tests.conftest import Run, errors_by_path
+from tests.conftest import Run, errors_by_path, recorded_interactions
 from tests.seed_world import ATLANTIQUE, LEROY
 
 DURAND = "pierre.durand@cci-gard.example"  # CCI du Gard, LEROY's accepted referent
@@ -77,7 +77,7 @@ async def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(
     assert errors_by_path(result) == {"recordInteraction": "BAD_USER_INPUT"}
     assert result.errors is not None
     assert result.errors[0].extensions["argument"] == argument
-    assert await _count(services) == 0
+    assert await recorded_interactions(services) == 0
 
 
 async def test_the_segment_is_read_from_the_data_when_no_offer_says_it(
@@ -131,7 +131,7 @@ async def test_only_agents_record_support(
 ) -> None:
     result = await run(RECORD, as_=who, variables={"input": _input()})
     assert errors_by_path(result) == {"recordInteraction": code}
-    assert await _count(services) == 0
+    assert await recorded_interactions(services) == 0
 
 
 @pytest.mark.parametrize(
@@ -163,11 +163,6 @@ async def test_a_companys_interactions_are_seen_per_the_tiers(
         assert errors_by_path(result) == {"company.interactions": "FORBIDDEN"}
 
 
-async def _count(services: Services) -> int:
-    async with services.writer.transaction() as tx:
-        return int(await tx.session.scalar(sa.text("SELECT count(*) FROM interactions")) or 0)
-
-
 async def test_support_given_on_a_companys_project_is_in_the_companys_record(run: Run) -> None:
     changes = {"siret": None, "projectId": "project-leroy-pile-hydrogene", "offerId": None,
                "level": None, "product": None, "kind": "ADVICE_MEETING", "segment": "NOUVEAU_DIRIGEANT"}  # fmt: skip
@@ -191,9 +186,15 @@ async def test_a_project_holder_sees_the_support_recorded_for_its_project(
                 "WHERE p.id = 'project-holder-001'"
             )
         )
+    mine = "{ viewer { projects { id interactions { id kind } } } }"
+
+    async def recorded() -> list[dict[str, str]]:
+        projects = {p["id"]: p for p in (await run(mine, as_=holder)).data["viewer"]["projects"]}
+        return list(projects["project-holder-001"]["interactions"])
+
+    seeded = await recorded()  # a CCI's support in the seed, if any
     changes = {"siret": None, "projectId": "project-holder-001", "offerId": None, "level": None,
                "product": None, "kind": "QUALIFICATION", "segment": "CREATEUR"}  # fmt: skip
-    await run(RECORD, as_=GARCIA, variables={"input": _input(**changes)})
-    mine = await run("{ viewer { projects { id interactions { kind } } } }", as_=holder)
-    projects = {p["id"]: p for p in mine.data["viewer"]["projects"]}
-    assert projects["project-holder-001"]["interactions"] == [{"kind": "QUALIFICATION"}]
+    new = await run(RECORD, as_=GARCIA, variables={"input": _input(**changes)})
+    added = {"id": new.data["recordInteraction"]["id"], "kind": "QUALIFICATION"}
+    assert sorted(map(str, await recorded())) == sorted(map(str, [*seeded, added]))

@@ -6,7 +6,7 @@ the seed (tests/seed_world.py), never from the code under test."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,8 +78,15 @@ ACCOUNT_ONLY = {"Query.notifications", "Viewer.preferences", "Viewer.favourites"
 _NO_ACCOUNT = (ViewerKind.UNREGISTERED, ViewerKind.ANONYMOUS)
 ARGUMENTS = {"Viewer.portfolio": "(first: 3)"}
 # Object fields selected by their id only, so that the documents stay within the token limit
-# (their types' fields are selected in full from another root: Query.offers, Query.structures).
-BRIEF = {"Structure.offers", "Interaction.structure", "Interaction.agent", "Interaction.offer"}
+# (their types' fields are selected in full from another root: Query.offers, Query.structures,
+# Query.company).
+BRIEF = {
+    "Structure.offers": "id",
+    "Interaction.structure": "id",
+    "Interaction.agent": "id",
+    "Interaction.offer": "id",
+    "Invitation.company": "siret",
+}
 
 
 def _selection(type_: GraphQLObjectType, path: tuple[str, ...]) -> str:
@@ -91,8 +98,8 @@ def _selection(type_: GraphQLObjectType, path: tuple[str, ...]) -> str:
         if isinstance(named, GraphQLObjectType):
             if type_.name in path:
                 continue
-            brief = f"{type_.name}.{name}" in BRIEF
-            inner = "id" if brief else _selection(named, (*path, type_.name))
+            brief = BRIEF.get(f"{type_.name}.{name}")
+            inner = brief or _selection(named, (*path, type_.name))
             parts.append(f"{name}{ARGUMENTS.get(f'{type_.name}.{name}', '')} {{ {inner} }}")
         else:
             parts.append(name)
@@ -250,8 +257,21 @@ async def _notify_every_viewer(services: Services, world: SeedWorld) -> None:
             await services.preferences.add_favourite(viewer.account_id, "OFFER", "matrix", now)
 
 
+async def _invite_antoine(services: Services) -> None:
+    """The seed has no invitations: LEROY's mandataire invites Antoine (another company's),
+    so that the Invitation type is seen too."""
+    now = datetime.now(UTC)
+    async with services.writer.transaction() as tx:
+        await tx.invite_collaborator(
+            siret=LEROY, email="antoine.fabre@menuiserie-fabre.example", name="Antoine",
+            phone=None, role="COLLABORATOR", token_hash="0" * 64,
+            invited_by="account-claire-leroy", now=now, expires_at=now + timedelta(days=14),
+        )  # fmt: skip
+
+
 async def _record_an_interaction(services: Services) -> None:
-    """The seed has no recorded support: the CCI du Gard welcomed LEROY (its referent's)."""
+    """The seed records none for the canonical companies: the CCI du Gard welcomed LEROY (its
+    referent's)."""
     values = {
         "structure_id": "cci-gard", "agent_id": DURAND_ID, "siret": LEROY, "project_id": None,
         "person": f"company:{LEROY}", "kind": "WELCOME", "channel": "ON_SITE",
@@ -280,6 +300,7 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
     await _notify_every_viewer(services, seed_world)
     await _queue_an_identity_document(services)
     await _record_an_interaction(services)
+    await _invite_antoine(services)
     viewers = {**seed_world.viewers, "cci-gard key (every scope)": await _partner_access(services)}
     found = declarations(schema._schema)
     tiers = {d.name: d.tier for d in found if d.tier is not None}

@@ -38,7 +38,7 @@ CANONICAL_COUNTS = {
     "favourites": 0,
     "offers": 0,  # the full seed's: every CCI's national offers, BGE and Initiative offers
     "offer_products": 0,
-    "interactions": 0,  # recorded at run time
+    "interactions": 0,  # the full seed's: the CCIs' recorded support (sandbox/hubdb/interactions.py)
     "satisfaction_surveys": 0,  # sent at run time
 }
 
