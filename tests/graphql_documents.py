@@ -1,6 +1,7 @@
 """Hypothesis strategies for valid GraphQL query documents over a whole schema: random
 paths down to a bounded depth, aliases, named fragments and inline fragments, arguments
-as literals or as variables, with argument values drawn from pools of meaningful ones."""
+as literals or as variables, with argument values drawn from pools of meaningful ones, and
+(when asked) ``@include``/``@skip`` on variables."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ _GENERIC: dict[str, st.SearchStrategy[Any]] = {
 class Document:
     query: str
     variables: dict[str, Any]
+    switches: tuple[str, ...] = ()
+    """The variables an ``@include``/``@skip`` reads."""
 
     def __str__(self) -> str:
         return f"{self.query}\nvariables: {json.dumps(self.variables, ensure_ascii=False)}"
@@ -56,6 +59,11 @@ class _Building:
     values: dict[str, Any] = field(default_factory=dict)
     count: int = 0
     aliases: int = 0
+    max_depth: int = MAX_DEPTH
+    with_switches: bool = False
+    """Whether ``@include``/``@skip`` are drawn at all."""
+    switches: list[str] = field(default_factory=list)
+    """The Boolean variables they read."""
 
     def name(self, prefix: str) -> str:
         self.count += 1
@@ -114,6 +122,19 @@ def _arguments(build: _Building, parent: str, name: str, field_: Any) -> str:
     return f"({', '.join(given)})" if given else ""
 
 
+def _switch(build: _Building) -> str:
+    """Nothing, or an ``@include``/``@skip`` on a new Boolean variable (drawn only when the
+    documents take them)."""
+    if not build.with_switches or not build.draw(st.booleans()):
+        return ""
+    directive = build.draw(st.sampled_from(["include", "skip"]))
+    variable = build.name("s")
+    build.variables.append(f"${variable}: Boolean!")
+    build.switches.append(variable)
+    build.values[variable] = build.draw(st.booleans())
+    return f" @{directive}(if: ${variable})"
+
+
 def _field(build: _Building, parent: GraphQLObjectType, name: str, depth: int) -> str:
     field_ = parent.fields[name]
     arguments = _arguments(build, parent.name, name, field_)
@@ -125,12 +146,14 @@ def _field(build: _Building, parent: GraphQLObjectType, name: str, depth: int) -
     inner = ""
     if isinstance(named, GraphQLObjectType):
         inner = " { " + _selection(build, named, depth + 1) + " }"
-    return f"{alias}{name}{arguments}{inner}"
+    return f"{alias}{name}{arguments}{_switch(build)}{inner}"
 
 
-def _selection(build: _Building, type_: GraphQLObjectType, depth: int) -> str:
-    names: Sequence[str] = sorted(type_.fields)
-    if depth >= MAX_DEPTH:  # leaves only (a type without any ends with __typename)
+def _selection(
+    build: _Building, type_: GraphQLObjectType, depth: int, names: Sequence[str] = ()
+) -> str:
+    names = names or sorted(type_.fields)
+    if depth >= build.max_depth:  # leaves only (a type without any ends with __typename)
         names = [n for n in names if not isinstance(get_named_type(type_.fields[n].type),
                                                     GraphQLObjectType)]  # fmt: skip
     if not names:
@@ -141,11 +164,11 @@ def _selection(build: _Building, type_: GraphQLObjectType, depth: int) -> str:
         selected = _field(build, type_, name, depth)
         wrapping = build.draw(st.sampled_from(["plain", "plain", "inline", "fragment"]))
         if wrapping == "inline":
-            selected = f"... on {type_.name} {{ {selected} }}"
+            selected = f"... on {type_.name}{_switch(build)} {{ {selected} }}"
         elif wrapping == "fragment":
             fragment = build.name("F")
             build.fragments.append(f"fragment {fragment} on {type_.name} {{ {selected} }}")
-            selected = f"...{fragment}"
+            selected = f"...{fragment}{_switch(build)}"
         parts.append(selected)
     if build.draw(st.booleans()):
         parts.append("__typename")
@@ -154,14 +177,22 @@ def _selection(build: _Building, type_: GraphQLObjectType, depth: int) -> str:
 
 @st.composite
 def documents(
-    draw: st.DrawFn, schema: GraphQLSchema, pools: Mapping[str, st.SearchStrategy[Any]]
+    draw: st.DrawFn,
+    schema: GraphQLSchema,
+    pools: Mapping[str, st.SearchStrategy[Any]],
+    *,
+    roots: Sequence[str] = (),
+    max_depth: int = MAX_DEPTH,
+    switches: bool = False,
 ) -> Document:
     """A query over ``schema``; ``pools`` give the values of arguments and input fields by
-    ``Type.field.argument`` or ``InputType.field``."""
+    ``Type.field.argument`` or ``InputType.field``. ``roots``: the root fields to choose
+    from (all, when empty); ``switches``: put ``@include``/``@skip`` on some fields, inline
+    fragments and fragment spreads, each on a Boolean variable of its own."""
     query = schema.query_type
     assert query is not None
-    build = _Building(draw, pools)
-    body = _selection(build, query, 0)
+    build = _Building(draw, pools, max_depth=max_depth, with_switches=switches)
+    body = _selection(build, query, 0, roots)
     header = f"({', '.join(build.variables)})" if build.variables else ""
     text = " ".join([f"query Leak{header} {{ {body} }}", *build.fragments])
-    return Document(text, build.values)
+    return Document(text, build.values, tuple(build.switches))
