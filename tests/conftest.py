@@ -52,6 +52,7 @@ from sandbox.mesaides import create_app as create_mesaides
 from sandbox.news import create_app as create_news
 from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN, PlatformConfig
 from tests.databases import migrate_and_seed
+from tests.execution_paths import PATHS, ExecutionPath
 from tests.private_postgres import PrivatePostgres
 from tests.seed_world import SeedWorld, load_world
 
@@ -356,6 +357,13 @@ def schema() -> HubSchema:
             max_tokens=10**5, max_fields=10**6,
         )
     )  # fmt: skip
+
+
+@pytest.fixture(params=PATHS)
+def execution_path(request: pytest.FixtureRequest) -> ExecutionPath:
+    """Each test asking for it runs twice: through graphql-core, and through the compiled
+    path as the HTTP view runs it (tests/execution_paths.py)."""
+    return ExecutionPath(request.param)
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from strawberry.types import ExecutionResult
 from connectors.entreprise import EntrepriseConfig
 from connectors.pagination import encode_cursor
 from gateway.errors import HubSchema
-from resolvers.context import Context, Services
+from resolvers.context import Services
 from tests.conftest import CountingTransport, open_services
+from tests.execution_paths import ExecutionPath
 from tests.graphql_documents import Document, documents
 from tests.seed_world import Secrets, SeedWorld, application_id
 
@@ -147,6 +148,7 @@ def test_no_random_query_returns_a_value_its_viewer_may_not_see(
     database_url: str,
     upstream: CountingTransport,
     entreprise_config: EntrepriseConfig,
+    execution_path: ExecutionPath,
 ) -> None:
     secrets = {label: seed_world.secrets(viewer) for label, viewer in seed_world.viewers.items()}
     assert secrets["anonymous"].tokens and secrets["anonymous"].numbers  # the check has teeth
@@ -173,10 +175,10 @@ def test_no_random_query_returns_a_value_its_viewer_may_not_see(
             )
             def check(who: str, document: Document) -> None:
                 note(f"as {who}:\n{document}")
-                context = Context.create(seed_world.viewers[who], services, "leak")
+                viewer = seed_world.viewers[who]
                 result = runner.run(
-                    schema.execute(
-                        document.query, variable_values=document.variables, context_value=context
+                    execution_path.execute(
+                        schema, document.query, viewer, services, "leak", document.variables
                     )
                 )
                 assert not leaks(result, secrets[who])
@@ -187,6 +189,7 @@ def test_no_random_query_returns_a_value_its_viewer_may_not_see(
             runner.run(services_context.__aexit__(None, None, None))
     # most documents are valid and execute (a few are refused by the query limits)
     assert sum(checked) > len(checked) * 0.8, f"{sum(checked)} of {len(checked)} executed"
+    execution_path.assert_exercised()
 
 
 PLATFORM_FIELDS = """query($siret: String!) { company(siret: $siret) {
@@ -201,23 +204,21 @@ ONE_APPLICATION = "query($id: ID!) { application(id: $id) { id reference project
 
 
 async def test_no_viewer_receives_applications_or_aids_it_may_not_see(
-    schema: HubSchema, seed_world: SeedWorld, services: Services
+    schema: HubSchema, seed_world: SeedWorld, services: Services, execution_path: ExecutionPath
 ) -> None:
     """Every new field, fully selected, for every viewer and every queried company (random
     documents above reach them too rarely to be the only check)."""
     for who, viewer in seed_world.viewers.items():
         secrets = seed_world.secrets(viewer)
         for siret in seed_world.companies:
-            context = Context.create(viewer, services, "leak")
-            result = await schema.execute(
-                PLATFORM_FIELDS, variable_values={"siret": siret}, context_value=context
+            result = await execution_path.execute(
+                schema, PLATFORM_FIELDS, viewer, services, "leak", {"siret": siret}
             )
             assert not leaks(result, secrets), (who, siret)
             for application in seed_world.applications.get(siret, ()):
-                context = Context.create(viewer, services, "leak")
-                one = await schema.execute(
-                    ONE_APPLICATION,
-                    variable_values={"id": application_id(application)},
-                    context_value=context,
-                )
+                one = await execution_path.execute(
+                    schema, ONE_APPLICATION, viewer, services, "leak",
+                    {"id": application_id(application)},
+                )  # fmt: skip
                 assert not leaks(one, secrets), (who, application.reference)
+    execution_path.assert_exercised()

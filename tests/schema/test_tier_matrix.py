@@ -24,7 +24,8 @@ from auth.viewer import Viewer, ViewerKind
 from connectors.hubdb.models import Account
 from gateway.errors import HubSchema
 from gateway.persisted import document_id
-from resolvers.context import Context, Services
+from resolvers.context import Services
+from tests.execution_paths import ExecutionPath
 from tests.partners import make_key
 from tests.seed_world import SeedWorld
 
@@ -295,7 +296,7 @@ async def _partner_access(services: Services) -> Viewer:
 
 
 async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
-    schema: HubSchema, services: Services, seed_world: SeedWorld
+    schema: HubSchema, services: Services, seed_world: SeedWorld, execution_path: ExecutionPath
 ) -> None:
     await _notify_every_viewer(services, seed_world)
     await _queue_an_identity_document(services)
@@ -310,8 +311,7 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
     documents = queries(schema._schema, seed_world.companies)
     for who, viewer in viewers.items():
         for document in documents:
-            context = Context.create(viewer, services, "matrix")
-            result = await schema.execute(document, context_value=context)
+            result = await execution_path.execute(schema, document, viewer, services, "matrix")
             errors = {
                 tuple(e.path or ()): (e.extensions or {}).get("code", "")
                 for e in result.errors or ()
@@ -330,6 +330,7 @@ async def test_every_declared_field_for_every_kind_of_viewer_both_ways(
     assert declared - matrix.seen == set(), "fields never seen by anyone who may see them"
     guarded = {name for name in declared if tiers[name] is not Tier.PUBLIC}
     assert guarded - matrix.refused == set(), "guarded fields never refused to anyone"
+    execution_path.assert_exercised()
 
 
 def test_the_generated_queries_select_every_field_of_every_type(
