@@ -20,6 +20,7 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     get_named_type,
+    is_required_input_field,
 )
 from hypothesis import strategies as st
 
@@ -82,7 +83,12 @@ def _value(build: _Building, key: str, type_: GraphQLInputType) -> Any:
     if isinstance(type_, GraphQLEnumType):
         return build.draw(st.sampled_from(sorted(type_.values)))
     if isinstance(type_, GraphQLInputObjectType):
-        chosen = build.draw(st.lists(st.sampled_from(sorted(type_.fields)), unique=True))
+        names = sorted(type_.fields)
+        required = [name for name in names if is_required_input_field(type_.fields[name])]
+        optional = [name for name in names if name not in required]
+        chosen = required + (
+            build.draw(st.lists(st.sampled_from(optional), unique=True)) if optional else []
+        )
         return {
             name: _value(build, f"{type_.name}.{name}", type_.fields[name].type) for name in chosen
         }
