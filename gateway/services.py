@@ -243,6 +243,8 @@ async def build_services(
         directory = CachedDirectory(hub)
         broker = broker_from_url(settings.broker_url)
         stack.push_async_callback(broker.aclose)
+        audit = AuditStore(sessions, runner)
+        stack.push_async_callback(audit.aclose)  # before the runner and the engine close
         yield Services(
             entreprise=EntrepriseConnector(client, config, cache),
             hub=hub,
@@ -255,7 +257,7 @@ async def build_services(
             catalogues=catalogue_connector,
             partners=database.partners,
             api_keys=api_keys(database, directory, settings),
-            audit=AuditStore(sessions, runner),
+            audit=audit,
             outbox=OutboxStore(sessions),
             reminders=ReminderStore(sessions, runner),
             mesaides=mesaides_connector,

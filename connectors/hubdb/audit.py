@@ -1,11 +1,14 @@
 """The audit trail of tier-2 reads: written once per request (one statement for all of the
-request's events), read by the administrator newest first, filtered and paged."""
+request's events; the requests that end while a write is under way are written together
+by the next), read by the administrator newest first, filtered and paged."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +22,18 @@ from connectors.pagination import Page
 __all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"]
 
 _TABLE = AuditEvent.__table__
+
+
+def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
+    connection.execute(sa.insert(AuditEvent), rows)
+
+
+def _retrieved(written: asyncio.Future[None]) -> None:
+    """A request that stopped waiting leaves its failure unread: read it, so that asyncio
+    does not log it as never retrieved (the request is gone; the write's error was logged by
+    whoever waited)."""
+    if not written.cancelled():
+        written.exception()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +119,16 @@ class AuditStore:
         reads them (``connectors.hubdb.runner``); without one, both run on the async engine
         of ``session_factory``."""
         self._runner = CoreRunner.or_sessions(runner, session_factory)
+        self._waiting: list[tuple[list[dict[str, Any]], asyncio.Future[None]]] = []
+        self._writing: asyncio.Task[None] | None = None
 
     async def write(self, events: Sequence[AuditEventRecord]) -> None:
-        """All of one request's events in one transaction and one statement; raises when
-        the database refuses (the caller decides what the request then answers)."""
+        """Returns once the request's events are committed; raises when the database refuses
+        them (the caller decides what the request then answers). Group commit: when no write
+        is under way, they are written at once, in one statement; else they wait for it to
+        end, and every request that came meanwhile is written in the next transaction (at 32
+        concurrent audited requests, a few transactions instead of 32). A request that
+        stops waiting (cancelled) does not stop its events' write."""
         if not events:
             return
         rows = [
@@ -127,7 +148,30 @@ class AuditStore:
             }
             for event in events
         ]
-        await self._runner.write(lambda connection: connection.execute(sa.insert(AuditEvent), rows))
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        written.add_done_callback(_retrieved)
+        self._waiting.append((rows, written))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_waiting())
+        await asyncio.shield(written)
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            rows = [row for request_rows, _ in batch for row in request_rows]
+            try:
+                await self._runner.write(partial(_insert, rows=rows))
+            except Exception as error:  # noqa: BLE001 - each waiting request gets it
+                for _, written in batch:
+                    written.set_exception(error)
+            else:
+                for _, written in batch:
+                    written.set_result(None)
+
+    async def aclose(self) -> None:
+        """Waits for the events being written (shutdown: none is dropped)."""
+        if self._writing is not None:
+            await asyncio.shield(self._writing)
 
     async def page(
         self, filter: AuditFilter, *, first: int, after: str | None = None

@@ -1,0 +1,87 @@
+"""The audit store's group commit, on both backends: requests that end while a write is under
+way are written together in the next transaction; each returns once its events are committed,
+and a refusal reaches every request of its transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from connectors.hubdb.audit import AuditEventRecord, AuditFilter, AuditStore
+from connectors.hubdb.runner import CoreRunner
+
+NOW = datetime(2026, 12, 5, 9, tzinfo=UTC)
+
+
+def _event(request: int) -> AuditEventRecord:
+    return AuditEventRecord(
+        id=str(uuid.uuid4()), occurred_at=NOW, request_id=f"request-{request}",
+        viewer_kind="AGENT", account_id="account-durand", api_key_id=None,
+        structure_id="cci-gard", siret="84215637400014", access="TIER2",
+        fields=("turnover",), upstream_calls=(),
+    )  # fmt: skip
+
+
+async def test_requests_waiting_for_a_write_are_committed_together(
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    runner = CoreRunner(fresh_engine)
+    store = AuditStore(fresh_session_factory, runner)
+    inserts: list[int] = []
+    write = runner.write
+
+    async def counting(work: Any) -> Any:
+        inserts.append(1)
+        return await write(work)
+
+    runner.write = counting  # type: ignore[method-assign]
+    try:
+        await asyncio.gather(*(store.write([_event(n), _event(n)]) for n in range(10)))
+        page = await store.page(AuditFilter(), first=100)
+    finally:
+        await store.aclose()
+        await runner.aclose()
+    assert len(page.items) == 20
+    assert {e.request_id for e in page.items} == {f"request-{n}" for n in range(10)}
+    assert len(inserts) == 1  # all ten came before the write began: one transaction
+
+
+async def test_a_refused_write_fails_every_request_of_its_transaction(
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    store = AuditStore(fresh_session_factory)
+    duplicate = _event(0)
+    results = await asyncio.gather(
+        store.write([_event(1)]),
+        store.write([duplicate]),
+        store.write([duplicate]),  # the same id twice: the database refuses the statement
+        return_exceptions=True,
+    )
+    assert all(isinstance(result, Exception) for result in results)  # none was written
+    assert not (await store.page(AuditFilter(), first=10)).items
+    await store.write([_event(4)])  # the next transaction is a new one
+    await store.aclose()
+    page = await store.page(AuditFilter(), first=10)
+    assert [e.request_id for e in page.items] == ["request-4"]
+
+
+async def test_a_request_that_stops_waiting_does_not_stop_its_write(
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    store = AuditStore(fresh_session_factory)
+    first = asyncio.ensure_future(store.write([_event(1)]))
+    waiting = asyncio.ensure_future(store.write([_event(2)]))
+    await asyncio.sleep(0)
+    waiting.cancel()
+    await first
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await store.aclose()
+    page = await store.page(AuditFilter(), first=10)
+    assert sorted(e.request_id for e in page.items) == ["request-1", "request-2"]
