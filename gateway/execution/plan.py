@@ -76,7 +76,7 @@ __all__ = ["NotCompiled", "Plan", "Unsupported", "compile_operation", "directive
 
 Read = Callable[[Any, Path, "_Run"], Any]
 """Reads a field of its parent (``source``) at ``path``: the value, or an awaitable of it."""
-Complete = Callable[[Any, Path, "_Run"], Any]
+Complete = Callable[[Any, Path | None, "_Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
 
 _INCLUSION = frozenset({"include", "skip"})
@@ -106,6 +106,8 @@ class _Field:
     complete: Complete
     awaits: bool = True
     """False for a read that never gives an awaitable (plain data, ``__typename``)."""
+    leaf: bool = False
+    """Its value completes without a path (a scalar or an enum: no resolver below it)."""
 
 
 @dataclass(slots=True)
@@ -214,7 +216,9 @@ class _Compiler:
                 raise Unsupported("a directive other than @include/@skip")
             name = node.name.value
             if name == "__typename":
-                fields.append(_Field(key, _constant(parent.name), True, _same, awaits=False))
+                fields.append(
+                    _Field(key, _constant(parent.name), True, _same, awaits=False, leaf=True)
+                )
                 continue
             if name.startswith("__"):
                 raise Unsupported("introspection")
@@ -236,6 +240,7 @@ class _Compiler:
                     non_null,
                     self.completer(named, group),
                     awaits=not isinstance(plain, attrgetter),  # an attribute holds a value
+                    leaf=is_leaf_type(named),
                 )
             )
         return tuple(fields)
@@ -351,7 +356,7 @@ class _Compiler:
             item = type_.of_type
             item_non_null = is_non_null_type(item)
             named = item.of_type if item_non_null else item
-            return _list(item_non_null, self.completer(named, group))
+            return _list(item_non_null, self.completer(named, group), is_leaf_type(named))
         if is_object_type(type_):
             object_type: GraphQLObjectType = type_
             if object_type.is_type_of is not None:
@@ -442,7 +447,7 @@ def _constant(value: str) -> Read:
     return lambda _source, _path, _run: value
 
 
-def _same(value: Any, _path: Path, _run: _Run) -> Any:
+def _same(value: Any, _path: Path | None, _run: _Run) -> Any:
     return value
 
 
@@ -460,7 +465,7 @@ def _leaf(type_: GraphQLLeafType) -> Complete:
     serialize = type_.serialize
     as_is = _AS_IS.get(type_.name) if type_.serialize is _BUILT_IN.get(type_.name) else None
 
-    def complete(value: Any, _path: Path, _run: _Run) -> Any:
+    def complete(value: Any, _path: Path | None, _run: _Run) -> Any:
         if as_is is not None and as_is(value):
             return value
         try:
@@ -474,8 +479,9 @@ def _leaf(type_: GraphQLLeafType) -> Complete:
     return complete
 
 
-def _list(item_non_null: bool, complete_item: Complete) -> Complete:
-    def complete(value: Any, path: Path, run: _Run) -> Any:
+def _list(item_non_null: bool, complete_item: Complete, leaf_items: bool) -> Complete:
+    def complete(value: Any, path: Any, run: _Run) -> Any:
+        """``path``: the list's (a list is never a leaf: it always has one)."""
         if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
             raise _NOT_COMPILED  # graphql-core reports a list that is not one
         answer: list[Any] = []
@@ -492,7 +498,7 @@ def _list(item_non_null: bool, complete_item: Complete) -> Complete:
                         raise _NOT_COMPILED
                     answer.append(None)
                     continue
-                completed = complete_item(item, path.add_key(index), run)
+                completed = complete_item(item, None if leaf_items else path.add_key(index), run)
                 if type(completed) is CoroutineType:
                     pending.append((index, completed))
                 answer.append(completed)
@@ -550,7 +556,7 @@ def _complete_object(fields: tuple[_Field, ...], source: Any, path: Path | None,
                     raise _NOT_COMPILED
                 answer[key] = None
                 continue
-            completed = field.complete(value, Path(path, key, None), run)
+            completed = field.complete(value, None if field.leaf else Path(path, key, None), run)
             if type(completed) is CoroutineType:
                 pending.append((key, completed))
             answer[key] = completed
@@ -573,7 +579,7 @@ async def _finish_field(value: Awaitable[Any], field: _Field, path: Path | None,
         if field.non_null:
             raise _NOT_COMPILED
         return None
-    completed = field.complete(value, Path(path, field.key, None), run)
+    completed = field.complete(value, None if field.leaf else Path(path, field.key, None), run)
     return await completed if type(completed) is CoroutineType else completed
 
 
