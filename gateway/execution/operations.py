@@ -39,6 +39,10 @@ __all__ = ["CompiledOperations", "refuse_field_hooks"]
 
 _log = structlog.get_logger("gateway.execution")
 
+PLANS_PER_OPERATION = 16
+"""The most plans kept for one operation (one per combination of its ``@include``/``@skip``
+values): a client sending ever new combinations gets graphql-core, not ever more plans."""
+
 
 @dataclass(slots=True)
 class _Operation:
@@ -139,6 +143,8 @@ class CompiledOperations:
         switches = tuple(variables.coerced.get(name) for name in known.switches)
         if switches in known.plans:
             return known.plans[switches]
+        if len(known.plans) >= PLANS_PER_OPERATION:
+            return None  # n switches make 2ⁿ plans: past a few, graphql-core answers
         try:
             plan: Plan | None = compile_operation(
                 self._schema, known.document, operation_name, variables

@@ -10,6 +10,7 @@ import enum
 import gc
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,9 @@ from graphql.execution.values import get_variable_values
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from auth.viewer import ANONYMOUS as _ANONYMOUS
+from gateway.cost import CostPlanner, CostPolicy
+from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
 from gateway.execution.plan import NotCompiled, Unsupported, compile_operation
 
 CALLS: Counter[str] = Counter()
@@ -280,3 +284,29 @@ async def test_a_run_handed_over_leaves_no_coroutine_unawaited(
     await asyncio.sleep(0)
     gc.collect()
     assert unraisable == []
+
+
+async def test_an_operation_keeps_a_bounded_number_of_plans() -> None:
+    switches = [f"s{n}" for n in range(6)]
+    query = (
+        f"query({', '.join(f'${s}: Boolean!' for s in switches)}) {{ items {{ name "
+        + " ".join(f"{s}: count @include(if: ${s})" for s in switches)
+        + " } }"
+    )
+    policy = CostPolicy(CostPlanner(), max_cost=10**6, max_reads=10**6, max_anonymous_reads=10**6)
+    compiled = CompiledOperations(GENERAL._schema, policy)
+    compiled.learn(query, None)
+    answered = 0
+    for combination in range(2 ** len(switches)):
+        values = {s: bool(combination >> n & 1) for n, s in enumerate(switches)}
+        answer = await compiled.answer(query, None, values, _ANONYMOUS, _Context())
+        answered += answer is not None
+    assert answered == PLANS_PER_OPERATION  # the other 48 combinations: graphql-core's
+
+
+@dataclass
+class _Context:
+    """What a plan's run reads of the request's context besides what resolvers read."""
+
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    audit: None = None
