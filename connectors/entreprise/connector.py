@@ -105,12 +105,16 @@ class EntrepriseConnector:
     async def etablissement(
         self, siret: str, *, object: str, observe: CallObserver | None = None
     ) -> Etablissement:
-        return await self._read(ETABLISSEMENT, siret, object, parse_etablissement, observe)
+        return await self._read(
+            ETABLISSEMENT, siret, object, parse_etablissement, observe, shared=True
+        )
 
     async def unite_legale(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> UniteLegale:
-        return await self._read(UNITE_LEGALE, siren, object, parse_unite_legale, observe)
+        return await self._read(
+            UNITE_LEGALE, siren, object, parse_unite_legale, observe, shared=True
+        )
 
     async def mandataires_sociaux(
         self, siren: str, *, object: str, observe: CallObserver | None = None
@@ -130,7 +134,7 @@ class EntrepriseConnector:
     ) -> Compliance:
         """Social compliance (URSSAF)."""
         return await self._read(
-            ATTESTATION_VIGILANCE, siren, object, parse_attestation_vigilance, observe
+            ATTESTATION_VIGILANCE, siren, object, parse_attestation_vigilance, observe, shared=True
         )
 
     async def attestation_fiscale(
@@ -138,14 +142,16 @@ class EntrepriseConnector:
     ) -> Compliance:
         """Tax compliance (DGFIP)."""
         return await self._read(
-            ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale, observe
+            ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale, observe, shared=True
         )
 
     async def effectifs_annuels(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> Headcount:
         """Annual average headcount of the last complete year (GIP-MDS)."""
-        return await self._read(EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels, observe)
+        return await self._read(
+            EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels, observe, shared=True
+        )
 
     async def bilans(
         self, siren: str, *, object: str, observe: CallObserver | None = None
@@ -167,7 +173,12 @@ class EntrepriseConnector:
         object: str,
         parse: Callable[[dict[str, Any]], T],
         observe: CallObserver | None = None,
+        *,
+        shared: bool = False,
     ) -> T:
+        """``shared``: ``parse`` makes one frozen record, which every reader may share: it is
+        parsed once per cache entry (``CachedFetch.read_parsed``, by the entry's write stamp)
+        instead of once per read. A list is parsed for each read (its readers own it)."""
         if not object.strip():
             raise ValueError("API Entreprise calls need an object (why the data is read)")
         identifier = identifier.strip()
@@ -175,13 +186,17 @@ class EntrepriseConnector:
             raise UpstreamRefused(
                 endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
             )
+        key = cache_key(endpoint, identifier)
+        report = None if observe is None else partial(observe, endpoint.name, identifier, object)
+        ttl = self._config.ttl_for(endpoint.name)
+        fetch = partial(self._fetch, endpoint, identifier, object, parse)
+        if shared:
+            return await self._reads.read_parsed(
+                key, fetch, partial(self._parse, endpoint, parse=parse),
+                label=endpoint.name, source=endpoint.source, ttl=ttl, report=report,
+            )  # fmt: skip
         payload = await self._reads.read(
-            cache_key(endpoint, identifier),
-            lambda: self._fetch(endpoint, identifier, object, parse),
-            label=endpoint.name,
-            source=endpoint.source,
-            ttl=self._config.ttl_for(endpoint.name),
-            report=None if observe is None else partial(observe, endpoint.name, identifier, object),
+            key, fetch, label=endpoint.name, source=endpoint.source, ttl=ttl, report=report
         )
         return self._parse(endpoint, payload, parse)
 

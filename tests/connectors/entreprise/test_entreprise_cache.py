@@ -48,6 +48,25 @@ async def test_fresh_hit_makes_no_call(
     assert route.call_count == 1
 
 
+async def test_a_record_is_parsed_once_per_cache_entry_and_a_list_for_each_read(
+    router: respx.MockRouter, connector: EntrepriseConnector
+) -> None:
+    """An établissement is a frozen record that every reader may share; a list of turnovers
+    belongs to its reader."""
+    router.get(ETABLISSEMENT_PATH).respond(200, json=wire(ETABLISSEMENT))
+    router.get(CHIFFRES_PATH).respond(200, json=wire(CHIFFRES_AFFAIRES))
+
+    await connector.etablissement(SIRET, object="Fiche entreprise")  # fetched, then cached
+    first = await connector.etablissement(SIRET, object="Fiche entreprise")
+    second = await connector.etablissement(SIRET, object="Fiche entreprise")
+    await connector.chiffres_affaires(SIRET, object="Fiche entreprise")
+    turnover = await connector.chiffres_affaires(SIRET, object="Fiche entreprise")
+    again = await connector.chiffres_affaires(SIRET, object="Fiche entreprise")
+
+    assert first is second
+    assert turnover == again and turnover is not again
+
+
 async def test_cache_key_does_not_depend_on_object(
     router: respx.MockRouter, connector: EntrepriseConnector
 ) -> None:
