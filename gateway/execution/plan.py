@@ -255,25 +255,13 @@ class _Compiler:
         resolve = definition.resolve
         if resolve is None:
             raise Unsupported(f"{parent.name}.{definition} has no resolver")
-        node = nodes[0]
-        name = node.name.value
-        return_type = definition.type
-        has_arguments = bool(definition.args or node.arguments)
-        static: dict[str, Any] | None = None
-        if has_arguments and not _reads_variables(node):
-            static = get_argument_values(definition, node, None)
-        typename = parent.name
+        site = _CallSite(parent, definition, nodes, key)
 
         def read(source: Any, path: Path, run: _Run) -> Any:
-            info = _resolve_info(name, nodes, return_type, parent, Path(path, key, typename), run)
-            if not has_arguments:
+            info = site.info(path, run)
+            if not site.has_arguments:
                 return resolve(source, info)
-            arguments = (
-                static
-                if static is not None
-                else get_argument_values(definition, node, run.variables)
-            )
-            return resolve(source, info, **arguments)
+            return resolve(source, info, **site.arguments(run))
 
         return read
 
@@ -312,27 +300,16 @@ class _Compiler:
             p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
         ]
         info_name = resolver.info_parameter.name if resolver.info_parameter else None
-        node = nodes[0]
-        name = node.name.value
-        return_type = definition.type
-        has_arguments = bool(definition.args or node.arguments)
-        static: dict[str, Any] | None = None
-        if has_arguments and not _reads_variables(node):
-            static = get_argument_values(definition, node, None)
+        site = _CallSite(parent, definition, nodes, key)
         arguments = field.arguments
         scalars = converter.scalar_registry
         config = strawberry_schema.config
         make_info = config.info_class
-        typename = parent.name
 
         def read(source: Any, path: Path, run: _Run) -> Any:
-            raw = _resolve_info(name, nodes, return_type, parent, Path(path, key, typename), run)
-            info = make_info(_raw_info=raw, _field=field)
-            if has_arguments:
-                given = static if static is not None else (
-                    get_argument_values(definition, node, run.variables)
-                )  # fmt: skip
-                kwargs = convert_arguments(given, arguments, scalars, config, info)
+            info = make_info(_raw_info=site.info(path, run), _field=field)
+            if site.has_arguments:
+                kwargs = convert_arguments(site.arguments(run), arguments, scalars, config, info)
             else:
                 kwargs = {}
             if permissions:
@@ -369,6 +346,40 @@ class _Compiler:
             fields = self.fields(object_type, grouped)
             return lambda value, path, run: _complete_object(fields, value, path, run)
         raise Unsupported(f"the abstract type {type_}")
+
+
+class _CallSite:
+    """A selected field's call: its resolve info per run, and its arguments as graphql-core
+    coerces them (those written in the document once, at compile time)."""
+
+    def __init__(
+        self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
+    ) -> None:
+        self.parent = parent
+        self.definition = definition
+        self.nodes = nodes
+        self.key = key
+        self.node = nodes[0]
+        self.has_arguments = bool(definition.args or self.node.arguments)
+        self.static: dict[str, Any] | None = None
+        if self.has_arguments and not _reads_variables(self.node):
+            self.static = get_argument_values(definition, self.node, None)
+
+    def info(self, path: Path, run: _Run) -> GraphQLResolveInfo[Any]:
+        parent = self.parent
+        return _resolve_info(
+            self.node.name.value,
+            self.nodes,
+            self.definition.type,
+            parent,
+            Path(path, self.key, parent.name),
+            run,
+        )
+
+    def arguments(self, run: _Run) -> dict[str, Any]:
+        if self.static is not None:
+            return self.static
+        return get_argument_values(self.definition, self.node, run.variables)
 
 
 async def _guarded(
