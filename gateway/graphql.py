@@ -238,14 +238,9 @@ class GraphQLView(GraphQL[Context, None]):
             or (query, name) not in compiled
         ):
             return False
-        state = request.scope.get("state", {})
-        context = Context.create(
-            viewer, self._services, state.get("request_id", "-"), state.get("client_request_id")
-        )
-        answer = await compiled.answer(query, name, variables, viewer, context)
+        answer = await compiled.answer(query, name, variables, viewer, self._context(request))
         if answer is None:
             return False
-        note_result(ExecutionResult(data=answer["data"], errors=None))
         body = self.encode_json(answer).encode()
         media_type = response_media_type(request.headers)
         await send(
@@ -276,6 +271,11 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        return self._context(request)
+
+    def _context(self, request: Request | WebSocket) -> Context:
+        """A new request context: the viewer, request id and client's id the middlewares put
+        on the request (``gateway.middleware``)."""
         state = request.scope.get("state", {})
         viewer: Viewer = state.get("viewer", ANONYMOUS)
         return Context.create(

@@ -185,14 +185,18 @@ def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
 
 
 def _read(
-    call: Callable[..., Awaitable[V]], object: str | None = None
+    endpoint: Callable[..., Awaitable[V]], object: str | None = None
 ) -> Callable[[Loaders], DataLoader[str, V]]:
-    """One API Entreprise endpoint, each key read once, the read observed; ``object``: the
-    calls' purpose, else the request's (``Loaders.create``)."""
+    """One API Entreprise endpoint (a method of ``EntrepriseConnector``), each key read once,
+    the read observed; ``object``: the calls' purpose, else the request's
+    (``Loaders.create``)."""
 
     def make(loaders: Loaders) -> DataLoader[str, V]:
-        observe, purpose = loaders._observe, object or loaders._purpose
-        return DataLoader(load_fn=_each(lambda key: call(key, object=purpose, observe=observe)))
+        api, observe = loaders._services.entreprise, loaders._observe
+        purpose = object or loaders._purpose
+        return DataLoader(
+            load_fn=_each(lambda key: endpoint(api, key, object=purpose, observe=observe))
+        )
 
     return make
 
@@ -209,14 +213,14 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
     "invitations": _hub(lambda s: _exact(s.hub.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
     "public_aids": _hub(lambda s: _exact(s.hub.public_aids)),
-    "etablissement": lambda l: _read(l._services.entreprise.etablissement, PUBLIC_PURPOSE)(l),
-    "mandataires": lambda l: _read(l._services.entreprise.mandataires_sociaux)(l),
-    "turnover": lambda l: _read(l._services.entreprise.chiffres_affaires)(l),
-    "social_compliance": lambda l: _read(l._services.entreprise.attestation_vigilance)(l),
-    "fiscal_compliance": lambda l: _read(l._services.entreprise.attestation_fiscale)(l),
-    "unite_legale": lambda l: _read(l._services.entreprise.unite_legale, PUBLIC_PURPOSE)(l),
-    "headcount": lambda l: _read(l._services.entreprise.effectifs_annuels)(l),
-    "balance_sheets": lambda l: _read(l._services.entreprise.bilans)(l),
+    "etablissement": _read(EntrepriseConnector.etablissement, PUBLIC_PURPOSE),
+    "mandataires": _read(EntrepriseConnector.mandataires_sociaux),
+    "turnover": _read(EntrepriseConnector.chiffres_affaires),
+    "social_compliance": _read(EntrepriseConnector.attestation_vigilance),
+    "fiscal_compliance": _read(EntrepriseConnector.attestation_fiscale),
+    "unite_legale": _read(EntrepriseConnector.unite_legale, PUBLIC_PURPOSE),
+    "headcount": _read(EntrepriseConnector.effectifs_annuels),
+    "balance_sheets": _read(EntrepriseConnector.bilans),
     "mesaides_applications": _hub(lambda s: _listings(s.mesaides)),
     "del_applications": _hub(lambda s: _listings(s.del_)),
     "filieres": _hub(lambda s: _exact(s.preferences.filieres_of)),

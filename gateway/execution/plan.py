@@ -124,11 +124,10 @@ class Plan:
     """An operation compiled for one set of ``@include``/``@skip`` values."""
 
     schema: GraphQLSchema
-    document: DocumentNode
     operation: OperationDefinitionNode
     fragment_definitions: dict[str, FragmentDefinitionNode]
-    root_type: GraphQLObjectType
     root_fields: tuple[_Field, ...]
+    """What resolvers' info carries (schema, operation, fragments), and the root's fields."""
 
     async def run(self, context: Any, variables: VariableValues) -> dict[str, Any]:
         """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""
@@ -185,7 +184,7 @@ def compile_operation(
     if defer_usages:
         raise Unsupported("@defer")
     root_fields = compiler.fields(root_type, grouped)
-    return Plan(schema, document, operation, fragment_definitions, root_type, root_fields)
+    return Plan(schema, operation, fragment_definitions, root_fields)
 
 
 class _Compiler:
