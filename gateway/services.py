@@ -28,6 +28,7 @@ from connectors.files import LocalFileStore
 from connectors.hubdb import (
     AccountRecord,
     CachedDirectory,
+    CompanyCache,
     CoreRunner,
     DatabaseBounds,
     HubRepository,
@@ -241,6 +242,9 @@ async def build_services(
         news_connector = NewsConnector(news or news_config(settings), cache, client=news_client)
         stack.push_async_callback(news_connector.aclose)
         directory = CachedDirectory(hub)
+        companies = CompanyCache(hub, runner)
+        await companies.start()
+        stack.push_async_callback(companies.aclose)
         broker = broker_from_url(settings.broker_url)
         stack.push_async_callback(broker.aclose)
         audit = AuditStore(sessions, runner)
@@ -249,7 +253,8 @@ async def build_services(
             entreprise=EntrepriseConnector(client, config, cache),
             hub=hub,
             directory=directory,
-            writer=HubWriter(sessions),
+            companies=companies,
+            writer=HubWriter(sessions, committed=companies.forget_all),
             submissions=SubmissionStore(sessions, runner),
             polls=PollStore(sessions, runner),
             broker=broker,

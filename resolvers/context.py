@@ -47,6 +47,7 @@ from connectors.hubdb import (
     AgentRecord,
     AssignmentRecord,
     CachedDirectory,
+    CompanyCache,
     CompanyFacts,
     HubRepository,
     InteractionRecord,
@@ -83,6 +84,9 @@ class Services:
     entreprise: EntrepriseConnector
     hub: HubRepository
     directory: CachedDirectory
+    companies: CompanyCache
+    """The company facts, projects and pending invitations that access is decided from,
+    kept across requests until the database signals a change."""
     writer: HubWriter
     submissions: SubmissionStore
     polls: PollStore
@@ -206,11 +210,11 @@ def _hub(load: Callable[[Services], BatchLoad[V]]) -> Callable[[Loaders], DataLo
 
 
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
-    "facts": _hub(lambda s: _exact(s.hub.company_facts)),
+    "facts": _hub(lambda s: _exact(s.companies.company_facts)),
     "agents": _hub(lambda s: _optional(s.directory.agents)),
     "structures": _hub(lambda s: _optional(s.directory.structures)),
-    "projects": _hub(lambda s: _exact(s.hub.projects)),
-    "invitations": _hub(lambda s: _exact(s.hub.pending_invitations)),
+    "projects": _hub(lambda s: _exact(s.companies.projects)),
+    "invitations": _hub(lambda s: _exact(s.companies.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
     "public_aids": _hub(lambda s: _exact(s.hub.public_aids)),
     "etablissement": _read(EntrepriseConnector.etablissement, PUBLIC_PURPOSE),
@@ -343,7 +347,9 @@ class Context:
             self.warnings.append(warning)
 
     def forget_company(self, siret: str) -> None:
-        """After a write: the next read of this company's facts in the request is fresh."""
+        """After a write: the next read of this company's facts is fresh, in this request and
+        in the next ones on this instance (other instances hear the database's signal)."""
+        self.services.companies.forget([siret])
         for loader in (self.loaders.facts, self.loaders.projects, self.loaders.invitations):
             with contextlib.suppress(KeyError):  # not loaded yet in this request
                 loader.clear(siret)

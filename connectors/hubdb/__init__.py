@@ -4,6 +4,7 @@ assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via 
 from __future__ import annotations
 
 from connectors.hubdb.availability import DatabaseBounds, DatabaseUnavailable
+from connectors.hubdb.company_cache import CompanyCache
 from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory, database_circuit
 from connectors.hubdb.migrate import migrate
@@ -43,6 +44,7 @@ __all__ = [
     "AssignmentRecord",
     "CachedDirectory",
     "ChangeRequestRecord",
+    "CompanyCache",
     "CompanyFacts",
     "CompanyFilter",
     "CompanySearchScope",

@@ -5,7 +5,7 @@ project actors, their structures): caching it takes several SQL round trips off 
 path. Entries live ``ttl`` seconds, so a change made through another gateway instance shows
 within that time; a change made through this instance is dropped at once with
 :meth:`CachedDirectory.forget`. Access rules never read from here: they use the company
-facts, which are always read fresh."""
+facts (``company_cache.py``), which are dropped on every write the database signals."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ updates), never by a read-then-write in Python."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -444,14 +444,25 @@ class WriteTransaction(DeskWrites, InvitationWrites, SurveyWrites):
 
 
 class HubWriter:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        committed: Callable[[], None] | None = None,
+    ) -> None:
+        """``committed`` is called after each transaction commits (``build_services``: the
+        company cache forgets what it kept, so that the writer's next read is fresh before
+        the database's own signal arrives)."""
         self._session_factory = session_factory
+        self._committed = committed
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[WriteTransaction]:
         async with self._session_factory() as session, session.begin():
             await session.connection(execution_options={WRITE_TRANSACTION: True})
             yield WriteTransaction(session)
+        if self._committed is not None:
+            self._committed()
 
     async def bind_account(self, account_id: str, issuer: str, subject: str) -> bool:
         """Binds an account no provider identity holds yet to (``issuer``, ``subject``), at

@@ -6,6 +6,7 @@ from connectors.hubdb.models.aids import PublicAid
 from connectors.hubdb.models.base import Base, UTCDateTime, fold
 from connectors.hubdb.models.companies import (
     Company,
+    CompanyChangeCounter,
     CompanyMembership,
     ReferentAssignment,
     company_search_text,
@@ -46,6 +47,7 @@ __all__ = [
     "Base",
     "CollaboratorInvitation",
     "Company",
+    "CompanyChangeCounter",
     "CompanyMembership",
     "EmailOutbox",
     "Favourite",

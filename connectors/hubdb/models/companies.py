@@ -15,6 +15,7 @@ __all__ = [
     "CURRENT_ASSIGNMENT_WHERE",
     "ONE_SUBJECT",
     "Company",
+    "CompanyChangeCounter",
     "CompanyMembership",
     "ReferentAssignment",
     "company_search_text",
@@ -134,3 +135,17 @@ class ReferentAssignment(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     end_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
     """Why the administrator ended it (ENDED)."""
+
+
+class CompanyChangeCounter(Base):
+    """On SQLite, how many writes changed what a company's access is decided from (its
+    space, members, referent, invitations, projects), counted by triggers (migration 0014):
+    a reader that finds a count other than the one it last saw drops what it kept in memory
+    (``connectors/hubdb/company_cache.py``). One row. On PostgreSQL the same triggers notify
+    instead, and the row stays at 0."""
+
+    __tablename__ = "company_change_counter"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    writes: Mapped[int] = mapped_column(sa.BigInteger)

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
 )
 
-from connectors.hubdb import HubRepository, create_engine, create_session_factory
+from connectors.hubdb import CompanyCache, HubRepository, create_engine, create_session_factory
+from connectors.hubdb.runner import CoreRunner
 from tests.databases import (
     POSTGRES_ENV,
     DatabaseServer,
@@ -121,3 +122,19 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         yield sent
     finally:
         sa.event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+async def company_cache(
+    fresh_engine: AsyncEngine, fresh_session_factory: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[CompanyCache]:
+    """A started company cache on a fresh database; its listener (PostgreSQL) pings every
+    0.2 s, so that a lost connection is found quickly."""
+    runner = CoreRunner(fresh_engine)
+    made = CompanyCache(HubRepository(fresh_session_factory, runner), runner, ping=0.2)
+    await made.start()
+    try:
+        yield made
+    finally:
+        await made.aclose()
+        await runner.aclose()

@@ -49,8 +49,9 @@ TABLES = TABLES_0001 | {
     "offer_products",
     "interactions",
     "satisfaction_surveys",
+    "company_change_counter",
 }
-HEAD = "0013"
+HEAD = "0014"
 
 
 async def _tables_and_revision(url: str) -> tuple[set[str], str | None]:

@@ -1,0 +1,263 @@
+"""What a company's access is decided from — its facts (registered or not, members,
+referent), its projects and its pending invitations — kept in memory across requests, and
+dropped as soon as the database says it changed.
+
+These three reads were on every company sheet a signed-in person opens (three SQL
+statements, the largest part of a warm sheet after the audit's write). Keeping them is only
+safe if every write drops them, whoever makes it: a resolver, a scheduled job, an operator's
+command in another process, another gateway instance, someone in psql. So the database
+itself says what changed (migration 0014's triggers), not the code that writes:
+
+- **PostgreSQL**: the triggers send ``NOTIFY hub_company_changed`` with the SIRET when the
+  writing transaction commits; every instance listens on one connection of its own and
+  drops that company. Until it listens (at start, after the connection is lost, while the
+  database is down) nothing is kept and every read is fresh; the connection is checked every
+  ``ping`` seconds, so a silent loss is found within about that time.
+- **SQLite**: the triggers count the writes in ``company_change_counter``; every read first
+  compares the count with the one it last saw (one inline read of one row) and drops
+  everything when it moved.
+
+Two more guards:
+
+- A read that was under way when something was dropped is given to its caller but not
+  kept: it may have read the row before the write (``_drops``).
+- Entries live ``ttl`` seconds at most, a backstop should a signal ever be missed.
+
+On PostgreSQL a notification arrives a moment after the commit, so this instance's own writes
+drop what they may have changed themselves, at once: every transaction of ``HubWriter`` (the
+resolvers' writes) ends with :meth:`CompanyCache.forget_all`, and the request context's
+``forget_company`` drops its company (:meth:`CompanyCache.forget`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+import sqlalchemy as sa
+import structlog
+from cachetools import TTLCache
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from connectors.hubdb.invitations import InvitationRecord
+from connectors.hubdb.records import CompanyFacts, ProjectRecord
+from connectors.hubdb.repository import HubRepository
+from connectors.hubdb.runner import CoreRunner
+
+__all__ = ["CHANNEL", "CompanyCache"]
+
+CHANNEL = "hub_company_changed"
+"""The channel of migration 0014's triggers; the payload is a SIRET, or ``*`` for all."""
+
+_log = structlog.get_logger(__name__)
+
+V = TypeVar("V")
+_COUNTER = sa.text("SELECT writes FROM company_change_counter WHERE id = 1")
+
+
+class _Signals(Protocol):
+    async def start(self) -> None: ...
+
+    async def trusted(self) -> bool:
+        """Whether what is kept may be served (and a fresh read kept) right now."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class CompanyCache:
+    """``company_facts``, ``projects`` and ``pending_invitations`` as
+    :class:`HubRepository` answers them, kept per SIRET. Start it with :meth:`start`, close
+    it with :meth:`aclose`."""
+
+    def __init__(
+        self,
+        hub: HubRepository,
+        runner: CoreRunner,
+        *,
+        ttl: float = 60.0,
+        size: int = 20_000,
+        ping: float = 10.0,
+    ) -> None:
+        self._hub = hub
+        self._facts: TTLCache[str, CompanyFacts] = TTLCache(maxsize=size, ttl=ttl)
+        self._projects: TTLCache[str, tuple[ProjectRecord, ...]] = TTLCache(size, ttl)
+        self._invitations: TTLCache[str, tuple[InvitationRecord, ...]] = TTLCache(size, ttl)
+        self._drops = 0
+        """Counts the drops: a read is kept only if none happened while it ran."""
+        self._signals: _Signals = (
+            _Notifications(runner.engine, self._drop, ping)
+            if runner.engine.dialect.name == "postgresql"
+            else _Counter(runner, self._drop)
+        )
+
+    async def start(self) -> None:
+        await self._signals.start()
+
+    async def aclose(self) -> None:
+        await self._signals.aclose()
+        self._drop(None)
+
+    async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
+        """As :meth:`HubRepository.company_facts`."""
+        return await self._read(self._facts, sirets, self._hub.company_facts, lambda f: f)
+
+    async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
+        """As :meth:`HubRepository.projects`; each caller gets a list of its own."""
+        found = await self._read(self._projects, sirets, self._hub.projects, tuple)
+        return {siret: list(projects) for siret, projects in found.items()}
+
+    async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
+        """As :meth:`HubRepository.pending_invitations`; each caller gets a list of its own."""
+        found = await self._read(self._invitations, sirets, self._hub.pending_invitations, tuple)
+        return {siret: list(invitations) for siret, invitations in found.items()}
+
+    def forget(self, sirets: Sequence[str]) -> None:
+        """Drops these companies now: this instance just changed them."""
+        for siret in sirets:
+            self._drop(siret)
+
+    def forget_all(self) -> None:
+        """Drops every company now: this instance committed a write whose companies it does
+        not name (``HubWriter``'s transactions)."""
+        self._drop(None)
+
+    async def _read(
+        self,
+        entries: TTLCache[str, V],
+        sirets: Sequence[str],
+        fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Any]]],
+        kept: Callable[[Any], V],
+    ) -> dict[str, V]:
+        if not await self._signals.trusted():
+            return {siret: kept(value) for siret, value in (await fetch(sirets)).items()}
+        found = {siret: entries[siret] for siret in sirets if siret in entries}
+        missing = [siret for siret in sirets if siret not in found]
+        if missing:
+            drops = self._drops
+            fetched = {siret: kept(value) for siret, value in (await fetch(missing)).items()}
+            if drops == self._drops:
+                entries.update(fetched)
+            found.update(fetched)
+        return found
+
+    def _drop(self, siret: str | None) -> None:
+        """``siret``'s entries, or every entry when None."""
+        self._drops += 1
+        for entries in (self._facts, self._projects, self._invitations):
+            if siret is None:
+                entries.clear()
+            else:
+                entries.pop(siret, None)
+
+
+class _Counter:
+    """SQLite: the triggers' count of writes, read before every use of the cache."""
+
+    def __init__(self, runner: CoreRunner, drop: Callable[[str | None], None]) -> None:
+        self._runner = runner
+        self._drop = drop
+        self._seen: int | None = None
+
+    async def start(self) -> None:
+        self._seen = await self._runner.read(_read_counter)
+
+    async def trusted(self) -> bool:
+        writes = await self._runner.read(_read_counter)
+        if writes != self._seen:
+            self._seen = writes
+            self._drop(None)
+        return True
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _read_counter(connection: Connection) -> int:
+    return int(connection.execute(_COUNTER).scalar_one())
+
+
+class _Notifications:
+    """PostgreSQL: ``LISTEN hub_company_changed`` on a connection of the pool held for the
+    purpose, re-established after a loss (waiting 0.5 s, then twice as long each time, up to
+    30 s). Trusted only while listening."""
+
+    def __init__(
+        self, engine: AsyncEngine, drop: Callable[[str | None], None], ping: float
+    ) -> None:
+        self._engine = engine
+        self._drop = drop
+        self._ping = ping
+        self._listening = False
+        self._heard = False
+        """The connection that was just lost had been listening."""
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self) -> None:
+        """Starts listening; waits (briefly) for the first LISTEN, so that a gateway that just
+        started keeps its reads at once when the database answers."""
+        self._task = asyncio.create_task(self._listen_forever(), name="company-cache-listener")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), timeout=5.0)
+
+    async def trusted(self) -> bool:
+        return self._listening
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _listen_forever(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self._listen()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - any loss: serve fresh, then listen again
+                if self._heard:  # it had listened: try again soon
+                    delay = 0.5
+                _log.warning("company_cache_not_listening", error=type(error).__name__,
+                             retry_in_s=delay)  # fmt: skip
+            finally:
+                self._listening = self._heard = False
+                self._drop(None)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+    async def _listen(self) -> None:
+        async with self._engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            listener: Any = raw.driver_connection  # an asyncpg connection
+            lost = asyncio.Event()
+            listener.add_termination_listener(lambda _connection: self._lost(lost))
+            try:
+                await listener.add_listener(CHANNEL, self._notified)
+                self._drop(None)  # a change made before the LISTEN was not heard
+                self._listening = self._heard = True
+                self._ready.set()
+                _log.info("company_cache_listening")
+                while not lost.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(lost.wait(), timeout=self._ping)
+                        break
+                    await asyncio.wait_for(listener.fetchval("SELECT 1"), timeout=self._ping)
+                raise ConnectionError("the listening connection was lost")
+            finally:
+                self._listening = False  # from now: fresh reads, until listening again
+                with contextlib.suppress(Exception):  # it may be gone already
+                    await connection.invalidate()  # never back to the pool: it was listening
+
+    def _lost(self, lost: asyncio.Event) -> None:
+        self._listening = False
+        lost.set()
+
+    def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        self._drop(None if payload == "*" else payload)

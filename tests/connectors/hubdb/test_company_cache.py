@@ -1,0 +1,266 @@
+"""The company company_cache, on both backends: a warm read sends no statement (on SQLite, only the
+count of writes), and every kind of write to what a company's access is decided from —
+made behind the cache's back, as another process or instance would — is seen by the next
+read; a write elsewhere keeps what is cached; a read under way when a change is signalled
+is not kept. What PostgreSQL's listener does when its connection is lost is in
+``test_company_cache_listener.py``."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from connectors.hubdb import CompanyCache
+from connectors.hubdb.models import CollaboratorInvitation, Company, Project
+from connectors.hubdb.writes import HubWriter
+
+LEROY = "84215637400014"
+UNREGISTERED = "55203253400646"
+_CHANGE_SEEN_WITHIN_S = 10.0
+"""How long a notification may take to arrive on PostgreSQL (a bound, not a timing)."""
+
+
+@dataclass(frozen=True)
+class Read:
+    facts: Any
+    projects: Any
+    invitations: Any
+
+
+@pytest.fixture
+def sent(fresh_engine: AsyncEngine) -> Any:
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(args[2])
+
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    yield statements
+    sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+
+
+async def _read(company_cache: CompanyCache, siret: str = LEROY) -> Read:
+    facts, projects, invitations = await asyncio.gather(
+        company_cache.company_facts([siret]),
+        company_cache.projects([siret]),
+        company_cache.pending_invitations([siret]),
+    )
+    return Read(facts[siret], projects[siret], invitations[siret])
+
+
+async def _sql(engine: AsyncEngine, statement: str, **values: Any) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(sa.text(statement), values)
+
+
+async def _eventually(
+    company_cache: CompanyCache, seen: Callable[[Read], bool], siret: str = LEROY
+) -> Read:
+    """The first read that shows the change; fails when none does within the bound."""
+    deadline = asyncio.get_running_loop().time() + _CHANGE_SEEN_WITHIN_S
+    while True:
+        read = await _read(company_cache, siret)
+        if seen(read) or asyncio.get_running_loop().time() > deadline:
+            return read
+        await asyncio.sleep(0.02)
+
+
+def _backend(engine: AsyncEngine) -> str:
+    return engine.dialect.name
+
+
+async def _rename_member(engine: AsyncEngine, _: Any) -> None:
+    await _sql(engine, "UPDATE accounts SET name = 'Claire Leroy-Vidal' WHERE id = :id",
+               id="account-claire-leroy")  # fmt: skip
+
+
+async def _remove_member(engine: AsyncEngine, _: Any) -> None:
+    await _sql(engine, "DELETE FROM company_memberships WHERE siret = :s AND account_id = :a",
+               s=LEROY, a="account-thomas-blanc")  # fmt: skip
+
+
+async def _end_referent(engine: AsyncEngine, _: Any) -> None:
+    await _sql(engine, "UPDATE referent_assignments SET status = 'ENDED' WHERE siret = :s",
+               s=LEROY)  # fmt: skip
+
+
+async def _move_referent(engine: AsyncEngine, _: Any) -> None:
+    await _sql(engine, "UPDATE agents SET structure_id = 'bge-occitanie' WHERE id = :id",
+               id="agent-pierre-durand")  # fmt: skip
+
+
+async def _rename_project(engine: AsyncEngine, _: Any) -> None:
+    await _sql(engine, "UPDATE projects SET title = 'Électrolyseur' WHERE id = :id",
+               id="project-leroy-pile-hydrogene")  # fmt: skip
+
+
+async def _remove_actor(engine: AsyncEngine, _: Any) -> None:
+    await _sql(engine, "DELETE FROM project_actors WHERE project_id = :p AND agent_id = :a",
+               p="project-leroy-pile-hydrogene", a="agent-lucie-mercier")  # fmt: skip
+
+
+async def _invite(_: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
+    now = datetime.now(UTC)
+    async with sessions.begin() as session:
+        session.add(CollaboratorInvitation(
+            id=str(uuid.uuid4()), siret=LEROY, email="nouvelle@leroy.example", name="Nouvelle",
+            role="COLLABORATOR", token_hash=uuid.uuid4().hex, status="PENDING",
+            created_at=now, expires_at=now + timedelta(days=7),
+        ))  # fmt: skip
+
+
+WRITES: dict[str, tuple[Callable[[AsyncEngine, Any], Awaitable[None]], Callable[[Read], bool]]] = {
+    "a member's account renamed": (
+        _rename_member,
+        lambda r: any(p.name == "Claire Leroy-Vidal" for p in r.facts.people),
+    ),
+    "a membership removed": (
+        _remove_member,
+        lambda r: "account-thomas-blanc" not in r.facts.members,
+    ),
+    "the referent assignment ended": (_end_referent, lambda r: r.facts.referent is None),
+    "the referent moved to another structure": (
+        _move_referent,
+        lambda r: r.facts.referent.structure_id == "bge-occitanie",
+    ),
+    "a project renamed": (_rename_project, lambda r: r.projects[0].title == "Électrolyseur"),
+    "a project actor removed": (
+        _remove_actor,
+        lambda r: all(a.agent_id != "agent-lucie-mercier" for a in r.projects[0].actors),
+    ),
+    "a collaborator invited": (_invite, lambda r: len(r.invitations) == 1),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+async def test_a_write_behind_the_cache_is_seen_by_the_next_read(
+    write: str,
+    company_cache: CompanyCache,
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    change, seen = WRITES[write]
+    before = await _read(company_cache)
+    assert not seen(before)
+    await change(fresh_engine, fresh_session_factory)
+    after = (
+        await _read(company_cache)
+        if _backend(fresh_engine) == "sqlite"  # the count is read first: at once
+        else await _eventually(company_cache, seen)
+    )
+    assert seen(after)
+
+
+async def test_a_company_registered_behind_the_cache_is_seen(
+    company_cache: CompanyCache,
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    assert not (await _read(company_cache, UNREGISTERED)).facts.registered
+    async with fresh_session_factory.begin() as session:
+        session.add(Company(siret=UNREGISTERED, siren=UNREGISTERED[:9], display_name="Nouvelle"))
+    after = await _eventually(company_cache, lambda r: r.facts.registered, UNREGISTERED)
+    assert after.facts.registered
+
+
+async def test_a_warm_read_sends_no_statement_but_the_count(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+) -> None:
+    await _read(company_cache)
+    sent.clear()
+    await _read(company_cache)
+    counts = ["company_change_counter" in statement for statement in sent]
+    if _backend(fresh_engine) == "sqlite":
+        assert counts == [True, True, True]  # one per kept read
+    else:
+        assert counts == []
+
+
+async def test_a_write_elsewhere_keeps_what_is_cached(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+) -> None:
+    await _read(company_cache)
+    await _sql(fresh_engine, "UPDATE structures SET name = 'CCI du Gard (Nîmes)' WHERE id = :id",
+               id="cci-gard")  # fmt: skip
+    await asyncio.sleep(0.2)  # on PostgreSQL, time for a notification, had there been one
+    sent.clear()
+    await _read(company_cache)
+    assert all("company_change_counter" in statement for statement in sent)
+
+
+async def test_forget_drops_a_company_at_once(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+) -> None:
+    await _read(company_cache)
+    company_cache.forget([LEROY])
+    sent.clear()
+    await _read(company_cache)
+    assert sum("company_change_counter" not in statement for statement in sent) == 3
+
+
+async def test_a_read_under_way_when_a_change_is_signalled_is_not_kept(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+) -> None:
+    started, release = asyncio.Event(), asyncio.Event()
+    hub_facts = company_cache._hub.company_facts
+
+    async def slow(sirets: Any) -> Any:
+        found = await hub_facts(sirets)
+        started.set()
+        await release.wait()
+        return found
+
+    company_cache._hub.company_facts = slow  # type: ignore[method-assign]
+    reading = asyncio.ensure_future(company_cache.company_facts([LEROY]))
+    await started.wait()
+    company_cache.forget([LEROY])  # the write lands while the read is under way
+    release.set()
+    await reading
+    company_cache._hub.company_facts = hub_facts  # type: ignore[method-assign]
+    sent.clear()
+    await company_cache.company_facts([LEROY])
+    assert any("company_memberships" in statement for statement in sent)  # read again
+
+
+async def test_callers_get_lists_of_their_own(company_cache: CompanyCache) -> None:
+    first = await _read(company_cache)
+    first.projects.clear()
+    assert len((await _read(company_cache)).projects) == 1
+
+
+async def test_this_instances_write_is_seen_at_once_not_when_the_signal_arrives(
+    company_cache: CompanyCache, fresh_session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    writer = HubWriter(fresh_session_factory, committed=company_cache.forget_all)
+    await _read(company_cache)
+    async with writer.transaction() as tx:
+        await tx.session.execute(
+            sa.update(Project)
+            .where(Project.id == "project-leroy-pile-hydrogene")
+            .values(title="Électrolyseur")
+        )
+    assert (await _read(company_cache)).projects[0].title == "Électrolyseur"  # no wait
+
+
+async def test_a_rolled_back_write_keeps_what_is_cached(
+    company_cache: CompanyCache,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+    sent: list[str],
+) -> None:
+    writer = HubWriter(fresh_session_factory, committed=company_cache.forget_all)
+    await _read(company_cache)
+    with pytest.raises(RuntimeError):
+        async with writer.transaction() as tx:
+            await tx.session.execute(sa.update(Project).values(title="Électrolyseur"))
+            raise RuntimeError("refused")
+    sent.clear()
+    await _read(company_cache)
+    assert all("company_change_counter" in statement for statement in sent)

@@ -1,0 +1,65 @@
+"""On PostgreSQL, the company cache keeps nothing while it is not listening: its listening
+connection killed, every read is fresh until it listens again, and then reads are kept
+again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from connectors.hubdb import CompanyCache
+from tests.databases import POSTGRES_ENV, DatabaseServer, PostgresServer
+
+pytestmark = pytest.mark.postgres
+
+LEROY = "84215637400014"
+_BOUND_S = 10.0
+"""How long the listener may take to find its connection lost and listen again (a bound)."""
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def database_server() -> AsyncIterator[DatabaseServer]:
+    """This module's tests are PostgreSQL's alone (SQLite has no listener)."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV}")
+    server = PostgresServer(url)
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+async def test_nothing_is_kept_while_not_listening_and_listening_resumes(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine
+) -> None:
+    sent: list[str] = []
+    record = lambda *args: sent.append(args[2])
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    await company_cache.company_facts([LEROY])
+    sent.clear()
+    await company_cache.company_facts([LEROY])
+    assert sent == []  # kept while listening
+    async with fresh_engine.begin() as connection:
+        killed = await connection.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query LIKE 'LISTEN%' AND datname = current_database()"))  # fmt: skip
+        assert killed.scalars().all() == [True]
+    deadline = asyncio.get_running_loop().time() + _BOUND_S
+    reads: list[int] = []
+    while asyncio.get_running_loop().time() < deadline:
+        sent.clear()
+        await company_cache.company_facts([LEROY])
+        reads.append(len(sent))
+        if reads[-1] == 0 and 1 in reads:
+            break  # read fresh while not listening, then kept again
+        await asyncio.sleep(0.05)
+    sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+    assert 1 in reads  # fresh: one statement per read while not listening
+    assert reads[-1] == 0  # kept again
