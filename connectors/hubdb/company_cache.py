@@ -14,7 +14,8 @@ itself says what changed (migration 0014's triggers), not the code that writes:
   database is down) nothing is kept and every read is fresh; the connection is checked every
   ``ping`` seconds, so a silent loss is found within about that time.
 - **SQLite**: the triggers count the writes in ``company_change_counter``; every read first
-  compares the count with the one it last saw (one inline read of one row) and drops
+  compares the count with the one it last saw (one read of one row, straight from the
+  driver: ``CoreRunner.read_scalar``) and drops
   everything when it moved.
 
 Two more guards:
@@ -36,10 +37,8 @@ import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-import sqlalchemy as sa
 import structlog
 from cachetools import TTLCache
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.hubdb.invitations import InvitationRecord
@@ -55,7 +54,7 @@ CHANNEL = "hub_company_changed"
 _log = structlog.get_logger(__name__)
 
 V = TypeVar("V")
-_COUNTER = sa.text("SELECT writes FROM company_change_counter WHERE id = 1")
+_COUNTER = "SELECT writes FROM company_change_counter WHERE id = 1"
 
 
 class _Signals(Protocol):
@@ -163,10 +162,10 @@ class _Counter:
         self._seen: int | None = None
 
     async def start(self) -> None:
-        self._seen = await self._runner.read(_read_counter)
+        self._seen = await self._runner.read_scalar(_COUNTER)
 
     async def trusted(self) -> bool:
-        writes = await self._runner.read(_read_counter)
+        writes = await self._runner.read_scalar(_COUNTER)
         if writes != self._seen:
             self._seen = writes
             self._drop(None)
@@ -174,10 +173,6 @@ class _Counter:
 
     async def aclose(self) -> None:
         return None
-
-
-def _read_counter(connection: Connection) -> int:
-    return int(connection.execute(_COUNTER).scalar_one())
 
 
 class _Notifications:

@@ -167,3 +167,48 @@ async def test_a_read_that_fails_otherwise_is_not_run_again(
 def _reader_thread_started(before: set[threading.Thread]) -> bool:
     started = set(threading.enumerate()) - before
     return any(thread.name.startswith("hubdb-reader") for thread in started)
+
+
+async def test_a_scalar_read_answers_and_is_seen_by_the_listeners(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}, {"name": "b"}]))
+    seen: list[str] = []
+    record = lambda *args: seen.append(args[2])
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    try:
+        assert await runner.read_scalar("SELECT count(*) FROM runner_probe") == 2
+        assert await runner.read_scalar("SELECT name FROM runner_probe WHERE name = 'z'") is None
+    finally:
+        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+    assert [s for s in seen if "runner_probe" in s] == [
+        "SELECT count(*) FROM runner_probe",
+        "SELECT name FROM runner_probe WHERE name = 'z'",
+    ]
+
+
+async def test_a_scalar_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """As a read: the file held exclusively by another process, the scalar read is handed to
+    the reader thread and answers once the lock is released."""
+    path = tmp_path / "locked.sqlite3"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
+    await engine.dispose()
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO runner_probe VALUES ('held')")
+    runner = CoreRunner(engine)
+    try:
+        read = asyncio.ensure_future(runner.read_scalar("SELECT count(*) FROM runner_probe"))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not read.done()  # the lock is held: the read waits, the loop runs on
+        holder.execute("COMMIT")
+        holder.close()
+        assert await read == 1
+    finally:
+        holder.close()
+        await runner.aclose()
+        await engine.dispose()
