@@ -11,8 +11,10 @@ itself says what changed (migration 0014's triggers), not the code that writes:
 - **PostgreSQL**: the triggers send ``NOTIFY hub_company_changed`` with the SIRET when the
   writing transaction commits; every instance listens on one connection of its own and
   drops that company. Until it listens (at start, after the connection is lost, while the
-  database is down) nothing is kept and every read is fresh; the connection is checked every
-  ``ping`` seconds, so a silent loss is found within about that time.
+  database is down) nothing is kept and every read is fresh. That it hears is proven: a
+  probe notified from another connection must reach it before it is trusted, then every
+  ``ping`` seconds, so a silent loss (or a pooler that swallows notifications) is found
+  within about that time.
 - **SQLite**: the triggers count the writes in ``company_change_counter``; every read first
   compares the count with the one it last saw (one read of one row, straight from the
   driver: ``CoreRunner.read_scalar``) and drops
@@ -34,9 +36,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
+import sqlalchemy as sa
 import structlog
 from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -55,6 +59,9 @@ _log = structlog.get_logger(__name__)
 
 V = TypeVar("V")
 _COUNTER = "SELECT writes FROM company_change_counter WHERE id = 1"
+_PROBE = "probe:"
+"""A listener's own probe (a SIRET is 14 digits: no payload of the triggers starts so)."""
+_NOTIFY = sa.text("SELECT pg_notify(:channel, :payload)")
 
 
 class _Signals(Protocol):
@@ -178,7 +185,11 @@ class _Counter:
 class _Notifications:
     """PostgreSQL: ``LISTEN hub_company_changed`` on a connection of the pool held for the
     purpose, re-established after a loss (waiting 0.5 s, then twice as long each time, up to
-    30 s). Trusted only while listening."""
+    30 s). Trusted only while listening, and listening is proven, not assumed: before it is
+    trusted and then every ``ping`` seconds, a probe is notified on the channel from another
+    connection of the pool and must be heard within ``ping`` seconds (a pooler between the
+    gateway and PostgreSQL in transaction mode, for one, would take the LISTEN and never
+    deliver: such a listener is never trusted)."""
 
     def __init__(
         self, engine: AsyncEngine, drop: Callable[[str | None], None], ping: float
@@ -191,6 +202,8 @@ class _Notifications:
         """The connection that was just lost had been listening."""
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        self._probes: dict[str, asyncio.Future[None]] = {}
+        """The probes notified and not heard yet, by payload."""
 
     async def start(self) -> None:
         """Starts listening; waits (briefly) for the first LISTEN, so that a gateway that just
@@ -235,6 +248,7 @@ class _Notifications:
             listener.add_termination_listener(lambda _connection: self._lost(lost))
             try:
                 await listener.add_listener(CHANNEL, self._notified)
+                await self._probe()
                 self._drop(None)  # a change made before the LISTEN was not heard
                 self._listening = self._heard = True
                 self._ready.set()
@@ -243,7 +257,7 @@ class _Notifications:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(lost.wait(), timeout=self._ping)
                         break
-                    await asyncio.wait_for(listener.fetchval("SELECT 1"), timeout=self._ping)
+                    await self._probe()
                 raise ConnectionError("the listening connection was lost")
             finally:
                 self._listening = False  # from now: fresh reads, until listening again
@@ -254,5 +268,23 @@ class _Notifications:
         self._listening = False
         lost.set()
 
+    async def _probe(self) -> None:
+        """Notifies a probe from another connection and waits until the listener hears it;
+        TimeoutError when it does not within ``ping`` seconds."""
+        payload = f"{_PROBE}{uuid.uuid4().hex}"
+        heard = self._probes[payload] = asyncio.get_running_loop().create_future()
+        try:
+            async with self._engine.connect() as connection:
+                sender = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await sender.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
+            await asyncio.wait_for(heard, timeout=self._ping)
+        finally:
+            self._probes.pop(payload, None)
+
     def _notified(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload.startswith(_PROBE):
+            heard = self._probes.get(payload)
+            if heard is not None and not heard.done():
+                heard.set_result(None)
+            return
         self._drop(None if payload == "*" else payload)

@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb import CompanyCache
+from connectors.hubdb import CompanyCache, HubRepository
+from connectors.hubdb.company_cache import _Notifications
+from connectors.hubdb.runner import CoreRunner
 from tests.databases import POSTGRES_ENV, DatabaseServer, PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -63,3 +65,30 @@ async def test_nothing_is_kept_while_not_listening_and_listening_resumes(
     sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
     assert 1 in reads  # fresh: one statement per read while not listening
     assert reads[-1] == 0  # kept again
+
+
+async def test_a_listener_that_hears_nothing_is_never_trusted(
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As behind a pooler in transaction mode: the LISTEN is taken, nothing is delivered."""
+    monkeypatch.setattr(_Notifications, "_notified", lambda *_: None)
+    runner = CoreRunner(fresh_engine)
+    deaf = CompanyCache(HubRepository(fresh_session_factory, runner), runner, ping=0.2)
+    await deaf.start()
+    sent: list[str] = []
+    record = lambda *args: sent.append(args[2])
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    try:
+        reads = []
+        for _ in range(5):
+            sent.clear()
+            await deaf.company_facts([LEROY])
+            reads.append(sum("company_memberships" in statement for statement in sent))
+            await asyncio.sleep(0.1)
+    finally:
+        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+        await deaf.aclose()
+        await runner.aclose()
+    assert reads == [1, 1, 1, 1, 1]  # every read fresh
