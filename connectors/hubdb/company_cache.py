@@ -161,7 +161,9 @@ class CompanyCache:
 
 
 class _Counter:
-    """SQLite: the triggers' count of writes, read before every use of the cache."""
+    """SQLite: the triggers' count of writes, read before every use of the cache. A count
+    that cannot be read (a database not migrated yet, a fault) trusts nothing: the reads go
+    to the database, which answers or fails on its own."""
 
     def __init__(self, runner: CoreRunner, drop: Callable[[str | None], None]) -> None:
         self._runner = runner
@@ -169,14 +171,19 @@ class _Counter:
         self._seen: int | None = None
 
     async def start(self) -> None:
-        self._seen = await self._runner.read_scalar(_COUNTER)
+        await self.trusted()
 
     async def trusted(self) -> bool:
-        writes = await self._runner.read_scalar(_COUNTER)
-        if writes != self._seen:
+        try:
+            writes = await self._runner.read_scalar(_COUNTER)
+        except Exception as error:  # noqa: BLE001 - not trusted, and said so
+            if self._seen is not None:
+                _log.warning("company_cache_count_unreadable", error=type(error).__name__)
+            writes = None
+        if writes is None or writes != self._seen:
             self._seen = writes
             self._drop(None)
-        return True
+        return writes is not None
 
     async def aclose(self) -> None:
         return None

@@ -264,3 +264,19 @@ async def test_a_rolled_back_write_keeps_what_is_cached(
     sent.clear()
     await _read(company_cache)
     assert all("company_change_counter" in statement for statement in sent)
+
+
+async def test_without_its_signal_nothing_is_kept_and_the_reads_still_answer(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+) -> None:
+    """A database whose signal cannot be read (not migrated to 0014 yet; on PostgreSQL, not
+    listening): every read goes to the database."""
+    if _backend(fresh_engine) == "sqlite":
+        await _sql(fresh_engine, "DROP TABLE company_change_counter")
+    else:
+        await company_cache._signals.aclose()
+        company_cache._signals._listening = False  # type: ignore[attr-defined]
+    for _ in range(2):
+        sent.clear()
+        assert (await _read(company_cache)).facts.registered
+        assert sum("company_memberships" in statement for statement in sent) == 1
