@@ -42,6 +42,7 @@ from bench.scenarios import UPSTREAM_TOKEN
 from bench.side_by_side import QUERY, SIRET
 from gateway.app import create_app
 from gateway.logging import configure_logging
+from gateway.middleware import answer_headers
 from gateway.settings import Settings
 from sandbox.entreprise.app import create_app as create_sandbox
 from tests.databases import migrate_and_seed
@@ -63,7 +64,7 @@ Request = Callable[[], Awaitable[tuple[int, bytes]]]
 
 def _request_to(app: ASGIApp, state: dict[str, Any] | None = None) -> Request:
     """One POST /graphql to ``app``, as uvicorn hands it over; answers (status, body).
-    ``state``: what the outer middlewares would have put on the request."""
+    ``state``: what the request pipeline would have put on the request (an inner layer)."""
 
     async def receive() -> Message:
         return {"type": "http.request", "body": _BODY, "more_body": False}
@@ -89,6 +90,8 @@ def _request_to(app: ASGIApp, state: dict[str, Any] | None = None) -> Request:
             "server": ("127.0.0.1", 8000),
             "state": dict(state or {}),
         }
+        if state is not None:
+            answer_headers(scope)
         await app(scope, receive, send)
         return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 

@@ -11,7 +11,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from gateway.app import create_app
-from gateway.cors import cors_middleware
+from gateway.cors import cors_policy
 from gateway.settings import Settings
 from tests.gateway.test_introspection import PRODUCTION
 
@@ -98,7 +98,7 @@ async def test_the_sandbox_allows_pages_served_from_this_machine(
 
 
 def test_no_origin_is_allowed_by_default_in_production() -> None:
-    assert cors_middleware(Settings(**PRODUCTION)) == []
+    assert cors_policy(Settings(**PRODUCTION)) is None
     listed = Settings(**PRODUCTION, cors_allowed_origins="https://a.example, https://b.example/")
     assert listed.cors_allowed_origins == ["https://a.example", "https://b.example"]
     assert listed.cors_origin_regex is None
