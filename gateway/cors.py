@@ -71,6 +71,10 @@ class CorsPolicy:
             (name.lower().encode(), value.encode())
             for name, value in self._rules.simple_headers.items()
         ]
+        self._set_by_cors = {name for name, _ in self._simple} | {
+            b"access-control-allow-origin",
+            b"vary",
+        }
 
     def preflight(self, scope: Scope) -> Response | None:
         """The answer to a CORS preflight (403 from an origin not allowed); None when the
@@ -93,18 +97,17 @@ class CorsPolicy:
 
     def mark(self, origin: str | None, headers: list[tuple[bytes, bytes]]) -> None:
         """Adds to an answer's ``headers`` what CORS says of it for ``origin`` (from
-        ``allowed_origin``): the exposed headers and the origin allowed, and always
-        ``Vary: Origin``."""
-        if origin is not None:
-            granted = list(self._simple)
-            if not self._rules.allow_all_origins:
-                granted.append((b"access-control-allow-origin", origin.encode("latin-1")))
-            names = {name for name, _ in granted}
+        ``allowed_origin``): the exposed headers and the origin allowed, in place of any
+        the answer had, and always ``Origin`` in its ``Vary``."""
+        granted = [] if origin is None else list(self._simple)
+        if origin is not None and not self._rules.allow_all_origins:
+            granted.append((b"access-control-allow-origin", origin.encode("latin-1")))
+        varies: list[bytes] = []
+        if any(name.lower() in self._set_by_cors for name, _ in headers):  # seldom
+            varies = [value for name, value in headers if name.lower() == b"vary"]
+            names = {name for name, _ in granted} | {b"vary"}
             headers[:] = [header for header in headers if header[0].lower() not in names]
-            headers.extend(granted)
-        varies = [value for name, value in headers if name.lower() == b"vary"]
-        if varies:
-            headers[:] = [header for header in headers if header[0].lower() != b"vary"]
+        headers.extend(granted)
         headers.append((b"vary", b", ".join([*varies, b"Origin"])))
 
 

@@ -86,7 +86,7 @@ async def send_error(
     extensions: Mapping[str, str | int],
     headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
-    """The same, straight to an ASGI ``send`` (for the pure ASGI middlewares)."""
+    """The same, straight to an ASGI ``send`` (for the request pipeline's steps)."""
     body = orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
     await send(
         {

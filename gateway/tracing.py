@@ -32,6 +32,7 @@ from opentelemetry.sdk.trace.sampling import (
     SamplingResult,
 )
 from opentelemetry.trace import (
+    INVALID_SPAN_CONTEXT,
     Link,
     NonRecordingSpan,
     SpanContext,
@@ -150,7 +151,11 @@ class _TracingMiddleware:
         for name, value in scope.get("headers", ()):
             if name == b"traceparent" or name == b"tracestate":
                 carrier[name.decode()] = value.decode("latin-1")
-        parent = trace.get_current_span(self._propagator.extract(carrier)).get_span_context()
+        parent = (
+            trace.get_current_span(self._propagator.extract(carrier)).get_span_context()
+            if carrier
+            else INVALID_SPAN_CONTEXT  # no caller's trace: a new one
+        )
         ids = provider.id_generator  # type: ignore[attr-defined]
         span = NonRecordingSpan(
             SpanContext(
