@@ -103,10 +103,12 @@ class CorsPolicy:
         if origin is not None and not self._rules.allow_all_origins:
             granted.append((b"access-control-allow-origin", origin.encode("latin-1")))
         varies: list[bytes] = []
-        if any(name.lower() in self._set_by_cors for name, _ in headers):  # seldom
-            varies = [value for name, value in headers if name.lower() == b"vary"]
-            names = {name for name, _ in granted} | {b"vary"}
-            headers[:] = [header for header in headers if header[0].lower() not in names]
+        for present, _ in headers:  # names are lower-case in ASGI (Starlette's headers count on it)
+            if present in self._set_by_cors:  # seldom: replaced, or merged (Vary)
+                varies = [value for name, value in headers if name == b"vary"]
+                names = {name for name, _ in granted} | {b"vary"}
+                headers[:] = [header for header in headers if header[0] not in names]
+                break
         headers.extend(granted)
         headers.append((b"vary", b", ".join([*varies, b"Origin"])))
 

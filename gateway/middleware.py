@@ -123,7 +123,8 @@ class AuthenticationMiddleware:
     ``Authorization: Bearer hubk_…`` is a partner API key (``auth.api_keys``): unknown,
     revoked or expired, 401; over its rate limit, 429 with ``Retry-After``. People (by
     account) and anonymous clients (by address) have theirs too (``client_limits``). Every
-    answer to a limited caller carries its ``RateLimit-*`` headers; a refusal is logged
+    answer to a limited caller carries its ``RateLimit-*`` headers (sent by the request
+    pipeline, which this runs behind: ``add_answer_headers``); a refusal is logged
     ``rate_limited`` (or ``api_key_rate_limited``) with the viewer's kind, never the address
     or the token."""
 
