@@ -5,8 +5,9 @@ gateway's own Python does per request, which the side-by-side ratio hides behind
 the load client.
 
 The app runs as ``hub-gateway serve`` runs it in sandbox mode (CORS for local pages, the
-anonymous rate limit counted but never reached, logs at WARNING), on a migrated and seeded
-SQLite file, with the API Entreprise sandbox in process (read once, at warm-up). Requests
+anonymous rate limit counted but never reached, logs at WARNING unless ``--log-level``), on
+a migrated and seeded SQLite file, with the API Entreprise sandbox in process (read once, at
+warm-up). Requests
 are sent one at a time on one event loop; the figure is the process's CPU time
 (``time.process_time``) over ``--requests`` requests, the median of ``--rounds`` rounds
 (each round measures every layer below in turn).
@@ -155,7 +156,7 @@ def _print_layers(stats: pstats.Stats, count: int, top: int) -> None:
 
 
 async def _run(arguments: argparse.Namespace) -> None:
-    configure_logging("WARNING")
+    configure_logging(arguments.log_level)
     with tempfile.TemporaryDirectory(prefix="hub-inprocess-") as folder:
         root = Path(folder)
         database_url = f"sqlite+aiosqlite:///{root / 'hub.sqlite3'}"
@@ -166,7 +167,7 @@ async def _run(arguments: argparse.Namespace) -> None:
             dev_secret_file=root / "dev-token-secret",
             file_store_path=root / "files",
             scheduler_enabled=False,
-            log_level="WARNING",
+            log_level=arguments.log_level,
             rate_limit_person=1_000_000_000,
             rate_limit_anonymous=1_000_000_000,
         )
@@ -204,6 +205,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="rounds (median)")
     parser.add_argument("--warmup", type=int, default=500, help="requests before measuring")
     parser.add_argument("--profile", action="store_true", help="cProfile's figures per layer")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="WARNING as the bench's servers; INFO as production, which writes an access "
+        "line per request (to stderr: redirect it)",
+    )
     parser.add_argument("--top", type=int, default=45, help="rows of the profile")
     asyncio.run(_run(parser.parse_args()))
 
