@@ -110,8 +110,8 @@ class RequestPipeline:
             if preflight is not None:
                 await preflight(scope, receive, send)
                 return
-        body = await self._body_limit.read(scope, receive, send)
-        if body is None:
+        receive_body = await self._body_limit.read(scope, receive, send)
+        if receive_body is None:
             return
         endpoint = None if scope.get("root_path") else self._endpoints.get(scope["path"])
-        await (endpoint or self.app)(scope, body, send)
+        await (endpoint or self.app)(scope, receive_body, send)
