@@ -2,7 +2,8 @@
 (the viewer's kind), which GraphQL operations ran, the error codes they answered, and how
 many calls each partner received for it.
 
-``AccessLogMiddleware`` opens the request's ``RequestRecord``; the GraphQL side fills it in
+The request pipeline (``gateway.pipeline``) opens the request's ``RequestRecord``
+(``open_record``) and writes the line (``write_access_line``); the GraphQL side fills it in
 (``note_operation``: by ``OperationNames``, an operation-level extension, on graphql-core's
 path, and by the compiled path itself; ``note_result`` from the view); the partner calls
 are tallied by ``connectors.http``."""
@@ -10,27 +11,28 @@ are tallied by ``connectors.http``."""
 from __future__ import annotations
 
 import re
-import time
+from collections import Counter
 from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from connectors.http import tallying
 from gateway.metrics import observe_http, observe_request, operation_label, route_of
 from gateway.tracing import current_trace_id
 
 __all__ = [
-    "AccessLogMiddleware",
+    "OpenRecord",
     "OperationNames",
     "RequestRecord",
     "note_operation",
     "note_result",
+    "open_record",
+    "write_access_line",
 ]
 
 _log = structlog.get_logger("gateway.access")
@@ -93,50 +95,38 @@ def _viewer_kind(scope: Scope) -> str | None:
     return None if viewer is None else str(viewer.kind.value)
 
 
-class AccessLogMiddleware:
-    """The outermost middleware: counts and times every HTTP request in /metrics (unknown
-    paths are one route, "other", so a scanner cannot grow the label set) and writes
-    ``request`` (INFO) once the answer is sent, with the request id ``RequestIdMiddleware``
-    put on the request."""
+OpenRecord = tuple[RequestRecord, Token[RequestRecord | None]]
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
+def open_record() -> OpenRecord:
+    """A new record of the request's GraphQL side, filled in while the request runs;
+    ``write_access_line`` closes it."""
+    record = RequestRecord()
+    return record, _record.set(record)
 
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
 
-        record = RequestRecord()
-        token = _record.set(record)
-        try:
-            with tallying() as upstream:
-                await self.app(scope, receive, send_with_status)
-        finally:
-            _record.reset(token)
-            duration = time.perf_counter() - started
-            route = route_of(scope["path"])
-            observe_http(route, status, duration)
-            observe_request(record.operations, record.validated, record.error_codes, duration)
-            _log.info(
-                "request",
-                method=scope["method"],
-                route=route,
-                status=status,
-                request_id=scope.get("state", {}).get("request_id"),
-                trace_id=current_trace_id(),
-                duration_ms=round(duration * 1000, 1),
-                viewer=_viewer_kind(scope),
-                operation=",".join(record.operations) or None,
-                error_codes=record.error_codes or None,
-                upstream_calls=sum(upstream.values()),
-                upstream=dict(upstream) or None,
-            )
+def write_access_line(
+    opened: OpenRecord, scope: Scope, status: int, seconds: float, upstream: Counter[str]
+) -> None:
+    """Counts and times a finished HTTP request in /metrics (unknown paths are one route,
+    "other", so a scanner cannot grow the label set) and writes its ``request`` line
+    (INFO), with the request id ``RequestIds`` put on the request."""
+    record, token = opened
+    _record.reset(token)
+    route = route_of(scope["path"])
+    observe_http(route, status, seconds)
+    observe_request(record.operations, record.validated, record.error_codes, seconds)
+    _log.info(
+        "request",
+        method=scope["method"],
+        route=route,
+        status=status,
+        request_id=scope.get("state", {}).get("request_id"),
+        trace_id=current_trace_id(),
+        duration_ms=round(seconds * 1000, 1),
+        viewer=_viewer_kind(scope),
+        operation=",".join(record.operations) or None,
+        error_codes=record.error_codes or None,
+        upstream_calls=sum(upstream.values()),
+        upstream=dict(upstream) or None,
+    )

@@ -25,25 +25,20 @@ from connectors.mail import MailConfig, Mailer
 from connectors.platforms import Platform, PlatformConnector
 from connectors.query_store import QueryStore
 from connectors.readiness import RedisProbe, redis_urls
-from gateway.access import AccessLogMiddleware
-from gateway.cors import cors_middleware
+from gateway.cors import cors_policy
 from gateway.documents import IdentityDocumentDownload
 from gateway.graphiql import STATIC_DIR, graphiql_routes
 from gateway.graphql import GraphQLView, build_schema
 from gateway.indicator_export import IndicatorExport
-from gateway.limits import BodyLimitMiddleware
+from gateway.limits import BodyLimit
 from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
-from gateway.middleware import (
-    AuthenticationMiddleware,
-    ClientLimits,
-    DatabaseUnavailableMiddleware,
-    RequestIdMiddleware,
-)
+from gateway.middleware import AuthenticationMiddleware, ClientLimits
+from gateway.pipeline import RequestPipeline
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.services import api_key_pepper, build_services, dev_issuer
 from gateway.settings import Settings
-from gateway.tracing import configure_tracing, tracing_middleware
+from gateway.tracing import configure_tracing
 from resolvers.context import Services
 from resolvers.outbox import flush_outbox
 from resolvers.reconciliation import reconcile_submissions
@@ -333,9 +328,10 @@ def create_app(
         body = {"status": "ok" if ready else "unavailable", **body}
         return JSONResponse(body, status_code=200 if ready else 503)
 
+    graphql = _GraphQLEndpoint()
     routes: list[BaseRoute] = [
-        Route("/graphql", _GraphQLEndpoint()),  # any method: the view answers 405 in JSON
-        WebSocketRoute("/graphql", _GraphQLEndpoint()),
+        Route("/graphql", graphql),  # any method: the view answers 405 in JSON
+        WebSocketRoute("/graphql", graphql),
         Route("/admin/identity-documents/{document_id}", _DocumentEndpoint(), methods=["GET"]),
         Route(
             "/structures/{structure_id}/indicators.csv",
@@ -358,17 +354,16 @@ def create_app(
         lifespan=lifespan,
         middleware=[
             *proxies,
-            Middleware(tracing_middleware),
-            Middleware(AccessLogMiddleware),
-            Middleware(RequestIdMiddleware),
-            *cors_middleware(settings),
-            Middleware(DatabaseUnavailableMiddleware),
             Middleware(
-                BodyLimitMiddleware,
-                max_bytes=settings.max_body_bytes,
-                max_multipart_bytes=settings.max_upload_body_bytes,
-                drain_bytes=settings.max_body_drain_bytes,
-                timeout=settings.http_body_timeout_s,
+                RequestPipeline,
+                body_limit=BodyLimit(
+                    max_bytes=settings.max_body_bytes,
+                    max_multipart_bytes=settings.max_upload_body_bytes,
+                    drain_bytes=settings.max_body_drain_bytes,
+                    timeout=settings.http_body_timeout_s,
+                ),
+                cors=cors_policy(settings),
+                endpoints={"/graphql": graphql},  # the hot path, without the router
             ),
         ],
     )

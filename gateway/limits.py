@@ -22,13 +22,13 @@ from graphql import (
     SelectionSetNode,
     ValidationContext,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.extensions import ParserCache, ValidationCache
 
 from gateway.over_http import send_error
 
 __all__ = [
-    "BodyLimitMiddleware",
+    "BodyLimit",
     "BoundedValidationCache",
     "ReportingParserCache",
     "coded_limit",
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-class BodyLimitMiddleware:
+class BodyLimit:
     """Answers 413 to a request whose body passes ``max_bytes`` (declared or sent), before
     anything reads it; otherwise hands the body on unchanged. A multipart request (a file
     upload) may reach ``max_multipart_bytes`` instead.
@@ -48,41 +48,38 @@ class BodyLimitMiddleware:
 
     def __init__(
         self,
-        app: ASGIApp,
         max_bytes: int,
         max_multipart_bytes: int | None = None,
         *,
         drain_bytes: int = 8_388_608,
         timeout: float | None = None,
     ) -> None:
-        self.app = app
         self.max_bytes = max_bytes
         self.max_multipart_bytes = max_multipart_bytes or max_bytes
         self.drain_bytes = drain_bytes
         self.timeout = timeout
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def read(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """What the endpoint receives: the body, read whole, then ``receive``'s messages.
+        None when the request is answered here (408, 413) or its client is gone."""
         limit = self.max_multipart_bytes if _is_multipart(scope) else self.max_bytes
         declared = _content_length(scope)
         if declared is not None and declared > limit + self.drain_bytes:
             await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
-            return
+            return None
         try:
             async with asyncio.timeout(self.timeout):
                 body = await self._read(receive, limit)
         except TimeoutError:
             message = f"The request body did not arrive within {self.timeout:g} s."
             await _refuse(send, 408, message)
-            return
+            return None
         except _ClientGone:
-            return
+            return None
         if body is None:
             await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
-            return
-        await self.app(scope, _replay(body, receive), send)
+            return None
+        return _replay(body, receive)
 
     async def _read(self, receive: Receive, limit: int) -> bytes | None:
         """The body; None when it passes ``limit`` (read on, and dropped, up to the drain

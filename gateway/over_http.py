@@ -11,6 +11,7 @@ JSON in both, ``{"errors": [{"message", "extensions": {"code"}}]}``."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import orjson
 from graphql import GraphQLError
@@ -44,8 +45,13 @@ def response_media_type(headers: Headers) -> str:
     """``application/graphql-response+json`` when the client ranks it at least as high as
     ``application/json`` (and above zero); otherwise ``application/json``."""
     accept = headers.get("accept")
-    if not accept:
-        return JSON
+    return _media_type_for(accept) if accept else JSON
+
+
+@lru_cache(maxsize=256)
+def _media_type_for(accept: str) -> str:
+    """Read once per ``Accept`` value: a client sends the same one on every request, and
+    reading it was a hundredth of a warm request's CPU."""
     ranks = {GRAPHQL_RESPONSE: 0.0, JSON: 0.0}
     for item in accept.split(","):
         media_type, *parameters = (part.strip() for part in item.split(";"))
@@ -86,7 +92,7 @@ async def send_error(
     extensions: Mapping[str, str | int],
     headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
-    """The same, straight to an ASGI ``send`` (for the pure ASGI middlewares)."""
+    """The same, straight to an ASGI ``send`` (for the request pipeline's steps)."""
     body = orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
     await send(
         {

@@ -6,7 +6,7 @@ that sends its request line and headers a byte at a time (slowloris), or nothing
 stays open for ever. ``HeadTimeout`` closes it once ``HTTP_HEADER_TIMEOUT_S`` passed
 without a complete head, or ``HTTP_MAX_HEADER_BYTES`` came without completing it, on a new
 connection and between the requests of a kept-alive one.
-The body's own bound is ``BodyLimitMiddleware``'s (``HTTP_BODY_TIMEOUT_S``), where the body
+The body's own bound is ``BodyLimit``'s (``HTTP_BODY_TIMEOUT_S``), where the body
 is read."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from gateway.app import create_app
-from gateway.cors import cors_middleware
+from gateway.cors import cors_policy
 from gateway.settings import Settings
 from tests.gateway.test_introspection import PRODUCTION
 
@@ -98,7 +98,7 @@ async def test_the_sandbox_allows_pages_served_from_this_machine(
 
 
 def test_no_origin_is_allowed_by_default_in_production() -> None:
-    assert cors_middleware(Settings(**PRODUCTION)) == []
+    assert cors_policy(Settings(**PRODUCTION)) is None
     listed = Settings(**PRODUCTION, cors_allowed_origins="https://a.example, https://b.example/")
     assert listed.cors_allowed_origins == ["https://a.example", "https://b.example"]
     assert listed.cors_origin_regex is None
@@ -111,3 +111,19 @@ async def test_a_request_without_origin_is_served_and_varies_by_origin(
     assert response.json() == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
     assert "Origin" in response.headers["vary"]
     assert not [h for h in response.headers if h.startswith("access-control-")]
+
+
+def test_an_answer_that_varies_already_varies_by_origin_too_and_is_granted_once() -> None:
+    policy = cors_policy(Settings(**PRODUCTION, cors_allowed_origins=APP))
+    assert policy is not None
+    headers = [
+        (b"vary", b"Accept"),
+        (b"access-control-allow-origin", b"https://stale.example"),
+        (b"content-type", b"application/json"),
+    ]
+    policy.mark(APP, headers)
+    assert [value for name, value in headers if name == b"vary"] == [b"Accept, Origin"]
+    assert [value for name, value in headers if name == b"access-control-allow-origin"] == [
+        APP.encode()
+    ]
+    assert (b"content-type", b"application/json") in headers

@@ -1,4 +1,5 @@
-"""The expanded size of a document, and the body limit as an ASGI middleware on its own."""
+"""The expanded size of a document, and the body limit in the request pipeline around a bare
+app."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 from graphql import parse
 from starlette.types import Receive, Scope, Send
 
-from gateway.limits import BodyLimitMiddleware, expanded_size
+from gateway.limits import BodyLimit, expanded_size
+from gateway.pipeline import RequestPipeline
 
 
 @pytest.mark.parametrize(
@@ -49,7 +51,7 @@ async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 async def test_the_body_limit_passes_a_small_body_whole_and_refuses_a_large_one() -> None:
-    app = BodyLimitMiddleware(_echo, max_bytes=10)
+    app = RequestPipeline(_echo, body_limit=BodyLimit(max_bytes=10))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         small = await client.post("/", content=b"0123456789")

@@ -1,4 +1,4 @@
-"""The request id middleware on its own: what every log line of a request is bound to."""
+"""The request pipeline around a bare app: what every log line of a request is bound to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import httpx
 import structlog
 from starlette.types import Receive, Scope, Send
 
-from gateway.middleware import RequestIdMiddleware
+from gateway.limits import BodyLimit
+from gateway.pipeline import RequestPipeline
 
 
 async def test_log_lines_carry_the_gateway_s_request_id_and_the_client_s() -> None:
@@ -20,7 +21,7 @@ async def test_log_lines_carry_the_gateway_s_request_id_and_the_client_s() -> No
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
-    transport = httpx.ASGITransport(app=RequestIdMiddleware(app))
+    transport = httpx.ASGITransport(app=RequestPipeline(app, body_limit=BodyLimit(1024)))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.get("/", headers={"X-Request-Id": "crm-req-0001"})
     assert seen["request_id"] == response.headers["x-request-id"] != "crm-req-0001"
@@ -29,3 +30,17 @@ async def test_log_lines_carry_the_gateway_s_request_id_and_the_client_s() -> No
         "request_id": seen["request_id"],
         "client_request_id": "crm-req-0001",
     }
+
+
+async def test_an_answer_the_pipeline_gives_itself_carries_the_request_id() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("a body past the limit never reaches the app")
+
+    transport = httpx.ASGITransport(app=RequestPipeline(app, body_limit=BodyLimit(4)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post(
+            "/", content=b"too large", headers={"X-Request-Id": "crm-req-0002"}
+        )
+    assert response.status_code == 413
+    assert len(response.headers["x-request-id"]) == 32
+    assert response.headers["x-client-request-id"] == "crm-req-0002"
