@@ -95,6 +95,26 @@ async def test_every_de_minimis_scheme_of_the_catalogue_is_checked_and_no_other(
     assert any(_criterion(v) is None for v in verdicts.values())  # schemes under no regulation
 
 
+async def test_an_aid_recorded_after_a_warm_answer_changes_the_next_answer(
+    run: Run, services: Services
+) -> None:
+    async def eligible() -> dict[str, Any]:
+        result = await run(ELIGIBLE, as_=ROUX, variables={"siret": FABRE})
+        assert result.errors is None, result.errors
+        return {v["scheme"]["id"]: v for v in result.data["company"]["eligibleSchemes"]}
+
+    warm = await eligible()
+    assert await eligible() == warm  # the same aids, the same verdicts
+    assert _criterion(warm[PDL])["outcome"] == "MET"  # type: ignore[index]
+
+    await _record_aid(services, await _headroom(run) - 300)
+
+    after = await eligible()
+    assert _criterion(after[PDL])["value"] == "headroom 300 €"  # type: ignore[index]
+    assert after[PDL]["verdict"] == "NOT_ELIGIBLE"
+    assert await eligible() == after
+
+
 @pytest.mark.parametrize(
     "who",
     [None, "julien.garcia@bge-occitanie.example", "claire.leroy@leroy-sas.example"],
