@@ -141,13 +141,11 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[S
     profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
     found = await catalogue(info)  # read by aids_received: its one Catalogue, not a second
     today = date.today()
-    received = _against_ceilings(aids, today)
-    verdicts = [
-        _de_minimis_checked(verdict, received)
-        for verdict in _all_verdicts(found, profile, today)
+    return [
+        verdict
+        for verdict in _all_verdicts(found, profile, tuple(aids), today)
         if query.matches(verdict.scheme, today)
     ]
-    return sorted(verdicts, key=lambda v: _ORDER[v.verdict])  # stable: by title within each
 
 
 def _against_ceilings(
@@ -184,21 +182,31 @@ def _most_granted(scheme: Scheme) -> int | None:
     return scheme.flat_amount
 
 
-_VERDICTS: LRUCache[tuple[int, CompanyProfile, date], list[SchemeVerdict]] = LRUCache(maxsize=200)
-"""Verdicts are a pure function of the catalogue (its version), the company's profile (a
-frozen value) and the day: the same three give the same verdicts, so a warm request does not
-evaluate them again. Verdicts are frozen; callers read them and never change them."""
+_VerdictsKey = tuple[int, CompanyProfile, tuple[ReceivedAid, ...], date]
+
+_VERDICTS: LRUCache[_VerdictsKey, tuple[SchemeVerdict, ...]] = LRUCache(maxsize=200)
+"""A company's verdicts on the whole catalogue, de minimis criterion included, in answer
+order. They are a pure function of the catalogue (its version), the company's profile, the
+aids it received and the day: everything in the key is a frozen value (the profile and each
+aid are frozen dataclasses, the aids a tuple), compared by value, so the same four give the
+same verdicts and a warm request evaluates nothing; a newly received aid is a new key. Verdicts
+are frozen and kept in a tuple: callers read them and never change them."""
 
 
-def _all_verdicts(found: Catalogue, profile: CompanyProfile, today: date) -> list[SchemeVerdict]:
-    key = (found.version, profile, today)
+def _all_verdicts(
+    found: Catalogue, profile: CompanyProfile, aids: tuple[ReceivedAid, ...], today: date
+) -> tuple[SchemeVerdict, ...]:
+    key = (found.version, profile, aids, today)
     cached = _VERDICTS.get(key)
     if cached is not None:
         return cached
     verdicts = evaluate_all(found.schemes, profile, Answers(), today, found.criterion_keys)
-    verdicts.sort(key=lambda v: (_ORDER[v.verdict], v.scheme.title.casefold(), v.scheme.id))
-    _VERDICTS[key] = verdicts
-    return verdicts
+    verdicts.sort(key=lambda v: (v.scheme.title.casefold(), v.scheme.id))
+    received = _against_ceilings(aids, today)
+    checked = [_de_minimis_checked(verdict, received) for verdict in verdicts]
+    checked.sort(key=lambda v: _ORDER[v.verdict])  # stable: by title within each
+    _VERDICTS[key] = answer = tuple(checked)
+    return answer
 
 
 async def eligibility(

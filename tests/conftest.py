@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from cachetools import LRUCache
 from strawberry.types import ExecutionResult
 
 from auth.identity import Authenticator
@@ -401,6 +402,25 @@ def run(services: Services, schema: HubSchema, issuer: DevTokenIssuer) -> Run:
         return await schema.execute(query, variable_values=variables, context_value=context)
 
     return run
+
+
+@pytest.fixture
+def evaluated_schemes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The id of every scheme the eligibility engine evaluates in the test (once per
+    evaluation), with a verdict cache of the test's own: the schemes a warm request would
+    not evaluate again."""
+    from resolvers import schemes
+
+    monkeypatch.setattr(schemes, "_VERDICTS", LRUCache(maxsize=200))
+    calls: list[str] = []
+    real = schemes.evaluate_all
+
+    def counting(catalogue: Any, *args: Any) -> Any:
+        calls.extend(scheme.id for scheme in catalogue)
+        return real(catalogue, *args)
+
+    monkeypatch.setattr(schemes, "evaluate_all", counting)
+    return calls
 
 
 async def recorded_interactions(services: Services) -> int:

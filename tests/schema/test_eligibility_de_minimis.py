@@ -1,7 +1,8 @@
 """Eligibility's de minimis criterion through the graph: a scheme granted under a de minimis
 regulation is checked against the headroom the company has left (the aids `deMinimis`
-counts), refused with a reason naming it once an aid takes it below the scheme's amount; the
-aids are read only for a viewer with tier 2."""
+counts), refused with a reason naming it once an aid takes it below the scheme's amount, also
+right after a warm answer; the aids are read only for a viewer with tier 2, and a warm answer
+reads the platforms' from the gateway's cache."""
 
 from __future__ import annotations
 
@@ -93,6 +94,42 @@ async def test_every_de_minimis_scheme_of_the_catalogue_is_checked_and_no_other(
     assert industrie is not None and industrie["outcome"] == "MET"
     assert "the aid may not exceed the headroom of" in industrie["detail"]
     assert any(_criterion(v) is None for v in verdicts.values())  # schemes under no regulation
+
+
+async def test_an_aid_recorded_after_a_warm_answer_changes_the_next_answer(
+    run: Run, services: Services
+) -> None:
+    async def eligible() -> dict[str, Any]:
+        result = await run(ELIGIBLE, as_=ROUX, variables={"siret": FABRE})
+        assert result.errors is None, result.errors
+        return {v["scheme"]["id"]: v for v in result.data["company"]["eligibleSchemes"]}
+
+    warm = await eligible()
+    assert await eligible() == warm  # the same aids, the same verdicts
+    assert _criterion(warm[PDL])["outcome"] == "MET"  # type: ignore[index]
+
+    await _record_aid(services, await _headroom(run) - 300)
+
+    after = await eligible()
+    assert _criterion(after[PDL])["value"] == "headroom 300 €"  # type: ignore[index]
+    assert after[PDL]["verdict"] == "NOT_ELIGIBLE"
+    assert await eligible() == after
+
+
+async def test_a_warm_answer_reads_the_aids_granted_on_the_platforms_from_the_cache(
+    run: Run, del_upstream: CountingTransport, mesaides_upstream: CountingTransport
+) -> None:
+    def platform_calls() -> int:
+        return sum(del_upstream.calls.values()) + sum(mesaides_upstream.calls.values())
+
+    first = await run(ELIGIBLE, as_=ROUX, variables={"siret": FABRE})
+    read = platform_calls()
+    assert first.errors is None and read > 0
+
+    again = await run(ELIGIBLE, as_=ROUX, variables={"siret": FABRE})
+
+    assert again.data == first.data
+    assert platform_calls() == read
 
 
 @pytest.mark.parametrize(
