@@ -85,8 +85,9 @@ class Services:
     hub: HubRepository
     directory: CachedDirectory
     companies: CompanyCache
-    """The company facts, projects and pending invitations that access is decided from,
-    kept across requests until the database signals a change."""
+    """The company facts, projects and pending invitations that access is decided from, and
+    the public aids companies received, kept across requests until the database signals a
+    change."""
     writer: HubWriter
     submissions: SubmissionStore
     polls: PollStore
@@ -216,7 +217,7 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
     "projects": _hub(lambda s: _exact(s.companies.projects)),
     "invitations": _hub(lambda s: _exact(s.companies.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
-    "public_aids": _hub(lambda s: _exact(s.hub.public_aids)),
+    "public_aids": _hub(lambda s: _exact(s.companies.public_aids)),
     "etablissement": _read(EntrepriseConnector.etablissement, PUBLIC_PURPOSE),
     "mandataires": _read(EntrepriseConnector.mandataires_sociaux),
     "turnover": _read(EntrepriseConnector.chiffres_affaires),

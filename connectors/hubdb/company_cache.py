@@ -1,6 +1,7 @@
 """What a company's access is decided from — its facts (registered or not, members,
-referent), its projects and its pending invitations — kept in memory across requests, and
-dropped as soon as the database says it changed.
+referent), its projects and its pending invitations — and the public aids it received (its
+de minimis headroom), kept in memory across requests, and dropped as soon as the database
+says it changed.
 
 These three reads were on every company sheet a signed-in person opens (three SQL
 statements, the largest part of a warm sheet after the audit's write). Keeping them is only
@@ -46,7 +47,7 @@ from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from connectors.hubdb.invitations import InvitationRecord
-from connectors.hubdb.records import CompanyFacts, ProjectRecord
+from connectors.hubdb.records import CompanyFacts, ProjectRecord, PublicAidRecord
 from connectors.hubdb.repository import HubRepository
 from connectors.hubdb.runner import CoreRunner
 
@@ -75,7 +76,7 @@ class _Signals(Protocol):
 
 
 class CompanyCache:
-    """``company_facts``, ``projects`` and ``pending_invitations`` as
+    """``company_facts``, ``projects``, ``pending_invitations`` and ``public_aids`` as
     :class:`HubRepository` answers them, kept per SIRET. Start it with :meth:`start`, close
     it with :meth:`aclose`."""
 
@@ -92,6 +93,7 @@ class CompanyCache:
         self._facts: TTLCache[str, CompanyFacts] = TTLCache(maxsize=size, ttl=ttl)
         self._projects: TTLCache[str, tuple[ProjectRecord, ...]] = TTLCache(size, ttl)
         self._invitations: TTLCache[str, tuple[InvitationRecord, ...]] = TTLCache(size, ttl)
+        self._aids: TTLCache[str, tuple[PublicAidRecord, ...]] = TTLCache(size, ttl)
         self._drops = 0
         """Counts the drops: a read is kept only if none happened while it ran."""
         self._signals: _Signals = (
@@ -115,6 +117,12 @@ class CompanyCache:
         """As :meth:`HubRepository.projects`; each caller gets a list of its own."""
         found = await self._read(self._projects, sirets, self._hub.projects, tuple)
         return {siret: list(projects) for siret, projects in found.items()}
+
+    async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
+        """As :meth:`HubRepository.public_aids` (what the de minimis headroom and the
+        eligibility of a warm request read); each caller gets a list of its own."""
+        found = await self._read(self._aids, sirets, self._hub.public_aids, tuple)
+        return {siret: list(aids) for siret, aids in found.items()}
 
     async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
         """As :meth:`HubRepository.pending_invitations`; each caller gets a list of its own."""
@@ -153,7 +161,7 @@ class CompanyCache:
     def _drop(self, siret: str | None) -> None:
         """``siret``'s entries, or every entry when None."""
         self._drops += 1
-        for entries in (self._facts, self._projects, self._invitations):
+        for entries in (self._facts, self._projects, self._invitations, self._aids):
             if siret is None:
                 entries.clear()
             else:

@@ -11,7 +11,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb import CompanyCache
-from connectors.hubdb.models import CollaboratorInvitation, Company, Project
+from connectors.hubdb.models import CollaboratorInvitation, Company, Project, PublicAid
 from connectors.hubdb.writes import HubWriter
 
 LEROY = "84215637400014"
@@ -33,6 +33,7 @@ class Read:
     facts: Any
     projects: Any
     invitations: Any
+    aids: Any
 
 
 @pytest.fixture
@@ -48,12 +49,13 @@ def sent(fresh_engine: AsyncEngine) -> Any:
 
 
 async def _read(company_cache: CompanyCache, siret: str = LEROY) -> Read:
-    facts, projects, invitations = await asyncio.gather(
+    facts, projects, invitations, aids = await asyncio.gather(
         company_cache.company_facts([siret]),
         company_cache.projects([siret]),
         company_cache.pending_invitations([siret]),
+        company_cache.public_aids([siret]),
     )
-    return Read(facts[siret], projects[siret], invitations[siret])
+    return Read(facts[siret], projects[siret], invitations[siret], aids[siret])
 
 
 async def _sql(engine: AsyncEngine, statement: str, **values: Any) -> None:
@@ -117,6 +119,14 @@ async def _invite(_: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) ->
         ))  # fmt: skip
 
 
+async def _record_aid(_: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        session.add(PublicAid(
+            id=str(uuid.uuid4()), siret=LEROY, granted_on=date(2026, 11, 2), amount=12_000,
+            grantor="Région Occitanie (test)", scheme="Pass Export", regulation="2023/2831",
+        ))  # fmt: skip
+
+
 WRITES: dict[str, tuple[Callable[[AsyncEngine, Any], Awaitable[None]], Callable[[Read], bool]]] = {
     "a member's account renamed": (
         _rename_member,
@@ -137,6 +147,10 @@ WRITES: dict[str, tuple[Callable[[AsyncEngine, Any], Awaitable[None]], Callable[
         lambda r: all(a.agent_id != "agent-lucie-mercier" for a in r.projects[0].actors),
     ),
     "a collaborator invited": (_invite, lambda r: len(r.invitations) == 1),
+    "a public aid recorded": (
+        _record_aid,
+        lambda r: any(a.grantor == "Région Occitanie (test)" for a in r.aids),
+    ),
 }
 
 
@@ -179,7 +193,7 @@ async def test_a_warm_read_sends_no_statement_but_the_count(
     await _read(company_cache)
     counts = ["company_change_counter" in statement for statement in sent]
     if _backend(fresh_engine) == "sqlite":
-        assert counts == [True, True, True]  # one per kept read
+        assert counts == [True] * 4  # one per kept read
     else:
         assert counts == []
 
@@ -203,7 +217,7 @@ async def test_forget_drops_a_company_at_once(
     company_cache.forget([LEROY])
     sent.clear()
     await _read(company_cache)
-    assert sum("company_change_counter" not in statement for statement in sent) == 3
+    assert sum("company_change_counter" not in statement for statement in sent) == 4
 
 
 async def test_a_read_under_way_when_a_change_is_signalled_is_not_kept(

@@ -4,7 +4,8 @@ gateway keeps those reads in memory and drops them on the signal
 (``connectors/hubdb/company_cache.py``).
 
 The tables: ``companies``, ``company_memberships``, ``referent_assignments``,
-``collaborator_invitations``, ``projects``, ``project_actors``; and the columns of
+``collaborator_invitations``, ``projects``, ``project_actors``, ``public_aids``; and the
+columns of
 ``accounts`` (name, e-mail, phone) and ``agents`` (structure) that a company's facts carry.
 
 - PostgreSQL: a trigger sends ``NOTIFY hub_company_changed`` with the company's SIRET (``*``
@@ -39,6 +40,7 @@ _BY_SIRET = (
     "referent_assignments",
     "collaborator_invitations",
     "projects",
+    "public_aids",
 )
 _COLUMNS = {"accounts": ("name", "email", "phone"), "agents": ("structure_id",)}
 """Tables without a SIRET: only these columns reach a company's facts."""
