@@ -24,13 +24,8 @@ from auth.viewer import Viewer
 from gateway.access import note_operation
 from gateway.audit import write_audit
 from gateway.cost import CostPolicy
-from gateway.execution.plan import (
-    NotCompiled,
-    Plan,
-    Unsupported,
-    compile_operation,
-    directive_variables,
-)
+from gateway.execution.compiler import Unsupported, compile_operation, directive_variables
+from gateway.execution.plan import NotCompiled, Plan
 from gateway.identity_notice import notice_payload
 from gateway.settings import ConfigurationError
 from gateway.tracing import operation_span

@@ -62,7 +62,7 @@ UNKNOWN, INVALID = "00000000000000", "123"
 
 
 def unsupported(query: str) -> str | None:
-    """What the document uses of the list in ``gateway.execution.plan``'s docstring (a
+    """What the document uses of the list in ``gateway.execution.compiler``'s docstring (a
     mutation or subscription, introspection, ``@defer``/``@stream`` or any directive but
     ``@include``/``@skip``, fragment arguments; the schema has no abstract type, nor a type
     with ``is_type_of``): only then may the compiled path hand over an operation graphql-core

@@ -1,6 +1,7 @@
-"""The compiled plan (gateway.execution.plan) answers what graphql-core answers without an
-error, and hands over (``NotCompiled``) every answer with an error; fields of plain data are
-read without a resolver's info, the others by the very resolver graphql-core calls."""
+"""The compiled plan (built by gateway.execution.compiler, run by gateway.execution.plan)
+answers what graphql-core answers without an error, and hands over (``NotCompiled``) every
+answer with an error; fields of plain data are read without a resolver's info, the others by
+the very resolver graphql-core calls."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from auth.viewer import ANONYMOUS as _ANONYMOUS
 from gateway.cost import CostPlanner, CostPolicy
+from gateway.execution.compiler import Unsupported, compile_operation
 from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
-from gateway.execution.plan import NotCompiled, Unsupported, compile_operation
+from gateway.execution.plan import NotCompiled
 
 CALLS: Counter[str] = Counter()
 
