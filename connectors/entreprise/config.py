@@ -11,7 +11,12 @@ from httpx_aiohttp import AiohttpTransport
 
 from connectors.http import Resilience
 
-__all__ = ["DEFAULT_TTL", "EntrepriseConfig", "create_client"]
+__all__ = ["CALLS_AT_ONCE", "DEFAULT_TTL", "EntrepriseConfig", "create_client"]
+
+CALLS_AT_ONCE = 100
+"""Calls the shared client sends at once (its connection pool): a page of companies (an
+agent's portfolio, 100 at most) reads each one's établissement in one wave, not two (at 50,
+a portfolio of 56 waited a whole call for its last six)."""
 
 _HOUR = 3600.0
 _DAY = 24 * _HOUR
@@ -75,7 +80,9 @@ def create_client(config: EntrepriseConfig) -> httpx.AsyncClient:
 
     Per-attempt timeouts equal the whole budget; the connector also enforces the budget
     across attempts."""
-    limits = httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30)
+    limits = httpx.Limits(
+        max_connections=CALLS_AT_ONCE, max_keepalive_connections=20, keepalive_expiry=30
+    )
     return httpx.AsyncClient(
         base_url=config.base_url,
         transport=AiohttpTransport(limits=limits),

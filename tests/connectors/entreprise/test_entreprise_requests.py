@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import httpx
 import pytest
 import respx
@@ -26,8 +29,12 @@ from entreprise_wire import (
     wire,
 )
 from httpx_aiohttp import AiohttpTransport
+from starlette.types import Receive, Scope, Send
 
 from connectors.entreprise import EntrepriseConfig, EntrepriseConnector, create_client
+from connectors.entreprise.config import CALLS_AT_ONCE
+from resolvers.directory_search import MAX_PAGE
+from tests.servers import serving
 
 ROUTES = [
     ("etablissement", SIRET, ETABLISSEMENT_PATH, ETABLISSEMENT),
@@ -84,3 +91,38 @@ def test_default_ttls_per_endpoint() -> None:
     assert config.ttl_for("etablissement") == 24 * 3600
     assert config.ttl_for("attestation_vigilance") == 3600
     assert config.stale_ttl == 7 * 24 * 3600
+
+
+async def test_shared_client_sends_a_page_of_companies_calls_at_once() -> None:
+    """A portfolio page (``MAX_PAGE`` companies) reads each établissement in one wave: the
+    server holds every request until all of them arrived, or until the pool is seen to stop
+    short of the page."""
+    page = MAX_PAGE
+    in_flight = 0
+    most = 0
+    all_arrived = asyncio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal in_flight, most
+        if scope["type"] != "http":
+            return
+        in_flight += 1
+        most = max(most, in_flight)
+        if in_flight == page:
+            all_arrived.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_arrived.wait(), timeout=2)
+        in_flight -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async with serving(app) as url:
+        config = EntrepriseConfig(base_url=url, token=TOKEN, recipient=RECIPIENT)
+        client = create_client(config)
+        try:
+            answers = await asyncio.gather(*(client.get(f"/{n}") for n in range(page)))
+        finally:
+            await client.aclose()
+
+    assert [answer.status_code for answer in answers] == [200] * page
+    assert most == page == CALLS_AT_ONCE
