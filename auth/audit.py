@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from auth.tiers import Access
 from auth.viewer import Viewer, ViewerKind
@@ -90,9 +91,13 @@ class AuditBuffer:
         by its SIREN for the endpoints keyed by SIREN)."""
         now = self.clock()
         viewer = self.viewer
+        made: dict[str, list[tuple[int, UpstreamCallRecord]]] = {}
+        for order, call in enumerate(self._calls):  # grouped once: a portfolio reads 50 or more
+            made.setdefault(call.identifier, []).append((order, call))
         events = []
         for siret, read in self._reads.items():
-            calls = tuple(c for c in self._calls if c.identifier in (siret, siret[:9]))
+            found = [call for identifier in {siret, siret[:9]} for call in made.get(identifier, ())]
+            calls = tuple(call for _, call in sorted(found, key=itemgetter(0)))
             events.append(
                 AuditEventRecord(
                     id=str(uuid.uuid4()),

@@ -304,6 +304,9 @@ class Context:
     request_id: str
     audit: AuditBuffer
     _chosen: asyncio.Future[frozenset[str]] | None = field(default=None, repr=False)
+    _access: dict[str, Access] = field(default_factory=dict, repr=False)
+    """The viewer's access to each company the request read, worked out once: every tiered
+    field of a company asks it (five of each company in an agent's portfolio)."""
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A websocket's ``connection_init`` payload (Strawberry sets it; None over HTTP)."""
     warnings: list[dict[str, str]] = field(default_factory=list)
@@ -354,12 +357,17 @@ class Context:
         for loader in (self.loaders.facts, self.loaders.projects, self.loaders.invitations):
             with contextlib.suppress(KeyError):  # not loaded yet in this request
                 loader.clear(siret)
+        self._access.pop(siret, None)
 
     async def company_access(self, siret: str) -> Access:
         decided = access_without_facts(self.viewer)
         if decided is not None:
             return decided
-        return company_access(self.viewer, await self.loaders.facts.load(siret))
+        known = self._access.get(siret)
+        if known is None:
+            facts = await self.loaders.facts.load(siret)
+            known = self._access[siret] = company_access(self.viewer, facts)
+        return known
 
     async def company_diffusible(self, siret: str) -> bool | None:
         try:

@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from auth.identity import Authenticator
+from auth.tiers import Access
+from auth.tokens import DevTokenIssuer
 from connectors.hubdb.models import Account, EmailOutbox, Notification
-from resolvers.context import Services
+from resolvers.context import Context, Services
 from resolvers.working_hours import working_deadline
 from tests.conftest import Run, errors_by_path
 
@@ -65,6 +68,25 @@ async def test_the_chosen_referent_accepts_and_the_company_is_told(
     assert [m.status for m in mails] == ["PENDING"] and "accepté" in mails[0].subject
     sheet = await run('{ company(siret: "44306184100047") { viewerAccess } }', as_=DURAND)
     assert sheet.data["company"]["viewerAccess"] == "TIER2"  # accepted: tier 2 now
+
+
+async def test_a_request_works_its_access_out_again_after_it_wrote_the_company(
+    run: Run, services: Services, issuer: DevTokenIssuer
+) -> None:
+    """The access to a company is worked out once per request, and again after the request
+    changed the company (``Context.forget_company``), as its facts are read again."""
+    token = issuer.issue(subject=DURAND, email=DURAND)
+    durand = await Authenticator(issuer, services.hub, services.directory).viewer(f"Bearer {token}")
+    context = Context.create(durand, services, "test-request")
+    assert await context.company_access(BIOCOSMETIQUES) is Access.TIER1  # pending: tier 1
+
+    assignment_id = await _pending_id(run)
+    accepted = await run(RESPOND, as_=DURAND, variables={"id": assignment_id, "accept": True})
+    assert accepted.errors is None
+
+    assert await context.company_access(BIOCOSMETIQUES) is Access.TIER1  # as the request read it
+    context.forget_company(BIOCOSMETIQUES)
+    assert await context.company_access(BIOCOSMETIQUES) is Access.TIER2
 
 
 async def test_a_refusal_tells_the_company_and_the_administrator(
