@@ -17,16 +17,17 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import parse
+from graphql import GraphQLEnumType, parse
 from graphql.execution.values import get_variable_values
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from auth.viewer import ANONYMOUS as _ANONYMOUS
 from gateway.cost import CostPlanner, CostPolicy
+from gateway.errors import HubSchema
 from gateway.execution.compiler import Unsupported, compile_operation
 from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
-from gateway.execution.plan import NotCompiled
+from gateway.execution.plan import NotCompiled, enum_names, leaf_completer
 
 CALLS: Counter[str] = Counter()
 
@@ -312,3 +313,20 @@ class _Context:
 
     warnings: list[dict[str, str]] = field(default_factory=list)
     audit: None = None
+
+
+def test_every_enum_of_the_schema_completes_to_the_name_its_type_serializes_to(
+    schema: HubSchema,
+) -> None:
+    """The compiled leaf looks a member's name up instead of asking ``serialize``: both must
+    give the same name for every member of every enum the graph answers with."""
+    enums = [
+        type_ for type_ in schema._schema.type_map.values()
+        if isinstance(type_, GraphQLEnumType) and getattr(type_, "wrapped_cls", None)
+    ]  # fmt: skip
+    assert len(enums) > 10
+    for type_ in enums:
+        complete = leaf_completer(type_)
+        for member in type_.wrapped_cls:  # type: ignore[attr-defined]
+            assert complete(member, None, None) == type_.serialize(member), (type_, member)  # type: ignore[arg-type]
+        assert set(enum_names(type_).values()) <= set(type_.values)
