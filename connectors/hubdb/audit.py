@@ -24,8 +24,12 @@ __all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"
 _TABLE = AuditEvent.__table__
 
 
+_INSERT = sa.insert(AuditEvent)
+"""Built once: building it and its cache key was a quarter of each audited request's write."""
+
+
 def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
-    connection.execute(sa.insert(AuditEvent), rows)
+    connection.execute(_INSERT, rows)
 
 
 def _retrieved(written: asyncio.Future[None]) -> None:
