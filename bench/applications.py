@@ -133,7 +133,11 @@ class PlatformFloor:
     async def _platform(
         self, read: Callable[[str], Awaitable[str | None]], started: float
     ) -> tuple[bool, float]:
-        failures = await asyncio.gather(*(read(siret) for siret in self._sirets))
+        # A transport error (the sandbox dropping one of the many connections) fails the
+        # sample, as in ``eligible.ConcurrentFloor``, instead of ending the run.
+        failures = await asyncio.gather(
+            *(read(siret) for siret in self._sirets), return_exceptions=True
+        )
         return not any(failures), time.perf_counter() - started
 
 
