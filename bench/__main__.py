@@ -253,6 +253,26 @@ def _agent_portfolio(
 def _eligible_schemes(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
+    """Both submission platforms run as their own processes (a cold request reads the
+    company's applications for the de minimis criterion): in process, the gateway's CPU
+    would answer them, and the floor reads them too."""
+    with (
+        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
+        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
+    ):
+        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
+        sandboxes = eligible.CompanySandboxes(sandbox.url, mesaides.url, del_.url)
+        pids = (sandbox.pid, mesaides.pid, del_.pid, catalogues.pid)
+        return _eligible_phases(args, workspace, sandboxes, catalogues, pids)
+
+
+def _eligible_phases(
+    args: argparse.Namespace,
+    workspace: Workspace,
+    sandboxes: eligible.CompanySandboxes,
+    catalogues: Service,
+    sandbox_pids: tuple[int, ...],
+) -> dict[str, Any]:
     result: dict[str, Any] = {"viewer": eligible.VIEWER_EMAIL, "query": eligible.ELIGIBLE_SCHEMES,
                               "targets": verdicts.ELIGIBLE_TARGETS}  # fmt: skip
     references: dict[str, Any] = {}
@@ -262,31 +282,31 @@ def _eligible_schemes(
             token = issue_token(workspace, eligible.VIEWER_EMAIL)
             _say(f"eligible schemes, floor + cold (catalogues cached): {args.samples} pairs "
                  f"(gateway pid {gateway.pid}) …")  # fmt: skip
-            watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
+            watch = environment.CpuWatch(gateway.pid, *sandbox_pids)
             floor, cold, upstream, client, evidence = asyncio.run(eligible.cold_and_floor(
-                sandbox.url, catalogues.url, gateway.url, token, args.redis_url,
+                sandboxes, catalogues.url, gateway.url, token, args.redis_url,
                 samples=args.samples, warmup=args.warmup,
             ))  # fmt: skip
             cpu = watch.shares()
             _say("eligible schemes, first evaluations: the referent's other companies, once "
                  "each …")  # fmt: skip
             first_floor, first = asyncio.run(eligible.first_evaluations(
-                sandbox.url, gateway.url, token, limit=args.samples,
+                sandboxes, gateway.url, token, limit=args.samples,
             ))  # fmt: skip
         result["first_evaluation"] = {"floor": first_floor.as_dict(), "cold": first.as_dict()}
         references["cold"] = client.reference
         result["floor"] = {**floor.as_dict(), "per_source_ms": upstream.per_source_ms()}
         result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}
-        result["full_cold"] = _full_cold(args, workspace, sandbox, catalogues, token, references)
+        result["full_cold"] = _full_cold(args, workspace, sandboxes, catalogues, token, references)
     else:
         _say(f"eligible schemes: cold phases SKIPPED — {problem}")
         result["cold"] = {"skipped": problem}
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
         token = issue_token(workspace, eligible.VIEWER_EMAIL)
         _say(f"eligible schemes, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
-        watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
+        watch = environment.CpuWatch(gateway.pid, *sandbox_pids)
         latency, client, evidence = asyncio.run(eligible.warm(
-            sandbox.url, catalogues.url, gateway.url, token, gateway_pid=gateway.pid,
+            sandboxes, catalogues.url, gateway.url, token, gateway_pid=gateway.pid,
             samples=args.samples, warmup=args.warmup,
         ))  # fmt: skip
         cpu = watch.shares()
@@ -305,7 +325,7 @@ def _eligible_schemes(
 def _full_cold(
     args: argparse.Namespace,
     workspace: Workspace,
-    sandbox: Service,
+    sandboxes: eligible.CompanySandboxes,
     catalogues: Service,
     token: str,
     references: dict[str, Any],
@@ -320,7 +340,7 @@ def _full_cold(
 
     async def floor_phase() -> tuple[Tally, eligible.CatalogueFloor]:
         tally = Tally()
-        async with eligible.CatalogueFloor(sandbox.url, catalogues.url) as direct:
+        async with eligible.CatalogueFloor(sandboxes, catalogues.url) as direct:
             for _ in range(min(args.warmup, 5)):
                 await direct.floor.sample()
             for _ in range(floor_samples):

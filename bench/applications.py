@@ -13,20 +13,19 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Self
 
 import aiohttp
-import httpx
 import redis.asyncio as redis
 import sqlalchemy as sa
 
 from bench.client import GraphQLPoster, ReferenceCheck
 from bench.phases import Tally
+from bench.platforms import PlatformClients
 from bench.portfolio import AGENT_EMAIL
 from bench.report import ms, passed, table, times
-from connectors.del_.queries import DOSSIERS
-from sandbox.platforms.config import DEL_TOKEN, MESAIDES_TOKEN
 
 __all__ = [
     "AGENT_EMAIL",
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 APPLICATIONS_TARGETS = {"cold_p50_ratio_max": 1.5, "warm_p50_ms_max": 10.0}
-_PAGE = 50  # the connectors' page size: one page per company
 
 
 def applications_query(first: int) -> str:
@@ -106,19 +104,12 @@ def _warnings(body: bytes) -> str | None:
 
 
 class PlatformFloor:
-    """Every company's list read straight from each platform (the connectors' paths, page size
-    and token), all at once, both platforms together; per sample, the time until the slower
-    platform's last answer, and each platform's own."""
+    """Every company's list read straight from each platform (``PlatformClients``: the
+    connectors' requests), all at once, both platforms together; per sample, the time until
+    the slower platform's last answer, and each platform's own."""
 
     def __init__(self, mesaides_url: str, del_url: str, sirets: list[str]) -> None:
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
-        self._mesaides = httpx.AsyncClient(
-            base_url=mesaides_url, limits=limits,
-            headers={"Authorization": f"Bearer {MESAIDES_TOKEN}"},
-        )  # fmt: skip
-        self._del = httpx.AsyncClient(
-            base_url=del_url, limits=limits, headers={"Authorization": f"Bearer {DEL_TOKEN}"}
-        )
+        self._clients = PlatformClients(mesaides_url, del_url)
         self._sirets = sirets
         self.per_platform: dict[str, list[float]] = {"mesaides": [], "del": []}
 
@@ -126,34 +117,28 @@ class PlatformFloor:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._mesaides.aclose()
-        await self._del.aclose()
+        await self._clients.aclose()
 
     async def sample(self) -> tuple[float, str | None]:
         started = time.perf_counter()
         (m_ok, m_s), (d_ok, d_s) = await asyncio.gather(
-            self._platform(self._mesaides_call, started),
-            self._platform(self._del_call, started),
+            self._platform(self._clients.mesaides, started),
+            self._platform(self._clients.del_, started),
         )
         self.per_platform["mesaides"].append(m_s)
         self.per_platform["del"].append(d_s)
         failure = None if m_ok and d_ok else "a platform call failed"
         return max(m_s, d_s), failure
 
-    async def _platform(self, call: Any, started: float) -> tuple[bool, float]:
-        results = await asyncio.gather(*(call(siret) for siret in self._sirets))
-        return all(results), time.perf_counter() - started
-
-    async def _mesaides_call(self, siret: str) -> bool:
-        response = await self._mesaides.get(
-            "/api/v1/demandes", params={"siret": siret, "page": 1, "par_page": _PAGE}
+    async def _platform(
+        self, read: Callable[[str], Awaitable[str | None]], started: float
+    ) -> tuple[bool, float]:
+        # A transport error (the sandbox dropping one of the many connections) fails the
+        # sample, as in ``eligible.ConcurrentFloor``, instead of ending the run.
+        failures = await asyncio.gather(
+            *(read(siret) for siret in self._sirets), return_exceptions=True
         )
-        return response.status_code == 200
-
-    async def _del_call(self, siret: str) -> bool:
-        response = await self._del.post("/api/v2/graphql", json={
-            "query": DOSSIERS, "variables": {"siret": siret, "first": _PAGE, "after": None}})  # fmt: skip
-        return response.status_code == 200 and not response.json().get("errors")
+        return not any(failures), time.perf_counter() - started
 
 
 async def first_answer(gateway_url: str, token: str) -> tuple[Any, str | None]:

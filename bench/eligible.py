@@ -2,12 +2,14 @@
 catalogue (the three aid catalogues, ~163 schemes) as LEROY's referent.
 
 The gateway joins the catalogues (read whole, cached, memoised in process for 30 s) with the
-company's API Entreprise data, read concurrently (établissement, chiffres d'affaires, bilans,
-effectifs annuels, both attestations; LEROY is a head office, so no unité légale). Measured:
-the floor of each of those sources (direct calls, all at once, each timed), the cold gateway
-with the catalogues cached and the company's data not, the warm gateway, and — for
-information — a fully cold first request (fresh gateway, Redis flushed) against a direct full
-read of each catalogue."""
+company's data, read concurrently: its API Entreprise data (établissement, chiffres
+d'affaires, bilans, effectifs annuels, both attestations; LEROY is a head office, so no unité
+légale) and, for the de minimis criterion, its applications on both submission platforms (Mes
+aides en ligne, DEL: the aids it was granted), each platform sandbox its own process. Measured:
+the floor (every source the cold request reads, direct calls all at once, each timed), the
+cold gateway with the catalogues cached and the company's data not, the warm gateway, and —
+for information — a fully cold first request (fresh gateway, Redis flushed) against a direct
+full read of each catalogue with the same sources."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Self
 
 import aiohttp
@@ -25,6 +28,7 @@ from bench.client import GraphQLPoster, ReferenceCheck, graphql_failure
 from bench.environment import process_cpu_seconds
 from bench.measure import summarize
 from bench.phases import Tally
+from bench.platforms import PlatformClients, platform_calls
 from bench.scenarios import REFERENT_EMAIL, SIREN, SIRET, UPSTREAM_PARAMS, upstream_client
 from connectors.catalogues import bpifrance, francenum, region
 from connectors.entreprise.endpoints import (
@@ -43,14 +47,17 @@ __all__ = [
     "ELIGIBLE_SCHEMES",
     "ENTREPRISE_SOURCES",
     "MIN_SCHEMES",
+    "PLATFORM_SOURCES",
     "REAL_SCHEME_IDS",
     "VIEWER_EMAIL",
     "CatalogueFloor",
+    "CompanySandboxes",
     "ConcurrentFloor",
     "EligibleClient",
     "catalogue_calls",
     "catalogue_reads",
     "cold_and_floor",
+    "company_reads",
     "entreprise_reads",
     "first_evaluations",
     "full_cold_sample",
@@ -88,6 +95,11 @@ ENTREPRISE_SOURCES: dict[str, Endpoint] = {
     "urssaf (attestation de vigilance)": ATTESTATION_VIGILANCE,
     "dgfip (attestation fiscale)": ATTESTATION_FISCALE,
 }
+# The platform reads behind the de minimis criterion (resolvers/aids_received.py): one page
+# of the company's applications on each.
+PLATFORM_SOURCES = ("mes aides en ligne (demandes)", "del (dossiers)")
+_FLOOR_CALLS = {"api_entreprise": len(ENTREPRISE_SOURCES), "mesaides": 1, "del": 1}
+"""The calls one floor sample makes to each sandbox, and one cold request must make too."""
 CATALOGUE_SOURCES = ("region", "bpifrance", "francenum")
 
 Read = Callable[[], Awaitable[str | None]]
@@ -198,6 +210,48 @@ def entreprise_reads(client: httpx.AsyncClient) -> dict[str, Read]:
     return {name: read(endpoint) for name, endpoint in ENTREPRISE_SOURCES.items()}
 
 
+def company_reads(
+    direct: httpx.AsyncClient, platforms: PlatformClients, siret: str = SIRET
+) -> dict[str, Read]:
+    """Every source a cold eligibility request reads for a company: LEROY's API Entreprise
+    sources (``entreprise_reads``) and ``siret``'s applications on both platforms."""
+    mesaides, del_ = PLATFORM_SOURCES
+    return {
+        **entreprise_reads(direct),
+        mesaides: lambda: platforms.mesaides(siret),
+        del_: lambda: platforms.del_(siret),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CompanySandboxes:
+    """The sandboxes a company's data comes from, each its own process."""
+
+    entreprise_url: str
+    mesaides_url: str
+    del_url: str
+
+    def platforms(self) -> PlatformClients:
+        return PlatformClients(self.mesaides_url, self.del_url)
+
+    async def calls(self, *, reset: bool = False) -> dict[str, int]:
+        """Calls each has answered so far: API Entreprise, then each platform (in
+        ``PLATFORM_SOURCES`` order). ``reset`` first resets the API Entreprise count (and
+        its per-minute quota window)."""
+        async with (
+            httpx.AsyncClient(base_url=self.entreprise_url) as entreprise,
+            httpx.AsyncClient(base_url=self.mesaides_url) as mesaides,
+            httpx.AsyncClient(base_url=self.del_url) as del_,
+        ):
+            if reset:
+                await _entreprise_calls(entreprise, reset=True)
+            return {
+                "api_entreprise": await _entreprise_calls(entreprise),
+                "mesaides": await platform_calls(mesaides),
+                "del": await platform_calls(del_),
+            }
+
+
 def catalogue_client(catalogues_url: str) -> httpx.AsyncClient:
     """httpx with its default transport, as the gateway's catalogue connector uses."""
     return httpx.AsyncClient(
@@ -278,7 +332,8 @@ async def _entreprise_calls(control: httpx.AsyncClient, *, reset: bool = False) 
 
 async def _forget_company(cache: redis.Redis) -> int:
     """Deletes every key but the catalogues' (the RawCache's keys are
-    ``hub-gateway:api_entreprise:<endpoint>:<id>`` and ``hub-gateway:catalogue:<feed>``)."""
+    ``hub-gateway:api_entreprise:<endpoint>:<id>``, the platforms' lists and
+    ``hub-gateway:catalogue:<feed>``)."""
     doomed = [key for key in await cache.keys("*") if b"catalogue:" not in key]
     if doomed:
         await cache.delete(*doomed)
@@ -292,7 +347,7 @@ def _families(keys: list[bytes | str]) -> dict[str, int]:
 
 
 async def cold_and_floor(
-    sandbox_url: str,
+    sandboxes: CompanySandboxes,
     catalogues_url: str,
     gateway_url: str,
     token: str,
@@ -309,21 +364,21 @@ async def cold_and_floor(
     cache = redis.from_url(redis_url)
     try:
         async with (
-            upstream_client(sandbox_url) as direct,
+            upstream_client(sandboxes.entreprise_url) as direct,
+            sandboxes.platforms() as platforms,
             aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=4)) as session,
-            httpx.AsyncClient(base_url=sandbox_url) as entreprise,
             httpx.AsyncClient(base_url=catalogues_url) as catalogues,
         ):
-            upstream = ConcurrentFloor(entreprise_reads(direct))
+            upstream = ConcurrentFloor(company_reads(direct, platforms))
             client = EligibleClient(session, gateway_url, token)
-            await _entreprise_calls(entreprise, reset=True)
+            before = await sandboxes.calls(reset=True)
             await cache.flushdb()
             catalogue_before = await catalogue_calls(catalogues)
             first = await client.request()
             first_request = {
                 "ms": round(first[0] * 1000, 1),
                 "failure": first[1],
-                "api_entreprise_calls": await _entreprise_calls(entreprise),
+                "upstream_calls": _difference(await sandboxes.calls(), before),
                 "catalogue_calls": await catalogue_calls(catalogues) - catalogue_before,
                 "redis_keys": _families(await cache.keys("*")),
             }
@@ -331,40 +386,49 @@ async def cold_and_floor(
                 await upstream.sample()
                 await _forget_company(cache)
                 await client.request()
-            await _entreprise_calls(entreprise, reset=True)
+            before = await sandboxes.calls(reset=True)
             catalogue_before = await catalogue_calls(catalogues)
             deleted = 0
             for _ in range(samples):
                 await floor.take(upstream.sample)
                 deleted += await _forget_company(cache)
                 await cold.take(client.request)
-            gateway_calls = await _entreprise_calls(entreprise) - samples * len(ENTREPRISE_SOURCES)
+            made = _difference(await sandboxes.calls(), before)
             catalogue_during = await catalogue_calls(catalogues) - catalogue_before
             catalogue_keys = len([k for k in await cache.keys("*") if b"catalogue:" in k])
     finally:
         await cache.aclose()
+    gateway_calls = {
+        family: round((calls - samples * _FLOOR_CALLS[family]) / samples, 2)
+        for family, calls in made.items()
+    } if samples else None  # fmt: skip
     evidence = {
         "first_request_redis_flushed": first_request,
         "redis_keys_deleted_per_request": round(deleted / samples, 2) if samples else None,
         "catalogue_keys_kept": catalogue_keys,
-        "upstream_calls_per_request": round(gateway_calls / samples, 2) if samples else None,
-        "expected_upstream_calls_per_request": len(ENTREPRISE_SOURCES),
+        "upstream_calls_per_request": gateway_calls,
+        "expected_upstream_calls_per_request": _FLOOR_CALLS,
         "catalogue_calls_while_measuring": catalogue_during,
     }
     return floor, cold, upstream, client, evidence
 
 
+def _difference(after: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
+    return {name: after[name] - before[name] for name in after}
+
+
 async def first_evaluations(
-    sandbox_url: str, gateway_url: str, token: str, *, limit: int
+    sandboxes: CompanySandboxes, gateway_url: str, token: str, *, limit: int
 ) -> tuple[Tally, Tally]:
     """(floor, cold) for information: one eligibility request for each of the referent's
     other companies (up to ``limit``), each never asked before, so neither its data nor its
-    verdicts are in any cache: the cost of a first evaluation. Floor samples (LEROY's six
+    verdicts are in any cache: the cost of a first evaluation. Floor samples (LEROY's
     sources, all at once) alternate with them; every company's sources answer with the
-    sandbox's same latency."""
+    sandboxes' same latency."""
     floor, cold = Tally(), Tally()
     async with (
-        upstream_client(sandbox_url) as direct,
+        upstream_client(sandboxes.entreprise_url) as direct,
+        sandboxes.platforms() as platforms,
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=4)) as session,
     ):
         poster = GraphQLPoster(session, gateway_url, token)
@@ -375,7 +439,7 @@ async def first_evaluations(
             return floor, cold
         edges = data["viewer"]["portfolio"]["edges"]
         sirets = [edge["node"]["siret"] for edge in edges if edge["node"]["siret"] != SIRET]
-        upstream = ConcurrentFloor(entreprise_reads(direct))
+        upstream = ConcurrentFloor(company_reads(direct, platforms))
 
         async def first(siret: str) -> tuple[float, str | None]:
             body = GraphQLPoster.body(_ELIGIBLE_SCHEMES_OF, "EligibleSchemesOf", {"siret": siret})
@@ -418,15 +482,17 @@ async def full_cold_sample(
 
 
 class CatalogueFloor:
-    """A full read of the three catalogues and the company's six sources, all at once: the
+    """A full read of the three catalogues and every source of the company, all at once: the
     floor of a fully cold request; each catalogue's own time is its full-read floor."""
 
-    def __init__(self, sandbox_url: str, catalogues_url: str) -> None:
-        self._direct = upstream_client(sandbox_url)
+    def __init__(self, sandboxes: CompanySandboxes, catalogues_url: str) -> None:
+        self._direct = upstream_client(sandboxes.entreprise_url)
+        self._platforms = sandboxes.platforms()
         self._catalogues = catalogue_client(catalogues_url)
         self.items: Counter[str] = Counter()
         self.floor = ConcurrentFloor({
-            **catalogue_reads(self._catalogues, self.items), **entreprise_reads(self._direct)
+            **catalogue_reads(self._catalogues, self.items),
+            **company_reads(self._direct, self._platforms),
         })  # fmt: skip
 
     async def __aenter__(self) -> Self:
@@ -434,11 +500,12 @@ class CatalogueFloor:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._direct.aclose()
+        await self._platforms.aclose()
         await self._catalogues.aclose()
 
 
 async def warm(
-    sandbox_url: str,
+    sandboxes: CompanySandboxes,
     catalogues_url: str,
     gateway_url: str,
     token: str,
@@ -449,25 +516,25 @@ async def warm(
 ) -> tuple[Tally, EligibleClient, dict[str, Any]]:
     """(latency, the client, evidence) against the in-memory-cache gateway, one request at a
     time after ``warmup`` (at least one) unmeasured ones; the gateway's CPU time while
-    measuring, per request, and the calls either sandbox answered meanwhile (must be 0)."""
+    measuring, per request, and the calls any sandbox answered meanwhile (must be 0: upstream
+    counts API Entreprise's and both platforms')."""
     latency = Tally()
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session,
-        httpx.AsyncClient(base_url=sandbox_url) as entreprise,
         httpx.AsyncClient(base_url=catalogues_url) as catalogues,
     ):
         client = EligibleClient(session, gateway_url, token)
         for _ in range(max(warmup, 1)):
             await client.request()
-        entreprise_before = await _entreprise_calls(entreprise)
+        upstream_before = await sandboxes.calls()
         catalogue_before = await catalogue_calls(catalogues)
         cpu_before = process_cpu_seconds(gateway_pid)
         for _ in range(samples):
             await latency.take(client.request)
         cpu = process_cpu_seconds(gateway_pid) - cpu_before
+        made = _difference(await sandboxes.calls(), upstream_before)
         evidence = {
-            "upstream_calls_while_measuring": await _entreprise_calls(entreprise)
-            - entreprise_before,
+            "upstream_calls_while_measuring": sum(made.values()),
             "catalogue_calls_while_measuring": await catalogue_calls(catalogues) - catalogue_before,
             "gateway_cpu_ms_per_request": round(cpu * 1000 / samples, 2) if samples else None,
         }

@@ -249,6 +249,11 @@ def judge_eligible(result: dict[str, Any]) -> dict[str, str]:
     return verdicts
 
 
+def _per_family(calls: dict[str, float] | None) -> str:
+    """Calls per source family (API Entreprise, each platform), in their order."""
+    return " / ".join(map(str, calls.values())) if calls else str(calls)
+
+
 def render_eligible(result: dict[str, Any]) -> str:
     cold, warm, answer = result["cold"], result["warm"], result["answer"]
     verdicts = result["verdicts"]
@@ -270,9 +275,9 @@ def render_eligible(result: dict[str, Any]) -> str:
              ms(cold["latency_ms"]["p50"]), times(cold["ratio_p50"]),
              f"≤ {ELIGIBLE_TARGETS['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"),
             ("cold p99", ms(cold["latency_ms"]["p99"]), times(cold["ratio_p99"]), ""),
-            ("  API Entreprise calls per cold request",
-             str(evidence["upstream_calls_per_request"]), "",
-             (f"= {evidence['expected_upstream_calls_per_request']} → "
+            ("  calls per cold request: " + " / ".join(evidence["expected_upstream_calls_per_request"]),
+             _per_family(evidence["upstream_calls_per_request"]), "",
+             (f"= {_per_family(evidence['expected_upstream_calls_per_request'])} → "
               f"{verdicts['cold_reads_every_source']}")),
             ("  catalogue calls while measuring cold",
              str(evidence["catalogue_calls_while_measuring"]), "",
