@@ -55,13 +55,17 @@ _PREFETCH: dict[str, Callable[[Loaders, str], Iterable[Awaitable[Any]]]] = {
         loaders.social_compliance.load(siret[:9]),
         loaders.fiscal_compliance.load(siret[:9]),
     ],
-    # the company profile the eligibility engine reads (resolvers/company_profile.py)
+    # the company profile the eligibility engine reads (resolvers/company_profile.py), and
+    # the aids it received on both platforms (its de minimis headroom): alongside the
+    # établissement's read, not after it
     "eligibleSchemes": lambda loaders, siret: [
         loaders.turnover.load(siret),
         loaders.balance_sheets.load(siret[:9]),
         loaders.headcount.load(siret[:9]),
         loaders.social_compliance.load(siret[:9]),
         loaders.fiscal_compliance.load(siret[:9]),
+        loaders.mesaides_applications.load(siret),
+        loaders.del_applications.load(siret),
     ],
 }
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+import httpx
 import pytest
 
 import resolvers.company
@@ -115,3 +119,43 @@ async def test_every_upstream_call_carries_context_recipient_and_object(
         params = request.url.params
         assert params["context"] and params["object"]
         assert params["recipient"] == "20005379100014"
+
+
+async def test_eligible_schemes_asks_both_platforms_while_the_etablissement_is_read(
+    run: Run,
+    upstream: CountingTransport,
+    mesaides_upstream: CountingTransport,
+    del_upstream: CountingTransport,
+) -> None:
+    """The aids received on DEL and Mes aides en ligne (the de minimis headroom) are read
+    alongside the company's établissement, not once it answered: the établissement's answer
+    is held until both platforms were asked (or 2 s went by, the sequential case)."""
+    asked = {"mesaides": asyncio.Event(), "del": asyncio.Event()}
+    for name, platform in (("mesaides", mesaides_upstream), ("del", del_upstream)):
+        counted = platform.handle_async_request
+
+        async def ask(request: httpx.Request, counted: Any = counted, name: str = name) -> Any:
+            asked[name].set()
+            return await counted(request)
+
+        platform.handle_async_request = ask  # type: ignore[method-assign]
+    read = upstream.handle_async_request
+    held: list[bool] = []
+
+    async def etablissement_held(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(f"/etablissements/{LEROY}"):
+            both = asyncio.gather(*(event.wait() for event in asked.values()))
+            try:
+                await asyncio.wait_for(both, timeout=2.0)
+                held.append(True)
+            except TimeoutError:
+                held.append(False)
+        return await read(request)
+
+    upstream.handle_async_request = etablissement_held  # type: ignore[method-assign]
+    result = await run(
+        f'{{ company(siret: "{LEROY}") {{ eligibleSchemes {{ scheme {{ id }} verdict }} }} }}',
+        as_="pierre.durand@cci-gard.example",
+    )
+    assert result.errors is None
+    assert held == [True]
