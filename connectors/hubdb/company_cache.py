@@ -115,19 +115,16 @@ class CompanyCache:
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """As :meth:`HubRepository.projects`; each caller gets a list of its own."""
-        found = await self._read(self._projects, sirets, self._hub.projects, tuple)
-        return {siret: list(projects) for siret, projects in found.items()}
+        return await self._lists(self._projects, sirets, self._hub.projects)
 
     async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
         """As :meth:`HubRepository.public_aids` (what the de minimis headroom and the
         eligibility of a warm request read); each caller gets a list of its own."""
-        found = await self._read(self._aids, sirets, self._hub.public_aids, tuple)
-        return {siret: list(aids) for siret, aids in found.items()}
+        return await self._lists(self._aids, sirets, self._hub.public_aids)
 
     async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
         """As :meth:`HubRepository.pending_invitations`; each caller gets a list of its own."""
-        found = await self._read(self._invitations, sirets, self._hub.pending_invitations, tuple)
-        return {siret: list(invitations) for siret, invitations in found.items()}
+        return await self._lists(self._invitations, sirets, self._hub.pending_invitations)
 
     def forget(self, sirets: Sequence[str]) -> None:
         """Drops these companies now: this instance just changed them."""
@@ -138,6 +135,17 @@ class CompanyCache:
         """Drops every company now: this instance committed a write whose companies it does
         not name (``HubWriter``'s transactions)."""
         self._drop(None)
+
+    async def _lists(
+        self,
+        entries: TTLCache[str, tuple[V, ...]],
+        sirets: Sequence[str],
+        fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, list[V]]]],
+    ) -> dict[str, list[V]]:
+        """Kept as tuples, so that no caller changes what another reads; each caller gets a
+        list of its own."""
+        found = await self._read(entries, sirets, fetch, tuple)
+        return {siret: list(items) for siret, items in found.items()}
 
     async def _read(
         self,
