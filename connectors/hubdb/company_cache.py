@@ -24,7 +24,8 @@ itself says what changed (migration 0014's triggers), not the code that writes:
 Two more guards:
 
 - A read that was under way when something was dropped is given to its caller but not
-  kept: it may have read the row before the write (``_drops``).
+  kept: it may have read the row before the write (``TTLLookup``, which the directory cache
+  uses too).
 - Entries live ``ttl`` seconds at most, a backstop should a signal ever be missed.
 
 On PostgreSQL a notification arrives a moment after the commit, so this instance's own writes
@@ -43,9 +44,9 @@ from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 import structlog
-from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from connectors.hubdb._ttl_lookup import TTLLookup
 from connectors.hubdb.invitations import InvitationRecord
 from connectors.hubdb.records import CompanyFacts, ProjectRecord, PublicAidRecord
 from connectors.hubdb.repository import HubRepository
@@ -89,13 +90,10 @@ class CompanyCache:
         size: int = 20_000,
         ping: float = 10.0,
     ) -> None:
-        self._hub = hub
-        self._facts: TTLCache[str, CompanyFacts] = TTLCache(maxsize=size, ttl=ttl)
-        self._projects: TTLCache[str, tuple[ProjectRecord, ...]] = TTLCache(size, ttl)
-        self._invitations: TTLCache[str, tuple[InvitationRecord, ...]] = TTLCache(size, ttl)
-        self._aids: TTLCache[str, tuple[PublicAidRecord, ...]] = TTLCache(size, ttl)
-        self._drops = 0
-        """Counts the drops: a read is kept only if none happened while it ran."""
+        self._facts = TTLLookup(hub.company_facts, ttl=ttl, size=size)
+        self._projects = TTLLookup(_as_tuples(hub.projects), ttl=ttl, size=size)
+        self._invitations = TTLLookup(_as_tuples(hub.pending_invitations), ttl=ttl, size=size)
+        self._aids = TTLLookup(_as_tuples(hub.public_aids), ttl=ttl, size=size)
         self._signals: _Signals = (
             _Notifications(runner.engine, self._drop, ping)
             if runner.engine.dialect.name == "postgresql"
@@ -111,20 +109,20 @@ class CompanyCache:
 
     async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
         """As :meth:`HubRepository.company_facts`."""
-        return await self._read(self._facts, sirets, self._hub.company_facts, lambda f: f)
+        return await self._read(self._facts, sirets)
 
     async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
         """As :meth:`HubRepository.projects`; each caller gets a list of its own."""
-        return await self._lists(self._projects, sirets, self._hub.projects)
+        return await self._lists(self._projects, sirets)
 
     async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
         """As :meth:`HubRepository.public_aids` (what the de minimis headroom and the
         eligibility of a warm request read); each caller gets a list of its own."""
-        return await self._lists(self._aids, sirets, self._hub.public_aids)
+        return await self._lists(self._aids, sirets)
 
     async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
         """As :meth:`HubRepository.pending_invitations`; each caller gets a list of its own."""
-        return await self._lists(self._invitations, sirets, self._hub.pending_invitations)
+        return await self._lists(self._invitations, sirets)
 
     def forget(self, sirets: Sequence[str]) -> None:
         """Drops these companies now: this instance just changed them."""
@@ -137,43 +135,34 @@ class CompanyCache:
         self._drop(None)
 
     async def _lists(
-        self,
-        entries: TTLCache[str, tuple[V, ...]],
-        sirets: Sequence[str],
-        fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, list[V]]]],
+        self, lookup: TTLLookup[tuple[V, ...]], sirets: Sequence[str]
     ) -> dict[str, list[V]]:
         """Kept as tuples, so that no caller changes what another reads; each caller gets a
         list of its own."""
-        found = await self._read(entries, sirets, fetch, tuple)
+        found = await self._read(lookup, sirets)
         return {siret: list(items) for siret, items in found.items()}
 
-    async def _read(
-        self,
-        entries: TTLCache[str, V],
-        sirets: Sequence[str],
-        fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, Any]]],
-        kept: Callable[[Any], V],
-    ) -> dict[str, V]:
-        if not await self._signals.trusted():
-            return {siret: kept(value) for siret, value in (await fetch(sirets)).items()}
-        found = {siret: entries[siret] for siret in sirets if siret in entries}
-        missing = [siret for siret in sirets if siret not in found]
-        if missing:
-            drops = self._drops
-            fetched = {siret: kept(value) for siret, value in (await fetch(missing)).items()}
-            if drops == self._drops:
-                entries.update(fetched)
-            found.update(fetched)
-        return found
+    async def _read(self, lookup: TTLLookup[V], sirets: Sequence[str]) -> dict[str, V]:
+        return await lookup.get(sirets, fresh=not await self._signals.trusted())
 
     def _drop(self, siret: str | None) -> None:
         """``siret``'s entries, or every entry when None."""
-        self._drops += 1
-        for entries in (self._facts, self._projects, self._invitations, self._aids):
+        for lookup in (self._facts, self._projects, self._invitations, self._aids):
             if siret is None:
-                entries.clear()
+                lookup.clear()
             else:
-                entries.pop(siret, None)
+                lookup.forget([siret])
+
+
+def _as_tuples(
+    fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, list[V]]]],
+) -> Callable[[Sequence[str]], Awaitable[dict[str, tuple[V, ...]]]]:
+    """``fetch``, answering tuples: what is kept cannot be changed by the caller it went to."""
+
+    async def as_tuples(sirets: Sequence[str]) -> dict[str, tuple[V, ...]]:
+        return {siret: tuple(items) for siret, items in (await fetch(sirets)).items()}
+
+    return as_tuples
 
 
 class _Counter:

@@ -227,7 +227,7 @@ async def test_a_read_under_way_when_a_change_is_signalled_is_not_kept(
     company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
 ) -> None:
     started, release = asyncio.Event(), asyncio.Event()
-    hub_facts = company_cache._hub.company_facts
+    hub_facts = company_cache._facts._fetch
 
     async def slow(sirets: Any) -> Any:
         found = await hub_facts(sirets)
@@ -235,13 +235,13 @@ async def test_a_read_under_way_when_a_change_is_signalled_is_not_kept(
         await release.wait()
         return found
 
-    company_cache._hub.company_facts = slow  # type: ignore[method-assign]
+    company_cache._facts._fetch = slow
     reading = asyncio.ensure_future(company_cache.company_facts([LEROY]))
     await started.wait()
     company_cache.forget([LEROY])  # the write lands while the read is under way
     release.set()
     await reading
-    company_cache._hub.company_facts = hub_facts  # type: ignore[method-assign]
+    company_cache._facts._fetch = hub_facts
     sent.clear()
     await company_cache.company_facts([LEROY])
     assert any("company_memberships" in statement for statement in sent)  # read again

@@ -1,4 +1,5 @@
-"""The short-lived directory cache: hits skip the database, forget() and the TTL refresh."""
+"""The short-lived directory cache: hits skip the database, forget() and the TTL refresh; a
+read under way when forget() runs is answered but not kept."""
 
 from __future__ import annotations
 
@@ -25,10 +26,17 @@ class FakeRepository:
     def __init__(self) -> None:
         self.name = "CCI du Gard"
         self.calls: list[list[str]] = []
+        self.held: asyncio.Event | None = None
+        """When set, a read waits for this event after reading the row."""
+        self.reading = asyncio.Event()
 
     async def structures(self, ids: Sequence[str]) -> dict[str, StructureRecord]:
         self.calls.append(list(ids))
-        return {i: _structure(self.name) for i in ids if i == "cci-gard"}
+        found = {i: _structure(self.name) for i in ids if i == "cci-gard"}
+        self.reading.set()
+        if self.held is not None:
+            await self.held.wait()
+        return found
 
     async def agents(self, ids: Sequence[str]) -> dict[str, object]:
         return {}
@@ -59,3 +67,18 @@ async def test_entries_expire_after_the_ttl() -> None:
     repository.name = "renamed"
     await asyncio.sleep(0.1)
     assert (await directory.structures(["cci-gard"]))["cci-gard"].name == "renamed"
+
+
+async def test_a_read_under_way_when_forget_runs_is_answered_but_not_kept() -> None:
+    repository = FakeRepository()
+    directory = CachedDirectory(repository)  # type: ignore[arg-type]
+    repository.held = asyncio.Event()
+    reading = asyncio.ensure_future(directory.structures(["cci-gard"]))
+    await repository.reading.wait()  # the row is read: the old name
+    repository.name = "CCI Gard"
+    directory.forget(structures=["cci-gard"])  # the write lands while the read is under way
+    repository.held.set()
+    assert (await reading)["cci-gard"].name == "CCI du Gard"  # answered
+    repository.held = None
+    assert (await directory.structures(["cci-gard"]))["cci-gard"].name == "CCI Gard"
+    assert repository.calls == [["cci-gard"], ["cci-gard"]]  # read again: not kept
