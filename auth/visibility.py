@@ -9,6 +9,7 @@ never run, and the rest of the query answers.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import strawberry
@@ -68,6 +69,8 @@ class VisibilityContext(Protocol):
 
     async def company_access(self, siret: str) -> Access: ...
 
+    def known_company_access(self, siret: str) -> Access | None: ...
+
     async def company_diffusible(self, siret: str) -> bool | None: ...
 
     async def may_see_agent_contact(self, agent_id: str) -> bool: ...
@@ -114,29 +117,68 @@ class VisibleTo(BasePermission):
         return self._directive
 
     async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        decided = self.decide(source, info)
+        return decided if type(decided) is bool else await decided
+
+    def decide(self, source: Any, info: strawberry.Info) -> bool | Awaitable[bool]:
+        """``has_permission``'s answer, given at once when the viewer alone decides, or its
+        access to the object was already worked out in this request (the usual case: a
+        company's first field works it out for the others, or a list's resolver for all of
+        its companies, ``Context.learn_company_access``); else an awaitable of it. The
+        compiled execution asks this: a coroutine for each tiered field of each object cost
+        the request a task apiece."""
         context: VisibilityContext = info.context
         by_viewer = _granted_by_viewer(self.tier, context.viewer)
         if by_viewer is not None:
             return by_viewer
         if self.tier is Tier.NETWORK_OR_CHOSEN:
-            return await context.may_see_agent_contact(str(source.id))
-        access = await context.company_access(source.siret)
+            return context.may_see_agent_contact(str(source.id))
+        access = context.known_company_access(source.siret)
+        if access is None:
+            return self._decide_once_known(source, info)
+        return self._granted(source, info, access)
+
+    async def _decide_once_known(self, source: Any, info: strawberry.Info) -> bool:
+        context: VisibilityContext = info.context
+        decided = self._granted(source, info, await context.company_access(source.siret))
+        return decided if type(decided) is bool else await decided
+
+    def _granted(
+        self, source: Any, info: strawberry.Info, access: Access
+    ) -> bool | Awaitable[bool]:
+        """Whether ``access`` opens the tier; an awaitable when the company's diffusion or
+        its project groups must be read to tell."""
+        context: VisibilityContext = info.context
         if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(
             self.tier, access, diffusible=False
         ):
-            # Unknown diffusion (the source is down) lets the resolver run: it fails the same
-            # way. The agents of a project group see the company's identity.
-            return await context.company_diffusible(
-                source.siret
-            ) is not False or await context.in_project_group(source.siret)
-        granted = allows(self.tier, access)
-        if granted and self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
-            context.record_tier2_read(source.siret, info.field_name, access)  # the audit trail
-        elif self.tier is Tier.PROJECT_GROUP and await context.in_project_group(source.siret):
-            # an agent of a project group reads tier-2 data below tier 2: audited too
-            context.record_tier2_read(source.siret, info.field_name, access, group=True)
-            granted = True
-        return granted
+            return _diffusible_or_in_group(context, source.siret)
+        if allows(self.tier, access):
+            if self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
+                context.record_tier2_read(source.siret, info.field_name, access)  # the audit
+            return True
+        if self.tier is Tier.PROJECT_GROUP:
+            return _granted_to_project_group(context, source.siret, info.field_name, access)
+        return False
+
+
+async def _diffusible_or_in_group(context: VisibilityContext, siret: str) -> bool:
+    """Unknown diffusion (the source is down) lets the resolver run: it fails the same way.
+    The agents of a project group see the company's identity."""
+    return await context.company_diffusible(siret) is not False or await context.in_project_group(
+        siret
+    )
+
+
+async def _granted_to_project_group(
+    context: VisibilityContext, siret: str, field: str, access: Access
+) -> bool:
+    """An agent of one of the company's project groups reads its tier-2 data below tier 2:
+    audited too."""
+    if not await context.in_project_group(siret):
+        return False
+    context.record_tier2_read(siret, field, access, group=True)
+    return True
 
 
 def _granted_by_viewer(tier: Tier, viewer: Viewer) -> bool | None:

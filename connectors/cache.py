@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,20 @@ class RawCache:
         except Exception as exc:  # noqa: BLE001 - any backend fault is a miss
             _log.warning("cache.backend_error", operation="get", error=type(exc).__name__)
             return None
+        return self._entry(stored)
+
+    async def get_many(self, keys: Sequence[str]) -> list[CacheEntry | None]:
+        """``get`` of each key, the backend asked once for all of them (Redis: one MGET)."""
+        if not keys:
+            return []
+        try:
+            stored = await self._backend.multi_get(list(keys))
+        except Exception as exc:  # noqa: BLE001 - any backend fault is a miss
+            _log.warning("cache.backend_error", operation="get_many", error=type(exc).__name__)
+            return [None] * len(keys)
+        return [self._entry(value) for value in stored]
+
+    def _entry(self, stored: Any) -> CacheEntry | None:
         if not isinstance(stored, dict) or "v" not in stored:
             return None
         written_at = float(stored.get("t", 0.0))

@@ -24,6 +24,7 @@ async def write_audit(context: Any) -> GraphQLError | None:
     audit = getattr(context, "audit", None)
     if audit is None or not audit.pending:
         return None
+    await context.settle_started_reads()  # the calls of reads started ahead, in the events
     events = audit.events()
     try:
         await context.services.audit.write(events)

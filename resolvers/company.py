@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -114,7 +113,7 @@ def _prefetch(info: Info, siret: str, access: Access) -> None:
         tier = tiers.get(name)
         if start is not None and tier is not None and allows(tier, access):
             for pending in start(info.context.loaders, siret):
-                asyncio.ensure_future(pending).add_done_callback(_consume_exception)
+                info.context.start_read(pending)
 
 
 def _child_names(
@@ -153,13 +152,6 @@ def _included(node: Any, variables: Mapping[str, Any]) -> bool:
         if (name == "skip") == (value is True):
             return False
     return True
-
-
-def _consume_exception(future: asyncio.Future[Any]) -> None:
-    # The field resolver reports the failure; this only keeps asyncio from warning about it
-    # when the field is never resolved (e.g. the company itself was not found).
-    if not future.cancelled():
-        future.exception()
 
 
 async def etablissement(info: Info, siret: str) -> Etablissement:

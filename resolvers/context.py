@@ -154,28 +154,41 @@ class _Lister(Protocol):
     ) -> tuple[Application, ...] | None: ...
 
 
-def _listings(platform: _Lister) -> BatchLoad[Listing]:
-    """Each company's list: the fresh cached copies first, one after the other (the warm
-    path: no task per company), then one call per remaining company, all issued
-    concurrently (``_each``). A failure stays with its company."""
-    each = _each(_listing(platform))
+def _cached_first(
+    cached: Callable[[Sequence[str]], Awaitable[dict[str, Any]]], each: BatchLoad[V]
+) -> BatchLoad[V]:
+    """The keys' fresh cached copies first (``cached``: what it finds, by key; a failure
+    kept for its key, as ``_each`` keeps it), read without a task per key: the warm path;
+    then ``each`` for the rest."""
 
-    async def load(keys: Sequence[str]) -> list[Listing]:
-        found: dict[str, Listing | Exception] = {}
-        for key in keys:
-            try:
-                cached = await platform.cached_applications(key)
-            except Exception as error:  # noqa: BLE001 - kept for its key, as _each does
-                found[key] = error
-                continue
-            if cached is not None:
-                found[key] = Listing(cached, stale=False)
+    async def load(keys: Sequence[str]) -> list[V]:
+        found = await cached(keys)
         missing = [key for key in keys if key not in found]
         if missing:
             found.update(zip(missing, await each(missing), strict=True))
-        return [found[key] for key in keys]  # type: ignore[misc]  # exceptions go to their futures
+        return [found[key] for key in keys]
 
     return load
+
+
+def _listings(platform: _Lister) -> BatchLoad[Listing]:
+    """Each company's list: the fresh cached copies first, one after the other, then one
+    call per remaining company, all issued concurrently (``_each``). A failure stays with
+    its company."""
+
+    async def cached(keys: Sequence[str]) -> dict[str, Listing | Exception]:
+        found: dict[str, Listing | Exception] = {}
+        for key in keys:
+            try:
+                copy = await platform.cached_applications(key)
+            except Exception as error:  # noqa: BLE001 - kept for its key, as _each does
+                found[key] = error
+                continue
+            if copy is not None:
+                found[key] = Listing(copy, stale=False)
+        return found
+
+    return _cached_first(cached, _each(_listing(platform)))
 
 
 def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
@@ -189,18 +202,21 @@ def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
     return listing
 
 
-def _read(
-    endpoint: Callable[..., Awaitable[V]], object: str | None = None
-) -> Callable[[Loaders], DataLoader[str, V]]:
-    """One API Entreprise endpoint (a method of ``EntrepriseConnector``), each key read once,
-    the read observed; ``object``: the calls' purpose, else the request's
-    (``Loaders.create``)."""
+def _read(read: str, object: str | None = None) -> Callable[[Loaders], DataLoader[str, Any]]:
+    """One API Entreprise read (``read``: the name of an ``EntrepriseConnector`` method),
+    each key read once, the read observed; ``object``: the calls' purpose, else the
+    request's (``Loaders.create``). The fresh cached copies of a batch are asked for at once
+    (``EntrepriseConnector.cached_reads``), the rest read one call per key."""
 
-    def make(loaders: Loaders) -> DataLoader[str, V]:
+    def make(loaders: Loaders) -> DataLoader[str, Any]:
         api, observe = loaders._services.entreprise, loaders._observe
         purpose = object or loaders._purpose
+        call = getattr(api, read)
         return DataLoader(
-            load_fn=_each(lambda key: endpoint(api, key, object=purpose, observe=observe))
+            load_fn=_cached_first(
+                lambda keys: api.cached_reads(read, keys, object=purpose, observe=observe),
+                _each(lambda key: call(key, object=purpose, observe=observe)),
+            )
         )
 
     return make
@@ -218,14 +234,14 @@ _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
     "invitations": _hub(lambda s: _exact(s.companies.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
     "public_aids": _hub(lambda s: _exact(s.companies.public_aids)),
-    "etablissement": _read(EntrepriseConnector.etablissement, PUBLIC_PURPOSE),
-    "mandataires": _read(EntrepriseConnector.mandataires_sociaux),
-    "turnover": _read(EntrepriseConnector.chiffres_affaires),
-    "social_compliance": _read(EntrepriseConnector.attestation_vigilance),
-    "fiscal_compliance": _read(EntrepriseConnector.attestation_fiscale),
-    "unite_legale": _read(EntrepriseConnector.unite_legale, PUBLIC_PURPOSE),
-    "headcount": _read(EntrepriseConnector.effectifs_annuels),
-    "balance_sheets": _read(EntrepriseConnector.bilans),
+    "etablissement": _read("etablissement", PUBLIC_PURPOSE),
+    "mandataires": _read("mandataires_sociaux"),
+    "turnover": _read("chiffres_affaires"),
+    "social_compliance": _read("attestation_vigilance"),
+    "fiscal_compliance": _read("attestation_fiscale"),
+    "unite_legale": _read("unite_legale", PUBLIC_PURPOSE),
+    "headcount": _read("effectifs_annuels"),
+    "balance_sheets": _read("bilans"),
     "mesaides_applications": _hub(lambda s: _listings(s.mesaides)),
     "del_applications": _hub(lambda s: _listings(s.del_)),
     "filieres": _hub(lambda s: _exact(s.preferences.filieres_of)),
@@ -307,6 +323,8 @@ class Context:
     _access: dict[str, Access] = field(default_factory=dict, repr=False)
     """The viewer's access to each company the request read, worked out once: every tiered
     field of a company asks it (five of each company in an agent's portfolio)."""
+    _started: list[asyncio.Future[Any]] = field(default_factory=list, repr=False)
+    """Reads started ahead of the fields that need them (``start_read``)."""
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A websocket's ``connection_init`` payload (Strawberry sets it; None over HTTP)."""
     warnings: list[dict[str, str]] = field(default_factory=list)
@@ -326,6 +344,21 @@ class Context:
         observe = audit.upstream_call if audit.audited else None
         loaders = Loaders.create(services, purpose=purpose(viewer), observe=observe)
         return cls(viewer, services, loaders, request_id, audit)
+
+    def start_read(self, pending: Awaitable[Any]) -> None:
+        """Starts a read ahead of the fields that will await it (a prefetch: every upstream
+        call of a company at once). The request may end without awaiting it (the field
+        selected none of its data): ``settle_started_reads`` waits for it before the audit
+        is written, so that the calls it made are in the audit whenever it ended, and
+        whichever path ran the request."""
+        started = asyncio.ensure_future(pending)
+        started.add_done_callback(_retrieve_failure)
+        self._started.append(started)
+
+    async def settle_started_reads(self) -> None:
+        """Waits for the reads ``start_read`` started (their failures are their fields')."""
+        if self._started:
+            await asyncio.wait(self._started)
 
     def record_tier2_read(
         self, siret: str, field: str, access: Access, *, group: bool = False
@@ -360,14 +393,28 @@ class Context:
         self._access.pop(siret, None)
 
     async def company_access(self, siret: str) -> Access:
-        decided = access_without_facts(self.viewer)
-        if decided is not None:
-            return decided
-        known = self._access.get(siret)
+        known = self.known_company_access(siret)
         if known is None:
             facts = await self.loaders.facts.load(siret)
             known = self._access[siret] = company_access(self.viewer, facts)
         return known
+
+    def known_company_access(self, siret: str) -> Access | None:
+        """The viewer's access to the company when it is known without a read: from the
+        viewer alone, or worked out earlier in this request; else None."""
+        decided = access_without_facts(self.viewer)
+        return decided if decided is not None else self._access.get(siret)
+
+    async def learn_company_access(self, sirets: Sequence[str]) -> None:
+        """Works out the viewer's access to each of these companies at once (their facts in
+        one batch), for a resolver that answers a list of them: each company's tiered fields
+        then find it known (``auth.visibility.VisibleTo.decide``) instead of each waiting
+        for its company's facts."""
+        unknown = [siret for siret in sirets if self.known_company_access(siret) is None]
+        if not unknown:
+            return
+        for siret, facts in zip(unknown, await self.loaders.facts.load_many(unknown), strict=True):
+            self._access[siret] = company_access(self.viewer, facts)
 
     async def company_diffusible(self, siret: str) -> bool | None:
         try:
@@ -404,3 +451,10 @@ class Context:
 
 
 Info = strawberry.Info[Context, None]
+
+
+def _retrieve_failure(started: asyncio.Future[Any]) -> None:
+    """A started read's failure is reported by the field that awaits it; this only keeps
+    asyncio from warning about it when no field does (the company was not found)."""
+    if not started.cancelled():
+        started.exception()

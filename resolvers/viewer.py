@@ -32,9 +32,13 @@ async def my_projects(info: Info) -> list[ProjectRecord]:
 
 
 async def my_portfolio(info: Info, first: int | None, after: str | None) -> Page[str]:
-    """An agent's portfolio: the companies it is the accepted referent of."""
+    """An agent's portfolio: the companies it is the accepted referent of. The viewer's
+    access to each is worked out here, for the page at once: their tiered fields then find
+    it known."""
     agent_id = info.context.viewer.agent_id
     size = page_size(first)
     if agent_id is None:
         return _EMPTY
-    return await paged(info.context.services.hub.portfolio(agent_id, size, after))
+    page = await paged(info.context.services.hub.portfolio(agent_id, size, after))
+    await info.context.learn_company_access(page.items)
+    return page

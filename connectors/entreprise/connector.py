@@ -16,9 +16,10 @@ own), ``STALE`` (the call failed, an older copy was served) or ``FAILED``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -74,6 +75,32 @@ def cache_key(endpoint: Endpoint, identifier: str) -> str:
     return f"api_entreprise:{endpoint.name}:{identifier}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading(Generic[T]):
+    """One of the connector's reads: its endpoint and how its payload is parsed."""
+
+    endpoint: Endpoint
+    parse: Callable[[dict[str, Any]], T]
+    shared: bool
+    """``parse`` makes one frozen record, which every reader may share; a list is parsed
+    for each read (its readers own it)."""
+
+
+_READS: dict[str, _Reading[Any]] = {
+    "etablissement": _Reading(ETABLISSEMENT, parse_etablissement, shared=True),
+    "unite_legale": _Reading(UNITE_LEGALE, parse_unite_legale, shared=True),
+    "mandataires_sociaux": _Reading(MANDATAIRES_SOCIAUX, parse_mandataires_sociaux, shared=False),
+    "chiffres_affaires": _Reading(CHIFFRES_AFFAIRES, parse_chiffres_affaires, shared=False),
+    "attestation_vigilance": _Reading(
+        ATTESTATION_VIGILANCE, parse_attestation_vigilance, shared=True
+    ),
+    "attestation_fiscale": _Reading(ATTESTATION_FISCALE, parse_attestation_fiscale, shared=True),
+    "effectifs_annuels": _Reading(EFFECTIFS_ANNUELS, parse_effectifs_annuels, shared=True),
+    "bilans": _Reading(BILANS, parse_bilans, shared=False),
+}
+"""Each read, by the name of its method: ``cached_reads`` finds it by that name."""
+
+
 class EntrepriseConnector:
     source = "api_entreprise"
 
@@ -105,59 +132,79 @@ class EntrepriseConnector:
     async def etablissement(
         self, siret: str, *, object: str, observe: CallObserver | None = None
     ) -> Etablissement:
-        return await self._read(
-            ETABLISSEMENT, siret, object, parse_etablissement, observe, shared=True
-        )
+        return await self._read(_READS["etablissement"], siret, object, observe)
 
     async def unite_legale(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> UniteLegale:
-        return await self._read(
-            UNITE_LEGALE, siren, object, parse_unite_legale, observe, shared=True
-        )
+        return await self._read(_READS["unite_legale"], siren, object, observe)
 
     async def mandataires_sociaux(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> list[Mandataire]:
-        return await self._read(
-            MANDATAIRES_SOCIAUX, siren, object, parse_mandataires_sociaux, observe
-        )
+        return await self._read(_READS["mandataires_sociaux"], siren, object, observe)
 
     async def chiffres_affaires(
         self, siret: str, *, object: str, observe: CallObserver | None = None
     ) -> list[Turnover]:
         """Newest fiscal year first."""
-        return await self._read(CHIFFRES_AFFAIRES, siret, object, parse_chiffres_affaires, observe)
+        return await self._read(_READS["chiffres_affaires"], siret, object, observe)
 
     async def attestation_vigilance(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> Compliance:
         """Social compliance (URSSAF)."""
-        return await self._read(
-            ATTESTATION_VIGILANCE, siren, object, parse_attestation_vigilance, observe, shared=True
-        )
+        return await self._read(_READS["attestation_vigilance"], siren, object, observe)
 
     async def attestation_fiscale(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> Compliance:
         """Tax compliance (DGFIP)."""
-        return await self._read(
-            ATTESTATION_FISCALE, siren, object, parse_attestation_fiscale, observe, shared=True
-        )
+        return await self._read(_READS["attestation_fiscale"], siren, object, observe)
 
     async def effectifs_annuels(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> Headcount:
         """Annual average headcount of the last complete year (GIP-MDS)."""
-        return await self._read(
-            EFFECTIFS_ANNUELS, siren, object, parse_effectifs_annuels, observe, shared=True
-        )
+        return await self._read(_READS["effectifs_annuels"], siren, object, observe)
 
     async def bilans(
         self, siren: str, *, object: str, observe: CallObserver | None = None
     ) -> list[BalanceSheet]:
         """The last balance sheets (Banque de France), newest first."""
-        return await self._read(BILANS, siren, object, parse_bilans, observe)
+        return await self._read(_READS["bilans"], siren, object, observe)
+
+    async def cached_reads(
+        self,
+        read: str,
+        identifiers: Sequence[str],
+        *,
+        object: str,
+        observe: CallObserver | None = None,
+    ) -> dict[str, Any]:
+        """What the read named ``read`` (one of the methods above: ``"etablissement"``…)
+        answers for each identifier that has a fresh cached copy, without a call, the cache
+        asked once for all of them (Redis: one MGET): a list's warm path, with no task per
+        identifier. An identifier without one is left out: its reader calls ``read``. Each
+        read answered is observed as that method observes a cached copy (``CACHE``)."""
+        reading = _READS[read]
+        endpoint = reading.endpoint
+        valid = [i for i in identifiers if endpoint.is_valid(i.strip()) and object.strip()]
+        found = await self._reads.cached_parsed_many(
+            [cache_key(endpoint, identifier.strip()) for identifier in valid],
+            partial(self._parse, endpoint, parse=reading.parse),
+            label=endpoint.name,
+            source=endpoint.source,
+            reports=[
+                self._report(endpoint, identifier.strip(), object, observe) for identifier in valid
+            ],
+            kept=reading.shared,
+        )
+        return {
+            identifier: value
+            for identifier, value in zip(valid, found, strict=True)
+            if value is not None
+        }
 
     def breaker_states(self) -> dict[str, BreakerState]:
         """Each source's circuit breaker, for metrics."""
@@ -168,17 +215,14 @@ class EntrepriseConnector:
 
     async def _read(
         self,
-        endpoint: Endpoint,
+        reading: _Reading[T],
         identifier: str,
         object: str,
-        parse: Callable[[dict[str, Any]], T],
         observe: CallObserver | None = None,
-        *,
-        shared: bool = False,
     ) -> T:
-        """``shared``: ``parse`` makes one frozen record, which every reader may share: it is
-        parsed once per cache entry (``CachedFetch.read_parsed``, by the entry's write stamp)
-        instead of once per read. A list is parsed for each read (its readers own it)."""
+        """A shared reading (``_Reading.shared``) is parsed once per cache entry
+        (``CachedFetch.read_parsed``, by the entry's write stamp) instead of once per read."""
+        endpoint, parse = reading.endpoint, reading.parse
         if not object.strip():
             raise ValueError("API Entreprise calls need an object (why the data is read)")
         identifier = identifier.strip()
@@ -187,10 +231,10 @@ class EntrepriseConnector:
                 endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
             )
         key = cache_key(endpoint, identifier)
-        report = None if observe is None else partial(observe, endpoint.name, identifier, object)
+        report = self._report(endpoint, identifier, object, observe)
         ttl = self._config.ttl_for(endpoint.name)
         fetch = partial(self._fetch, endpoint, identifier, object, parse)
-        if shared:
+        if reading.shared:
             return await self._reads.read_parsed(
                 key, fetch, partial(self._parse, endpoint, parse=parse),
                 label=endpoint.name, source=endpoint.source, ttl=ttl, report=report,
@@ -199,6 +243,12 @@ class EntrepriseConnector:
             key, fetch, label=endpoint.name, source=endpoint.source, ttl=ttl, report=report
         )
         return self._parse(endpoint, payload, parse)
+
+    @staticmethod
+    def _report(
+        endpoint: Endpoint, identifier: str, object: str, observe: CallObserver | None
+    ) -> Callable[[str], None] | None:
+        return None if observe is None else partial(observe, endpoint.name, identifier, object)
 
     async def _fetch(
         self,

@@ -14,7 +14,7 @@ among its arguments are closed first (``tests/gateway/test_executor.py`` reprodu
 from __future__ import annotations
 
 import inspect
-from collections.abc import Coroutine, Generator
+from collections.abc import Coroutine, Generator, Iterator
 from typing import Any
 
 __all__ = ["Cancellable", "cancellable", "close_unstarted"]
@@ -59,11 +59,22 @@ def close_unstarted(awaitable: Any) -> None:
     if frame is None or inspect.getcoroutinestate(awaitable) != inspect.CORO_CREATED:
         return
     # An unstarted coroutine's frame holds its arguments and its closure's variables only:
-    # graphql-core's pending values, alone or in the dict or list that gathers them.
+    # graphql-core's pending values, alone or in the dict or list that gathers them; a
+    # plan's, in a list of (key, pending) pairs.
     for value in frame.f_locals.values():
-        held = (
-            value.values() if type(value) is dict else value if type(value) in (list, tuple) else ()
-        )
-        for inner in (value, *held):
+        for inner in _held(value):
             close_unstarted(inner)
     awaitable.close()
+
+
+def _held(value: Any) -> Iterator[Any]:
+    """``value``, and what a dict, a list or a tuple holds, pairs in a list included."""
+    yield value
+    kind = type(value)
+    if kind is dict:
+        yield from value.values()
+    elif kind in (list, tuple):
+        for item in value:
+            yield item
+            if type(item) is tuple:
+                yield from item

@@ -53,6 +53,7 @@ from strawberry.types.field import StrawberryField
 
 from gateway.execution.plan import (
     Complete,
+    Decide,
     Plan,
     PlannedField,
     Read,
@@ -223,11 +224,11 @@ class _Compiler:
             or getattr(converter, "_exception_handler_specs", None)
         ):
             return None
-        permissions: list[Any] = []
+        permissions: list[Decide] = []
         for extension in field.extensions:
             if type(extension) is not PermissionExtension or extension.fail_silently:
                 return None
-            permissions.extend(extension.permissions)
+            permissions.extend(_decider(permission) for permission in extension.permissions)
         function = resolver.wrapped_func
         pass_self = resolver.self_parameter is not None
         source_names = [
@@ -280,6 +281,15 @@ class _Compiler:
             fields = self.fields(object_type, grouped)
             return lambda value, path, run: complete_object(fields, value, path, run)
         raise Unsupported(f"the abstract type {type_}")
+
+
+def _decider(permission: Any) -> Decide:
+    """How the plan asks ``permission``: its ``decide`` when it has one (an answer at once
+    when it can give one: ``auth.visibility.VisibleTo``), else ``has_permission``."""
+    decide = getattr(permission, "decide", None)
+    if decide is not None:
+        return lambda source, info, _kwargs: decide(source, info)
+    return lambda source, info, kwargs: permission.has_permission(source, info, **kwargs)
 
 
 class _CallSite:

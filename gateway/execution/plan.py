@@ -49,6 +49,7 @@ from gateway.execution.cancel import cancellable, close_unstarted
 
 __all__ = [
     "Complete",
+    "Decide",
     "NotCompiled",
     "Plan",
     "PlannedField",
@@ -67,6 +68,8 @@ Read = Callable[[Any, Path, "Run"], Any]
 """Reads a field of its parent (``source``) at ``path``: the value, or an awaitable of it."""
 Complete = Callable[[Any, Path | None, "Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
+Decide = Callable[[Any, Any, dict[str, Any]], Any]
+"""Asks a field's permission (source, info, arguments): True to grant, or an awaitable."""
 
 _BUILT_IN = {
     scalar.name: scalar.serialize
@@ -124,25 +127,41 @@ class Plan:
         return data  # type: ignore[no-any-return]
 
 
-async def guarded(
-    permissions: list[Any],
+def guarded(
+    permissions: list[Decide],
     source: Any,
     info: Any,
     kwargs: dict[str, Any],
     call: Callable[[Any, Any, dict[str, Any]], Any],
 ) -> Any:
-    """The field's value once every permission granted it (as Strawberry's
-    ``PermissionExtension`` asks them: with the source, the info and the arguments)."""
-    for permission in permissions:
-        granted = permission.has_permission(source, info, **kwargs)
-        if inspect.isawaitable(granted):
-            granted = await granted
+    """The field's value once every permission granted it (each asked with the source, the
+    info and the arguments, as Strawberry's ``PermissionExtension`` asks them).
+
+    Answered at once when every permission answers at once and the field's function returns
+    a value (a tier-checked attribute: most of them): a coroutine there would cost the
+    request a task of its own for each such field of each object. An awaitable otherwise."""
+    for index, permission in enumerate(permissions):
+        granted = permission(source, info, kwargs)
+        if _awaitable(granted):
+            return _guarded_later(granted, permissions[index + 1 :], source, info, kwargs, call)
         if granted is not True:
             raise _NOT_COMPILED  # graphql-core reports the refusal
-    value = call(source, info, kwargs)
-    if inspect.isawaitable(value):
-        value = await value
-    return value
+    return call(source, info, kwargs)
+
+
+async def _guarded_later(
+    granting: Awaitable[Any],
+    permissions: list[Decide],
+    source: Any,
+    info: Any,
+    kwargs: dict[str, Any],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
+) -> Any:
+    """``guarded``, once a permission answered with an awaitable (``granting``)."""
+    if await granting is not True:
+        raise _NOT_COMPILED
+    value = guarded(permissions, source, info, kwargs, call)
+    return await value if _awaitable(value) else value
 
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1

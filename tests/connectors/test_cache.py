@@ -124,9 +124,32 @@ async def test_round_trip_through_redis() -> None:
         assert entry is not None and entry.stamp is not None
         assert entry == CacheEntry({"data": {"siret": "84215637400014"}}, True, entry.stamp)
         assert await cache.get("k") == entry  # the stamp travels with the payload
+        assert await cache.get_many(["k", "absent"]) == [entry, None]  # one MGET
         await cache.set("short", {"v": 1}, ttl=0.0, stale_ttl=60)
         stale = await cache.get("short")
         assert stale is not None and stale.fresh is False
     finally:
         await cache.clear()
         await cache.close()
+
+
+async def test_many_keys_are_read_at_once_each_as_get_reads_it() -> None:
+    clock = FakeClock()
+    cache = RawCache(clock=clock)
+    await cache.set("fresh", {"v": 1}, ttl=60, stale_ttl=60)
+    await cache.set("stale", {"v": 2}, ttl=1, stale_ttl=60)
+    clock.now += 30
+
+    found = await cache.get_many(["fresh", "missing", "stale"])
+
+    assert found == [await cache.get("fresh"), None, await cache.get("stale")]
+    assert [entry.fresh for entry in found if entry is not None] == [True, False]
+    assert await cache.get_many([]) == []
+
+
+async def test_a_backend_failure_reading_many_keys_is_a_miss_for_each() -> None:
+    class BrokenMany(BrokenBackend):
+        async def multi_get(self, keys: list[str]) -> list[object]:
+            raise ConnectionError("redis down")
+
+    assert await RawCache(BrokenMany()).get_many(["a", "b"]) == [None, None]

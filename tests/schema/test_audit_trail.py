@@ -207,3 +207,21 @@ async def test_the_trail_shows_the_clients_own_request_id_to_the_administrator_o
     refused = await run(IDS, as_=DURAND)
     assert refused.data is None or refused.data["auditTrail"] is None
     assert [e.extensions["code"] for e in refused.errors or ()] == ["FORBIDDEN"]
+
+
+async def test_calls_started_ahead_for_a_selected_field_are_recorded_even_when_not_awaited(
+    run: Run, services: Services, upstream: CountingTransport
+) -> None:
+    """``compliance { __typename }``: its certificates are read ahead (the company's calls
+    at once), and the answer needs none of them. The calls made are in the event all the
+    same, whether the request ended before they did or not."""
+    query = "query($siret: String!) { company(siret: $siret) { compliance { __typename } } }"
+
+    await run(query, as_=DURAND, variables={"siret": LEROY})
+
+    (event,) = await _events(services)
+    assert {call.endpoint for call in event.upstream_calls} >= {
+        "attestation_vigilance",
+        "attestation_fiscale",
+    }
+    assert event.fields == ("compliance",)

@@ -46,6 +46,26 @@ class Counted(BasePermission):
         return bool(source.name != "secret")
 
 
+class Deciding(BasePermission):
+    """Like ``auth.visibility.VisibleTo``: a ``decide`` that answers at once when it can, and
+    ``has_permission`` (graphql-core's path) that answers the same, awaited."""
+
+    message = "Refused."
+
+    def decide(self, source: Any, info: strawberry.Info) -> Any:
+        CALLS["decide"] += 1
+        return source.name != "secret" if source.name != "later" else self._later()
+
+    async def _later(self) -> bool:
+        await asyncio.sleep(0)
+        return True
+
+    async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        CALLS["has_permission"] += 1
+        decided = self.decide(source, info)
+        return decided if type(decided) is bool else await decided
+
+
 @strawberry.type
 class Check:
     name: str
@@ -97,6 +117,10 @@ class Item:
 
     @strawberry.field(extensions=[PermissionExtension(permissions=[Counted()])])
     def guarded(self) -> str | None:
+        return f"{self.name}'s secret"
+
+    @strawberry.field(extensions=[PermissionExtension(permissions=[Deciding()])])
+    def decided(self) -> str | None:
         return f"{self.name}'s secret"
 
 
@@ -245,6 +269,46 @@ async def test_a_permission_is_checked_for_every_object_every_run() -> None:
     await _compiled(query)
     await _compiled(query)
     assert CALLS["permission"] == 6
+
+
+async def _tasks_of(run: Any) -> tuple[Any, int]:
+    """What ``run`` answers, and the asyncio tasks it made."""
+    loop = asyncio.get_running_loop()
+    made = [0]
+
+    def counting(loop: asyncio.AbstractEventLoop, coroutine: Any, **kwargs: Any) -> Any:
+        made[0] += 1
+        return asyncio.Task(coroutine, loop=loop, **kwargs)
+
+    previous = loop.get_task_factory()
+    loop.set_task_factory(counting)
+    try:
+        return await run, made[0]
+    finally:
+        loop.set_task_factory(previous)
+
+
+async def test_a_guarded_field_answered_at_once_costs_no_task() -> None:
+    """Its permission answered at once and its function returned a value: no coroutine, so
+    none of the list's items waits in a task of its own."""
+    query = '{ items(names: ["a", "b", "c"]) { name guarded decided } }'
+    general = await GENERAL.execute(query)
+
+    compiled, tasks = await _tasks_of(_compiled(query))
+
+    assert compiled == general.data
+    assert tasks == 0
+    assert CALLS["decide"] == 6  # 3 through the plan, 3 through graphql-core's has_permission
+    assert CALLS["has_permission"] == 3
+
+
+async def test_a_permission_that_answers_later_is_awaited_then_checks_the_rest() -> None:
+    query = '{ items(names: ["a", "later", "b"]) { name decided } }'
+    general = await GENERAL.execute(query)
+    assert general.errors is None
+    assert await _compiled(query) == general.data
+    with pytest.raises(NotCompiled):
+        await _compiled('{ items(names: ["later", "secret"]) { decided } }')
 
 
 @pytest.mark.parametrize(
