@@ -13,7 +13,15 @@ import strawberry
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.platforms import Platform
-from resolvers import aid_estimate, aid_rules, aids_received, de_minimis, eligibility, schemes
+from resolvers import (
+    aid_estimate,
+    aid_estimate_inputs,
+    aid_rules,
+    aids_received,
+    de_minimis,
+    eligibility,
+    schemes,
+)
 from resolvers.aids_received import AidSource
 from schema.schemes import Scheme
 
@@ -136,8 +144,8 @@ class ExpenseInput:
         "4 months of the last invoice. Read by `submitApplication`.",
     )
 
-    def to_expense(self) -> aid_estimate.Expense:
-        return aid_estimate.Expense(self.amount, self.category, self.days)
+    def to_expense(self) -> aid_estimate_inputs.Expense:
+        return aid_estimate_inputs.Expense(self.amount, self.category, self.days)
 
 
 @strawberry.type(description="A payment of the aid.")
