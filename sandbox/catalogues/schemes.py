@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from sandbox.catalogues.bpifrance_templates import BPIFRANCE, BPIFRANCE_REGIONAL
 from sandbox.catalogues.francenum_templates import FRANCENUM, FRANCENUM_REGIONAL
-from sandbox.catalogues.real import NADIA_BENALI
+from sandbox.catalogues.real_industrie_du_futur import NADIA_BENALI
 from sandbox.catalogues.records import Contact, Criteria, FaqItem, Kind, Scheme, Territory
 from sandbox.catalogues.regional_templates import OCCITANIE, PAYS_DE_LA_LOIRE
 from sandbox.catalogues.templates import Template
