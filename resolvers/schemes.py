@@ -34,15 +34,13 @@ from resolvers.de_minimis import (
     regulation_named,
     summarise,
 )
-from resolvers.eligibility import (
+from resolvers.eligibility import evaluate, evaluate_all, with_de_minimis
+from resolvers.eligibility_records import (
     Answers,
     CompanyProfile,
     Ownership,
     SchemeVerdict,
     Verdict,
-    evaluate,
-    evaluate_all,
-    with_de_minimis,
 )
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret

@@ -19,7 +19,7 @@ from resolvers import (
     aid_rules,
     aids_received,
     de_minimis,
-    eligibility,
+    eligibility_records,
     schemes,
 )
 from resolvers.aids_received import AidSource
@@ -41,19 +41,19 @@ __all__ = [
 ]
 
 
-strawberry.enum(eligibility.Verdict, description="Whether a company can get a scheme.")
+strawberry.enum(eligibility_records.Verdict, description="Whether a company can get a scheme.")
 strawberry.enum(
-    eligibility.Outcome, name="CriterionOutcome", description="One criterion's outcome."
+    eligibility_records.Outcome, name="CriterionOutcome", description="One criterion's outcome."
 )
-Verdict = eligibility.Verdict
-CriterionOutcome = eligibility.Outcome
+Verdict = eligibility_records.Verdict
+CriterionOutcome = eligibility_records.Outcome
 strawberry.enum(aid_rules.DeadlineKind, description="What a deadline of an aid closes.")
 DeadlineKind = aid_rules.DeadlineKind
 
 
 @strawberry.type(description="One criterion of a scheme checked against the company.")
 class CriterionCheck:
-    """Answered from the engine's own ``eligibility.CriterionResult`` (a frozen record with
+    """Answered from the engine's own ``eligibility_records.CriterionResult`` (a frozen record with
     these attribute names), never a copy: a company's verdicts on the catalogue hold ~1,200
     criteria, and copying them was a tenth of a warm ``eligibleSchemes``. Strawberry reads a
     field by its name, and this type has no interface that would check the object's class."""
@@ -76,7 +76,7 @@ class SchemeEligibility:
     )
 
     @classmethod
-    def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
+    def of(cls, verdict: eligibility_records.SchemeVerdict) -> SchemeEligibility:
         return SchemeEligibility(
             scheme=Scheme(record=verdict.scheme),
             verdict=verdict.verdict,
@@ -114,7 +114,7 @@ class EligibilityAnswers:
         default=None, description="A micro-enterprise can supply certified accounts."
     )
 
-    def to_answers(self) -> eligibility.Answers:
+    def to_answers(self) -> eligibility_records.Answers:
         return schemes.answers(
             staff=self.staff,
             turnover=self.turnover,
