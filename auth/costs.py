@@ -8,7 +8,7 @@ partner reads are named (``Read``), so that the fields of one object that share 
 otherwise ``list_size`` times, or ``DEFAULT_LIST_SIZE``.
 
 The declaration shows in the SDL as ``@cost(weight:, reads:, resultReads:, listSize:,
-own:)`` beside ``@visibility``; ``gateway/cost.py`` reads it from the built schema and
+own:)`` beside ``@visibility``; ``gateway/pricing.py`` reads it from the built schema and
 prices a document before it runs.
 """
 

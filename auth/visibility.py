@@ -199,7 +199,7 @@ _OPEN_TO_ANYONE = frozenset({Tier.PUBLIC, Tier.PUBLIC_IF_DIFFUSIBLE})
 
 def refused_everywhere(viewer: Viewer) -> frozenset[Tier]:
     """The tiers this viewer is refused on every object: its permission refuses a field of
-    one before the resolver runs (what a query's price leaves out, ``gateway/cost.py``).
+    one before the resolver runs (what a query's price leaves out, ``gateway/pricing.py``).
     Someone not signed in has no relation to any company, project or agent: only what
     anyone sees."""
     if not viewer.is_authenticated:

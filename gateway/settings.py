@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from gateway.settings_limits import RequestLimitSettings
+from gateway.settings_partners import PartnerSettings
 
 __all__ = ["ConfigurationError", "IdentityProvider", "Settings"]
 
@@ -44,7 +47,10 @@ class IdentityProvider(BaseModel):
         return value.upper() if isinstance(value, str) else value
 
 
-class Settings(BaseSettings):
+class Settings(PartnerSettings, RequestLimitSettings):
+    """Every setting: the partners' in ``PartnerSettings``, the request limits in
+    ``RequestLimitSettings``, the rest here."""
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     mode: Literal["sandbox", "production"] = Field(
@@ -81,87 +87,6 @@ class Settings(BaseSettings):
         description="Live notifications across instances: postgresql://… (LISTEN/NOTIFY) or "
         "redis://… (pub/sub); in-process (one instance) when unset.",
     )
-    entreprise_url: str | None = Field(
-        None,
-        description="API Entreprise base URL; unset in sandbox mode = the sandbox on SANDBOX_PORT.",
-    )
-    entreprise_token: SecretStr = Field(
-        SecretStr("sandbox-token"), description="API Entreprise bearer token."
-    )
-    entreprise_recipient: str = Field(
-        "20005379100014", description="SIRET of the hub operator, sent as `recipient`."
-    )
-    entreprise_timeout: float = Field(5.0, description="Budget per API Entreprise call (s).")
-    region_catalogue_url: str | None = Field(
-        None, description="The Régions' aid catalogue; unset in sandbox mode = the sandbox."
-    )
-    bpifrance_catalogue_url: str | None = Field(
-        None, description="Bpifrance's aid catalogue; unset in sandbox mode = the sandbox."
-    )
-    bpifrance_api_key: SecretStr = Field(
-        SecretStr("sandbox-bpifrance-key"), description="Bpifrance catalogue API key."
-    )
-    francenum_url: str | None = Field(
-        None, description="France Num (schemes, activators); unset in sandbox mode = the sandbox."
-    )
-    crealia_url: str | None = Field(
-        None, description="Créalia's honour loans; unset in sandbox mode = the sandbox."
-    )
-    crealia_sandbox_port: int = Field(8013, description="Port of the Créalia sandbox.")
-    france_initiative_url: str | None = Field(
-        None,
-        description="France Initiative's honour loans (JSON:API); unset in sandbox mode = the "
-        "sandbox.",
-    )
-    france_initiative_key: SecretStr = Field(
-        SecretStr("sandbox-franceinitiative-key"),
-        description="France Initiative API token (sent as `Authorization: Token …`).",
-    )
-    france_initiative_sandbox_port: int = Field(
-        8014, description="Port of the France Initiative sandbox."
-    )
-    irdi_soridec_url: str | None = Field(
-        None, description="Irdi-Soridec's equity funds; unset in sandbox mode = the sandbox."
-    )
-    irdi_soridec_sandbox_port: int = Field(8015, description="Port of the Irdi-Soridec sandbox.")
-    catalogue_ttl_s: float = Field(3600.0, description="How long a catalogue is fresh (s).")
-    catalogues_sandbox_port: int = Field(
-        8002, description="Port of the in-process aid-catalogue sandbox."
-    )
-    sandbox_port: int = Field(8001, description="Port of the in-process sandbox partners.")
-    mesaides_url: str | None = Field(
-        None,
-        description="Mes aides en ligne (Portail des aides); unset in sandbox mode = the sandbox.",
-    )
-    mesaides_token: SecretStr = Field(
-        SecretStr("sandbox-mesaides-token"), description="Mes aides en ligne bearer token."
-    )
-    mesaides_sandbox_port: int = Field(8003, description="Port of the Mes aides en ligne sandbox.")
-    del_url: str | None = Field(
-        None,
-        description="DEL (démarches-simplifiées GraphQL); unset in sandbox mode = the sandbox.",
-    )
-    del_token: SecretStr = Field(SecretStr("sandbox-del-token"), description="DEL bearer token.")
-    del_sandbox_port: int = Field(8004, description="Port of the DEL sandbox.")
-    events_url: str | None = Field(
-        None,
-        description="OpenAgenda's API (the Région's events agenda); unset in sandbox mode = the "
-        "sandbox.",
-    )
-    events_agenda_uid: str = Field("48213960", description="The OpenAgenda agenda's uid.")
-    events_key: SecretStr = Field(
-        SecretStr("sandbox-openagenda-key"), description="OpenAgenda public read key."
-    )
-    events_sandbox_port: int = Field(8011, description="Port of the OpenAgenda sandbox.")
-    news_url: str | None = Field(
-        None, description="The Région's news feed (RSS/Atom); unset in sandbox mode = the sandbox."
-    )
-    news_sandbox_port: int = Field(8012, description="Port of the news feed sandbox.")
-    feeds_ttl_s: float = Field(900.0, description="How long the events and news are fresh (s).")
-    platforms_ttl_s: float = Field(
-        120.0, description="How long a company's applications on a platform are fresh (s)."
-    )
-    sandbox_latency_ms: float = Field(0.0, description="Latency the sandbox adds per call.")
     oidc_issuer: str | None = Field(
         None,
         description="A real agents' identity provider (kind AGENT); the dev token issuer then "
@@ -193,25 +118,6 @@ class Settings(BaseSettings):
     )
     api_key_pepper_file: Path = Field(
         Path("var/api-key-pepper"), description="The sandbox's API key pepper."
-    )
-    api_key_rate_limit: int = Field(
-        120, ge=1, description="Requests per minute of a partner API key that sets none."
-    )
-    rate_limit_person: int = Field(
-        600,
-        ge=0,
-        description="Requests per minute of one signed-in person's account (0: no limit).",
-    )
-    rate_limit_anonymous: int = Field(
-        300,
-        ge=0,
-        description="Requests per minute of one anonymous client, by its address (0: no limit).",
-    )
-    trusted_proxies: str = Field(
-        "",
-        description="Comma-separated addresses or networks of the reverse proxies whose "
-        "X-Forwarded-For names the client (e.g. 10.0.0.0/8); unset: the socket's peer is the "
-        "client.",
     )
     smtp_host: str | None = Field(
         None, description="SMTP server for e-mail; unset in sandbox mode = the local sink."
@@ -253,63 +159,6 @@ class Settings(BaseSettings):
     status_poll_interval_s: float = Field(
         120.0, description="How often the platforms are polled for status changes."
     )
-    max_depth: int = Field(12, description="Deepest query accepted.")
-    max_tokens: int = Field(2000, description="Most tokens in a query document.")
-    max_aliases: int = Field(30, description="Most aliases in a query document.")
-    max_fields: int = Field(
-        5000, description="Most fields a query selects once its fragments are expanded."
-    )
-    max_query_cost: int = Field(
-        50_000,
-        ge=1,
-        description="Most a query may cost (QUERY_TOO_COSTLY above): each field 1, a partner "
-        "read 10 more, a list's items counted `first` times (auth/costs.py).",
-    )
-    max_upstream_reads: int = Field(
-        300,
-        ge=0,
-        description="Most partner reads (API Entreprise, the aid platforms) a signed-in "
-        "person's or a partner key's query may make (QUERY_TOO_COSTLY above).",
-    )
-    max_anonymous_upstream_reads: int = Field(
-        10,
-        ge=0,
-        description="Most partner reads an anonymous query may make (QUERY_TOO_COSTLY above).",
-    )
-    max_body_bytes: int = Field(
-        1_048_576, description="Largest request body accepted (HTTP 413 above, before parsing)."
-    )
-    http_header_timeout_s: float = Field(
-        10.0,
-        gt=0,
-        description="How long a client may take to send a request's line and headers (s); "
-        "the connection is closed past it (slowloris).",
-    )
-    http_body_timeout_s: float = Field(
-        30.0,
-        gt=0,
-        description="How long a client may take to send a request's body (s): HTTP 408 past it.",
-    )
-    http_keep_alive_s: int = Field(
-        5, ge=1, description="How long an idle kept-alive connection stays open (s)."
-    )
-    http_limit_concurrency: int | None = Field(
-        1000,
-        ge=1,
-        description="Connections and requests in progress at once; HTTP 503 past it.",
-    )
-    http_max_header_bytes: int = Field(
-        16_384,
-        ge=1024,
-        description="Largest request head (request line and headers) read before refusing it.",
-    )
-    max_body_drain_bytes: int = Field(
-        8_388_608,
-        ge=0,
-        description="How much of a body past MAX_BODY_BYTES is read and discarded before the "
-        "413, so that a client sending its whole body first reads the answer (beyond it, "
-        "the connection is closed at once).",
-    )
     file_store_path: Path = Field(
         Path("var/files"),
         description="The folder of the file store (identity documents), outside the database; "
@@ -317,11 +166,6 @@ class Settings(BaseSettings):
     )
     identity_document_max_bytes: int = Field(
         5_000_000, ge=1, description="Largest identity document accepted (PDF, JPEG or PNG)."
-    )
-    max_upload_body_bytes: int = Field(
-        6_000_000,
-        description="Largest multipart (file upload) request body (HTTP 413 above); JSON "
-        "requests keep MAX_BODY_BYTES.",
     )
     introspection: bool = Field(
         True,
@@ -451,42 +295,3 @@ class Settings(BaseSettings):
     @property
     def sandbox(self) -> bool:
         return self.mode == "sandbox"
-
-    @property
-    def resolved_entreprise_url(self) -> str:
-        return self.entreprise_url or f"http://127.0.0.1:{self.sandbox_port}"
-
-    @property
-    def resolved_mesaides_url(self) -> str:
-        return self.mesaides_url or f"http://127.0.0.1:{self.mesaides_sandbox_port}"
-
-    @property
-    def resolved_del_url(self) -> str:
-        return self.del_url or f"http://127.0.0.1:{self.del_sandbox_port}"
-
-    @property
-    def resolved_events_url(self) -> str:
-        return self.events_url or f"http://127.0.0.1:{self.events_sandbox_port}"
-
-    @property
-    def resolved_news_url(self) -> str:
-        """The feed's full URL (the sandbox serves it at ``/actualites/rss.xml``)."""
-        return self.news_url or f"http://127.0.0.1:{self.news_sandbox_port}/actualites/rss.xml"
-
-    @property
-    def catalogues_sandbox_url(self) -> str:
-        return f"http://127.0.0.1:{self.catalogues_sandbox_port}"
-
-    @property
-    def resolved_crealia_url(self) -> str:
-        return self.crealia_url or f"http://127.0.0.1:{self.crealia_sandbox_port}"
-
-    @property
-    def resolved_france_initiative_url(self) -> str:
-        return (
-            self.france_initiative_url or f"http://127.0.0.1:{self.france_initiative_sandbox_port}"
-        )
-
-    @property
-    def resolved_irdi_soridec_url(self) -> str:
-        return self.irdi_soridec_url or f"http://127.0.0.1:{self.irdi_soridec_sandbox_port}"

@@ -25,52 +25,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from resolvers.aid_format import add_months, cents, euros, number, percent
-from resolvers.aid_refusals import AidRuleError
-from resolvers.aid_rules import AidRules, DeadlineKind, Phase, Schedule
-from resolvers.aid_schemes import RULES
+from resolvers.aid_deadlines import Deadline, deadlines_of
+from resolvers.aid_estimate_inputs import (
+    EstimateInputError,
+    Expense,
+    check_dates,
+    check_expenses,
+    chosen_phase,
+    rules_of,
+)
+from resolvers.aid_format import cents, euros, number, percent
+from resolvers.aid_payment_schedule import Payment, payment_schedule
+from resolvers.aid_rules import AidRules, DeadlineKind, Phase
 
-__all__ = [
-    "AidEstimate",
-    "Deadline",
-    "EstimateInputError",
-    "Expense",
-    "Payment",
-    "UnknownScheme",
-    "dated_deadlines",
-    "estimate_aid",
-    "rules_of",
-]
+__all__ = ["AidEstimate", "estimate_aid"]
 
 _CENT = Decimal("0.01")
 _RATE_PLACES = Decimal("0.0001")
 _ZERO = Decimal(0)
-_ABSURD_AMOUNT = Decimal(10) ** 9
-_ABSURD_DAYS = Decimal(1000)
-_EARLIEST = date(1990, 1, 1)
-_LATEST = date(2100, 12, 31)
-
-
-@dataclass(frozen=True, slots=True)
-class Expense:
-    amount: Decimal
-    category: str
-    days: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Payment:
-    label: str
-    amount: Decimal
-    due: str
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    label: str
-    date: date | None
-    rule: str
-    kind: DeadlineKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,27 +70,6 @@ class AidEstimate:
         return next((d.date for d in self.deadlines if d.kind is kind), None)
 
 
-class EstimateInputError(AidRuleError):
-    """Input no estimate can be made from; ``argument`` names it (``expenses[2].days``)."""
-
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message, argument=argument)
-
-
-class UnknownScheme(LookupError):
-    def __init__(self, scheme_id: str) -> None:
-        super().__init__(f"No aid scheme has the id {scheme_id!r}.")
-        self.scheme_id = scheme_id
-
-
-def rules_of(scheme_id: str) -> AidRules:
-    """The funding rules of ``scheme_id``; ``UnknownScheme`` when the hub has none."""
-    rules = RULES.get(scheme_id)
-    if rules is None:
-        raise UnknownScheme(scheme_id)
-    return rules
-
-
 def estimate_aid(
     scheme_id: str,
     expenses: Sequence[Expense],
@@ -136,13 +87,13 @@ def estimate_aid(
     ``decided_on``: the date of the decision granting the aid (``AidRules.decision``).
     """
     rules = rules_of(scheme_id)
-    chosen = _phase(rules, phase)
-    _check(rules, chosen, expenses, "expenses")
+    chosen = chosen_phase(rules, phase)
+    check_expenses(rules, chosen, expenses, "expenses")
     if planned is not None:
-        _check(rules, chosen, planned, "planned")
+        check_expenses(rules, chosen, planned, "planned")
     if equity is not None and not equity.is_finite():
         raise EstimateInputError("equity", f"The equity must be an amount in euros, not {equity}.")
-    _check_dates(start, decided_on)
+    check_dates(start, decided_on)
 
     spent = _evaluate(rules, chosen, expenses, "expenses")
     log = _Log(list(spent.applied), list(spent.blocked), list(spent.excluded))
@@ -176,12 +127,12 @@ def estimate_aid(
     closed = _closed_on(rules, start)
     if closed is not None:
         log.blocked.append(closed)
-    deadlines = _deadlines(rules, start, decided_on, log)
+    deadlines = deadlines_of(rules, start, decided_on, log.notes)
 
     eligible = not log.blocked
     if not eligible:
         amount = granted = _ZERO
-    payments = _payments(chosen.schedule, granted, amount, log) if eligible else ()
+    payments = payment_schedule(chosen.schedule, granted, amount, log.applied) if eligible else ()
     effective = _ZERO if not spent.presented else amount / spent.presented
     return AidEstimate(
         eligible=eligible,
@@ -216,37 +167,6 @@ class _Evaluation:
     excluded: tuple[str, ...]
 
 
-def _phase(rules: AidRules, number: int | None) -> Phase:
-    numbers = ", ".join(str(p.number) for p in rules.phases)
-    if number is None:
-        if len(rules.phases) == 1:
-            return rules.phases[0]
-        raise EstimateInputError(
-            "phase", f"{rules.title} is funded phase by phase ({numbers}): say which phase."
-        )
-    found = rules.phase(number)
-    if found is None:
-        raise EstimateInputError("phase", f"{rules.title} has no phase {number} (only {numbers}).")
-    return found
-
-
-def _check_dates(start: date | None, decided_on: date | None) -> None:
-    for argument, day in (("startDate", start), ("decidedOn", decided_on)):
-        if day is not None and not _EARLIEST <= day <= _LATEST:
-            raise EstimateInputError(
-                argument,
-                f"{day.isoformat()} is not a plausible date for an aid (between "
-                f"{_EARLIEST.isoformat()} and {_LATEST.isoformat()}).",
-            )
-    if start is not None and decided_on is not None and decided_on < start:
-        raise EstimateInputError(
-            "decidedOn",
-            f"The decision ({decided_on.isoformat()}) cannot precede the start of the project "
-            f"({start.isoformat()}): the start is the date expenses count from, given when the "
-            "application is acknowledged, before the aid is decided.",
-        )
-
-
 def _closed_on(rules: AidRules, start: date | None) -> str | None:
     closes = rules.closes
     if closes is None or start is None or start <= closes.on:
@@ -255,44 +175,6 @@ def _closed_on(rules: AidRules, start: date | None) -> str | None:
         f"The scheme closed on {closes.on.isoformat()}, before the start on "
         f"{start.isoformat()}: {closes.source}"
     )
-
-
-def _check(rules: AidRules, phase: Phase, expenses: Sequence[Expense], argument: str) -> None:
-    total = _ZERO
-    for index, expense in enumerate(expenses):
-        where = f"{argument}[{index}]"
-        amount = expense.amount
-        if not amount.is_finite() or amount < 0:
-            raise EstimateInputError(
-                f"{where}.amount", f"An expense is a positive amount in euros, not {amount}."
-            )
-        if amount >= _ABSURD_AMOUNT:
-            raise EstimateInputError(
-                f"{where}.amount", f"{euros(amount)} is not a plausible expense for an aid."
-            )
-        category = rules.category(expense.category)
-        if category is None:
-            known = ", ".join(c.code for c in rules.categories)
-            raise EstimateInputError(
-                f"{where}.category",
-                f"{rules.title} knows no expense category {expense.category!r} (known: {known}).",
-            )
-        days = expense.days
-        if days is not None and not (days.is_finite() and _ZERO < days <= _ABSURD_DAYS):
-            raise EstimateInputError(
-                f"{where}.days", f"The days of an expense are a positive number, not {days}."
-            )
-        if days is None and category.counts_days and phase.days is not None:
-            raise EstimateInputError(
-                f"{where}.days",
-                f"Phase {phase.number} of {rules.title} is funded by the day: give the days "
-                f"of {category.code}.",
-            )
-        total += amount
-    if total >= _ABSURD_AMOUNT:
-        raise EstimateInputError(
-            argument, f"{euros(total)} of expenses is not a plausible project for an aid."
-        )
 
 
 def _evaluate(
@@ -304,7 +186,7 @@ def _evaluate(
     retained = days = _ZERO
     for expense in expenses:
         category = rules.category(expense.category)
-        assert category is not None  # _check has refused unknown categories
+        assert category is not None  # check_expenses has refused unknown categories
         if not category.eligible:
             excluded.append(
                 f"{euros(expense.amount)} of {category.code} ({category.label}) is not an "
@@ -418,64 +300,3 @@ def _cap_by_equity(
     effect = "reached" if amount > ceiling else "not reached"
     log.applied.append(f"equity: the subsidy cannot exceed the equity of {euros(equity)}, {effect}")
     return min(amount, ceiling), min(granted, ceiling)
-
-
-def _payments(
-    schedule: Schedule, granted: Decimal, amount: Decimal, log: _Log
-) -> tuple[Payment, ...]:
-    single, advance = schedule.single, schedule.advance
-    if single is not None and (single.up_to is None or granted <= single.up_to):
-        if single.up_to is not None:
-            log.applied.append(
-                f"single_payment: an aid of at most {euros(single.up_to)} is paid at once"
-            )
-        return (Payment(single.label, amount, single.due),)
-    assert advance is not None  # a Schedule has a single payment or an advance
-    first = cents(granted * advance.rate)
-    log.applied.append(
-        f"advance: {percent(advance.rate)} of the {euros(granted)} granted, "
-        f"{euros(first)}; the balance when the expenses are proven"
-    )
-    rest = amount - first
-    if rest >= 0:
-        return (
-            Payment(advance.label, first, advance.due),
-            Payment(advance.balance_label, rest, advance.balance_due),
-        )
-    return (
-        Payment(advance.label, first, advance.due),
-        Payment(
-            "Trop-perçu à reverser",
-            -rest,
-            "l'avance dépasse l'aide due sur les dépenses justifiées",
-        ),
-    )
-
-
-def dated_deadlines(
-    rules: AidRules, start: date | None, decided_on: date | None
-) -> tuple[Deadline, ...]:
-    """The scheme's deadlines, dated from ``start`` and ``decided_on`` where they count."""
-    return _deadlines(rules, start, decided_on, _Log())
-
-
-def _deadlines(
-    rules: AidRules, start: date | None, decided_on: date | None, log: _Log
-) -> tuple[Deadline, ...]:
-    dates: dict[str, date | None] = {}
-    deadlines = []
-    for rule in rules.deadlines:
-        when = rule.on
-        if rule.months_after is not None:
-            if rule.after is not None:
-                base = dates[rule.after]
-            else:
-                base = decided_on if rule.from_decision else start
-            when = None if base is None else add_months(base, rule.months_after)
-        dates[rule.label] = when
-        deadlines.append(Deadline(rule.label, when, rule.rule, rule.kind))
-    if decided_on is not None and rules.decision is None:
-        log.notes.append(
-            f"The decision date is not used: {rules.title} counts no deadline from it."
-        )
-    return tuple(deadlines)

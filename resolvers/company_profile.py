@@ -14,7 +14,7 @@ from typing import TypeVar
 from connectors.entreprise import BalanceSheet, Compliance, Headcount, Turnover
 from connectors.errors import ConnectorError, NotFound
 from resolvers.context import Info
-from resolvers.eligibility import CompanyProfile
+from resolvers.eligibility_records import CompanyProfile
 
 __all__ = ["company_profile"]
 

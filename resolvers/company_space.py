@@ -11,7 +11,7 @@ from auth.actions import Action, require
 from connectors.errors import NotFound
 from connectors.hubdb import normalize_email
 from connectors.hubdb.invitations import InvitationRecord
-from connectors.hubdb.writes import AlreadyExists
+from connectors.hubdb.unique_keys import AlreadyExists
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from auth.actions import Action, may, require
 from connectors.hubdb import normalize_email
 from connectors.hubdb.invitations import InvitationRecord, ReceivedInvitation
-from connectors.hubdb.writes import AlreadyExists
+from connectors.hubdb.unique_keys import AlreadyExists
 from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error

@@ -24,7 +24,8 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from resolvers.aid_estimate import dated_deadlines, rules_of
+from resolvers.aid_deadlines import dated_deadlines
+from resolvers.aid_estimate_inputs import rules_of
 from resolvers.aid_format import cents, euros, percent
 from resolvers.aid_refusals import AidRuleError
 from resolvers.aid_rules import AidRules, DeadlineKind, Phase

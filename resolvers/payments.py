@@ -23,7 +23,7 @@ from connectors.errors import ConnectorError, UpstreamRefused
 from connectors.platforms import Application, PaymentRequest, PaymentStatus
 from connectors.platforms import Invoice as PlatformInvoice
 from connectors.platforms import PaymentKind as PlatformPaymentKind
-from resolvers.aid_estimate import UnknownScheme
+from resolvers.aid_estimate_inputs import UnknownScheme
 from resolvers.aid_refusals import AidRuleError, bad_user_input
 from resolvers.applications import application as find_application
 from resolvers.context import Info

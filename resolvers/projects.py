@@ -8,7 +8,7 @@ import structlog
 
 from auth.actions import Action, require
 from connectors.hubdb import DatabaseUnavailable, ProjectRecord
-from connectors.hubdb.writes import AlreadyExists
+from connectors.hubdb.unique_keys import AlreadyExists
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error
 from resolvers.inputs import bounded_text

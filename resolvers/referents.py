@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from auth.actions import Action, require
 from connectors.hubdb import AssignmentRecord
-from connectors.hubdb.writes import AgentContact, AlreadyExists, WriteTransaction
+from connectors.hubdb.unique_keys import AlreadyExists
+from connectors.hubdb.writes import AgentContact, WriteTransaction
 from resolvers.announcements import Announcements, publish
 from resolvers.context import Info
 from resolvers.errors import BAD_USER_INPUT, NOT_FOUND, coded_error

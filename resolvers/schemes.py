@@ -18,13 +18,8 @@ from auth.tiers import Tier
 from connectors.catalogues import Catalogue
 from connectors.catalogues.models import AidKind, Scheme
 from connectors.errors import ConnectorError
-from resolvers.aid_estimate import (
-    AidEstimate,
-    EstimateInputError,
-    Expense,
-    UnknownScheme,
-    estimate_aid,
-)
+from resolvers.aid_estimate import AidEstimate, estimate_aid
+from resolvers.aid_estimate_inputs import EstimateInputError, Expense, UnknownScheme
 from resolvers.aid_refusals import bad_user_input
 from resolvers.aid_schemes import RULES
 from resolvers.aids_received import ReceivedAid, aids_received
@@ -39,15 +34,13 @@ from resolvers.de_minimis import (
     regulation_named,
     summarise,
 )
-from resolvers.eligibility import (
+from resolvers.eligibility import evaluate, evaluate_all, with_de_minimis
+from resolvers.eligibility_records import (
     Answers,
     CompanyProfile,
     Ownership,
     SchemeVerdict,
     Verdict,
-    evaluate,
-    evaluate_all,
-    with_de_minimis,
 )
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
 from resolvers.siret import validate_siret

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from resolvers.aid_estimate import AidEstimate, Expense, estimate_aid, rules_of
+from resolvers.aid_estimate import AidEstimate, estimate_aid
+from resolvers.aid_estimate_inputs import Expense, rules_of
 from resolvers.aid_format import add_months, euros
 from resolvers.aid_refusals import AidRuleError
 from resolvers.aid_rules import AidRules, CompanyCap, DeadlineKind

@@ -37,7 +37,7 @@ from connectors.platforms import (
     Platform,
     PlatformConnector,
 )
-from resolvers.aid_estimate import UnknownScheme
+from resolvers.aid_estimate_inputs import UnknownScheme
 from resolvers.aid_refusals import AidRuleError, bad_user_input
 from resolvers.aids_received import aids_received
 from resolvers.catalogue import find_scheme

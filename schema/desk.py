@@ -12,7 +12,7 @@ from auth.actions import Action, Allowed
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.hubdb.desk import IdentityDocumentRecord, ReferentRequestRecord
-from resolvers import desk
+from resolvers import desk, desk_network, desk_referents
 from resolvers.context import Info
 from schema.company import Company, ReferentAssignment
 from schema.directory import Agent, Structure
@@ -175,8 +175,8 @@ class CreateStructureInput:
     in_network: bool = True
     support_kinds: list[str] = strawberry.field(default_factory=list)
 
-    def to_input(self) -> desk.StructureInput:
-        return desk.StructureInput(
+    def to_input(self) -> desk_network.StructureInput:
+        return desk_network.StructureInput(
             id=str(self.id), name=self.name, kind=self.kind,
             department_code=self.department_code, postal_code=self.postal_code, city=self.city,
             email=self.email, phone=self.phone, labelled=self.labelled,
@@ -209,25 +209,27 @@ class DeskMutation:
         project_id: strawberry.ID | None = None,
         reason: str | None = None,
     ) -> ReferentAssignment:
-        record = await desk.assign_referent(info, siret, _id(project_id), str(agent_id), reason)
+        record = await desk_referents.assign_referent(
+            info, siret, _id(project_id), str(agent_id), reason
+        )
         return ReferentAssignment.from_record(record)
 
     @_mutation("End a referent assignment (the company may choose again); a reason is needed.")
     async def end_referent_assignment(
         self, info: Info, assignment_id: strawberry.ID, reason: str
     ) -> ReferentAssignment:
-        record = await desk.end_referent_assignment(info, str(assignment_id), reason)
+        record = await desk_referents.end_referent_assignment(info, str(assignment_id), reason)
         return ReferentAssignment.from_record(record)
 
     @_mutation("Create a support structure; its agents join once its charter is signed.")
     async def create_structure(self, info: Info, input: CreateStructureInput) -> Structure:
-        return Structure.from_record(await desk.create_structure(info, input.to_input()))
+        return Structure.from_record(await desk_network.create_structure(info, input.to_input()))
 
     @_mutation("Record that a structure signed the network charter.")
     async def record_charter_signature(
         self, info: Info, structure_id: strawberry.ID, signed_on: date
     ) -> Structure:
-        record = await desk.record_charter_signature(info, str(structure_id), signed_on)
+        record = await desk_network.record_charter_signature(info, str(structure_id), signed_on)
         return Structure.from_record(record)
 
     @_mutation(
@@ -242,7 +244,7 @@ class DeskMutation:
         name: str,
         roles: list[AgentRole],
     ) -> Agent:
-        record = await desk.invite_agent(
+        record = await desk_network.invite_agent(
             info, str(structure_id), email, name, [role.value for role in roles]
         )
         return Agent.from_record(record)
@@ -254,7 +256,9 @@ class DeskMutation:
     async def deactivate_agent(
         self, info: Info, agent_id: strawberry.ID, reassign_to: strawberry.ID
     ) -> Agent:
-        return Agent.from_record(await desk.deactivate_agent(info, str(agent_id), str(reassign_to)))
+        return Agent.from_record(
+            await desk_referents.deactivate_agent(info, str(agent_id), str(reassign_to))
+        )
 
     @_mutation("Accept or reject an identity document (a rejection needs a reason).")
     async def decide_identity_verification(

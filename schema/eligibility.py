@@ -13,7 +13,15 @@ import strawberry
 from auth.tiers import Tier
 from auth.visibility import tiered
 from connectors.platforms import Platform
-from resolvers import aid_estimate, aid_rules, aids_received, de_minimis, eligibility, schemes
+from resolvers import (
+    aid_estimate,
+    aid_estimate_inputs,
+    aid_rules,
+    aids_received,
+    de_minimis,
+    eligibility_records,
+    schemes,
+)
 from resolvers.aids_received import AidSource
 from schema.schemes import Scheme
 
@@ -33,19 +41,19 @@ __all__ = [
 ]
 
 
-strawberry.enum(eligibility.Verdict, description="Whether a company can get a scheme.")
+strawberry.enum(eligibility_records.Verdict, description="Whether a company can get a scheme.")
 strawberry.enum(
-    eligibility.Outcome, name="CriterionOutcome", description="One criterion's outcome."
+    eligibility_records.Outcome, name="CriterionOutcome", description="One criterion's outcome."
 )
-Verdict = eligibility.Verdict
-CriterionOutcome = eligibility.Outcome
+Verdict = eligibility_records.Verdict
+CriterionOutcome = eligibility_records.Outcome
 strawberry.enum(aid_rules.DeadlineKind, description="What a deadline of an aid closes.")
 DeadlineKind = aid_rules.DeadlineKind
 
 
 @strawberry.type(description="One criterion of a scheme checked against the company.")
 class CriterionCheck:
-    """Answered from the engine's own ``eligibility.CriterionResult`` (a frozen record with
+    """Answered from the engine's own ``eligibility_records.CriterionResult`` (a frozen record with
     these attribute names), never a copy: a company's verdicts on the catalogue hold ~1,200
     criteria, and copying them was a tenth of a warm ``eligibleSchemes``. Strawberry reads a
     field by its name, and this type has no interface that would check the object's class."""
@@ -68,7 +76,7 @@ class SchemeEligibility:
     )
 
     @classmethod
-    def of(cls, verdict: eligibility.SchemeVerdict) -> SchemeEligibility:
+    def of(cls, verdict: eligibility_records.SchemeVerdict) -> SchemeEligibility:
         return SchemeEligibility(
             scheme=Scheme(record=verdict.scheme),
             verdict=verdict.verdict,
@@ -106,7 +114,7 @@ class EligibilityAnswers:
         default=None, description="A micro-enterprise can supply certified accounts."
     )
 
-    def to_answers(self) -> eligibility.Answers:
+    def to_answers(self) -> eligibility_records.Answers:
         return schemes.answers(
             staff=self.staff,
             turnover=self.turnover,
@@ -136,8 +144,8 @@ class ExpenseInput:
         "4 months of the last invoice. Read by `submitApplication`.",
     )
 
-    def to_expense(self) -> aid_estimate.Expense:
-        return aid_estimate.Expense(self.amount, self.category, self.days)
+    def to_expense(self) -> aid_estimate_inputs.Expense:
+        return aid_estimate_inputs.Expense(self.amount, self.category, self.days)
 
 
 @strawberry.type(description="A payment of the aid.")

@@ -14,11 +14,12 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from connectors.hubdb._agent_profile_writes import _AGENT_LISTS
 from connectors.hubdb._desk_writes import NewStructure
 from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.models import Account, Agent, AgentRoleRow, Structure, StructureSupportKind
 from connectors.hubdb.models.directory import normalize_email
-from connectors.hubdb.writes import _AGENT_LISTS, WriteTransaction
+from connectors.hubdb.writes import WriteTransaction
 
 __all__ = ["AgentEntry", "DirectoryBatch", "DirectoryConflict", "Outcome", "directory_batch"]
 

@@ -27,7 +27,7 @@ from connectors.hubdb.models import (
 )
 from connectors.hubdb.runner import CoreRunner
 from connectors.hubdb.submissions import writing
-from connectors.hubdb.writes import is_unique_violation
+from connectors.hubdb.unique_keys import is_unique_violation
 
 __all__ = ["PollClaim", "PollStore", "Recipient", "StatusChange"]
 

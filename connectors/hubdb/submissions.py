@@ -31,7 +31,7 @@ from connectors.hubdb.engine import WRITE_TRANSACTION
 from connectors.hubdb.enums import SubmissionState
 from connectors.hubdb.models import Submission
 from connectors.hubdb.runner import CoreRunner
-from connectors.hubdb.writes import is_unique_violation
+from connectors.hubdb.unique_keys import is_unique_violation
 
 __all__ = [
     "NewSubmission",

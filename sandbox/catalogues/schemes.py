@@ -14,17 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sandbox.catalogues.real import NADIA_BENALI
+from sandbox.catalogues.bpifrance_templates import BPIFRANCE, BPIFRANCE_REGIONAL
+from sandbox.catalogues.francenum_templates import FRANCENUM, FRANCENUM_REGIONAL
+from sandbox.catalogues.real_industrie_du_futur import NADIA_BENALI
 from sandbox.catalogues.records import Contact, Criteria, FaqItem, Kind, Scheme, Territory
-from sandbox.catalogues.templates import (
-    BPIFRANCE,
-    BPIFRANCE_REGIONAL,
-    FRANCENUM,
-    FRANCENUM_REGIONAL,
-    OCCITANIE,
-    PAYS_DE_LA_LOIRE,
-    Template,
-)
+from sandbox.catalogues.regional_templates import OCCITANIE, PAYS_DE_LA_LOIRE
+from sandbox.catalogues.templates import Template
 from sandbox.catalogues.territories import DEPARTMENTS, REGIONS, Phones, slug
 from sandbox.entreprise.tables import FIRST_NAMES, LAST_NAMES
 

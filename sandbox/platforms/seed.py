@@ -28,7 +28,8 @@ from connectors.platforms.models import (
     PaymentStatus,
     Platform,
 )
-from sandbox.catalogues.real import INDUSTRIE_DU_FUTUR, INVESTISSEMENT_NUMERIQUE
+from sandbox.catalogues.real_industrie_du_futur import INDUSTRIE_DU_FUTUR
+from sandbox.catalogues.real_investissement_numerique import INVESTISSEMENT_NUMERIQUE
 from sandbox.catalogues.seed import DEFAULT_SEED as CATALOGUE_SEED
 from sandbox.catalogues.seed import catalogue
 from sandbox.entreprise.canonical import canonical_companies

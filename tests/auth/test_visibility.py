@@ -1,5 +1,5 @@
 """What the viewer alone decides: the tiers it is refused on every object (what a query's
-price leaves out, gateway/cost.py)."""
+price leaves out, gateway/pricing.py)."""
 
 from __future__ import annotations
 

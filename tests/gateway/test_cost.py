@@ -19,9 +19,9 @@ from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS, Viewer, ViewerKind
 from auth.visibility import refused_everywhere
 from gateway.app import create_app
-from gateway.cost import CostPlanner, Price
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
+from gateway.pricing import CostPlanner, Price
 from gateway.settings import Settings
 from resolvers.context import Context, Services
 from tests.conftest import TEST_KEY, CountingTransport

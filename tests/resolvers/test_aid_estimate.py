@@ -5,15 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from resolvers.aid_estimate import (
-    AidEstimate,
-    Deadline,
-    EstimateInputError,
-    Expense,
-    Payment,
-    UnknownScheme,
-    estimate_aid,
-)
+from resolvers.aid_deadlines import Deadline
+from resolvers.aid_estimate import AidEstimate, estimate_aid
+from resolvers.aid_estimate_inputs import EstimateInputError, Expense, UnknownScheme
+from resolvers.aid_payment_schedule import Payment
 from resolvers.aid_rules import AidRules, DeadlineKind
 from resolvers.aid_schemes import RULES
 

@@ -29,17 +29,9 @@ from connectors.catalogues.models import (
 )
 from resolvers.aids_received import AidSource, ReceivedAid
 from resolvers.de_minimis import CEILINGS, Aid, summarise
-from resolvers.eligibility import (
-    Answers,
-    CompanyProfile,
-    Outcome,
-    Ownership,
-    Verdict,
-    evaluate,
-    evaluate_all,
-    size_category,
-    with_de_minimis,
-)
+from resolvers.eligibility import evaluate, evaluate_all, with_de_minimis
+from resolvers.eligibility_criteria import size_category
+from resolvers.eligibility_records import Answers, CompanyProfile, Outcome, Ownership, Verdict
 
 TODAY = date(2026, 11, 23)
 

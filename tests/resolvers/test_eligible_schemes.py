@@ -12,7 +12,7 @@ from connectors.catalogues import Catalogue
 from connectors.catalogues.models import Headcount, Scheme, SchemeSource, Territory
 from resolvers import schemes
 from resolvers.aids_received import AidSource, ReceivedAid
-from resolvers.eligibility import CompanyProfile, SchemeVerdict, Verdict
+from resolvers.eligibility_records import CompanyProfile, SchemeVerdict, Verdict
 
 TODAY = date(2026, 11, 23)
 FABRE = CompanyProfile(siret="51234987900027", region_code="76", department_code="34", staff=12)

@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import strawberry
 
-from resolvers.eligibility import CriterionResult, Outcome, SchemeVerdict, Verdict
+from resolvers.eligibility_records import CriterionResult, Outcome, SchemeVerdict, Verdict
 from schema.eligibility import CriterionCheck, SchemeEligibility
 from tests.resolvers.test_eligibility import scheme
 
