@@ -5,12 +5,14 @@ by the next), read by the administrator newest first, filtered and paged."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,12 +26,58 @@ __all__ = ["AuditEventRecord", "AuditFilter", "AuditStore", "UpstreamCallRecord"
 _TABLE = AuditEvent.__table__
 
 
-_INSERT = sa.insert(AuditEvent)
-"""Built once: building it and its cache key was a quarter of each audited request's write."""
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    """The events' INSERT as the driver takes it, for one dialect: its SQL, the columns in
+    the order of its parameters, and the values to convert on the way (by position).
+
+    An agent's portfolio writes 56 events per request, on the request's path (the answer
+    waits for the commit). Through ``connection.execute`` SQLAlchemy processed every value
+    of every row on each write, JSON through the standard library: four fifths of the write
+    (cProfile of ``_insert``, 56 rows: 2.7 ms, the driver's ``executemany`` 0.34). Here the
+    statement is compiled once, and only the values that need it are converted: by the
+    column type's own processor for the dialect (SQLAlchemy's ``bind_processor``), the JSON
+    columns' by orjson."""
+
+    sql: str
+    values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    @classmethod
+    def for_dialect(cls, dialect: sa.Dialect) -> _Insert:
+        compiled = sa.insert(AuditEvent).compile(dialect=dialect)
+        columns = tuple(compiled.positiontup or ())
+        converted = []
+        for position, name in enumerate(columns):
+            type_ = _TABLE.c[name].type
+            process = (
+                _json if isinstance(type_, sa.JSON)
+                else type_.dialect_impl(dialect).bind_processor(dialect)
+            )  # fmt: skip
+            if process is not None:
+                converted.append((position, process))
+        return cls(str(compiled), itemgetter(*columns), tuple(converted))
+
+    def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = list(self.values(row))
+        for position, process in self.converted:
+            values[position] = process(values[position])
+        return tuple(values)
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+_INSERTS: dict[str, _Insert] = {}
 
 
 def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
-    connection.execute(_INSERT, rows)
+    dialect = connection.dialect
+    insert = _INSERTS.get(dialect.name)
+    if insert is None:
+        insert = _INSERTS[dialect.name] = _Insert.for_dialect(dialect)
+    connection.exec_driver_sql(insert.sql, [insert.parameters(row) for row in rows])
 
 
 def _retrieved(written: asyncio.Future[None]) -> None:

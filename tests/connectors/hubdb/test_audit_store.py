@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb.audit import AuditEventRecord, AuditFilter, AuditStore
+from connectors.hubdb.audit import (
+    AuditEventRecord,
+    AuditFilter,
+    AuditStore,
+    UpstreamCallRecord,
+)
 from connectors.hubdb.runner import CoreRunner
 
 NOW = datetime(2026, 12, 5, 9, tzinfo=UTC)
@@ -85,3 +91,35 @@ async def test_a_request_that_stops_waiting_does_not_stop_its_write(
     await store.aclose()
     page = await store.page(AuditFilter(), first=10)
     assert sorted(e.request_id for e in page.items) == ["request-1", "request-2"]
+
+
+async def test_an_event_reads_back_as_written_and_is_found_by_its_time(
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The events go to the driver without SQLAlchemy's per-row processing: each value is
+    stored as SQLAlchemy stores it (the time as its type writes it, the lists as JSON), so
+    that they read back, and filter by time, as any row."""
+    runner = CoreRunner(fresh_engine)
+    store = AuditStore(fresh_session_factory, runner)
+    call = UpstreamCallRecord("etablissement", "84215637400014", "Suivi « référent »", "CACHE")
+    written = replace(
+        _event(1),
+        occurred_at=datetime(2026, 12, 5, 9, 30, 15, 250, tzinfo=UTC),
+        client_request_id="client-1",
+        fields=("turnover", "compliance"),
+        upstream_calls=(call,),
+    )
+    try:
+        await store.write([written, replace(_event(2), occurred_at=NOW)])
+        found = await store.page(
+            AuditFilter(since=datetime(2026, 12, 5, 9, 30, 15, 250, tzinfo=UTC)), first=10
+        )
+        before = await store.page(
+            AuditFilter(until=datetime(2026, 12, 5, 9, 30, 15, 250, tzinfo=UTC)), first=10
+        )
+    finally:
+        await store.aclose()
+        await runner.aclose()
+    assert list(found.items) == [written]
+    assert [event.request_id for event in before.items] == ["request-2"]
