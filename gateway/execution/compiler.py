@@ -58,6 +58,7 @@ from gateway.execution.plan import (
     PlannedField,
     Read,
     Run,
+    attributes_completer,
     complete_object,
     guarded,
     leaf_completer,
@@ -152,8 +153,11 @@ class _Compiler:
             name = node.name.value
             if name == "__typename":
                 fields.append(
-                    PlannedField(key, _constant(parent.name), True, _same, awaits=False, leaf=True)
-                )
+                    PlannedField(
+                        key, _constant(parent.name), True, _same, awaits=False, leaf=True,
+                        attribute=_named(parent.name),
+                    )
+                )  # fmt: skip
                 continue
             if name.startswith("__"):
                 raise Unsupported("introspection")
@@ -168,14 +172,16 @@ class _Compiler:
                 read: Read = _plain_read(plain)
             else:
                 read = self.reader(parent, definition, [d.node for d in group], key)
+            attribute = isinstance(plain, attrgetter)  # an attribute holds a value
             fields.append(
                 PlannedField(
                     key,
                     read,
                     non_null,
                     self.completer(named, group),
-                    awaits=not isinstance(plain, attrgetter),  # an attribute holds a value
+                    awaits=not attribute,
                     leaf=is_leaf_type(named),
+                    attribute=plain if attribute else None,
                 )
             )
         return tuple(fields)
@@ -262,13 +268,21 @@ class _Compiler:
 
     def completer(self, type_: GraphQLOutputType, group: FieldDetailsList) -> Complete:
         """How to complete a value of ``type_`` (not wrapped in non-null) that is not None."""
+        return self.completion(type_, group)[0]
+
+    def completion(
+        self, type_: GraphQLOutputType, group: FieldDetailsList
+    ) -> tuple[Complete, bool]:
+        """``completer``, and whether it completes without the value's path (nothing below
+        is given an info: a leaf, an object of attributes holding leaves)."""
         if is_leaf_type(type_):
-            return leaf_completer(type_)
+            return leaf_completer(type_), True
         if is_list_type(type_):
             item = type_.of_type
             item_non_null = is_non_null_type(item)
             named = item.of_type if item_non_null else item
-            return list_completer(item_non_null, self.completer(named, group), is_leaf_type(named))
+            complete_item, pathless = self.completion(named, group)
+            return list_completer(item_non_null, complete_item, pathless), False
         if is_object_type(type_):
             object_type: GraphQLObjectType = type_
             if object_type.is_type_of is not None:
@@ -279,7 +293,9 @@ class _Compiler:
             if defer_usages:
                 raise Unsupported("@defer")
             fields = self.fields(object_type, grouped)
-            return lambda value, path, run: complete_object(fields, value, path, run)
+            if all(f.attribute is not None and f.leaf for f in fields):
+                return attributes_completer(fields), True
+            return (lambda value, path, run: complete_object(fields, value, path, run)), False
         raise Unsupported(f"the abstract type {type_}")
 
 
@@ -379,6 +395,10 @@ def _plain_read(get: Callable[[Any], Any]) -> Read:
 
 def _constant(value: str) -> Read:
     return lambda _source, _path, _run: value
+
+
+def _named(type_name: str) -> Callable[[Any], str]:
+    return lambda _source: type_name
 
 
 def _same(value: Any, _path: Path | None, _run: Run) -> Any:

@@ -55,6 +55,7 @@ __all__ = [
     "PlannedField",
     "Read",
     "Run",
+    "attributes_completer",
     "complete_object",
     "enum_names",
     "guarded",
@@ -97,6 +98,9 @@ class PlannedField:
     """False for a read that never gives an awaitable (plain data, ``__typename``)."""
     leaf: bool = False
     """Its value completes without a path (a scalar or an enum: no resolver below it)."""
+    attribute: Callable[[Any], Any] | None = None
+    """For a field that is an attribute of its parent (or ``__typename``): how to read it of
+    the parent alone (``read`` does the same, given a path and the run)."""
 
 
 @dataclass(slots=True)
@@ -165,30 +169,18 @@ async def _guarded_later(
 
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
-_AS_IS: dict[str, Callable[[Any], bool]] = {
-    "String": lambda value: type(value) is str,
-    "ID": lambda value: type(value) is str,
-    "Boolean": lambda value: type(value) is bool,
-    "Int": lambda value: type(value) is int and _INT_MIN <= value <= _INT_MAX,
-}
-"""Values graphql-core's own scalars serialise to themselves: answered as they are."""
+_AS_IS_CLASSES = {"String": str, "ID": str, "Boolean": bool}
+"""graphql-core's own scalars that serialise a value of this class to itself."""
 
 
 def leaf_completer(type_: GraphQLLeafType) -> Complete:
-    """Completes a scalar or an enum through its type's ``serialize``; a member of a
-    Strawberry enum's own class by its name, looked up (``enum_names``)."""
+    """Completes a scalar or an enum through its type's ``serialize``. What ``serialize``
+    would hand back as is (a ``str`` for graphql-core's own String, an ``int`` in range for
+    its Int…) is answered at once, and a member of a Strawberry enum's own class by its name
+    (``enum_names``): a leaf is completed thousands of times in a warm ``eligibleSchemes``."""
     serialize = type_.serialize
-    as_is = _AS_IS.get(type_.name) if type_.serialize is _BUILT_IN.get(type_.name) else None
-    members = getattr(type_, "wrapped_cls", None)
-    names = enum_names(type_) if members is not None else {}
 
-    def complete(value: Any, _path: Path | None, _run: Run) -> Any:
-        if as_is is not None and as_is(value):
-            return value
-        if type(value) is members:
-            name = names.get(value)
-            if name is not None:
-                return name
+    def slow(value: Any) -> Any:
         try:
             serialized = serialize(value)
         except Exception:  # noqa: BLE001 - graphql-core reports it
@@ -197,7 +189,42 @@ def leaf_completer(type_: GraphQLLeafType) -> Complete:
             raise _NOT_COMPILED
         return serialized
 
-    return complete
+    built_in = serialize is _BUILT_IN.get(type_.name)
+    kind = _AS_IS_CLASSES.get(type_.name) if built_in else None
+    if kind is not None:
+
+        def complete_as_is(value: Any, _path: Path | None, _run: Run) -> Any:
+            return value if type(value) is kind else slow(value)
+
+        return complete_as_is
+    if built_in and type_.name == "Int":
+
+        def complete_int(value: Any, _path: Path | None, _run: Run) -> Any:
+            if type(value) is int and _INT_MIN <= value <= _INT_MAX:
+                return value
+            return slow(value)
+
+        return complete_int
+    members = getattr(type_, "wrapped_cls", None)
+    if members is None:
+        return lambda value, _path, _run: slow(value)
+    names = enum_names(type_)
+    if len(names) == len(members) and all(names[m] == m.name for m in members):
+
+        def complete_member(value: Any, _path: Path | None, _run: Run) -> Any:
+            """Every member is named in GraphQL as in Python (checked above): its name."""
+            return value._name_ if type(value) is members else slow(value)
+
+        return complete_member
+
+    def complete_renamed(value: Any, _path: Path | None, _run: Run) -> Any:
+        if type(value) is members:
+            name = names.get(value)
+            if name is not None:
+                return name
+        return slow(value)
+
+    return complete_renamed
 
 
 def enum_names(type_: GraphQLLeafType) -> dict[Any, str]:
@@ -216,8 +243,10 @@ def enum_names(type_: GraphQLLeafType) -> dict[Any, str]:
     return names
 
 
-def list_completer(item_non_null: bool, complete_item: Complete, leaf_items: bool) -> Complete:
-    """Completes a list item by item, its pending items awaited together."""
+def list_completer(item_non_null: bool, complete_item: Complete, pathless_items: bool) -> Complete:
+    """Completes a list item by item, its pending items awaited together. ``pathless_items``:
+    an item completes without its path (a leaf, an object of attributes: no resolver of
+    theirs is given an info), so none is made."""
 
     def complete(value: Any, path: Any, run: Run) -> Any:
         """``path``: the list's (a list is never a leaf: it always has one)."""
@@ -237,7 +266,9 @@ def list_completer(item_non_null: bool, complete_item: Complete, leaf_items: boo
                         raise _NOT_COMPILED
                     answer.append(None)
                     continue
-                completed = complete_item(item, None if leaf_items else path.add_key(index), run)
+                completed = complete_item(
+                    item, None if pathless_items else path.add_key(index), run
+                )
                 if type(completed) is CoroutineType:
                     pending.append((index, completed))
                 answer.append(completed)
@@ -308,6 +339,32 @@ def complete_object(
     if not pending:
         return answer
     return _fill(answer, pending)  # type: ignore[arg-type]
+
+
+def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
+    """Completes an object whose every field is an attribute holding a leaf (a criterion:
+    its name, outcome and value): one loop, no path, nothing to await. ``complete_object``
+    does the same, field by field, ready for resolvers and pending values."""
+    steps = tuple((f.key, f.attribute, f.non_null, f.complete) for f in fields)
+
+    def complete(source: Any, _path: Path | None, run: Run) -> Any:
+        answer: dict[str, Any] = {}
+        try:
+            for key, attribute, non_null, complete_leaf in steps:
+                value = attribute(source)  # type: ignore[misc]
+                if value is None:
+                    if non_null:
+                        raise _NOT_COMPILED
+                    answer[key] = None
+                else:
+                    answer[key] = complete_leaf(value, None, run)
+        except NotCompiled:
+            raise
+        except Exception:  # noqa: BLE001 - graphql-core reports it
+            raise _NOT_COMPILED from None
+        return answer
+
+    return complete
 
 
 async def _finish_field(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import GraphQLEnumType, parse
+from graphql import GraphQLEnumType, GraphQLEnumValue, parse
 from graphql.execution.values import get_variable_values
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -177,6 +177,11 @@ class Query:
     @strawberry.field
     def generated_items(self) -> list[Item]:
         return (item for item in _items("alpha", "beta"))  # type: ignore[return-value]
+
+    @strawberry.field
+    def broken_checks(self) -> list[Check]:
+        """A non-null attribute holding None: graphql-core reports it."""
+        return [Check(name="size", outcome=Outcome.MET), Check(name=None, outcome=Outcome.MET)]  # type: ignore[arg-type]
 
 
 GENERAL = strawberry.Schema(
@@ -394,3 +399,22 @@ def test_every_enum_of_the_schema_completes_to_the_name_its_type_serializes_to(
         for member in type_.wrapped_cls:  # type: ignore[attr-defined]
             assert complete(member, None, None) == type_.serialize(member), (type_, member)  # type: ignore[arg-type]
         assert set(enum_names(type_).values()) <= set(type_.values)
+
+
+async def test_an_object_of_attributes_is_completed_as_graphql_core_completes_it() -> None:
+    """Its fields are attributes holding leaves: one loop, no path; a null where the schema
+    says non-null is graphql-core's to report."""
+    await _same_both_ways("{ items { checks { name outcome value __typename } } }")
+    assert (await GENERAL.execute("{ brokenChecks { name outcome } }")).errors
+    with pytest.raises(NotCompiled):
+        await _compiled("{ brokenChecks { name outcome } }")
+
+
+def test_a_member_named_otherwise_in_graphql_completes_to_its_graphql_name() -> None:
+    class Colour(enum.Enum):
+        RED = "red"
+
+    type_ = GraphQLEnumType("Colour", {"ROUGE": GraphQLEnumValue("red")})
+    type_.wrapped_cls = Colour  # type: ignore[attr-defined]  # as Strawberry's enums carry it
+
+    assert leaf_completer(type_)(Colour.RED, None, None) == "ROUGE"  # type: ignore[arg-type]
