@@ -205,19 +205,19 @@ def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
 def _read(read: str, object: str | None = None) -> Callable[[Loaders], DataLoader[str, Any]]:
     """One API Entreprise read (``read``: the name of an ``EntrepriseConnector`` method),
     each key read once, the read observed; ``object``: the calls' purpose, else the
-    request's (``Loaders.create``). The fresh cached copies of a batch are asked for at once
-    (``EntrepriseConnector.cached_reads``), the rest read one call per key."""
+    request's (``Loaders.create``). A batch is read at once (``EntrepriseConnector.read_many``:
+    one cache round trip, a task only for what is not cached); a failure stays with its key
+    (the DataLoader raises it to that key's callers only)."""
 
     def make(loaders: Loaders) -> DataLoader[str, Any]:
         api, observe = loaders._services.entreprise, loaders._observe
         purpose = object or loaders._purpose
-        call = getattr(api, read)
-        return DataLoader(
-            load_fn=_cached_first(
-                lambda keys: api.cached_reads(read, keys, object=purpose, observe=observe),
-                _each(lambda key: call(key, object=purpose, observe=observe)),
-            )
-        )
+
+        async def load(keys: Sequence[str]) -> list[Any]:
+            found = await api.read_many(read, keys, object=purpose, observe=observe)
+            return [found[key] for key in keys]
+
+        return DataLoader(load_fn=load)
 
     return make
 

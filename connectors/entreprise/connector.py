@@ -98,7 +98,7 @@ _READS: dict[str, _Reading[Any]] = {
     "effectifs_annuels": _Reading(EFFECTIFS_ANNUELS, parse_effectifs_annuels, shared=True),
     "bilans": _Reading(BILANS, parse_bilans, shared=False),
 }
-"""Each read, by the name of its method: ``cached_reads`` finds it by that name."""
+"""Each read, by the name of its method: ``read_many`` finds it by that name."""
 
 
 class EntrepriseConnector:
@@ -174,7 +174,7 @@ class EntrepriseConnector:
         """The last balance sheets (Banque de France), newest first."""
         return await self._read(_READS["bilans"], siren, object, observe)
 
-    async def cached_reads(
+    async def read_many(
         self,
         read: str,
         identifiers: Sequence[str],
@@ -183,28 +183,35 @@ class EntrepriseConnector:
         observe: CallObserver | None = None,
     ) -> dict[str, Any]:
         """What the read named ``read`` (one of the methods above: ``"etablissement"``…)
-        answers for each identifier that has a fresh cached copy, without a call, the cache
-        asked once for all of them (Redis: one MGET): a list's warm path, with no task per
-        identifier. An identifier without one is left out: its reader calls ``read``. Each
-        read answered is observed as that method observes a cached copy (``CACHE``)."""
+        answers for each identifier, or the error it raises, by identifier: the cache asked
+        once for all of them (Redis: one MGET), the fresh copies answered without a task
+        (a list's warm read), the others read concurrently, each as that method reads it."""
+        if not object.strip():
+            raise ValueError("API Entreprise calls need an object (why the data is read)")
         reading = _READS[read]
         endpoint = reading.endpoint
-        valid = [i for i in identifiers if endpoint.is_valid(i.strip()) and object.strip()]
-        found = await self._reads.cached_parsed_many(
-            [cache_key(endpoint, identifier.strip()) for identifier in valid],
+        answers: dict[str, Any] = {}
+        reads = []
+        for given in identifiers:
+            identifier = given.strip()
+            if not endpoint.is_valid(identifier):
+                answers[given] = UpstreamRefused(
+                    endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
+                )
+                continue
+            fetch = partial(self._fetch, endpoint, identifier, object, reading.parse)
+            report = self._report(endpoint, identifier, object, observe)
+            reads.append((given, (cache_key(endpoint, identifier), fetch, report)))
+        found = await self._reads.read_many_parsed(
+            [keyed for _, keyed in reads],
             partial(self._parse, endpoint, parse=reading.parse),
             label=endpoint.name,
             source=endpoint.source,
-            reports=[
-                self._report(endpoint, identifier.strip(), object, observe) for identifier in valid
-            ],
+            ttl=self._config.ttl_for(endpoint.name),
             kept=reading.shared,
         )
-        return {
-            identifier: value
-            for identifier, value in zip(valid, found, strict=True)
-            if value is not None
-        }
+        answers.update(zip([given for given, _ in reads], found, strict=True))
+        return answers
 
     def breaker_states(self) -> dict[str, BreakerState]:
         """Each source's circuit breaker, for metrics."""

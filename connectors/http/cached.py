@@ -158,31 +158,57 @@ class CachedFetch:
             return None
         return self._parsed_hit(key, entry, parse, label, source, report)
 
-    async def cached_parsed_many(
+    async def read_many_parsed(
         self,
-        keys: Sequence[str],
+        reads: Sequence[tuple[str, Fetch, Report | None]],
         parse: Parse[T],
         *,
         label: str,
         source: str,
-        reports: Sequence[Report | None],
+        ttl: float,
         kept: bool = True,
-    ) -> list[T | None]:
-        """``cached_parsed`` of each key (``reports``: each key's), the cache asked once for
-        all of them: what a list's warm read costs, one round trip instead of one per key.
-        None for a key without a fresh entry, and for a remembered not-found (its reader
-        raises it). ``kept=False``: parsed for each read, as ``read`` callers parse (a
+    ) -> list[T | Exception]:
+        """``read_parsed`` of each (key, fetch, report), the cache asked once for all of them
+        (Redis: one MGET): a fresh entry answers at once, without a task (a list's warm
+        read); the rest are read concurrently, each as ``read_parsed`` reads a miss (an
+        expired copy served while it refreshes, or if the call fails). A failure is kept
+        for its key. ``kept=False``: parsed for each read, as ``read`` callers parse (a
         reader that owns what it is handed)."""
-        answers: list[T | None] = []
-        entries = await self._cache.get_many(keys)
-        for key, entry, report in zip(keys, entries, reports, strict=True):
-            if entry is None or not entry.fresh or entry.value.get(_NOT_FOUND_MARK) is True:
+        entries = await self._cache.get_many([key for key, _, _ in reads])
+        answers: list[Any] = []  # a missed key's place is filled once it is read
+        missed: list[tuple[int, Awaitable[T]]] = []
+        for (key, fetch, report), entry in zip(reads, entries, strict=True):
+            if entry is None or not entry.fresh:
+                missed.append((len(answers), self._parse_miss(key, fetch, parse, label, source, ttl, report, entry)))  # fmt: skip
                 answers.append(None)
-            elif kept:
-                answers.append(self._parsed_hit(key, entry, parse, label, source, report))
-            else:
-                answers.append(parse(self._hit(entry, label, source, report)))
+                continue
+            try:
+                if kept:
+                    answers.append(self._parsed_hit(key, entry, parse, label, source, report))
+                else:
+                    answers.append(parse(self._hit(entry, label, source, report)))
+            except Exception as error:  # noqa: BLE001 - kept for its key (a remembered 404)
+                answers.append(error)
+        if missed:
+            found = await asyncio.gather(*(read for _, read in missed), return_exceptions=True)
+            for (position, _), answer in zip(missed, found, strict=True):
+                if isinstance(answer, BaseException) and not isinstance(answer, Exception):
+                    raise answer
+                answers[position] = answer
         return answers
+
+    async def _parse_miss(
+        self,
+        key: str,
+        fetch: Fetch,
+        parse: Parse[T],
+        label: str,
+        source: str,
+        ttl: float,
+        report: Report | None,
+        entry: CacheEntry | None,
+    ) -> T:
+        return parse(await self._miss(key, fetch, label, source, ttl, report, entry))
 
     def _parsed_hit(
         self,
