@@ -53,7 +53,7 @@ async def test_a_database_failure_is_masked_with_the_request_id(
             Exception("database is locked at /var/lib/hub.db"),
         )
 
-    monkeypatch.setattr(services.hub, "company_facts", broken)
+    monkeypatch.setattr(services.companies, "company_facts", broken)  # what the request reads
     result = await run('{ company(siret: "84215637400014") { siret viewerAccess } }', as_=DURAND)
     (error,) = result.errors
     assert error.message == "Unexpected error."
