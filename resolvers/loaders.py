@@ -1,0 +1,243 @@
+"""A request's DataLoaders: each read of many keys (companies, agents, applications…) made
+once per request and batched, each loader made on first use. ``_LOADERS`` says how each is
+made from the shared ``Services``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from auth.audit import PUBLIC_PURPOSE
+from connectors.entreprise import (
+    BalanceSheet,
+    CallObserver,
+    Compliance,
+    Etablissement,
+    Headcount,
+    Mandataire,
+    Turnover,
+    UniteLegale,
+)
+from connectors.http import Outcome, Report
+from connectors.hubdb import (
+    AgentRecord,
+    AssignmentRecord,
+    CompanyFacts,
+    InteractionRecord,
+    OfferRecord,
+    ProjectRecord,
+    PublicAidRecord,
+    StructureRecord,
+)
+from connectors.hubdb.invitations import InvitationRecord
+from connectors.platforms import Application, Listing
+from resolvers.services import Services
+
+__all__ = ["Loaders"]
+
+V = TypeVar("V")
+BatchLoad = Callable[[Sequence[str]], Awaitable[list[V]]]
+
+
+def _exact(fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]]) -> BatchLoad[V]:
+    """For repository methods that answer every key."""
+
+    async def load(keys: Sequence[str]) -> list[V]:
+        found = await fetch(keys)
+        return [found[key] for key in keys]
+
+    return load
+
+
+def _optional(
+    fetch: Callable[[Sequence[str]], Awaitable[Mapping[str, V]]],
+) -> BatchLoad[V | None]:
+    """For repository methods that leave unknown keys out."""
+
+    async def load(keys: Sequence[str]) -> list[V | None]:
+        found = await fetch(keys)
+        return [found.get(key) for key in keys]
+
+    return load
+
+
+def _each(call: Callable[[str], Awaitable[V]]) -> BatchLoad[V]:
+    """One upstream call per key, all issued concurrently; a failure stays with its key
+    (the DataLoader raises it to that key's callers only)."""
+
+    async def load(keys: Sequence[str]) -> list[V]:
+        results = await asyncio.gather(*(call(key) for key in keys), return_exceptions=True)
+        return results  # type: ignore[return-value]  # exceptions are set on their futures
+
+    return load
+
+
+class _Lister(Protocol):
+    async def applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...]: ...
+
+    async def cached_applications(
+        self, siret: str, *, report: Report | None = None
+    ) -> tuple[Application, ...] | None: ...
+
+
+def _cached_first(
+    cached: Callable[[Sequence[str]], Awaitable[dict[str, Any]]], each: BatchLoad[V]
+) -> BatchLoad[V]:
+    """The keys' fresh cached copies first (``cached``: what it finds, by key; a failure
+    kept for its key, as ``_each`` keeps it), read without a task per key: the warm path;
+    then ``each`` for the rest."""
+
+    async def load(keys: Sequence[str]) -> list[V]:
+        found = await cached(keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(zip(missing, await each(missing), strict=True))
+        return [found[key] for key in keys]
+
+    return load
+
+
+def _listings(platform: _Lister) -> BatchLoad[Listing]:
+    """Each company's list: the fresh cached copies first, one after the other, then one
+    call per remaining company, all issued concurrently (``_each``). A failure stays with
+    its company."""
+
+    async def cached(keys: Sequence[str]) -> dict[str, Listing | Exception]:
+        found: dict[str, Listing | Exception] = {}
+        for key in keys:
+            try:
+                copy = await platform.cached_applications(key)
+            except Exception as error:  # noqa: BLE001 - kept for its key, as _each does
+                found[key] = error
+                continue
+            if copy is not None:
+                found[key] = Listing(copy, stale=False)
+        return found
+
+    return _cached_first(cached, _each(_listing(platform)))
+
+
+def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:
+    """A platform's list of a company's applications, and whether it was served stale."""
+
+    async def listing(siret: str) -> Listing:
+        outcomes: list[str] = []
+        found = await platform.applications(siret, report=outcomes.append)
+        return Listing(found, stale=Outcome.STALE.value in outcomes)
+
+    return listing
+
+
+def _read(read: str, object: str | None = None) -> Callable[[Loaders], DataLoader[str, Any]]:
+    """One API Entreprise read (``read``: the name of an ``EntrepriseConnector`` method),
+    each key read once, the read observed; ``object``: the calls' purpose, else the
+    request's (``Loaders.create``). A batch is read at once (``EntrepriseConnector.read_many``:
+    one cache round trip, a task only for what is not cached); a failure stays with its key
+    (the DataLoader raises it to that key's callers only)."""
+
+    def make(loaders: Loaders) -> DataLoader[str, Any]:
+        api, observe = loaders._services.entreprise, loaders._observe
+        purpose = object or loaders._purpose
+
+        async def load(keys: Sequence[str]) -> list[Any]:
+            found = await api.read_many(read, keys, object=purpose, observe=observe)
+            return [found[key] for key in keys]
+
+        return DataLoader(load_fn=load)
+
+    return make
+
+
+def _hub(load: Callable[[Services], BatchLoad[V]]) -> Callable[[Loaders], DataLoader[str, V]]:
+    return lambda loaders: DataLoader(load_fn=load(loaders._services))
+
+
+_LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
+    "facts": _hub(lambda s: _exact(s.companies.company_facts)),
+    "agents": _hub(lambda s: _optional(s.directory.agents)),
+    "structures": _hub(lambda s: _optional(s.directory.structures)),
+    "projects": _hub(lambda s: _exact(s.companies.projects)),
+    "invitations": _hub(lambda s: _exact(s.companies.pending_invitations)),
+    "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
+    "public_aids": _hub(lambda s: _exact(s.companies.public_aids)),
+    "etablissement": _read("etablissement", PUBLIC_PURPOSE),
+    "mandataires": _read("mandataires_sociaux"),
+    "turnover": _read("chiffres_affaires"),
+    "social_compliance": _read("attestation_vigilance"),
+    "fiscal_compliance": _read("attestation_fiscale"),
+    "unite_legale": _read("unite_legale", PUBLIC_PURPOSE),
+    "headcount": _read("effectifs_annuels"),
+    "balance_sheets": _read("bilans"),
+    "mesaides_applications": _hub(lambda s: _listings(s.mesaides)),
+    "del_applications": _hub(lambda s: _listings(s.del_)),
+    "filieres": _hub(lambda s: _exact(s.preferences.filieres_of)),
+    "offers": _hub(lambda s: _optional(s.hub.offers)),
+    "structure_offers": _hub(lambda s: _exact(s.hub.structure_offers)),
+    "interactions": _hub(lambda s: _exact(s.hub.interactions)),
+    "project_interactions": _hub(lambda s: _exact(s.hub.project_interactions)),
+}
+"""How each of the request's DataLoaders is made, on first use."""
+
+
+class Loaders:
+    """Per request, never shared: a DataLoader caches for the life of one request only. Each
+    is made the first time the request uses it (most requests use two or three of them)."""
+
+    __slots__ = ("_observe", "_purpose", "_services", *_LOADERS)
+
+    facts: DataLoader[str, CompanyFacts]
+    agents: DataLoader[str, AgentRecord | None]
+    structures: DataLoader[str, StructureRecord | None]
+    projects: DataLoader[str, list[ProjectRecord]]
+    invitations: DataLoader[str, list[InvitationRecord]]
+    project_referents: DataLoader[str, AssignmentRecord | None]
+    public_aids: DataLoader[str, list[PublicAidRecord]]
+    etablissement: DataLoader[str, Etablissement]
+    mandataires: DataLoader[str, list[Mandataire]]
+    turnover: DataLoader[str, list[Turnover]]
+    social_compliance: DataLoader[str, Compliance]
+    fiscal_compliance: DataLoader[str, Compliance]
+    unite_legale: DataLoader[str, UniteLegale]
+    headcount: DataLoader[str, Headcount]
+    balance_sheets: DataLoader[str, list[BalanceSheet]]
+    mesaides_applications: DataLoader[str, Listing]
+    del_applications: DataLoader[str, Listing]
+    filieres: DataLoader[str, tuple[str, ...]]
+    """The filières each account chose (``setPreferences``)."""
+    offers: DataLoader[str, OfferRecord | None]
+    structure_offers: DataLoader[str, list[OfferRecord]]
+    interactions: DataLoader[str, list[InteractionRecord]]
+    project_interactions: DataLoader[str, list[InteractionRecord]]
+
+    _services: Services
+    _purpose: str
+    _observe: CallObserver | None
+
+    def __init__(
+        self, services: Services, *, purpose: str, observe: CallObserver | None = None
+    ) -> None:
+        self._services = services
+        self._purpose = purpose
+        self._observe = observe
+
+    @classmethod
+    def create(
+        cls, services: Services, *, purpose: str, observe: CallObserver | None = None
+    ) -> Loaders:
+        """``purpose``: the ``object`` of the calls behind tier-2 fields (who reads, why);
+        ``observe``: told how each API Entreprise read was served (the audit trail)."""
+        return cls(services, purpose=purpose, observe=observe)
+
+    def __getattr__(self, name: str) -> DataLoader[str, Any]:
+        """Only called for a loader not made yet (a made one is in its slot)."""
+        make = _LOADERS.get(name)
+        if make is None:
+            raise AttributeError(name)
+        loader = make(self)
+        setattr(self, name, loader)
+        return loader
