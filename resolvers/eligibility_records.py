@@ -96,3 +96,7 @@ class SchemeVerdict:
     verdict: Verdict
     criteria: tuple[CriterionResult, ...]
     missing: tuple[str, ...] = field(default=())
+    kept_as: tuple[int, int] | None = field(default=None, compare=False)
+    """Names this verdict's content while the process lives, when a cache hands it out
+    unchanged (``resolvers/schemes.py``: the cached verdicts' generation and its place in
+    them); what it is answered as may then be kept by it. None for a verdict of its own."""

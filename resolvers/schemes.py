@@ -8,7 +8,9 @@ whether the company is registered or not."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -198,8 +200,17 @@ def _all_verdicts(
     received = _against_ceilings(aids, today)
     checked = [_de_minimis_checked(verdict, received) for verdict in verdicts]
     checked.sort(key=lambda v: _ORDER[v.verdict])  # stable: by title within each
-    _VERDICTS[key] = answer = tuple(checked)
+    generation = next(_GENERATIONS)
+    _VERDICTS[key] = answer = tuple(
+        replace(verdict, kept_as=(generation, place)) for place, verdict in enumerate(checked)
+    )
     return answer
+
+
+_GENERATIONS = itertools.count()
+"""Each computed tuple of verdicts gets a number of its own, never given again: with a
+verdict's place in it, it names that verdict's content (``SchemeVerdict.kept_as``), which
+the compiled execution keeps its answer by."""
 
 
 async def eligibility(

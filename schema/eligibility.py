@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import ClassVar, cast
 
 import strawberry
 
@@ -67,6 +67,12 @@ class CriterionCheck:
 
 @strawberry.type(description="Whether a company can get a scheme, criterion by criterion.")
 class SchemeEligibility:
+    """``answer_key`` names a cached verdict's content (``SchemeVerdict.kept_as``): the
+    compiled execution keeps the answer of a selection made of this type's own data by it
+    (``__kept_answer_key__``, ``gateway.execution.plan.kept_answers``)."""
+
+    __kept_answer_key__: ClassVar[str] = "answer_key"
+
     scheme: Scheme = tiered(Tier.PUBLIC)
     verdict: Verdict = tiered(Tier.PUBLIC)
     criteria: list[CriterionCheck] = tiered(Tier.PUBLIC)
@@ -74,6 +80,7 @@ class SchemeEligibility:
         Tier.PUBLIC,
         description="The data no source gave (answer it through `eligibility(answers:)`).",
     )
+    answer_key: strawberry.Private[tuple[int, int] | None] = None
 
     @classmethod
     def of(cls, verdict: eligibility_records.SchemeVerdict) -> SchemeEligibility:
@@ -82,6 +89,7 @@ class SchemeEligibility:
             verdict=verdict.verdict,
             criteria=cast("list[CriterionCheck]", verdict.criteria),  # CriterionCheck's docstring
             missing=list(verdict.missing),
+            answer_key=verdict.kept_as,
         )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     DocumentNode,
@@ -61,6 +61,7 @@ from gateway.execution.plan import (
     attributes_completer,
     complete_object,
     guarded,
+    kept_answers,
     leaf_completer,
     list_completer,
     resolve_info,
@@ -155,7 +156,7 @@ class _Compiler:
                 fields.append(
                     PlannedField(
                         key, _constant(parent.name), True, _same, awaits=False, leaf=True,
-                        attribute=_named(parent.name),
+                        attribute=_named(parent.name), own=True,
                     )
                 )  # fmt: skip
                 continue
@@ -171,17 +172,20 @@ class _Compiler:
             if plain is not None and not node.arguments and not definition.args:
                 read: Read = _plain_read(plain)
             else:
+                plain = None
                 read = self.reader(parent, definition, [d.node for d in group], key)
             attribute = isinstance(plain, attrgetter)  # an attribute holds a value
+            completion = self.completion(named, group)
             fields.append(
                 PlannedField(
                     key,
                     read,
                     non_null,
-                    self.completer(named, group),
+                    completion.complete,
                     awaits=not attribute,
                     leaf=is_leaf_type(named),
                     attribute=plain if attribute else None,
+                    own=plain is not None and completion.own,
                 )
             )
         return tuple(fields)
@@ -266,23 +270,20 @@ class _Compiler:
 
         return read
 
-    def completer(self, type_: GraphQLOutputType, group: FieldDetailsList) -> Complete:
+    def completion(self, type_: GraphQLOutputType, group: FieldDetailsList) -> _Completion:
         """How to complete a value of ``type_`` (not wrapped in non-null) that is not None."""
-        return self.completion(type_, group)[0]
-
-    def completion(
-        self, type_: GraphQLOutputType, group: FieldDetailsList
-    ) -> tuple[Complete, bool]:
-        """``completer``, and whether it completes without the value's path (nothing below
-        is given an info: a leaf, an object of attributes holding leaves)."""
         if is_leaf_type(type_):
-            return leaf_completer(type_), True
+            return _Completion(leaf_completer(type_), pathless=True, own=True)
         if is_list_type(type_):
             item = type_.of_type
             item_non_null = is_non_null_type(item)
             named = item.of_type if item_non_null else item
-            complete_item, pathless = self.completion(named, group)
-            return list_completer(item_non_null, complete_item, pathless), False
+            each = self.completion(named, group)
+            return _Completion(
+                list_completer(item_non_null, each.complete, each.pathless),
+                pathless=False,
+                own=each.own,
+            )
         if is_object_type(type_):
             object_type: GraphQLObjectType = type_
             if object_type.is_type_of is not None:
@@ -293,10 +294,39 @@ class _Compiler:
             if defer_usages:
                 raise Unsupported("@defer")
             fields = self.fields(object_type, grouped)
+            own = all(f.own for f in fields)
             if all(f.attribute is not None and f.leaf for f in fields):
-                return attributes_completer(fields), True
-            return (lambda value, path, run: complete_object(fields, value, path, run)), False
+                complete, pathless = attributes_completer(fields), True
+            else:
+                complete, pathless = _object_completer(fields), False
+            key_name = _kept_answer_key(object_type)
+            if own and key_name is not None:
+                complete = kept_answers(complete, attrgetter(key_name))
+            return _Completion(complete, pathless, own)
         raise Unsupported(f"the abstract type {type_}")
+
+
+class _Completion(NamedTuple):
+    complete: Complete
+    pathless: bool
+    """It completes without the value's path: nothing below is given an info (a leaf, an
+    object of attributes holding leaves)."""
+    own: bool
+    """What it completes depends on the value alone: nothing below reads the request (no
+    info, no permission, no argument), so an answer may be kept (``kept_answers``)."""
+
+
+def _object_completer(fields: tuple[PlannedField, ...]) -> Complete:
+    return lambda value, path, run: complete_object(fields, value, path, run)
+
+
+def _kept_answer_key(object_type: GraphQLObjectType) -> str | None:
+    """The attribute that names an object's content, when its type declares one
+    (``__kept_answer_key__``, e.g. ``schema.eligibility.SchemeEligibility``)."""
+    definition = object_type.extensions.get("strawberry-definition")
+    origin = getattr(definition, "origin", None)
+    key_name = getattr(origin, "__kept_answer_key__", None)
+    return key_name if isinstance(key_name, str) else None
 
 
 def _decider(permission: Any) -> Decide:

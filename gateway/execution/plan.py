@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
+from cachetools import LRUCache
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -59,6 +60,7 @@ __all__ = [
     "complete_object",
     "enum_names",
     "guarded",
+    "kept_answers",
     "leaf_completer",
     "list_completer",
     "resolve_info",
@@ -101,6 +103,9 @@ class PlannedField:
     attribute: Callable[[Any], Any] | None = None
     """For a field that is an attribute of its parent (or ``__typename``): how to read it of
     the parent alone (``read`` does the same, given a path and the run)."""
+    own: bool = False
+    """Its answer depends on its parent alone: read without info, permission or argument,
+    and completed likewise all the way down."""
 
 
 @dataclass(slots=True)
@@ -365,6 +370,40 @@ def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
         return answer
 
     return complete
+
+
+KEPT_ANSWERS = 4096
+"""Answers kept per ``kept_answers`` completer (least recently used dropped first)."""
+
+
+def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
+    """``complete``, its answers kept by the key ``key_of`` reads of the value: for a type
+    whose objects name their content (``__kept_answer_key__``: the same key, the same
+    content) and whose answer reads nothing of the request below it (the compiler checks it:
+    every field read of its object alone, no info, no permission, no argument). A warm
+    ``eligibleSchemes`` completes some 1,500 criteria of verdicts that a cache hands out
+    unchanged; kept, each verdict's answer is one lookup. A value without a key (None) is
+    completed each time. What is kept is handed to every request that asks the same plan
+    and is never changed: an answer is only encoded."""
+    kept: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=KEPT_ANSWERS)
+
+    def complete_kept(value: Any, path: Path | None, run: Run) -> Any:
+        key = key_of(value)
+        if key is None:
+            return complete(value, path, run)
+        if type(key) is not tuple:
+            raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
+        found = kept.get(key, _NOT_KEPT)
+        if found is _NOT_KEPT:
+            found = complete(value, path, run)
+            if type(found) is not CoroutineType:
+                kept[key] = found
+        return found
+
+    return complete_kept
+
+
+_NOT_KEPT = object()
 
 
 async def _finish_field(

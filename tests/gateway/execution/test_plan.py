@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import strawberry
@@ -418,3 +418,94 @@ def test_a_member_named_otherwise_in_graphql_completes_to_its_graphql_name() -> 
     type_.wrapped_cls = Colour  # type: ignore[attr-defined]  # as Strawberry's enums carry it
 
     assert leaf_completer(type_)(Colour.RED, None, None) == "ROUGE"  # type: ignore[arg-type]
+
+
+@strawberry.type
+class Kept:
+    """Its objects name their content (``answer_key``): a plan keeps their answer by it when
+    the selection reads nothing but their own data."""
+
+    __kept_answer_key__: ClassVar[str] = "answer_key"
+
+    name: str
+    checks: list[Check]
+    answer_key: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field
+    def title(self) -> str:
+        CALLS["kept title"] += 1
+        return self.name.title()
+
+    @strawberry.field
+    def seen_by(self, info: strawberry.Info) -> str:
+        """Reads the request: an answer with it is never kept."""
+        CALLS["kept seen_by"] += 1
+        return str(info.path.key)
+
+
+KEPT: list[Kept] = []
+
+
+@strawberry.type
+class KeptQuery:
+    @strawberry.field
+    def kept(self) -> list[Kept]:
+        return KEPT
+
+
+KEPT_SCHEMA = strawberry.Schema(
+    query=KeptQuery, execution_context_class=StrawberryGraphQLCoreExecutionContext
+)
+
+
+def _kept(*keys: tuple[int, int] | None) -> list[Kept]:
+    checks = [Check(name="size", outcome=Outcome.MET, value="12")]
+    return [Kept(name=f"n{index}", checks=checks, answer_key=key) for index, key in enumerate(keys)]
+
+
+async def test_an_answer_named_by_its_objects_key_is_kept_and_handed_out_again() -> None:
+    query = "{ kept { name title checks { name outcome } } }"
+    KEPT[:] = _kept((1, 0), (1, 1))
+    plan_run = await _run_kept(query, times=2)
+
+    assert plan_run[0] == (await KEPT_SCHEMA.execute(query)).data
+    assert plan_run[0]["kept"][0] is plan_run[1]["kept"][0]  # the kept answer itself
+    assert CALLS["kept title"] == 2 + 2  # the first run, then graphql-core's: not the second run
+
+
+async def test_a_new_key_is_a_new_answer() -> None:
+    query = "{ kept { name title } }"
+    KEPT[:] = _kept((1, 0))
+    first = await _run_kept(query, times=1)
+    KEPT[:] = [Kept(name="renamed", checks=[], answer_key=(2, 0))]
+    second = await _run_kept(query, times=1)
+
+    assert first[0] == {"kept": [{"name": "n0", "title": "N0"}]}
+    assert second[0] == {"kept": [{"name": "renamed", "title": "Renamed"}]}
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        ("{ kept { name seenBy } }", [(1, 0)]),  # a field reads the request
+        ("{ kept { name title } }", [None]),  # an object without a key
+    ],
+)
+async def test_an_answer_is_completed_each_time_unless_it_is_its_objects_alone(
+    query: str, keys: list[tuple[int, int] | None]
+) -> None:
+    KEPT[:] = _kept(*keys)
+    runs = await _run_kept(query, times=2)
+
+    assert runs[0] == runs[1]
+    assert runs[0]["kept"][0] is not runs[1]["kept"][0]
+
+
+async def _run_kept(query: str, *, times: int) -> list[Any]:
+    """``times`` runs of one plan of ``query`` (a plan keeps its answers for its runs)."""
+    core = KEPT_SCHEMA._schema
+    document = parse(query)
+    values = get_variable_values(core, document.definitions[0].variable_definitions or (), {})  # type: ignore[attr-defined]
+    assert not isinstance(values, list)
+    plan = compile_operation(core, document, None, values)
+    return [await plan.run(None, values) for _ in range(times)]
