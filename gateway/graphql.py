@@ -189,6 +189,13 @@ class GraphQLView(GraphQL[Context, None]):
         except (orjson.JSONEncodeError, TypeError):
             return json.dumps(data, separators=(",", ":"))
 
+    def encode_bytes(self, data: object) -> bytes:
+        """``encode_json``, as the bytes an HTTP answer sends (no text between)."""
+        try:
+            return orjson.dumps(data)
+        except (orjson.JSONEncodeError, TypeError):
+            return self.encode_json(data).encode()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's, with the HTTP layer's own errors as coded JSON (``over_http``)."""
         if scope["type"] != "http":
@@ -238,10 +245,11 @@ class GraphQLView(GraphQL[Context, None]):
             or (query, name) not in compiled
         ):
             return False
-        answer = await compiled.answer(query, name, variables, viewer, self._context(request))
-        if answer is None:
+        body = await compiled.answer_encoded(
+            query, name, variables, viewer, self._context(request), self.encode_bytes
+        )
+        if body is None:
             return False
-        body = self.encode_json(answer).encode()
         media_type = response_media_type(request.headers)
         await send(
             {

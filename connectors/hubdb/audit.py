@@ -5,10 +5,11 @@ by the next), read by the administrator newest first, filtered and paged."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any
 
@@ -64,6 +65,34 @@ class _Insert:
             values[position] = process(values[position])
         return tuple(values)
 
+    def one_statement(self, rows: int) -> str | None:
+        """The INSERT of ``rows`` rows as one statement (``VALUES (…), (…)``), for a driver
+        whose parameters are numbered (``$1``: asyncpg): one round trip, atomic by itself.
+        None elsewhere, or past what one statement may carry."""
+        head, values, tail = self.sql.partition(" VALUES ")
+        if not values or not tail.startswith("($1") or rows * self.width > _MOST_PARAMETERS:
+            return None
+        return _statements(head, tail, self.width, rows)
+
+    @property
+    def width(self) -> int:
+        """Parameters per row."""
+        return self.sql.count("$") or self.sql.count("?")
+
+
+_MOST_PARAMETERS = 30_000
+"""PostgreSQL's protocol carries at most 32,767 parameters per statement."""
+
+
+@lru_cache(maxsize=256)
+def _statements(head: str, row: str, width: int, rows: int) -> str:
+    """``head VALUES row, row…`` with each row's ``$n`` numbered after the previous row's."""
+    return f"{head} VALUES {', '.join(_numbered(row, index * width) for index in range(rows))}"
+
+
+def _numbered(row: str, offset: int) -> str:
+    return re.sub(r"\$(\d+)", lambda found: f"${int(found.group(1)) + offset}", row)
+
 
 def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -72,12 +101,23 @@ def _json(value: Any) -> str:
 _INSERTS: dict[str, _Insert] = {}
 
 
-def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
-    dialect = connection.dialect
+def _insert_for(dialect: sa.Dialect) -> _Insert:
     insert = _INSERTS.get(dialect.name)
     if insert is None:
         insert = _INSERTS[dialect.name] = _Insert.for_dialect(dialect)
+    return insert
+
+
+def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
+    """In a transaction: one statement per row (``executemany``)."""
+    insert = _insert_for(connection.dialect)
     connection.exec_driver_sql(insert.sql, [insert.parameters(row) for row in rows])
+
+
+def _insert_in_one(
+    connection: sa.Connection, *, statement: str, parameters: tuple[Any, ...]
+) -> None:
+    connection.exec_driver_sql(statement, parameters)
 
 
 def _retrieved(written: asyncio.Future[None]) -> None:
@@ -212,13 +252,26 @@ class AuditStore:
             batch, self._waiting = self._waiting, []
             rows = [row for request_rows, _ in batch for row in request_rows]
             try:
-                await self._runner.write(partial(_insert, rows=rows))
+                await self._write(rows)
             except Exception as error:  # noqa: BLE001 - each waiting request gets it
                 for _, written in batch:
                     written.set_exception(error)
             else:
                 for _, written in batch:
                     written.set_result(None)
+
+    async def _write(self, rows: list[dict[str, Any]]) -> None:
+        """In one statement where the driver takes one (PostgreSQL: one round trip, atomic
+        by itself), else one per row in a transaction."""
+        insert = _insert_for(self._runner.engine.dialect)
+        statement = insert.one_statement(len(rows))
+        if statement is None:
+            await self._runner.write(partial(_insert, rows=rows))
+            return
+        parameters = tuple(value for row in rows for value in insert.parameters(row))
+        await self._runner.write_statement(
+            partial(_insert_in_one, statement=statement, parameters=parameters)
+        )
 
     async def aclose(self) -> None:
         """Waits for the events being written (shutdown: none is dropped)."""

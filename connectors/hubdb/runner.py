@@ -138,6 +138,18 @@ class CoreRunner:
                     return await connection.run_sync(work)
         return await self._on(self._writer, self._writes, work, write=True)
 
+    async def write_statement(self, work: Callable[[Connection], T]) -> T:
+        """``work`` that writes with one statement (atomic by itself): on PostgreSQL in
+        autocommit, the statement its own transaction, one round trip where ``write`` makes
+        three (BEGIN, the statement, COMMIT): the audit's insert, on the path of every
+        audited request. On a SQLite file, as ``write`` (its transaction costs no round
+        trip)."""
+        if self._writes is None or self._writer is None:
+            async with self._engine.connect() as connection:
+                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                return await connection.run_sync(work)
+        return await self.write(work)
+
     async def aclose(self) -> None:
         """Waits for the reads and the write in progress; later calls run on the async
         engine."""

@@ -10,7 +10,8 @@ None)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +93,37 @@ class CompiledOperations:
         context: Any,
     ) -> dict[str, Any] | None:
         """The response of a known operation, or None when graphql-core must answer it."""
+        response: dict[str, Any] | None = await self._answer(
+            query, operation_name, raw_variables, viewer, context, None
+        )
+        return response
+
+    async def answer_encoded(
+        self,
+        query: str,
+        operation_name: str | None,
+        raw_variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+        context: Any,
+        encode: Callable[[dict[str, Any]], bytes],
+    ) -> bytes | None:
+        """``answer``, encoded by ``encode`` while the request's audit events are written (a
+        round trip to the database on PostgreSQL): the bytes are handed out once the events
+        are committed, never before, and None when they cannot be (fail closed)."""
+        body: bytes | None = await self._answer(
+            query, operation_name, raw_variables, viewer, context, encode
+        )
+        return body
+
+    async def _answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        raw_variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+        context: Any,
+        encode: Callable[[dict[str, Any]], bytes] | None,
+    ) -> Any:
         known = self._operations.get((query, operation_name))
         if known is None:
             return None
@@ -117,10 +149,22 @@ class CompiledOperations:
                 data = await plan.run(context, variables)
             except NotCompiled:
                 return None
-            if await write_audit(context) is not None:
+            audited = getattr(context, "audit", None)
+            writing = (
+                asyncio.ensure_future(write_audit(context))
+                if audited is not None and audited.pending
+                else None
+            )
+            response = self._response(data, context, viewer)
+            answer = response if encode is None else encode(response)
+            if writing is not None and await writing is not None:
                 return None  # graphql-core's run tries again, and refuses the data if it fails
             name_it(operation_name, "query")
         note_operation(operation_name, validated=True)
+        return answer
+
+    @staticmethod
+    def _response(data: dict[str, Any], context: Any, viewer: Viewer) -> dict[str, Any]:
         response: dict[str, Any] = {"data": data}
         extensions: dict[str, Any] = {}
         if context.warnings:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb.audit import (
@@ -40,13 +41,18 @@ async def test_requests_waiting_for_a_write_are_committed_together(
     runner = CoreRunner(fresh_engine)
     store = AuditStore(fresh_session_factory, runner)
     inserts: list[int] = []
-    write = runner.write
+    write, write_statement = runner.write, runner.write_statement
 
     async def counting(work: Any) -> Any:
         inserts.append(1)
         return await write(work)
 
+    async def counting_statement(work: Any) -> Any:
+        inserts.append(1)
+        return await write_statement(work)
+
     runner.write = counting  # type: ignore[method-assign]
+    runner.write_statement = counting_statement  # type: ignore[method-assign]
     try:
         await asyncio.gather(*(store.write([_event(n), _event(n)]) for n in range(10)))
         page = await store.page(AuditFilter(), first=100)
@@ -123,3 +129,31 @@ async def test_an_event_reads_back_as_written_and_is_found_by_its_time(
         await runner.aclose()
     assert list(found.items) == [written]
     assert [event.request_id for event in before.items] == ["request-2"]
+
+
+async def test_events_past_what_one_statement_carries_are_written_in_one_transaction(
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """PostgreSQL takes a request's events in one statement (one round trip); a group
+    commit too large for one (30,000 parameters: 2,500 events) is one transaction of one
+    statement per event. Either way every event is written."""
+    runner = CoreRunner(fresh_engine)
+    store = AuditStore(fresh_session_factory, runner)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement.split(" (")[0])
+
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await store.write([_event(1), _event(1)])
+        small = list(statements)
+        await store.write([_event(2) for _ in range(2_600)])
+        page = await store.page(AuditFilter(), first=1)
+    finally:
+        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+        await store.aclose()
+        await runner.aclose()
+    assert small == ["INSERT INTO audit_events"]
+    assert page.total == 2_602

@@ -436,16 +436,17 @@ async def client(
 
 @pytest.fixture
 def plan_answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """One entry per call of ``CompiledOperations.answer``: whether the plan answered."""
+    """One entry per call of ``CompiledOperations.answer_encoded`` (what the HTTP view
+    asks): whether the plan answered."""
     calls: list[bool] = []
-    answer = CompiledOperations.answer
+    answer = CompiledOperations.answer_encoded
 
-    async def spy(self: CompiledOperations, *args: Any) -> dict[str, Any] | None:
+    async def spy(self: CompiledOperations, *args: Any) -> bytes | None:
         given = await answer(self, *args)
         calls.append(given is not None)
         return given
 
-    monkeypatch.setattr(CompiledOperations, "answer", spy)
+    monkeypatch.setattr(CompiledOperations, "answer_encoded", spy)
     return calls
 
 
