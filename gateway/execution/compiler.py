@@ -302,7 +302,7 @@ class _Compiler:
             key_name = _kept_answer_key(object_type)
             if own and key_name is not None:
                 complete = kept_answers(complete, attrgetter(key_name))
-            return _Completion(complete, pathless, own)
+            return _Completion(complete, pathless or own, own)  # own: no info below needs one
         raise Unsupported(f"the abstract type {type_}")
 
 

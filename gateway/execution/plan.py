@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
-from cachetools import LRUCache
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -373,7 +372,7 @@ def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
 
 
 KEPT_ANSWERS = 4096
-"""Answers kept per ``kept_answers`` completer (least recently used dropped first)."""
+"""Answers kept per ``kept_answers`` completer; past it the oldest kept is dropped."""
 
 
 def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
@@ -382,21 +381,24 @@ def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
     content) and whose answer reads nothing of the request below it (the compiler checks it:
     every field read of its object alone, no info, no permission, no argument). A warm
     ``eligibleSchemes`` completes some 1,500 criteria of verdicts that a cache hands out
-    unchanged; kept, each verdict's answer is one lookup. A value without a key (None) is
-    completed each time. What is kept is handed to every request that asks the same plan
-    and is never changed: an answer is only encoded."""
-    kept: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=KEPT_ANSWERS)
+    unchanged; kept, each verdict's answer is one lookup (a dict's: a least-recently-used
+    cache's bookkeeping cost as much as the rest of the lookup). A value without a key
+    (None) is completed each time. What is kept is handed to every request that asks the
+    same plan and is never changed: an answer is only encoded."""
+    kept: dict[tuple[Any, ...], Any] = {}
 
     def complete_kept(value: Any, path: Path | None, run: Run) -> Any:
         key = key_of(value)
         if key is None:
             return complete(value, path, run)
-        if type(key) is not tuple:
-            raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
         found = kept.get(key, _NOT_KEPT)
         if found is _NOT_KEPT:
+            if type(key) is not tuple:
+                raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
             found = complete(value, path, run)
             if type(found) is not CoroutineType:
+                if len(kept) >= KEPT_ANSWERS:
+                    del kept[next(iter(kept))]  # the oldest kept
                 kept[key] = found
         return found
 

@@ -25,6 +25,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from auth.viewer import ANONYMOUS as _ANONYMOUS
 from gateway.cost import CostPlanner, CostPolicy
 from gateway.errors import HubSchema
+from gateway.execution import plan as plan_module
 from gateway.execution.compiler import Unsupported, compile_operation
 from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
 from gateway.execution.plan import NotCompiled, enum_names, leaf_completer
@@ -509,3 +510,25 @@ async def _run_kept(query: str, *, times: int) -> list[Any]:
     assert not isinstance(values, list)
     plan = compile_operation(core, document, None, values)
     return [await plan.run(None, values) for _ in range(times)]
+
+
+async def test_past_the_bound_the_oldest_kept_answer_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plan_module, "KEPT_ANSWERS", 2)
+    core = KEPT_SCHEMA._schema
+    document = parse("{ kept { title } }")
+    values = get_variable_values(core, (), {})
+    assert not isinstance(values, list)
+    plan = compile_operation(core, document, None, values)
+    KEPT[:] = _kept((1, 0), (1, 1), (1, 2))  # three keys, two kept: (1, 0) is dropped
+    await plan.run(None, values)
+    assert CALLS["kept title"] == 3
+
+    KEPT[:] = _kept(None, (1, 1), (1, 2))[1:]
+    await plan.run(None, values)
+    assert CALLS["kept title"] == 3  # both still kept
+
+    KEPT[:] = _kept((1, 0))
+    await plan.run(None, values)
+    assert CALLS["kept title"] == 4  # the oldest was dropped: completed again
