@@ -13,17 +13,23 @@ import structlog
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["AuditTrail", "write_audit"]
+__all__ = ["AuditTrail", "audit_pending", "write_audit"]
 
 _log = structlog.get_logger("gateway.audit")
+
+
+def audit_pending(context: Any) -> bool:
+    """Whether the request's context recorded events to write (``write_audit`` has work)."""
+    audit = getattr(context, "audit", None)
+    return audit is not None and bool(audit.pending)
 
 
 async def write_audit(context: Any) -> GraphQLError | None:
     """Writes the events the request's context recorded; the error to answer instead of the
     data when they cannot be written, else None."""
-    audit = getattr(context, "audit", None)
-    if audit is None or not audit.pending:
+    if not audit_pending(context):
         return None
+    audit = context.audit
     await context.settle_started_reads()  # the calls of reads started ahead, in the events
     events = audit.events()
     try:

@@ -85,41 +85,28 @@ class _Lister(Protocol):
     ) -> tuple[Application, ...] | None: ...
 
 
-def _cached_first(
-    cached: Callable[[Sequence[str]], Awaitable[dict[str, Any]]], each: BatchLoad[V]
-) -> BatchLoad[V]:
-    """The keys' fresh cached copies first (``cached``: what it finds, by key; a failure
-    kept for its key, as ``_each`` keeps it), read without a task per key: the warm path;
-    then ``each`` for the rest."""
-
-    async def load(keys: Sequence[str]) -> list[V]:
-        found = await cached(keys)
-        missing = [key for key in keys if key not in found]
-        if missing:
-            found.update(zip(missing, await each(missing), strict=True))
-        return [found[key] for key in keys]
-
-    return load
-
-
 def _listings(platform: _Lister) -> BatchLoad[Listing]:
-    """Each company's list: the fresh cached copies first, one after the other, then one
-    call per remaining company, all issued concurrently (``_each``). A failure stays with
-    its company."""
+    """Each company's list: the fresh cached copies first, one after the other (the warm
+    path: no task per company), then one call per remaining company, all issued
+    concurrently (``_each``). A failure stays with its company."""
+    each = _each(_listing(platform))
 
-    async def cached(keys: Sequence[str]) -> dict[str, Listing | Exception]:
+    async def load(keys: Sequence[str]) -> list[Listing]:
         found: dict[str, Listing | Exception] = {}
         for key in keys:
             try:
-                copy = await platform.cached_applications(key)
+                cached = await platform.cached_applications(key)
             except Exception as error:  # noqa: BLE001 - kept for its key, as _each does
                 found[key] = error
                 continue
-            if copy is not None:
-                found[key] = Listing(copy, stale=False)
-        return found
+            if cached is not None:
+                found[key] = Listing(cached, stale=False)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(zip(missing, await each(missing), strict=True))
+        return [found[key] for key in keys]  # type: ignore[misc]  # exceptions go to their futures
 
-    return _cached_first(cached, _each(_listing(platform)))
+    return load
 
 
 def _listing(platform: _Lister) -> Callable[[str], Awaitable[Listing]]:

@@ -101,6 +101,15 @@ _READS: dict[str, _Reading[Any]] = {
 """Each read, by the name of its method: ``read_many`` finds it by that name."""
 
 
+def _require_object(object: str) -> None:
+    if not object.strip():
+        raise ValueError("API Entreprise calls need an object (why the data is read)")
+
+
+def _malformed(endpoint: Endpoint) -> UpstreamRefused:
+    return UpstreamRefused(endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}")
+
+
 class EntrepriseConnector:
     source = "api_entreprise"
 
@@ -186,8 +195,7 @@ class EntrepriseConnector:
         answers for each identifier, or the error it raises, by identifier: the cache asked
         once for all of them (Redis: one MGET), the fresh copies answered without a task
         (a list's warm read), the others read concurrently, each as that method reads it."""
-        if not object.strip():
-            raise ValueError("API Entreprise calls need an object (why the data is read)")
+        _require_object(object)
         reading = _READS[read]
         endpoint = reading.endpoint
         answers: dict[str, Any] = {}
@@ -195,9 +203,7 @@ class EntrepriseConnector:
         for given in identifiers:
             identifier = given.strip()
             if not endpoint.is_valid(identifier):
-                answers[given] = UpstreamRefused(
-                    endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
-                )
+                answers[given] = _malformed(endpoint)
                 continue
             fetch = partial(self._fetch, endpoint, identifier, object, reading.parse)
             report = self._report(endpoint, identifier, object, observe)
@@ -230,13 +236,10 @@ class EntrepriseConnector:
         """A shared reading (``_Reading.shared``) is parsed once per cache entry
         (``CachedFetch.read_parsed``, by the entry's write stamp) instead of once per read."""
         endpoint, parse = reading.endpoint, reading.parse
-        if not object.strip():
-            raise ValueError("API Entreprise calls need an object (why the data is read)")
+        _require_object(object)
         identifier = identifier.strip()
         if not endpoint.is_valid(identifier):
-            raise UpstreamRefused(
-                endpoint.source, f"{endpoint.source}: malformed {endpoint.identifier}"
-            )
+            raise _malformed(endpoint)
         key = cache_key(endpoint, identifier)
         report = self._report(endpoint, identifier, object, observe)
         ttl = self._config.ttl_for(endpoint.name)

@@ -133,7 +133,7 @@ class CachedFetch:
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:
             return self._parsed_hit(key, entry, parse, label, source, report)
-        return parse(await self._miss(key, fetch, label, source, ttl, report, entry))
+        return await self._parse_miss(key, fetch, parse, label, source, ttl, report, entry)
 
     async def read_parsed_marked(
         self, key: str, fetch: Fetch, parse: Parse[T], *, label: str, source: str, ttl: float

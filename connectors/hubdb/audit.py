@@ -41,6 +41,8 @@ class _Insert:
     columns' by orjson."""
 
     sql: str
+    width: int
+    """Parameters per row: the table's columns."""
     values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]
 
@@ -57,7 +59,7 @@ class _Insert:
             )  # fmt: skip
             if process is not None:
                 converted.append((position, process))
-        return cls(str(compiled), itemgetter(*columns), tuple(converted))
+        return cls(str(compiled), len(columns), itemgetter(*columns), tuple(converted))
 
     def parameters(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         values = list(self.values(row))
@@ -73,11 +75,6 @@ class _Insert:
         if not values or not tail.startswith("($1") or rows * self.width > _MOST_PARAMETERS:
             return None
         return _statements(head, tail, self.width, rows)
-
-    @property
-    def width(self) -> int:
-        """Parameters per row."""
-        return self.sql.count("$") or self.sql.count("?")
 
 
 _MOST_PARAMETERS = 30_000

@@ -23,7 +23,7 @@ from strawberry.extensions import SchemaExtension
 
 from auth.viewer import Viewer
 from gateway.access import note_operation
-from gateway.audit import write_audit
+from gateway.audit import audit_pending, write_audit
 from gateway.cost import CostPolicy
 from gateway.execution.compiler import Unsupported, compile_operation, directive_variables
 from gateway.execution.plan import NotCompiled, Plan
@@ -149,11 +149,8 @@ class CompiledOperations:
                 data = await plan.run(context, variables)
             except NotCompiled:
                 return None
-            audited = getattr(context, "audit", None)
             writing = (
-                asyncio.ensure_future(write_audit(context))
-                if audited is not None and audited.pending
-                else None
+                asyncio.ensure_future(write_audit(context)) if audit_pending(context) else None
             )
             response = self._response(data, context, viewer)
             answer = response if encode is None else encode(response)
