@@ -18,7 +18,7 @@ abstract types, types with ``is_type_of``, ``@defer``/``@stream``, fragment argu
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -51,6 +51,9 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from gateway.execution.kept import kept_answers
+from gateway.execution.leaves import leaf_completer
+from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
 from gateway.execution.plan import (
     Complete,
     Decide,
@@ -61,8 +64,6 @@ from gateway.execution.plan import (
     attributes_completer,
     complete_object,
     guarded,
-    kept_answers,
-    leaf_completer,
     list_completer,
     resolve_info,
 )
@@ -155,8 +156,8 @@ class _Compiler:
             if name == "__typename":
                 fields.append(
                     PlannedField(
-                        key, _constant(parent.name), True, _same, awaits=False, leaf=True,
-                        attribute=_named(parent.name), own=True,
+                        key, constant_read(parent.name), True, as_is, awaits=False, leaf=True,
+                        attribute=named_by(parent.name), own=True,
                     )
                 )  # fmt: skip
                 continue
@@ -168,9 +169,9 @@ class _Compiler:
             type_ = definition.type
             non_null = is_non_null_type(type_)
             named = type_.of_type if non_null else type_  # type: ignore[union-attr]
-            plain = _plain_getter(definition.extensions.get("strawberry-definition"))
+            plain = plain_getter(definition.extensions.get("strawberry-definition"))
             if plain is not None and not node.arguments and not definition.args:
-                read: Read = _plain_read(plain)
+                read: Read = plain_read(plain)
             else:
                 plain = None
                 read = self.reader(parent, definition, [d.node for d in group], key)
@@ -387,49 +388,3 @@ def _reads_variables(node: FieldNode) -> bool:
     for argument in node.arguments or ():
         visit(argument.value)
     return found
-
-
-def _plain_getter(field: Any) -> Callable[[Any], Any] | None:
-    """How to read a field of plain data, as Strawberry's own resolver reads it: visible to
-    everyone (no permission, no extension), not async, an attribute or a method that reads
-    its object only."""
-    if (
-        not isinstance(field, StrawberryField)
-        or field.extensions
-        or field.permission_classes
-        or field.is_async
-    ):
-        return None
-    resolver = field.base_resolver
-    if resolver is None:
-        if field.default_resolver is getattr:
-            return attrgetter(field.python_name)
-        return None
-    if (
-        resolver.self_parameter is None
-        or resolver.info_parameter is not None
-        or resolver.parent_parameter is not None
-        or resolver.root_parameter is not None
-        or resolver.arguments
-    ):
-        return None
-    function = resolver.wrapped_func
-    if not inspect.isfunction(function):  # a staticmethod or classmethod object
-        return None
-    return function
-
-
-def _plain_read(get: Callable[[Any], Any]) -> Read:
-    return lambda source, _path, _run: get(source)
-
-
-def _constant(value: str) -> Read:
-    return lambda _source, _path, _run: value
-
-
-def _named(type_name: str) -> Callable[[Any], str]:
-    return lambda _source: type_name
-
-
-def _same(value: Any, _path: Path | None, _run: Run) -> Any:
-    return value

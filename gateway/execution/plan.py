@@ -4,7 +4,7 @@ answer's ``data``.
 A plan (made by ``gateway.execution.compiler``) is a tree of ``PlannedField``: for each
 selected field, how to read it and how to complete its value, closures made once per
 operation. Running it runs no field collection, no argument parsing of literals and no type
-dispatch: it reads each field, completes leaves through their type's ``serialize``, lists
+dispatch: it reads each field, completes leaves (``gateway.execution.leaves``), lists
 item by item and objects field by field into a dict, and awaits the pending values together
 (``asyncio.gather``), so the DataLoaders batch what the fields of a list's items load.
 
@@ -26,17 +26,11 @@ from typing import Any, TypeGuard
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    GraphQLBoolean,
-    GraphQLID,
-    GraphQLInt,
-    GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
-    GraphQLString,
     OperationDefinitionNode,
-    Undefined,
 )
 from graphql.execution.values import VariableValues
 from graphql.pyutils import Path
@@ -57,10 +51,7 @@ __all__ = [
     "Run",
     "attributes_completer",
     "complete_object",
-    "enum_names",
     "guarded",
-    "kept_answers",
-    "leaf_completer",
     "list_completer",
     "resolve_info",
 ]
@@ -72,11 +63,6 @@ Complete = Callable[[Any, Path | None, "Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
 Decide = Callable[[Any, Any, dict[str, Any]], Any]
 """Asks a field's permission (source, info, arguments): True to grant, or an awaitable."""
-
-_BUILT_IN = {
-    scalar.name: scalar.serialize
-    for scalar in (GraphQLString, GraphQLID, GraphQLBoolean, GraphQLInt)
-}
 
 
 class NotCompiled(Exception):
@@ -170,81 +156,6 @@ async def _guarded_later(
         raise _NOT_COMPILED
     value = guarded(permissions, source, info, kwargs, call)
     return await value if _awaitable(value) else value
-
-
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
-_AS_IS_CLASSES = {"String": str, "ID": str, "Boolean": bool}
-"""graphql-core's own scalars that serialise a value of this class to itself."""
-
-
-def leaf_completer(type_: GraphQLLeafType) -> Complete:
-    """Completes a scalar or an enum through its type's ``serialize``. What ``serialize``
-    would hand back as is (a ``str`` for graphql-core's own String, an ``int`` in range for
-    its Int…) is answered at once, and a member of a Strawberry enum's own class by its name
-    (``enum_names``): a leaf is completed thousands of times in a warm ``eligibleSchemes``."""
-    serialize = type_.serialize
-
-    def slow(value: Any) -> Any:
-        try:
-            serialized = serialize(value)
-        except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
-        if serialized is Undefined or serialized is None:
-            raise _NOT_COMPILED
-        return serialized
-
-    built_in = serialize is _BUILT_IN.get(type_.name)
-    kind = _AS_IS_CLASSES.get(type_.name) if built_in else None
-    if kind is not None:
-
-        def complete_as_is(value: Any, _path: Path | None, _run: Run) -> Any:
-            return value if type(value) is kind else slow(value)
-
-        return complete_as_is
-    if built_in and type_.name == "Int":
-
-        def complete_int(value: Any, _path: Path | None, _run: Run) -> Any:
-            if type(value) is int and _INT_MIN <= value <= _INT_MAX:
-                return value
-            return slow(value)
-
-        return complete_int
-    members = getattr(type_, "wrapped_cls", None)
-    if members is None:
-        return lambda value, _path, _run: slow(value)
-    names = enum_names(type_)
-    if len(names) == len(members) and all(names[m] == m.name for m in members):
-
-        def complete_member(value: Any, _path: Path | None, _run: Run) -> Any:
-            """Every member is named in GraphQL as in Python (checked above): its name."""
-            return value._name_ if type(value) is members else slow(value)
-
-        return complete_member
-
-    def complete_renamed(value: Any, _path: Path | None, _run: Run) -> Any:
-        if type(value) is members:
-            name = names.get(value)
-            if name is not None:
-                return name
-        return slow(value)
-
-    return complete_renamed
-
-
-def enum_names(type_: GraphQLLeafType) -> dict[Any, str]:
-    """Each member of a Strawberry enum's class, by the name its type's ``serialize`` gives
-    it: the first GraphQL value whose value equals the member's. ``serialize`` finds it by
-    scanning every value of the type on each call (a tenth of a warm ``eligibleSchemes``,
-    whose criteria carry four enums each); this is that scan, done once."""
-    members = getattr(type_, "wrapped_cls", None)
-    values = getattr(type_, "values", {})
-    names: dict[Any, str] = {}
-    for member in members or ():
-        for name, value in values.items():
-            if member.value == value.value:
-                names[member] = name
-                break
-    return names
 
 
 def list_completer(item_non_null: bool, complete_item: Complete, pathless_items: bool) -> Complete:
@@ -369,43 +280,6 @@ def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
         return answer
 
     return complete
-
-
-KEPT_ANSWERS = 4096
-"""Answers kept per ``kept_answers`` completer; past it the oldest kept is dropped."""
-
-
-def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
-    """``complete``, its answers kept by the key ``key_of`` reads of the value: for a type
-    whose objects name their content (``__kept_answer_key__``: the same key, the same
-    content) and whose answer reads nothing of the request below it (the compiler checks it:
-    every field read of its object alone, no info, no permission, no argument). A warm
-    ``eligibleSchemes`` completes some 1,500 criteria of verdicts that a cache hands out
-    unchanged; kept, each verdict's answer is one lookup (a dict's: a least-recently-used
-    cache's bookkeeping cost as much as the rest of the lookup). A value without a key
-    (None) is completed each time. What is kept is handed to every request that asks the
-    same plan and is never changed: an answer is only encoded."""
-    kept: dict[tuple[Any, ...], Any] = {}
-
-    def complete_kept(value: Any, path: Path | None, run: Run) -> Any:
-        key = key_of(value)
-        if key is None:
-            return complete(value, path, run)
-        found = kept.get(key, _NOT_KEPT)
-        if found is _NOT_KEPT:
-            if type(key) is not tuple:
-                raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
-            found = complete(value, path, run)
-            if type(found) is not CoroutineType:
-                if len(kept) >= KEPT_ANSWERS:
-                    del kept[next(iter(kept))]  # the oldest kept
-                kept[key] = found
-        return found
-
-    return complete_kept
-
-
-_NOT_KEPT = object()
 
 
 async def _finish_field(

@@ -25,10 +25,11 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from auth.viewer import ANONYMOUS as _ANONYMOUS
 from gateway.cost import CostPlanner, CostPolicy
 from gateway.errors import HubSchema
-from gateway.execution import plan as plan_module
+from gateway.execution import kept as kept_module
 from gateway.execution.compiler import Unsupported, compile_operation
+from gateway.execution.leaves import enum_names, leaf_completer
 from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
-from gateway.execution.plan import NotCompiled, enum_names, leaf_completer
+from gateway.execution.plan import NotCompiled
 
 CALLS: Counter[str] = Counter()
 
@@ -515,7 +516,7 @@ async def _run_kept(query: str, *, times: int) -> list[Any]:
 async def test_past_the_bound_the_oldest_kept_answer_is_dropped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(plan_module, "KEPT_ANSWERS", 2)
+    monkeypatch.setattr(kept_module, "KEPT_ANSWERS", 2)
     core = KEPT_SCHEMA._schema
     document = parse("{ kept { title } }")
     values = get_variable_values(core, (), {})
