@@ -23,6 +23,7 @@ from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
 __all__ = [
+    "READS_ONLY",
     "ReadsCompany",
     "Visibility",
     "VisibilityContext",
@@ -211,6 +212,10 @@ _BY_VIEWER = (Tier.AUTHENTICATED, Tier.ADMIN, Tier.NETWORK, Tier.TIER1_EVERYWHER
 """The tiers ``_granted_by_viewer`` decides from the viewer alone."""
 
 
+READS_ONLY = "hub.reads_only"
+"""The key of a field's metadata that says it is ``tiered(..., reads_only=True)``."""
+
+
 def tiered(
     tier: Tier,
     *,
@@ -223,13 +228,19 @@ def tiered(
     list_size: int | None = None,
     own: bool = False,
     reads_company: ReadsCompany | None = None,
+    reads_only: bool = False,
 ) -> Any:
     """``strawberry.field`` with a declared visibility tier (usable as a decorator), and
     what the field costs when it is not the default (``auth/costs.py``: the partner reads it
     makes, the items its list is assumed to hold, whether they are the viewer's own).
     ``deprecation_reason`` follows the policy of docs/schema-changes.md (what to use
     instead, "deprecated on …, removed on or after …"); ``reads_company``: the company data
-    of a higher tier its arguments reach (``ReadsCompany``)."""
+    of a higher tier its arguments reach (``ReadsCompany``). ``reads_only``: the field's
+    value is made of its object, its arguments and the partner records it reads through the
+    shared cache alone (no clock, no hub database, no viewer but its tier): an anonymous
+    answer made of such fields may be kept whole while those records stay fresh
+    (``READS_ONLY``, docs/execution.md)."""
+    metadata = {READS_ONLY: True} if reads_only else None
     directives: list[object] = [
         *cost_directive(cost, reads, result_reads, list_size, own),
         *([] if reads_company is None else [reads_company]),
@@ -240,6 +251,7 @@ def tiered(
             name=name,
             deprecation_reason=deprecation_reason,
             directives=[Visibility(tier=tier), *directives],
+            metadata=metadata,
         )
     return strawberry.field(
         description=description,
@@ -247,6 +259,7 @@ def tiered(
         deprecation_reason=deprecation_reason,
         extensions=[PermissionExtension(permissions=[VisibleTo(tier)])],
         directives=directives,
+        metadata=metadata,
     )
 
 

@@ -13,12 +13,14 @@ import copy
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from aiocache import Cache  # type: ignore[import-untyped]
 from aiocache.serializers import NullSerializer  # type: ignore[import-untyped]
+
+from connectors.freshness import dropped_early
 
 __all__ = ["CacheEntry", "RawCache"]
 
@@ -38,6 +40,8 @@ class CacheEntry:
     value: dict[str, Any]
     fresh: bool
     stamp: str | None = None
+    fresh_for: float = field(default=0.0, compare=False)
+    """Seconds it stays fresh after this read (0 or less: no longer fresh)."""
 
 
 class RawCache:
@@ -96,10 +100,12 @@ class RawCache:
         if not isinstance(value, dict):
             return None
         stamp = stored.get("w")
+        fresh_for = ttl - (self._clock() - written_at)
         return CacheEntry(
             value=value,
-            fresh=self._clock() - written_at < ttl,
+            fresh=fresh_for > 0,
             stamp=stamp if isinstance(stamp, str) else None,
+            fresh_for=fresh_for,
         )
 
     async def set(self, key: str, value: dict[str, Any], ttl: float, stale_ttl: float) -> None:
@@ -112,6 +118,7 @@ class RawCache:
             _log.warning("cache.backend_error", operation="set", error=type(exc).__name__)
 
     async def delete(self, key: str) -> None:
+        dropped_early()
         try:
             await self._backend.delete(key)
         except Exception as exc:  # noqa: BLE001
@@ -119,6 +126,7 @@ class RawCache:
 
     async def clear(self) -> None:
         """Drop every entry (memory) or every entry of this namespace (Redis)."""
+        dropped_early()
         try:
             await self._backend.clear(namespace=getattr(self._backend, "namespace", None))
         except Exception as exc:  # noqa: BLE001

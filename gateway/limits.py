@@ -33,6 +33,7 @@ __all__ = [
     "ReportingParserCache",
     "coded_limit",
     "expanded_size",
+    "read_body",
 ]
 
 
@@ -79,6 +80,7 @@ class BodyLimit:
         if body is None:
             await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
             return None
+        scope[_BODY] = body
         return _replay(body, receive)
 
     async def _read(self, receive: Receive, limit: int) -> bytes | None:
@@ -99,6 +101,16 @@ class BodyLimit:
             if not message.get("more_body", False) or size > limit + self.drain_bytes:
                 break
         return b"".join(chunks) if size <= limit else None
+
+
+_BODY = "gateway.body"
+
+
+def read_body(scope: Scope) -> bytes | None:
+    """The request's body as ``BodyLimit`` read it (whole, within its limits); None when it
+    did not read it (what the endpoint receives is then the only way to it)."""
+    body: bytes | None = scope.get(_BODY)
+    return body
 
 
 class _ClientGone(Exception):

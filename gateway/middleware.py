@@ -20,7 +20,7 @@ from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
-from auth.viewer import Viewer
+from auth.viewer import ANONYMOUS, Viewer
 from connectors.hubdb import DatabaseUnavailable
 from gateway.metrics import RATE_LIMITED
 from gateway.over_http import send_error
@@ -147,19 +147,8 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         authorization = _header(scope, b"authorization")
-        key = api_key_in(authorization) if self.api_keys is not None else None
-        try:
-            if key is not None and self.api_keys is not None:
-                viewer = await self.api_keys.viewer(key)
-            else:
-                viewer = await self.authenticator.viewer(authorization)
-        except IdentityProviderUnavailable as error:
-            _log.warning("token_unchecked", reason=str(error), retry_after=error.retry_after)
-            await _provider_unavailable(error, send)
-            return
-        except InvalidToken as error:
-            _log.info("token_refused", reason=str(error), api_key=key is not None)
-            await _unauthorized(str(error), send)
+        viewer = ANONYMOUS if not authorization else await self._viewer(authorization, send)
+        if viewer is None:
             return
         verdict = await self._verdict(viewer, scope)
         if verdict is not None:
@@ -174,6 +163,22 @@ class AuthenticationMiddleware:
             add_answer_headers(scope, verdict.headers())
         scope.setdefault("state", {})["viewer"] = viewer
         await self.app(scope, receive, send)
+
+    async def _viewer(self, authorization: str, send: Send) -> Viewer | None:
+        """The viewer a token or an API key names; None when the request is answered here
+        (401, 503)."""
+        key = api_key_in(authorization) if self.api_keys is not None else None
+        try:
+            if key is not None and self.api_keys is not None:
+                return await self.api_keys.viewer(key)
+            return await self.authenticator.viewer(authorization)
+        except IdentityProviderUnavailable as error:
+            _log.warning("token_unchecked", reason=str(error), retry_after=error.retry_after)
+            await _provider_unavailable(error, send)
+        except InvalidToken as error:
+            _log.info("token_refused", reason=str(error), api_key=key is not None)
+            await _unauthorized(str(error), send)
+        return None
 
     async def _verdict(self, viewer: Viewer, scope: Scope) -> Verdict | None:
         """This request counted against its caller's limit; None when it has none."""

@@ -25,6 +25,7 @@ __all__ = [
     "JSON",
     "error_response",
     "is_request_error",
+    "media_type_for",
     "response_media_type",
     "send_error",
 ]
@@ -44,7 +45,11 @@ _CODES = {
 def response_media_type(headers: Headers) -> str:
     """``application/graphql-response+json`` when the client ranks it at least as high as
     ``application/json`` (and above zero); otherwise ``application/json``."""
-    accept = headers.get("accept")
+    return media_type_for(headers.get("accept"))
+
+
+def media_type_for(accept: str | None) -> str:
+    """``response_media_type`` of a request whose ``Accept`` is ``accept``."""
     return _media_type_for(accept) if accept else JSON
 
 

@@ -1,17 +1,19 @@
 """Rate limits: per partner API key, per person's account, per anonymous client's address
-(``gateway/middleware.py``). A sliding-window counter (``limits``), in memory, or in Redis when the cache is Redis so that every instance counts the same
-requests. A Redis fault never refuses a request: the instance falls back to its own
-in-memory counter and says so in the logs."""
+(``gateway/middleware.py``). A sliding-window counter: in Redis (``limits``) when the cache
+is Redis, so that every instance counts the same requests; else in this process's memory
+(``_LocalWindows``). A Redis fault never refuses a request: the instance falls back to its
+own in-memory counter and says so in the logs."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
 from limits import RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from redis.asyncio import ConnectionPool
 
@@ -49,9 +51,15 @@ class RateLimiter:
     """``hit(key_id, per_minute)`` counts one request of a key and says whether it may run;
     ``namespace`` keeps the counts of keys, accounts and addresses apart."""
 
-    def __init__(self, url: str | None = None, *, default_per_minute: int = 120) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        default_per_minute: int = 120,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.default_per_minute = default_per_minute
-        self._memory = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._memory = _LocalWindows(clock)
         self._pool: ConnectionPool | None = None
         self._shared: SlidingWindowCounterRateLimiter | None = None
         if url is not None and url.startswith(("redis://", "rediss://")):
@@ -85,7 +93,7 @@ class RateLimiter:
                 return await self._hit(self._shared, item, namespace, key_id)
             except Exception as error:  # noqa: BLE001 - Redis down: count here rather than fail
                 _log.warning("ratelimit.shared_unavailable", error=type(error).__name__)
-        return await self._hit(self._memory, item, namespace, key_id)
+        return self._memory.hit(namespace, key_id, per_minute or self.default_per_minute)
 
     @staticmethod
     async def _hit(
@@ -101,4 +109,48 @@ class RateLimiter:
             limit=item.amount,
             remaining=stats.remaining,
             reset_after=max(0.0, stats.reset_time - time.time()),
+        )
+
+
+_WINDOW_S = 60.0
+
+
+class _LocalWindows:
+    """The sliding-window counter ``limits`` keeps in Redis, in this process's memory: this
+    minute's requests of a key, plus the previous minute's weighted by the share of it the
+    last 60 seconds still cover. ``limits``' own in-memory storage costs about 20 µs a hit
+    (a lock, five coroutines, its keys formatted each time): a tenth of an anonymous
+    request's whole answer; this is a dict's lookup. Keys idle for two minutes are dropped
+    when a minute begins."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._counts: dict[tuple[str, str], list[float]] = {}
+        """(namespace, key) → [its minute, this minute's count, the previous minute's]."""
+        self._minute = 0.0
+
+    def hit(self, namespace: str, key: str, per_minute: int) -> Verdict:
+        minute, into = divmod(self._clock(), _WINDOW_S)
+        if minute != self._minute:
+            self._minute = minute
+            self._counts = {k: c for k, c in self._counts.items() if c[0] >= minute - 1}
+        counts = self._counts.get((namespace, key))
+        if counts is None or counts[0] < minute - 1:
+            counts = self._counts[(namespace, key)] = [minute, 0.0, 0.0]
+        elif counts[0] < minute:  # a new minute: this one's count becomes the previous one's
+            counts[:] = [minute, 0.0, counts[1]]
+        previous = counts[2] * (_WINDOW_S - into) / _WINDOW_S
+        allowed = previous + counts[1] + 1 <= per_minute
+        if allowed:
+            counts[1] += 1
+        used = previous + counts[1]
+        if allowed or counts[2] == 0:
+            reset_after = _WINDOW_S - into
+        else:  # the previous minute's weight frees a slot before this minute ends, or not
+            reset_after = min(_WINDOW_S - into, (used + 1 - per_minute) * _WINDOW_S / counts[2])
+        return Verdict(
+            allowed=allowed,
+            limit=per_minute,
+            remaining=max(0, math.floor(per_minute - used)),
+            reset_after=reset_after,
         )

@@ -23,6 +23,10 @@ from gateway.settings import Settings
 __all__ = ["gateway_server", "head_timeout_protocol", "plain_server"]
 
 
+_EARLY_S = 0.001
+"""A timer may fire this early (libuv counts milliseconds)."""
+
+
 def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protocol]:
     """uvicorn's HTTP protocol (httptools, or h11 without it), closing a connection whose
     request head is not complete ``timeout`` seconds after the connection opened or the
@@ -32,7 +36,10 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
 
     class HeadTimeout(base):  # type: ignore[misc]
         _head_timer: asyncio.TimerHandle | None = None
+        _waiting = False
+        """Between an answer's end (or the connection's start) and the next head."""
         _waiting_after: object = None
+        _head_deadline = 0.0
         _head_bytes = 0
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -41,14 +48,14 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
-            if self._head_timer is None:
+            if not self._waiting:
                 return
             if self.cycle is not self._waiting_after or self.transport.get_protocol() is not self:
-                self._disarm()  # a head came in (or the connection became a websocket)
+                self._waiting = False  # a head came in (or the connection became a websocket)
                 return
             self._head_bytes += len(data)
             if self._head_bytes > max_bytes and not self.transport.is_closing():
-                self._disarm()
+                self._waiting = False
                 self.transport.close()
 
         def on_response_complete(self) -> None:
@@ -57,22 +64,30 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
                 self._arm()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
-        def _arm(self) -> None:
-            self._disarm()
-            self._waiting_after = self.cycle
-            self._head_bytes = 0
-            self._head_timer = self.loop.call_later(timeout, self._head_timed_out)
-
-        def _disarm(self) -> None:
+            self._waiting = False
             if self._head_timer is not None:
                 self._head_timer.cancel()
                 self._head_timer = None
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            """Waits for a head from now on. A timer still set from an earlier wait is kept
+            and moved on when it fires: one timer per connection and ``timeout``, not a
+            timer set and cancelled per request (a few µs of each kept-alive request)."""
+            self._waiting = True
+            self._waiting_after = self.cycle
+            self._head_bytes = 0
+            self._head_deadline = self.loop.time() + timeout
+            if self._head_timer is None:
+                self._head_timer = self.loop.call_at(self._head_deadline, self._head_timed_out)
 
         def _head_timed_out(self) -> None:
             self._head_timer = None
+            if not self._waiting:
+                return  # a head came; the next wait sets a timer again
+            if self.loop.time() < self._head_deadline - _EARLY_S:  # this wait began later
+                self._head_timer = self.loop.call_at(self._head_deadline, self._head_timed_out)
+                return
             cycle = self.cycle
             in_flight = cycle is not None and not cycle.response_complete  # a pipelined one
             if cycle is self._waiting_after and not in_flight and not self.transport.is_closing():

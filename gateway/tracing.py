@@ -53,6 +53,7 @@ __all__ = [
     "configure_tracing",
     "current_trace_id",
     "export_spans",
+    "operation_answered",
     "operation_span",
     "tracer_provider",
     "tracing_middleware",
@@ -209,6 +210,16 @@ def operation_span() -> Iterator[Callable[[str | None, str], None]]:
             span.set_attribute("graphql.operation.type", kind)
 
         yield name_it
+
+
+def operation_answered(operation_name: str | None, kind: str) -> None:
+    """The span of an operation answered at once (an answer kept whole,
+    ``gateway.execution.whole``): a span begun and ended, once spans are exported; until
+    then nothing (not even ``operation_span``'s context manager: a kept answer is a few
+    dozen µs in all)."""
+    if _recording():
+        with operation_span() as name_it:
+            name_it(operation_name, kind)
 
 
 class OperationSpan(SchemaExtension):

@@ -149,38 +149,38 @@ class Company:
         return cls(siret=siret, siren=siret[:9])
 
     # Public: the Sirene identity (name and address masked when not diffusible).
-    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE)
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE, reads_only=True)
     async def name(self, info: Info) -> str | None:
         return (await resolve.etablissement(info, self.siret)).name
 
-    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE)
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE, reads_only=True)
     async def address(self, info: Info) -> Address | None:
         return Address.from_record((await resolve.etablissement(info, self.siret)).address)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
     async def naf(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.naf_code, label=record.naf_label)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
     async def legal_form(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.legal_form_code, label=record.legal_form_label)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
     async def workforce(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.workforce_code, label=record.workforce_label)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
     async def created_on(self, info: Info) -> date | None:
         return (await resolve.etablissement(info, self.siret)).created_on
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
     async def head_office(self, info: Info) -> bool | None:
         return (await resolve.etablissement(info, self.siret)).head_office
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
     async def active(self, info: Info) -> bool | None:
         return (await resolve.etablissement(info, self.siret)).active
 

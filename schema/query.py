@@ -32,6 +32,7 @@ class CompanyQuery:
         description="A company by SIRET (14 digits, valid key). Each field shows what the "
         "viewer may see; `viewerAccess` says it in advance.",
         result_reads=(Read.SIRENE_ETABLISSEMENT,),
+        reads_only=True,
     )
     async def company(self, info: Info, siret: str) -> Company | None:
         return Company.of(await find_company(info, siret))

@@ -34,6 +34,7 @@ from cachetools import LRUCache
 
 from connectors.cache import CacheEntry, RawCache
 from connectors.errors import NotFound, RateLimited, UpstreamUnavailable
+from connectors.freshness import note_fresh_for, note_unsettled
 from connectors.http.logs import LogNames
 from connectors.http.singleflight import SingleFlight
 from connectors.metrics import CACHE_READS
@@ -232,6 +233,7 @@ class CachedFetch:
         self, entry: CacheEntry, label: str, source: str, report: Report | None
     ) -> dict[str, Any]:
         CACHE_READS.labels(label, "hit").inc()
+        note_fresh_for(entry.fresh_for)
         if report is not None:
             report(Outcome.CACHE.value)
         return _remembered(source, entry)
@@ -247,6 +249,7 @@ class CachedFetch:
         stale: CacheEntry | None,
     ) -> dict[str, Any]:
         CACHE_READS.labels(label, "miss").inc()
+        note_unsettled()
         outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
         flight = self._flights.start(
             key, lambda: self._fetch(key, fetch, label, source, ttl, outcome)

@@ -7,9 +7,9 @@ variable copied with the context); background jobs have none, and count nowhere.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
+
+from connectors.freshness import note_unsettled
 
 __all__ = ["count_call", "tallying"]
 
@@ -17,17 +17,22 @@ _tally: ContextVar[Counter[str] | None] = ContextVar("upstream_tally", default=N
 
 
 def count_call(source: str) -> None:
+    note_unsettled()  # what a call answers is not a cached copy's: not kept whole
     tally = _tally.get()
     if tally is not None:
         tally[source] += 1
 
 
-@contextmanager
-def tallying() -> Iterator[Counter[str]]:
-    """The calls made inside the block, by source."""
-    tally: Counter[str] = Counter()
-    token = _tally.set(tally)
-    try:
-        yield tally
-    finally:
-        _tally.reset(token)
+class tallying:
+    """The calls made inside the block, by source (a class, not a generator: it is entered
+    on every request)."""
+
+    __slots__ = ("_tally", "_token")
+
+    def __enter__(self) -> Counter[str]:
+        self._tally: Counter[str] = Counter()
+        self._token = _tally.set(self._tally)
+        return self._tally
+
+    def __exit__(self, *exc_info: object) -> None:
+        _tally.reset(self._token)

@@ -2,5 +2,6 @@
 the viewer and the loaded records to the answer (``docs/execution.md``)."""
 
 from gateway.execution.operations import CompiledOperations, refuse_field_hooks
+from gateway.execution.whole import WholeAnswers
 
-__all__ = ["CompiledOperations", "refuse_field_hooks"]
+__all__ = ["CompiledOperations", "WholeAnswers", "refuse_field_hooks"]

@@ -51,6 +51,7 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from auth.visibility import READS_ONLY
 from gateway.execution.kept import kept_answers
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
@@ -123,7 +124,8 @@ def compile_operation(
     if defer_usages:
         raise Unsupported("@defer")
     root_fields = compiler.fields(root_type, grouped)
-    return Plan(schema, operation, fragment_definitions, root_fields)
+    whole = all(f.whole for f in root_fields)
+    return Plan(schema, operation, fragment_definitions, root_fields, whole)
 
 
 class _Compiler:
@@ -157,7 +159,7 @@ class _Compiler:
                 fields.append(
                     PlannedField(
                         key, constant_read(parent.name), True, as_is, awaits=False, leaf=True,
-                        attribute=named_by(parent.name), own=True,
+                        attribute=named_by(parent.name), own=True, whole=True,
                     )
                 )  # fmt: skip
                 continue
@@ -169,7 +171,9 @@ class _Compiler:
             type_ = definition.type
             non_null = is_non_null_type(type_)
             named = type_.of_type if non_null else type_  # type: ignore[union-attr]
-            plain = plain_getter(definition.extensions.get("strawberry-definition"))
+            field = definition.extensions.get("strawberry-definition")
+            plain = plain_getter(field)
+            declared = plain is not None or _reads_only(field)
             if plain is not None and not node.arguments and not definition.args:
                 read: Read = plain_read(plain)
             else:
@@ -187,6 +191,7 @@ class _Compiler:
                     leaf=is_leaf_type(named),
                     attribute=plain if attribute else None,
                     own=plain is not None and completion.own,
+                    whole=declared and completion.whole,
                 )
             )
         return tuple(fields)
@@ -274,7 +279,7 @@ class _Compiler:
     def completion(self, type_: GraphQLOutputType, group: FieldDetailsList) -> _Completion:
         """How to complete a value of ``type_`` (not wrapped in non-null) that is not None."""
         if is_leaf_type(type_):
-            return _Completion(leaf_completer(type_), pathless=True, own=True)
+            return _Completion(leaf_completer(type_), pathless=True, own=True, whole=True)
         if is_list_type(type_):
             item = type_.of_type
             item_non_null = is_non_null_type(item)
@@ -284,6 +289,7 @@ class _Compiler:
                 list_completer(item_non_null, each.complete, each.pathless),
                 pathless=False,
                 own=each.own,
+                whole=each.whole,
             )
         if is_object_type(type_):
             object_type: GraphQLObjectType = type_
@@ -303,7 +309,8 @@ class _Compiler:
             key_name = _kept_answer_key(object_type)
             if own and key_name is not None:
                 complete = kept_answers(complete, attrgetter(key_name))
-            return _Completion(complete, pathless or own, own)  # own: no info below needs one
+            whole = all(f.whole for f in fields)
+            return _Completion(complete, pathless or own, own, whole)  # own: no info below
         raise Unsupported(f"the abstract type {type_}")
 
 
@@ -315,10 +322,18 @@ class _Completion(NamedTuple):
     own: bool
     """What it completes depends on the value alone: nothing below reads the request (no
     info, no permission, no argument), so an answer may be kept (``kept_answers``)."""
+    whole: bool
+    """Everything below is ``PlannedField.whole``."""
 
 
 def _object_completer(fields: tuple[PlannedField, ...]) -> Complete:
     return lambda value, path, run: complete_object(fields, value, path, run)
+
+
+def _reads_only(field: Any) -> bool:
+    """The field is declared ``tiered(..., reads_only=True)``."""
+    metadata = getattr(field, "metadata", None)
+    return bool(metadata and metadata.get(READS_ONLY))
 
 
 def _kept_answer_key(object_type: GraphQLObjectType) -> str | None:

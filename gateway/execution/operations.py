@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,19 +22,23 @@ from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, get_op
 from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.extensions import SchemaExtension
 
-from auth.viewer import Viewer
+from auth.viewer import ANONYMOUS, Viewer
+from connectors.freshness import recording_freshness
 from gateway.access import note_operation
 from gateway.audit import audit_pending, write_audit
 from gateway.cost import CostPolicy
 from gateway.execution.compiler import Unsupported, compile_operation, directive_variables
 from gateway.execution.plan import NotCompiled, Plan
+from gateway.execution.whole import WholeAnswers
 from gateway.identity_notice import notice_payload
 from gateway.settings import ConfigurationError
-from gateway.tracing import operation_span
+from gateway.tracing import operation_answered, operation_span
 
 __all__ = ["CompiledOperations", "refuse_field_hooks"]
 
 _log = structlog.get_logger("gateway.execution")
+
+_UNRECORDED = nullcontext(None)
 
 PLANS_PER_OPERATION = 16
 """The most plans kept for one operation (one per combination of its ``@include``/``@skip``
@@ -94,7 +99,7 @@ class CompiledOperations:
     ) -> dict[str, Any] | None:
         """The response of a known operation, or None when graphql-core must answer it."""
         response: dict[str, Any] | None = await self._answer(
-            query, operation_name, raw_variables, viewer, context, None
+            query, operation_name, raw_variables, viewer, context, (None, None)
         )
         return response
 
@@ -106,12 +111,15 @@ class CompiledOperations:
         viewer: Viewer,
         context: Any,
         encode: Callable[[dict[str, Any]], bytes],
+        whole: WholeAnswers | None = None,
     ) -> bytes | None:
         """``answer``, encoded by ``encode`` while the request's audit events are written (a
         round trip to the database on PostgreSQL): the bytes are handed out once the events
-        are committed, never before, and None when they cannot be (fail closed)."""
+        are committed, never before, and None when they cannot be (fail closed). ``whole``:
+        where an anonymous answer of public records is kept whole (``kept_whole``), for the
+        services that read it (one per application)."""
         body: bytes | None = await self._answer(
-            query, operation_name, raw_variables, viewer, context, encode
+            query, operation_name, raw_variables, viewer, context, (encode, whole)
         )
         return body
 
@@ -122,7 +130,7 @@ class CompiledOperations:
         raw_variables: Mapping[str, Any] | None,
         viewer: Viewer,
         context: Any,
-        encode: Callable[[dict[str, Any]], bytes] | None,
+        encoding: tuple[Callable[[dict[str, Any]], bytes] | None, WholeAnswers | None],
     ) -> Any:
         known = self._operations.get((query, operation_name))
         if known is None:
@@ -144,7 +152,17 @@ class CompiledOperations:
         plan = self._plan(known, operation_name, variables)
         if plan is None:
             return None
-        with operation_span() as name_it:
+        encode, kept = encoding
+        whole = (
+            WholeAnswers.key(query, operation_name, raw_variables)
+            if kept is not None and encode is not None and plan.whole and viewer is ANONYMOUS
+            else None
+        )
+        started = kept.start() if kept is not None and whole is not None else None
+        with (
+            operation_span() as name_it,
+            recording_freshness() if whole is not None else _UNRECORDED as freshness,
+        ):
             try:
                 data = await plan.run(context, variables)
             except NotCompiled:
@@ -158,7 +176,28 @@ class CompiledOperations:
                 return None  # graphql-core's run tries again, and refuses the data if it fails
             name_it(operation_name, "query")
         note_operation(operation_name, validated=True)
+        if started is not None and writing is None and "extensions" not in response:
+            kept.keep(whole, answer, freshness, started)  # type: ignore[union-attr, arg-type]
         return answer
+
+    @staticmethod
+    def kept_whole(
+        whole: WholeAnswers,
+        query: str,
+        operation_name: str | None,
+        raw_variables: Mapping[str, Any] | None,
+        viewer: Viewer,
+    ) -> bytes | None:
+        """The bytes of an answer ``whole`` keeps for a request without a token
+        (``gateway.execution.whole``), or None: the request is then answered as any other."""
+        if viewer is not ANONYMOUS:
+            return None
+        key = WholeAnswers.key(query, operation_name, raw_variables)
+        body = None if key is None else whole.get(key)
+        if body is not None:
+            operation_answered(operation_name, "query")
+            note_operation(operation_name, validated=True)
+        return body
 
     @staticmethod
     def _response(data: dict[str, Any], context: Any, viewer: Viewer) -> dict[str, Any]:

@@ -91,6 +91,10 @@ class PlannedField:
     own: bool = False
     """Its answer depends on its parent alone: read without info, permission or argument,
     and completed likewise all the way down."""
+    whole: bool = False
+    """Its answer is made of its parent, its arguments and the cached partner records it
+    reads, all the way down (``reads_only`` fields, plain data): an anonymous answer made of
+    such fields may be kept whole (``gateway.execution.whole``)."""
 
 
 @dataclass(slots=True)
@@ -111,6 +115,8 @@ class Plan:
     fragment_definitions: dict[str, FragmentDefinitionNode]
     root_fields: tuple[PlannedField, ...]
     """What resolvers' info carries (schema, operation, fragments), and the root's fields."""
+    whole: bool = False
+    """Every field is ``PlannedField.whole``: an anonymous answer may be kept whole."""
 
     async def run(self, context: Any, variables: VariableValues) -> dict[str, Any]:
         """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""

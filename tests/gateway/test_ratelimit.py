@@ -63,3 +63,38 @@ async def test_two_instances_share_one_count_through_redis() -> None:
         await first.aclose()
         await second.aclose()
     assert allowed == [True, True, True, False]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1_750_000_020.0  # 0 s into a minute (1_750_000_020 = 29_166_667 × 60)
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_in_memory_the_previous_minute_weighs_by_the_share_the_window_still_covers() -> None:
+    clock = _Clock()
+    limiter = RateLimiter(default_per_minute=10, clock=clock)
+    assert all([(await limiter.hit("k")).allowed for _ in range(10)])
+    assert not (await limiter.hit("k")).allowed
+
+    clock.now += 60 + 30  # half-way through the next minute: the previous one weighs 5
+    allowed = [(await limiter.hit("k")).allowed for _ in range(6)]
+    assert allowed == [True] * 5 + [False]
+
+    clock.now += 30  # a new minute: the previous one (5 requests) weighs them all
+    verdicts = [await limiter.hit("k") for _ in range(6)]
+    assert [v.allowed for v in verdicts] == [True] * 5 + [False]
+    assert [v.remaining for v in verdicts] == [4, 3, 2, 1, 0, 0]
+    assert 0 < verdicts[-1].reset_after <= 60
+
+
+async def test_in_memory_keys_idle_for_two_minutes_are_forgotten() -> None:
+    clock = _Clock()
+    limiter = RateLimiter(default_per_minute=1, clock=clock)
+    assert (await limiter.hit("k")).allowed
+    clock.now += 120
+    assert (await limiter.hit("other")).allowed  # a new minute begins: idle keys dropped
+
+    assert (await limiter.hit("k")).allowed  # counted afresh
