@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Iterator
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -69,8 +70,7 @@ class BodyLimit:
             await _refuse(send, 413, f"The request body is larger than {limit} bytes.")
             return None
         try:
-            async with asyncio.timeout(self.timeout):
-                body = await self._read(receive, limit)
+            body = await self._read(_timed(receive, self.timeout), limit)
         except TimeoutError:
             message = f"The request body did not arrive within {self.timeout:g} s."
             await _refuse(send, 408, message)
@@ -111,6 +111,62 @@ def read_body(scope: Scope) -> bytes | None:
     did not read it (what the endpoint receives is then the only way to it)."""
     body: bytes | None = scope.get(_BODY)
     return body
+
+
+def _timed(receive: Receive, timeout: float | None) -> Receive:
+    """``receive``, each message awaited within ``timeout`` seconds of the first wait
+    (``TimeoutError`` past it). A message already there is handed over with no timer: uvicorn
+    hands a body that came with the request's head at once, and setting and cancelling a
+    timer for it was a twentieth of an answer kept whole (``gateway.execution.whole``)."""
+    if timeout is None:
+        return receive
+    deadline: float | None = None
+
+    async def timed() -> Message:
+        nonlocal deadline
+        waiting = receive()
+        loop = asyncio.get_running_loop()
+        if type(waiting) is not CoroutineType:  # another server's awaitable: awaited as is
+            deadline = deadline or loop.time() + timeout
+            async with asyncio.timeout_at(deadline):
+                return await waiting
+        try:
+            pending = waiting.send(None)
+        except StopIteration as arrived:
+            return arrived.value  # type: ignore[no-any-return]
+        deadline = deadline or loop.time() + timeout
+        async with asyncio.timeout_at(deadline):
+            message: Message = await _Resumed(waiting, pending)
+        return message
+
+    return timed
+
+
+class _Resumed:
+    """Awaits a coroutine already stepped once (``pending``: what it waits for), as if it had
+    been awaited from the start: what the task sends or throws goes on to it."""
+
+    __slots__ = ("_coroutine", "_pending")
+
+    def __init__(self, coroutine: Any, pending: Any) -> None:
+        self._coroutine = coroutine
+        self._pending = pending
+
+    def __await__(self) -> Any:
+        coroutine, pending = self._coroutine, self._pending
+        while True:
+            try:
+                sent = yield pending
+            except BaseException as error:  # noqa: BLE001 - cancelled (the timeout), thrown in
+                try:
+                    pending = coroutine.throw(error)
+                except StopIteration as done:
+                    return done.value
+            else:
+                try:
+                    pending = coroutine.send(sent)
+                except StopIteration as done:
+                    return done.value
 
 
 class _ClientGone(Exception):
