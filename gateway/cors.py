@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from gateway.over_http import error_response
+from gateway.request_headers import request_header
 from gateway.settings import Settings
 
 __all__ = ["CorsPolicy", "cors_policy"]
@@ -89,11 +90,11 @@ class CorsPolicy:
     def allowed_origin(self, scope: Scope) -> str | None:
         """The request's ``Origin`` when it is allowed; None otherwise, so that an origin not
         allowed gets no CORS header at all (not even the exposed headers)."""
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                origin = str(value.decode("latin-1"))
-                return origin if self._rules.is_allowed_origin(origin) else None
-        return None
+        value = request_header(scope, b"origin")
+        if value is None:
+            return None
+        origin = value.decode("latin-1")
+        return origin if self._rules.is_allowed_origin(origin) else None
 
     def mark(self, origin: str | None, headers: list[tuple[bytes, bytes]]) -> None:
         """Adds to an answer's ``headers`` what CORS says of it for ``origin`` (from

@@ -54,6 +54,7 @@ from gateway.over_http import (
     response_media_type,
 )
 from gateway.persisted import DocumentRefused, TrustedDocuments
+from gateway.request_headers import request_header
 from gateway.settings import Settings
 from gateway.tracing import OperationSpan
 from gateway.websocket import TokenBoundTransportWSHandler
@@ -427,14 +428,12 @@ class GraphQLView(GraphQL[Context, None]):
 def _content_headers(scope: Scope) -> tuple[str | None, str | None]:
     """The request's first ``Content-Type`` (None without one) and first ``Accept``, read in
     one pass over its headers, as Starlette's ``Headers.get`` reads each."""
-    content_type: str | None = None
-    accept: str | None = None
-    for name, value in scope["headers"]:
-        if name == b"content-type" and content_type is None:
-            content_type = value.decode("latin-1")
-        elif name == b"accept" and accept is None:
-            accept = value.decode("latin-1")
-    return content_type, accept
+    content_type = request_header(scope, b"content-type")
+    accept = request_header(scope, b"accept")
+    return (
+        None if content_type is None else content_type.decode("latin-1"),
+        None if accept is None else accept.decode("latin-1"),
+    )
 
 
 @lru_cache(maxsize=256)

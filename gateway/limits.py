@@ -27,6 +27,7 @@ from starlette.types import Message, Receive, Scope, Send
 from strawberry.extensions import ParserCache, ValidationCache
 
 from gateway.over_http import send_error
+from gateway.request_headers import request_header
 
 __all__ = [
     "BodyLimit",
@@ -214,20 +215,18 @@ class _CodingContext:
 
 
 def _is_multipart(scope: Scope) -> bool:
-    for key, value in scope.get("headers", ()):
-        if key == b"content-type":
-            return bytes(value).lower().startswith(b"multipart/form-data")
-    return False
+    value = request_header(scope, b"content-type")
+    return value is not None and bytes(value).lower().startswith(b"multipart/form-data")
 
 
 def _content_length(scope: Scope) -> int | None:
-    for key, value in scope.get("headers", ()):
-        if key == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    value = request_header(scope, b"content-length")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

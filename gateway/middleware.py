@@ -25,6 +25,7 @@ from connectors.hubdb import DatabaseUnavailable
 from gateway.metrics import RATE_LIMITED
 from gateway.over_http import send_error
 from gateway.ratelimit import RateLimiter, Verdict
+from gateway.request_headers import request_header
 
 __all__ = [
     "AuthenticationMiddleware",
@@ -225,10 +226,8 @@ async def answer_database_unavailable(error: DatabaseUnavailable, scope: Scope, 
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+    value = request_header(scope, name)
+    return None if value is None else value.decode("latin-1")
 
 
 async def _unauthorized(message: str, send: Send) -> None:

@@ -46,6 +46,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from gateway.metrics import operation_label
+from gateway.request_headers import request_header
 from gateway.settings import Settings
 
 __all__ = [
@@ -144,8 +145,9 @@ class _TracingMiddleware:
             return
         provider = trace.get_tracer_provider()
         carrier = {}
-        for name, value in scope.get("headers", ()):
-            if name == b"traceparent" or name == b"tracestate":
+        for name in (b"traceparent", b"tracestate"):
+            value = request_header(scope, name)
+            if value is not None:
                 carrier[name.decode()] = value.decode("latin-1")
         parent = (
             trace.get_current_span(self._propagator.extract(carrier)).get_span_context()
