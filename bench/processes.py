@@ -227,15 +227,18 @@ def running_gateway(
     cache_url: str | None,
     log_level: str | None = None,
     prefix: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Service]:
     """A gateway with its own process; ``ENTREPRISE_URL`` is the separate sandbox, so the
     sandbox never shares the gateway's CPU. ``cache_url=None``: in-memory cache.
     ``log_level``: instead of the bench's WARNING (INFO: an access line per request).
-    ``prefix`` goes before the command (``taskset -c 0``: pinned to a core)."""
+    ``prefix`` goes before the command (``taskset -c 0``: pinned to a core); ``env``: more
+    settings."""
     port = free_port()
     env = workspace.env(
         **({"CACHE_URL": cache_url} if cache_url else {}),
         **({"LOG_LEVEL": log_level} if log_level else {}),
+        **(env or {}),
     )
     args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     command = [*(prefix or []), *_command()]

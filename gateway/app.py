@@ -277,6 +277,7 @@ def create_app(
                     graphiql=settings.graphiql,
                     queries=queries,
                     trusted_only=settings.trusted_documents_only,
+                    keep_public_answers=settings.keep_public_answers,
                 ),
                 authenticator,
                 services.api_keys,

@@ -142,11 +142,14 @@ class GraphQLView(GraphQL[Context, None]):
         graphiql: bool = True,
         queries: QueryStore | None = None,
         trusted_only: bool = False,
+        keep_public_answers: bool = True,
     ) -> None:
         """``personas_url``: GraphiQL's persona picker reads it (sandbox mode only);
         ``graphiql``: whether GET /graphql serves GraphiQL (GRAPHIQL; off in production mode
         unless set); ``queries`` stores automatic persisted queries; ``trusted_only`` runs the
-        administrator's documents alone (``gateway.persisted``)."""
+        administrator's documents alone (``gateway.persisted``); ``keep_public_answers``:
+        whether anonymous answers of public records are kept whole (``gateway.execution``,
+        KEEP_PUBLIC_ANSWERS)."""
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
@@ -160,7 +163,7 @@ class GraphQLView(GraphQL[Context, None]):
             services.partners, queries=queries, trusted_only=trusted_only
         )
         self._personas_url = personas_url
-        self._whole = WholeAnswers()
+        self._whole = WholeAnswers() if keep_public_answers else None
         """Anonymous answers of public records kept whole, from these services' reads."""
 
     async def parse_http_body(
@@ -251,12 +254,12 @@ class GraphQLView(GraphQL[Context, None]):
             or (query, name) not in compiled
         ):
             return False
-        body = compiled.kept_whole(self._whole, query, name, variables, viewer)
+        whole = self._whole
+        body = None if whole is None else compiled.kept_whole(whole, query, name, variables, viewer)
         if body is None:
             body = await compiled.answer_encoded(
-                query, name, variables, viewer, self._context(request), self.encode_bytes,
-                self._whole,
-            )  # fmt: skip
+                query, name, variables, viewer, self._context(request), self.encode_bytes, whole
+            )
         if body is None:
             return False
         media_type = media_type_for(accept)

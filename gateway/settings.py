@@ -183,6 +183,13 @@ class Settings(PartnerSettings, RequestLimitSettings):
         description="Run only the administrator's trusted documents (by `documentId` or "
         "hash): free text and automatic persisted queries are refused with a coded 400.",
     )
+    keep_public_answers: bool = Field(
+        True,
+        description="Whether an anonymous answer made only of public partner records (a "
+        "company's Sirene identity) is kept whole and handed out again while those records "
+        "stay fresh in the cache (at most 60 s; docs/execution.md); false: every request "
+        "runs its operation.",
+    )
     apq_cache_size: int = Field(
         2048,
         ge=1,

@@ -5,19 +5,24 @@ copy was dropped early, never beyond the records' freshness."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
+from asgi_lifespan import LifespanManager
 
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
 from connectors.freshness import ReadFreshness, dropped_early, note_fresh_for
+from gateway.app import create_app
 from gateway.errors import HubSchema
 from gateway.execution import WholeAnswers
 from gateway.execution.plan import Plan
 from gateway.execution.whole import KEPT_WHOLE_MAX_S
+from gateway.settings import Settings
 from resolvers.context import Context, Services
 from tests.conftest import CountingTransport
 
@@ -191,3 +196,33 @@ def test_the_oldest_answer_is_dropped_past_the_bound() -> None:
 
 def test_a_copy_read_outside_a_request_that_may_be_kept_notes_nothing() -> None:
     note_fresh_for(1.0)  # no record open: nothing to note, nothing raised
+
+
+@pytest.mark.parametrize(("keep", "runs"), [(True, 1), (False, 3)])
+async def test_over_http_keep_public_answers_decides_whether_answers_are_kept(
+    keep: bool,
+    runs: int,
+    database_url: str,
+    upstream: CountingTransport,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = Settings(
+        database_url=database_url,
+        dev_secret_file=tmp_path / "secret",
+        scheduler_enabled=False,
+        keep_public_answers=keep,
+    )
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    app = create_app(settings, entreprise_client=sandbox)
+    counted = _runs(monkeypatch)
+    request = {"query": PUBLIC, "variables": {"s": SIRET}}
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+            first = await client.post("/graphql", json=request)  # graphql-core; the plan learnt
+            answers = [await client.post("/graphql", json=request) for _ in range(3)]
+
+    assert {a.content for a in answers} == {first.content}
+    assert all(a.status_code == 200 and a.headers["x-request-id"] for a in answers)
+    assert len(counted) == runs  # the plan read the copy graphql-core cached: kept from then
