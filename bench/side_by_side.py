@@ -82,6 +82,13 @@ def _pinned(core: str) -> list[str]:
     return ["taskset", "-c", core] if shutil.which("taskset") else []
 
 
+def _executed_env() -> dict[str, str]:
+    """The second gateway's: answers not kept, and its own ports for the sandboxes a gateway
+    starts in sandbox mode (the first holds the default ones)."""
+    ports = ("MESAIDES_SANDBOX_PORT", "DEL_SANDBOX_PORT", "CATALOGUES_SANDBOX_PORT")
+    return {"KEEP_PUBLIC_ANSWERS": "false", **{name: str(free_port()) for name in ports}}
+
+
 @contextmanager
 def _apollo(workspace: Workspace, folder: Path, sandbox_url: str) -> Iterator[Service]:
     port = free_port()
@@ -149,7 +156,7 @@ def measure(
                         prefix=_pinned(_SERVER_CORE)) as gateway,
         running_gateway(workspace, "gateway-side-executed", cache_url=None,
                         prefix=_pinned(_SERVER_CORE),
-                        env={"KEEP_PUBLIC_ANSWERS": "false"}) as executed,
+                        env=_executed_env()) as executed,
         _apollo(workspace, folder, sandbox_url) as apollo,
     ):  # fmt: skip
         servers = {
