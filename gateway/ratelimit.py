@@ -22,7 +22,7 @@ __all__ = ["RateLimiter", "Verdict"]
 _log = structlog.get_logger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per request, and a frozen one's __init__ costs 3×
 class Verdict:
     allowed: bool
     limit: int
@@ -148,9 +148,4 @@ class _LocalWindows:
             reset_after = _WINDOW_S - into
         else:  # the previous minute's weight frees a slot before this minute ends, or not
             reset_after = min(_WINDOW_S - into, (used + 1 - per_minute) * _WINDOW_S / counts[2])
-        return Verdict(
-            allowed=allowed,
-            limit=per_minute,
-            remaining=max(0, math.floor(per_minute - used)),
-            reset_after=reset_after,
-        )
+        return Verdict(allowed, per_minute, max(0, math.floor(per_minute - used)), reset_after)

@@ -126,6 +126,9 @@ def configure_tracing(settings: Settings) -> TracerProvider:
     return provider
 
 
+_UNSAMPLED = TraceFlags(TraceFlags.DEFAULT)
+
+
 class _TracingMiddleware:
     """While spans are exported: the server span of each HTTP request, by OpenTelemetry's ASGI
     instrumentation (a ``traceparent`` header makes it a child of the caller's span; no span
@@ -160,7 +163,7 @@ class _TracingMiddleware:
                 trace_id=parent.trace_id if parent.is_valid else ids.generate_trace_id(),
                 span_id=ids.generate_span_id(),
                 is_remote=False,
-                trace_flags=TraceFlags(TraceFlags.DEFAULT),
+                trace_flags=_UNSAMPLED,
                 trace_state=parent.trace_state if parent.is_valid else None,
             )
         )
