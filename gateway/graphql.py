@@ -1,130 +1,57 @@
-"""The GraphQL schema as served, and its HTTP view (POST; GET for GraphiQL and persisted queries)."""
+"""The GraphQL HTTP view (POST; GET for GraphiQL and persisted queries), and the schema as
+served (``gateway.served_schema``, re-exported)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
-from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from auth.declarations import check_declarations
 from auth.identity import Authenticator
 from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
 from connectors.hubdb import DatabaseUnavailable
 from connectors.query_store import QueryStore
-from gateway.access import OperationNames, note_result
-from gateway.audit import AuditTrail
-from gateway.cost import CostLimit, CostPlanner, CostPolicy
-from gateway.errors import ErrorPolicy, HubSchema, SubscriptionsOnlyOverWebsockets, Warnings
-from gateway.execution import CompiledOperations, WholeAnswers, refuse_field_hooks
-from gateway.executor import HubExecutor
+from gateway.access import note_result
+from gateway.errors import HubSchema
+from gateway.execution import WholeAnswers
 from gateway.graphiql import graphiql_csp, graphiql_html
-from gateway.identity_notice import IdentityNoticeExtension, notice_payload
+from gateway.identity_notice import notice_payload
 from gateway.json_input import UnreadableJSON, decode_request_json
-from gateway.limits import BoundedValidationCache, ReportingParserCache, coded_limit, read_body
+from gateway.limits import read_body
 from gateway.over_http import (
     GRAPHQL_RESPONSE,
+    content_headers,
     error_response,
+    is_json,
     is_request_error,
     media_type_for,
     response_media_type,
 )
 from gateway.persisted import DocumentRefused, TrustedDocuments
-from gateway.request_headers import request_header
-from gateway.settings import Settings
-from gateway.tracing import OperationSpan
+from gateway.served_schema import build_schema
 from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
-from schema import Mutation, Query, Subscription
-from schema.scalars import SCALAR_OVERRIDES
 
-__all__ = ["GraphQLView", "build_schema"]
+__all__ = ["GraphQLView", "build_schema"]  # build_schema: gateway.served_schema
 
 _PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
 """A multipart request must carry one: a header no cross-site form can send."""
-
-
-def build_schema(settings: Settings, extensions: Sequence[Any] = ()) -> HubSchema:
-    """Query limits are on by default; parsing and validation are cached (a validated
-    document is not validated again), which matters on the hot path.
-
-    Extensions are made per request (Strawberry keeps request state on them), but the limit
-    rules are made once here: the validation cache is keyed by the rule classes, and the
-    stock limiters would make new classes for every request, so nothing would ever hit.
-
-    A document that selects more than MAX_FIELDS fields once its fragments are expanded is
-    refused before validation. A field that declares no tier (a mutation no action) fails
-    the build: ``UndeclaredFields`` names them. ``extensions``: more schema extensions (or
-    factories of them); one with a ``resolve`` hook is refused (``refuse_field_hooks``)."""
-    limit_rules = [
-        *coded_limit(QueryDepthLimiter(max_depth=settings.max_depth).validation_rules, "depth"),
-        *coded_limit(
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules, "aliases"
-        ),
-    ]
-    if not settings.introspection:
-        limit_rules.append(NoSchemaIntrospectionCustomRule)
-    cost = CostPolicy(
-        CostPlanner(maxsize=512),
-        max_cost=settings.max_query_cost,
-        max_reads=settings.max_upstream_reads,
-        max_anonymous_reads=settings.max_anonymous_upstream_reads,
-    )
-    extensions = [
-        lambda: ReportingParserCache(maxsize=512),
-        lambda: AddValidationRules(limit_rules),
-        lambda: BoundedValidationCache(max_fields=settings.max_fields, maxsize=512),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: CostLimit(cost),  # after the validation cache: prices valid documents only
-        lambda: ErrorPolicy(suggestions=settings.field_suggestions),
-        SubscriptionsOnlyOverWebsockets,
-        Warnings,
-        AuditTrail,
-        IdentityNoticeExtension,
-        OperationNames,
-        OperationSpan,
-        *extensions,
-    ]
-    schema = HubSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        extensions=extensions,
-        config=StrawberryConfig(),
-        scalar_overrides=SCALAR_OVERRIDES,
-        execution_context_class=HubExecutor,
-    )
-    check_declarations(schema._schema)
-    refuse_field_hooks(schema.get_extensions())
-    schema.compiled = CompiledOperations(
-        schema._schema, cost, hide_suggestions=not settings.field_suggestions
-    )
-    return schema
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -232,8 +159,8 @@ class GraphQLView(GraphQL[Context, None]):
             or (viewer.partner is not None and viewer.partner.documents is not None)
         ):
             return False
-        content_type, accept = _content_headers(request.scope)
-        if not _is_json(content_type or ""):
+        content_type, accept = content_headers(request.scope)
+        if not is_json(content_type or ""):
             return False
         raw = read_body(request.scope)
         try:
@@ -426,22 +353,3 @@ class GraphQLView(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         page = graphiql_html(personas_url=self._personas_url)
         return HTMLResponse(page, headers={"Content-Security-Policy": graphiql_csp()})
-
-
-def _content_headers(scope: Scope) -> tuple[str | None, str | None]:
-    """The request's first ``Content-Type`` (None without one) and first ``Accept``, read in
-    one pass over its headers, as Starlette's ``Headers.get`` reads each."""
-    content_type = request_header(scope, b"content-type")
-    accept = request_header(scope, b"accept")
-    return (
-        None if content_type is None else content_type.decode("latin-1"),
-        None if accept is None else accept.decode("latin-1"),
-    )
-
-
-@lru_cache(maxsize=256)
-def _is_json(content_type: str) -> bool:
-    """The request's ``Content-Type`` is JSON's; read once per value (a client sends the same
-    one each time, and parsing it took a tenth of a kept answer's time)."""
-    media_type, _ = parse_content_type(content_type)
-    return media_type == "application/json"

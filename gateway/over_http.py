@@ -17,13 +17,18 @@ import orjson
 from graphql import GraphQLError
 from starlette.datastructures import Headers
 from starlette.responses import Response
-from starlette.types import Send
+from starlette.types import Scope, Send
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
+
+from gateway.request_headers import request_header
 
 __all__ = [
     "GRAPHQL_RESPONSE",
     "JSON",
+    "content_headers",
     "error_response",
+    "is_json",
     "is_request_error",
     "media_type_for",
     "response_media_type",
@@ -117,3 +122,23 @@ def error_response(status: int, message: str, media_type: str = JSON) -> Respons
     """An error of the HTTP layer, as a GraphQL response body with a code."""
     error = {"message": message, "extensions": {"code": _CODES.get(status, "BAD_REQUEST")}}
     return Response(orjson.dumps({"errors": [error]}), status_code=status, media_type=media_type)
+
+
+def content_headers(scope: Scope) -> tuple[str | None, str | None]:
+    """The request's first ``Content-Type`` and first ``Accept`` (None without one), as
+    Starlette's ``Headers.get`` reads each, from the headers read once
+    (``gateway.request_headers``)."""
+    content_type = request_header(scope, b"content-type")
+    accept = request_header(scope, b"accept")
+    return (
+        None if content_type is None else content_type.decode("latin-1"),
+        None if accept is None else accept.decode("latin-1"),
+    )
+
+
+@lru_cache(maxsize=256)
+def is_json(content_type: str) -> bool:
+    """The request's ``Content-Type`` is JSON's; read once per value (a client sends the same
+    one each time, and parsing it took a tenth of a kept answer's time)."""
+    media_type, _ = parse_content_type(content_type)
+    return media_type == "application/json"
