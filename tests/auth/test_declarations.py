@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import strawberry
 
-import gateway.graphql
+import gateway.served_schema
 from auth.actions import Action, Allowed
 from auth.declarations import UndeclaredFields, check_declarations, declarations, undeclared
 from auth.tiers import Tier
 from auth.visibility import Visibility, tiered
 from gateway.errors import HubSchema
-from gateway.graphql import build_schema
+from gateway.served_schema import build_schema
 from gateway.settings import Settings
 from schema import Mutation, Query, Subscription
 
@@ -78,6 +78,6 @@ def test_a_field_or_mutation_without_a_declaration_is_named() -> None:
 def test_the_gateway_refuses_to_build_a_schema_with_an_undeclared_field(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gateway.graphql, "Query", LeakyQuery)
+    monkeypatch.setattr(gateway.served_schema, "Query", LeakyQuery)
     with pytest.raises(UndeclaredFields, match="Secret.leaky"):
         build_schema(Settings())
