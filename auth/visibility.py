@@ -29,6 +29,7 @@ __all__ = [
     "VisibilityContext",
     "VisibleTo",
     "criterion",
+    "declares_reads_only",
     "field_tier",
     "refused_everywhere",
     "tiered",
@@ -275,6 +276,12 @@ def criterion(
         deprecation_reason=deprecation_reason,
         directives=[Visibility(tier=tier)],
     )
+
+
+def declares_reads_only(field: object) -> bool:
+    """A Strawberry field is declared ``tiered(..., reads_only=True)``."""
+    metadata = getattr(field, "metadata", None)
+    return bool(metadata and metadata.get(READS_ONLY))
 
 
 def field_tier(type_: type, python_name: str) -> Tier | None:

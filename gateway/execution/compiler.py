@@ -51,7 +51,7 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
-from auth.visibility import READS_ONLY
+from auth.visibility import declares_reads_only
 from gateway.execution.kept import kept_answers
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
@@ -124,8 +124,7 @@ def compile_operation(
     if defer_usages:
         raise Unsupported("@defer")
     root_fields = compiler.fields(root_type, grouped)
-    whole = all(f.whole for f in root_fields)
-    return Plan(schema, operation, fragment_definitions, root_fields, whole)
+    return Plan(schema, operation, fragment_definitions, root_fields)
 
 
 class _Compiler:
@@ -173,7 +172,7 @@ class _Compiler:
             named = type_.of_type if non_null else type_  # type: ignore[union-attr]
             field = definition.extensions.get("strawberry-definition")
             plain = plain_getter(field)
-            declared = plain is not None or _reads_only(field)
+            declared = plain is not None or declares_reads_only(field)
             if plain is not None and not node.arguments and not definition.args:
                 read: Read = plain_read(plain)
             else:
@@ -328,12 +327,6 @@ class _Completion(NamedTuple):
 
 def _object_completer(fields: tuple[PlannedField, ...]) -> Complete:
     return lambda value, path, run: complete_object(fields, value, path, run)
-
-
-def _reads_only(field: Any) -> bool:
-    """The field is declared ``tiered(..., reads_only=True)``."""
-    metadata = getattr(field, "metadata", None)
-    return bool(metadata and metadata.get(READS_ONLY))
 
 
 def _kept_answer_key(object_type: GraphQLObjectType) -> str | None:

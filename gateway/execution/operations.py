@@ -99,7 +99,7 @@ class CompiledOperations:
     ) -> dict[str, Any] | None:
         """The response of a known operation, or None when graphql-core must answer it."""
         response: dict[str, Any] | None = await self._answer(
-            query, operation_name, raw_variables, viewer, context, (None, None)
+            query, operation_name, raw_variables, viewer, context, None, None
         )
         return response
 
@@ -119,7 +119,7 @@ class CompiledOperations:
         where an anonymous answer of public records is kept whole (``kept_whole``), for the
         services that read it (one per application)."""
         body: bytes | None = await self._answer(
-            query, operation_name, raw_variables, viewer, context, (encode, whole)
+            query, operation_name, raw_variables, viewer, context, encode, whole
         )
         return body
 
@@ -130,7 +130,8 @@ class CompiledOperations:
         raw_variables: Mapping[str, Any] | None,
         viewer: Viewer,
         context: Any,
-        encoding: tuple[Callable[[dict[str, Any]], bytes] | None, WholeAnswers | None],
+        encode: Callable[[dict[str, Any]], bytes] | None,
+        whole: WholeAnswers | None,
     ) -> Any:
         known = self._operations.get((query, operation_name))
         if known is None:
@@ -152,16 +153,14 @@ class CompiledOperations:
         plan = self._plan(known, operation_name, variables)
         if plan is None:
             return None
-        encode, kept = encoding
-        whole = (
-            WholeAnswers.key(query, operation_name, raw_variables)
-            if kept is not None and encode is not None and plan.whole and viewer is ANONYMOUS
+        started = (
+            whole.start(query, operation_name, raw_variables)
+            if whole is not None and plan.whole and viewer is ANONYMOUS
             else None
         )
-        started = kept.start() if kept is not None and whole is not None else None
         with (
             operation_span() as name_it,
-            recording_freshness() if whole is not None else _UNRECORDED as freshness,
+            recording_freshness() if started is not None else _UNRECORDED as freshness,
         ):
             try:
                 data = await plan.run(context, variables)
@@ -176,8 +175,15 @@ class CompiledOperations:
                 return None  # graphql-core's run tries again, and refuses the data if it fails
             name_it(operation_name, "query")
         note_operation(operation_name, validated=True)
-        if started is not None and writing is None and "extensions" not in response:
-            kept.keep(whole, answer, freshness, started)  # type: ignore[union-attr, arg-type]
+        if (
+            whole is not None
+            and started is not None
+            and freshness is not None
+            and isinstance(answer, bytes)  # encoded: kept answers are bytes
+            and writing is None
+            and "extensions" not in response
+        ):
+            whole.keep(started, answer, freshness)
         return answer
 
     @staticmethod

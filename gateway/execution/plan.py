@@ -115,8 +115,11 @@ class Plan:
     fragment_definitions: dict[str, FragmentDefinitionNode]
     root_fields: tuple[PlannedField, ...]
     """What resolvers' info carries (schema, operation, fragments), and the root's fields."""
-    whole: bool = False
-    """Every field is ``PlannedField.whole``: an anonymous answer may be kept whole."""
+
+    @property
+    def whole(self) -> bool:
+        """Every field is ``PlannedField.whole``: an anonymous answer may be kept whole."""
+        return all(f.whole for f in self.root_fields)
 
     async def run(self, context: Any, variables: VariableValues) -> dict[str, Any]:
         """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""

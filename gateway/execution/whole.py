@@ -52,8 +52,9 @@ class _Kept:
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """When a request that may be kept began, and the cache's epoch then."""
+    """A request whose answer may be kept: its key, when it began, the cache's epoch then."""
 
+    key: WholeKey
     at: float
     epoch: int
 
@@ -86,16 +87,20 @@ class WholeAnswers:
             return None
         return kept.body
 
-    def start(self) -> Started:
-        """Read before the request's first read: what ``keep`` counts from."""
-        return Started(self._clock(), cache_epoch())
+    def start(
+        self, query: str, operation_name: str | None, raw_variables: Mapping[str, Any] | None
+    ) -> Started | None:
+        """Called before the request's first read: what ``keep`` counts from; None when the
+        request has no key."""
+        key = self.key(query, operation_name, raw_variables)
+        return None if key is None else Started(key, self._clock(), cache_epoch())
 
-    def keep(self, key: WholeKey, body: bytes, freshness: ReadFreshness, started: Started) -> None:
+    def keep(self, started: Started, body: bytes, freshness: ReadFreshness) -> None:
         """Keeps ``body`` when every read behind it was a fresh cached copy (``freshness``)
         and no copy was dropped early since the request began."""
         until = started.at + min(freshness.fresh_for, KEPT_WHOLE_MAX_S)
         if not freshness.settled or until <= self._clock() or started.epoch != cache_epoch():
             return
-        if key not in self._kept and len(self._kept) >= self._size:
+        if started.key not in self._kept and len(self._kept) >= self._size:
             del self._kept[next(iter(self._kept))]  # the oldest kept
-        self._kept[key] = _Kept(body, until, started.epoch)
+        self._kept[started.key] = _Kept(body, until, started.epoch)

@@ -149,9 +149,10 @@ def _fresh_for(seconds: float) -> ReadFreshness:
 def test_an_answer_is_kept_no_longer_than_its_records_stay_fresh() -> None:
     clock = _Clock()
     whole = WholeAnswers(clock=clock)
-    key = WholeAnswers.key("q", None, None)
-    assert key is not None
-    whole.keep(key, b"answer", _fresh_for(10), whole.start())
+    started = whole.start("q", None, None)
+    assert started is not None
+    key = started.key
+    whole.keep(started, b"answer", _fresh_for(10))
 
     clock.now += 9.9
     assert whole.get(key) == b"answer"
@@ -162,9 +163,10 @@ def test_an_answer_is_kept_no_longer_than_its_records_stay_fresh() -> None:
 def test_an_answer_is_kept_at_most_the_bound_however_long_its_records_stay_fresh() -> None:
     clock = _Clock()
     whole = WholeAnswers(clock=clock)
-    key = WholeAnswers.key("q", None, None)
-    assert key is not None
-    whole.keep(key, b"answer", _fresh_for(86_400), whole.start())
+    started = whole.start("q", None, None)
+    assert started is not None
+    key = started.key
+    whole.keep(started, b"answer", _fresh_for(86_400))
 
     clock.now += KEPT_WHOLE_MAX_S - 1
     assert whole.get(key) == b"answer"
@@ -178,8 +180,10 @@ def test_an_answer_with_a_read_that_was_not_a_fresh_copy_is_not_kept() -> None:
     assert key is not None
     unsettled = _fresh_for(10)
     unsettled.settled = False
-    whole.keep(key, b"answer", unsettled, whole.start())
-    whole.keep(key, b"answer", _fresh_for(0), whole.start())  # expired as it was read
+    for freshness in (unsettled, _fresh_for(0)):  # the second: expired as it was read
+        started = whole.start("q", None, None)
+        assert started is not None
+        whole.keep(started, b"answer", freshness)
 
     assert whole.get(key) is None
 
@@ -189,7 +193,9 @@ def test_the_oldest_answer_is_dropped_past_the_bound() -> None:
     keys = [WholeAnswers.key(f"q{n}", None, None) for n in range(3)]
     for key in keys:
         assert key is not None
-        whole.keep(key, key[0].encode(), _fresh_for(10), whole.start())
+        started = whole.start(key[0], None, None)
+        assert started is not None
+        whole.keep(started, key[0].encode(), _fresh_for(10))
 
     assert [whole.get(k) for k in keys if k is not None] == [None, b"q1", b"q2"]
 
