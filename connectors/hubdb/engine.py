@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,10 +22,12 @@ from connectors.hubdb.availability import (
 )
 
 __all__ = [
+    "PING_AFTER_IDLE_S",
     "WRITE_TRANSACTION",
     "create_engine",
     "create_session_factory",
     "database_circuit",
+    "ping_when_idle",
     "sqlite_connection_events",
     "sqlite_file_path",
 ]
@@ -32,6 +35,11 @@ __all__ = [
 _SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_TRANSACTION = "hub_write_transaction"
 """Execution option of a connection that will write (SQLite: ``BEGIN IMMEDIATE``)."""
+
+PING_AFTER_IDLE_S = 10.0
+"""A pooled PostgreSQL connection that sat unused for longer is pinged before it is handed
+out (see :func:`ping_when_idle`)."""
+_RETURNED_AT = "hub_returned_at"
 
 
 def sqlite_file_path(url: URL) -> Path | None:
@@ -68,17 +76,72 @@ def create_engine(url: str, *, bounds: DatabaseBounds | None = None) -> AsyncEng
         sqlite_connection_events(engine.sync_engine, wal=path is not None)
         return engine
     if bounds is None:
-        return _create_async_engine(parsed, pool_pre_ping=True)
+        engine = _create_async_engine(parsed)
+        ping_when_idle(engine.sync_engine)
+        return engine
     circuit = Circuit(bounds)
     engine = _create_async_engine(
         parsed,
-        pool_pre_ping=True,
         poolclass=_guarded_pool(circuit),
         pool_timeout=bounds.pool_timeout_s,
         connect_args=_connect_args(parsed, bounds),
     )
+    ping_when_idle(engine.sync_engine)
     event.listen(engine.sync_engine, "handle_error", _classifier(circuit))
     return engine
+
+
+def ping_when_idle(
+    engine: Engine,
+    *,
+    idle_s: float = PING_AFTER_IDLE_S,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Checks a pooled connection before handing it out without a round trip, and pings it
+    only when it sat unused for more than ``idle_s``; a connection that fails either is
+    replaced by a new one (``DisconnectionError``: the pool opens another).
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout, which on asyncpg costs three
+    round trips (``BEGIN``, ``;``, ``ROLLBACK``) before each read and each audit write, on
+    the path of every signed-in request. Instead:
+
+    - A connection the server closed (a restart, ``pg_terminate_backend``) is known closed
+      to the driver as soon as the event loop reads the end of its socket: it is replaced at
+      once, with no round trip.
+    - A connection unused for longer than ``idle_s`` is pinged: what a proxy or a firewall
+      drops silently, after minutes of quiet, the driver cannot know.
+    - What is left is a connection that dies between its checkout and its statement (as it
+      could between a ping and a statement): the statement fails with
+      ``DatabaseUnavailable``, and SQLAlchemy drops every connection of the pool opened
+      before the failure."""
+    dialect = engine.dialect
+
+    def stamp(_dbapi_connection: Any, record: ConnectionPoolEntry, *_: Any) -> None:
+        record.info[_RETURNED_AT] = clock()
+
+    def check(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        if _known_closed(dbapi_connection):
+            raise exc.DisconnectionError("the server closed this pooled connection")
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and clock() - returned <= idle_s:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("an idle pooled connection failed its ping") from error
+        if not alive:
+            raise exc.DisconnectionError("an idle pooled connection failed its ping")
+
+    event.listen(engine, "connect", stamp)
+    event.listen(engine, "checkin", stamp)
+    event.listen(engine, "checkout", check)
+
+
+def _known_closed(dbapi_connection: Any) -> bool:
+    """Whether the driver already knows the connection closed (asyncpg's ``is_closed``: a
+    flag, no round trip)."""
+    is_closed = getattr(getattr(dbapi_connection, "driver_connection", None), "is_closed", None)
+    return bool(is_closed()) if callable(is_closed) else False
 
 
 def database_circuit(engine: AsyncEngine) -> Circuit | None:
