@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import dataclasses
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +26,7 @@ import aiohttp
 from bench import (
     applications,
     company_search,
-    eligible,
+    eligible_scenario,
     environment,
     indicators,
     portfolio,
@@ -37,10 +36,8 @@ from bench import (
     verdicts,
 )
 from bench.databases import HubDatabase, choose_backends, hub_database
-from bench.measure import summarize
 from bench.phases import (
     Sample,
-    Tally,
     cold_and_floor,
     floor_only,
     redis_problem,
@@ -55,6 +52,7 @@ from bench.processes import (
     running_gateway,
     running_platform,
     running_sandbox,
+    say,
 )
 from bench.scenarios import REFERENT_EMAIL
 
@@ -104,10 +102,6 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _say(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 def _company_sheet(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
@@ -116,7 +110,7 @@ def _company_sheet(
     if problem is None:
         with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
             token = issue_token(workspace, REFERENT_EMAIL)
-            _say(f"floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
+            say(f"floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
             watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
             floor, cold, evidence = asyncio.run(cold_and_floor(
                 sandbox.url, gateway.url, token, args.redis_url,
@@ -126,13 +120,13 @@ def _company_sheet(
         result["floor"] = floor.as_dict()
         result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}
     else:
-        _say(f"cold phase SKIPPED — {problem}")
+        say(f"cold phase SKIPPED — {problem}")
         floor = asyncio.run(floor_only(sandbox.url, samples=args.samples, warmup=args.warmup))
         result["floor"] = floor.as_dict()
         result["cold"] = {"skipped": problem}
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
         token = issue_token(workspace, REFERENT_EMAIL)
-        _say(f"warm: {args.samples} samples, then {args.concurrency} clients for "
+        say(f"warm: {args.samples} samples, then {args.concurrency} clients for "
              f"{args.duration:g} s (gateway pid {gateway.pid}) …")  # fmt: skip
         watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         latency, throughput, evidence = asyncio.run(warm(
@@ -152,7 +146,7 @@ def _referent_search(
 ) -> dict[str, Any]:
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
         token = issue_token(workspace, search.COMPANY_USER_EMAIL)
-        _say(f"referent search, warm: {args.samples} samples over {len(search.FILTERS)} filters, "
+        say(f"referent search, warm: {args.samples} samples over {len(search.FILTERS)} filters, "
              f"then {args.concurrency} clients for {args.duration:g} s (gateway pid {gateway.pid}) …")  # fmt: skip
         clients: list[search.SearchClient] = []
 
@@ -181,7 +175,7 @@ def _company_search(
 ) -> dict[str, Any]:
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
         token = issue_token(workspace, company_search.AGENT_EMAIL)
-        _say(f"company search, warm: {args.samples} samples over "
+        say(f"company search, warm: {args.samples} samples over "
              f"{len(company_search.FILTERS)} filters, then {args.concurrency} clients for "
              f"{args.duration:g} s (gateway pid {gateway.pid}) …")  # fmt: skip
         clients: list[company_search.CompanySearchClient] = []
@@ -220,9 +214,9 @@ def _agent_portfolio(
         token = issue_token(workspace, portfolio.AGENT_EMAIL)
         missing = asyncio.run(portfolio.has_portfolio(gateway.url, token))
         if missing is not None:
-            _say(f"agent portfolio NOT MEASURED — Viewer.portfolio: {missing}")
+            say(f"agent portfolio NOT MEASURED — Viewer.portfolio: {missing}")
             return {**result, "not_measured": f"Viewer.portfolio not served: {missing}"}
-        _say(f"agent portfolio, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
+        say(f"agent portfolio, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
         watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         floor, cold, evidence = asyncio.run(portfolio.cold_and_floor(
             sandbox.url, gateway.url, token, args.redis_url,
@@ -232,7 +226,7 @@ def _agent_portfolio(
     result["floor"] = floor.as_dict()
     result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
-        _say(f"agent portfolio, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
+        say(f"agent portfolio, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
         watch = environment.CpuWatch(gateway.pid, sandbox.pid, catalogues.pid)
         latency, _, evidence = asyncio.run(warm_with(
             lambda session: portfolio.PortfolioClient(session, gateway.url, token).request,
@@ -241,146 +235,13 @@ def _agent_portfolio(
         ))  # fmt: skip
         cpu = watch.shares()
     result["warm"] = {**latency.as_dict(), "evidence": evidence, "cpu": cpu}
-    _say("agent portfolio, SQL statements and upstream concurrency (in-process) …")
+    say("agent portfolio, SQL statements and upstream concurrency (in-process) …")
     result["sql"] = asyncio.run(
         portfolio.statement_probe(
             workspace.root, workspace.database_url, sandbox.url, token, _PROBE_PAGES
         )
     )
     return result
-
-
-def _eligible_schemes(
-    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
-) -> dict[str, Any]:
-    """Both submission platforms run as their own processes (a cold request reads the
-    company's applications for the de minimis criterion): in process, the gateway's CPU
-    would answer them, and the floor reads them too."""
-    with (
-        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
-        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
-    ):
-        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
-        sandboxes = eligible.CompanySandboxes(sandbox.url, mesaides.url, del_.url)
-        pids = (sandbox.pid, mesaides.pid, del_.pid, catalogues.pid)
-        return _eligible_phases(args, workspace, sandboxes, catalogues, pids)
-
-
-def _eligible_phases(
-    args: argparse.Namespace,
-    workspace: Workspace,
-    sandboxes: eligible.CompanySandboxes,
-    catalogues: Service,
-    sandbox_pids: tuple[int, ...],
-) -> dict[str, Any]:
-    result: dict[str, Any] = {"viewer": eligible.VIEWER_EMAIL, "query": eligible.ELIGIBLE_SCHEMES,
-                              "targets": verdicts.ELIGIBLE_TARGETS}  # fmt: skip
-    references: dict[str, Any] = {}
-    problem = asyncio.run(redis_problem(args.redis_url))
-    if problem is None:
-        with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
-            token = issue_token(workspace, eligible.VIEWER_EMAIL)
-            _say(f"eligible schemes, floor + cold (catalogues cached): {args.samples} pairs "
-                 f"(gateway pid {gateway.pid}) …")  # fmt: skip
-            watch = environment.CpuWatch(gateway.pid, *sandbox_pids)
-            floor, cold, upstream, client, evidence = asyncio.run(eligible.cold_and_floor(
-                sandboxes, catalogues.url, gateway.url, token, args.redis_url,
-                samples=args.samples, warmup=args.warmup,
-            ))  # fmt: skip
-            cpu = watch.shares()
-            _say("eligible schemes, first evaluations: the referent's other companies, once "
-                 "each …")  # fmt: skip
-            first_floor, first = asyncio.run(eligible.first_evaluations(
-                sandboxes, gateway.url, token, limit=args.samples,
-            ))  # fmt: skip
-        result["first_evaluation"] = {"floor": first_floor.as_dict(), "cold": first.as_dict()}
-        references["cold"] = client.reference
-        result["floor"] = {**floor.as_dict(), "per_source_ms": upstream.per_source_ms()}
-        result["cold"] = {**cold.as_dict(), "evidence": evidence, "cpu": cpu}
-        result["full_cold"] = _full_cold(args, workspace, sandboxes, catalogues, token, references)
-    else:
-        _say(f"eligible schemes: cold phases SKIPPED — {problem}")
-        result["cold"] = {"skipped": problem}
-    with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
-        token = issue_token(workspace, eligible.VIEWER_EMAIL)
-        _say(f"eligible schemes, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
-        watch = environment.CpuWatch(gateway.pid, *sandbox_pids)
-        latency, client, evidence = asyncio.run(eligible.warm(
-            sandboxes, catalogues.url, gateway.url, token, gateway_pid=gateway.pid,
-            samples=args.samples, warmup=args.warmup,
-        ))  # fmt: skip
-        cpu = watch.shares()
-    references["warm"] = client.reference
-    result["warm"] = {**latency.as_dict(), "evidence": evidence, "cpu": cpu}
-    known = [data for data in references.values() if data is not None]
-    result["answer"] = {
-        "schemes": len(known[0]["company"]["eligibleSchemes"]) if known else None,
-        "verdicts": eligible.verdict_counts(known[0]) if known else None,
-        "same_in_every_phase": bool(known) and all(data == known[0] for data in known),
-        "phases_compared": [name for name, data in references.items() if data is not None],
-    }
-    return result
-
-
-def _full_cold(
-    args: argparse.Namespace,
-    workspace: Workspace,
-    sandboxes: eligible.CompanySandboxes,
-    catalogues: Service,
-    token: str,
-    references: dict[str, Any],
-) -> dict[str, Any]:
-    """Informational: the first eligibility request of a fresh gateway with Redis flushed
-    (catalogues neither cached nor memoised: the gateway keeps its parsed copy 30 s), against
-    the direct full read of the catalogues and the company's sources, all at once."""
-    if not args.full_cold_samples:
-        return {"skipped": "--full-cold-samples 0"}
-    floor_samples = min(args.samples, 100)
-    _say(f"eligible schemes, full-read floor: {floor_samples} samples …")
-
-    async def floor_phase() -> tuple[Tally, eligible.CatalogueFloor]:
-        tally = Tally()
-        async with eligible.CatalogueFloor(sandboxes, catalogues.url) as direct:
-            for _ in range(min(args.warmup, 5)):
-                await direct.floor.sample()
-            for _ in range(floor_samples):
-                await tally.take(direct.floor.sample)
-        return tally, direct
-
-    floor, direct = asyncio.run(floor_phase())
-    _say(f"eligible schemes, fully cold: {args.full_cold_samples} fresh gateways …")
-    cold = Tally()
-    calls: list[int] = []
-    starts: list[float] = []
-    for _ in range(args.full_cold_samples):
-        started = time.perf_counter()
-        with running_gateway(workspace, "gateway-full-cold", cache_url=args.redis_url) as gateway:
-            starts.append(time.perf_counter() - started)
-            sample, data, made = asyncio.run(eligible.full_cold_sample(
-                gateway.url, token, args.redis_url, catalogues.url
-            ))  # fmt: skip
-        calls.append(made)
-        seconds, failure = sample
-        if failure is None and references.get("cold") not in (None, data):
-            failure = "data differs from the cold phase's"
-        if failure is None:
-            references["full_cold"] = data
-        if failure is None:
-            cold.seconds.append(seconds)
-        else:
-            cold.failures[failure] += 1
-    return {
-        "floor": {
-            **floor.as_dict(),
-            "per_source_ms": direct.floor.per_source_ms(),
-            "catalogue_items": dict(direct.items),
-        },
-        "cold": {
-            **cold.as_dict(),
-            "catalogue_calls_per_request": calls,
-            "gateway_start_ms": summarize(starts).as_dict(),
-        },
-    }
 
 
 def _applications(
@@ -400,12 +261,12 @@ def _applications(
             token = issue_token(workspace, applications.AGENT_EMAIL)
             reference, failure = asyncio.run(applications.first_answer(gateway.url, token))
             if failure is not None:
-                _say(f"applications NOT MEASURED — {failure}")
+                say(f"applications NOT MEASURED — {failure}")
                 return {**result, "not_measured": failure}
             sirets = applications.sirets_of(reference)
             result["companies"] = len(sirets)
             result["applications"] = applications.applications_count(reference)
-            _say(f"applications, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
+            say(f"applications, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
             floor, cold, evidence = asyncio.run(applications.cold_and_floor(
                 mesaides.url, del_.url, gateway.url, token, args.redis_url, sirets,
                 samples=args.samples, warmup=args.warmup,
@@ -413,14 +274,14 @@ def _applications(
         result["floor"] = floor.as_dict()
         result["cold"] = {**cold.as_dict(), "evidence": evidence}
         with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
-            _say(f"applications, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
+            say(f"applications, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
             latency, _, evidence = asyncio.run(warm_with(
                 lambda session: applications.ApplicationsClient(session, gateway.url, token).request,
                 sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
                 warmup=args.warmup, concurrency=0, duration=args.duration,
             ))  # fmt: skip
         result["warm"] = {**latency.as_dict(), "evidence": evidence}
-        _say("applications, SQL statements (in-process) …")
+        say("applications, SQL statements (in-process) …")
         result["sql"] = asyncio.run(applications.statement_probe(
             workspace.root, workspace.database_url, mesaides.url, del_.url, token, _APPLICATION_PAGES))  # fmt: skip
     return result
@@ -430,10 +291,10 @@ def _indicators(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
-        _say(f"indicators: writing {indicators.INTERACTIONS} interactions …")
+        say(f"indicators: writing {indicators.INTERACTIONS} interactions …")
         count = asyncio.run(indicators.seed_interactions(workspace.env()["DATABASE_URL"]))
         token = issue_token(workspace, indicators.AGENT_EMAIL)
-        _say(f"indicators, warm: {args.samples} samples over {len(indicators.YEARS)} years "
+        say(f"indicators, warm: {args.samples} samples over {len(indicators.YEARS)} years "
              f"(gateway pid {gateway.pid}) …")  # fmt: skip
         latency, _, evidence = asyncio.run(warm_with(
             lambda session: indicators.IndicatorsClient(session, gateway.url, token).request,
@@ -452,7 +313,7 @@ def _side_by_side(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     return side_by_side.measure(
-        workspace, sandbox.url, concurrency=args.concurrency, seconds=args.duration, say=_say
+        workspace, sandbox.url, concurrency=args.concurrency, seconds=args.duration, say=say
     )
 
 
@@ -462,7 +323,7 @@ _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
     "company-sheet": (_company_sheet, report.judge, report.render),
     "referent-search": (_referent_search, verdicts.judge_search, verdicts.render_search),
     "agent-portfolio": (_agent_portfolio, verdicts.judge_portfolio, verdicts.render_portfolio),
-    "eligible-schemes": (_eligible_schemes, verdicts.judge_eligible, verdicts.render_eligible),
+    "eligible-schemes": (eligible_scenario.run, verdicts.judge_eligible, verdicts.render_eligible),
     "company-search": (_company_search, verdicts.judge_search, verdicts.render_search),
     "applications": (_applications, applications.judge, applications.render),
     "side-by-side": (_side_by_side, side_by_side.judge, side_by_side.render),
@@ -484,7 +345,7 @@ def _run(args: argparse.Namespace, root: Path, backends: list[str]) -> list[Path
             with hub_database(backend, root) as database:
                 workspace = dataclasses.replace(base, database_url=database.url)
                 for name in names:
-                    _say(f"{name} on {backend} …")
+                    say(f"{name} on {backend} …")
                     path = _scenario(args, name, database, workspace, sandbox, catalogues)
                     written.append(path)
     return written
@@ -541,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="hub-bench-") as root:
             _run(args, Path(root), backends)
     except KeyboardInterrupt:
-        _say("interrupted; every process it started was stopped")
+        say("interrupted; every process it started was stopped")
         return 130
     return 0
 

@@ -26,6 +26,7 @@ __all__ = [
     "running_gateway",
     "running_process",
     "running_sandbox",
+    "say",
 ]
 
 _READY_TIMEOUT = 60.0
@@ -263,3 +264,8 @@ def issue_token(workspace: Workspace, email: str) -> str:
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"hub-gateway token failed ({done.returncode}): {done.stderr.strip()}")
     return lines[-1].strip()
+
+
+def say(message: str) -> None:
+    """A line of the bench's progress, on stderr (the figures go to stdout)."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
