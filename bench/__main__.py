@@ -26,9 +26,9 @@ import aiohttp
 from bench import (
     applications,
     company_search,
-    eligible_scenario,
     environment,
     indicators,
+    platform_scenarios,
     portfolio,
     report,
     search,
@@ -50,7 +50,6 @@ from bench.processes import (
     issue_token,
     running_catalogues,
     running_gateway,
-    running_platform,
     running_sandbox,
     say,
 )
@@ -244,49 +243,6 @@ def _agent_portfolio(
     return result
 
 
-def _applications(
-    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
-) -> dict[str, Any]:
-    result: dict[str, Any] = {"viewer": applications.AGENT_EMAIL,
-                              "targets": applications.APPLICATIONS_TARGETS}  # fmt: skip
-    problem = asyncio.run(redis_problem(args.redis_url))
-    if problem is not None:
-        return {**result, "not_measured": f"the cold phase needs Redis: {problem}"}
-    with (
-        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
-        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
-    ):
-        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
-        with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
-            token = issue_token(workspace, applications.AGENT_EMAIL)
-            reference, failure = asyncio.run(applications.first_answer(gateway.url, token))
-            if failure is not None:
-                say(f"applications NOT MEASURED — {failure}")
-                return {**result, "not_measured": failure}
-            sirets = applications.sirets_of(reference)
-            result["companies"] = len(sirets)
-            result["applications"] = applications.applications_count(reference)
-            say(f"applications, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
-            floor, cold, evidence = asyncio.run(applications.cold_and_floor(
-                mesaides.url, del_.url, gateway.url, token, args.redis_url, sirets,
-                samples=args.samples, warmup=args.warmup,
-            ))  # fmt: skip
-        result["floor"] = floor.as_dict()
-        result["cold"] = {**cold.as_dict(), "evidence": evidence}
-        with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
-            say(f"applications, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
-            latency, _, evidence = asyncio.run(warm_with(
-                lambda session: applications.ApplicationsClient(session, gateway.url, token).request,
-                sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
-                warmup=args.warmup, concurrency=0, duration=args.duration,
-            ))  # fmt: skip
-        result["warm"] = {**latency.as_dict(), "evidence": evidence}
-        say("applications, SQL statements (in-process) …")
-        result["sql"] = asyncio.run(applications.statement_probe(
-            workspace.root, workspace.database_url, mesaides.url, del_.url, token, _APPLICATION_PAGES))  # fmt: skip
-    return result
-
-
 def _indicators(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
@@ -323,13 +279,12 @@ _SCENARIOS: dict[str, tuple[Runner, Callable[[dict[str, Any]], dict[str, str]],
     "company-sheet": (_company_sheet, report.judge, report.render),
     "referent-search": (_referent_search, verdicts.judge_search, verdicts.render_search),
     "agent-portfolio": (_agent_portfolio, verdicts.judge_portfolio, verdicts.render_portfolio),
-    "eligible-schemes": (eligible_scenario.run, verdicts.judge_eligible, verdicts.render_eligible),
+    "eligible-schemes": (platform_scenarios.eligible_schemes, verdicts.judge_eligible, verdicts.render_eligible),
     "company-search": (_company_search, verdicts.judge_search, verdicts.render_search),
-    "applications": (_applications, applications.judge, applications.render),
+    "applications": (platform_scenarios.applications, applications.judge, applications.render),
     "side-by-side": (_side_by_side, side_by_side.judge, side_by_side.render),
     "indicators": (_indicators, indicators.judge, indicators.render),
 }  # fmt: skip
-_APPLICATION_PAGES = (10, 50)
 _PROBE_PAGES = (10, 50, 100)
 
 

@@ -1,6 +1,10 @@
-"""The eligible-schemes scenario of ``python -m bench``: floor and cold (catalogues cached),
-the first evaluations of the referent's other companies, the fully cold first request of a
-fresh gateway (informational), then warm; every answer compared across the phases."""
+"""The scenarios of ``python -m bench`` that run both submission platforms as processes of
+their own (Mes aides en ligne and DEL):
+
+- eligible schemes: floor and cold (catalogues cached), the first evaluations of the
+  referent's other companies, the fully cold first request of a fresh gateway
+  (informational), then warm; every answer compared across the phases;
+- applications (issue 11): floor and cold, warm, and the SQL statements per page size."""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ import dataclasses
 import time
 from typing import Any
 
+from bench import applications as applications_bench
 from bench import eligible, eligible_phases, environment, verdicts
 from bench.measure import summarize
-from bench.phases import Tally, redis_problem
+from bench.phases import Tally, redis_problem, warm_with
 from bench.processes import (
     Service,
     Workspace,
@@ -22,10 +27,10 @@ from bench.processes import (
     say,
 )
 
-__all__ = ["run"]
+__all__ = ["applications", "eligible_schemes"]
 
 
-def run(
+def eligible_schemes(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     """Both submission platforms run as their own processes (a cold request reads the
@@ -156,3 +161,50 @@ def _full_cold(
             "gateway_start_ms": summarize(starts).as_dict(),
         },
     }
+
+
+APPLICATION_PAGES = (10, 50)
+"""The page sizes whose SQL statements the applications scenario counts."""
+
+
+def applications(
+    args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"viewer": applications_bench.AGENT_EMAIL,
+                              "targets": applications_bench.APPLICATIONS_TARGETS}  # fmt: skip
+    problem = asyncio.run(redis_problem(args.redis_url))
+    if problem is not None:
+        return {**result, "not_measured": f"the cold phase needs Redis: {problem}"}
+    with (
+        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
+        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
+    ):
+        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
+        with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
+            token = issue_token(workspace, applications_bench.AGENT_EMAIL)
+            reference, failure = asyncio.run(applications_bench.first_answer(gateway.url, token))
+            if failure is not None:
+                say(f"applications NOT MEASURED — {failure}")
+                return {**result, "not_measured": failure}
+            sirets = applications_bench.sirets_of(reference)
+            result["companies"] = len(sirets)
+            result["applications"] = applications_bench.applications_count(reference)
+            say(f"applications, floor + cold: {args.samples} pairs (gateway pid {gateway.pid}) …")
+            floor, cold, evidence = asyncio.run(applications_bench.cold_and_floor(
+                mesaides.url, del_.url, gateway.url, token, args.redis_url, sirets,
+                samples=args.samples, warmup=args.warmup,
+            ))  # fmt: skip
+        result["floor"] = floor.as_dict()
+        result["cold"] = {**cold.as_dict(), "evidence": evidence}
+        with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
+            say(f"applications, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
+            latency, _, evidence = asyncio.run(warm_with(
+                lambda session: applications_bench.ApplicationsClient(session, gateway.url, token).request,
+                sandbox.url, gateway_pid=gateway.pid, samples=args.samples,
+                warmup=args.warmup, concurrency=0, duration=args.duration,
+            ))  # fmt: skip
+        result["warm"] = {**latency.as_dict(), "evidence": evidence}
+        say("applications, SQL statements (in-process) …")
+        result["sql"] = asyncio.run(applications_bench.statement_probe(
+            workspace.root, workspace.database_url, mesaides.url, del_.url, token, APPLICATION_PAGES))  # fmt: skip
+    return result
