@@ -40,6 +40,7 @@ from connectors.http.logs import LogNames
 from connectors.http.quota import NoQuota, Quota
 from connectors.http.retries import AttemptFailed, Resilience, RetryPolicy, Sleep
 from connectors.http.tally import count_call
+from connectors.http.request_urls import call_url
 from connectors.metrics import BREAKER_STATE, BREAKER_STATES, UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 __all__ = ["ResilientCaller"]
@@ -279,10 +280,16 @@ class ResilientCaller:
         ) as span:
             headers = dict(call.headers)
             inject(headers)
+            url = call_url(self._client.base_url, call.path, call.params)
+            request = self._client.build_request(
+                call.method,
+                call.path if url is None else url,
+                params=call.params if url is None else None,
+                json=call.json,
+                headers=headers,
+            )
             async with asyncio.timeout(budget):
-                response = await self._client.request(
-                    call.method, call.path, params=call.params, json=call.json, headers=headers
-                )
+                response = await self._client.send(request)
             span.set_attribute("http.response.status_code", response.status_code)
             return response
 
