@@ -103,6 +103,10 @@ class CachedFetch:
         self._logs = logs or LogNames()
         self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
         self._parsed: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=PARSED_ENTRIES)
+        self._fills = 0
+        """Writes of fetched payloads by this reader's flights, counted (see ``_fetch``)."""
+        self._filled: LRUCache[str, int] = LRUCache(maxsize=PARSED_ENTRIES)
+        """The count at each key's last write by a flight of this process."""
 
     async def read(
         self,
@@ -114,10 +118,11 @@ class CachedFetch:
         ttl: float,
         report: Report | None = None,
     ) -> dict[str, Any]:
+        since = self._fills
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:  # the hot path: no task, no flight
             return self._hit(entry, label, source, report)
-        return await self._miss(key, fetch, label, source, ttl, report, entry)
+        return await self._miss(key, fetch, label, source, ttl, report, entry, since)
 
     async def read_parsed(
         self,
@@ -131,10 +136,11 @@ class CachedFetch:
         report: Report | None = None,
     ) -> T:
         """``read``, parsed by ``parse``; a fresh entry's parse is kept (``cached_parsed``)."""
+        since = self._fills
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:
             return self._parsed_hit(key, entry, parse, label, source, report)
-        return await self._parse_miss(key, fetch, parse, label, source, ttl, report, entry)
+        return await self._parse_miss(key, fetch, parse, label, source, ttl, report, entry, since)
 
     async def read_parsed_marked(
         self, key: str, fetch: Fetch, parse: Parse[T], *, label: str, source: str, ttl: float
@@ -175,12 +181,13 @@ class CachedFetch:
         expired copy served while it refreshes, or if the call fails). A failure is kept
         for its key. ``kept=False``: parsed for each read, as ``read`` callers parse (a
         reader that owns what it is handed)."""
+        since = self._fills
         entries = await self._cache.get_many([key for key, _, _ in reads])
         answers: list[Any] = []  # a missed key's place is filled once it is read
         missed: list[tuple[int, Awaitable[T]]] = []
         for (key, fetch, report), entry in zip(reads, entries, strict=True):
             if entry is None or not entry.fresh:
-                missed.append((len(answers), self._parse_miss(key, fetch, parse, label, source, ttl, report, entry)))  # fmt: skip
+                missed.append((len(answers), self._parse_miss(key, fetch, parse, label, source, ttl, report, entry, since)))  # fmt: skip
                 answers.append(None)
                 continue
             try:
@@ -208,8 +215,9 @@ class CachedFetch:
         ttl: float,
         report: Report | None,
         entry: CacheEntry | None,
+        since: int,
     ) -> T:
-        return parse(await self._miss(key, fetch, label, source, ttl, report, entry))
+        return parse(await self._miss(key, fetch, label, source, ttl, report, entry, since))
 
     def _parsed_hit(
         self,
@@ -247,12 +255,15 @@ class CachedFetch:
         ttl: float,
         report: Report | None,
         stale: CacheEntry | None,
+        since: int,
     ) -> dict[str, Any]:
+        """``stale``: what the reader found in the cache (None, or an expired copy), read
+        when this flight count was ``since``."""
         CACHE_READS.labels(label, "miss").inc()
         note_unsettled()
         outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
         flight = self._flights.start(
-            key, lambda: self._fetch(key, fetch, label, source, ttl, outcome)
+            key, lambda: self._fetch(key, fetch, label, source, ttl, outcome, stale, since)
         )
         if stale is not None and stale.value.get(_NOT_FOUND_MARK) is not True:
             await asyncio.wait([flight], timeout=self._revalidate_wait_s)
@@ -273,21 +284,36 @@ class CachedFetch:
         return payload
 
     async def _fetch(
-        self, key: str, fetch: Fetch, label: str, source: str, ttl: float, outcome: list[Outcome]
+        self,
+        key: str,
+        fetch: Fetch,
+        label: str,
+        source: str,
+        ttl: float,
+        outcome: list[Outcome],
+        entry: CacheEntry | None,
+        since: int,
     ) -> dict[str, Any]:
-        entry = await self._cache.get(key)  # again: another flight may just have filled it
-        if entry is not None and entry.fresh:
-            outcome[0] = Outcome.CACHE
-            return _remembered(source, entry)
+        """The call, and its payload cached. ``entry`` is what the reader found, read when
+        the flight count was ``since``: when a flight of this process wrote ``key`` since
+        (it ended between the reader's read and this flight's start), the cache is read
+        again, and a fresh copy answers without a call. Not otherwise: reading again on
+        every miss cost each cold read a second round trip to Redis (a cold portfolio, 56
+        of them), to catch only another instance's write of the same key in the last
+        round trip's time, which costs one call more at worst (as two instances missing
+        together do)."""
+        if self._filled.get(key, -1) > since:
+            entry = await self._cache.get(key)
+            if entry is not None and entry.fresh:
+                outcome[0] = Outcome.CACHE
+                return _remembered(source, entry)
         known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
         outcome[0] = Outcome.UPSTREAM
         try:
             payload = await fetch()
         except NotFound:
             if self._not_found_ttl is not None:
-                await self._cache.set(
-                    key, {_NOT_FOUND_MARK: True}, ttl=self._not_found_ttl, stale_ttl=0
-                )
+                await self._write(key, {_NOT_FOUND_MARK: True}, self._not_found_ttl, 0)
             raise
         except (UpstreamUnavailable, RateLimited) as exc:
             if entry is None or known_missing:
@@ -300,8 +326,13 @@ class CachedFetch:
             CACHE_READS.labels(label, "stale").inc()
             outcome[0] = Outcome.STALE
             return entry.value
-        await self._cache.set(key, payload, ttl=ttl, stale_ttl=self._stale_ttl)
+        await self._write(key, payload, ttl, self._stale_ttl)
         return payload
+
+    async def _write(self, key: str, payload: dict[str, Any], ttl: float, stale_ttl: float) -> None:
+        await self._cache.set(key, payload, ttl=ttl, stale_ttl=stale_ttl)
+        self._fills += 1
+        self._filled[key] = self._fills
 
 
 def _remembered(source: str, entry: CacheEntry) -> dict[str, Any]:

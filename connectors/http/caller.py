@@ -38,9 +38,9 @@ from connectors.http.failures import (
 )
 from connectors.http.logs import LogNames
 from connectors.http.quota import NoQuota, Quota
+from connectors.http.request_urls import call_url
 from connectors.http.retries import AttemptFailed, Resilience, RetryPolicy, Sleep
 from connectors.http.tally import count_call
-from connectors.http.request_urls import call_url
 from connectors.metrics import BREAKER_STATE, BREAKER_STATES, UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 __all__ = ["ResilientCaller"]

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 
 import pytest
 
 from connectors.cache import CacheEntry, RawCache
+
+_GUARD_S = 30  # a bound on the test itself, not an assertion on timing
 
 
 class FakeClock:
@@ -108,6 +111,31 @@ async def test_unreachable_redis_behaves_as_a_miss() -> None:
     await cache.set("k", {"v": 1}, ttl=60, stale_ttl=60)
     assert await cache.get("k") is None
     await cache.close()
+
+
+async def test_a_redis_that_never_answers_is_a_miss_once_the_bound_passed() -> None:
+    """A server that accepts the connection and never answers (a hung Redis): each operation
+    ends at the cache's bound, as a miss, and a write never raises."""
+    connections: list[asyncio.StreamWriter] = []
+
+    async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)  # held open, never written to
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    cache = RawCache.from_url(f"redis://127.0.0.1:{port}/0", timeout=0.2)
+    try:
+        async with asyncio.timeout(_GUARD_S):
+            assert await cache.get("k") is None
+            assert await cache.get_many(["k", "l"]) == [None, None]
+            await cache.set("k", {"v": 1}, ttl=60, stale_ttl=60)
+        assert connections  # the operations did reach the server
+    finally:
+        await cache.close()
+        for writer in connections:
+            writer.close()
+        server.close()
+        await server.wait_closed()
 
 
 @pytest.mark.redis

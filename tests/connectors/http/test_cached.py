@@ -343,3 +343,48 @@ async def test_a_remembered_not_found_is_raised_by_a_parsed_read(reads: CachedFe
 
     assert partner.calls == 1
     assert parse.parses == 0
+
+
+class CountedCache(RawCache):
+    """The in-memory cache, counting its reads; ``hold`` stops the next read until it is
+    set, answering what the cache held when the read began."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock=clock)
+        self.reads = 0
+        self.hold: asyncio.Event | None = None
+
+    async def get(self, key: str) -> Any:
+        self.reads += 1
+        found = await super().get(key)
+        hold, self.hold = self.hold, None
+        if hold is not None:
+            await hold.wait()
+        return found
+
+
+async def test_a_miss_reads_the_cache_once_before_its_call(clock: Clock) -> None:
+    cache = CountedCache(clock)
+    reads = CachedFetch(cache, stale_ttl=60)
+    partner = Partner(PAYLOAD)
+    seen: list[str] = []
+    assert await read(reads, partner, seen) == PAYLOAD
+    assert (cache.reads, partner.calls, seen) == (1, 1, ["UPSTREAM"])
+
+
+async def test_a_miss_read_before_a_flight_of_this_process_filled_the_key_makes_no_call(
+    clock: Clock,
+) -> None:
+    """Reader A reads the cache (a miss), then reader B's call fills the key and its flight
+    ends, then A starts its own: A reads the cache again and is answered from it."""
+    cache = CountedCache(clock)
+    reads = CachedFetch(cache, stale_ttl=60)
+    partner = Partner(PAYLOAD)
+    hold = cache.hold = asyncio.Event()
+    seen: list[str] = []
+    first = asyncio.ensure_future(read(reads, partner, seen))
+    await asyncio.sleep(0)  # A's read began, and waits
+    assert await read(reads, partner) == PAYLOAD  # B: a miss, a call, the key filled
+    hold.set()
+    assert await first == PAYLOAD
+    assert (partner.calls, seen) == (1, ["CACHE"])
