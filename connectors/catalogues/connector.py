@@ -46,6 +46,7 @@ from connectors.http import (
     ResilientCaller,
     Sleep,
 )
+from connectors.http.clients import partner_client
 
 __all__ = ["Catalogue", "CatalogueConfig", "CatalogueConnector", "Feed"]
 
@@ -337,7 +338,7 @@ def _financers(config: CatalogueConfig) -> tuple[_Financer, ...]:
 
 
 def _client(base_url: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    return partner_client(
         base_url=base_url,
         timeout=httpx.Timeout(8.0, connect=2.0),
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),

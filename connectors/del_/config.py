@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from connectors.http import Resilience
+from connectors.http.clients import partner_client
 
 __all__ = ["DelConfig", "create_client"]
 
@@ -24,7 +25,7 @@ class DelConfig:
 
 
 def create_client(config: DelConfig) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    return partner_client(
         base_url=config.base_url,
         timeout=httpx.Timeout(config.resilience.timeout, connect=2.0),
         limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),

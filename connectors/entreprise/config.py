@@ -10,6 +10,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from connectors.http import Resilience
+from connectors.http.clients import partner_client
 
 __all__ = ["CALLS_AT_ONCE", "DEFAULT_TTL", "EntrepriseConfig", "create_client"]
 
@@ -83,7 +84,7 @@ def create_client(config: EntrepriseConfig) -> httpx.AsyncClient:
     limits = httpx.Limits(
         max_connections=CALLS_AT_ONCE, max_keepalive_connections=20, keepalive_expiry=30
     )
-    return httpx.AsyncClient(
+    return partner_client(
         base_url=config.base_url,
         transport=AiohttpTransport(limits=limits),
         timeout=httpx.Timeout(config.timeout, connect=min(2.0, config.timeout)),

@@ -31,6 +31,7 @@ from connectors.http import (
     ResilientCaller,
     Sleep,
 )
+from connectors.http.clients import partner_client
 from connectors.payload import mapping
 
 __all__ = ["EventsConfig", "EventsConnector"]
@@ -140,7 +141,7 @@ def _parse_agenda(payload: Mapping[str, Any]) -> Agenda:
 
 
 def _client(config: EventsConfig) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    return partner_client(
         base_url=config.base_url,
         timeout=httpx.Timeout(config.resilience.timeout, connect=2.0),
         limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from connectors.http import Resilience
+from connectors.http.clients import partner_client
 
 __all__ = ["MesAidesConfig", "create_client"]
 
@@ -25,7 +26,7 @@ class MesAidesConfig:
 
 
 def create_client(config: MesAidesConfig) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    return partner_client(
         base_url=config.base_url,
         timeout=httpx.Timeout(config.resilience.timeout, connect=2.0),
         limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),

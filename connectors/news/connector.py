@@ -16,6 +16,7 @@ import structlog
 from connectors.cache import RawCache
 from connectors.errors import UpstreamUnavailable
 from connectors.http import CachedFetch, LogNames, Resilience, ResilientCaller, Sleep
+from connectors.http.clients import partner_client
 from connectors.news.models import NewsFeed
 from connectors.news.wire import PayloadError, parse_feed
 
@@ -88,7 +89,7 @@ def _parse(payload: Mapping[str, Any]) -> NewsFeed:
 
 
 def _client(config: NewsConfig) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    return partner_client(
         base_url=config.base_url,
         timeout=httpx.Timeout(config.resilience.timeout, connect=2.0),
         limits=httpx.Limits(max_connections=5, max_keepalive_connections=2),
