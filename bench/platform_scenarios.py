@@ -12,6 +12,8 @@ import argparse
 import asyncio
 import dataclasses
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bench import applications as applications_bench
@@ -30,20 +32,33 @@ from bench.processes import (
 __all__ = ["applications", "eligible_schemes"]
 
 
+@contextmanager
+def _both_platforms(
+    args: argparse.Namespace, workspace: Workspace
+) -> Iterator[tuple[Workspace, Service, Service]]:
+    """Mes aides en ligne and DEL as processes of their own, with the run's added latency,
+    and the workspace whose gateways call them."""
+    with (
+        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
+        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
+    ):
+        yield (
+            dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url),
+            mesaides,
+            del_,
+        )
+
+
 def eligible_schemes(
     args: argparse.Namespace, workspace: Workspace, sandbox: Service, catalogues: Service
 ) -> dict[str, Any]:
     """Both submission platforms run as their own processes (a cold request reads the
     company's applications for the de minimis criterion): in process, the gateway's CPU
     would answer them, and the floor reads them too."""
-    with (
-        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
-        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
-    ):
-        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
+    with _both_platforms(args, workspace) as (served, mesaides, del_):
         sandboxes = eligible.CompanySandboxes(sandbox.url, mesaides.url, del_.url)
         pids = (sandbox.pid, mesaides.pid, del_.pid, catalogues.pid)
-        return _phases(args, workspace, sandboxes, catalogues, pids)
+        return _phases(args, served, sandboxes, catalogues, pids)
 
 
 def _phases(
@@ -175,13 +190,9 @@ def applications(
     problem = asyncio.run(redis_problem(args.redis_url))
     if problem is not None:
         return {**result, "not_measured": f"the cold phase needs Redis: {problem}"}
-    with (
-        running_platform(workspace, "mesaides", latency_ms=args.latency_ms) as mesaides,
-        running_platform(workspace, "del_", latency_ms=args.latency_ms) as del_,
-    ):
-        workspace = dataclasses.replace(workspace, mesaides_url=mesaides.url, del_url=del_.url)
-        with running_gateway(workspace, "gateway-cold", cache_url=args.redis_url) as gateway:
-            token = issue_token(workspace, applications_bench.AGENT_EMAIL)
+    with _both_platforms(args, workspace) as (served, mesaides, del_):
+        with running_gateway(served, "gateway-cold", cache_url=args.redis_url) as gateway:
+            token = issue_token(served, applications_bench.AGENT_EMAIL)
             reference, failure = asyncio.run(applications_bench.first_answer(gateway.url, token))
             if failure is not None:
                 say(f"applications NOT MEASURED — {failure}")
@@ -196,7 +207,7 @@ def applications(
             ))  # fmt: skip
         result["floor"] = floor.as_dict()
         result["cold"] = {**cold.as_dict(), "evidence": evidence}
-        with running_gateway(workspace, "gateway-warm", cache_url=None) as gateway:
+        with running_gateway(served, "gateway-warm", cache_url=None) as gateway:
             say(f"applications, warm: {args.samples} samples (gateway pid {gateway.pid}) …")
             latency, _, evidence = asyncio.run(warm_with(
                 lambda session: applications_bench.ApplicationsClient(session, gateway.url, token).request,
@@ -206,5 +217,5 @@ def applications(
         result["warm"] = {**latency.as_dict(), "evidence": evidence}
         say("applications, SQL statements (in-process) …")
         result["sql"] = asyncio.run(applications_bench.statement_probe(
-            workspace.root, workspace.database_url, mesaides.url, del_.url, token, APPLICATION_PAGES))  # fmt: skip
+            served.root, served.database_url, mesaides.url, del_.url, token, APPLICATION_PAGES))  # fmt: skip
     return result
