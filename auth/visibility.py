@@ -23,12 +23,14 @@ from auth.tiers import Access, Tier, allows
 from auth.viewer import Viewer
 
 __all__ = [
+    "LOADS_ONLY",
     "READS_ONLY",
     "ReadsCompany",
     "Visibility",
     "VisibilityContext",
     "VisibleTo",
     "criterion",
+    "declares_loads_only",
     "declares_reads_only",
     "field_tier",
     "refused_everywhere",
@@ -215,6 +217,8 @@ _BY_VIEWER = (Tier.AUTHENTICATED, Tier.ADMIN, Tier.NETWORK, Tier.TIER1_EVERYWHER
 
 READS_ONLY = "hub.reads_only"
 """The key of a field's metadata that says it is ``tiered(..., reads_only=True)``."""
+LOADS_ONLY = "hub.loads_only"
+"""The key of a field's metadata that says it is ``tiered(..., loads_only=True)``."""
 
 
 def tiered(
@@ -230,6 +234,7 @@ def tiered(
     own: bool = False,
     reads_company: ReadsCompany | None = None,
     reads_only: bool = False,
+    loads_only: bool = False,
 ) -> Any:
     """``strawberry.field`` with a declared visibility tier (usable as a decorator), and
     what the field costs when it is not the default (``auth/costs.py``: the partner reads it
@@ -240,8 +245,14 @@ def tiered(
     value is made of its object, its arguments and the partner records it reads through the
     shared cache alone (no clock, no hub database, no viewer but its tier): an anonymous
     answer made of such fields may be kept whole while those records stay fresh
-    (``READS_ONLY``, docs/execution.md)."""
-    metadata = {READS_ONLY: True} if reads_only else None
+    (``READS_ONLY``, docs/execution.md). ``loads_only``: the field's resolver awaits
+    nothing but loads of the request's DataLoaders (no partner call, no database read, no
+    timeout of its own): a compiled plan runs it without a task (``LOADS_ONLY``,
+    docs/execution.md)."""
+    metadata = {
+        **({READS_ONLY: True} if reads_only else {}),
+        **({LOADS_ONLY: True} if loads_only else {}),
+    } or None
     directives: list[object] = [
         *cost_directive(cost, reads, result_reads, list_size, own),
         *([] if reads_company is None else [reads_company]),
@@ -276,6 +287,12 @@ def criterion(
         deprecation_reason=deprecation_reason,
         directives=[Visibility(tier=tier)],
     )
+
+
+def declares_loads_only(field: object) -> bool:
+    """A Strawberry field is declared ``tiered(..., loads_only=True)``."""
+    metadata = getattr(field, "metadata", None)
+    return bool(metadata and metadata.get(LOADS_ONLY))
 
 
 def declares_reads_only(field: object) -> bool:

@@ -72,7 +72,9 @@ class Project:
     filiere: str | None = tiered(Tier.PUBLIC, description="The project holder's filière.")
     record: strawberry.Private[ProjectRecord]
 
-    @tiered(Tier.PUBLIC, description="A project holder's labelled support structure.")
+    @tiered(
+        Tier.PUBLIC, description="A project holder's labelled support structure.", loads_only=True
+    )
     async def structure(self, info: Info) -> Structure | None:
         structure_id = self.record.structure_id
         record = await resolve_directory.structure(info, structure_id) if structure_id else None
@@ -91,6 +93,7 @@ class Project:
         description="A project holder's referent request (pending or accepted) and its "
         "agent, chosen with its labelled structure (null for a company's project: see "
         "`company.referent`).",
+        loads_only=True,
     )
     async def referent(self, info: Info) -> ReferentAssignment | None:
         if self.record.siret is not None:
@@ -119,7 +122,7 @@ class Project:
         records = await resolve_interactions.project_interactions(info, self.record.id)
         return [Interaction.from_record(record) for record in records]
 
-    @tiered(Tier.PUBLIC, list_size=5)
+    @tiered(Tier.PUBLIC, list_size=5, loads_only=True)
     async def actors(self, info: Info) -> list[ProjectActor]:
         actors = self.record.actors
         agents = await info.context.loaders.agents.load_many([a.agent_id for a in actors])
@@ -149,42 +152,42 @@ class Company:
         return cls(siret=siret, siren=siret[:9])
 
     # Public: the Sirene identity (name and address masked when not diffusible).
-    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE, reads_only=True, loads_only=True)
     async def name(self, info: Info) -> str | None:
         return (await resolve.etablissement(info, self.siret)).name
 
-    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC_IF_DIFFUSIBLE, reads=_SIRENE, reads_only=True, loads_only=True)
     async def address(self, info: Info) -> Address | None:
         return Address.from_record((await resolve.etablissement(info, self.siret)).address)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True, loads_only=True)
     async def naf(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.naf_code, label=record.naf_label)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True, loads_only=True)
     async def legal_form(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.legal_form_code, label=record.legal_form_label)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True, loads_only=True)
     async def workforce(self, info: Info) -> CodeLabel | None:
         record = await resolve.etablissement(info, self.siret)
         return CodeLabel(code=record.workforce_code, label=record.workforce_label)
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True, loads_only=True)
     async def created_on(self, info: Info) -> date | None:
         return (await resolve.etablissement(info, self.siret)).created_on
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True, loads_only=True)
     async def head_office(self, info: Info) -> bool | None:
         return (await resolve.etablissement(info, self.siret)).head_office
 
-    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True)
+    @tiered(Tier.PUBLIC, reads=_SIRENE, reads_only=True, loads_only=True)
     async def active(self, info: Info) -> bool | None:
         return (await resolve.etablissement(info, self.siret)).active
 
-    @tiered(Tier.PUBLIC, description="What the viewer may see of this company.")
+    @tiered(Tier.PUBLIC, description="What the viewer may see of this company.", loads_only=True)
     async def viewer_access(self, info: Info) -> Access:
         return await info.context.company_access(self.siret)
 
@@ -193,11 +196,16 @@ class Company:
         Tier.TIER1,
         description="The company's mandataires on the hub, with their contacts.",
         list_size=5,
+        loads_only=True,
     )
     async def representatives(self, info: Info) -> list[Person] | None:
         return [Person.from_record(p) for p in await resolve.representatives(info, self.siret)]
 
-    @tiered(Tier.TIER1, description="The company's current referent request (pending or accepted).")
+    @tiered(
+        Tier.TIER1,
+        description="The company's current referent request (pending or accepted).",
+        loads_only=True,
+    )
     async def referent(self, info: Info) -> ReferentAssignment | None:
         record = await resolve.referent(info, self.siret)
         return ReferentAssignment.from_record(record) if record else None
@@ -207,6 +215,7 @@ class Company:
         Tier.TIER2,
         description="Legal representatives per Infogreffe.",
         reads=(Read.INFOGREFFE_MANDATAIRES,),
+        loads_only=True,
     )
     async def legal_representatives(self, info: Info) -> list[LegalRepresentative] | None:
         records = await resolve.legal_representatives(info, self.siret)
@@ -216,6 +225,7 @@ class Company:
         Tier.TIER2,
         description="The people the mandataires associated with the company (ACTIVE), then "
         "those invited who have not accepted yet (PENDING: only what the mandataire typed).",
+        loads_only=True,
     )
     async def collaborators(self, info: Info) -> list[Person] | None:
         members = [Person.from_record(p) for p in await resolve.collaborators(info, self.siret)]
@@ -226,6 +236,7 @@ class Company:
         Tier.TIER2,
         description="Turnover per fiscal year (DGFIP), newest first.",
         reads=(Read.DGFIP_TURNOVER,),
+        loads_only=True,
     )
     async def turnover(self, info: Info) -> list[Turnover] | None:
         records = await resolve.turnover(info, self.siret)
@@ -237,6 +248,7 @@ class Company:
         Tier.TIER2,
         description="Balance sheets per fiscal year (Banque de France), newest first.",
         reads=(Read.BANQUE_DE_FRANCE_BALANCE_SHEETS,),
+        loads_only=True,
     )
     async def balance_sheets(self, info: Info) -> list[BalanceSheet] | None:
         return [BalanceSheet.from_record(r) for r in await resolve.balance_sheets(info, self.siren)]
@@ -245,6 +257,7 @@ class Company:
         Tier.TIER2,
         description="Social and tax compliance certificates.",
         result_reads=(Read.URSSAF_COMPLIANCE, Read.DGFIP_COMPLIANCE),
+        loads_only=True,
     )
     async def compliance(self) -> Compliance | None:
         return Compliance(siren=self.siren)
@@ -338,6 +351,7 @@ class Company:
         description="The company's current projects and their support group (an agent of a "
         "project's group sees that project only).",
         list_size=5,
+        loads_only=True,
     )
     async def projects(self, info: Info) -> list[Project] | None:
         return [Project.from_record(p) for p in await resolve.projects(info, self.siret)]
@@ -363,7 +377,7 @@ class ReferentAssignment:
     agent_id: strawberry.Private[str]
     siret: strawberry.Private[str | None]
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, loads_only=True)
     async def agent(self, info: Info) -> Agent | None:
         record = await resolve_directory.agent(info, self.agent_id)
         return Agent.from_record(record) if record else None

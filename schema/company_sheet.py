@@ -154,10 +154,10 @@ class BalanceSheet:
 class Compliance:
     siren: strawberry.Private[str]
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, loads_only=True)
     async def social_up_to_date(self, info: Info) -> bool | None:
         return (await resolve.social_compliance(info, self.siren)).up_to_date
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, loads_only=True)
     async def fiscal_up_to_date(self, info: Info) -> bool | None:
         return (await resolve.fiscal_compliance(info, self.siren)).up_to_date

@@ -78,15 +78,15 @@ class Agent:
     structure_id: strawberry.Private[str]
     contact: strawberry.Private[tuple[str, str | None]]
 
-    @tiered(Tier.NETWORK_OR_CHOSEN)
+    @tiered(Tier.NETWORK_OR_CHOSEN, loads_only=True)
     async def email(self) -> str | None:
         return self.contact[0]
 
-    @tiered(Tier.NETWORK_OR_CHOSEN)
+    @tiered(Tier.NETWORK_OR_CHOSEN, loads_only=True)
     async def phone(self) -> str | None:
         return self.contact[1]
 
-    @tiered(Tier.PUBLIC)
+    @tiered(Tier.PUBLIC, loads_only=True)
     async def structure(self, info: Info) -> Structure | None:
         record = await directory.structure(info, self.structure_id)
         return Structure.from_record(record) if record else None

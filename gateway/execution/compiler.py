@@ -51,7 +51,7 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
-from auth.visibility import declares_reads_only
+from auth.visibility import declares_loads_only, declares_reads_only
 from gateway.execution.kept import kept_answers
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
@@ -173,11 +173,14 @@ class _Compiler:
             field = definition.extensions.get("strawberry-definition")
             plain = plain_getter(field)
             declared = plain is not None or declares_reads_only(field)
+            direct = None
             if plain is not None and not node.arguments and not definition.args:
                 read: Read = plain_read(plain)
             else:
                 plain = None
-                read = self.reader(parent, definition, [d.node for d in group], key)
+                nodes = [d.node for d in group]
+                direct = self.direct_reader(parent, definition, nodes, key, field)
+                read = direct or self.reader(parent, definition, nodes, key)
             attribute = isinstance(plain, attrgetter)  # an attribute holds a value
             completion = self.completion(named, group)
             fields.append(
@@ -189,6 +192,7 @@ class _Compiler:
                     awaits=not attribute,
                     leaf=is_leaf_type(named),
                     attribute=plain if attribute else None,
+                    driven=direct is not None and declares_loads_only(field),
                     own=plain is not None and completion.own,
                     whole=declared and completion.whole,
                 )
@@ -198,10 +202,7 @@ class _Compiler:
     def reader(
         self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
     ) -> Read:
-        field = definition.extensions.get("strawberry-definition")
-        direct = self.direct_reader(parent, definition, nodes, key, field)
-        if direct is not None:
-            return direct
+        """Reads the field through ``GraphQLField.resolve``, Strawberry's whole resolver."""
         resolve = definition.resolve
         if resolve is None:
             raise Unsupported(f"{parent.name}.{definition} has no resolver")

@@ -4,7 +4,6 @@ next request that asks the same selection of an object with the same name."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import CoroutineType
 from typing import Any
 
 from graphql.pyutils import Path
@@ -37,8 +36,9 @@ def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
         if found is _NOT_KEPT:
             if type(key) is not tuple:
                 raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
+            waits = run.waits
             found = complete(value, path, run)
-            if type(found) is not CoroutineType:
+            if run.waits == waits:  # whole: nothing below it is filled in later
                 if len(kept) >= KEPT_ANSWERS:
                     del kept[next(iter(kept))]  # the oldest kept
                 kept[key] = found

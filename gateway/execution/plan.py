@@ -5,8 +5,9 @@ A plan (made by ``gateway.execution.compiler``) is a tree of ``PlannedField``: f
 selected field, how to read it and how to complete its value, closures made once per
 operation. Running it runs no field collection, no argument parsing of literals and no type
 dispatch: it reads each field, completes leaves (``gateway.execution.leaves``), lists
-item by item and objects field by field into a dict, and awaits the pending values together
-(``asyncio.gather``), so the DataLoaders batch what the fields of a list's items load.
+item by item and objects field by field into a dict, and fills in a pending value's place
+when it is done (``Run``: a callback, not a task per value), so the DataLoaders batch what
+the fields of a list's items load.
 
 A plan answers only what graphql-core would answer without an error. Anything else — a
 resolver that raises (a refused tier: FORBIDDEN), a null in a non-null position, a value a
@@ -17,6 +18,7 @@ context is dropped with it (its audit buffer and warnings), and the rerun gets a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +41,7 @@ from strawberry.schema.schema import (
     _OperationContextAwareGraphQLResolveInfo as _StrawberryResolveInfo,
 )
 
-from gateway.execution.cancel import cancellable, close_unstarted
+from gateway.execution.cancel import cancellable
 
 __all__ = [
     "Complete",
@@ -88,6 +90,9 @@ class PlannedField:
     attribute: Callable[[Any], Any] | None = None
     """For a field that is an attribute of its parent (or ``__typename``): how to read it of
     the parent alone (``read`` does the same, given a path and the run)."""
+    driven: bool = False
+    """Its resolver awaits nothing but the request's DataLoaders (``loads_only``): its
+    coroutine is run without a task (``Run.drive``)."""
     own: bool = False
     """Its answer depends on its parent alone: read without info, permission or argument,
     and completed likewise all the way down."""
@@ -97,13 +102,155 @@ class PlannedField:
     such fields may be kept whole (``gateway.execution.whole``)."""
 
 
-@dataclass(slots=True)
 class Run:
-    """One request's run of a plan: what every resolver's info carries."""
+    """One request's run of a plan: what every resolver's info carries, and the values it
+    still waits for.
 
-    plan: Plan
-    context: Any
-    variables: VariableValues
+    A value that is not there yet (a DataLoader's future, a resolver's coroutine) is not
+    given a task of its own to be awaited in: ``later`` has its slot in the answer filled in
+    by a callback once it is done, and the run ends when nothing is waited for any more. A
+    coroutine is run by a task (it may await anything); a future is only waited for. The
+    callbacks of one DataLoader batch's futures run one after the other, before the batch
+    the loads they make form is sent: those loads batch as the ones before them did."""
+
+    __slots__ = (
+        "_done",
+        "_failed",
+        "_waiting",
+        "context",
+        "driven",
+        "plan",
+        "tasks",
+        "variables",
+        "waits",
+    )
+
+    def __init__(self, plan: Plan, context: Any, variables: VariableValues) -> None:
+        self.plan = plan
+        self.context = context
+        self.variables = variables
+        self.tasks: list[asyncio.Task[Any]] = []
+        """The tasks the run started: cancelled and awaited when it is given up."""
+        self.driven: set[Any] = set()
+        """The coroutines ``drive`` waits for: closed when the run is given up."""
+        self.waits = 0
+        """How many values the run waited for so far (a completion that added none is
+        whole when it returns: ``gateway.execution.kept``)."""
+        self._waiting = 0
+        self._done: asyncio.Future[None] | None = None
+        self._failed = False
+
+    def later(self, awaitable: Any, fill: Callable[[Any, Run], None]) -> None:
+        """``fill(value, run)`` once ``awaitable`` gives its value; a failure hands the run
+        to graphql-core (``NotCompiled``)."""
+        if isinstance(awaitable, asyncio.Future):
+            if awaitable.done():
+                self._fill(fill, awaitable)
+                return
+            self._wait(awaitable, lambda done: self._fill(fill, done))
+            return
+        task = asyncio.ensure_future(cancellable(awaitable))
+        self.tasks.append(task)
+        self._wait(task, lambda done: self._fill(fill, done))
+
+    def drive(self, coroutine: Any, fill: Callable[[Any, Run], None]) -> None:
+        """Runs the coroutine of a resolver that awaits nothing but the request's DataLoaders
+        (``tiered(..., loads_only=True)``) without a task: it is stepped until it waits for
+        a future, and stepped again when the future is done, in a context of its own as a
+        task would run it; then ``fill(value, run)``. It awaiting anything but a future
+        hands the run to graphql-core."""
+        self._step(coroutine, contextvars.copy_context(), fill)
+
+    def _step(
+        self, coroutine: Any, context: contextvars.Context, fill: Callable[[Any, Run], None]
+    ) -> None:
+        try:
+            waited = context.run(coroutine.send, None)
+        except StopIteration as returned:
+            value = returned.value
+        except Exception:  # noqa: BLE001 - graphql-core reports it
+            raise _NOT_COMPILED from None
+        else:
+            if not isinstance(waited, asyncio.Future) or not waited._asyncio_future_blocking:
+                coroutine.close()
+                raise _NOT_COMPILED  # it awaits what only a task may run
+            waited._asyncio_future_blocking = False
+            self.driven.add(coroutine)
+            self._wait(waited, lambda _done: self._resume_driven(coroutine, context, fill))
+            return
+        self._give(fill, value)
+
+    def _resume_driven(
+        self, coroutine: Any, context: contextvars.Context, fill: Callable[[Any, Run], None]
+    ) -> None:
+        self.driven.discard(coroutine)
+        self._step(coroutine, context, fill)
+
+    def _fill(self, fill: Callable[[Any, Run], None], future: asyncio.Future[Any]) -> None:
+        try:
+            value = future.result()
+        except Exception:  # noqa: BLE001 - graphql-core reports it
+            raise _NOT_COMPILED from None
+        self._give(fill, value)
+
+    def _give(self, fill: Callable[[Any, Run], None], value: Any) -> None:
+        try:
+            fill(value, self)
+        except NotCompiled:
+            raise
+        except Exception:  # noqa: BLE001 - graphql-core reports it
+            raise _NOT_COMPILED from None
+
+    def _wait(self, future: asyncio.Future[Any], proceed: Callable[[Any], None]) -> None:
+        if self._done is None:
+            self._done = future.get_loop().create_future()
+        self.waits += 1
+        self._waiting += 1
+        future.add_done_callback(lambda done: self._resume(proceed, done))
+
+    def _resume(self, proceed: Callable[[Any], None], future: asyncio.Future[Any]) -> None:
+        self._waiting -= 1
+        done = self._done
+        assert done is not None
+        if self._failed or done.done():
+            if not future.cancelled():
+                future.exception()  # retrieved: the run was given up already
+            return
+        try:
+            proceed(future)
+        except BaseException as error:  # noqa: BLE001 - the run's await raises it
+            self._give_up()
+            if isinstance(error, asyncio.CancelledError):
+                done.cancel()
+            else:
+                done.set_exception(error)
+            return
+        if self._waiting == 0:
+            done.set_result(None)
+
+    def _give_up(self) -> None:
+        self._failed = True
+        for task in self.tasks:
+            task.cancel()
+        for coroutine in self.driven:
+            coroutine.close()
+        self.driven.clear()
+
+    async def wait(self) -> None:
+        """Until nothing is waited for; on a failure (or a cancellation), the run's tasks are
+        cancelled and awaited before it goes on, so no work is left behind."""
+        try:
+            if self._waiting:
+                assert self._done is not None
+                await self._done
+        except BaseException:
+            await self.abandon()
+            raise
+
+    async def abandon(self) -> None:
+        self._give_up()
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +271,13 @@ class Plan:
     async def run(self, context: Any, variables: VariableValues) -> dict[str, Any]:
         """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""
         run = Run(self, context, variables)
-        data = complete_object(self.root_fields, None, None, run)
-        if type(data) is CoroutineType:
-            data = await data
-        return data  # type: ignore[no-any-return]
+        try:
+            data = complete_object(self.root_fields, None, None, run)
+        except BaseException:
+            await run.abandon()
+            raise
+        await run.wait()
+        return data
 
 
 def guarded(
@@ -167,102 +317,103 @@ async def _guarded_later(
     return await value if _awaitable(value) else value
 
 
+_LATER = _guarded_later.__code__
+"""A guarded field's coroutine while a permission is awaited (that may be anything)."""
+
+
 def list_completer(item_non_null: bool, complete_item: Complete, pathless_items: bool) -> Complete:
-    """Completes a list item by item, its pending items awaited together. ``pathless_items``:
-    an item completes without its path (a leaf, an object of attributes: no resolver of
-    theirs is given an info), so none is made."""
+    """Completes a list item by item; an item still pending is filled in when it is done
+    (``Run.later``). ``pathless_items``: an item completes without its path (a leaf, an
+    object of attributes: no resolver of theirs is given an info), so none is made."""
 
     def complete(value: Any, path: Any, run: Run) -> Any:
         """``path``: the list's (a list is never a leaf: it always has one)."""
         if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
             raise _NOT_COMPILED  # graphql-core reports a list that is not one
         answer: list[Any] = []
-        pending: list[tuple[int, Awaitable[Any]]] = []
-        try:
-            for index, item in enumerate(value):
-                if _awaitable(item):
-                    answer.append(None)
-                    pending.append((index, _finish_item(item, item_non_null, complete_item,
-                                                        path.add_key(index), run)))  # fmt: skip
-                    continue
-                if item is None:
-                    if item_non_null:
-                        raise _NOT_COMPILED
-                    answer.append(None)
-                    continue
-                completed = complete_item(
-                    item, None if pathless_items else path.add_key(index), run
-                )
-                if type(completed) is CoroutineType:
-                    pending.append((index, completed))
-                answer.append(completed)
-        except BaseException:
-            _close(awaitable for _, awaitable in pending)
-            raise
-        if not pending:
-            return answer
-        return _fill(answer, pending)
+        for index, item in enumerate(value):
+            if _awaitable(item):
+                answer.append(None)
+                run.later(item, _ItemSlot(answer, index, item_non_null, complete_item, path))
+                continue
+            if item is None:
+                if item_non_null:
+                    raise _NOT_COMPILED
+                answer.append(None)
+                continue
+            answer.append(complete_item(item, None if pathless_items else path.add_key(index), run))
+        return answer
 
     return complete
 
 
-async def _finish_item(
-    item: Awaitable[Any], non_null: bool, complete: Complete, path: Path, run: Run
-) -> Any:
-    value = await item
-    if value is None:
-        if non_null:
-            raise _NOT_COMPILED
-        return None
-    completed = complete(value, path, run)
-    return await completed if type(completed) is CoroutineType else completed
+class _ItemSlot:
+    """Fills a list's pending item in once its value is there."""
 
+    __slots__ = ("answer", "complete", "index", "non_null", "path")
 
-async def _fill(answer: list[Any], pending: list[tuple[Any, Awaitable[Any]]]) -> Any:
-    if len(pending) == 1:
-        key, awaitable = pending[0]
-        answer[key] = await awaitable
-        return answer
-    values = await _gather([awaitable for _, awaitable in pending])
-    for (key, _), value in zip(pending, values, strict=True):
-        answer[key] = value
-    return answer
+    def __init__(
+        self, answer: list[Any], index: int, non_null: bool, complete: Complete, path: Path
+    ) -> None:
+        self.answer, self.index, self.non_null = answer, index, non_null
+        self.complete, self.path = complete, path
+
+    def __call__(self, value: Any, run: Run) -> None:
+        if value is None:
+            if self.non_null:
+                raise _NOT_COMPILED
+            return
+        self.answer[self.index] = self.complete(value, self.path.add_key(self.index), run)
 
 
 def complete_object(
     fields: tuple[PlannedField, ...], source: Any, path: Path | None, run: Run
-) -> Any:
-    """The dict of ``fields`` read of ``source``, its pending fields awaited together."""
+) -> dict[str, Any]:
+    """The dict of ``fields`` read of ``source``; a field still pending is filled in when
+    its value is there (``Run.later``)."""
     answer: dict[str, Any] = {}
-    pending: list[tuple[str, Awaitable[Any]]] = []
-    try:
-        for field in fields:
-            try:
-                value = field.read(source, path, run)  # type: ignore[arg-type]
-            except NotCompiled:
-                raise
-            except Exception:  # noqa: BLE001 - graphql-core reports it
-                raise _NOT_COMPILED from None
-            key = field.key
-            if field.awaits and _awaitable(value):
-                answer[key] = None
-                pending.append((key, _finish_field(value, field, path, run)))
-                continue
-            if value is None:
-                if field.non_null:
-                    raise _NOT_COMPILED
-                answer[key] = None
-                continue
-            completed = field.complete(value, None if field.leaf else Path(path, key, None), run)
-            if type(completed) is CoroutineType:
-                pending.append((key, completed))
-            answer[key] = completed
-    except BaseException:
-        _close(awaitable for _, awaitable in pending)
-        raise
-    if not pending:
-        return answer
-    return _fill(answer, pending)  # type: ignore[arg-type]
+    for field in fields:
+        try:
+            value = field.read(source, path, run)  # type: ignore[arg-type]
+        except NotCompiled:
+            raise
+        except Exception:  # noqa: BLE001 - graphql-core reports it
+            raise _NOT_COMPILED from None
+        key = field.key
+        if field.awaits and _awaitable(value):
+            answer[key] = None
+            if field.driven and type(value) is CoroutineType and value.cr_code is not _LATER:
+                run.drive(value, _FieldSlot(answer, field, path))
+            else:
+                run.later(value, _FieldSlot(answer, field, path))
+            continue
+        if value is None:
+            if field.non_null:
+                raise _NOT_COMPILED
+            answer[key] = None
+            continue
+        answer[key] = field.complete(value, None if field.leaf else Path(path, key, None), run)
+    return answer
+
+
+class _FieldSlot:
+    """Fills an object's pending field in once its value is there."""
+
+    __slots__ = ("answer", "field", "path")
+
+    def __init__(self, answer: dict[str, Any], field: PlannedField, path: Path | None) -> None:
+        self.answer, self.field, self.path = answer, field, path
+
+    def __call__(self, value: Any, run: Run) -> None:
+        field = self.field
+        if value is None:
+            if field.non_null:
+                raise _NOT_COMPILED
+            return
+        key = field.key
+        self.answer[key] = field.complete(
+            value, None if field.leaf else Path(self.path, key, None), run
+        )
 
 
 def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
@@ -291,26 +442,10 @@ def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
     return complete
 
 
-async def _finish_field(
-    value: Awaitable[Any], field: PlannedField, path: Path | None, run: Run
-) -> Any:
-    try:
-        value = await value
-    except NotCompiled:
-        raise
-    except Exception:  # noqa: BLE001 - graphql-core reports it
-        raise _NOT_COMPILED from None
-    if value is None:
-        if field.non_null:
-            raise _NOT_COMPILED
-        return None
-    completed = field.complete(value, None if field.leaf else Path(path, field.key, None), run)
-    return await completed if type(completed) is CoroutineType else completed
-
-
 async def _gather(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
     """Awaits them concurrently (a DataLoader batches the loads they make); when one fails,
-    the others are cancelled before the failure goes on, so no work is left behind."""
+    the others are cancelled before the failure goes on, so no work is left behind. What a
+    resolver's info offers as ``gather``."""
     tasks = [asyncio.ensure_future(cancellable(awaitable)) for awaitable in awaitables]
     try:
         return await asyncio.gather(*tasks)
@@ -319,12 +454,6 @@ async def _gather(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-
-
-def _close(awaitables: Any) -> None:
-    """Closes the coroutines a failure leaves unawaited (else Python warns of each)."""
-    for awaitable in awaitables:
-        close_unstarted(awaitable)
 
 
 def resolve_info(
