@@ -128,7 +128,7 @@ async def _serve(settings: Settings, *, prepare: bool = True) -> None:
     for host, port, setting in ports:
         _check_port_free(host, port, setting)
     grace_s = settings.shutdown_grace_s
-    servers = [gateway_server(create_app(settings), settings)]
+    servers = [gateway_server(create_app(settings), settings, serving=True)]
     if settings.metrics_port is not None:
         servers.append(
             plain_server(metrics_app(settings), settings.metrics_host, settings.metrics_port)

@@ -7,11 +7,16 @@ stays open for ever. ``HeadTimeout`` closes it once ``HTTP_HEADER_TIMEOUT_S`` pa
 without a complete head, or ``HTTP_MAX_HEADER_BYTES`` came without completing it, on a new
 connection and between the requests of a kept-alive one.
 The body's own bound is ``BodyLimit``'s (``HTTP_BODY_TIMEOUT_S``), where the body
-is read."""
+is read.
+
+Once started, the gateway's process sets its garbage collector for serving
+(``settle_collector``)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import socket
 from typing import Any
 
 import uvicorn
@@ -20,7 +25,16 @@ from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from gateway.settings import Settings
 
-__all__ = ["gateway_server", "head_timeout_protocol", "plain_server"]
+__all__ = [
+    "YOUNGEST_GENERATION",
+    "gateway_server",
+    "head_timeout_protocol",
+    "plain_server",
+    "settle_collector",
+]
+
+YOUNGEST_GENERATION = 20_000
+"""Allocations between two collections of the youngest generation (Python's default: 700)."""
 
 
 _EARLY_S = 0.001
@@ -97,7 +111,13 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
 
 
 def plain_server(
-    app: ASGIApp, host: str, port: int, *, grace_s: int | None = None, **limits: Any
+    app: ASGIApp,
+    host: str,
+    port: int,
+    *,
+    grace_s: int | None = None,
+    server_class: type[uvicorn.Server] = uvicorn.Server,
+    **limits: Any,
 ) -> uvicorn.Server:
     """One of the processes' uvicorn servers (the gateway, the metrics port, a sandbox
     stand-in, the local identity providers). log_config=None and no log_level: uvicorn keeps
@@ -117,12 +137,37 @@ def plain_server(
         timeout_graceful_shutdown=grace_s,
         **limits,
     )
-    return uvicorn.Server(config)
+    return server_class(config)
 
 
-def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
+def settle_collector() -> None:
+    """The garbage collector as a serving process wants it, once started.
+
+    - What start-up made (modules, the schema, the catalogues, the pools) lives as long as
+      the process: ``gc.freeze`` moves it out of every later collection's way.
+    - The youngest generation is collected every ``YOUNGEST_GENERATION`` allocations, not
+      every 700. An answer being made is a young set of live objects (a portfolio of 56
+      companies: thousands of dicts, records and futures): at 700, a warm portfolio paid 8
+      collections of its own answer per request, 1.5 ms of its CPU (``gc.callbacks``, on
+      the development machine); at 20,000, none. What dies young is freed by its reference
+      count, collected or not; only cycles wait longer, a few thousand objects at most."""
+    gc.collect()
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNGEST_GENERATION, middle, oldest)
+
+
+class _CollectorSettlingServer(uvicorn.Server):
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            settle_collector()
+
+
+def gateway_server(app: ASGIApp, settings: Settings, *, serving: bool = False) -> uvicorn.Server:
     """The gateway as ``hub-gateway serve`` runs it: ``plain_server`` with the limits of the
-    settings."""
+    settings; ``serving``: the process is the server's own (not a test's), and its collector
+    is settled once the server started (``settle_collector``)."""
     return plain_server(
         app,
         settings.host,
@@ -132,4 +177,5 @@ def gateway_server(app: ASGIApp, settings: Settings) -> uvicorn.Server:
         limit_concurrency=settings.http_limit_concurrency,
         timeout_keep_alive=settings.http_keep_alive_s,
         h11_max_incomplete_event_size=settings.http_max_header_bytes,
+        server_class=_CollectorSettlingServer if serving else uvicorn.Server,
     )
