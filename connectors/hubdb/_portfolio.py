@@ -20,21 +20,30 @@ _MEMBERSHIPS = CompanyMembership.__table__
 _PROJECTS = Project.__table__
 
 
+_MINE = (
+    _ASSIGNMENTS.c.agent_id == sa.bindparam("agent_id"),
+    _ASSIGNMENTS.c.status == "ACCEPTED",
+    _ASSIGNMENTS.c.siret.is_not(None),
+)
+_TOTAL = sa.select(sa.func.count()).where(*_MINE)
+_PAGE = sa.select(_ASSIGNMENTS.c.siret).where(*_MINE).order_by(_ASSIGNMENTS.c.siret)
+_FIRST_PAGE = _PAGE.limit(sa.bindparam("limit"))
+_NEXT_PAGE = _PAGE.where(_ASSIGNMENTS.c.siret > sa.bindparam("after")).limit(sa.bindparam("limit"))
+"""Made once: a statement object remembers its cache key (SQLAlchemy's compiled-statement
+cache), where one built per call worked it out again on every request."""
+
+
 def portfolio(connection: Connection, agent_id: str, first: int, after: str | None) -> Page[str]:
     """SIRETs of the companies whose ACCEPTED referent is ``agent_id``, by SIRET; two
     statements whatever the page size."""
-    mine = sa.and_(
-        _ASSIGNMENTS.c.agent_id == agent_id,
-        _ASSIGNMENTS.c.status == "ACCEPTED",
-        _ASSIGNMENTS.c.siret.is_not(None),
-    )
-    total = connection.scalar(sa.select(sa.func.count()).where(mine))
-    query = sa.select(_ASSIGNMENTS.c.siret).where(mine)
-    if after is not None:
-        query = query.where(_ASSIGNMENTS.c.siret > decode_cursor(after)[0])
-    sirets = connection.scalars(query.order_by(_ASSIGNMENTS.c.siret).limit(first + 1)).all()
+    total = connection.scalar(_TOTAL, {"agent_id": agent_id})
+    if after is None:
+        page = connection.scalars(_FIRST_PAGE, {"agent_id": agent_id, "limit": first + 1})
+    else:
+        parameters = {"agent_id": agent_id, "after": decode_cursor(after)[0], "limit": first + 1}
+        page = connection.scalars(_NEXT_PAGE, parameters)
     return assemble_page(
-        sirets, first, item=lambda siret: siret, cursor=lambda siret: encode_cursor(siret, siret),
+        page.all(), first, item=lambda siret: siret, cursor=lambda siret: encode_cursor(siret, siret),
         total=int(total or 0), after=after,
     )  # fmt: skip
 
