@@ -7,15 +7,16 @@ scopes: ``Viewer.grants`` is always true for them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 import strawberry
+
+from auth.singletons import SingletonEnum
 
 __all__ = ["PartnerGrant", "Scope"]
 
 
 @strawberry.enum(name="ApiKeyScope", description="What a partner API key may do.")
-class Scope(Enum):
+class Scope(SingletonEnum):
     COMPANIES_READ = strawberry.enum_value(
         "COMPANIES_READ",
         description="Read companies as the structure's agents do: tier 1 when the structure "

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
+
+from auth.singletons import SingletonEnum
 
 __all__ = ["Access", "Tier", "allows"]
 
 
 @strawberry.enum(description="What a viewer may see of one company, from least to most.")
-class Access(Enum):
+class Access(SingletonEnum):
     PUBLIC = "PUBLIC"
     TIER1 = "TIER1"
     TIER2 = "TIER2"
@@ -26,7 +26,7 @@ _RANK = {access: rank for rank, access in enumerate(Access)}
 
 
 @strawberry.enum(description="The visibility a field declares (shown in the SDL by @visibility).")
-class Tier(Enum):
+class Tier(SingletonEnum):
     PUBLIC = strawberry.enum_value("PUBLIC", description="Anyone, anonymous included.")
     PUBLIC_IF_DIFFUSIBLE = strawberry.enum_value(
         "PUBLIC_IF_DIFFUSIBLE",

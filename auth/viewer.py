@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 import strawberry
 
 from auth.scopes import PartnerGrant, Scope
+from auth.singletons import SingletonEnum
 
 __all__ = ["ANONYMOUS", "IdentityNotice", "Viewer", "ViewerKind"]
 
 
 @strawberry.enum(description="The kind of person or system behind a request.")
-class ViewerKind(Enum):
+class ViewerKind(SingletonEnum):
     ANONYMOUS = "ANONYMOUS"
     UNREGISTERED = strawberry.enum_value(
         "UNREGISTERED",
