@@ -50,8 +50,10 @@ from graphql.pyutils import Path
 from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
 
 from auth.visibility import declares_loads_only, declares_reads_only
+from gateway.execution.info import MadeInfo, PlanInfo
 from gateway.execution.kept import kept_answers
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
@@ -256,9 +258,13 @@ class _Compiler:
         scalars = converter.scalar_registry
         config = strawberry_schema.config
         make_info = config.info_class
+        lazy = make_info is Info  # not a schema's own info class: ``PlanInfo`` is an ``Info``
 
         def read(source: Any, path: Path, run: Run) -> Any:
-            info = make_info(_raw_info=site.info(path, run), _field=field)
+            if lazy:
+                info = PlanInfo(site, path, run, field)
+            else:
+                info = make_info(_raw_info=site.info(path, run), _field=field)
             if site.has_arguments:
                 kwargs = convert_arguments(site.arguments(run), arguments, scalars, config, info)
             else:
@@ -348,7 +354,7 @@ def _decider(permission: Any) -> Decide:
     return lambda source, info, kwargs: permission.has_permission(source, info, **kwargs)
 
 
-class _CallSite:
+class _CallSite(MadeInfo):
     """A selected field's call: its resolve info per run, and its arguments as graphql-core
     coerces them (those written in the document once, at compile time)."""
 
@@ -360,6 +366,7 @@ class _CallSite:
         self.nodes = nodes
         self.key = key
         self.node = nodes[0]
+        self.name = self.node.name.value
         self.has_arguments = bool(definition.args or self.node.arguments)
         self.static: dict[str, Any] | None = None
         if self.has_arguments and not _reads_variables(self.node):
@@ -368,7 +375,7 @@ class _CallSite:
     def info(self, path: Path, run: Run) -> GraphQLResolveInfo[Any]:
         parent = self.parent
         return resolve_info(
-            self.node.name.value,
+            self.name,
             self.nodes,
             self.definition.type,
             parent,

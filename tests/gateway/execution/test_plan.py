@@ -114,6 +114,23 @@ class Item:
         return str(info.path.key)
 
     @strawberry.field
+    def described(self, info: strawberry.Info) -> str:
+        """What a resolver reads of its info, besides the context: a plan makes it on first
+        use (``gateway.execution.info.PlanInfo``), the same as graphql-core's."""
+        return repr(
+            (
+                info.field_name,
+                info.python_name,
+                info.path.as_list(),
+                [selection.name for selection in info.selected_fields],
+                info.variable_values,
+                info.operation.name and info.operation.name.value,
+                info.context,
+                str(info.return_type),
+            )
+        )
+
+    @strawberry.field
     def shout(self, loud: bool = False) -> str:
         return self.name.upper() if loud else self.name
 
@@ -225,6 +242,7 @@ PLAIN_DOCUMENTS = [
     '{ items(names: ["x", "y"]) { name checks { name } checks { outcome } } }',
     "{ maybeItems { name } tupleItems { name } generatedItems { name } }",
     '{ items(names: ["a", "b"]) { name later withInfo shout(loud: true) quiet: shout } }',
+    'query Named { items(names: ["a", "b"]) { said: described described } }',
     '{ items(names: ["a", "b"]) { name guarded } verdicts { outcome today item { name } } }',
 ]
 
