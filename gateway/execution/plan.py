@@ -136,7 +136,8 @@ class Run:
         self.waits = 0
         """How many values the run waited for so far (a completion that added none is
         whole when it returns: ``gateway.execution.kept``)."""
-        self._waiting = 0
+        self._waiting: dict[asyncio.Future[Any], list[Callable[[Any], None]]] = {}
+        """The futures waited for, each with what proceeds once it is done."""
         self._done: asyncio.Future[None] | None = None
         self._failed = False
 
@@ -202,14 +203,20 @@ class Run:
             raise _NOT_COMPILED from None
 
     def _wait(self, future: asyncio.Future[Any], proceed: Callable[[Any], None]) -> None:
+        """``proceed(future)`` once it is done: one callback per future, however many values
+        wait for it (a company's name, NAF and address wait for its one établissement)."""
+        self.waits += 1
+        waiting = self._waiting.get(future)
+        if waiting is not None:
+            waiting.append(proceed)
+            return
         if self._done is None:
             self._done = future.get_loop().create_future()
-        self.waits += 1
-        self._waiting += 1
-        future.add_done_callback(lambda done: self._resume(proceed, done))
+        self._waiting[future] = [proceed]
+        future.add_done_callback(self._resume)
 
-    def _resume(self, proceed: Callable[[Any], None], future: asyncio.Future[Any]) -> None:
-        self._waiting -= 1
+    def _resume(self, future: asyncio.Future[Any]) -> None:
+        proceeds = self._waiting.pop(future)
         done = self._done
         assert done is not None
         if self._failed or done.done():
@@ -217,7 +224,8 @@ class Run:
                 future.exception()  # retrieved: the run was given up already
             return
         try:
-            proceed(future)
+            for proceed in proceeds:
+                proceed(future)
         except BaseException as error:  # noqa: BLE001 - the run's await raises it
             self._give_up()
             if isinstance(error, asyncio.CancelledError):
@@ -225,7 +233,7 @@ class Run:
             else:
                 done.set_exception(error)
             return
-        if self._waiting == 0:
+        if not self._waiting:
             done.set_result(None)
 
     def _give_up(self) -> None:
