@@ -141,7 +141,15 @@ class PlatformFloor:
         return not any(failures), time.perf_counter() - started
 
 
-async def first_answer(gateway_url: str, token: str) -> tuple[Any, str | None]:
+async def first_answer(gateway_url: str, token: str, redis_url: str) -> tuple[Any, str | None]:
+    """The reference answer, from an emptied Redis db: copies a run before this one left
+    there would be served stale while the platforms answer (``CachedFetch``'s
+    stale-while-revalidate), with a ``STALE_DATA`` warning that fails the answer."""
+    cache = redis.from_url(redis_url)
+    try:
+        await cache.flushdb()
+    finally:
+        await cache.aclose()
     async with aiohttp.ClientSession() as session:
         client = ApplicationsClient(session, gateway_url, token)
         _, failure = await client.request()

@@ -193,7 +193,9 @@ def applications(
     with _both_platforms(args, workspace) as (served, mesaides, del_):
         with running_gateway(served, "gateway-cold", cache_url=args.redis_url) as gateway:
             token = issue_token(served, applications_bench.AGENT_EMAIL)
-            reference, failure = asyncio.run(applications_bench.first_answer(gateway.url, token))
+            reference, failure = asyncio.run(
+                applications_bench.first_answer(gateway.url, token, args.redis_url)
+            )
             if failure is not None:
                 say(f"applications NOT MEASURED — {failure}")
                 return {**result, "not_measured": failure}
