@@ -20,8 +20,6 @@ from gateway.execution.plan import Complete, NotCompiled, Run
 
 __all__ = ["enum_names", "leaf_completer"]
 
-_NOT_COMPILED = NotCompiled()
-
 _BUILT_IN = {
     scalar.name: scalar.serialize
     for scalar in (GraphQLString, GraphQLID, GraphQLBoolean, GraphQLInt)
@@ -43,9 +41,9 @@ def leaf_completer(type_: GraphQLLeafType) -> Complete:
         try:
             serialized = serialize(value)
         except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
+            raise NotCompiled from None
         if serialized is Undefined or serialized is None:
-            raise _NOT_COMPILED
+            raise NotCompiled
         return serialized
 
     built_in = serialize is _BUILT_IN.get(type_.name)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
+import structlog
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -67,11 +68,13 @@ Decide = Callable[[Any, Any, dict[str, Any]], Any]
 """Asks a field's permission (source, info, arguments): True to grant, or an awaitable."""
 
 
+_log = structlog.get_logger(__name__)
+
+
 class NotCompiled(Exception):
-    """This request's answer needs graphql-core (an error to report, most often)."""
-
-
-_NOT_COMPILED = NotCompiled()
+    """This request's answer needs graphql-core (an error to report, most often). Raised
+    anew each time: one instance raised again and again kept every traceback it went
+    through, and with them the frames, contexts and answers of every request handed over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +134,9 @@ class Run:
         self.variables = variables
         self.tasks: list[asyncio.Task[Any]] = []
         """The tasks the run started: cancelled and awaited when it is given up."""
-        self.driven: set[Any] = set()
-        """The coroutines ``drive`` waits for: closed when the run is given up."""
+        self.driven: dict[Any, contextvars.Context] = {}
+        """The coroutines ``drive`` waits for, each with its context: closed when the run is
+        given up."""
         self.waits = 0
         """How many values the run waited for so far (a completion that added none is
         whole when it returns: ``gateway.execution.kept``)."""
@@ -170,13 +174,17 @@ class Run:
         except StopIteration as returned:
             value = returned.value
         except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
+            raise NotCompiled from None
         else:
-            if not isinstance(waited, asyncio.Future) or not waited._asyncio_future_blocking:
-                coroutine.close()
-                raise _NOT_COMPILED  # it awaits what only a task may run
+            if (
+                not isinstance(waited, asyncio.Future)
+                or isinstance(waited, asyncio.Task)
+                or not waited._asyncio_future_blocking
+            ):
+                _close(coroutine, context)
+                raise NotCompiled  # it awaits what only a task may run
             waited._asyncio_future_blocking = False
-            self.driven.add(coroutine)
+            self.driven[coroutine] = context
             self._wait(waited, lambda _done: self._resume_driven(coroutine, context, fill))
             return
         self._give(fill, value)
@@ -184,14 +192,14 @@ class Run:
     def _resume_driven(
         self, coroutine: Any, context: contextvars.Context, fill: Callable[[Any, Run], None]
     ) -> None:
-        self.driven.discard(coroutine)
+        self.driven.pop(coroutine, None)
         self._step(coroutine, context, fill)
 
     def _fill(self, fill: Callable[[Any, Run], None], future: asyncio.Future[Any]) -> None:
         try:
             value = future.result()
         except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
+            raise NotCompiled from None
         self._give(fill, value)
 
     def _give(self, fill: Callable[[Any, Run], None], value: Any) -> None:
@@ -200,7 +208,7 @@ class Run:
         except NotCompiled:
             raise
         except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
+            raise NotCompiled from None
 
     def _wait(self, future: asyncio.Future[Any], proceed: Callable[[Any], None]) -> None:
         """``proceed(future)`` once it is done: one callback per future, however many values
@@ -227,22 +235,29 @@ class Run:
             for proceed in proceeds:
                 proceed(future)
         except BaseException as error:  # noqa: BLE001 - the run's await raises it
-            self._give_up()
-            if isinstance(error, asyncio.CancelledError):
-                done.cancel()
-            else:
-                done.set_exception(error)
+            try:
+                self._give_up()
+            finally:
+                if isinstance(error, asyncio.CancelledError):
+                    done.cancel()
+                else:
+                    done.set_exception(error)
             return
         if not self._waiting:
             done.set_result(None)
 
     def _give_up(self) -> None:
+        """Stops what the run started, as cancelling a task would: its tasks and the futures
+        it waits for are cancelled (a DataLoader's batch of cancelled loads is not sent), the
+        coroutines it was stepping are closed, each in its own context."""
         self._failed = True
         for task in self.tasks:
             task.cancel()
-        for coroutine in self.driven:
-            coroutine.close()
-        self.driven.clear()
+        for future in self._waiting:
+            future.cancel()
+        driven, self.driven = self.driven, {}
+        for coroutine, context in driven.items():
+            _close(coroutine, context)
 
     async def wait(self) -> None:
         """Until nothing is waited for; on a failure (or a cancellation), the run's tasks are
@@ -256,6 +271,7 @@ class Run:
             raise
 
     async def abandon(self) -> None:
+        """Gives the run up and waits for its tasks to end."""
         self._give_up()
         if self.tasks:
             await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -306,7 +322,7 @@ def guarded(
         if _awaitable(granted):
             return _guarded_later(granted, permissions[index + 1 :], source, info, kwargs, call)
         if granted is not True:
-            raise _NOT_COMPILED  # graphql-core reports the refusal
+            raise NotCompiled  # graphql-core reports the refusal
     return call(source, info, kwargs)
 
 
@@ -320,9 +336,18 @@ async def _guarded_later(
 ) -> Any:
     """``guarded``, once a permission answered with an awaitable (``granting``)."""
     if await granting is not True:
-        raise _NOT_COMPILED
+        raise NotCompiled
     value = guarded(permissions, source, info, kwargs, call)
     return await value if _awaitable(value) else value
+
+
+def _close(coroutine: Any, context: contextvars.Context) -> None:
+    """Closes a coroutine the run stepped, in its own context (a ``finally`` of its may
+    reset what it set); one that will not close is left to the collector."""
+    try:
+        context.run(coroutine.close)
+    except Exception:  # noqa: BLE001 - a failing finally must not keep the run from ending
+        _log.warning("execution.close_failed", coroutine=getattr(coroutine, "__qualname__", "?"))
 
 
 _LATER = _guarded_later.__code__
@@ -337,7 +362,7 @@ def list_completer(item_non_null: bool, complete_item: Complete, pathless_items:
     def complete(value: Any, path: Any, run: Run) -> Any:
         """``path``: the list's (a list is never a leaf: it always has one)."""
         if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
-            raise _NOT_COMPILED  # graphql-core reports a list that is not one
+            raise NotCompiled  # graphql-core reports a list that is not one
         answer: list[Any] = []
         for index, item in enumerate(value):
             if _awaitable(item):
@@ -346,7 +371,7 @@ def list_completer(item_non_null: bool, complete_item: Complete, pathless_items:
                 continue
             if item is None:
                 if item_non_null:
-                    raise _NOT_COMPILED
+                    raise NotCompiled
                 answer.append(None)
                 continue
             answer.append(complete_item(item, None if pathless_items else path.add_key(index), run))
@@ -369,7 +394,7 @@ class _ItemSlot:
     def __call__(self, value: Any, run: Run) -> None:
         if value is None:
             if self.non_null:
-                raise _NOT_COMPILED
+                raise NotCompiled
             return
         self.answer[self.index] = self.complete(value, self.path.add_key(self.index), run)
 
@@ -386,7 +411,7 @@ def complete_object(
         except NotCompiled:
             raise
         except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
+            raise NotCompiled from None
         key = field.key
         if field.awaits and _awaitable(value):
             answer[key] = None
@@ -397,7 +422,7 @@ def complete_object(
             continue
         if value is None:
             if field.non_null:
-                raise _NOT_COMPILED
+                raise NotCompiled
             answer[key] = None
             continue
         answer[key] = field.complete(value, None if field.leaf else Path(path, key, None), run)
@@ -416,7 +441,7 @@ class _FieldSlot:
         field = self.field
         if value is None:
             if field.non_null:
-                raise _NOT_COMPILED
+                raise NotCompiled
             return
         key = field.key
         self.answer[key] = field.complete(
@@ -437,14 +462,14 @@ def attributes_completer(fields: tuple[PlannedField, ...]) -> Complete:
                 value = attribute(source)  # type: ignore[misc]
                 if value is None:
                     if non_null:
-                        raise _NOT_COMPILED
+                        raise NotCompiled
                     answer[key] = None
                 else:
                     answer[key] = complete_leaf(value, None, run)
         except NotCompiled:
             raise
         except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise _NOT_COMPILED from None
+            raise NotCompiled from None
         return answer
 
     return complete

@@ -107,6 +107,19 @@ class Shelf:
         return "slept"
 
     @tiered(Tier.PUBLIC, loads_only=True)
+    async def tasked(self, info: strawberry.Info) -> str:
+        """Declared ``loads_only``, and awaits a task."""
+        return await asyncio.ensure_future(asyncio.sleep(0, "tasked"))
+
+    @tiered(Tier.PUBLIC, loads_only=True)
+    async def stubborn(self, info: strawberry.Info) -> str:
+        """Its ``finally`` awaits again: it will not close quietly."""
+        try:
+            return (await info.context.books.load(self.name)).title  # type: ignore[no-any-return]
+        finally:
+            await info.context.books.load(f"{self.name}, again")
+
+    @tiered(Tier.PUBLIC, loads_only=True)
     async def watched(self, info: strawberry.Info) -> str:
         try:
             return (await info.context.books.load(self.name)).title  # type: ignore[no-any-return]
@@ -123,6 +136,12 @@ class Query:
     @strawberry.field
     def broken(self) -> str:
         raise ValueError("torn page")
+
+    @tiered(Tier.PUBLIC, loads_only=True)
+    async def late_hole(self, info: strawberry.Info) -> str:
+        """A null for a non-null (graphql-core's to report), once its load is done."""
+        await info.context.books.load("north")
+        return None  # type: ignore[return-value]
 
 
 SCHEMA = strawberry.Schema(
@@ -206,6 +225,46 @@ async def test_a_run_given_up_closes_the_resolvers_it_was_running() -> None:
 
     with pytest.raises(NotCompiled):
         await _compiled("{ shelves { watched } broken }", library)
+    await asyncio.sleep(0.01)
 
     assert sorted(library.closed) == sorted(BOOKS)  # each resolver's finally ran: closed
-    assert library.batches == Counter()  # given up before the batch was sent
+    assert library.batches == Counter()  # its loads were cancelled: the batch never went
+
+
+async def test_a_run_cancelled_while_it_waits_sends_none_of_its_loads() -> None:
+    library = Library()
+    running = asyncio.ensure_future(_compiled("{ shelves { watched } }", library))
+    await asyncio.sleep(0)  # the run read its fields and waits for their loads
+
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    await asyncio.sleep(0.01)
+
+    assert sorted(library.closed) == sorted(BOOKS)
+    assert library.batches == Counter()
+
+
+async def test_a_declared_resolver_awaiting_a_task_is_handed_to_graphql_core() -> None:
+    with pytest.raises(NotCompiled):
+        await _compiled("{ shelves { name tasked } }", Library())
+
+
+async def test_a_resolver_that_will_not_close_does_not_keep_the_run_from_ending() -> None:
+    """``lateHole``'s null gives the run up, in the callback of the books' batch, while the
+    shelves' resolvers wait for theirs: each is closed, and its ``finally`` awaits again."""
+    async with asyncio.timeout(5):
+        with pytest.raises(NotCompiled):
+            await _compiled("{ lateHole shelves { stubborn } }", Library())
+
+
+async def test_each_handover_is_a_new_exception() -> None:
+    """One instance raised again and again would keep every traceback it went through,
+    and the frames, contexts and answers of every request handed over with them."""
+    raised = []
+    for _ in range(3):
+        with pytest.raises(NotCompiled) as handed_over:
+            await _compiled("{ shelves { name } broken }", Library())
+        raised.append(handed_over.value)
+
+    assert len({id(error) for error in raised}) == 3
