@@ -23,6 +23,7 @@ from auth.tiers import Tier
 from auth.visibility import tiered
 from gateway.execution.compiler import compile_operation
 from gateway.execution.plan import NotCompiled
+from tests.task_count import with_tasks_counted
 
 BOOKS = {"north": ("Dunes", "ana"), "south": ("Reefs", "ben"), "east": ("Steppes", "ana")}
 AUTHORS = {"ana": "Ana Roux", "ben": "Ben Vidal"}
@@ -157,22 +158,6 @@ async def _compiled(query: str, library: Library) -> Any:
     return await compile_operation(core, document, None, values).run(library, values)
 
 
-async def _with_tasks_counted(run: Any) -> tuple[Any, int]:
-    loop = asyncio.get_running_loop()
-    made = [0]
-
-    def counting(loop: asyncio.AbstractEventLoop, coroutine: Any, **kwargs: Any) -> Any:
-        made[0] += 1
-        return asyncio.Task(coroutine, loop=loop, **kwargs)
-
-    previous = loop.get_task_factory()
-    loop.set_task_factory(counting)
-    try:
-        return await run, made[0]
-    finally:
-        loop.set_task_factory(previous)
-
-
 NESTED = "{ shelves { name title book { title author { name } everyone { name } } } }"
 
 
@@ -181,7 +166,7 @@ async def test_declared_resolvers_answer_as_on_graphql_core_with_no_task_but_the
     general = await SCHEMA.execute(NESTED, context_value=general_library)
     assert general.errors is None
 
-    compiled, tasks = await _with_tasks_counted(_compiled(NESTED, library))
+    compiled, tasks = await with_tasks_counted(_compiled(NESTED, library))
 
     assert compiled == general.data
     assert tasks == sum(library.batches.values())  # the DataLoaders' own dispatches only

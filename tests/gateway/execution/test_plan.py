@@ -30,6 +30,7 @@ from gateway.execution.compiler import Unsupported, compile_operation
 from gateway.execution.leaves import enum_names, leaf_completer
 from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
 from gateway.execution.plan import NotCompiled
+from tests.task_count import with_tasks_counted
 
 CALLS: Counter[str] = Counter()
 
@@ -296,30 +297,13 @@ async def test_a_permission_is_checked_for_every_object_every_run() -> None:
     assert CALLS["permission"] == 6
 
 
-async def _tasks_of(run: Any) -> tuple[Any, int]:
-    """What ``run`` answers, and the asyncio tasks it made."""
-    loop = asyncio.get_running_loop()
-    made = [0]
-
-    def counting(loop: asyncio.AbstractEventLoop, coroutine: Any, **kwargs: Any) -> Any:
-        made[0] += 1
-        return asyncio.Task(coroutine, loop=loop, **kwargs)
-
-    previous = loop.get_task_factory()
-    loop.set_task_factory(counting)
-    try:
-        return await run, made[0]
-    finally:
-        loop.set_task_factory(previous)
-
-
 async def test_a_guarded_field_answered_at_once_costs_no_task() -> None:
     """Its permission answered at once and its function returned a value: no coroutine, so
     none of the list's items waits in a task of its own."""
     query = '{ items(names: ["a", "b", "c"]) { name guarded decided } }'
     general = await GENERAL.execute(query)
 
-    compiled, tasks = await _tasks_of(_compiled(query))
+    compiled, tasks = await with_tasks_counted(_compiled(query))
 
     assert compiled == general.data
     assert tasks == 0
