@@ -29,7 +29,6 @@ from graphql import (
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLResolveInfo,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -45,7 +44,7 @@ from graphql.execution.collect_fields import (
     collect_fields,
     collect_subfields,
 )
-from graphql.execution.values import VariableValues, get_argument_values
+from graphql.execution.values import VariableValues
 from graphql.pyutils import Path
 from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
@@ -53,7 +52,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
 from auth.visibility import declares_loads_only, declares_reads_only
-from gateway.execution.info import MadeInfo, PlanInfo
+from gateway.execution.info import CallSite, PlanInfo
 from gateway.execution.kept import kept_answers
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
@@ -68,7 +67,6 @@ from gateway.execution.plan import (
     complete_object,
     guarded,
     list_completer,
-    resolve_info,
 )
 
 __all__ = ["Unsupported", "compile_operation", "directive_variables"]
@@ -208,7 +206,7 @@ class _Compiler:
         resolve = definition.resolve
         if resolve is None:
             raise Unsupported(f"{parent.name}.{definition} has no resolver")
-        site = _CallSite(parent, definition, nodes, key)
+        site = CallSite(parent, definition, nodes, key)
 
         def read(source: Any, path: Path, run: Run) -> Any:
             info = site.info(path, run)
@@ -253,7 +251,7 @@ class _Compiler:
             p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
         ]
         info_name = resolver.info_parameter.name if resolver.info_parameter else None
-        site = _CallSite(parent, definition, nodes, key)
+        site = CallSite(parent, definition, nodes, key)
         arguments = field.arguments
         scalars = converter.scalar_registry
         config = strawberry_schema.config
@@ -352,55 +350,3 @@ def _decider(permission: Any) -> Decide:
     if decide is not None:
         return lambda source, info, _kwargs: decide(source, info)
     return lambda source, info, kwargs: permission.has_permission(source, info, **kwargs)
-
-
-class _CallSite(MadeInfo):
-    """A selected field's call: its resolve info per run, and its arguments as graphql-core
-    coerces them (those written in the document once, at compile time)."""
-
-    def __init__(
-        self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
-    ) -> None:
-        self.parent = parent
-        self.definition = definition
-        self.nodes = nodes
-        self.key = key
-        self.node = nodes[0]
-        self.name = self.node.name.value
-        self.has_arguments = bool(definition.args or self.node.arguments)
-        self.static: dict[str, Any] | None = None
-        if self.has_arguments and not _reads_variables(self.node):
-            self.static = get_argument_values(definition, self.node, None)
-
-    def info(self, path: Path, run: Run) -> GraphQLResolveInfo[Any]:
-        parent = self.parent
-        return resolve_info(
-            self.name,
-            self.nodes,
-            self.definition.type,
-            parent,
-            Path(path, self.key, parent.name),
-            run,
-        )
-
-    def arguments(self, run: Run) -> dict[str, Any]:
-        if self.static is not None:
-            return self.static
-        return get_argument_values(self.definition, self.node, run.variables)
-
-
-def _reads_variables(node: FieldNode) -> bool:
-    found = False
-
-    def visit(value: Any) -> None:
-        nonlocal found
-        if value.kind == "variable":
-            found = True
-        for item in getattr(value, "values", None) or ():
-            visit(item)
-        for field in getattr(value, "fields", None) or ():
-            visit(field.value)
-
-    for argument in node.arguments or ():
-        visit(argument.value)
-    return found

@@ -6,7 +6,7 @@ selected field, how to read it and how to complete its value, closures made once
 operation. Running it runs no field collection, no argument parsing of literals and no type
 dispatch: it reads each field, completes leaves (``gateway.execution.leaves``), lists
 item by item and objects field by field into a dict, and fills in a pending value's place
-when it is done (``Run``: a callback, not a task per value), so the DataLoaders batch what
+when it is done (``gateway.execution.run.Run``: a callback, not a task per value), so the DataLoaders batch what
 the fields of a list's items load.
 
 A plan answers only what graphql-core would answer without an error. Anything else — a
@@ -18,14 +18,12 @@ context is dropped with it (its audit buffer and warnings), and the rerun gets a
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import CoroutineType, GeneratorType
 from typing import Any, TypeGuard
 
-import structlog
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -43,6 +41,7 @@ from strawberry.schema.schema import (
 )
 
 from gateway.execution.cancel import cancellable
+from gateway.execution.run import NotCompiled, Run
 
 __all__ = [
     "Complete",
@@ -66,15 +65,6 @@ Complete = Callable[[Any, Path | None, "Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
 Decide = Callable[[Any, Any, dict[str, Any]], Any]
 """Asks a field's permission (source, info, arguments): True to grant, or an awaitable."""
-
-
-_log = structlog.get_logger(__name__)
-
-
-class NotCompiled(Exception):
-    """This request's answer needs graphql-core (an error to report, most often). Raised
-    anew each time: one instance raised again and again kept every traceback it went
-    through, and with them the frames, contexts and answers of every request handed over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,178 +93,6 @@ class PlannedField:
     """Its answer is made of its parent, its arguments and the cached partner records it
     reads, all the way down (``reads_only`` fields, plain data): an anonymous answer made of
     such fields may be kept whole (``gateway.execution.whole``)."""
-
-
-class Run:
-    """One request's run of a plan: what every resolver's info carries, and the values it
-    still waits for.
-
-    A value that is not there yet (a DataLoader's future, a resolver's coroutine) is not
-    given a task of its own to be awaited in: ``later`` has its slot in the answer filled in
-    by a callback once it is done, and the run ends when nothing is waited for any more. A
-    coroutine is run by a task (it may await anything); a future is only waited for. The
-    callbacks of one DataLoader batch's futures run one after the other, before the batch
-    the loads they make form is sent: those loads batch as the ones before them did."""
-
-    __slots__ = (
-        "_done",
-        "_failed",
-        "_waiting",
-        "context",
-        "driven",
-        "plan",
-        "tasks",
-        "variables",
-        "waits",
-    )
-
-    def __init__(self, plan: Plan, context: Any, variables: VariableValues) -> None:
-        self.plan = plan
-        self.context = context
-        self.variables = variables
-        self.tasks: list[asyncio.Task[Any]] = []
-        """The tasks the run started: cancelled and awaited when it is given up."""
-        self.driven: dict[Any, contextvars.Context] = {}
-        """The coroutines ``drive`` waits for, each with its context: closed when the run is
-        given up."""
-        self.waits = 0
-        """How many values the run waited for so far (a completion that added none is
-        whole when it returns: ``gateway.execution.kept``)."""
-        self._waiting: dict[asyncio.Future[Any], list[Callable[[Any], None]]] = {}
-        """The futures waited for, each with what proceeds once it is done."""
-        self._done: asyncio.Future[None] | None = None
-        self._failed = False
-
-    def later(self, awaitable: Any, fill: Callable[[Any, Run], None]) -> None:
-        """``fill(value, run)`` once ``awaitable`` gives its value; a failure hands the run
-        to graphql-core (``NotCompiled``)."""
-        if isinstance(awaitable, asyncio.Future):
-            if awaitable.done():
-                self._fill(fill, awaitable)
-                return
-            self._wait(awaitable, lambda done: self._fill(fill, done))
-            return
-        task = asyncio.ensure_future(cancellable(awaitable))
-        self.tasks.append(task)
-        self._wait(task, lambda done: self._fill(fill, done))
-
-    def drive(self, coroutine: Any, fill: Callable[[Any, Run], None]) -> None:
-        """Runs the coroutine of a resolver that awaits nothing but the request's DataLoaders
-        (``tiered(..., loads_only=True)``) without a task: it is stepped until it waits for
-        a future, and stepped again when the future is done, in a context of its own as a
-        task would run it; then ``fill(value, run)``. It awaiting anything but a future
-        hands the run to graphql-core."""
-        self._step(coroutine, contextvars.copy_context(), fill)
-
-    def _step(
-        self, coroutine: Any, context: contextvars.Context, fill: Callable[[Any, Run], None]
-    ) -> None:
-        try:
-            waited = context.run(coroutine.send, None)
-        except StopIteration as returned:
-            value = returned.value
-        except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise NotCompiled from None
-        else:
-            if (
-                not isinstance(waited, asyncio.Future)
-                or isinstance(waited, asyncio.Task)
-                or not waited._asyncio_future_blocking
-            ):
-                _close(coroutine, context)
-                raise NotCompiled  # it awaits what only a task may run
-            waited._asyncio_future_blocking = False
-            self.driven[coroutine] = context
-            self._wait(waited, lambda _done: self._resume_driven(coroutine, context, fill))
-            return
-        self._give(fill, value)
-
-    def _resume_driven(
-        self, coroutine: Any, context: contextvars.Context, fill: Callable[[Any, Run], None]
-    ) -> None:
-        self.driven.pop(coroutine, None)
-        self._step(coroutine, context, fill)
-
-    def _fill(self, fill: Callable[[Any, Run], None], future: asyncio.Future[Any]) -> None:
-        try:
-            value = future.result()
-        except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise NotCompiled from None
-        self._give(fill, value)
-
-    def _give(self, fill: Callable[[Any, Run], None], value: Any) -> None:
-        try:
-            fill(value, self)
-        except NotCompiled:
-            raise
-        except Exception:  # noqa: BLE001 - graphql-core reports it
-            raise NotCompiled from None
-
-    def _wait(self, future: asyncio.Future[Any], proceed: Callable[[Any], None]) -> None:
-        """``proceed(future)`` once it is done: one callback per future, however many values
-        wait for it (a company's name, NAF and address wait for its one établissement)."""
-        self.waits += 1
-        waiting = self._waiting.get(future)
-        if waiting is not None:
-            waiting.append(proceed)
-            return
-        if self._done is None:
-            self._done = future.get_loop().create_future()
-        self._waiting[future] = [proceed]
-        future.add_done_callback(self._resume)
-
-    def _resume(self, future: asyncio.Future[Any]) -> None:
-        proceeds = self._waiting.pop(future)
-        done = self._done
-        assert done is not None
-        if self._failed or done.done():
-            if not future.cancelled():
-                future.exception()  # retrieved: the run was given up already
-            return
-        try:
-            for proceed in proceeds:
-                proceed(future)
-        except BaseException as error:  # noqa: BLE001 - the run's await raises it
-            try:
-                self._give_up()
-            finally:
-                if isinstance(error, asyncio.CancelledError):
-                    done.cancel()
-                else:
-                    done.set_exception(error)
-            return
-        if not self._waiting:
-            done.set_result(None)
-
-    def _give_up(self) -> None:
-        """Stops what the run started, as cancelling a task would: its tasks and the futures
-        it waits for are cancelled (a DataLoader's batch of cancelled loads is not sent), the
-        coroutines it was stepping are closed, each in its own context."""
-        self._failed = True
-        for task in self.tasks:
-            task.cancel()
-        for future in self._waiting:
-            future.cancel()
-        driven, self.driven = self.driven, {}
-        for coroutine, context in driven.items():
-            _close(coroutine, context)
-
-    async def wait(self) -> None:
-        """Until nothing is waited for; on a failure (or a cancellation), the run's tasks are
-        cancelled and awaited before it goes on, so no work is left behind."""
-        try:
-            if self._waiting:
-                assert self._done is not None
-                await self._done
-        except BaseException:
-            await self.abandon()
-            raise
-
-    async def abandon(self) -> None:
-        """Gives the run up and waits for its tasks to end."""
-        self._give_up()
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,15 +157,6 @@ async def _guarded_later(
         raise NotCompiled
     value = guarded(permissions, source, info, kwargs, call)
     return await value if _awaitable(value) else value
-
-
-def _close(coroutine: Any, context: contextvars.Context) -> None:
-    """Closes a coroutine the run stepped, in its own context (a ``finally`` of its may
-    reset what it set); one that will not close is left to the collector."""
-    try:
-        context.run(coroutine.close)
-    except Exception:  # noqa: BLE001 - a failing finally must not keep the run from ending
-        _log.warning("execution.close_failed", coroutine=getattr(coroutine, "__qualname__", "?"))
 
 
 _LATER = _guarded_later.__code__
