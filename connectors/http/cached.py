@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
@@ -122,7 +123,7 @@ class CachedFetch:
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:  # the hot path: no task, no flight
             return self._hit(entry, label, source, report)
-        return await self._miss(key, fetch, label, source, ttl, report, entry, since)
+        return await self._miss(_Miss(key, fetch, label, source, ttl, report, entry, since))
 
     async def read_parsed(
         self,
@@ -140,7 +141,7 @@ class CachedFetch:
         entry = await self._cache.get(key)
         if entry is not None and entry.fresh:
             return self._parsed_hit(key, entry, parse, label, source, report)
-        return await self._parse_miss(key, fetch, parse, label, source, ttl, report, entry, since)
+        return parse(await self._miss(_Miss(key, fetch, label, source, ttl, report, entry, since)))
 
     async def read_parsed_marked(
         self, key: str, fetch: Fetch, parse: Parse[T], *, label: str, source: str, ttl: float
@@ -187,7 +188,7 @@ class CachedFetch:
         missed: list[tuple[int, Awaitable[T]]] = []
         for (key, fetch, report), entry in zip(reads, entries, strict=True):
             if entry is None or not entry.fresh:
-                missed.append((len(answers), self._parse_miss(key, fetch, parse, label, source, ttl, report, entry, since)))  # fmt: skip
+                missed.append((len(answers), self._parse_miss(_Miss(key, fetch, label, source, ttl, report, entry, since), parse)))  # fmt: skip
                 answers.append(None)
                 continue
             try:
@@ -205,19 +206,8 @@ class CachedFetch:
                 answers[position] = answer
         return answers
 
-    async def _parse_miss(
-        self,
-        key: str,
-        fetch: Fetch,
-        parse: Parse[T],
-        label: str,
-        source: str,
-        ttl: float,
-        report: Report | None,
-        entry: CacheEntry | None,
-        since: int,
-    ) -> T:
-        return parse(await self._miss(key, fetch, label, source, ttl, report, entry, since))
+    async def _parse_miss(self, miss: _Miss, parse: Parse[T]) -> T:
+        return parse(await self._miss(miss))
 
     def _parsed_hit(
         self,
@@ -246,25 +236,12 @@ class CachedFetch:
             report(Outcome.CACHE.value)
         return _remembered(source, entry)
 
-    async def _miss(
-        self,
-        key: str,
-        fetch: Fetch,
-        label: str,
-        source: str,
-        ttl: float,
-        report: Report | None,
-        stale: CacheEntry | None,
-        since: int,
-    ) -> dict[str, Any]:
-        """``stale``: what the reader found in the cache (None, or an expired copy), read
-        when this flight count was ``since``."""
+    async def _miss(self, miss: _Miss) -> dict[str, Any]:
+        label, report, stale = miss.label, miss.report, miss.found
         CACHE_READS.labels(label, "miss").inc()
         note_unsettled()
         outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
-        flight = self._flights.start(
-            key, lambda: self._fetch(key, fetch, label, source, ttl, outcome, stale, since)
-        )
+        flight = self._flights.start(miss.key, lambda: self._fetch(miss, outcome))
         if stale is not None and stale.value.get(_NOT_FOUND_MARK) is not True:
             await asyncio.wait([flight], timeout=self._revalidate_wait_s)
             if not flight.done():  # the partner is slow: the copy now, the refresh goes on
@@ -283,26 +260,17 @@ class CachedFetch:
             report(outcome[0].value)
         return payload
 
-    async def _fetch(
-        self,
-        key: str,
-        fetch: Fetch,
-        label: str,
-        source: str,
-        ttl: float,
-        outcome: list[Outcome],
-        entry: CacheEntry | None,
-        since: int,
-    ) -> dict[str, Any]:
-        """The call, and its payload cached. ``entry`` is what the reader found, read when
-        the flight count was ``since``: when a flight of this process wrote ``key`` since
+    async def _fetch(self, miss: _Miss, outcome: list[Outcome]) -> dict[str, Any]:
+        """The call, and its payload cached. ``miss.found`` is what the reader found, read
+        when the flight count was ``miss.since``: when a flight of this process wrote ``key`` since
         (it ended between the reader's read and this flight's start), the cache is read
         again, and a fresh copy answers without a call. Not otherwise: reading again on
         every miss cost each cold read a second round trip to Redis (a cold portfolio, 56
         of them), to catch only another instance's write of the same key in the last
         round trip's time, which costs one call more at worst (as two instances missing
         together do)."""
-        if self._filled.get(key, -1) > since:
+        key, source, entry = miss.key, miss.source, miss.found
+        if self._filled.get(key, -1) > miss.since:
             entry = await self._cache.get(key)
             if entry is not None and entry.fresh:
                 outcome[0] = Outcome.CACHE
@@ -310,7 +278,7 @@ class CachedFetch:
         known_missing = entry is not None and entry.value.get(_NOT_FOUND_MARK) is True
         outcome[0] = Outcome.UPSTREAM
         try:
-            payload = await fetch()
+            payload = await miss.fetch()
         except NotFound:
             if self._not_found_ttl is not None:
                 await self._write(key, {_NOT_FOUND_MARK: True}, self._not_found_ttl, 0)
@@ -321,18 +289,34 @@ class CachedFetch:
             _log.warning(
                 self._logs.event("stale_served"),
                 reason=type(exc).__name__,
-                **{self._logs.label: label},
+                **{self._logs.label: miss.label},
             )
-            CACHE_READS.labels(label, "stale").inc()
+            CACHE_READS.labels(miss.label, "stale").inc()
             outcome[0] = Outcome.STALE
             return entry.value
-        await self._write(key, payload, ttl, self._stale_ttl)
+        await self._write(key, payload, miss.ttl, self._stale_ttl)
         return payload
 
     async def _write(self, key: str, payload: dict[str, Any], ttl: float, stale_ttl: float) -> None:
         await self._cache.set(key, payload, ttl=ttl, stale_ttl=stale_ttl)
         self._fills += 1
         self._filled[key] = self._fills
+
+
+@dataclass(frozen=True, slots=True)
+class _Miss:
+    """A read the cache could not answer fresh, on its way to the partner."""
+
+    key: str
+    fetch: Fetch
+    label: str
+    source: str
+    ttl: float
+    report: Report | None
+    found: CacheEntry | None
+    """What the reader found in the cache: None, or an expired copy."""
+    since: int
+    """``CachedFetch``'s count of its writes when the reader read the cache."""
 
 
 def _remembered(source: str, entry: CacheEntry) -> dict[str, Any]:
