@@ -291,14 +291,17 @@ def criterion(
 
 def declares_loads_only(field: object) -> bool:
     """A Strawberry field is declared ``tiered(..., loads_only=True)``."""
-    metadata = getattr(field, "metadata", None)
-    return bool(metadata and metadata.get(LOADS_ONLY))
+    return _declares(field, LOADS_ONLY)
 
 
 def declares_reads_only(field: object) -> bool:
     """A Strawberry field is declared ``tiered(..., reads_only=True)``."""
+    return _declares(field, READS_ONLY)
+
+
+def _declares(field: object, key: str) -> bool:
     metadata = getattr(field, "metadata", None)
-    return bool(metadata and metadata.get(READS_ONLY))
+    return bool(metadata and metadata.get(key))
 
 
 def field_tier(type_: type, python_name: str) -> Tier | None:
