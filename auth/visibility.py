@@ -125,13 +125,27 @@ class VisibleTo(BasePermission):
         return decided if type(decided) is bool else await decided
 
     def decide(self, source: Any, info: strawberry.Info) -> bool | Awaitable[bool]:
-        """``has_permission``'s answer, given at once when the viewer alone decides, or its
-        access to the object was already worked out in this request (the usual case: a
-        company's first field works it out for the others, or a list's resolver for all of
-        its companies, ``Context.learn_company_access``); else an awaitable of it. The
-        compiled execution asks this: a coroutine for each tiered field of each object cost
-        the request a task apiece."""
-        context: VisibilityContext = info.context
+        """``has_permission``'s answer, given at once when it can be (``decide_fields``):
+        the compiled execution asks this, since a coroutine for each tiered field of each
+        object cost the request a task apiece."""
+        return self.decide_fields(source, info.context, (info.field_name,))
+
+    @property
+    def decision_key(self) -> Tier:
+        """Permissions with the same key answer the same for the same object and viewer:
+        a plan asks one of them once per object for all its fields of that tier
+        (``decide_fields``)."""
+        return self.tier
+
+    def decide_fields(
+        self, source: Any, context: VisibilityContext, fields: tuple[str, ...]
+    ) -> bool | Awaitable[bool]:
+        """Whether the viewer may see ``fields`` (GraphQL names, all of this tier) of the
+        object ``source``; a granted tier-2 read of each is recorded in the audit. Given at
+        once when the viewer alone decides, or its access to the object was already worked
+        out in this request (the usual case: a company's first field works it out for the
+        others, or a list's resolver for all of its companies,
+        ``Context.learn_company_access``); else an awaitable of it."""
         by_viewer = _granted_by_viewer(self.tier, context.viewer)
         if by_viewer is not None:
             return by_viewer
@@ -139,30 +153,31 @@ class VisibleTo(BasePermission):
             return context.may_see_agent_contact(str(source.id))
         access = context.known_company_access(source.siret)
         if access is None:
-            return self._decide_once_known(source, info)
-        return self._granted(source, info, access)
+            return self._decide_once_known(context, source.siret, fields)
+        return self._granted(context, source.siret, fields, access)
 
-    async def _decide_once_known(self, source: Any, info: strawberry.Info) -> bool:
-        context: VisibilityContext = info.context
-        decided = self._granted(source, info, await context.company_access(source.siret))
+    async def _decide_once_known(
+        self, context: VisibilityContext, siret: str, fields: tuple[str, ...]
+    ) -> bool:
+        decided = self._granted(context, siret, fields, await context.company_access(siret))
         return decided if type(decided) is bool else await decided
 
     def _granted(
-        self, source: Any, info: strawberry.Info, access: Access
+        self, context: VisibilityContext, siret: str, fields: tuple[str, ...], access: Access
     ) -> bool | Awaitable[bool]:
         """Whether ``access`` opens the tier; an awaitable when the company's diffusion or
         its project groups must be read to tell."""
-        context: VisibilityContext = info.context
         if self.tier is Tier.PUBLIC_IF_DIFFUSIBLE and not allows(
             self.tier, access, diffusible=False
         ):
-            return _diffusible_or_in_group(context, source.siret)
+            return _diffusible_or_in_group(context, siret)
         if allows(self.tier, access):
             if self.tier in (Tier.TIER2, Tier.PROJECT_GROUP):
-                context.record_tier2_read(source.siret, info.field_name, access)  # the audit
+                for field in fields:
+                    context.record_tier2_read(siret, field, access)  # the audit
             return True
         if self.tier is Tier.PROJECT_GROUP:
-            return _granted_to_project_group(context, source.siret, info.field_name, access)
+            return _granted_to_project_group(context, siret, fields, access)
         return False
 
 
@@ -175,13 +190,14 @@ async def _diffusible_or_in_group(context: VisibilityContext, siret: str) -> boo
 
 
 async def _granted_to_project_group(
-    context: VisibilityContext, siret: str, field: str, access: Access
+    context: VisibilityContext, siret: str, fields: tuple[str, ...], access: Access
 ) -> bool:
     """An agent of one of the company's project groups reads its tier-2 data below tier 2:
     audited too."""
     if not await context.in_project_group(siret):
         return False
-    context.record_tier2_read(siret, field, access, group=True)
+    for field in fields:
+        context.record_tier2_read(siret, field, access, group=True)
     return True
 
 

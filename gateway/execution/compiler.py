@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
+from dataclasses import replace
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -59,6 +60,8 @@ from gateway.execution.plain import as_is, constant_read, named_by, plain_getter
 from gateway.execution.plan import (
     Complete,
     Decide,
+    Gate,
+    GatedRead,
     Plan,
     PlannedField,
     Read,
@@ -66,6 +69,7 @@ from gateway.execution.plan import (
     attributes_completer,
     complete_object,
     guarded,
+    guarded_after,
     list_completer,
 )
 
@@ -143,7 +147,10 @@ class _Compiler:
     def fields(
         self, parent: GraphQLObjectType, grouped: Mapping[str, FieldDetailsList]
     ) -> tuple[PlannedField, ...]:
-        fields = []
+        """The planned fields of a selection; the fields of one tier share a ``Gate``: their
+        permission is asked once per object."""
+        fields: list[PlannedField] = []
+        gated: list[tuple[int, str, Any]] = []  # (index in fields, GraphQL name, permission)
         for key, group in grouped.items():
             if any(
                 details.defer_usage is not None or details.fragment_variable_values is not None
@@ -180,7 +187,13 @@ class _Compiler:
                 plain = None
                 nodes = [d.node for d in group]
                 direct = self.direct_reader(parent, definition, nodes, key, field)
-                read = direct or self.reader(parent, definition, nodes, key)
+                read = (
+                    direct.read
+                    if direct is not None
+                    else self.reader(parent, definition, nodes, key)
+                )
+                if direct is not None and direct.gated is not None:
+                    gated.append((len(fields), name, direct.permission))
             attribute = isinstance(plain, attrgetter)  # an attribute holds a value
             completion = self.completion(named, group)
             fields.append(
@@ -195,9 +208,10 @@ class _Compiler:
                     driven=direct is not None and declares_loads_only(field),
                     own=plain is not None and completion.own,
                     whole=declared and completion.whole,
+                    gated_read=direct.gated if direct is not None else None,
                 )
             )
-        return tuple(fields)
+        return _gated(fields, gated)
 
     def reader(
         self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
@@ -223,12 +237,14 @@ class _Compiler:
         nodes: list[FieldNode],
         key: str,
         field: Any,
-    ) -> Read | None:
+    ) -> _Direct | None:
         """Calls the field's own function, as Strawberry's resolver would after its layers:
         its permissions first (``auth.visibility.VisibleTo``: the tier check and the audit
         of a tier-2 read; a refusal hands the request to graphql-core, which reports it),
         then the function with the converted arguments and ``info``. None for a field that
-        has anything else around its function (another extension, an exception handler)."""
+        has anything else around its function (another extension, an exception handler).
+        A field with one permission that decides for several fields at once
+        (``decide_fields``) may be read after its gate granted it (``_Direct.gated``)."""
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
         if not isinstance(field, StrawberryField) or strawberry_schema is None:
             return None
@@ -241,9 +257,11 @@ class _Compiler:
         ):
             return None
         permissions: list[Decide] = []
+        asked: list[Any] = []
         for extension in field.extensions:
             if type(extension) is not PermissionExtension or extension.fail_silently:
                 return None
+            asked.extend(extension.permissions)
             permissions.extend(_decider(permission) for permission in extension.permissions)
         function = resolver.wrapped_func
         pass_self = resolver.self_parameter is not None
@@ -258,7 +276,8 @@ class _Compiler:
         make_info = config.info_class
         lazy = make_info is Info  # not a schema's own info class: ``PlanInfo`` is an ``Info``
 
-        def read(source: Any, path: Path, run: Run) -> Any:
+        def prepared(path: Path, run: Run) -> tuple[Any, dict[str, Any]]:
+            """The field's info and its converted arguments."""
             if lazy:
                 info = PlanInfo(site, path, run, field)
             else:
@@ -267,9 +286,17 @@ class _Compiler:
                 kwargs = convert_arguments(site.arguments(run), arguments, scalars, config, info)
             else:
                 kwargs = {}
+            return info, kwargs
+
+        def read(source: Any, path: Path, run: Run) -> Any:
+            info, kwargs = prepared(path, run)
             if permissions:
                 return guarded(permissions, source, info, kwargs, call)
             return call(source, info, kwargs)
+
+        def gated(source: Any, path: Path, run: Run, granting: Any) -> Any:
+            info, kwargs = prepared(path, run)
+            return guarded_after(granting, source, info, kwargs, call)
 
         def call(source: Any, info: Any, kwargs: dict[str, Any]) -> Any:
             for source_name in source_names:
@@ -278,7 +305,8 @@ class _Compiler:
                 kwargs[info_name] = info
             return function(source, **kwargs) if pass_self else function(**kwargs)
 
-        return read
+        shared = len(asked) == 1 and _decides_fields(asked[0])
+        return _Direct(read, gated if shared else None, asked[0] if shared else None)
 
     def completion(self, type_: GraphQLOutputType, group: FieldDetailsList) -> _Completion:
         """How to complete a value of ``type_`` (not wrapped in non-null) that is not None."""
@@ -316,6 +344,40 @@ class _Compiler:
             whole = all(f.whole for f in fields)
             return _Completion(complete, pathless or own, own, whole)  # own: no info below
         raise Unsupported(f"the abstract type {type_}")
+
+
+class _Direct(NamedTuple):
+    """A field read by its own function (``_Compiler.direct_reader``)."""
+
+    read: Read
+    gated: GatedRead | None
+    """Its read once its one permission granted it, when that permission may be asked once
+    for all the object's fields of its tier (``permission``'s ``decide_fields``)."""
+    permission: Any
+
+
+def _decides_fields(permission: Any) -> bool:
+    return callable(getattr(permission, "decide_fields", None)) and hasattr(
+        permission, "decision_key"
+    )
+
+
+def _gated(
+    fields: list[PlannedField], gated: list[tuple[int, str, Any]]
+) -> tuple[PlannedField, ...]:
+    """``fields``, each of ``gated`` (its index, GraphQL name and permission) given the gate
+    of its permission's ``decision_key``: one per key, over every name behind it."""
+    names: dict[Any, dict[str, None]] = {}
+    for _, name, permission in gated:
+        names.setdefault(permission.decision_key, {})[name] = None
+    gates: dict[Any, Gate] = {}
+    for index, _, permission in gated:
+        key = permission.decision_key
+        gate = gates.get(key)
+        if gate is None:
+            gate = gates[key] = Gate(permission.decide_fields, tuple(names[key]))
+        fields[index] = replace(fields[index], gate=gate)
+    return tuple(fields)
 
 
 class _Completion(NamedTuple):

@@ -46,6 +46,8 @@ from gateway.execution.run import NotCompiled, Run
 __all__ = [
     "Complete",
     "Decide",
+    "Gate",
+    "GatedRead",
     "NotCompiled",
     "Plan",
     "PlannedField",
@@ -54,6 +56,7 @@ __all__ = [
     "attributes_completer",
     "complete_object",
     "guarded",
+    "guarded_after",
     "list_completer",
     "resolve_info",
 ]
@@ -65,6 +68,33 @@ Complete = Callable[[Any, Path | None, "Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
 Decide = Callable[[Any, Any, dict[str, Any]], Any]
 """Asks a field's permission (source, info, arguments): True to grant, or an awaitable."""
+GatedRead = Callable[[Any, Path, "Run", Any], Any]
+"""Reads a field whose permission its gate granted (``True``), or will tell (a future)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Gate:
+    """The permission an object's selected fields of one tier share (their permissions'
+    ``decision_key`` is the same: ``auth.visibility.VisibleTo.decide_fields``), asked once
+    per object for all of them, instead of once per field."""
+
+    decide: Callable[[Any, Any, tuple[str, ...]], Any]
+    """(source, the request's context, the fields' names): True, False, or an awaitable."""
+    fields: tuple[str, ...]
+    """The GraphQL names of the fields behind it, in the selection's order (the audit
+    records each)."""
+
+    def ask(self, source: Any, run: Run) -> Any:
+        """True when granted; a future of the answer when it is not known yet; a refusal
+        hands the request to graphql-core, which reports it field by field."""
+        granted = self.decide(source, run.context, self.fields)
+        if granted is True:
+            return True
+        if granted is False or not _awaitable(granted):
+            raise NotCompiled
+        future = asyncio.ensure_future(cancellable(granted))
+        run.tasks.append(future)
+        return future
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +123,10 @@ class PlannedField:
     """Its answer is made of its parent, its arguments and the cached partner records it
     reads, all the way down (``reads_only`` fields, plain data): an anonymous answer made of
     such fields may be kept whole (``gateway.execution.whole``)."""
+    gate: Gate | None = None
+    """Its permission, shared with the object's other fields of its tier: asked once per
+    object, then the field is read by ``gated_read`` (``read`` asks it itself)."""
+    gated_read: GatedRead | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +193,20 @@ async def _guarded_later(
     return await value if _awaitable(value) else value
 
 
+def guarded_after(
+    granting: Any,
+    source: Any,
+    info: Any,
+    kwargs: dict[str, Any],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
+) -> Any:
+    """The field's value once its gate granted it: at once (``granting`` is True), or once
+    the gate's future of the answer is (``Gate.ask``)."""
+    if granting is True:
+        return call(source, info, kwargs)
+    return _guarded_later(granting, [], source, info, kwargs, call)
+
+
 _LATER = _guarded_later.__code__
 """A guarded field's coroutine while a permission is awaited (that may be anything)."""
 
@@ -214,9 +262,19 @@ def complete_object(
     """The dict of ``fields`` read of ``source``; a field still pending is filled in when
     its value is there (``Run.later``)."""
     answer: dict[str, Any] = {}
+    decided: dict[Gate, Any] | None = None
     for field in fields:
         try:
-            value = field.read(source, path, run)  # type: ignore[arg-type]
+            gate = field.gate
+            if gate is None:
+                value = field.read(source, path, run)  # type: ignore[arg-type]
+            else:
+                if decided is None:
+                    decided = {}
+                granted = decided.get(gate)
+                if granted is None:
+                    granted = decided[gate] = gate.ask(source, run)
+                value = field.gated_read(source, path, run, granted)  # type: ignore[misc,arg-type]
         except NotCompiled:
             raise
         except Exception:  # noqa: BLE001 - graphql-core reports it

@@ -99,6 +99,44 @@ async def test_an_agent_of_a_project_group_reads_below_tier2_audited_as_a_group_
     assert context.reads == [(SIRET, "turnover", Access.TIER1, True)]
 
 
+@pytest.mark.parametrize(
+    ("access", "in_group", "granted", "reads"),
+    [
+        (
+            Access.TIER2,
+            False,
+            True,
+            [("turnover", Access.TIER2, False), ("equity", Access.TIER2, False)],
+        ),
+        (
+            Access.TIER1,
+            True,
+            True,
+            [("turnover", Access.TIER1, True), ("equity", Access.TIER1, True)],
+        ),
+        (Access.TIER1, False, False, []),
+    ],
+)
+async def test_one_decision_for_several_fields_records_each_granted_field(
+    access: Access, in_group: bool, granted: bool, reads: list[tuple[str, Access, bool]]
+) -> None:
+    """``decide_fields``: what a plan asks once per company for all its fields of a tier;
+    each field granted is in the audit, as if each had been asked alone."""
+    permission = VisibleTo(Tier.PROJECT_GROUP)
+    for known in (True, False):
+        context = FakeContext(AGENT, access, known=known, in_group=in_group)
+        decided = permission.decide_fields(
+            SimpleNamespace(siret=SIRET), context, ("turnover", "equity")
+        )
+        assert await _answer(decided) is granted
+        assert context.reads == [(SIRET, *read) for read in reads]
+
+
+def test_permissions_of_one_tier_share_their_decision_and_others_do_not() -> None:
+    assert VisibleTo(Tier.TIER2).decision_key == VisibleTo(Tier.TIER2).decision_key
+    assert VisibleTo(Tier.TIER2).decision_key != VisibleTo(Tier.TIER1).decision_key
+
+
 @pytest.mark.parametrize("tier", COMPANY_TIERS)
 @pytest.mark.parametrize("access", list(Access))
 @pytest.mark.parametrize("in_group", [False, True])

@@ -69,6 +69,31 @@ class Deciding(BasePermission):
         return decided if type(decided) is bool else await decided
 
 
+class Shared(BasePermission):
+    """Like ``auth.visibility.VisibleTo``: permissions with the same ``decision_key`` answer
+    the same for an object, and ``decide_fields`` answers for all its fields of that key at
+    once (an awaitable for the item called "later")."""
+
+    message = "Refused."
+
+    def __init__(self, key: str) -> None:
+        self.decision_key = key
+
+    def decide_fields(self, source: Any, context: Any, fields: tuple[str, ...]) -> Any:
+        CALLS[f"decide_fields {self.decision_key} {' '.join(fields)}"] += 1
+        if source.name == "later":
+            return self._later()
+        return source.name != "secret"
+
+    async def _later(self) -> bool:
+        await asyncio.sleep(0)
+        return True
+
+    async def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        decided = self.decide_fields(source, info.context, (info.field_name,))
+        return decided if type(decided) is bool else await decided
+
+
 @strawberry.type
 class Check:
     name: str
@@ -142,6 +167,18 @@ class Item:
     @strawberry.field(extensions=[PermissionExtension(permissions=[Deciding()])])
     def decided(self) -> str | None:
         return f"{self.name}'s secret"
+
+    @strawberry.field(extensions=[PermissionExtension(permissions=[Shared("tier")])])
+    def turnover(self) -> str | None:
+        return f"{self.name}'s turnover"
+
+    @strawberry.field(extensions=[PermissionExtension(permissions=[Shared("tier")])])
+    async def equity(self) -> str | None:
+        return f"{self.name}'s equity"
+
+    @strawberry.field(extensions=[PermissionExtension(permissions=[Shared("other")])])
+    def contact(self) -> str | None:
+        return f"{self.name}'s contact"
 
 
 def _items(*names: str) -> list[Item]:
@@ -318,6 +355,44 @@ async def test_a_permission_that_answers_later_is_awaited_then_checks_the_rest()
     assert await _compiled(query) == general.data
     with pytest.raises(NotCompiled):
         await _compiled('{ items(names: ["later", "secret"]) { decided } }')
+
+
+async def test_the_fields_of_one_tier_ask_their_permission_once_per_object() -> None:
+    """Once per object and tier, for all its selected fields of that tier (named for the
+    audit), whatever their order, aliases or count; not once per field."""
+    query = '{ items(names: ["a", "b"]) { turnover contact t: turnover equity name } }'
+    general = await GENERAL.execute(query)
+    CALLS.clear()
+
+    assert await _compiled(query) == general.data
+
+    assert CALLS == {"decide_fields tier turnover equity": 2, "decide_fields other contact": 2}
+
+
+async def test_a_tier_whose_permission_answers_later_is_awaited_once_for_its_fields() -> None:
+    query = '{ items(names: ["a", "later"]) { name turnover equity contact } }'
+    general = await GENERAL.execute(query)
+    assert general.errors is None
+    CALLS.clear()
+
+    assert await _compiled(query) == general.data
+
+    assert CALLS["decide_fields tier turnover equity"] == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ items(names: ["a", "secret"]) { name turnover equity } }',
+        '{ items(names: ["a", "secret"]) { name equity } }',
+        '{ items(names: ["secret"]) { contact } }',
+    ],
+)
+async def test_a_tier_refused_on_an_object_is_reported_by_graphql_core(query: str) -> None:
+    general = await GENERAL.execute(query)
+    assert {error.message for error in general.errors or ()} == {"Refused."}
+    with pytest.raises(NotCompiled):
+        await _compiled(query)
 
 
 @pytest.mark.parametrize(
