@@ -2,9 +2,9 @@
 
 Entries carry their write time, so freshness is decided on read: an entry is *fresh* for
 ``ttl`` seconds, then *stale* for ``stale_ttl`` more seconds (served only when the upstream
-fails: stale-if-error), then gone. The backend is aiocache: in memory by default, Redis when
-built from a ``redis://`` URL. A backend failure never raises: it is logged and behaves as a
-miss, so a Redis outage degrades to "no cache", never to "no answer".
+fails: stale-if-error), then gone. In memory by default (``cachetools``), Redis through
+aiocache when built from a ``redis://`` URL. A backend failure never raises: it is logged and
+behaves as a miss, so a Redis outage degrades to "no cache", never to "no answer".
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from typing import Any
 
 import structlog
 from aiocache import Cache  # type: ignore[import-untyped]
-from aiocache.serializers import NullSerializer  # type: ignore[import-untyped]
+from cachetools import TLRUCache
 
 from connectors.freshness import dropped_early
 
-__all__ = ["CacheEntry", "RawCache"]
+__all__ = ["MEMORY_ENTRIES", "CacheEntry", "RawCache"]
 
 _log = structlog.get_logger(__name__)
 
@@ -32,6 +32,36 @@ _BACKEND_TIMEOUT = 1.0
 ``asyncio.timeout``, not by aiocache's own ``timeout``, which wraps each operation in
 ``asyncio.wait_for``: on Python 3.11 a task per operation, about a fifth of a Redis read's
 CPU (a cold portfolio makes over a hundred of them)."""
+
+
+MEMORY_ENTRIES = 200_000
+"""Entries the in-memory cache holds at most; past it the least recently used is dropped
+(some 50,000 companies' five API Entreprise reads, plus the catalogues)."""
+
+
+class _Memory:
+    """The in-memory store: each entry dropped once its own time is over (fresh and stale
+    windows), the least recently used first when it is full. Read without an await: a warm
+    request reads it a few times per company, and aiocache's memory backend cost each read
+    its layers (an environment lookup, its timeout and plugin hooks) besides the lookup."""
+
+    def __init__(self, clock: Callable[[], float], size: int = MEMORY_ENTRIES) -> None:
+        self._entries: TLRUCache[str, tuple[Any, float]] = TLRUCache(
+            maxsize=size, ttu=lambda _key, kept, now: now + kept[1], timer=clock
+        )
+
+    def get(self, key: str) -> Any:
+        kept = self._entries.get(key)
+        return None if kept is None else kept[0]
+
+    def set(self, key: str, stored: Any, keep: float) -> None:
+        self._entries[key] = (stored, keep)
+
+    def delete(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +79,8 @@ class CacheEntry:
 
 
 class RawCache:
-    """Raw JSON payloads with a fresh TTL and a stale window, over an aiocache backend."""
+    """Raw JSON payloads with a fresh TTL and a stale window, in memory or over an aiocache
+    backend (Redis)."""
 
     def __init__(
         self,
@@ -57,16 +88,16 @@ class RawCache:
         *,
         clock: Callable[[], float] = time.time,
         timeout: float | None = None,
+        memory_entries: int = MEMORY_ENTRIES,
     ) -> None:
         """``timeout``: seconds each operation of ``backend`` may take (None: unbounded, as
-        in memory)."""
-        # In memory, a hit must cost microseconds: no serialisation, no timeout task per
-        # call. The payload is copied once when written (so the writer cannot change it
+        in memory); ``memory_entries``: the most entries kept in memory (without a
+        backend)."""
+        # In memory, a hit must cost microseconds: no serialisation, no timeout, no await.
+        # The payload is copied once when written (so the writer cannot change it
         # afterwards) and handed out as is: callers only read it.
-        self._in_memory = backend is None
-        self._backend: Any = backend or Cache(
-            Cache.MEMORY, serializer=NullSerializer(), timeout=None
-        )
+        self._memory = _Memory(clock, memory_entries) if backend is None else None
+        self._backend: Any = backend
         self._clock = clock
         self._timeout = timeout
 
@@ -92,6 +123,8 @@ class RawCache:
             return await call(*args, **kwargs)
 
     async def get(self, key: str) -> CacheEntry | None:
+        if self._memory is not None:
+            return self._entry(self._memory.get(key))
         try:
             stored = await self._bounded("get", key)
         except Exception as exc:  # noqa: BLE001 - any backend fault is a miss
@@ -103,6 +136,9 @@ class RawCache:
         """``get`` of each key, the backend asked once for all of them (Redis: one MGET)."""
         if not keys:
             return []
+        if self._memory is not None:
+            memory = self._memory
+            return [self._entry(memory.get(key)) for key in keys]
         try:
             stored = await self._bounded("multi_get", list(keys))
         except Exception as exc:  # noqa: BLE001 - any backend fault is a miss
@@ -128,9 +164,11 @@ class RawCache:
         )
 
     async def set(self, key: str, value: dict[str, Any], ttl: float, stale_ttl: float) -> None:
-        if self._in_memory:
-            value = copy.deepcopy(value)
-        stored = {"v": value, "t": self._clock(), "ttl": ttl, "w": uuid.uuid4().hex}
+        if self._memory is not None:
+            stored = {"v": copy.deepcopy(value), "t": self._clock(), "ttl": ttl, "w": _stamp()}
+            self._memory.set(key, stored, float(ttl + stale_ttl))
+            return
+        stored = {"v": value, "t": self._clock(), "ttl": ttl, "w": _stamp()}
         try:
             await self._bounded("set", key, stored, ttl=float(ttl + stale_ttl))
         except Exception as exc:  # noqa: BLE001 - any backend fault is logged, never raised
@@ -138,6 +176,9 @@ class RawCache:
 
     async def delete(self, key: str) -> None:
         dropped_early()
+        if self._memory is not None:
+            self._memory.delete(key)
+            return
         try:
             await self._bounded("delete", key)
         except Exception as exc:  # noqa: BLE001
@@ -146,6 +187,9 @@ class RawCache:
     async def clear(self) -> None:
         """Drop every entry (memory) or every entry of this namespace (Redis)."""
         dropped_early()
+        if self._memory is not None:
+            self._memory.clear()
+            return
         try:
             await self._bounded("clear", namespace=getattr(self._backend, "namespace", None))
         except Exception as exc:  # noqa: BLE001
@@ -153,6 +197,8 @@ class RawCache:
 
     async def close(self) -> None:
         """Release the backend's connections (aiocache's own close leaves Redis's pool open)."""
+        if self._backend is None:
+            return
         redis_client = getattr(self._backend, "client", None)
         try:
             if redis_client is not None and hasattr(redis_client, "aclose"):
@@ -161,3 +207,7 @@ class RawCache:
                 await self._backend.close()
         except Exception as exc:  # noqa: BLE001
             _log.warning("cache.backend_error", operation="close", error=type(exc).__name__)
+
+
+def _stamp() -> str:
+    return uuid.uuid4().hex

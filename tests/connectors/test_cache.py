@@ -99,6 +99,46 @@ async def test_backend_failure_is_a_miss_and_never_raises() -> None:
     await cache.close()
 
 
+async def test_in_memory_an_entry_is_gone_once_its_fresh_and_stale_windows_are_over() -> None:
+    clock = FakeClock()
+    cache = RawCache(clock=clock)
+    await cache.set("k", {"v": 1}, ttl=30, stale_ttl=90)
+
+    clock.now += 119
+    entry = await cache.get("k")
+    assert entry is not None and not entry.fresh
+    clock.now += 2
+    assert await cache.get("k") is None
+    assert await cache.get_many(["k"]) == [None]
+
+
+async def test_in_memory_past_its_size_the_least_recently_read_entry_is_dropped() -> None:
+    cache = RawCache(clock=FakeClock(), memory_entries=2)
+    await cache.set("a", {"v": 1}, ttl=60, stale_ttl=60)
+    await cache.set("b", {"v": 2}, ttl=60, stale_ttl=60)
+    assert await cache.get("a") is not None  # "b" is now the least recently used
+
+    await cache.set("c", {"v": 3}, ttl=60, stale_ttl=60)
+
+    assert [entry and entry.value for entry in await cache.get_many(["a", "b", "c"])] == [
+        {"v": 1},
+        None,
+        {"v": 3},
+    ]
+
+
+async def test_in_memory_delete_and_clear_drop_entries() -> None:
+    cache = RawCache(clock=FakeClock())
+    for key in ("a", "b", "c"):
+        await cache.set(key, {"v": key}, ttl=60, stale_ttl=60)
+
+    await cache.delete("a")
+    assert await cache.get("a") is None and await cache.get("b") is not None
+    await cache.clear()
+    assert await cache.get_many(["b", "c"]) == [None, None]
+    await cache.close()
+
+
 async def test_from_url_without_url_is_in_memory() -> None:
     cache = RawCache.from_url(None)
     await cache.set("k", {"v": 1}, ttl=60, stale_ttl=0)
