@@ -4,6 +4,7 @@ server named by ``TEST_DATABASE_URL`` and dropped afterwards."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,6 +47,11 @@ class DatabaseServer(Protocol):
 
     async def new_database(self) -> str: ...
 
+    async def copy_of(self, template_url: str) -> str:
+        """A new database holding what ``template_url``'s holds; nothing may be connected
+        to the template meanwhile."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -58,6 +64,13 @@ class SqliteServer:
     async def new_database(self) -> str:
         self._count += 1
         return f"sqlite+aiosqlite:///{self.root / f'db{self._count}' / 'hub.sqlite3'}"
+
+    async def copy_of(self, template_url: str) -> str:
+        url = await self.new_database()
+        template, copy = (Path(str(make_url(u).database)) for u in (template_url, url))
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(template, copy)
+        return url
 
     async def close(self) -> None:
         return None
@@ -72,6 +85,15 @@ class PostgresServer:
     async def new_database(self) -> str:
         name = f"hubdb_test_{uuid.uuid4().hex[:12]}"
         await self._admin(f'CREATE DATABASE "{name}"')
+        self._names.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    async def copy_of(self, template_url: str) -> str:
+        """PostgreSQL copies the template's files (``CREATE DATABASE … TEMPLATE``): a
+        tenth of the time migrating and seeding a new database takes."""
+        name = f"hubdb_test_{uuid.uuid4().hex[:12]}"
+        template = make_url(template_url).database
+        await self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self._names.append(name)
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 

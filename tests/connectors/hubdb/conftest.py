@@ -67,11 +67,20 @@ async def empty_url(database_server: DatabaseServer) -> str:
     return await database_server.new_database()
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def template_url(database_server: DatabaseServer) -> str:
+    """A database migrated and seeded once per module and backend, that nothing connects to
+    afterwards: what ``fresh_url`` copies (a module may bring its own ``database_server``)."""
+    url = await database_server.new_database()
+    await migrate_and_seed(url)
+    return url
+
+
 @pytest.fixture
-async def fresh_url(empty_url: str) -> str:
-    """A new database, migrated and seeded: tests may write to it."""
-    await migrate_and_seed(empty_url)
-    return empty_url
+async def fresh_url(database_server: DatabaseServer, template_url: str) -> str:
+    """A new database, migrated and seeded (a copy of ``template_url``): tests may write to
+    it."""
+    return await database_server.copy_of(template_url)
 
 
 async def _engine(url: str) -> AsyncIterator[AsyncEngine]:
