@@ -3,8 +3,11 @@ server named by ``TEST_DATABASE_URL`` and dropped afterwards."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -117,11 +120,13 @@ class PostgresServer:
 async def seeded_database(backend: str, folder: Path, *, seed: bool = True) -> AsyncIterator[str]:
     """A migrated (and, unless ``seed=False``, seeded) database of ``backend`` ("sqlite" or
     "postgresql"), dropped afterwards; PostgreSQL needs ``TEST_DATABASE_URL`` (the test is
-    skipped without it)."""
-    prepare = migrate_and_seed if seed else migrate
+    skipped without it). A copy of a template made once per test process
+    (``_Templates``)."""
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{folder / 'hub.sqlite3'}"
-        await prepare(url)
+        shutil.copy(
+            Path(str(make_url(await _TEMPLATES.sqlite(seed)).database)), folder / "hub.sqlite3"
+        )
         yield url
         return
     admin_url = os.environ.get(POSTGRES_ENV)
@@ -129,8 +134,47 @@ async def seeded_database(backend: str, folder: Path, *, seed: bool = True) -> A
         pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run is skipped")
     server = PostgresServer(admin_url)
     try:
-        url = await server.new_database()
-        await prepare(url)
+        url = await server.copy_of(await _TEMPLATES.postgres(admin_url, seed))
         yield url
     finally:
         await server.close()
+
+
+class _Templates:
+    """The databases ``seeded_database`` copies, migrated (and seeded) on first use, once per
+    test process, and removed when it exits: a copy takes a tenth of the time migrating and
+    seeding does. Nothing connects to a template once it is made."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, bool], str] = {}
+        self._folder: Path | None = None
+        self._server: PostgresServer | None = None
+
+    async def sqlite(self, seed: bool) -> str:
+        made = self._made.get(("sqlite", seed))
+        if made is None:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="hub-templates-"))
+                atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
+            made = f"sqlite+aiosqlite:///{self._folder / f'seed-{seed}.sqlite3'}"
+            await (migrate_and_seed if seed else migrate)(made)
+            self._made["sqlite", seed] = made
+        return made
+
+    async def postgres(self, admin_url: str, seed: bool) -> str:
+        made = self._made.get(("postgresql", seed))
+        if made is None:
+            if self._server is None:
+                self._server = PostgresServer(admin_url)
+                atexit.register(_drop_templates, self._server)
+            made = await self._server.new_database()
+            await (migrate_and_seed if seed else migrate)(made)
+            self._made["postgresql", seed] = made
+        return made
+
+
+def _drop_templates(server: PostgresServer) -> None:
+    asyncio.run(server.close())
+
+
+_TEMPLATES = _Templates()
