@@ -33,6 +33,7 @@ class CompanyQuery:
         "viewer may see; `viewerAccess` says it in advance.",
         result_reads=(Read.SIRENE_ETABLISSEMENT,),
         reads_only=True,
+        loads_only=True,
     )
     async def company(self, info: Info, siret: str) -> Company | None:
         return Company.of(await find_company(info, siret))
