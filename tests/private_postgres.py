@@ -6,6 +6,7 @@ where no PostgreSQL server binaries are installed."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -59,12 +60,17 @@ class PrivatePostgres:
             self._running = False
 
     def freeze(self) -> None:
-        for pid in self._processes():
-            os.kill(pid, signal.SIGSTOP)
+        self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, signal_number: int) -> None:
+        """To the postmaster and its backends; one that ended since they were listed (a
+        backend whose client left) needs no signal."""
         for pid in self._processes():
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal_number)
 
     def destroy(self) -> None:
         if self._root is None:

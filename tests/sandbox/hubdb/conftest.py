@@ -10,4 +10,5 @@ from tests.connectors.hubdb.conftest import (  # noqa: F401 - fixtures, found by
     fresh_url,
     seeded_url,
     session_factory,
+    template_url,
 )
