@@ -14,10 +14,11 @@ from auth.visibility import tiered
 from connectors.hubdb.desk import IdentityDocumentRecord, ReferentRequestRecord
 from resolvers import desk, desk_network, desk_referents
 from resolvers.context import Info
-from schema.company import Company, ReferentAssignment
+from schema.company import Company
 from schema.directory import Agent, Structure
 from schema.directory_query import AgentRole
 from schema.pagination import Connection
+from schema.projects import ReferentAssignment
 
 __all__ = ["DeskMutation", "DeskQuery"]
 

@@ -10,7 +10,7 @@ import strawberry
 from auth.actions import Action, Allowed
 from resolvers import company_space, invitations, profile, projects, referents
 from resolvers.context import Info
-from schema.company import Company, Person, Project, ReferentAssignment
+from schema.company import Company, Person
 from schema.desk import DeskMutation
 from schema.directory import Agent
 from schema.directory_query import AgentRole
@@ -20,6 +20,7 @@ from schema.interaction_import import InteractionImportMutation
 from schema.notifications import NotificationMutation
 from schema.offers import InteractionMutation
 from schema.partners import PartnerMutation
+from schema.projects import Project, ReferentAssignment
 from schema.sign_up import SignUpMutation
 from schema.surveys import SurveyMutation
 

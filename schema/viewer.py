@@ -16,10 +16,11 @@ from resolvers import notifications, preferences, viewer
 from resolvers.context import Info
 from resolvers.invitations import invitations_to_viewer
 from resolvers.offers import recommended_offers
-from schema.company import Company, Project
+from schema.company import Company
 from schema.feeds import Favourite, Preferences
 from schema.offers import Offer
 from schema.pagination import Connection
+from schema.projects import Project
 
 __all__ = ["IdentityStatus", "Invitation", "Viewer"]
 
