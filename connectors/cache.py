@@ -165,10 +165,11 @@ class RawCache:
 
     async def set(self, key: str, value: dict[str, Any], ttl: float, stale_ttl: float) -> None:
         if self._memory is not None:
-            stored = {"v": copy.deepcopy(value), "t": self._clock(), "ttl": ttl, "w": _stamp()}
+            value = copy.deepcopy(value)
+        stored = {"v": value, "t": self._clock(), "ttl": ttl, "w": uuid.uuid4().hex}
+        if self._memory is not None:
             self._memory.set(key, stored, float(ttl + stale_ttl))
             return
-        stored = {"v": value, "t": self._clock(), "ttl": ttl, "w": _stamp()}
         try:
             await self._bounded("set", key, stored, ttl=float(ttl + stale_ttl))
         except Exception as exc:  # noqa: BLE001 - any backend fault is logged, never raised
@@ -207,7 +208,3 @@ class RawCache:
                 await self._backend.close()
         except Exception as exc:  # noqa: BLE001
             _log.warning("cache.backend_error", operation="close", error=type(exc).__name__)
-
-
-def _stamp() -> str:
-    return uuid.uuid4().hex

@@ -58,6 +58,13 @@ class DatabaseServer(Protocol):
     async def close(self) -> None: ...
 
 
+def _copy_file(template_url: str, url: str) -> None:
+    """Copies a SQLite database file to the file of ``url``."""
+    template, copy = (Path(str(make_url(u).database)) for u in (template_url, url))
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, copy)
+
+
 @dataclass
 class SqliteServer:
     root: Path
@@ -70,9 +77,7 @@ class SqliteServer:
 
     async def copy_of(self, template_url: str) -> str:
         url = await self.new_database()
-        template, copy = (Path(str(make_url(u).database)) for u in (template_url, url))
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(template, copy)
+        _copy_file(template_url, url)
         return url
 
     async def close(self) -> None:
@@ -124,9 +129,7 @@ async def seeded_database(backend: str, folder: Path, *, seed: bool = True) -> A
     (``_Templates``)."""
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{folder / 'hub.sqlite3'}"
-        shutil.copy(
-            Path(str(make_url(await _TEMPLATES.sqlite(seed)).database)), folder / "hub.sqlite3"
-        )
+        _copy_file(await _TEMPLATES.sqlite(seed), url)
         yield url
         return
     admin_url = os.environ.get(POSTGRES_ENV)
