@@ -53,23 +53,27 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
 from auth.visibility import declares_loads_only, declares_reads_only
+from gateway.execution.guards import (
+    Decide,
+    GatedRead,
+    decider,
+    decides_fields,
+    gates_of,
+    guarded,
+    guarded_after,
+)
 from gateway.execution.info import CallSite, PlanInfo
 from gateway.execution.kept import kept_answers
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
 from gateway.execution.plan import (
     Complete,
-    Decide,
-    Gate,
-    GatedRead,
     Plan,
     PlannedField,
     Read,
     Run,
     attributes_completer,
     complete_object,
-    guarded,
-    guarded_after,
     list_completer,
 )
 
@@ -211,7 +215,9 @@ class _Compiler:
                     gated_read=direct.gated if direct is not None else None,
                 )
             )
-        return _gated(fields, gated)
+        for index, gate in gates_of(gated).items():
+            fields[index] = replace(fields[index], gate=gate)
+        return tuple(fields)
 
     def reader(
         self, parent: GraphQLObjectType, definition: GraphQLField, nodes: list[FieldNode], key: str
@@ -262,7 +268,7 @@ class _Compiler:
             if type(extension) is not PermissionExtension or extension.fail_silently:
                 return None
             asked.extend(extension.permissions)
-            permissions.extend(_decider(permission) for permission in extension.permissions)
+            permissions.extend(decider(permission) for permission in extension.permissions)
         function = resolver.wrapped_func
         pass_self = resolver.self_parameter is not None
         source_names = [
@@ -305,7 +311,7 @@ class _Compiler:
                 kwargs[info_name] = info
             return function(source, **kwargs) if pass_self else function(**kwargs)
 
-        shared = len(asked) == 1 and _decides_fields(asked[0])
+        shared = len(asked) == 1 and decides_fields(asked[0])
         return _Direct(read, gated if shared else None, asked[0] if shared else None)
 
     def completion(self, type_: GraphQLOutputType, group: FieldDetailsList) -> _Completion:
@@ -356,30 +362,6 @@ class _Direct(NamedTuple):
     permission: Any
 
 
-def _decides_fields(permission: Any) -> bool:
-    return callable(getattr(permission, "decide_fields", None)) and hasattr(
-        permission, "decision_key"
-    )
-
-
-def _gated(
-    fields: list[PlannedField], gated: list[tuple[int, str, Any]]
-) -> tuple[PlannedField, ...]:
-    """``fields``, each of ``gated`` (its index, GraphQL name and permission) given the gate
-    of its permission's ``decision_key``: one per key, over every name behind it."""
-    names: dict[Any, dict[str, None]] = {}
-    for _, name, permission in gated:
-        names.setdefault(permission.decision_key, {})[name] = None
-    gates: dict[Any, Gate] = {}
-    for index, _, permission in gated:
-        key = permission.decision_key
-        gate = gates.get(key)
-        if gate is None:
-            gate = gates[key] = Gate(permission.decide_fields, tuple(names[key]))
-        fields[index] = replace(fields[index], gate=gate)
-    return tuple(fields)
-
-
 class _Completion(NamedTuple):
     complete: Complete
     pathless: bool
@@ -403,12 +385,3 @@ def _kept_answer_key(object_type: GraphQLObjectType) -> str | None:
     origin = getattr(definition, "origin", None)
     key_name = getattr(origin, "__kept_answer_key__", None)
     return key_name if isinstance(key_name, str) else None
-
-
-def _decider(permission: Any) -> Decide:
-    """How the plan asks ``permission``: its ``decide`` when it has one (an answer at once
-    when it can give one: ``auth.visibility.VisibleTo``), else ``has_permission``."""
-    decide = getattr(permission, "decide", None)
-    if decide is not None:
-        return lambda source, info, _kwargs: decide(source, info)
-    return lambda source, info, kwargs: permission.has_permission(source, info, **kwargs)

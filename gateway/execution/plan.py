@@ -21,7 +21,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import CoroutineType, GeneratorType
+from types import CoroutineType
 from typing import Any, TypeGuard
 
 from graphql import (
@@ -41,13 +41,11 @@ from strawberry.schema.schema import (
 )
 
 from gateway.execution.cancel import cancellable
-from gateway.execution.run import NotCompiled, Run
+from gateway.execution.guards import PERMISSION_AWAITED, Gate, GatedRead
+from gateway.execution.run import NotCompiled, Run, awaitable
 
 __all__ = [
     "Complete",
-    "Decide",
-    "Gate",
-    "GatedRead",
     "NotCompiled",
     "Plan",
     "PlannedField",
@@ -55,8 +53,6 @@ __all__ = [
     "Run",
     "attributes_completer",
     "complete_object",
-    "guarded",
-    "guarded_after",
     "list_completer",
     "resolve_info",
 ]
@@ -66,35 +62,6 @@ Read = Callable[[Any, Path, "Run"], Any]
 """Reads a field of its parent (``source``) at ``path``: the value, or an awaitable of it."""
 Complete = Callable[[Any, Path | None, "Run"], Any]
 """Completes a value that is not None: the answer's piece, or an awaitable of it."""
-Decide = Callable[[Any, Any, dict[str, Any]], Any]
-"""Asks a field's permission (source, info, arguments): True to grant, or an awaitable."""
-GatedRead = Callable[[Any, Path, "Run", Any], Any]
-"""Reads a field whose permission its gate granted (``True``), or will tell (a future)."""
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Gate:
-    """The permission an object's selected fields of one tier share (their permissions'
-    ``decision_key`` is the same: ``auth.visibility.VisibleTo.decide_fields``), asked once
-    per object for all of them, instead of once per field."""
-
-    decide: Callable[[Any, Any, tuple[str, ...]], Any]
-    """(source, the request's context, the fields' names): True, False, or an awaitable."""
-    fields: tuple[str, ...]
-    """The GraphQL names of the fields behind it, in the selection's order (the audit
-    records each)."""
-
-    def ask(self, source: Any, run: Run) -> Any:
-        """True when granted; a future of the answer when it is not known yet; a refusal
-        hands the request to graphql-core, which reports it field by field."""
-        granted = self.decide(source, run.context, self.fields)
-        if granted is True:
-            return True
-        if granted is False or not _awaitable(granted):
-            raise NotCompiled
-        future = asyncio.ensure_future(cancellable(granted))
-        run.tasks.append(future)
-        return future
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,61 +123,6 @@ class Plan:
         return data
 
 
-def guarded(
-    permissions: list[Decide],
-    source: Any,
-    info: Any,
-    kwargs: dict[str, Any],
-    call: Callable[[Any, Any, dict[str, Any]], Any],
-) -> Any:
-    """The field's value once every permission granted it (each asked with the source, the
-    info and the arguments, as Strawberry's ``PermissionExtension`` asks them).
-
-    Answered at once when every permission answers at once and the field's function returns
-    a value (a tier-checked attribute: most of them): a coroutine there would cost the
-    request a task of its own for each such field of each object. An awaitable otherwise."""
-    for index, permission in enumerate(permissions):
-        granted = permission(source, info, kwargs)
-        if _awaitable(granted):
-            return _guarded_later(granted, permissions[index + 1 :], source, info, kwargs, call)
-        if granted is not True:
-            raise NotCompiled  # graphql-core reports the refusal
-    return call(source, info, kwargs)
-
-
-async def _guarded_later(
-    granting: Awaitable[Any],
-    permissions: list[Decide],
-    source: Any,
-    info: Any,
-    kwargs: dict[str, Any],
-    call: Callable[[Any, Any, dict[str, Any]], Any],
-) -> Any:
-    """``guarded``, once a permission answered with an awaitable (``granting``)."""
-    if await granting is not True:
-        raise NotCompiled
-    value = guarded(permissions, source, info, kwargs, call)
-    return await value if _awaitable(value) else value
-
-
-def guarded_after(
-    granting: Any,
-    source: Any,
-    info: Any,
-    kwargs: dict[str, Any],
-    call: Callable[[Any, Any, dict[str, Any]], Any],
-) -> Any:
-    """The field's value once its gate granted it: at once (``granting`` is True), or once
-    the gate's future of the answer is (``Gate.ask``)."""
-    if granting is True:
-        return call(source, info, kwargs)
-    return _guarded_later(granting, [], source, info, kwargs, call)
-
-
-_LATER = _guarded_later.__code__
-"""A guarded field's coroutine while a permission is awaited (that may be anything)."""
-
-
 def list_completer(item_non_null: bool, complete_item: Complete, pathless_items: bool) -> Complete:
     """Completes a list item by item; an item still pending is filled in when it is done
     (``Run.later``). ``pathless_items``: an item completes without its path (a leaf, an
@@ -222,7 +134,7 @@ def list_completer(item_non_null: bool, complete_item: Complete, pathless_items:
             raise NotCompiled  # graphql-core reports a list that is not one
         answer: list[Any] = []
         for index, item in enumerate(value):
-            if _awaitable(item):
+            if awaitable(item):
                 answer.append(None)
                 run.later(item, _ItemSlot(answer, index, item_non_null, complete_item, path))
                 continue
@@ -280,9 +192,13 @@ def complete_object(
         except Exception:  # noqa: BLE001 - graphql-core reports it
             raise NotCompiled from None
         key = field.key
-        if field.awaits and _awaitable(value):
+        if field.awaits and awaitable(value):
             answer[key] = None
-            if field.driven and type(value) is CoroutineType and value.cr_code is not _LATER:
+            if (
+                field.driven
+                and type(value) is CoroutineType
+                and value.cr_code is not PERMISSION_AWAITED
+            ):
                 run.drive(value, _FieldSlot(answer, field, path))
             else:
                 run.later(value, _FieldSlot(answer, field, path))
@@ -346,7 +262,7 @@ async def _gather(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
     """Awaits them concurrently (a DataLoader batches the loads they make); when one fails,
     the others are cancelled before the failure goes on, so no work is left behind. What a
     resolver's info offers as ``gather``."""
-    tasks = [asyncio.ensure_future(cancellable(awaitable)) for awaitable in awaitables]
+    tasks = [asyncio.ensure_future(cancellable(pending)) for pending in awaitables]
     try:
         return await asyncio.gather(*tasks)
     except BaseException:
@@ -385,21 +301,6 @@ def resolve_info(
         _HELPERS,
         None,  # type: ignore[arg-type]  # Strawberry passes None when the request has none
     )
-
-
-_AWAITABLE_CLASSES: dict[type, bool] = {CoroutineType: True}
-"""Whether values of a class are awaitable (a generator is asked each time: only those made
-by a generator-based coroutine are): inspect's check costs an ABC lookup per value."""
-
-
-def _awaitable(value: Any) -> bool:
-    cls = type(value)
-    known = _AWAITABLE_CLASSES.get(cls)
-    if known is None:
-        if cls is GeneratorType:
-            return inspect.isawaitable(value)
-        known = _AWAITABLE_CLASSES[cls] = inspect.isawaitable(value)
-    return known
 
 
 def _is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:

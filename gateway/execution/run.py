@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 from collections.abc import Callable
+from types import CoroutineType, GeneratorType
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -17,7 +19,7 @@ from gateway.execution.cancel import cancellable
 if TYPE_CHECKING:
     from gateway.execution.plan import Plan
 
-__all__ = ["NotCompiled", "Run"]
+__all__ = ["NotCompiled", "Run", "awaitable"]
 
 _log = structlog.get_logger(__name__)
 
@@ -207,3 +209,20 @@ def _close(coroutine: Any, context: contextvars.Context) -> None:
         context.run(coroutine.close)
     except Exception:  # noqa: BLE001 - a failing finally must not keep the run from ending
         _log.warning("execution.close_failed", coroutine=getattr(coroutine, "__qualname__", "?"))
+
+
+_AWAITABLE_CLASSES: dict[type, bool] = {CoroutineType: True}
+"""Whether values of a class are awaitable (a generator is asked each time: only those made
+by a generator-based coroutine are): inspect's check costs an ABC lookup per value."""
+
+
+def awaitable(value: Any) -> bool:
+    """Whether ``value`` is awaitable, as ``inspect.isawaitable`` says, at a dict lookup
+    for most values."""
+    cls = type(value)
+    known = _AWAITABLE_CLASSES.get(cls)
+    if known is None:
+        if cls is GeneratorType:
+            return inspect.isawaitable(value)
+        known = _AWAITABLE_CLASSES[cls] = inspect.isawaitable(value)
+    return known
