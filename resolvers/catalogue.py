@@ -47,6 +47,11 @@ class SchemeQuery:
     region: str | None = None
     open: bool | None = None
 
+    @property
+    def everything(self) -> bool:
+        """It filters nothing out: every scheme matches."""
+        return self == _EVERY_SCHEME
+
     def matches(self, scheme: Scheme, today: date) -> bool:
         if self.source is not None and scheme.source is not self.source:
             return False
@@ -59,6 +64,9 @@ class SchemeQuery:
         if self.region is not None and not covers(scheme, self.region):
             return False
         return _words_in(self.text, scheme.search_text)
+
+
+_EVERY_SCHEME = SchemeQuery()
 
 
 @dataclass(frozen=True, slots=True)

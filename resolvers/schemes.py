@@ -136,11 +136,10 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[S
     profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
     found = await catalogue(info)  # read by aids_received: its one Catalogue, not a second
     today = date.today()
-    return [
-        verdict
-        for verdict in _all_verdicts(found, profile, tuple(aids), today)
-        if query.matches(verdict.scheme, today)
-    ]
+    verdicts = _all_verdicts(found, profile, tuple(aids), today)
+    if query.everything:
+        return list(verdicts)
+    return [verdict for verdict in verdicts if query.matches(verdict.scheme, today)]
 
 
 def _against_ceilings(

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from strawberry.types import ExecutionResult
 
 from auth.viewer import Viewer
 from gateway.errors import HubSchema
+from gateway.graphql import encode_answer
 from resolvers.context import Context, Services
 
 __all__ = ["PATHS", "ExecutionPath"]
@@ -21,11 +23,12 @@ PATHS = ("graphql-core", "compiled")
 
 @dataclass
 class ExecutionPath:
-    """``compiled``: every request is answered as a repeated one is over HTTP: an operation
-    not known yet is first run once by graphql-core (the earlier request, a context of its
-    own) and learnt when that run has data (the document passed validation and the limits;
-    the HTTP view waits for an answer without any error, which most of these documents give
-    the administrator alone); then the plan answers, and graphql-core when it hands over.
+    """``compiled``: every request is answered as a repeated one is over HTTP, down to the
+    bytes the view sends (decoded again to be compared): an operation not known yet is
+    first run once by graphql-core (the earlier request, a context of its own) and learnt
+    when that run has data (the document passed validation and the limits; the HTTP view
+    waits for an answer without any error, which most of these documents give the
+    administrator alone); then the plan answers, and graphql-core when it hands over.
     Counts what the plans answered and handed over."""
 
     name: str
@@ -51,8 +54,11 @@ class ExecutionPath:
                     compiled.learn(query, None)
             if (query, None) in compiled:
                 context = Context.create(viewer, services, request_id)
-                answer = await compiled.answer(query, None, variables, viewer, context)
-                if answer is not None:
+                body = await compiled.answer_encoded(
+                    query, None, variables, viewer, context, encode_answer
+                )
+                if body is not None:
+                    answer = orjson.loads(body)
                     self.answered_by_plan += 1
                     return ExecutionResult(
                         data=answer["data"], errors=None, extensions=answer.get("extensions", {})

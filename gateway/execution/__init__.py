@@ -1,7 +1,14 @@
 """Compiled execution: an operation compiled once into a plan, run per request straight from
 the viewer and the loaded records to the answer (``docs/execution.md``)."""
 
+from gateway.execution.kept import kept_as_fragment, kept_as_value
 from gateway.execution.operations import CompiledOperations, refuse_field_hooks
 from gateway.execution.whole import WholeAnswers
 
-__all__ = ["CompiledOperations", "WholeAnswers", "refuse_field_hooks"]
+__all__ = [
+    "CompiledOperations",
+    "WholeAnswers",
+    "kept_as_fragment",
+    "kept_as_value",
+    "refuse_field_hooks",
+]

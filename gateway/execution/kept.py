@@ -6,14 +6,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from graphql.pyutils import Path
 
 from gateway.execution.plan import Complete, Run
 
-__all__ = ["KEPT_ANSWERS", "kept_answers"]
+__all__ = ["KEPT_ANSWERS", "KeptJSON", "kept_answers", "kept_as_fragment", "kept_as_value"]
 
 KEPT_ANSWERS = 4096
 """Answers kept per ``kept_answers`` completer; past it the oldest kept is dropped."""
+
+
+class KeptJSON:
+    """A kept answer, with its JSON encoded once when it was kept: what an encoded run
+    (``Run.encoded``: the data goes to the encoder only) hands out in its place. orjson
+    writes its bytes as they are (``kept_as_fragment``, its ``default``); an encoder that is
+    not orjson writes its value (``kept_as_value``). A warm ``eligibleSchemes`` hands out
+    219 kept verdicts, some 100 kB of JSON that orjson encoded again on every request."""
+
+    __slots__ = ("fragment", "value")
+
+    def __init__(self, value: Any, fragment: orjson.Fragment) -> None:
+        self.value = value
+        self.fragment = fragment
+
+
+def kept_as_fragment(part: object) -> orjson.Fragment:
+    """``orjson.dumps``' ``default`` for the data of an encoded run."""
+    if type(part) is KeptJSON:
+        return part.fragment
+    raise TypeError(f"{type(part).__name__} is not JSON serializable")
+
+
+def kept_as_value(part: object) -> Any:
+    """``json.dumps``' ``default`` for the data of an encoded run."""
+    if type(part) is KeptJSON:
+        return part.value
+    raise TypeError(f"{type(part).__name__} is not JSON serializable")
 
 
 def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
@@ -25,26 +54,31 @@ def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
     unchanged; kept, each verdict's answer is one lookup (a dict's: a least-recently-used
     cache's bookkeeping cost as much as the rest of the lookup). A value without a key
     (None) is completed each time. What is kept is handed to every request that asks the
-    same plan and is never changed: an answer is only encoded."""
-    kept: dict[tuple[Any, ...], Any] = {}
+    same plan and is never changed: an answer is only encoded (an encoded run is handed
+    its ``KeptJSON``)."""
+    kept: dict[tuple[Any, ...], KeptJSON] = {}
 
     def complete_kept(value: Any, path: Path | None, run: Run) -> Any:
         key = key_of(value)
         if key is None:
             return complete(value, path, run)
-        found = kept.get(key, _NOT_KEPT)
-        if found is _NOT_KEPT:
+        found = kept.get(key)
+        if found is None:
             if type(key) is not tuple:
                 raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
             waits = run.waits
-            found = complete(value, path, run)
+            answer = complete(value, path, run)
             if run.waits == waits:  # whole: nothing below it is filled in later
                 if len(kept) >= KEPT_ANSWERS:
                     del kept[next(iter(kept))]  # the oldest kept
-                kept[key] = found
-        return found
+                kept[key] = _encoded(answer)
+            return answer
+        return found if run.encoded else found.value
 
     return complete_kept
 
 
-_NOT_KEPT = object()
+def _encoded(answer: Any) -> KeptJSON:
+    """``answer`` with its JSON. A kept answer holds what a plan's leaves completed (text,
+    numbers within 64 bits, lists and dicts of them), all of which orjson encodes."""
+    return KeptJSON(answer, orjson.Fragment(orjson.dumps(answer)))

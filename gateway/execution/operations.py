@@ -163,7 +163,7 @@ class CompiledOperations:
             recording_freshness() if started is not None else _UNRECORDED as freshness,
         ):
             try:
-                data = await plan.run(context, variables)
+                data = await plan.run(context, variables, encoded=encode is not None)
             except NotCompiled:
                 return None
             writing = (

@@ -111,9 +111,13 @@ class Plan:
         """Every field is ``PlannedField.whole``: an anonymous answer may be kept whole."""
         return all(f.whole for f in self.root_fields)
 
-    async def run(self, context: Any, variables: VariableValues) -> dict[str, Any]:
-        """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer."""
-        run = Run(self, context, variables)
+    async def run(
+        self, context: Any, variables: VariableValues, *, encoded: bool = False
+    ) -> dict[str, Any]:
+        """The answer's ``data``, or ``NotCompiled`` when graphql-core must answer.
+        ``encoded``: the data goes to the encoder and nowhere else, so parts of it may be
+        kept answers already encoded (``gateway.execution.kept.KeptJSON``)."""
+        run = Run(self, context, variables, encoded=encoded)
         try:
             data = complete_object(self.root_fields, None, None, run)
         except BaseException:

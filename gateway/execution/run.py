@@ -47,16 +47,22 @@ class Run:
         "_waiting",
         "context",
         "driven",
+        "encoded",
         "plan",
         "tasks",
         "variables",
         "waits",
     )
 
-    def __init__(self, plan: Plan, context: Any, variables: VariableValues) -> None:
+    def __init__(
+        self, plan: Plan, context: Any, variables: VariableValues, *, encoded: bool = False
+    ) -> None:
         self.plan = plan
         self.context = context
         self.variables = variables
+        self.encoded = encoded
+        """The answer goes to orjson only (an HTTP answer's bytes): a kept answer may be
+        handed out as its JSON already encoded (``gateway.execution.kept``)."""
         self.tasks: list[asyncio.Task[Any]] = []
         """The tasks the run started: cancelled and awaited when it is given up."""
         self.driven: dict[Any, contextvars.Context] = {}

@@ -4,6 +4,8 @@ answer is the one graphql-core gives, for every viewer, until the verdicts chang
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from cachetools import LRUCache
 
@@ -12,7 +14,7 @@ from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
 from gateway.errors import HubSchema
 from resolvers import schemes
-from resolvers.context import Services
+from resolvers.context import Context, Services
 from tests.execution_paths import ExecutionPath
 
 LEROY = "84215637400014"
@@ -45,15 +47,24 @@ async def test_kept_answers_are_graphql_cores_for_every_viewer_until_the_verdict
         for email in VIEWERS:
             viewer = await _viewer(services, issuer, email)
             expected = await core.execute(schema, ELIGIBLE, viewer, services, "core", variables)
-            answers = []
-            for attempt in range(3):
+            for attempt in range(3):  # the bytes the HTTP view sends, the kept ones included
                 answer = await compiled.execute(
                     schema, ELIGIBLE, viewer, services, f"kept-{attempt}", variables
                 )
                 assert answer.data == expected.data, (email, attempt)
                 assert bool(answer.errors) == bool(expected.errors)
-                answers.append(answer)
-            verdicts = [(a.data["company"] or {}).get("eligibleSchemes") for a in answers[1:]]
-            if verdicts[0]:  # a tier-2 viewer: the second plan run hands out the first's
-                assert verdicts[0][0] is verdicts[1][0]
+            if (expected.data or {}).get("company", {}).get("eligibleSchemes"):  # tier 2
+                first = await _verdicts(schema, viewer, services, variables)
+                second = await _verdicts(schema, viewer, services, variables)
+                assert first[0] is second[0]  # the second plan run hands out the first's
     assert compiled.answered_by_plan >= 2 * 3 * 3  # the three tier-2 viewers, three times, twice
+
+
+async def _verdicts(
+    schema: HubSchema, viewer: Viewer, services: Services, variables: dict[str, str]
+) -> Any:
+    """The verdicts of the plan's answer, not encoded (its kept answers as they are kept)."""
+    context = Context.create(viewer, services, "kept-data")
+    answer = await schema.compiled.answer(ELIGIBLE, None, variables, viewer, context)
+    assert answer is not None
+    return answer["data"]["company"]["eligibleSchemes"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import orjson
 import pytest
 import strawberry
 from graphql import GraphQLEnumType, GraphQLEnumValue, parse
@@ -27,9 +28,11 @@ from gateway.cost import CostPlanner, CostPolicy
 from gateway.errors import HubSchema
 from gateway.execution import kept as kept_module
 from gateway.execution.compiler import Unsupported, compile_operation
+from gateway.execution.kept import KeptJSON
 from gateway.execution.leaves import enum_names, leaf_completer
 from gateway.execution.operations import PLANS_PER_OPERATION, CompiledOperations
 from gateway.execution.plan import NotCompiled
+from gateway.graphql import encode_answer
 from tests.task_count import with_tasks_counted
 
 CALLS: Counter[str] = Counter()
@@ -552,6 +555,22 @@ async def test_an_answer_named_by_its_objects_key_is_kept_and_handed_out_again()
     assert CALLS["kept title"] == 2 + 2  # the first run, then graphql-core's: not the second run
 
 
+async def test_an_encoded_run_hands_out_a_kept_answer_as_its_json_already_encoded() -> None:
+    query = "{ kept { name title checks { name outcome } } }"
+    KEPT[:] = _kept((1, 0), (1, 1))
+    first, second = await _run_kept(query, times=2, encoded=True)
+    expected = (await KEPT_SCHEMA.execute(query)).data
+
+    assert not isinstance(first["kept"][0], KeptJSON)  # completed by this run
+    assert isinstance(second["kept"][0], KeptJSON)  # kept: its JSON encoded when it was kept
+    assert orjson.loads(encode_answer(second)) == expected
+    beyond_64_bits = {**second, "big": 2**70}  # orjson refuses it: the standard way writes all
+    assert orjson.loads(encode_answer(beyond_64_bits)) == {**expected, "big": 2**70}
+    with pytest.raises(TypeError):
+        orjson.dumps(second)  # the plain encoder would not know it: only an encoded run has it
+    assert second["kept"][0].value == expected["kept"][0]
+
+
 async def test_a_new_key_is_a_new_answer() -> None:
     query = "{ kept { name title } }"
     KEPT[:] = _kept((1, 0))
@@ -580,14 +599,14 @@ async def test_an_answer_is_completed_each_time_unless_it_is_its_objects_alone(
     assert runs[0]["kept"][0] is not runs[1]["kept"][0]
 
 
-async def _run_kept(query: str, *, times: int) -> list[Any]:
+async def _run_kept(query: str, *, times: int, encoded: bool = False) -> list[Any]:
     """``times`` runs of one plan of ``query`` (a plan keeps its answers for its runs)."""
     core = KEPT_SCHEMA._schema
     document = parse(query)
     values = get_variable_values(core, document.definitions[0].variable_definitions or (), {})  # type: ignore[attr-defined]
     assert not isinstance(values, list)
     plan = compile_operation(core, document, None, values)
-    return [await plan.run(None, values) for _ in range(times)]
+    return [await plan.run(None, values, encoded=encoded) for _ in range(times)]
 
 
 async def test_past_the_bound_the_oldest_kept_answer_is_dropped(

@@ -61,9 +61,9 @@ def _runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
     run = Plan.run
 
-    async def counted(self: Plan, context: Any, variables: Any) -> dict[str, Any]:
+    async def counted(self: Plan, context: Any, variables: Any, **options: Any) -> dict[str, Any]:
         runs.append(1)
-        return await run(self, context, variables)
+        return await run(self, context, variables, **options)
 
     monkeypatch.setattr(Plan, "run", counted)
     return runs
