@@ -26,6 +26,7 @@ from connectors.hubdb import (
     AgentRecord,
     AssignmentRecord,
     CompanyFacts,
+    CompanyReads,
     InteractionRecord,
     OfferRecord,
     ProjectRecord,
@@ -144,14 +145,22 @@ def _hub(load: Callable[[Services], BatchLoad[V]]) -> Callable[[Loaders], DataLo
     return lambda loaders: DataLoader(load_fn=load(loaders._services))
 
 
+def _company(
+    load: Callable[[CompanyReads], BatchLoad[V]],
+) -> Callable[[Loaders], DataLoader[str, V]]:
+    """A read of the company cache, through the request's own reads of it (asked once per
+    request whether what it keeps may be served: ``CompanyCache.for_request``)."""
+    return lambda loaders: DataLoader(load_fn=load(loaders._company_reads()))
+
+
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
-    "facts": _hub(lambda s: _exact(s.companies.company_facts)),
+    "facts": _company(lambda c: _exact(c.company_facts)),
     "agents": _hub(lambda s: _optional(s.directory.agents)),
     "structures": _hub(lambda s: _optional(s.directory.structures)),
-    "projects": _hub(lambda s: _exact(s.companies.projects)),
-    "invitations": _hub(lambda s: _exact(s.companies.pending_invitations)),
+    "projects": _company(lambda c: _exact(c.projects)),
+    "invitations": _company(lambda c: _exact(c.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
-    "public_aids": _hub(lambda s: _exact(s.companies.public_aids)),
+    "public_aids": _company(lambda c: _exact(c.public_aids)),
     "etablissement": _read("etablissement", PUBLIC_PURPOSE),
     "mandataires": _read("mandataires_sociaux"),
     "turnover": _read("chiffres_affaires"),
@@ -175,7 +184,7 @@ class Loaders:
     """Per request, never shared: a DataLoader caches for the life of one request only. Each
     is made the first time the request uses it (most requests use two or three of them)."""
 
-    __slots__ = ("_observe", "_purpose", "_services", *_LOADERS)
+    __slots__ = ("_companies", "_observe", "_purpose", "_services", *_LOADERS)
 
     facts: DataLoader[str, CompanyFacts]
     agents: DataLoader[str, AgentRecord | None]
@@ -211,6 +220,13 @@ class Loaders:
         self._services = services
         self._purpose = purpose
         self._observe = observe
+        self._companies: CompanyReads | None = None
+
+    def _company_reads(self) -> CompanyReads:
+        """The request's reads of the company cache, made on first use."""
+        if self._companies is None:
+            self._companies = self._services.companies.for_request()
+        return self._companies
 
     @classmethod
     def create(

@@ -4,7 +4,7 @@ assignments and projects (SQLAlchemy 2 async; SQLite by default, PostgreSQL via 
 from __future__ import annotations
 
 from connectors.hubdb.availability import DatabaseBounds, DatabaseUnavailable
-from connectors.hubdb.company_cache import CompanyCache
+from connectors.hubdb.company_cache import CompanyCache, CompanyReads
 from connectors.hubdb.directory_cache import CachedDirectory
 from connectors.hubdb.engine import create_engine, create_session_factory, database_circuit
 from connectors.hubdb.migrate import migrate
@@ -47,6 +47,7 @@ __all__ = [
     "CompanyCache",
     "CompanyFacts",
     "CompanyFilter",
+    "CompanyReads",
     "CompanySearchScope",
     "CoreRunner",
     "DatabaseBounds",

@@ -52,7 +52,7 @@ from connectors.hubdb.records import CompanyFacts, ProjectRecord, PublicAidRecor
 from connectors.hubdb.repository import HubRepository
 from connectors.hubdb.runner import CoreRunner
 
-__all__ = ["CHANNEL", "CompanyCache"]
+__all__ = ["CHANNEL", "CompanyCache", "CompanyReads"]
 
 CHANNEL = "hub_company_changed"
 """The channel of migration 0014's triggers; the payload is a SIRET, or ``*`` for all."""
@@ -107,22 +107,37 @@ class CompanyCache:
         await self._signals.aclose()
         self._drop(None)
 
-    async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
-        """As :meth:`HubRepository.company_facts`."""
-        return await self._read(self._facts, sirets)
+    async def company_facts(
+        self, sirets: Sequence[str], *, trusted: bool | None = None
+    ) -> dict[str, CompanyFacts]:
+        """As :meth:`HubRepository.company_facts`. ``trusted``: what the signals said for the
+        request (``CompanyReads``); asked now when None."""
+        return await self._read(self._facts, sirets, trusted)
 
-    async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
+    async def projects(
+        self, sirets: Sequence[str], *, trusted: bool | None = None
+    ) -> dict[str, list[ProjectRecord]]:
         """As :meth:`HubRepository.projects`; each caller gets a list of its own."""
-        return await self._lists(self._projects, sirets)
+        return await self._lists(self._projects, sirets, trusted)
 
-    async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
+    async def public_aids(
+        self, sirets: Sequence[str], *, trusted: bool | None = None
+    ) -> dict[str, list[PublicAidRecord]]:
         """As :meth:`HubRepository.public_aids` (what the de minimis headroom and the
         eligibility of a warm request read); each caller gets a list of its own."""
-        return await self._lists(self._aids, sirets)
+        return await self._lists(self._aids, sirets, trusted)
 
-    async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
+    async def pending_invitations(
+        self, sirets: Sequence[str], *, trusted: bool | None = None
+    ) -> dict[str, list[InvitationRecord]]:
         """As :meth:`HubRepository.pending_invitations`; each caller gets a list of its own."""
-        return await self._lists(self._invitations, sirets)
+        return await self._lists(self._invitations, sirets, trusted)
+
+    def for_request(self) -> CompanyReads:
+        """The cache as one request reads it: whether what is kept may be served is asked at
+        the request's first read, and that answer holds for the request's later reads
+        (``CompanyReads``)."""
+        return CompanyReads(self)
 
     def forget(self, sirets: Sequence[str]) -> None:
         """Drops these companies now: this instance just changed them."""
@@ -135,15 +150,19 @@ class CompanyCache:
         self._drop(None)
 
     async def _lists(
-        self, lookup: TTLLookup[tuple[V, ...]], sirets: Sequence[str]
+        self, lookup: TTLLookup[tuple[V, ...]], sirets: Sequence[str], trusted: bool | None
     ) -> dict[str, list[V]]:
         """Kept as tuples, so that no caller changes what another reads; each caller gets a
         list of its own."""
-        found = await self._read(lookup, sirets)
+        found = await self._read(lookup, sirets, trusted)
         return {siret: list(items) for siret, items in found.items()}
 
-    async def _read(self, lookup: TTLLookup[V], sirets: Sequence[str]) -> dict[str, V]:
-        return await lookup.get(sirets, fresh=not await self._signals.trusted())
+    async def _read(
+        self, lookup: TTLLookup[V], sirets: Sequence[str], trusted: bool | None
+    ) -> dict[str, V]:
+        if trusted is None:
+            trusted = await self._signals.trusted()
+        return await lookup.get(sirets, fresh=not trusted)
 
     def _drop(self, siret: str | None) -> None:
         """``siret``'s entries, or every entry when None."""
@@ -152,6 +171,40 @@ class CompanyCache:
                 lookup.clear()
             else:
                 lookup.forget([siret])
+
+
+class CompanyReads:
+    """One request's reads of the ``CompanyCache`` (``CompanyCache.for_request``): the
+    signals are asked once, at its first read, not once per kind of record (on SQLite, a
+    warm company sheet read the count of writes three times). The request's later reads
+    serve what is kept on that answer, as if they had been made with the first: a write
+    another process commits while the request runs is seen by the next request (this
+    instance's own writes drop what they changed at once, whatever was asked:
+    ``forget``, ``forget_all``)."""
+
+    __slots__ = ("_cache", "_trusted")
+
+    def __init__(self, cache: CompanyCache) -> None:
+        self._cache = cache
+        self._trusted: bool | None = None
+
+    async def company_facts(self, sirets: Sequence[str]) -> dict[str, CompanyFacts]:
+        return await self._cache.company_facts(sirets, trusted=await self._trust())
+
+    async def projects(self, sirets: Sequence[str]) -> dict[str, list[ProjectRecord]]:
+        return await self._cache.projects(sirets, trusted=await self._trust())
+
+    async def public_aids(self, sirets: Sequence[str]) -> dict[str, list[PublicAidRecord]]:
+        return await self._cache.public_aids(sirets, trusted=await self._trust())
+
+    async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
+        return await self._cache.pending_invitations(sirets, trusted=await self._trust())
+
+    async def _trust(self) -> bool:
+        trusted = self._trusted
+        if trusted is None:
+            trusted = self._trusted = await self._cache._signals.trusted()
+        return trusted
 
 
 def _as_tuples(

@@ -30,9 +30,9 @@ async def test_a_lists_companies_have_their_access_worked_out_in_one_read(
     batches: list[list[str]] = []
     read = services.companies.company_facts
 
-    async def counted(sirets: Sequence[str]) -> Any:
+    async def counted(sirets: Sequence[str], **options: Any) -> Any:
         batches.append(list(sirets))
-        return await read(sirets)
+        return await read(sirets, **options)
 
     monkeypatch.setattr(services.companies, "company_facts", counted)
     context = await _context(services, issuer)

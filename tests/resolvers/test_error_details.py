@@ -46,7 +46,7 @@ async def test_upstream_failures_name_their_source_and_nothing_else(run: Run) ->
 async def test_a_database_failure_is_masked_with_the_request_id(
     run: Run, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(sirets: object) -> object:
+    async def broken(sirets: object, **options: object) -> object:
         raise sqlalchemy.exc.OperationalError(
             "SELECT password FROM accounts WHERE id = ?",
             {"id": "account-x"},

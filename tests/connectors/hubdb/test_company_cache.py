@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb import CompanyCache
+from connectors.hubdb import CompanyCache, CompanyReads
 from connectors.hubdb.models import CollaboratorInvitation, Company, Project, PublicAid
 from connectors.hubdb.writes import HubWriter
 
@@ -48,7 +48,7 @@ def sent(fresh_engine: AsyncEngine) -> Any:
     sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
 
 
-async def _read(company_cache: CompanyCache, siret: str = LEROY) -> Read:
+async def _read(company_cache: CompanyCache | CompanyReads, siret: str = LEROY) -> Read:
     facts, projects, invitations, aids = await asyncio.gather(
         company_cache.company_facts([siret]),
         company_cache.projects([siret]),
@@ -58,7 +58,7 @@ async def _read(company_cache: CompanyCache, siret: str = LEROY) -> Read:
     return Read(facts[siret], projects[siret], invitations[siret], aids[siret])
 
 
-async def _sent_by_a_read(company_cache: CompanyCache, sent: list[str]) -> list[str]:
+async def _sent_by_a_read(company_cache: CompanyCache | CompanyReads, sent: list[str]) -> list[str]:
     """The statements one read of LEROY sends, but the count of writes (SQLite's signal)."""
     sent.clear()
     await _read(company_cache)
@@ -203,6 +203,43 @@ async def test_a_warm_read_sends_no_statement_but_the_count(
         assert counts == [True] * 4  # one per kept read
     else:
         assert counts == []
+
+
+async def test_one_requests_reads_ask_for_the_count_once(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+) -> None:
+    await _read(company_cache)
+    sent.clear()
+    await _read(company_cache.for_request())
+    await _read(company_cache.for_request())
+    counts = ["company_change_counter" in statement for statement in sent]
+    assert counts == ([True] * 2 if _backend(fresh_engine) == "sqlite" else [])
+
+
+async def test_a_write_behind_the_cache_is_seen_by_the_next_requests_reads(
+    company_cache: CompanyCache,
+    fresh_engine: AsyncEngine,
+    fresh_session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    change, seen = WRITES["a public aid recorded"]
+    running = company_cache.for_request()
+    assert not seen(await _read(running))
+    await change(fresh_engine, fresh_session_factory)
+    if _backend(fresh_engine) == "sqlite":
+        assert not seen(await _read(running))  # the request runs on what it was told first
+        assert seen(await _read(company_cache.for_request()))
+    else:
+        assert await _eventually(company_cache, seen)
+
+
+async def test_this_instances_write_is_seen_at_once_by_a_running_request(
+    company_cache: CompanyCache, sent: list[str]
+) -> None:
+    running = company_cache.for_request()
+    await _read(running)
+    assert await _sent_by_a_read(running, sent) == []  # kept
+    company_cache.forget_all()  # what HubWriter's committed transaction does
+    assert len(await _sent_by_a_read(running, sent)) == 4  # read again, not what was dropped
 
 
 async def test_a_write_elsewhere_keeps_what_is_cached(
