@@ -111,12 +111,6 @@ def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
     connection.exec_driver_sql(insert.sql, [insert.parameters(row) for row in rows])
 
 
-def _insert_in_one(
-    connection: sa.Connection, *, statement: str, parameters: tuple[Any, ...]
-) -> None:
-    connection.exec_driver_sql(statement, parameters)
-
-
 def _retrieved(written: asyncio.Future[None]) -> None:
     """A request that stopped waiting leaves its failure unread: read it, so that asyncio
     does not log it as never retrieved (the request is gone; the write's error was logged by
@@ -265,10 +259,8 @@ class AuditStore:
         if statement is None:
             await self._runner.write(partial(_insert, rows=rows))
             return
-        parameters = tuple(value for row in rows for value in insert.parameters(row))
-        await self._runner.write_statement(
-            partial(_insert_in_one, statement=statement, parameters=parameters)
-        )
+        parameters = [value for row in rows for value in insert.parameters(row)]
+        await self._runner.write_one(statement, parameters)
 
     async def aclose(self) -> None:
         """Waits for the events being written (shutdown: none is dropped)."""

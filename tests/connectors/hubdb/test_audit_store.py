@@ -41,18 +41,18 @@ async def test_requests_waiting_for_a_write_are_committed_together(
     runner = CoreRunner(fresh_engine)
     store = AuditStore(fresh_session_factory, runner)
     inserts: list[int] = []
-    write, write_statement = runner.write, runner.write_statement
+    write, write_one = runner.write, runner.write_one
 
     async def counting(work: Any) -> Any:
         inserts.append(1)
         return await write(work)
 
-    async def counting_statement(work: Any) -> Any:
+    async def counting_one(statement: str, parameters: Any) -> None:
         inserts.append(1)
-        return await write_statement(work)
+        await write_one(statement, parameters)
 
     runner.write = counting  # type: ignore[method-assign]
-    runner.write_statement = counting_statement  # type: ignore[method-assign]
+    runner.write_one = counting_one  # type: ignore[method-assign]
     try:
         await asyncio.gather(*(store.write([_event(n), _event(n)]) for n in range(10)))
         page = await store.page(AuditFilter(), first=100)

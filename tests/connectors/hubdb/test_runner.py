@@ -78,6 +78,38 @@ async def test_the_async_engines_listeners_see_the_runners_statements(
     assert [s.split()[0] for s in statements] == ["INSERT", "SELECT"]
 
 
+def _one_insert(engine: AsyncEngine) -> str:
+    """An insert of one row in the driver's own SQL (numbered or question-mark parameters)."""
+    return str(sa.insert(_TABLE).values(name=sa.bindparam("name")).compile(dialect=engine.dialect))
+
+
+async def test_one_statement_is_written_and_seen_by_the_listeners(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await runner.write_one(_one_insert(fresh_engine), ["one"])
+    finally:
+        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+    assert await runner.read(_names) == ["one"]
+    assert [s.split()[0] for s in seen if "runner_probe" in s] == ["INSERT"]
+
+
+async def test_one_statement_the_database_refuses_raises_and_the_next_is_written(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    no_such_column = _one_insert(fresh_engine).replace("(name)", "(nope)")
+    with pytest.raises(Exception):  # noqa: B017 - the driver's own error
+        await runner.write_one(no_such_column, ["refused"])
+    await runner.write_one(_one_insert(fresh_engine), ["after"])
+    assert await runner.read(_names) == ["after"]
+
+
 async def test_after_closing_it_still_answers_on_the_async_engine(runner: CoreRunner) -> None:
     await runner.aclose()
     await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "late"}]))
