@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,22 +60,29 @@ async def test_a_write_that_fails_leaves_nothing(runner: CoreRunner) -> None:
     assert await runner.read(_names) == []
 
 
-async def test_the_async_engines_listeners_see_the_runners_statements(
-    runner: CoreRunner, fresh_engine: AsyncEngine
-) -> None:
-    seen: list[str] = []
+@pytest.fixture
+def seen(fresh_engine: AsyncEngine) -> Iterator[list[str]]:
+    """The first word of each statement on ``runner_probe`` the async engine's listeners see."""
+    statements: list[str] = []
 
     def record(*args: Any) -> None:
-        seen.append(args[2])
+        statements.append(args[2])
 
     sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
-    try:
-        await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}]))
-        await runner.read(_names)
-    finally:
-        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
-    statements = [s for s in seen if "runner_probe" in s]
-    assert [s.split()[0] for s in statements] == ["INSERT", "SELECT"]
+    yield statements
+    sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+
+
+def _verbs(seen: list[str]) -> list[str]:
+    return [statement.split()[0] for statement in seen if "runner_probe" in statement]
+
+
+async def test_the_async_engines_listeners_see_the_runners_statements(
+    runner: CoreRunner, seen: list[str]
+) -> None:
+    await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}]))
+    await runner.read(_names)
+    assert _verbs(seen) == ["INSERT", "SELECT"]
 
 
 def _one_insert(engine: AsyncEngine) -> str:
@@ -84,20 +91,11 @@ def _one_insert(engine: AsyncEngine) -> str:
 
 
 async def test_one_statement_is_written_and_seen_by_the_listeners(
-    runner: CoreRunner, fresh_engine: AsyncEngine
+    runner: CoreRunner, fresh_engine: AsyncEngine, seen: list[str]
 ) -> None:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
-    try:
-        await runner.write_one(_one_insert(fresh_engine), ["one"])
-    finally:
-        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
+    await runner.write_one(_one_insert(fresh_engine), ["one"])
+    assert _verbs(seen) == ["INSERT"]
     assert await runner.read(_names) == ["one"]
-    assert [s.split()[0] for s in seen if "runner_probe" in s] == ["INSERT"]
 
 
 async def test_one_statement_the_database_refuses_raises_and_the_next_is_written(
