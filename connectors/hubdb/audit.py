@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -103,12 +103,6 @@ def _insert_for(dialect: sa.Dialect) -> _Insert:
     if insert is None:
         insert = _INSERTS[dialect.name] = _Insert.for_dialect(dialect)
     return insert
-
-
-def _insert(connection: sa.Connection, *, rows: list[dict[str, Any]]) -> None:
-    """In a transaction: one statement per row (``executemany``)."""
-    insert = _insert_for(connection.dialect)
-    connection.exec_driver_sql(insert.sql, [insert.parameters(row) for row in rows])
 
 
 def _retrieved(written: asyncio.Future[None]) -> None:
@@ -257,7 +251,7 @@ class AuditStore:
         insert = _insert_for(self._runner.engine.dialect)
         statement = insert.one_statement(len(rows))
         if statement is None:
-            await self._runner.write(partial(_insert, rows=rows))
+            await self._runner.write_rows(insert.sql, [insert.parameters(row) for row in rows])
             return
         parameters = [value for row in rows for value in insert.parameters(row)]
         await self._runner.write_one(statement, parameters)

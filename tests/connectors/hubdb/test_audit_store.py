@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -41,18 +42,8 @@ async def test_requests_waiting_for_a_write_are_committed_together(
     runner = CoreRunner(fresh_engine)
     store = AuditStore(fresh_session_factory, runner)
     inserts: list[int] = []
-    write, write_one = runner.write, runner.write_one
-
-    async def counting(work: Any) -> Any:
-        inserts.append(1)
-        return await write(work)
-
-    async def counting_one(statement: str, parameters: Any) -> None:
-        inserts.append(1)
-        await write_one(statement, parameters)
-
-    runner.write = counting  # type: ignore[method-assign]
-    runner.write_one = counting_one  # type: ignore[method-assign]
+    for name in ("write", "write_one", "write_rows"):  # each a transaction
+        setattr(runner, name, _counted(getattr(runner, name), inserts))
     try:
         await asyncio.gather(*(store.write([_event(n), _event(n)]) for n in range(10)))
         page = await store.page(AuditFilter(), first=100)
@@ -62,6 +53,14 @@ async def test_requests_waiting_for_a_write_are_committed_together(
     assert len(page.items) == 20
     assert {e.request_id for e in page.items} == {f"request-{n}" for n in range(10)}
     assert len(inserts) == 1  # all ten came before the write began: one transaction
+
+
+def _counted(write: Callable[..., Awaitable[Any]], calls: list[int]) -> Any:
+    async def counted(*args: Any) -> Any:
+        calls.append(1)
+        return await write(*args)
+
+    return counted
 
 
 async def test_a_refused_write_fails_every_request_of_its_transaction(

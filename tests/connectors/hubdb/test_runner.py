@@ -108,6 +108,25 @@ async def test_one_statement_the_database_refuses_raises_and_the_next_is_written
     assert await runner.read(_names) == ["after"]
 
 
+async def test_rows_of_one_statement_are_written_in_one_transaction(
+    runner: CoreRunner, fresh_engine: AsyncEngine, seen: list[str]
+) -> None:
+    await runner.write_rows(_one_insert(fresh_engine), [["a"], ["b"]])
+    assert await runner.read(_names) == ["a", "b"]
+    assert _verbs(seen)[0] == "INSERT"  # seen by the listeners (one executemany, or per row)
+
+
+async def test_rows_of_which_one_is_refused_leave_nothing(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    refused = "x" * 5000 if fresh_engine.dialect.name == "postgresql" else sa.null  # not a value
+    with pytest.raises(Exception):  # noqa: B017 - the driver's own error
+        await runner.write_rows(_one_insert(fresh_engine), [["kept?"], [refused]])
+    assert await runner.read(_names) == []
+    await runner.write_rows(_one_insert(fresh_engine), [["after"]])
+    assert await runner.read(_names) == ["after"]
+
+
 async def test_after_closing_it_still_answers_on_the_async_engine(runner: CoreRunner) -> None:
     await runner.aclose()
     await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "late"}]))
