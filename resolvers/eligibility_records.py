@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from connectors.catalogues.models import Scheme
 
@@ -18,6 +19,7 @@ __all__ = [
     "Outcome",
     "Ownership",
     "SchemeVerdict",
+    "SchemeVerdicts",
     "Verdict",
 ]
 
@@ -100,3 +102,15 @@ class SchemeVerdict:
     """Names this verdict's content while the process lives, when a cache hands it out
     unchanged (``resolvers/schemes.py``: the cached verdicts' generation and its place in
     them); what it is answered as may then be kept by it. None for a verdict of its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeVerdicts:
+    """A company's verdicts on the schemes of a filter, in answer order. ``kept_as`` names
+    the list's content while the process lives, when a cache hands its verdicts out
+    unchanged (``resolvers/schemes.py``: the cached verdicts' generation and the filter);
+    what it is answered as may then be kept by it, as a verdict's by ``SchemeVerdict.kept_as``.
+    None for verdicts of their own."""
+
+    verdicts: tuple[SchemeVerdict, ...]
+    kept_as: tuple[Any, ...] | None = None

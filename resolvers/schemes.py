@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -42,6 +42,7 @@ from resolvers.eligibility_records import (
     CompanyProfile,
     Ownership,
     SchemeVerdict,
+    SchemeVerdicts,
     Verdict,
 )
 from resolvers.errors import BAD_USER_INPUT, FORBIDDEN, coded_error
@@ -129,17 +130,19 @@ async def _require_tier2(info: Info, raw_siret: str) -> str:
     return await find_company(info, siret)
 
 
-async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> list[SchemeVerdict]:
+async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> SchemeVerdicts:
     """Every scheme of the filter, ELIGIBLE first, then UNKNOWN, then NOT_ELIGIBLE (by title
-    within each), a de minimis scheme checked against the company's headroom. The field's
+    within each), a de minimis scheme checked against the company's headroom; named by the
+    cached verdicts' generation and the filter, which decide them (``kept_as``). The field's
     tier is checked by its permission before this runs."""
     profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
     found = await catalogue(info)  # read by aids_received: its one Catalogue, not a second
     today = date.today()
-    verdicts = _all_verdicts(found, profile, tuple(aids), today)
-    if query.everything:
-        return list(verdicts)
-    return [verdict for verdict in verdicts if query.matches(verdict.scheme, today)]
+    evaluation = _all_verdicts(found, profile, tuple(aids), today)
+    verdicts = evaluation.verdicts
+    if not query.everything:
+        verdicts = tuple(v for v in verdicts if query.matches(v.scheme, today))
+    return SchemeVerdicts(verdicts, kept_as=(evaluation.generation, query))
 
 
 def _against_ceilings(
@@ -178,7 +181,17 @@ def _most_granted(scheme: Scheme) -> int | None:
 
 _VerdictsKey = tuple[int, CompanyProfile, tuple[ReceivedAid, ...], date]
 
-_VERDICTS: LRUCache[_VerdictsKey, tuple[SchemeVerdict, ...]] = LRUCache(maxsize=200)
+
+@dataclass(frozen=True, slots=True)
+class _Evaluation:
+    """A company's verdicts on the whole catalogue, and the number they were given when
+    computed (``_GENERATIONS``: never given again), which names them."""
+
+    generation: int
+    verdicts: tuple[SchemeVerdict, ...]
+
+
+_VERDICTS: LRUCache[_VerdictsKey, _Evaluation] = LRUCache(maxsize=200)
 """A company's verdicts on the whole catalogue, de minimis criterion included, in answer
 order. They are a pure function of the catalogue (its version), the company's profile, the
 aids it received and the day: everything in the key is a frozen value (the profile and each
@@ -189,7 +202,7 @@ are frozen and kept in a tuple: callers read them and never change them."""
 
 def _all_verdicts(
     found: Catalogue, profile: CompanyProfile, aids: tuple[ReceivedAid, ...], today: date
-) -> tuple[SchemeVerdict, ...]:
+) -> _Evaluation:
     key = (found.version, profile, aids, today)
     cached = _VERDICTS.get(key)
     if cached is not None:
@@ -200,8 +213,9 @@ def _all_verdicts(
     checked = [_de_minimis_checked(verdict, received) for verdict in verdicts]
     checked.sort(key=lambda v: _ORDER[v.verdict])  # stable: by title within each
     generation = next(_GENERATIONS)
-    _VERDICTS[key] = answer = tuple(
-        replace(verdict, kept_as=(generation, place)) for place, verdict in enumerate(checked)
+    _VERDICTS[key] = answer = _Evaluation(
+        generation,
+        tuple(replace(v, kept_as=(generation, place)) for place, v in enumerate(checked)),
     )
     return answer
 

@@ -4,6 +4,7 @@ Every field declares its visibility tier (docs/visibility.md); see ``auth/visibi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import strawberry
@@ -27,7 +28,7 @@ from schema.company_sheet import (
     Person,
     Turnover,
 )
-from schema.eligibility import DeMinimis, PublicAid, SchemeEligibility
+from schema.eligibility import DeMinimis, PublicAid, SchemeEligibilities, SchemeEligibility
 from schema.offers import Interaction, Segment
 from schema.pagination import Connection
 from schema.projects import Project, ReferentAssignment
@@ -181,12 +182,9 @@ class Company:
     )
     async def eligible_schemes(
         self, info: Info, filter: SchemeFilter | None = None
-    ) -> list[SchemeEligibility] | None:
+    ) -> Sequence[SchemeEligibility] | None:
         query = (filter or SchemeFilter()).to_query()
-        return [
-            SchemeEligibility.of(verdict)
-            for verdict in await resolve_schemes.eligible_schemes(info, self.siret, query)
-        ]
+        return SchemeEligibilities(await resolve_schemes.eligible_schemes(info, self.siret, query))
 
     @tiered(
         Tier.TIER2,

@@ -4,9 +4,10 @@ aids of a company are tier 2 on ``Company`` (derived data, docs/visibility.md)."
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar, cast
+from typing import ClassVar, cast, overload
 
 import strawberry
 
@@ -36,6 +37,7 @@ __all__ = [
     "ExpenseInput",
     "OwnershipInput",
     "PublicAid",
+    "SchemeEligibilities",
     "SchemeEligibility",
     "Verdict",
 ]
@@ -105,6 +107,36 @@ class SchemeEligibility:
     @classmethod
     def of(cls, verdict: eligibility_records.SchemeVerdict) -> SchemeEligibility:
         return SchemeEligibility(record=verdict)
+
+
+class SchemeEligibilities(Sequence[SchemeEligibility]):
+    """A company's verdicts as the schema's type, each made when it is read. ``answer_key``
+    names the list's content (``SchemeVerdicts.kept_as``): the compiled execution keeps the
+    answer of the whole list by it, as it keeps each verdict's (``gateway.execution.kept``),
+    so a warm ``eligibleSchemes`` makes none of its 219 verdicts' objects."""
+
+    __slots__ = ("_verdicts", "answer_key")
+
+    def __init__(self, found: eligibility_records.SchemeVerdicts) -> None:
+        self._verdicts = found.verdicts
+        self.answer_key = found.kept_as
+
+    def __len__(self) -> int:
+        return len(self._verdicts)
+
+    @overload
+    def __getitem__(self, index: int) -> SchemeEligibility: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SchemeEligibility]: ...
+
+    def __getitem__(self, index: int | slice) -> SchemeEligibility | list[SchemeEligibility]:
+        if isinstance(index, slice):
+            return [SchemeEligibility.of(verdict) for verdict in self._verdicts[index]]
+        return SchemeEligibility.of(self._verdicts[index])
+
+    def __iter__(self) -> Iterator[SchemeEligibility]:
+        return map(SchemeEligibility.of, self._verdicts)
 
 
 @strawberry.input(description="A partner or linked enterprise (EU SME definition).")

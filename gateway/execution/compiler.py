@@ -63,7 +63,7 @@ from gateway.execution.guards import (
     guarded_after,
 )
 from gateway.execution.info import CallSite, PlanInfo
-from gateway.execution.kept import kept_answers
+from gateway.execution.kept import kept_answers, kept_lists
 from gateway.execution.leaves import leaf_completer
 from gateway.execution.plain import as_is, constant_read, named_by, plain_getter, plain_read
 from gateway.execution.plan import (
@@ -323,12 +323,11 @@ class _Compiler:
             item_non_null = is_non_null_type(item)
             named = item.of_type if item_non_null else item
             each = self.completion(named, group)
-            return _Completion(
-                list_completer(item_non_null, each.complete, each.pathless),
-                pathless=False,
-                own=each.own,
-                whole=each.whole,
-            )
+            complete = list_completer(item_non_null, each.complete, each.pathless)
+            key_name = _kept_answer_key(named) if is_object_type(named) else None
+            if each.own and key_name is not None:
+                complete = kept_lists(complete, key_name)
+            return _Completion(complete, pathless=False, own=each.own, whole=each.whole)
         if is_object_type(type_):
             object_type: GraphQLObjectType = type_
             if object_type.is_type_of is not None:

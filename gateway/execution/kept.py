@@ -11,10 +11,22 @@ from graphql.pyutils import Path
 
 from gateway.execution.plan import Complete, Run
 
-__all__ = ["KEPT_ANSWERS", "KeptJSON", "kept_answers", "kept_as_fragment", "kept_as_value"]
+__all__ = [
+    "KEPT_ANSWERS",
+    "KEPT_LISTS",
+    "KeptJSON",
+    "kept_answers",
+    "kept_as_fragment",
+    "kept_as_value",
+    "kept_lists",
+]
 
 KEPT_ANSWERS = 4096
 """Answers kept per ``kept_answers`` completer; past it the oldest kept is dropped."""
+
+KEPT_LISTS = 256
+"""Answers of whole lists kept per ``kept_lists`` completer (a company's verdicts on the
+catalogue: some 100 kB of JSON each); past it the oldest kept is dropped."""
 
 
 class KeptJSON:
@@ -56,6 +68,19 @@ def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
     (None) is completed each time. What is kept is handed to every request that asks the
     same plan and is never changed: an answer is only encoded (an encoded run is handed
     its ``KeptJSON``)."""
+    return _kept(complete, key_of, lambda: KEPT_ANSWERS)
+
+
+def kept_lists(complete: Complete, key_name: str) -> Complete:
+    """A list completer of such objects, its answers kept whole by the list's own key, read
+    by the same attribute as its items' (``key_name``): a list that names its content
+    (``schema.eligibility.SchemeEligibilities``: a company's verdicts on the catalogue, by
+    their generation and filter) is answered by one lookup, its items neither made nor
+    looked up one by one; any other list (no such attribute) is completed each time."""
+    return _kept(complete, lambda value: getattr(value, key_name, None), lambda: KEPT_LISTS)
+
+
+def _kept(complete: Complete, key_of: Callable[[Any], Any], bound: Callable[[], int]) -> Complete:
     kept: dict[tuple[Any, ...], KeptJSON] = {}
 
     def complete_kept(value: Any, path: Path | None, run: Run) -> Any:
@@ -66,10 +91,14 @@ def kept_answers(complete: Complete, key_of: Callable[[Any], Any]) -> Complete:
         if found is None:
             if type(key) is not tuple:
                 raise TypeError(f"a kept answer's key is a tuple of frozen values, not {key!r}")
-            waits = run.waits
-            answer = complete(value, path, run)
+            waits, encoded = run.waits, run.encoded
+            run.encoded = False  # what is kept is plain data, kept answers below included
+            try:
+                answer = complete(value, path, run)
+            finally:
+                run.encoded = encoded
             if run.waits == waits:  # whole: nothing below it is filled in later
-                if len(kept) >= KEPT_ANSWERS:
+                if len(kept) >= bound():
                     del kept[next(iter(kept))]  # the oldest kept
                 kept[key] = _encoded(answer)
             return answer

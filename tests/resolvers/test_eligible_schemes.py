@@ -55,7 +55,7 @@ def _aid(amount: int) -> ReceivedAid:
 def _verdicts(
     aids: tuple[ReceivedAid, ...], profile: CompanyProfile = FABRE, version: int = 1
 ) -> tuple[SchemeVerdict, ...]:
-    return schemes._all_verdicts(_catalogue(version), profile, aids, TODAY)
+    return schemes._all_verdicts(_catalogue(version), profile, aids, TODAY).verdicts
 
 
 def _by_title(verdicts: tuple[SchemeVerdict, ...]) -> dict[str, Verdict]:

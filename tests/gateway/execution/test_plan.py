@@ -528,11 +528,24 @@ class Kept:
 KEPT: list[Kept] = []
 
 
+class NamedList(list[Kept]):
+    """A list that names its content by its items' attribute (``answer_key``)."""
+
+    answer_key: tuple[int, int] | None = None
+
+
+KEPT_LIST = NamedList()
+
+
 @strawberry.type
 class KeptQuery:
     @strawberry.field
     def kept(self) -> list[Kept]:
         return KEPT
+
+    @strawberry.field
+    def kept_list(self) -> list[Kept]:
+        return KEPT_LIST
 
 
 KEPT_SCHEMA = strawberry.Schema(
@@ -571,6 +584,55 @@ async def test_an_encoded_run_hands_out_a_kept_answer_as_its_json_already_encode
     assert second["kept"][0].value == expected["kept"][0]
 
 
+async def test_a_list_named_by_its_own_key_is_kept_whole() -> None:
+    query = "{ keptList { name title } }"
+    KEPT_LIST[:] = _kept(None, None)  # its items name nothing: only the list is kept
+    KEPT_LIST.answer_key = (9, 0)
+    first, second = await _run_kept(query, times=2)
+
+    assert first == (await KEPT_SCHEMA.execute(query)).data
+    assert second["keptList"] is first["keptList"]
+    assert CALLS["kept title"] == 2 + 2  # the first run, then graphql-core's: not the second
+
+
+async def test_a_list_without_a_name_or_with_a_new_one_is_completed_again() -> None:
+    query = "{ keptList { name } }"
+    KEPT_LIST[:] = _kept(None)
+    KEPT_LIST.answer_key = None
+    unnamed = await _run_kept(query, times=2)
+    KEPT_LIST.answer_key = (9, 1)
+    named = await _run_kept(query, times=1)
+    KEPT_LIST[:] = [Kept(name="renamed", checks=[])]
+    KEPT_LIST.answer_key = (9, 2)
+    renamed = await _run_kept(query, times=1)
+
+    assert unnamed[0] == unnamed[1] == named[0] == {"keptList": [{"name": "n0"}]}
+    assert unnamed[0]["keptList"] is not unnamed[1]["keptList"]
+    assert renamed[0] == {"keptList": [{"name": "renamed"}]}
+
+
+async def test_a_list_kept_by_an_encoded_run_is_kept_as_plain_data() -> None:
+    """Its items' kept answers, which an encoded run is handed as their JSON, are completed
+    as data when the list is kept: a run that is not encoded reads the list as graphql-core
+    would give it."""
+    query = "{ keptList { name checks { name } } }"
+    KEPT_LIST[:] = _kept((3, 0), (3, 1))
+    KEPT_LIST.answer_key = None
+    plan = _plan(query)
+    await plan.run(None, plan_values := _values())  # the items' answers kept
+    KEPT_LIST.answer_key = (9, 3)
+    encoded_first = await plan.run(None, plan_values, encoded=True)
+    encoded_again = await plan.run(None, plan_values, encoded=True)
+    plain = await plan.run(None, plan_values)
+    expected = (await KEPT_SCHEMA.execute(query)).data
+
+    assert encoded_first == expected  # completed as plain data, to be kept
+    assert isinstance(encoded_again["keptList"], KeptJSON)
+    assert plain == expected
+    assert not any(isinstance(item, KeptJSON) for item in plain["keptList"])
+    assert orjson.loads(encode_answer(encoded_again)) == expected
+
+
 async def test_a_new_key_is_a_new_answer() -> None:
     query = "{ kept { name title } }"
     KEPT[:] = _kept((1, 0))
@@ -601,12 +663,19 @@ async def test_an_answer_is_completed_each_time_unless_it_is_its_objects_alone(
 
 async def _run_kept(query: str, *, times: int, encoded: bool = False) -> list[Any]:
     """``times`` runs of one plan of ``query`` (a plan keeps its answers for its runs)."""
-    core = KEPT_SCHEMA._schema
-    document = parse(query)
-    values = get_variable_values(core, document.definitions[0].variable_definitions or (), {})  # type: ignore[attr-defined]
+    plan = _plan(query)
+    return [await plan.run(None, _values(), encoded=encoded) for _ in range(times)]
+
+
+def _values() -> Any:
+    values = get_variable_values(KEPT_SCHEMA._schema, (), {})
     assert not isinstance(values, list)
-    plan = compile_operation(core, document, None, values)
-    return [await plan.run(None, values, encoded=encoded) for _ in range(times)]
+    return values
+
+
+def _plan(query: str) -> Any:
+    """A plan of ``query`` on the kept answers' schema (no variables)."""
+    return compile_operation(KEPT_SCHEMA._schema, parse(query), None, _values())
 
 
 async def test_past_the_bound_the_oldest_kept_answer_is_dropped(
