@@ -75,9 +75,12 @@ class Context:
         self._started.append(started)
 
     async def settle_started_reads(self) -> None:
-        """Waits for the reads ``start_read`` started (their failures are their fields')."""
-        if self._started:
-            await asyncio.wait(self._started)
+        """Waits for the reads ``start_read`` started (their failures are their fields').
+        Those done already are not waited for: a warm request's are, and ``asyncio.wait``
+        would still have gone round the event loop for them."""
+        pending = [started for started in self._started if not started.done()]
+        if pending:
+            await asyncio.wait(pending)
 
     def record_tier2_read(
         self, siret: str, field: str, access: Access, *, group: bool = False
