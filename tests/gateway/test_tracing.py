@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from opentelemetry import trace
+from opentelemetry.propagate import inject
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -23,7 +26,13 @@ from structlog.testing import capture_logs
 from gateway.app import create_app, dev_issuer
 from gateway.graphql import build_schema
 from gateway.settings import Settings
-from gateway.tracing import OperationSpan, configure_tracing, export_spans, tracer_provider
+from gateway.tracing import (
+    OperationSpan,
+    configure_tracing,
+    export_spans,
+    tracer_provider,
+    tracing_middleware,
+)
 from tests.conftest import CountingTransport
 from tests.servers import serving
 
@@ -120,3 +129,36 @@ async def test_spans_are_exported_over_otlp_when_an_endpoint_is_set(settings: Se
         provider.shutdown()
     assert flushed
     assert received == [("/v1/traces", "application/x-protobuf")]
+
+
+async def test_an_unexported_request_has_one_trace_its_ids_made_when_first_read(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No exporter: the request's span is unrecorded, in the caller's trace or a new one,
+    the same however often it is read (the access line, each partner call's header)."""
+    provider = tracer_provider(settings)  # no OTEL_EXPORTER_OTLP_ENDPOINT: nothing exported
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    seen: list[list[str]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        read = [format(trace.get_current_span().get_span_context().trace_id, "032x")]
+        for _ in range(2):
+            headers: dict[str, str] = {}
+            inject(headers)
+            read.append(headers["traceparent"].split("-")[1])
+        seen.append(read)
+
+    async def receive() -> Any:
+        return {"type": "http.request"}
+
+    async def send(message: Any) -> None:
+        return None
+
+    traced = tracing_middleware(app)
+    for headers in ([], [], [(b"traceparent", TRACEPARENT.encode())]):
+        await traced({"type": "http", "headers": headers}, receive, send)
+
+    new, other, callers = seen
+    assert len(set(new)) == 1 and int(new[0], 16) != 0  # one trace, a valid id
+    assert len(set(other)) == 1 and other[0] != new[0]  # each request a trace of its own
+    assert callers == [TRACE_ID] * 3
