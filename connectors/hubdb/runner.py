@@ -176,8 +176,9 @@ class CoreRunner:
         transaction: the audit's events where one statement cannot carry them all. On a
         SQLite file, on the writer thread, straight to the driver's connection (``BEGIN
         IMMEDIATE``, ``executemany``, ``COMMIT``): through SQLAlchemy's connection and
-        transaction, writing one event cost 0.29 ms of CPU, straight 0.06. Reported to the
-        statement listeners all the same. Elsewhere, as ``write``."""
+        transaction, the audit's write of one event cost 0.29 ms of CPU, now 0.21 (the
+        driver's own part: 0.06). Reported to the statement listeners all the same.
+        Elsewhere, as ``write``."""
         if self._writes is None or self._writer is None:
             await self.write(
                 lambda connection: connection.exec_driver_sql(statement, [tuple(r) for r in rows])
