@@ -14,6 +14,7 @@ are refused when the schema is built (``gateway.execution.refuse_field_hooks``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -181,16 +182,22 @@ class _RequestSpan(NonRecordingSpan):
 
     def get_span_context(self) -> SpanContext:
         if not self._made:
-            parent, ids = self._parent, self._ids
-            self._context = SpanContext(
-                trace_id=parent.trace_id if parent.is_valid else ids.generate_trace_id(),
-                span_id=ids.generate_span_id(),
-                is_remote=False,
-                trace_flags=_UNSAMPLED,
-                trace_state=parent.trace_state if parent.is_valid else None,
-            )
-            self._made = True
+            with _MAKING:  # a thread given the request's context may read it first too
+                if not self._made:
+                    parent, ids = self._parent, self._ids
+                    self._context = SpanContext(
+                        trace_id=parent.trace_id if parent.is_valid else ids.generate_trace_id(),
+                        span_id=ids.generate_span_id(),
+                        is_remote=False,
+                        trace_flags=_UNSAMPLED,
+                        trace_state=parent.trace_state if parent.is_valid else None,
+                    )
+                    self._made = True
         return self._context
+
+
+_MAKING = threading.Lock()
+"""Held while a request's span context is made (once per request that reads it)."""
 
 
 def tracing_middleware(app: ASGIApp) -> ASGIApp:

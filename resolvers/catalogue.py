@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -51,6 +51,14 @@ class SchemeQuery:
     def everything(self) -> bool:
         """It filters nothing out: every scheme matches."""
         return self == _EVERY_SCHEME
+
+    def normalised(self) -> SchemeQuery:
+        """The same filter, its text as the words it is matched by (none: no text), so that
+        filters that match alike are equal (``"  "`` and no text, ``"Élan"`` and ``"elan"``)."""
+        if self.text is None:
+            return self
+        words = " ".join(fold(self.text).split())
+        return replace(self, text=words or None)
 
     def matches(self, scheme: Scheme, today: date) -> bool:
         if self.source is not None and scheme.source is not self.source:

@@ -139,7 +139,7 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> Scheme
     found = await catalogue(info)  # read by aids_received: its one Catalogue, not a second
     today = date.today()
     evaluation = _all_verdicts(found, profile, tuple(aids), today)
-    verdicts = evaluation.verdicts
+    verdicts, query = evaluation.verdicts, query.normalised()
     if not query.everything:
         verdicts = tuple(v for v in verdicts if query.matches(v.scheme, today))
     return SchemeVerdicts(verdicts, kept_as=(evaluation.generation, query))

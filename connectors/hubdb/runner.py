@@ -42,7 +42,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from connectors.hubdb.engine import WRITE_TRANSACTION, sqlite_connection_events, sqlite_file_path
+from connectors.hubdb.availability import unavailable_reason
+from connectors.hubdb.engine import (
+    WRITE_TRANSACTION,
+    database_circuit,
+    sqlite_connection_events,
+    sqlite_file_path,
+)
 
 __all__ = ["CoreRunner"]
 
@@ -167,9 +173,13 @@ class CoreRunner:
             self._report(None, None, statement, parameters, None, False)
             try:
                 await driver.execute(statement, *parameters)
-            except BaseException:
+            except BaseException as error:
                 await connection.invalidate()
-                raise
+                reason = unavailable_reason(error) if isinstance(error, Exception) else None
+                circuit = database_circuit(self._engine)
+                if reason is None or circuit is None:
+                    raise
+                raise circuit.failed(reason) from error  # as the engine's statements do
 
     async def write_rows(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         """One statement (the driver's own SQL) run once per row of parameters, in one write
@@ -195,7 +205,8 @@ class CoreRunner:
                 try:
                     driver.executemany(statement, rows)
                 except BaseException:
-                    driver.execute("ROLLBACK")
+                    if driver.in_transaction:  # SQLite may have rolled it back already
+                        driver.execute("ROLLBACK")
                     raise
                 driver.execute("COMMIT")
             finally:

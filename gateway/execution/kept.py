@@ -24,9 +24,10 @@ __all__ = [
 KEPT_ANSWERS = 4096
 """Answers kept per ``kept_answers`` completer; past it the oldest kept is dropped."""
 
-KEPT_LISTS = 256
+KEPT_LISTS = 32
 """Answers of whole lists kept per ``kept_lists`` completer (a company's verdicts on the
-catalogue: some 100 kB of JSON each); past it the oldest kept is dropped."""
+catalogue: some 220 kB of JSON with every criterion, held with their data, 1–2 MB each);
+past it the oldest kept is dropped."""
 
 
 class KeptJSON:

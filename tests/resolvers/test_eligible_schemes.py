@@ -12,6 +12,7 @@ from connectors.catalogues import Catalogue
 from connectors.catalogues.models import Headcount, Scheme, SchemeSource, Territory
 from resolvers import schemes
 from resolvers.aids_received import AidSource, ReceivedAid
+from resolvers.catalogue import SchemeQuery
 from resolvers.eligibility_records import CompanyProfile, SchemeVerdict, Verdict
 
 TODAY = date(2026, 11, 23)
@@ -107,3 +108,10 @@ def test_eligible_first_then_not_eligible_by_title_within_each_after_de_minimis(
         ("Bretagne", Verdict.NOT_ELIGIBLE),
         ("Transmission", Verdict.NOT_ELIGIBLE),  # was ELIGIBLE before de minimis: by title still
     ]
+
+
+def test_filters_that_match_alike_are_one_filter_once_normalised() -> None:
+    assert SchemeQuery(text="  \t ").normalised() == SchemeQuery()  # no words: no text
+    assert SchemeQuery(text="  \t ").normalised().everything
+    assert SchemeQuery(text="Élan  EXPORT").normalised() == SchemeQuery(text="elan export")
+    assert SchemeQuery(text="elan export").normalised() == SchemeQuery(text="elan export")

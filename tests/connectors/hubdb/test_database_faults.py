@@ -13,7 +13,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from connectors.hubdb import DatabaseBounds, DatabaseUnavailable, create_engine, database_circuit
+from connectors.hubdb import (
+    CoreRunner,
+    DatabaseBounds,
+    DatabaseUnavailable,
+    create_engine,
+    database_circuit,
+)
 from connectors.hubdb.availability import CircuitState
 from connectors.hubdb.engine import PING_AFTER_IDLE_S, ping_when_idle
 from tests.private_postgres import PrivatePostgres
@@ -223,3 +229,24 @@ async def test_production_engines_ping_idle_connections_only(
         assert PING_AFTER_IDLE_S >= 5
     finally:
         await engine.dispose()
+
+
+async def test_an_audit_insert_to_a_hung_database_is_unavailable_and_opens_the_circuit(
+    engine: AsyncEngine, postgres_cluster: PrivatePostgres
+) -> None:
+    """The audit's insert goes straight to the driver (``CoreRunner.write_one``): a
+    database out of reach under it is reported as the engine's own statements report it."""
+    runner = CoreRunner(engine)
+    assert await _select_one(engine) == 1  # a pooled connection, then the server freezes
+    postgres_cluster.freeze()
+    try:
+        with pytest.raises(DatabaseUnavailable) as hung:
+            async with asyncio.timeout(_GUARD_S):
+                await runner.write_one("SELECT $1::int", [1])
+        assert hung.value.reason == "timeout"
+        circuit = database_circuit(engine)
+        assert circuit is not None and circuit.state is CircuitState.OPEN
+    finally:
+        postgres_cluster.thaw()
+    await _until_answered(engine)
+    await runner.write_one("SELECT $1::int", [1])
