@@ -121,6 +121,17 @@ def repository(session_factory: async_sessionmaker[AsyncSession]) -> HubReposito
 @pytest.fixture
 def statements(engine: AsyncEngine) -> Iterator[list[str]]:
     """The SQL statements the engine sends, in order (cleared by the test as it needs)."""
+    yield from _recorded(engine)
+
+
+@pytest.fixture
+def fresh_statements(fresh_engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements the fresh engine sends (its listeners see the runner's too), in
+    order (cleared by the test as it needs)."""
+    yield from _recorded(fresh_engine)
+
+
+def _recorded(engine: AsyncEngine) -> Iterator[list[str]]:
     sent: list[str] = []
 
     def record(*args: Any) -> None:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from connectors.hubdb.audit import (
@@ -133,25 +132,19 @@ async def test_an_event_reads_back_as_written_and_is_found_by_its_time(
 async def test_events_past_what_one_statement_carries_are_written_in_one_transaction(
     fresh_engine: AsyncEngine,
     fresh_session_factory: async_sessionmaker[AsyncSession],
+    fresh_statements: list[str],
 ) -> None:
     """PostgreSQL takes a request's events in one statement (one round trip); a group
     commit too large for one (30,000 parameters: 2,500 events) is one transaction of one
     statement per event. Either way every event is written."""
     runner = CoreRunner(fresh_engine)
     store = AuditStore(fresh_session_factory, runner)
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement.split(" (")[0])
-
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
     try:
         await store.write([_event(1), _event(1)])
-        small = list(statements)
+        small = [statement.split(" (")[0] for statement in fresh_statements]
         await store.write([_event(2) for _ in range(2_600)])
         page = await store.page(AuditFilter(), first=1)
     finally:
-        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
         await store.aclose()
         await runner.aclose()
     assert small == ["INSERT INTO audit_events"]

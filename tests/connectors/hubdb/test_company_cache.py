@@ -36,18 +36,6 @@ class Read:
     aids: Any
 
 
-@pytest.fixture
-def sent(fresh_engine: AsyncEngine) -> Any:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
-    yield statements
-    sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
-
-
 async def _read(company_cache: CompanyCache | CompanyReads, siret: str = LEROY) -> Read:
     facts, projects, invitations, aids = await asyncio.gather(
         company_cache.company_facts([siret]),
@@ -58,11 +46,15 @@ async def _read(company_cache: CompanyCache | CompanyReads, siret: str = LEROY) 
     return Read(facts[siret], projects[siret], invitations[siret], aids[siret])
 
 
-async def _sent_by_a_read(company_cache: CompanyCache | CompanyReads, sent: list[str]) -> list[str]:
+async def _sent_by_a_read(
+    company_cache: CompanyCache | CompanyReads, fresh_statements: list[str]
+) -> list[str]:
     """The statements one read of LEROY sends, but the count of writes (SQLite's signal)."""
-    sent.clear()
+    fresh_statements.clear()
     await _read(company_cache)
-    return [statement for statement in sent if "company_change_counter" not in statement]
+    return [
+        statement for statement in fresh_statements if "company_change_counter" not in statement
+    ]
 
 
 async def _sql(engine: AsyncEngine, statement: str, **values: Any) -> None:
@@ -193,12 +185,12 @@ async def test_a_company_registered_behind_the_cache_is_seen(
 
 
 async def test_a_warm_read_sends_no_statement_but_the_count(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     await _read(company_cache)
-    sent.clear()
+    fresh_statements.clear()
     await _read(company_cache)
-    counts = ["company_change_counter" in statement for statement in sent]
+    counts = ["company_change_counter" in statement for statement in fresh_statements]
     if _backend(fresh_engine) == "sqlite":
         assert counts == [True] * 4  # one per kept read
     else:
@@ -206,13 +198,13 @@ async def test_a_warm_read_sends_no_statement_but_the_count(
 
 
 async def test_one_requests_reads_ask_for_the_count_once(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     await _read(company_cache)
-    sent.clear()
+    fresh_statements.clear()
     await _read(company_cache.for_request())
     await _read(company_cache.for_request())
-    counts = ["company_change_counter" in statement for statement in sent]
+    counts = ["company_change_counter" in statement for statement in fresh_statements]
     assert counts == ([True] * 2 if _backend(fresh_engine) == "sqlite" else [])
 
 
@@ -233,35 +225,37 @@ async def test_a_write_behind_the_cache_is_seen_by_the_next_requests_reads(
 
 
 async def test_this_instances_write_is_seen_at_once_by_a_running_request(
-    company_cache: CompanyCache, sent: list[str]
+    company_cache: CompanyCache, fresh_statements: list[str]
 ) -> None:
     running = company_cache.for_request()
     await _read(running)
-    assert await _sent_by_a_read(running, sent) == []  # kept
+    assert await _sent_by_a_read(running, fresh_statements) == []  # kept
     company_cache.forget_all()  # what HubWriter's committed transaction does
-    assert len(await _sent_by_a_read(running, sent)) == 4  # read again, not what was dropped
+    assert (
+        len(await _sent_by_a_read(running, fresh_statements)) == 4
+    )  # read again, not what was dropped
 
 
 async def test_a_write_elsewhere_keeps_what_is_cached(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     await _read(company_cache)
     await _sql(fresh_engine, "UPDATE structures SET name = 'CCI du Gard (Nîmes)' WHERE id = :id",
                id="cci-gard")  # fmt: skip
     await asyncio.sleep(0.2)  # on PostgreSQL, time for a notification, had there been one
-    assert await _sent_by_a_read(company_cache, sent) == []
+    assert await _sent_by_a_read(company_cache, fresh_statements) == []
 
 
 async def test_forget_drops_a_company_at_once(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     await _read(company_cache)
     company_cache.forget([LEROY])
-    assert len(await _sent_by_a_read(company_cache, sent)) == 4
+    assert len(await _sent_by_a_read(company_cache, fresh_statements)) == 4
 
 
 async def test_a_read_under_way_when_a_change_is_signalled_is_not_kept(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     started, release = asyncio.Event(), asyncio.Event()
     hub_facts = company_cache._facts._fetch
@@ -279,9 +273,9 @@ async def test_a_read_under_way_when_a_change_is_signalled_is_not_kept(
     release.set()
     await reading
     company_cache._facts._fetch = hub_facts
-    sent.clear()
+    fresh_statements.clear()
     await company_cache.company_facts([LEROY])
-    assert any("company_memberships" in statement for statement in sent)  # read again
+    assert any("company_memberships" in statement for statement in fresh_statements)  # read again
 
 
 async def test_callers_get_lists_of_their_own(company_cache: CompanyCache) -> None:
@@ -307,7 +301,7 @@ async def test_this_instances_write_is_seen_at_once_not_when_the_signal_arrives(
 async def test_a_rolled_back_write_keeps_what_is_cached(
     company_cache: CompanyCache,
     fresh_session_factory: async_sessionmaker[AsyncSession],
-    sent: list[str],
+    fresh_statements: list[str],
 ) -> None:
     writer = HubWriter(fresh_session_factory, committed=company_cache.forget_all)
     await _read(company_cache)
@@ -315,11 +309,11 @@ async def test_a_rolled_back_write_keeps_what_is_cached(
         async with writer.transaction() as tx:
             await tx.session.execute(sa.update(Project).values(title="Électrolyseur"))
             raise RuntimeError("refused")
-    assert await _sent_by_a_read(company_cache, sent) == []
+    assert await _sent_by_a_read(company_cache, fresh_statements) == []
 
 
 async def test_without_its_signal_nothing_is_kept_and_the_reads_still_answer(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine, sent: list[str]
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     """A database whose signal cannot be read (not migrated to 0014 yet; on PostgreSQL, not
     listening): every read goes to the database."""
@@ -329,6 +323,6 @@ async def test_without_its_signal_nothing_is_kept_and_the_reads_still_answer(
         await company_cache._signals.aclose()
         company_cache._signals._listening = False  # type: ignore[attr-defined]
     for _ in range(2):
-        sent.clear()
+        fresh_statements.clear()
         assert (await _read(company_cache)).facts.registered
-        assert sum("company_memberships" in statement for statement in sent) == 1
+        assert sum("company_memberships" in statement for statement in fresh_statements) == 1

@@ -39,15 +39,12 @@ async def database_server() -> AsyncIterator[DatabaseServer]:
 
 
 async def test_nothing_is_kept_while_not_listening_and_listening_resumes(
-    company_cache: CompanyCache, fresh_engine: AsyncEngine
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
-    sent: list[str] = []
-    record = lambda *args: sent.append(args[2])
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
     await company_cache.company_facts([LEROY])
-    sent.clear()
+    fresh_statements.clear()
     await company_cache.company_facts([LEROY])
-    assert sent == []  # kept while listening
+    assert fresh_statements == []  # kept while listening
     async with fresh_engine.begin() as connection:
         killed = await connection.execute(sa.text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -56,13 +53,12 @@ async def test_nothing_is_kept_while_not_listening_and_listening_resumes(
     deadline = asyncio.get_running_loop().time() + _BOUND_S
     reads: list[int] = []
     while asyncio.get_running_loop().time() < deadline:
-        sent.clear()
+        fresh_statements.clear()
         await company_cache.company_facts([LEROY])
-        reads.append(len(sent))
+        reads.append(len(fresh_statements))
         if reads[-1] == 0 and 1 in reads:
             break  # read fresh while not listening, then kept again
         await asyncio.sleep(0.05)
-    sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
     assert 1 in reads  # fresh: one statement per read while not listening
     assert reads[-1] == 0  # kept again
 
@@ -70,6 +66,7 @@ async def test_nothing_is_kept_while_not_listening_and_listening_resumes(
 async def test_a_listener_that_hears_nothing_is_never_trusted(
     fresh_engine: AsyncEngine,
     fresh_session_factory: async_sessionmaker[AsyncSession],
+    fresh_statements: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """As behind a pooler in transaction mode: the LISTEN is taken, nothing is delivered."""
@@ -77,18 +74,14 @@ async def test_a_listener_that_hears_nothing_is_never_trusted(
     runner = CoreRunner(fresh_engine)
     deaf = CompanyCache(HubRepository(fresh_session_factory, runner), runner, ping=0.2)
     await deaf.start()
-    sent: list[str] = []
-    record = lambda *args: sent.append(args[2])
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
     try:
         reads = []
         for _ in range(5):
-            sent.clear()
+            fresh_statements.clear()
             await deaf.company_facts([LEROY])
-            reads.append(sum("company_memberships" in statement for statement in sent))
+            reads.append(sum("company_memberships" in s for s in fresh_statements))
             await asyncio.sleep(0.1)
     finally:
-        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
         await deaf.aclose()
         await runner.aclose()
     assert reads == [1, 1, 1, 1, 1]  # every read fresh

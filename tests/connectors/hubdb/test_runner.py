@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -60,29 +59,16 @@ async def test_a_write_that_fails_leaves_nothing(runner: CoreRunner) -> None:
     assert await runner.read(_names) == []
 
 
-@pytest.fixture
-def seen(fresh_engine: AsyncEngine) -> Iterator[list[str]]:
-    """The first word of each statement on ``runner_probe`` the async engine's listeners see."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
-    yield statements
-    sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
-
-
-def _verbs(seen: list[str]) -> list[str]:
-    return [statement.split()[0] for statement in seen if "runner_probe" in statement]
+def _verbs(sent: list[str]) -> list[str]:
+    return [statement.split()[0] for statement in sent if "runner_probe" in statement]
 
 
 async def test_the_async_engines_listeners_see_the_runners_statements(
-    runner: CoreRunner, seen: list[str]
+    runner: CoreRunner, fresh_statements: list[str]
 ) -> None:
     await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}]))
     await runner.read(_names)
-    assert _verbs(seen) == ["INSERT", "SELECT"]
+    assert _verbs(fresh_statements) == ["INSERT", "SELECT"]
 
 
 def _one_insert(engine: AsyncEngine) -> str:
@@ -91,10 +77,10 @@ def _one_insert(engine: AsyncEngine) -> str:
 
 
 async def test_one_statement_is_written_and_seen_by_the_listeners(
-    runner: CoreRunner, fresh_engine: AsyncEngine, seen: list[str]
+    runner: CoreRunner, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     await runner.write_one(_one_insert(fresh_engine), ["one"])
-    assert _verbs(seen) == ["INSERT"]
+    assert _verbs(fresh_statements) == ["INSERT"]
     assert await runner.read(_names) == ["one"]
 
 
@@ -109,11 +95,13 @@ async def test_one_statement_the_database_refuses_raises_and_the_next_is_written
 
 
 async def test_rows_of_one_statement_are_written_in_one_transaction(
-    runner: CoreRunner, fresh_engine: AsyncEngine, seen: list[str]
+    runner: CoreRunner, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
     await runner.write_rows(_one_insert(fresh_engine), [["a"], ["b"]])
     assert await runner.read(_names) == ["a", "b"]
-    assert _verbs(seen)[0] == "INSERT"  # seen by the listeners (one executemany, or per row)
+    assert (
+        _verbs(fresh_statements)[0] == "INSERT"
+    )  # seen by the listeners (one executemany, or per row)
 
 
 async def test_rows_of_which_one_is_refused_leave_nothing(
@@ -204,13 +192,11 @@ async def test_a_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path: Path)
 
 
 async def test_a_read_that_fails_otherwise_is_not_run_again(
-    runner: CoreRunner, fresh_engine: AsyncEngine
+    runner: CoreRunner, fresh_statements: list[str]
 ) -> None:
-    seen: list[str] = []
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
     with pytest.raises(sa.exc.SQLAlchemyError):
         await runner.read(lambda c: c.execute(sa.text("SELECT name FROM no_such_table")).all())
-    assert len([s for s in seen if "no_such_table" in s]) == 1
+    assert len([s for s in fresh_statements if "no_such_table" in s]) == 1
 
 
 def _reader_thread_started(before: set[threading.Thread]) -> bool:
@@ -219,18 +205,13 @@ def _reader_thread_started(before: set[threading.Thread]) -> bool:
 
 
 async def test_a_scalar_read_answers_and_is_seen_by_the_listeners(
-    runner: CoreRunner, fresh_engine: AsyncEngine
+    runner: CoreRunner, fresh_statements: list[str]
 ) -> None:
     await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}, {"name": "b"}]))
-    seen: list[str] = []
-    record = lambda *args: seen.append(args[2])
-    sa.event.listen(fresh_engine.sync_engine, "before_cursor_execute", record)
-    try:
-        assert await runner.read_scalar("SELECT count(*) FROM runner_probe") == 2
-        assert await runner.read_scalar("SELECT name FROM runner_probe WHERE name = 'z'") is None
-    finally:
-        sa.event.remove(fresh_engine.sync_engine, "before_cursor_execute", record)
-    assert [s for s in seen if "runner_probe" in s] == [
+    fresh_statements.clear()
+    assert await runner.read_scalar("SELECT count(*) FROM runner_probe") == 2
+    assert await runner.read_scalar("SELECT name FROM runner_probe WHERE name = 'z'") is None
+    assert [s for s in fresh_statements if "runner_probe" in s] == [
         "SELECT count(*) FROM runner_probe",
         "SELECT name FROM runner_probe WHERE name = 'z'",
     ]
