@@ -175,15 +175,14 @@ class _RequestSpan(NonRecordingSpan):
     span context was some 3 µs of its 40, ``python -m bench.inprocess``)."""
 
     def __init__(self, parent: SpanContext, ids: IdGenerator) -> None:
-        super().__init__(INVALID_SPAN_CONTEXT)
+        super().__init__(INVALID_SPAN_CONTEXT)  # until its ids are made
         self._parent = parent
         self._ids = ids
-        self._made = False
 
     def get_span_context(self) -> SpanContext:
-        if not self._made:
+        if self._context is INVALID_SPAN_CONTEXT:
             with _MAKING:  # a thread given the request's context may read it first too
-                if not self._made:
+                if self._context is INVALID_SPAN_CONTEXT:
                     parent, ids = self._parent, self._ids
                     self._context = SpanContext(
                         trace_id=parent.trace_id if parent.is_valid else ids.generate_trace_id(),
@@ -192,7 +191,6 @@ class _RequestSpan(NonRecordingSpan):
                         trace_flags=_UNSAMPLED,
                         trace_state=parent.trace_state if parent.is_valid else None,
                     )
-                    self._made = True
         return self._context
 
 
