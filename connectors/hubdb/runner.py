@@ -144,17 +144,6 @@ class CoreRunner:
                     return await connection.run_sync(work)
         return await self._on(self._writer, self._writes, work, write=True)
 
-    async def write_statement(self, work: Callable[[Connection], T]) -> T:
-        """``work`` that writes with one statement (atomic by itself): on PostgreSQL in
-        autocommit, the statement its own transaction, one round trip where ``write`` makes
-        three (BEGIN, the statement, COMMIT). On a SQLite file, as ``write`` (its
-        transaction costs no round trip)."""
-        if self._writes is None or self._writer is None:
-            async with self._engine.connect() as connection:
-                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return await connection.run_sync(work)
-        return await self.write(work)
-
     async def write_one(self, statement: str, parameters: Sequence[Any]) -> None:
         """One statement that writes (atomic by itself), in the driver's own SQL and with
         parameters as the driver takes them: the audit's insert, on the path of every
@@ -162,9 +151,10 @@ class CoreRunner:
         of the pool, no transaction around the statement: one round trip): through
         ``run_sync``, SQLAlchemy's round cost a warm company sheet 0.2 ms of CPU and 0.3 ms
         of wall time more than the insert itself (``docs/decisions.md``). A connection that
-        failed under it is dropped from the pool. Elsewhere, as ``write_statement``."""
+        failed under it is dropped from the pool. Elsewhere (SQLite, whose transaction costs
+        no round trip), as ``write``."""
         if self._engine.dialect.driver != "asyncpg":
-            await self.write_statement(
+            await self.write(
                 lambda connection: connection.exec_driver_sql(statement, tuple(parameters))
             )
             return

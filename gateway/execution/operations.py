@@ -113,9 +113,9 @@ class CompiledOperations:
         encode: Callable[[dict[str, Any]], bytes],
         whole: WholeAnswers | None = None,
     ) -> bytes | None:
-        """``answer``, encoded by ``encode`` while the request's audit events are written (a
-        round trip to the database on PostgreSQL): the bytes are handed out once the events
-        are committed, never before, and None when they cannot be (fail closed). ``whole``:
+        """``answer``, encoded by ``encode``, and the request's audit events written (a round
+        trip to the database on PostgreSQL): the bytes are handed out once the events are
+        committed, never before, and None when they cannot be (fail closed). ``whole``:
         where an anonymous answer of public records is kept whole (``kept_whole``), for the
         services that read it (one per application)."""
         body: bytes | None = await self._answer(
