@@ -21,6 +21,7 @@ CLAIRE = "claire.leroy@leroy-sas.example"  # LEROY's mandataire
 THOMAS = "thomas.blanc@cabinet-blanc.example"  # LEROY's collaborator
 ANTOINE = "antoine.fabre@menuiserie-fabre.example"  # another company
 VIDAL = "helene.vidal@laregion.example"  # administrator
+TOMORROW = "tomorrow"  # stands for the day after the one the test runs on
 RECORD = """
 mutation($input: InteractionInput!) {
   recordInteraction(input: $input) {
@@ -57,7 +58,7 @@ async def test_an_agent_records_support_for_its_structure_with_the_offers_segmen
 @pytest.mark.parametrize(
     ("changes", "argument"),
     [
-        ({"on": (date.today() + timedelta(days=1)).isoformat()}, "on"),
+        ({"on": TOMORROW}, "on"),  # read when the test runs, not when collected
         ({"offerId": "cci-gard:nope-1"}, "offerId"),
         ({"offerId": "cci-herault:createur-2"}, "offerId"),  # another structure's
         ({"product": "N14"}, "product"),  # not in the creators' level 2
@@ -73,6 +74,8 @@ async def test_an_agent_records_support_for_its_structure_with_the_offers_segmen
 async def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(
     run: Run, services: Services, changes: dict[str, Any], argument: str
 ) -> None:
+    if changes.get("on") is TOMORROW:
+        changes = {**changes, "on": (date.today() + timedelta(days=1)).isoformat()}
     result = await run(RECORD, as_=DURAND, variables={"input": _input(**changes)})
     assert errors_by_path(result) == {"recordInteraction": "BAD_USER_INPUT"}
     assert result.errors is not None
@@ -119,6 +122,8 @@ async def test_a_project_holders_project_is_recorded_with_its_segment(
 async def test_an_unknown_project_is_bad_user_input(run: Run) -> None:
     changes = {"siret": None, "projectId": "project-nope", "segment": "CREATEUR",
                "offerId": None, "level": None, "product": None}  # fmt: skip
+    if changes.get("on") is TOMORROW:
+        changes = {**changes, "on": (date.today() + timedelta(days=1)).isoformat()}
     result = await run(RECORD, as_=DURAND, variables={"input": _input(**changes)})
     assert errors_by_path(result) == {"recordInteraction": "BAD_USER_INPUT"}
 
