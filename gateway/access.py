@@ -24,12 +24,13 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from gateway.metrics import observe_http, observe_request, operation_label, route_of
-from gateway.tracing import current_trace_id
+from gateway.tracing import current_trace_id, request_trace_id
 
 __all__ = [
     "OpenRecord",
     "OperationNames",
     "RequestRecord",
+    "drop_record",
     "note_operation",
     "note_result",
     "open_record",
@@ -106,12 +107,25 @@ def open_record() -> OpenRecord:
     return record, _record.set(record)
 
 
+def drop_record(opened: OpenRecord) -> None:
+    """Closes a record that writes no line (its request goes on under another)."""
+    _record.reset(opened[1])
+
+
 def write_access_line(
-    opened: OpenRecord, scope: Scope, status: int, seconds: float, upstream: Counter[str]
+    opened: OpenRecord,
+    scope: Scope,
+    status: int,
+    seconds: float,
+    upstream: Counter[str],
+    *,
+    traced: bool = True,
 ) -> None:
     """Counts and times a finished HTTP request in /metrics (unknown paths are one route,
     "other", so a scanner cannot grow the label set) and writes its ``request`` line
-    (INFO), with the request id ``RequestIds`` put on the request."""
+    (INFO), with the request id ``RequestIds`` put on the request. ``traced``: whether
+    the request runs in its trace (else the line says the one it would have run in:
+    ``request_trace_id``)."""
     record, token = opened
     _record.reset(token)
     route = route_of(scope["path"])
@@ -125,7 +139,7 @@ def write_access_line(
         route=route,
         status=status,
         request_id=scope.get("state", {}).get("request_id"),
-        trace_id=current_trace_id(),
+        trace_id=current_trace_id() if traced else request_trace_id(scope),
         duration_ms=round(seconds * 1000, 1),
         viewer=_viewer_kind(scope),
         operation=",".join(record.operations) or None,

@@ -28,10 +28,11 @@ from connectors.hubdb import DatabaseUnavailable
 from connectors.query_store import QueryStore
 from gateway.access import note_result
 from gateway.errors import HubSchema
-from gateway.execution import WholeAnswers, kept_as_fragment, kept_as_value
+from gateway.execution import KEPT_WHOLE, WholeAnswers, kept_as_fragment, kept_as_value
 from gateway.graphiql import graphiql_csp, graphiql_html
 from gateway.identity_notice import notice_payload
 from gateway.json_input import UnreadableJSON, decode_request_json
+from gateway.kept_answers import KeptAnswer, KeptRequest, KeptRequests
 from gateway.limits import read_body
 from gateway.over_http import (
     GRAPHQL_RESPONSE,
@@ -43,12 +44,18 @@ from gateway.over_http import (
     response_media_type,
 )
 from gateway.persisted import DocumentRefused, TrustedDocuments
+from gateway.request_headers import request_header
 from gateway.served_schema import build_schema
 from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
 
-__all__ = ["GraphQLView", "build_schema", "encode_answer"]  # build_schema: gateway.served_schema
+__all__ = [
+    "GraphQLView",
+    "KeptAnswer",
+    "build_schema",
+    "encode_answer",
+]  # build_schema: gateway.served_schema
 
 _PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
 """A multipart request must carry one: a header no cross-site form can send."""
@@ -103,6 +110,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._personas_url = personas_url
         self._whole = WholeAnswers() if keep_public_answers else None
         """Anonymous answers of public records kept whole, from these services' reads."""
+        self._kept_requests = KeptRequests(KEPT_WHOLE)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -149,28 +157,77 @@ class GraphQLView(GraphQL[Context, None]):
             response = error_response(error.status_code, error.reason, media_type)
         await response(scope, receive, send)
 
+    def kept_answer(self, scope: Scope, body: bytes) -> KeptAnswer | None:
+        """What this view would send a request without a token of ``body`` when its answer
+        is kept whole (``gateway.execution.whole``), the operation noted for the access
+        line; None when the view must answer it. The request pipeline hands it out at its
+        door (``gateway.pipeline``)."""
+        whole = self._whole
+        if whole is None:
+            return None
+        request = (body, request_header(scope, b"content-type"), request_header(scope, b"accept"))
+        read = self._kept_requests.get(request)
+        if read is None:
+            if not self._compilable(scope, ANONYMOUS):
+                return None
+            found = self._compiled_request(scope, body)
+            key = None if found is None else WholeAnswers.key(*found[:3])
+            if found is None or key is None:
+                return None
+            read = KeptRequest(key, media_type_for(found[3]), found[1])
+            if whole.get(key) is not None:
+                self._kept_requests.remember(request, read)
+        compiled = self.schema.compiled  # type: ignore[attr-defined]
+        kept = compiled.kept_by_key(whole, read.key, read.operation_name)
+        return None if kept is None else KeptAnswer(kept, read.media_type)
+
     async def _answer_compiled(self, request: Request, send: Send) -> bool:
         """Answers a JSON request of an operation that has a compiled plan
         (``gateway.execution``); False, having sent nothing, when graphql-core must answer
         it (the request's body stays readable: Starlette keeps it on the request)."""
-        compiled = self.schema.compiled  # type: ignore[attr-defined]
         viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
-        if (
-            compiled is None
-            or self._documents.trusted_only
-            or (viewer.partner is not None and viewer.partner.documents is not None)
-        ):
-            return False
-        content_type, accept = content_headers(request.scope)
-        if not is_json(content_type or ""):
+        if not self._compilable(request.scope, viewer):
             return False
         raw = read_body(request.scope)
-        try:
-            payload = decode_request_json(raw if raw is not None else await request.body())
-        except UnreadableJSON:
+        found = self._compiled_request(
+            request.scope, raw if raw is not None else await request.body()
+        )
+        if found is None:
             return False
+        query, name, variables, accept = found
+        compiled, whole = self.schema.compiled, self._whole  # type: ignore[attr-defined]
+        body = None if whole is None else compiled.kept_whole(whole, query, name, variables, viewer)
+        if body is None:
+            body = await compiled.answer_encoded(
+                query, name, variables, viewer, self._context(request), self.encode_bytes, whole
+            )
+        if body is None:
+            return False
+        await KeptAnswer(body, media_type_for(accept)).send(send)
+        return True
+
+    def _compilable(self, scope: Scope, viewer: Viewer) -> bool:
+        """Whether a JSON request may run on the compiled path: not when only trusted
+        documents run (the instance's or the partner's: ``gateway.persisted``)."""
+        content_type, _ = content_headers(scope)
+        return (
+            self.schema.compiled is not None  # type: ignore[attr-defined]
+            and not self._documents.trusted_only
+            and (viewer.partner is None or viewer.partner.documents is None)
+            and is_json(content_type or "")
+        )
+
+    def _compiled_request(
+        self, scope: Scope, raw: bytes
+    ) -> tuple[str, str | None, dict[str, Any] | None, str | None] | None:
+        """The query, operation name, variables and ``Accept`` of a request whose operation
+        has a plan; None when graphql-core must read it."""
+        try:
+            payload = decode_request_json(raw)
+        except UnreadableJSON:
+            return None
         if not isinstance(payload, dict) or payload.get("extensions") is not None:
-            return False  # a batch, or a persisted query (gateway.persisted)
+            return None  # a batch, or a persisted query (gateway.persisted)
         query, name, variables = (
             payload.get("query"),
             payload.get("operationName"),
@@ -180,30 +237,10 @@ class GraphQLView(GraphQL[Context, None]):
             not isinstance(query, str)
             or not (name is None or isinstance(name, str))
             or not (variables is None or isinstance(variables, dict))
-            or (query, name) not in compiled
+            or (query, name) not in self.schema.compiled  # type: ignore[attr-defined]
         ):
-            return False
-        whole = self._whole
-        body = None if whole is None else compiled.kept_whole(whole, query, name, variables, viewer)
-        if body is None:
-            body = await compiled.answer_encoded(
-                query, name, variables, viewer, self._context(request), self.encode_bytes, whole
-            )
-        if body is None:
-            return False
-        media_type = media_type_for(accept)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-length", str(len(body)).encode()),
-                    (b"content-type", media_type.encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-        return True
+            return None
+        return query, name, variables, content_headers(scope)[1]
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

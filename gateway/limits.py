@@ -7,7 +7,8 @@ Depth, aliases and tokens are Strawberry's own limiters (``gateway/graphql.py``)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Awaitable, Iterable, Iterator
 from types import CoroutineType
 from typing import Any
 
@@ -83,6 +84,41 @@ class BodyLimit:
             return None
         scope[_BODY] = body
         return _replay(body, receive)
+
+    def ready_body(self, scope: Scope, receive: Receive) -> tuple[bytes | None, Receive]:
+        """The body, when it came whole with the request, within ``max_bytes`` as declared,
+        so that reading it waits for nothing; and what the request receives from then on
+        (the messages taken replayed first: ``read`` reads them again as if they had not
+        been taken). None when any of that does not hold: ``read`` then decides."""
+        declared = _content_length(scope)
+        if declared is None or declared > self.max_bytes:  # within any request's limit
+            return None, receive
+        taken: list[Message] = []
+        size = 0
+        while True:
+            waiting = receive()
+            if type(waiting) is not CoroutineType:
+                return None, _replay_taken(taken, waiting, receive)
+            try:
+                pending = waiting.send(None)
+            except StopIteration as arrived:
+                message: Message = arrived.value
+            else:  # the client has not sent it all yet
+                return None, _replay_taken(taken, _Resumed(waiting, pending), receive)
+            taken.append(message)
+            if message["type"] != "http.request":
+                return None, _replay_taken(taken, None, receive)
+            size += len(message.get("body", b""))
+            if size > declared or not message.get("more_body", False):
+                break
+        if size != declared:
+            return None, _replay_taken(taken, None, receive)
+        body = (
+            taken[0].get("body", b"")
+            if len(taken) == 1
+            else b"".join(message.get("body", b"") for message in taken)
+        )
+        return body, _replay(body, receive)
 
     async def _read(self, receive: Receive, limit: int) -> bytes | None:
         """The body; None when it passes ``limit`` (read on, and dropped, up to the drain
@@ -325,3 +361,22 @@ class ReportingParserCache(ParserCache):
         except GraphQLError:
             context.graphql_document = None
         yield
+
+
+def _replay_taken(
+    taken: list[Message], waiting: Awaitable[Message] | None, receive: Receive
+) -> Receive:
+    """``receive`` as if the messages ``taken`` had not been: they come first, then what
+    ``waiting`` (a call to ``receive`` begun) answers, then ``receive``'s."""
+    pending = deque(taken)
+
+    async def replayed() -> Message:
+        nonlocal waiting
+        if pending:
+            return pending.popleft()
+        if waiting is not None:
+            began, waiting = waiting, None
+            return await began
+        return await receive()
+
+    return replayed

@@ -40,7 +40,7 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _log = structlog.get_logger("gateway.http")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per request, and a frozen one's __init__ costs 3×
 class RequestIds:
     """The gateway's own id of a request (``X-Request-Id`` on the answer, on every log line,
     in the audit trail). A sane ``X-Request-Id`` from the client is kept beside it, never in
@@ -151,6 +151,13 @@ class AuthenticationMiddleware:
         viewer = ANONYMOUS if not authorization else await self._viewer(authorization, send)
         if viewer is None:
             return
+        if await self.admit(viewer, scope, send):
+            await self.app(scope, receive, send)
+
+    async def admit(self, viewer: Viewer, scope: Scope, send: Send) -> bool:
+        """Counts the request against its viewer's limit: within it, the viewer is put on the
+        request and the limit's headers go out on its answer (True); past it, the 429 is
+        sent (False)."""
         verdict = await self._verdict(viewer, scope)
         if verdict is not None:
             if not verdict.allowed:
@@ -160,10 +167,10 @@ class AuthenticationMiddleware:
                     _log.info("rate_limited", viewer_kind=viewer.kind.value)
                 RATE_LIMITED.labels(_limit_of(viewer)).inc()
                 await _too_many_requests(verdict, send, _who(viewer))
-                return
+                return False
             add_answer_headers(scope, verdict.headers())
         scope.setdefault("state", {})["viewer"] = viewer
-        await self.app(scope, receive, send)
+        return True
 
     async def _viewer(self, authorization: str, send: Send) -> Viewer | None:
         """The viewer a token or an API key names; None when the request is answered here

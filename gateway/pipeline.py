@@ -15,22 +15,43 @@ request goes through before its endpoint, in a fixed order.
 Each step adds what it has to say on the answer (ids, ``RateLimit-*``, CORS) to the one
 wrapper that sends the answer's start, which also notes the status for the access line.
 A chain of one middleware per step cost a send wrapper, a coroutine and a closure each, on
-every request (docs/decisions.md, "One request pipeline")."""
+every request (docs/decisions.md, "One request pipeline").
+
+**The door.** A request without a token to ``/graphql`` whose answer is kept whole
+(``gateway.execution.whole``) is answered before step 1, by the same pieces in the same
+order, less what has nothing to do for it: its body came whole with its head (so no wait
+to bound), the view says what it would send (``GraphQLView.kept_answer``), the rate limit
+counts it (``AuthenticationMiddleware.admit``: a 429 past it), and its ids, CORS headers,
+access line and metrics are the same as on the way in. What it leaves out: the trace's
+context (no span is recorded, ``spans_recorded``; the access line says the trace id the
+request would have had), the partner-call tally (a kept answer calls none), the body
+limit's timer and the endpoint's layers. Anything else goes the whole way, its body
+replayed. ``tests/gateway/test_pipeline_door.py`` holds the two ways to the same answer,
+headers, line and metrics."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import reset_contextvars
 
+from auth.viewer import ANONYMOUS
 from connectors.http import tallying
 from connectors.hubdb import DatabaseUnavailable
-from gateway.access import open_record, write_access_line
+from gateway.access import drop_record, open_record, write_access_line
 from gateway.cors import CorsPolicy
+from gateway.graphql import GraphQLView
 from gateway.limits import BodyLimit
-from gateway.middleware import RequestIds, answer_database_unavailable, answer_headers
-from gateway.tracing import tracing_middleware
+from gateway.middleware import (
+    AuthenticationMiddleware,
+    RequestIds,
+    answer_database_unavailable,
+    answer_headers,
+)
+from gateway.request_headers import request_header
+from gateway.tracing import spans_recorded, tracing_middleware
 
 __all__ = ["RequestPipeline"]
 
@@ -58,7 +79,50 @@ class RequestPipeline:
         if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == "/graphql"
+            and not scope.get("root_path")
+            and not request_header(scope, b"authorization")
+            and not spans_recorded()
+        ):
+            going_on = await self._at_door(scope, receive, send)
+            if going_on is None:
+                return
+            receive = going_on
         await self._traced(scope, receive, send)
+
+    async def _at_door(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """Answers a request without a token whose answer is kept whole (the module's
+        "door"); None once answered, else what the request receives from then on."""
+        graphql = getattr(getattr(scope.get("app"), "state", None), "graphql", None)
+        if not isinstance(graphql, AuthenticationMiddleware):
+            return receive
+        view = graphql.app
+        if not isinstance(view, GraphQLView):
+            return receive
+        body, receive = self._body_limit.ready_body(scope, receive)
+        if body is None:
+            return receive
+        started = time.perf_counter()
+        record = open_record()
+        kept = view.kept_answer(scope, body)
+        if kept is None:
+            drop_record(record)
+            return receive
+        ids = RequestIds.assign(scope)
+        answering = self._answering(scope, ids, send)
+        logged = ids.bind_to_logs()
+        try:
+            if await graphql.admit(ANONYMOUS, scope, answering):
+                await kept.send(answering)
+        finally:
+            reset_contextvars(**logged)
+            seconds = time.perf_counter() - started
+            status = answering.status or 500
+            write_access_line(record, scope, status, seconds, _NO_CALLS, traced=False)
+        return None
 
     async def _traced_request(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -73,36 +137,29 @@ class RequestPipeline:
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         ids = RequestIds.assign(scope)
-        extra = answer_headers(scope)
-        extra.extend(ids.headers())
-        cors = self._cors
-        origin = cors.allowed_origin(scope) if cors is not None else None
-        status: int | None = None
-
-        async def send_answer(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = message.setdefault("headers", [])
-                headers.extend(extra)
-                if cors is not None:
-                    cors.mark(origin, headers)
-            await send(message)
-
+        answering = self._answering(scope, ids, send)
         logged = ids.bind_to_logs()
         record = open_record()
         try:
             with tallying() as upstream:
                 try:
-                    await self._answer(scope, receive, send_answer)
+                    await self._answer(scope, receive, answering)
                 except DatabaseUnavailable as error:
-                    if status is not None:
+                    if answering.status is not None:
                         raise
-                    await answer_database_unavailable(error, scope, send_answer)
+                    await answer_database_unavailable(error, scope, answering)
         finally:
             reset_contextvars(**logged)
             seconds = time.perf_counter() - started
-            write_access_line(record, scope, status or 500, seconds, upstream)
+            write_access_line(record, scope, answering.status or 500, seconds, upstream)
+
+    def _answering(self, scope: Scope, ids: RequestIds, send: Send) -> _Answering:
+        extra = answer_headers(scope)
+        extra.extend(ids.headers())
+        cors = self._cors
+        return _Answering(
+            send, extra, cors, cors.allowed_origin(scope) if cors is not None else None
+        )
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._cors is not None:
@@ -115,3 +172,36 @@ class RequestPipeline:
             return
         endpoint = None if scope.get("root_path") else self._endpoints.get(scope["path"])
         await (endpoint or self.app)(scope, receive_body, send)
+
+
+class _Answering:
+    """The request's one ``send`` wrapper: the headers the steps add (``extra``: ids, rate
+    limits) and CORS's go out on the answer's start, whose status it notes."""
+
+    __slots__ = ("_cors", "_extra", "_origin", "_send", "status")
+
+    def __init__(
+        self,
+        send: Send,
+        extra: list[tuple[bytes, bytes]],
+        cors: CorsPolicy | None,
+        origin: str | None,
+    ) -> None:
+        self._send = send
+        self._extra = extra
+        self._cors = cors
+        self._origin = origin
+        self.status: int | None = None
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            headers = message.setdefault("headers", [])
+            headers.extend(self._extra)
+            if self._cors is not None:
+                self._cors.mark(self._origin, headers)
+        await self._send(message)
+
+
+_NO_CALLS: Counter[str] = Counter()
+"""The partner calls of an answer kept whole (read, never written)."""

@@ -87,8 +87,8 @@ class RateLimiter:
     async def hit(
         self, key_id: str, per_minute: int | None = None, *, namespace: str = "partner-key"
     ) -> Verdict:
-        item = RateLimitItemPerMinute(per_minute or self.default_per_minute)
         if self._shared is not None:
+            item = RateLimitItemPerMinute(per_minute or self.default_per_minute)
             try:
                 return await self._hit(self._shared, item, namespace, key_id)
             except Exception as error:  # noqa: BLE001 - Redis down: count here rather than fail

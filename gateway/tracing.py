@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import Token
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -58,6 +59,8 @@ __all__ = [
     "export_spans",
     "operation_answered",
     "operation_span",
+    "request_trace_id",
+    "spans_recorded",
     "tracer_provider",
     "tracing_middleware",
 ]
@@ -142,29 +145,46 @@ class _TracingMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._instrumented = OpenTelemetryMiddleware(app, exclude_spans=["send", "receive"])
-        self._propagator = TraceContextTextMapPropagator()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or _recording():
+        if scope["type"] not in ("http", "websocket") or spans_recorded():
             await self._instrumented(scope, receive, send)
             return
-        provider = trace.get_tracer_provider()
-        carrier = {}
-        for name in (b"traceparent", b"tracestate"):
-            value = request_header(scope, name)
-            if value is not None:
-                carrier[name.decode()] = value.decode("latin-1")
-        parent = (
-            trace.get_current_span(self._propagator.extract(carrier)).get_span_context()
-            if carrier
-            else INVALID_SPAN_CONTEXT  # no caller's trace: a new one
-        )
-        span = _RequestSpan(parent, provider.id_generator)  # type: ignore[attr-defined]
-        token = otel_context.attach(trace.set_span_in_context(span))
+        token = _attach_request_span(scope)
         try:
             await self.app(scope, receive, send)
         finally:
             otel_context.detach(token)
+
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+
+
+def _attach_request_span(scope: Scope) -> Token[Context]:
+    """Makes the request's unrecorded span (``_RequestSpan``) the current one; the token
+    ``otel_context.detach`` takes."""
+    return otel_context.attach(trace.set_span_in_context(_request_span(scope)))
+
+
+def _request_span(scope: Scope) -> _RequestSpan:
+    carrier = {}
+    for name in (b"traceparent", b"tracestate"):
+        value = request_header(scope, name)
+        if value is not None:
+            carrier[name.decode()] = value.decode("latin-1")
+    parent = (
+        trace.get_current_span(_PROPAGATOR.extract(carrier)).get_span_context()
+        if carrier
+        else INVALID_SPAN_CONTEXT  # no caller's trace: a new one
+    )
+    return _RequestSpan(parent, trace.get_tracer_provider().id_generator)  # type: ignore[attr-defined]
+
+
+def request_trace_id(scope: Scope) -> str:
+    """The id of the trace the tracing middleware gives a request while spans are not
+    recorded (``spans_recorded``), as ``current_trace_id`` reads it: the caller's, else a new
+    one. For a request answered before it (``gateway.pipeline``'s door)."""
+    return format(_request_span(scope).get_span_context().trace_id, "032x")
 
 
 class _RequestSpan(NonRecordingSpan):
@@ -209,7 +229,7 @@ def current_trace_id() -> str | None:
     return format(context.trace_id, "032x") if context.is_valid else None
 
 
-def _recording() -> bool:
+def spans_recorded() -> bool:
     """Whether spans may be recorded: the process's provider exports them, or is not the
     gateway's (its own sampler decides)."""
     sampler = getattr(trace.get_tracer_provider(), "sampler", None)
@@ -227,7 +247,7 @@ def operation_span() -> Iterator[Callable[[str | None, str], None]]:
     would drop it, and making it (ids, context, the sampler's call) cost about 30 µs of a
     warm anonymous request's ~600 (``python -m bench.inprocess``); the request's own
     unrecorded span carries the trace's ids meanwhile (``_TracingMiddleware``)."""
-    if not _recording():
+    if not spans_recorded():
         yield _unrecorded
         return
     with _tracer.start_as_current_span("graphql.operation") as span:
@@ -246,7 +266,7 @@ def operation_answered(operation_name: str | None, kind: str) -> None:
     ``gateway.execution.whole``): a span begun and ended, once spans are exported; until
     then nothing (not even ``operation_span``'s context manager: a kept answer is a few
     dozen µs in all)."""
-    if _recording():
+    if spans_recorded():
         with operation_span() as name_it:
             name_it(operation_name, kind)
 

@@ -29,7 +29,7 @@ from gateway.audit import audit_pending, write_audit
 from gateway.cost import CostPolicy
 from gateway.execution.compiler import Unsupported, compile_operation, directive_variables
 from gateway.execution.plan import NotCompiled, Plan
-from gateway.execution.whole import WholeAnswers
+from gateway.execution.whole import WholeAnswers, WholeKey
 from gateway.identity_notice import notice_payload
 from gateway.settings import ConfigurationError
 from gateway.tracing import operation_answered, operation_span
@@ -199,7 +199,12 @@ class CompiledOperations:
         if viewer is not ANONYMOUS:
             return None
         key = WholeAnswers.key(query, operation_name, raw_variables)
-        body = None if key is None else whole.get(key)
+        return None if key is None else CompiledOperations.kept_by_key(whole, key, operation_name)
+
+    @staticmethod
+    def kept_by_key(whole: WholeAnswers, key: WholeKey, operation_name: str | None) -> bytes | None:
+        """``kept_whole`` of the request whose answer's key is ``key`` (``WholeAnswers.key``)."""
+        body = whole.get(key)
         if body is not None:
             operation_answered(operation_name, "query")
             note_operation(operation_name, validated=True)

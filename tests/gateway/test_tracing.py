@@ -52,9 +52,13 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     processor = SimpleSpanProcessor(exporter)
-    export_spans(configure_tracing(settings), processor)
+    provider = configure_tracing(settings)
+    sampler: Any = provider.sampler
+    exporting = sampler.exporting
+    export_spans(provider, processor)
     yield exporter
     processor.shutdown()  # the provider is the process's: this test's exporter stops here
+    sampler.exporting = exporting  # and the tests after it record no span, as served
 
 
 @pytest.fixture

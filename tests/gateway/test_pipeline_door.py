@@ -1,0 +1,290 @@
+"""The request pipeline's door (``gateway.pipeline``): a request without a token whose answer
+is kept whole is answered before the pipeline's steps, with what they would have said —
+the same status, headers, body, access line and metrics as the whole way — and anything
+else goes the whole way, its body intact."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from asgi_lifespan import LifespanManager
+from opentelemetry import trace
+from prometheus_client import REGISTRY
+from starlette.types import Receive, Scope, Send
+from structlog.testing import capture_logs
+
+from gateway.app import create_app, dev_issuer
+from gateway.graphql import GraphQLView
+from gateway.pipeline import RequestPipeline
+from gateway.settings import Settings
+from tests.conftest import CountingTransport
+
+SIRET = "84215637400014"
+PUBLIC = (
+    "query($s:String!){company(siret:$s){siret name naf{code label} "
+    "address{city postalCode departmentCode} active}}"
+)
+BODY = orjson.dumps({"query": PUBLIC, "variables": {"s": SIRET}})
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+ORIGIN = "https://portail.example"
+LIMIT = 5
+"""Anonymous requests a minute."""
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        dev_secret_file=tmp_path / "secret",
+        scheduler_enabled=False,
+        rate_limit_anonymous=LIMIT,
+        cors_allowed_origins=[ORIGIN],
+    )
+
+
+@pytest.fixture(autouse=True)
+def spans_not_recorded() -> Iterator[None]:
+    """The door opens only while no span is recorded (another test may have exported)."""
+    sampler: Any = getattr(trace.get_tracer_provider(), "sampler", None)
+    exporting = getattr(sampler, "exporting", None)
+    if exporting:
+        sampler.exporting = False
+    yield
+    if exporting:
+        sampler.exporting = exporting
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, upstream: CountingTransport
+) -> AsyncIterator[httpx.AsyncClient]:
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    app = create_app(settings, entreprise_client=sandbox)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, client=("198.51.100.7", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
+            for _ in range(2):  # graphql-core, then the plan, which keeps the answer
+                assert (
+                    await client.post("/graphql", content=BODY, headers=_json())
+                ).status_code == 200
+            yield client
+
+
+class _Views:
+    """Counts the requests the GraphQL view is called for."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        call = GraphQLView.__call__
+
+        async def counted(view: GraphQLView, scope: Scope, receive: Receive, send: Send) -> None:
+            self.calls += 1
+            await call(view, scope, receive, send)
+
+        monkeypatch.setattr(GraphQLView, "__call__", counted)
+
+
+@pytest.fixture
+def views(monkeypatch: pytest.MonkeyPatch) -> _Views:
+    return _Views(monkeypatch)
+
+
+def _json(**more: str) -> dict[str, str]:
+    return {"content-type": "application/json", **more}
+
+
+def _door_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def whole_way(
+        self: RequestPipeline, scope: Scope, receive: Receive, send: Send
+    ) -> Receive:
+        return receive
+
+    monkeypatch.setattr(RequestPipeline, "_at_door", whole_way)
+
+
+def _seen(response: httpx.Response) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (the request's own id as its shape) and body."""
+    headers = dict(response.headers)
+    assert len(headers.pop("x-request-id")) == 32
+    return response.status_code, headers, response.content
+
+
+_COUNTED = ("hub_http_request", "hub_graphql_operation_seconds", "hub_graphql_errors")
+
+
+def _series() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The request metrics' counts (not their durations)."""
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for metric in REGISTRY.collect()
+        for sample in metric.samples
+        if sample.name.startswith(_COUNTED)
+        and not sample.name.endswith(("_created", "_sum"))
+        and "le" not in sample.labels
+    }
+
+
+def _counted(before: dict[Any, float], after: dict[Any, float]) -> dict[Any, float]:
+    return {
+        key: value - before.get(key, 0.0)
+        for key, value in after.items()
+        if value != before.get(key, 0.0)
+    }
+
+
+async def _send(client: httpx.AsyncClient, headers: dict[str, str]) -> tuple[Any, list[Any], Any]:
+    """The answer, the access line and the metrics it counted."""
+    before = _series()
+    with capture_logs() as logs:
+        response = await client.post("/graphql", content=BODY, headers=headers)
+    lines = [line for line in logs if line["event"] == "request"]
+    for line in lines:
+        line.pop("duration_ms")
+        line.pop("request_id")
+    return _seen(response), lines, _counted(before, _series())
+
+
+ASKED = {
+    "plainly": _json(),
+    "from an allowed origin": _json(origin=ORIGIN),
+    "from another origin": _json(origin="https://ailleurs.example"),
+    "with its own request id": _json(**{"x-request-id": "client-req-0001"}),
+    "for a GraphQL response": _json(accept="application/graphql-response+json"),
+    "in the caller's trace": _json(traceparent=f"00-{TRACE_ID}-00f067aa0ba902b7-01"),
+}
+
+
+@pytest.mark.parametrize("headers", ASKED.values(), ids=ASKED.keys())
+async def test_a_kept_answer_at_the_door_is_the_one_the_whole_way_gives(
+    client: httpx.AsyncClient,
+    views: _Views,
+    headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    at_door = await _send(client, headers)
+    assert views.calls == 0  # answered before the view
+    _door_closed(monkeypatch)
+    whole_way = await _send(client, headers)
+    assert views.calls == 1
+
+    (status, sent_headers, body), line, counted = at_door
+    assert status == 200 and orjson.loads(body)["data"]["company"]["siret"] == SIRET
+    assert status == whole_way[0][0] and body == whole_way[0][2]
+    remaining = int(sent_headers["ratelimit-remaining"])
+    assert int(whole_way[0][1]["ratelimit-remaining"]) == remaining - 1  # both counted
+    assert {**at_door[0][1], "ratelimit-remaining": ""} == {
+        **whole_way[0][1],
+        "ratelimit-remaining": "",
+    }
+    assert line and counted
+
+
+@pytest.mark.parametrize("headers", ASKED.values(), ids=ASKED.keys())
+async def test_the_door_writes_the_access_line_and_metrics_of_the_whole_way(
+    client: httpx.AsyncClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, at_door_line, at_door_counted = await _send(client, headers)
+    _door_closed(monkeypatch)
+    _, whole_way_line, whole_way_counted = await _send(client, headers)
+
+    trace_ids = [line.pop("trace_id") for line in (*at_door_line, *whole_way_line)]
+    assert at_door_line == whole_way_line
+    assert at_door_line[0]["viewer"] == "ANONYMOUS" and at_door_line[0]["operation"] == "anonymous"
+    assert at_door_counted == whole_way_counted
+    assert all(len(trace_id) == 32 for trace_id in trace_ids)
+    if "traceparent" in headers:
+        assert trace_ids == [TRACE_ID, TRACE_ID]
+
+
+async def test_past_its_limit_the_door_refuses_as_the_whole_way_does(
+    client: httpx.AsyncClient, views: _Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = [await client.post("/graphql", content=BODY, headers=_json()) for _ in range(LIMIT)]
+    assert [a.status_code for a in answers][-1] == 429
+    refused = _seen(answers[-1])
+    _door_closed(monkeypatch)
+    whole_way = _seen(await client.post("/graphql", content=BODY, headers=_json()))
+
+    assert views.calls == 0
+    assert refused[0] == whole_way[0] == 429
+    assert orjson.loads(refused[2])["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert set(refused[1]) == set(whole_way[1]) and refused[2][:60] == whole_way[2][:60]
+
+
+async def test_a_request_with_a_token_goes_the_whole_way(
+    client: httpx.AsyncClient, views: _Views, settings: Settings
+) -> None:
+    email = "pierre.durand@cci-gard.example"
+    token = dev_issuer(settings).issue(subject=email, email=email)
+    response = await client.post(
+        "/graphql", content=BODY, headers=_json(authorization=f"Bearer {token}")
+    )
+
+    assert response.status_code == 200 and views.calls == 1
+    assert orjson.loads(response.content)["data"]["company"]["siret"] == SIRET
+
+
+async def test_a_request_whose_answer_is_not_kept_goes_the_whole_way_with_its_body(
+    client: httpx.AsyncClient, views: _Views
+) -> None:
+    other = orjson.dumps({"query": "{ viewer { kind } }"})
+    response = await client.post("/graphql", content=other, headers=_json())
+
+    assert response.status_code == 200 and views.calls == 1
+    assert orjson.loads(response.content) == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+
+
+async def test_a_body_that_is_not_all_there_goes_the_whole_way(
+    client: httpx.AsyncClient, views: _Views
+) -> None:
+    app = client._transport.app  # type: ignore[attr-defined]  # the ASGI app under the client
+    pieces = [BODY[:40], BODY[40:]]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.sleep(0)  # the rest comes later: reading it would wait
+        return {"type": "http.request", "body": pieces.pop(0), "more_body": bool(pieces)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(_scope(len(BODY)), receive, send)
+
+    assert views.calls == 1 and sent[0]["status"] == 200
+    assert orjson.loads(sent[1]["body"])["data"]["company"]["siret"] == SIRET
+
+
+async def test_a_body_shorter_than_declared_goes_the_whole_way(
+    client: httpx.AsyncClient, views: _Views
+) -> None:
+    app = client._transport.app  # type: ignore[attr-defined]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": BODY, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(_scope(len(BODY) + 10), receive, send)
+
+    assert views.calls == 1 and sent[0]["status"] == 200
+
+
+def _scope(declared: int) -> dict[str, Any]:
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "root_path": "",
+        "query_string": b"", "client": ("198.51.100.8", 4000), "server": ("gw.test", 80),
+        "headers": [(b"content-type", b"application/json"),
+                    (b"content-length", str(declared).encode())],
+    }  # fmt: skip
