@@ -38,7 +38,7 @@ from connectors.errors import NotFound, RateLimited, UpstreamUnavailable
 from connectors.freshness import note_fresh_for, note_unsettled
 from connectors.http.logs import LogNames
 from connectors.http.singleflight import SingleFlight
-from connectors.metrics import CACHE_READS
+from connectors.metrics import cache_read
 
 __all__ = [
     "PARSED_ENTRIES",
@@ -230,7 +230,7 @@ class CachedFetch:
     def _hit(
         self, entry: CacheEntry, label: str, source: str, report: Report | None
     ) -> dict[str, Any]:
-        CACHE_READS.labels(label, "hit").inc()
+        cache_read(label, "hit")
         note_fresh_for(entry.fresh_for)
         if report is not None:
             report(Outcome.CACHE.value)
@@ -238,7 +238,7 @@ class CachedFetch:
 
     async def _miss(self, miss: _Miss) -> dict[str, Any]:
         label, report, stale = miss.label, miss.report, miss.found
-        CACHE_READS.labels(label, "miss").inc()
+        cache_read(label, "miss")
         note_unsettled()
         outcome = [Outcome.SHARED]  # set by _fetch when this reader's flight is the one that runs
         flight = self._flights.start(miss.key, lambda: self._fetch(miss, outcome))
@@ -246,7 +246,7 @@ class CachedFetch:
             await asyncio.wait([flight], timeout=self._revalidate_wait_s)
             if not flight.done():  # the partner is slow: the copy now, the refresh goes on
                 _log.info(self._logs.event("stale_while_revalidate"), **{self._logs.label: label})
-                CACHE_READS.labels(label, "stale").inc()
+                cache_read(label, "stale")
                 if report is not None:
                     report(Outcome.STALE.value)
                 return stale.value
@@ -291,7 +291,7 @@ class CachedFetch:
                 reason=type(exc).__name__,
                 **{self._logs.label: miss.label},
             )
-            CACHE_READS.labels(miss.label, "stale").inc()
+            cache_read(miss.label, "stale")
             outcome[0] = Outcome.STALE
             return entry.value
         await self._write(key, payload, miss.ttl, self._stale_ttl)
