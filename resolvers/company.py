@@ -178,15 +178,15 @@ async def referent(info: Info, siret: str) -> AssignmentRecord | None:
     return (await info.context.loaders.facts.load(siret)).referent
 
 
-async def legal_representatives(info: Info, siret: str) -> list[Mandataire]:
+async def legal_representatives(info: Info, siret: str) -> tuple[Mandataire, ...]:
     return await info.context.loaders.mandataires.load(siret[:9])
 
 
-async def turnover(info: Info, siret: str) -> list[Turnover]:
+async def turnover(info: Info, siret: str) -> tuple[Turnover, ...]:
     return await info.context.loaders.turnover.load(siret)
 
 
-async def balance_sheets(info: Info, siren: str) -> list[BalanceSheet]:
+async def balance_sheets(info: Info, siren: str) -> tuple[BalanceSheet, ...]:
     """Newest first (as the connector reads them)."""
     return await info.context.loaders.balance_sheets.load(siren)
 

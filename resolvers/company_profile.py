@@ -8,7 +8,7 @@ non-employer has no headcount) is simply an unknown fact."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import TypeVar
 
 from connectors.entreprise import BalanceSheet, Compliance, Headcount, Turnover
@@ -69,7 +69,7 @@ async def company_profile(info: Info, siret: str) -> CompanyProfile:
     )
 
 
-def _latest(sheets: list[BalanceSheet] | None) -> BalanceSheet | None:
+def _latest(sheets: Sequence[BalanceSheet] | None) -> BalanceSheet | None:
     return sheets[0] if sheets else None
 
 
@@ -77,7 +77,7 @@ def _staff(headcount: Headcount | None) -> float | None:
     return headcount.staff if headcount else None
 
 
-def _turnover(turnovers: list[Turnover] | None, sheet: BalanceSheet | None) -> int | None:
+def _turnover(turnovers: Sequence[Turnover] | None, sheet: BalanceSheet | None) -> int | None:
     if turnovers:
         return turnovers[0].amount
     return sheet.turnover if sheet else None

@@ -81,22 +81,19 @@ class _Reading(Generic[T]):
 
     endpoint: Endpoint
     parse: Callable[[dict[str, Any]], T]
-    shared: bool
-    """``parse`` makes one frozen record, which every reader may share; a list is parsed
-    for each read (its readers own it)."""
+    """Makes frozen records (a tuple of them for a list), which every reader shares: parsed
+    once per cache entry (``CachedFetch.read_parsed``, by the entry's write stamp)."""
 
 
 _READS: dict[str, _Reading[Any]] = {
-    "etablissement": _Reading(ETABLISSEMENT, parse_etablissement, shared=True),
-    "unite_legale": _Reading(UNITE_LEGALE, parse_unite_legale, shared=True),
-    "mandataires_sociaux": _Reading(MANDATAIRES_SOCIAUX, parse_mandataires_sociaux, shared=False),
-    "chiffres_affaires": _Reading(CHIFFRES_AFFAIRES, parse_chiffres_affaires, shared=False),
-    "attestation_vigilance": _Reading(
-        ATTESTATION_VIGILANCE, parse_attestation_vigilance, shared=True
-    ),
-    "attestation_fiscale": _Reading(ATTESTATION_FISCALE, parse_attestation_fiscale, shared=True),
-    "effectifs_annuels": _Reading(EFFECTIFS_ANNUELS, parse_effectifs_annuels, shared=True),
-    "bilans": _Reading(BILANS, parse_bilans, shared=False),
+    "etablissement": _Reading(ETABLISSEMENT, parse_etablissement),
+    "unite_legale": _Reading(UNITE_LEGALE, parse_unite_legale),
+    "mandataires_sociaux": _Reading(MANDATAIRES_SOCIAUX, parse_mandataires_sociaux),
+    "chiffres_affaires": _Reading(CHIFFRES_AFFAIRES, parse_chiffres_affaires),
+    "attestation_vigilance": _Reading(ATTESTATION_VIGILANCE, parse_attestation_vigilance),
+    "attestation_fiscale": _Reading(ATTESTATION_FISCALE, parse_attestation_fiscale),
+    "effectifs_annuels": _Reading(EFFECTIFS_ANNUELS, parse_effectifs_annuels),
+    "bilans": _Reading(BILANS, parse_bilans),
 }
 """Each read, by the name of its method: ``read_many`` finds it by that name."""
 
@@ -150,12 +147,12 @@ class EntrepriseConnector:
 
     async def mandataires_sociaux(
         self, siren: str, *, object: str, observe: CallObserver | None = None
-    ) -> list[Mandataire]:
+    ) -> tuple[Mandataire, ...]:
         return await self._read(_READS["mandataires_sociaux"], siren, object, observe)
 
     async def chiffres_affaires(
         self, siret: str, *, object: str, observe: CallObserver | None = None
-    ) -> list[Turnover]:
+    ) -> tuple[Turnover, ...]:
         """Newest fiscal year first."""
         return await self._read(_READS["chiffres_affaires"], siret, object, observe)
 
@@ -179,7 +176,7 @@ class EntrepriseConnector:
 
     async def bilans(
         self, siren: str, *, object: str, observe: CallObserver | None = None
-    ) -> list[BalanceSheet]:
+    ) -> tuple[BalanceSheet, ...]:
         """The last balance sheets (Banque de France), newest first."""
         return await self._read(_READS["bilans"], siren, object, observe)
 
@@ -214,7 +211,6 @@ class EntrepriseConnector:
             label=endpoint.name,
             source=endpoint.source,
             ttl=self._config.ttl_for(endpoint.name),
-            kept=reading.shared,
         )
         answers.update(zip([given for given, _ in reads], found, strict=True))
         return answers
@@ -233,8 +229,8 @@ class EntrepriseConnector:
         object: str,
         observe: CallObserver | None = None,
     ) -> T:
-        """A shared reading (``_Reading.shared``) is parsed once per cache entry
-        (``CachedFetch.read_parsed``, by the entry's write stamp) instead of once per read."""
+        """Parsed once per cache entry (``CachedFetch.read_parsed``, by the entry's write
+        stamp) instead of once per read."""
         endpoint, parse = reading.endpoint, reading.parse
         _require_object(object)
         identifier = identifier.strip()
@@ -244,15 +240,10 @@ class EntrepriseConnector:
         report = self._report(endpoint, identifier, object, observe)
         ttl = self._config.ttl_for(endpoint.name)
         fetch = partial(self._fetch, endpoint, identifier, object, parse)
-        if reading.shared:
-            return await self._reads.read_parsed(
-                key, fetch, partial(self._parse, endpoint, parse=parse),
-                label=endpoint.name, source=endpoint.source, ttl=ttl, report=report,
-            )  # fmt: skip
-        payload = await self._reads.read(
-            key, fetch, label=endpoint.name, source=endpoint.source, ttl=ttl, report=report
-        )
-        return self._parse(endpoint, payload, parse)
+        return await self._reads.read_parsed(
+            key, fetch, partial(self._parse, endpoint, parse=parse),
+            label=endpoint.name, source=endpoint.source, ttl=ttl, report=report,
+        )  # fmt: skip
 
     @staticmethod
     def _report(

@@ -84,7 +84,7 @@ def parse_unite_legale(payload: Mapping[str, Any]) -> UniteLegale:
     )
 
 
-def parse_mandataires_sociaux(payload: Mapping[str, Any]) -> list[Mandataire]:
+def parse_mandataires_sociaux(payload: Mapping[str, Any]) -> tuple[Mandataire, ...]:
     mandataires = []
     for item in _items(payload):
         role = _str(item.get("fonction")) or ""
@@ -108,10 +108,10 @@ def parse_mandataires_sociaux(payload: Mapping[str, Any]) -> list[Mandataire]:
                     role=role,
                 )
             )
-    return mandataires
+    return tuple(mandataires)
 
 
-def parse_chiffres_affaires(payload: Mapping[str, Any]) -> list[Turnover]:
+def parse_chiffres_affaires(payload: Mapping[str, Any]) -> tuple[Turnover, ...]:
     """Newest fiscal year first."""
     turnovers = []
     for item in _items(payload):
@@ -120,7 +120,7 @@ def parse_chiffres_affaires(payload: Mapping[str, Any]) -> list[Turnover]:
         if closing is None or not isinstance(amount, int | float):
             raise PayloadError("chiffre d'affaires without amount or closing date")
         turnovers.append(Turnover(year=closing.year, amount=round(amount), closing_date=closing))
-    return sorted(turnovers, key=lambda turnover: turnover.year, reverse=True)
+    return tuple(sorted(turnovers, key=lambda turnover: turnover.year, reverse=True))
 
 
 def parse_attestation_vigilance(payload: Mapping[str, Any]) -> Compliance:
@@ -243,7 +243,7 @@ def parse_effectifs_annuels(payload: Mapping[str, Any]) -> Headcount:
     return Headcount(year=int(year), staff=float(sum(values)))
 
 
-def parse_bilans(payload: Mapping[str, Any]) -> list[BalanceSheet]:
+def parse_bilans(payload: Mapping[str, Any]) -> tuple[BalanceSheet, ...]:
     """Newest fiscal year first."""
     sheets = []
     for item in _items(payload):
@@ -261,7 +261,7 @@ def parse_bilans(payload: Mapping[str, Any]) -> list[BalanceSheet]:
                 equity=_amount(values.get("capitaux_propres")),
             )
         )
-    return sorted(sheets, key=lambda sheet: sheet.closing_date, reverse=True)
+    return tuple(sorted(sheets, key=lambda sheet: sheet.closing_date, reverse=True))
 
 
 def _amount(value: Any) -> int | None:

@@ -129,12 +129,12 @@ async def test_mandataires_are_parsed_without_birth_data(
 
     mandataires = await connector.mandataires_sociaux(SIREN, object=OBJECT)
 
-    assert mandataires == [
+    assert mandataires == (
         Mandataire("PERSON", "Claire", "LEROY", None, "Présidente"),
         Mandataire(
             "COMPANY", None, None, "CABINET AUDIT GARRIGUES", "COMMISSAIRE AUX COMPTES TITULAIRE"
         ),
-    ]
+    )
     carried = repr(mandataires)
     assert "1976" not in carried and "NIMES" not in carried and "FRANCAISE" not in carried
 
@@ -144,11 +144,11 @@ async def test_chiffres_affaires_are_newest_first(
 ) -> None:
     router.get(CHIFFRES_PATH).respond(200, json=wire(CHIFFRES_AFFAIRES))
 
-    assert await connector.chiffres_affaires(SIRET, object=OBJECT) == [
+    assert await connector.chiffres_affaires(SIRET, object=OBJECT) == (
         Turnover(2023, 3_412_000, date(2023, 12, 31)),
         Turnover(2022, 3_105_000, date(2022, 12, 31)),
         Turnover(2021, 2_874_000, date(2021, 12, 31)),
-    ]
+    )
 
 
 async def test_attestation_vigilance_delivered_means_up_to_date(
