@@ -30,7 +30,6 @@ __all__ = [
     "OpenRecord",
     "OperationNames",
     "RequestRecord",
-    "drop_record",
     "note_operation",
     "note_result",
     "open_record",
@@ -105,11 +104,6 @@ def open_record() -> OpenRecord:
     ``write_access_line`` closes it."""
     record = RequestRecord()
     return record, _record.set(record)
-
-
-def drop_record(opened: OpenRecord) -> None:
-    """Closes a record that writes no line (its request goes on under another)."""
-    _record.reset(opened[1])
 
 
 def write_access_line(

@@ -157,11 +157,10 @@ class GraphQLView(GraphQL[Context, None]):
             response = error_response(error.status_code, error.reason, media_type)
         await response(scope, receive, send)
 
-    def kept_answer(self, scope: Scope, body: bytes) -> KeptAnswer | None:
-        """What this view would send a request without a token of ``body`` when its answer
-        is kept whole (``gateway.execution.whole``), the operation noted for the access
-        line; None when the view must answer it. The request pipeline hands it out at its
-        door (``gateway.pipeline``)."""
+    def kept_request(self, scope: Scope, body: bytes) -> KeptRequest | None:
+        """How this view reads a request without a token of ``body`` whose answer is kept
+        whole; None when it would not hand one out (``send_kept`` does, for the request
+        pipeline's door: ``gateway.pipeline``)."""
         whole = self._whole
         if whole is None:
             return None
@@ -177,14 +176,23 @@ class GraphQLView(GraphQL[Context, None]):
             read = KeptRequest(key, media_type_for(found[3]), found[1])
             if whole.get(key) is not None:
                 self._kept_requests.remember(request, read)
+        elif (read.key[0], read.operation_name) not in self.schema.compiled:  # type: ignore[attr-defined]
+            return None  # its plan was dropped: graphql-core answers, as the view would
+        return read if whole.get(read.key) is not None else None
+
+    async def send_kept(self, read: KeptRequest, send: Send) -> bool:
+        """Sends the answer ``read`` names, its operation noted; False if no longer kept."""
+        whole = self._whole
         compiled = self.schema.compiled  # type: ignore[attr-defined]
-        kept = compiled.kept_by_key(whole, read.key, read.operation_name)
-        return None if kept is None else KeptAnswer(kept, read.media_type)
+        kept = None if whole is None else compiled.kept_by_key(whole, read.key, read.operation_name)
+        if kept is None:
+            return False
+        await KeptAnswer(kept, read.media_type).send(send)
+        return True
 
     async def _answer_compiled(self, request: Request, send: Send) -> bool:
-        """Answers a JSON request of an operation that has a compiled plan
-        (``gateway.execution``); False, having sent nothing, when graphql-core must answer
-        it (the request's body stays readable: Starlette keeps it on the request)."""
+        """Answers a JSON request of an operation that has a compiled plan; False, having
+        sent nothing, when graphql-core must answer it (its body stays readable)."""
         viewer: Viewer = request.scope.get("state", {}).get("viewer", ANONYMOUS)
         if not self._compilable(request.scope, viewer):
             return False
@@ -207,8 +215,7 @@ class GraphQLView(GraphQL[Context, None]):
         return True
 
     def _compilable(self, scope: Scope, viewer: Viewer) -> bool:
-        """Whether a JSON request may run on the compiled path: not when only trusted
-        documents run (the instance's or the partner's: ``gateway.persisted``)."""
+        """A JSON request, and not only trusted documents run (``gateway.persisted``)."""
         content_type, _ = content_headers(scope)
         return (
             self.schema.compiled is not None  # type: ignore[attr-defined]
@@ -220,8 +227,7 @@ class GraphQLView(GraphQL[Context, None]):
     def _compiled_request(
         self, scope: Scope, raw: bytes
     ) -> tuple[str, str | None, dict[str, Any] | None, str | None] | None:
-        """The query, operation name, variables and ``Accept`` of a request whose operation
-        has a plan; None when graphql-core must read it."""
+        """Query, operation name, variables, ``Accept`` of a request with a plan, or None."""
         try:
             payload = decode_request_json(raw)
         except UnreadableJSON:

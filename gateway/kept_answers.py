@@ -13,8 +13,8 @@ from gateway.execution import WholeKey
 __all__ = ["KEPT_REQUEST_MAX_BYTES", "KeptAnswer", "KeptRequest", "KeptRequests"]
 
 KEPT_REQUEST_MAX_BYTES = 2048
-"""The longest request body remembered (``KeptRequests``): with the bound on their number, a
-few megabytes at most, whatever clients send."""
+"""The longest request remembered (``KeptRequests``: its body and the two headers it is read
+with): with the bound on their number, a few megabytes at most, whatever clients send."""
 
 
 class KeptAnswer(NamedTuple):
@@ -49,7 +49,8 @@ class KeptRequests:
     """Requests without a token whose answer was found kept, by their bytes: reading the same
     bytes again gives the same ``KeptRequest`` (it says nothing of whether the answer is
     still kept: ``WholeAnswers`` decides that). Bodies longer than ``KEPT_REQUEST_MAX_BYTES``
-    are not remembered; past ``size`` requests the oldest is dropped."""
+    (with their two headers) are not remembered; past ``size`` requests the oldest is
+    dropped."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -59,7 +60,8 @@ class KeptRequests:
         return self._known.get(request)
 
     def remember(self, request: RequestBytes, read: KeptRequest) -> None:
-        if len(request[0]) > KEPT_REQUEST_MAX_BYTES:
+        body, content_type, accept = request
+        if len(body) + len(content_type or b"") + len(accept or b"") > KEPT_REQUEST_MAX_BYTES:
             return
         known = self._known
         if request not in known and len(known) >= self._size:

@@ -85,13 +85,17 @@ class BodyLimit:
         scope[_BODY] = body
         return _replay(body, receive)
 
-    def ready_body(self, scope: Scope, receive: Receive) -> tuple[bytes | None, Receive]:
-        """The body, when it came whole with the request, within ``max_bytes`` as declared,
-        so that reading it waits for nothing; and what the request receives from then on
-        (the messages taken replayed first: ``read`` reads them again as if they had not
-        been taken). None when any of that does not hold: ``read`` then decides."""
+    def ready_body(
+        self, scope: Scope, receive: Receive, *, within: int | None = None
+    ) -> tuple[bytes | None, Receive]:
+        """The body, when it came whole with the request, within ``max_bytes`` (and
+        ``within``) as declared, so that reading it waits for nothing; and what the request
+        receives from then on (the messages taken replayed first: ``read`` reads them again
+        as if they had not been taken). None when any of that does not hold: ``read`` then
+        decides."""
         declared = _content_length(scope)
-        if declared is None or declared > self.max_bytes:  # within any request's limit
+        limit = self.max_bytes if within is None else min(within, self.max_bytes)
+        if declared is None or declared > limit:  # within any request's limit
             return None, receive
         taken: list[Message] = []
         size = 0
@@ -118,6 +122,7 @@ class BodyLimit:
             if len(taken) == 1
             else b"".join(message.get("body", b"") for message in taken)
         )
+        scope[_BODY] = body
         return body, _replay(body, receive)
 
     async def _read(self, receive: Receive, limit: int) -> bytes | None:

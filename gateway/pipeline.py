@@ -24,15 +24,15 @@ to bound), the view says what it would send (``GraphQLView.kept_answer``), the r
 counts it (``AuthenticationMiddleware.admit``: a 429 past it), and its ids, CORS headers,
 access line and metrics are the same as on the way in. What it leaves out: the trace's
 context (no span is recorded, ``spans_recorded``; the access line says the trace id the
-request would have had), the partner-call tally (a kept answer calls none), the body
-limit's timer and the endpoint's layers. Anything else goes the whole way, its body
-replayed. ``tests/gateway/test_pipeline_door.py`` holds the two ways to the same answer,
+request would have had), the body limit's timer and the endpoint's layers. The operation is noted, and the answer
+asked for again, once the rate limit let it through: an answer no longer kept by then is the
+view's to give. Anything else goes the whole way, its body replayed. ``tests/gateway/test_pipeline_door.py`` holds the two ways to the same answer,
 headers, line and metrics."""
 
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import reset_contextvars
@@ -40,9 +40,10 @@ from structlog.contextvars import reset_contextvars
 from auth.viewer import ANONYMOUS
 from connectors.http import tallying
 from connectors.hubdb import DatabaseUnavailable
-from gateway.access import drop_record, open_record, write_access_line
+from gateway.access import open_record, write_access_line
 from gateway.cors import CorsPolicy
 from gateway.graphql import GraphQLView
+from gateway.kept_answers import KEPT_REQUEST_MAX_BYTES
 from gateway.limits import BodyLimit
 from gateway.middleware import (
     AuthenticationMiddleware,
@@ -102,26 +103,21 @@ class RequestPipeline:
         view = graphql.app
         if not isinstance(view, GraphQLView):
             return receive
-        body, receive = self._body_limit.ready_body(scope, receive)
+        body, receive = self._body_limit.ready_body(scope, receive, within=KEPT_REQUEST_MAX_BYTES)
         if body is None:
             return receive
-        started = time.perf_counter()
-        record = open_record()
-        kept = view.kept_answer(scope, body)
+        kept = view.kept_request(scope, body)
         if kept is None:
-            drop_record(record)
             return receive
-        ids = RequestIds.assign(scope)
-        answering = self._answering(scope, ids, send)
-        logged = ids.bind_to_logs()
-        try:
-            if await graphql.admit(ANONYMOUS, scope, answering):
-                await kept.send(answering)
-        finally:
-            reset_contextvars(**logged)
-            seconds = time.perf_counter() - started
-            status = answering.status or 500
-            write_access_line(record, scope, status, seconds, _NO_CALLS, traced=False)
+        going_on = receive
+
+        async def answer(answering: Send) -> None:
+            if not await graphql.admit(ANONYMOUS, scope, answering):
+                return
+            if not await view.send_kept(kept, answering):  # no longer kept: the view answers
+                await view(scope, going_on, answering)
+
+        await self._attended(scope, send, answer, traced=False)
         return None
 
     async def _traced_request(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -135,6 +131,22 @@ class RequestPipeline:
             reset_contextvars(**logged)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def answer(answering: Send) -> None:
+            await self._answer(scope, receive, answering)
+
+        await self._attended(scope, send, answer)
+
+    async def _attended(
+        self,
+        scope: Scope,
+        send: Send,
+        answer: Callable[[Send], Awaitable[None]],
+        *,
+        traced: bool = True,
+    ) -> None:
+        """``answer`` (given the request's one send wrapper) with the request's ids, its
+        access line and metrics, its partner calls tallied, and the hub database out of
+        reach answered 503. ``traced``: whether it runs in the request's trace."""
         started = time.perf_counter()
         ids = RequestIds.assign(scope)
         answering = self._answering(scope, ids, send)
@@ -143,7 +155,7 @@ class RequestPipeline:
         try:
             with tallying() as upstream:
                 try:
-                    await self._answer(scope, receive, answering)
+                    await answer(answering)
                 except DatabaseUnavailable as error:
                     if answering.status is not None:
                         raise
@@ -151,7 +163,8 @@ class RequestPipeline:
         finally:
             reset_contextvars(**logged)
             seconds = time.perf_counter() - started
-            write_access_line(record, scope, answering.status or 500, seconds, upstream)
+            status = answering.status or 500
+            write_access_line(record, scope, status, seconds, upstream, traced=traced)
 
     def _answering(self, scope: Scope, ids: RequestIds, send: Send) -> _Answering:
         extra = answer_headers(scope)
@@ -201,7 +214,3 @@ class _Answering:
             if self._cors is not None:
                 self._cors.mark(self._origin, headers)
         await self._send(message)
-
-
-_NO_CALLS: Counter[str] = Counter()
-"""The partner calls of an answer kept whole (read, never written)."""

@@ -29,6 +29,14 @@ def test_a_long_body_is_not_remembered() -> None:
     assert known.get(_request(long)) is None
 
 
+def test_a_request_with_long_headers_is_not_remembered() -> None:
+    known = KeptRequests(size=4)
+    request = (b"{}", b"application/json", b"*/*;q=0.1, " * 200)
+    known.remember(request, READ)
+
+    assert known.get(request) is None
+
+
 def test_past_its_size_the_oldest_request_is_forgotten() -> None:
     known = KeptRequests(size=2)
     for body in (b"1", b"2", b"3"):

@@ -180,12 +180,14 @@ async def test_a_kept_answer_at_the_door_is_the_one_the_whole_way_gives(
     assert status == 200 and orjson.loads(body)["data"]["company"]["siret"] == SIRET
     assert status == whole_way[0][0] and body == whole_way[0][2]
     remaining = int(sent_headers["ratelimit-remaining"])
-    assert int(whole_way[0][1]["ratelimit-remaining"]) == remaining - 1  # both counted
-    assert {**at_door[0][1], "ratelimit-remaining": ""} == {
-        **whole_way[0][1],
-        "ratelimit-remaining": "",
-    }
+    assert int(whole_way[0][1]["ratelimit-remaining"]) == remaining - 1  # each counted once
+    assert _unclocked(at_door[0][1]) == _unclocked(whole_way[0][1])
     assert line and counted
+
+
+def _unclocked(headers: dict[str, str]) -> dict[str, str]:
+    """The headers but the rate limit's count and clock (the next second may have begun)."""
+    return {**headers, "ratelimit-remaining": "", "ratelimit-reset": ""}
 
 
 @pytest.mark.parametrize("headers", ASKED.values(), ids=ASKED.keys())
@@ -208,16 +210,20 @@ async def test_the_door_writes_the_access_line_and_metrics_of_the_whole_way(
 async def test_past_its_limit_the_door_refuses_as_the_whole_way_does(
     client: httpx.AsyncClient, views: _Views, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answers = [await client.post("/graphql", content=BODY, headers=_json()) for _ in range(LIMIT)]
-    assert [a.status_code for a in answers][-1] == 429
-    refused = _seen(answers[-1])
+    for _ in range(LIMIT - 2):  # the fixture sent two
+        assert (await client.post("/graphql", content=BODY, headers=_json())).status_code == 200
+    refused, refused_line, refused_counted = await _send(client, _json())
     _door_closed(monkeypatch)
-    whole_way = _seen(await client.post("/graphql", content=BODY, headers=_json()))
+    whole_way, whole_way_line, whole_way_counted = await _send(client, _json())
 
     assert views.calls == 0
     assert refused[0] == whole_way[0] == 429
     assert orjson.loads(refused[2])["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert set(refused[1]) == set(whole_way[1]) and refused[2][:60] == whole_way[2][:60]
+    for line in (*refused_line, *whole_way_line):
+        line.pop("trace_id")
+    assert refused_line == whole_way_line and refused_line[0]["operation"] is None
+    assert refused_counted == whole_way_counted  # no operation counted for a refusal
 
 
 async def test_a_request_with_a_token_goes_the_whole_way(
@@ -233,14 +239,60 @@ async def test_a_request_with_a_token_goes_the_whole_way(
     assert orjson.loads(response.content)["data"]["company"]["siret"] == SIRET
 
 
-async def test_a_request_whose_answer_is_not_kept_goes_the_whole_way_with_its_body(
+async def test_a_request_whose_answer_is_not_kept_goes_the_whole_way_counted_once(
     client: httpx.AsyncClient, views: _Views
 ) -> None:
     other = orjson.dumps({"query": "{ viewer { kind } }"})
-    response = await client.post("/graphql", content=other, headers=_json())
+    first = await client.post("/graphql", content=other, headers=_json())
+    second = await client.post("/graphql", content=other, headers=_json())
+
+    assert first.status_code == second.status_code == 200 and views.calls == 2
+    assert orjson.loads(first.content) == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+    remaining = [int(answer.headers["ratelimit-remaining"]) for answer in (first, second)]
+    assert remaining[0] - remaining[1] == 1
+
+
+async def test_an_empty_authorization_is_no_token_at_the_door(
+    client: httpx.AsyncClient, views: _Views
+) -> None:
+    response = await client.post("/graphql", content=BODY, headers=_json(authorization=""))
+
+    assert response.status_code == 200 and views.calls == 0
+
+
+async def test_an_answer_no_longer_kept_once_counted_is_the_views_counted_once(
+    client: httpx.AsyncClient, views: _Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await client.post("/graphql", content=BODY, headers=_json())
+    monkeypatch.setattr(GraphQLView, "send_kept", _gone)
+    with capture_logs() as logs:
+        response = await client.post("/graphql", content=BODY, headers=_json())
 
     assert response.status_code == 200 and views.calls == 1
-    assert orjson.loads(response.content) == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+    assert orjson.loads(response.content)["data"]["company"]["siret"] == SIRET
+    remaining = [int(answer.headers["ratelimit-remaining"]) for answer in (first, response)]
+    assert remaining[0] - remaining[1] == 1
+    assert len([line for line in logs if line["event"] == "request"]) == 1
+
+
+async def _gone(view: GraphQLView, read: Any, send: Send) -> bool:
+    return False  # expired, or its cached copies dropped, while the rate limit counted
+
+
+async def test_without_answers_kept_every_request_goes_the_whole_way(
+    settings: Settings, upstream: CountingTransport, views: _Views
+) -> None:
+    settings = settings.model_copy(update={"keep_public_answers": False})
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    app = create_app(settings, entreprise_client=sandbox)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
+            for _ in range(3):
+                answer = await client.post("/graphql", content=BODY, headers=_json())
+                assert answer.status_code == 200
+
+    assert views.calls == 3
 
 
 async def test_a_body_that_is_not_all_there_goes_the_whole_way(
@@ -278,6 +330,32 @@ async def test_a_body_shorter_than_declared_goes_the_whole_way(
     await app(_scope(len(BODY) + 10), receive, send)
 
     assert views.calls == 1 and sent[0]["status"] == 200
+    assert orjson.loads(sent[1]["body"])["data"]["company"]["siret"] == SIRET
+
+
+async def test_a_body_begun_then_stalled_is_answered_408_the_whole_way(
+    settings: Settings, upstream: CountingTransport
+) -> None:
+    settings = settings.model_copy(update={"http_body_timeout_s": 0.2})
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    app = create_app(settings, entreprise_client=sandbox)
+    pieces = [BODY[:40]]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if pieces:  # the head and a first piece came; the rest never does
+            return {"type": "http.request", "body": pieces.pop(), "more_body": True}
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async with LifespanManager(app) as manager:
+        await manager.app(_scope(len(BODY)), receive, send)
+
+    assert sent[0]["status"] == 408
+    assert orjson.loads(sent[1]["body"])["errors"][0]["extensions"]["code"] == "REQUEST_TIMEOUT"
 
 
 def _scope(declared: int) -> dict[str, Any]:
