@@ -20,7 +20,7 @@ every request (docs/decisions.md, "One request pipeline").
 **The door.** A request without a token to ``/graphql`` whose answer is kept whole
 (``gateway.execution.whole``) is answered before step 1, by the same pieces in the same
 order, less what has nothing to do for it: its body came whole with its head (so no wait
-to bound), the view says what it would send (``GraphQLView.kept_answer``), the rate limit
+to bound), the view says what it would send (``GraphQLView.kept_request``), the rate limit
 counts it (``AuthenticationMiddleware.admit``: a 429 past it), and its ids, CORS headers,
 access line and metrics are the same as on the way in. What it leaves out: the trace's
 context (no span is recorded, ``spans_recorded``; the access line says the trace id the
