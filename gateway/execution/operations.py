@@ -10,7 +10,6 @@ None)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -166,12 +165,10 @@ class CompiledOperations:
                 data = await plan.run(context, variables, encoded=encode is not None)
             except NotCompiled:
                 return None
-            writing = (
-                asyncio.ensure_future(write_audit(context)) if audit_pending(context) else None
-            )
+            audited = audit_pending(context)
             response = self._response(data, context, viewer)
             answer = response if encode is None else encode(response)
-            if writing is not None and await writing is not None:
+            if audited and await write_audit(context) is not None:
                 return None  # graphql-core's run tries again, and refuses the data if it fails
             name_it(operation_name, "query")
         note_operation(operation_name, validated=True)
@@ -180,7 +177,7 @@ class CompiledOperations:
             and started is not None
             and freshness is not None
             and isinstance(answer, bytes)  # encoded: kept answers are bytes
-            and writing is None
+            and not audited
             and "extensions" not in response
         ):
             whole.keep(started, answer, freshness)
