@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
+from connectors.calendar import hub_today
 from connectors.catalogues import Catalogue
 from connectors.catalogues.models import (
     Activator,
@@ -145,7 +146,7 @@ async def search_schemes(
     info: Info, query: SchemeQuery, first: int | None, after: str | None
 ) -> Page[Scheme]:
     found = await catalogue(info)
-    today = date.today()
+    today = hub_today()
     matching = [scheme for scheme in found.schemes if query.matches(scheme, today)]
     return page_of(matching, _scheme_order, page_size(first), after)
 

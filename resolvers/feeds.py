@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol, TypeVar
-from zoneinfo import ZoneInfo
 
 from auth.viewer import ViewerKind
+from connectors.calendar import HUB_ZONE, hub_today
 from connectors.errors import ConnectorError
 from connectors.events import Agenda, Event
 from connectors.news import NewsFeed, NewsItem
@@ -45,7 +45,6 @@ class _Listing(Protocol):
 S = TypeVar("S", bound=_Listing)
 _MAX_FIRST = 100
 _MAX_TEXT = 200
-_PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ async def events(info: Info, query: EventQuery, first: int, after: str | None) -
     position = _position(after)
     found = await agenda(info)
     wanted = await _wanted(info, query.filieres)
-    since = _start_of(query.from_ or datetime.now(_PARIS).date())  # by default, what is to come
+    since = _start_of(query.from_ or hub_today())  # by default, what is to come
     until = _start_of(query.to + timedelta(days=1)) if query.to is not None else None
     matching = [
         event
@@ -215,7 +214,7 @@ def _page(
 
 def _start_of(day: date | None) -> datetime | None:
     """Days are the Région's: Paris time."""
-    return None if day is None else datetime.combine(day, time(), _PARIS)
+    return None if day is None else datetime.combine(day, time(), HUB_ZONE)
 
 
 def _department(event: Event) -> str | None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from auth.actions import Action, require
+from connectors.calendar import hub_today
 from connectors.hubdb import InteractionRecord, OfferRecord
 from connectors.hubdb.enums import Channel, InteractionKind, Segment
 from resolvers.context import Info
@@ -93,7 +94,7 @@ async def checked_values(info: Info, new: NewInteraction) -> dict[str, Any]:
     product, the segment. ``BAD_USER_INPUT`` with the argument and the reason otherwise."""
     viewer = info.context.viewer
     structure_id = str(viewer.structure_id)
-    if new.on > date.today():
+    if new.on > hub_today():
         raise _refuse("`on` is in the future: record what happened.", "on")
     if new.minutes is not None and not 1 <= new.minutes <= MAX_MINUTES:
         raise _refuse(f"`minutes` is between 1 and {MAX_MINUTES}.", "minutes")

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from auth.viewer import ViewerKind
+from connectors.calendar import hub_today
 from connectors.hubdb import OfferFilter, OfferRecord, Page
 from connectors.hubdb.enums import Segment
 from resolvers.context import Info
@@ -42,7 +41,7 @@ async def recommended_offers(info: Info) -> list[OfferRecord]:
     if info.context.viewer.kind not in (ViewerKind.COMPANY_USER, ViewerKind.PROJECT_HOLDER):
         return []
     wanted: list[tuple[Segment, str | None]] = []
-    today = date.today()
+    today = hub_today()
     for siret in await my_companies(info):
         segment = await company_segment(info, siret, today)
         if segment is not None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
 from graphql import GraphQLError
 
 from auth.actions import Action, require
 from auth.viewer import ViewerKind
+from connectors.calendar import hub_today
 from connectors.errors import ConnectorError, UpstreamRefused
 from connectors.platforms import Application, PaymentRequest, PaymentStatus
 from connectors.platforms import Invoice as PlatformInvoice
@@ -104,7 +104,7 @@ async def request_payment(
     ]
     try:
         verdict = check_payment_request(
-            grant, kind, invoices, requested_on=date.today(), previous=previous
+            grant, kind, invoices, requested_on=hub_today(), previous=previous
         )
     except AidRuleError as refused:
         raise bad_user_input(refused) from None

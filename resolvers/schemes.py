@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from cachetools import LRUCache
 
 from auth.tiers import Tier
+from connectors.calendar import hub_today
 from connectors.catalogues import Catalogue
 from connectors.catalogues.models import AidKind, Scheme
 from connectors.errors import ConnectorError
@@ -137,7 +138,7 @@ async def eligible_schemes(info: Info, siret: str, query: SchemeQuery) -> Scheme
     tier is checked by its permission before this runs."""
     profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
     found = await catalogue(info)  # read by aids_received: its one Catalogue, not a second
-    today = date.today()
+    today = hub_today()
     evaluation = _all_verdicts(found, profile, tuple(aids), today)
     verdicts, query = evaluation.verdicts, query.normalised()
     if not query.everything:
@@ -233,9 +234,9 @@ async def eligibility(
     scheme = await find_scheme(info, scheme_id)
     if scheme.de_minimis_regulation is None:
         profile = await company_profile(info, siret)
-        return evaluate(scheme, profile, given or Answers(), date.today())
+        return evaluate(scheme, profile, given or Answers(), hub_today())
     profile, aids = await asyncio.gather(company_profile(info, siret), aids_received(info, siret))
-    today = date.today()
+    today = hub_today()
     received = _against_ceilings(aids, today)
     return _de_minimis_checked(evaluate(scheme, profile, given or Answers(), today), received)
 
@@ -331,4 +332,4 @@ async def de_minimis(
             argument="regulation",
         )
     aids = await aids_received(info, siret)
-    return summarise(aids, regulation, as_of or date.today())
+    return summarise(aids, regulation, as_of or hub_today())

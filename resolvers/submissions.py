@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from auth.actions import Action, require
+from connectors.calendar import hub_today
 from connectors.catalogues.models import SubmissionChannel
 from connectors.errors import ConnectorError
 from connectors.hubdb.enums import SubmissionState
@@ -161,7 +162,7 @@ async def _checked(
     try:
         verdict = check_submission(
             submission,
-            deposited_on=date.today(),
+            deposited_on=hub_today(),
             recorded_aids=recorded,
             previous=previous,
         )

@@ -12,6 +12,7 @@ import strawberry
 from auth.costs import ELIGIBILITY_READS, Read
 from auth.tiers import Access, Tier
 from auth.visibility import tiered
+from connectors.calendar import hub_today
 from resolvers import company as resolve
 from resolvers import interactions as resolve_interactions
 from resolvers import schemes as resolve_schemes
@@ -239,7 +240,7 @@ class Company:
         "project.",
     )
     async def segment(self, info: Info) -> Segment | None:
-        found = await resolve_segments.company_segment(info, self.siret, date.today())
+        found = await resolve_segments.company_segment(info, self.siret, hub_today())
         return Segment(found.value) if found else None
 
     @tiered(

@@ -10,6 +10,7 @@ import strawberry
 
 from auth.tiers import Tier
 from auth.visibility import tiered
+from connectors.calendar import hub_today
 from connectors.catalogues import models
 from resolvers import catalogue
 
@@ -142,7 +143,7 @@ class Scheme:
 
     @tiered(Tier.PUBLIC, description="Open today (between its opening and closing dates).")
     def open(self) -> bool:
-        return self.record.is_open(date.today())
+        return self.record.is_open(hub_today())
 
     @tiered(Tier.PUBLIC)
     def submission(self) -> Submission:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from connectors.calendar import hub_today
+
 __all__ = [
     "ATTESTATION_FISCALE",
     "ATTESTATION_VIGILANCE",
@@ -32,7 +34,7 @@ class Endpoint:
 
     def url_path(self, identifier: str, *, today: date | None = None) -> str:
         """``{year}`` in a path is the last complete year (annual headcounts)."""
-        return self.path.format(identifier, year=(today or date.today()).year - 1)
+        return self.path.format(identifier, year=(today or hub_today()).year - 1)
 
     def is_valid(self, identifier: str) -> bool:
         length = 14 if self.identifier == "siret" else 9

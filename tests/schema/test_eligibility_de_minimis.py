@@ -7,11 +7,12 @@ reads the platforms' from the gateway's cache."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from connectors.calendar import hub_today
 from connectors.hubdb.models import PublicAid
 from resolvers.context import Services
 from tests.conftest import CountingTransport, Run, errors_by_path
@@ -47,7 +48,7 @@ async def _headroom(run: Run) -> int:
 async def _record_aid(services: Services, amount: int) -> None:
     async with services.writer.transaction() as tx:
         tx.session.add(PublicAid(
-            id=str(uuid.uuid4()), siret=FABRE, granted_on=date.today() - timedelta(days=10),
+            id=str(uuid.uuid4()), siret=FABRE, granted_on=hub_today() - timedelta(days=10),
             amount=amount, grantor="Région Occitanie", scheme="Contrat Relance bis",
             regulation="2023/2831",
         ))  # fmt: skip

@@ -4,13 +4,14 @@ preferences and favourites (its own, round trips, idempotent, ids checked)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
+from connectors.calendar import hub_today
 from connectors.hubdb.models import Account, Project
 from resolvers.context import Services
 from resolvers.filieres import FILIERES, Filiere, filieres_of
@@ -69,7 +70,7 @@ async def test_anyone_reads_the_events_by_start_date(run: Run) -> None:
 
 
 async def test_events_are_those_not_over_unless_an_earlier_day_is_asked(run: Run) -> None:
-    today = date.today()
+    today = hub_today()
     coming = _nodes(await run(EVENTS, variables={"first": 100}), "events")
     earlier = (today - timedelta(days=20)).isoformat()
     since = _nodes(
@@ -82,7 +83,7 @@ async def test_events_are_those_not_over_unless_an_earlier_day_is_asked(run: Run
 
 
 async def test_events_filter_by_filiere_department_and_dates(run: Run) -> None:
-    today = date.today()
+    today = hub_today()
     window = {"from": today.isoformat(), "to": (today + timedelta(days=60)).isoformat()}
     result = await run(EVENTS, variables={
         "first": 100, "filter": {"filieres": ["AERONAUTIQUE"], "department": "31", **window},

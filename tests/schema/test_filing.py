@@ -4,13 +4,14 @@ platform), an unanswered filing left UNCONFIRMED and settled by the reconciliati
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from connectors.calendar import hub_today
 from connectors.platforms import Platform, PlatformConnector
 from resolvers.context import Services
 from resolvers.reconciliation import FILING_FAILED_KIND, reconcile_submissions
@@ -112,7 +113,7 @@ async def test_a_used_key_for_another_application_is_bad_input(
         pytest.param(
             {"deMiniMisDeclaration": None, "deMinimisDeclaration": [
                 {"grantor": "Région", "amount": "295000",
-                 "grantedOn": (date.today() - timedelta(days=60)).isoformat(),
+                 "grantedOn": (hub_today() - timedelta(days=60)).isoformat(),
                  "regulation": "EU 2023/2831"}]},
             "de_minimis", "ceiling", id="de-minimis-headroom",
         ),

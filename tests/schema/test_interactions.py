@@ -3,12 +3,13 @@ record is seen by its referent's structure, the company itself and the administr
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from connectors.calendar import hub_today
 from resolvers.context import Services
 from tests.conftest import Run, errors_by_path, recorded_interactions
 from tests.seed_world import ATLANTIQUE, LEROY
@@ -75,7 +76,7 @@ async def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(
     run: Run, services: Services, changes: dict[str, Any], argument: str
 ) -> None:
     if changes.get("on") is TOMORROW:
-        changes = {**changes, "on": (date.today() + timedelta(days=1)).isoformat()}
+        changes = {**changes, "on": (hub_today() + timedelta(days=1)).isoformat()}
     result = await run(RECORD, as_=DURAND, variables={"input": _input(**changes)})
     assert errors_by_path(result) == {"recordInteraction": "BAD_USER_INPUT"}
     assert result.errors is not None
@@ -123,7 +124,7 @@ async def test_an_unknown_project_is_bad_user_input(run: Run) -> None:
     changes = {"siret": None, "projectId": "project-nope", "segment": "CREATEUR",
                "offerId": None, "level": None, "product": None}  # fmt: skip
     if changes.get("on") is TOMORROW:
-        changes = {**changes, "on": (date.today() + timedelta(days=1)).isoformat()}
+        changes = {**changes, "on": (hub_today() + timedelta(days=1)).isoformat()}
     result = await run(RECORD, as_=DURAND, variables={"input": _input(**changes)})
     assert errors_by_path(result) == {"recordInteraction": "BAD_USER_INPUT"}
 

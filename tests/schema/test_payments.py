@@ -5,13 +5,14 @@ rules' refusals with their reasons, one request on the platform whatever the ret
 from __future__ import annotations
 
 import base64
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from connectors.calendar import hub_today
 from connectors.platforms import Lifecycle
 from sandbox.platforms.config import PlatformConfig
 from tests.conftest import CountingTransport
@@ -52,8 +53,8 @@ async def granted(run: Run, platform_app: Starlette) -> str:
     filed = (await submit(run)).data["submitApplication"]
     (await store_of(platform_app)).instruct(
         filed["reference"], now=datetime.now(UTC), status=Lifecycle.GRANTED,
-        platform_status="Attribuée", granted=10_000, decided_at=date.today(),
-        expenses_from=date.today() - timedelta(days=1),
+        platform_status="Attribuée", granted=10_000, decided_at=hub_today(),
+        expenses_from=hub_today() - timedelta(days=1),
     )  # fmt: skip
     return str(filed["id"])
 
@@ -88,7 +89,7 @@ async def test_an_advance_on_an_unsigned_quote_is_refused_with_the_rule(
 
 
 async def test_a_balance_on_an_invoice_without_its_stamp_is_refused(run: Run, granted: str) -> None:
-    invoice = {"reference": "F-1", "amount": "20000", "paidOn": date.today().isoformat(),
+    invoice = {"reference": "F-1", "amount": "20000", "paidOn": hub_today().isoformat(),
                "signed": True, "stamped": False}  # fmt: skip
 
     result = await pay(run, granted, "BALANCE", [invoice])
