@@ -50,12 +50,7 @@ from gateway.websocket import TokenBoundTransportWSHandler
 from resolvers.context import Context, Services
 from resolvers.notifications import viewer_for_websocket
 
-__all__ = [
-    "GraphQLView",
-    "KeptAnswer",
-    "build_schema",
-    "encode_answer",
-]  # build_schema: gateway.served_schema
+__all__ = ["GraphQLView", "build_schema", "encode_answer"]  # build_schema: gateway.served_schema
 
 _PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
 """A multipart request must carry one: a header no cross-site form can send."""
@@ -174,9 +169,11 @@ class GraphQLView(GraphQL[Context, None]):
             if found is None or key is None:
                 return None
             read = KeptRequest(key, media_type_for(found[3]), found[1])
-            if whole.get(key) is not None:
-                self._kept_requests.remember(request, read)
-        elif (read.key[0], read.operation_name) not in self.schema.compiled:  # type: ignore[attr-defined]
+            if whole.get(key) is None:
+                return None
+            self._kept_requests.remember(request, read)
+            return read
+        if (read.key[0], read.operation_name) not in self.schema.compiled:  # type: ignore[attr-defined]
             return None  # its plan was dropped: graphql-core answers, as the view would
         return read if whole.get(read.key) is not None else None
 

@@ -13,13 +13,13 @@ import re
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
+from connectors.metrics import labelled
 from gateway.loop_metrics import LoopCounter, LoopHistogram
 from resolvers.context import Services
 from resolvers.outbox import FlushReport
@@ -104,19 +104,6 @@ def route_of(path: str) -> str:
     return "/static" if path.startswith("/static/") else "other"
 
 
-_series: dict[tuple[object, ...], Any] = {}
-
-
-def _labelled(metric: Counter | Histogram, *values: str) -> Any:
-    """``metric.labels(*values)``, kept: ``labels()`` checks its values and takes a lock on
-    every call, a few microseconds a request. As bounded as the label sets (see above)."""
-    key = (metric, *values)
-    series = _series.get(key)
-    if series is None:
-        series = _series[key] = metric.labels(*values)
-    return series
-
-
 def observe_request(
     operations: Sequence[str], validated: bool, error_codes: Sequence[str], seconds: float
 ) -> None:
@@ -124,7 +111,7 @@ def observe_request(
     if operations:
         GRAPHQL_SECONDS.observe(_operations.label(operations, validated), seconds)
     for code in error_codes:
-        _labelled(GRAPHQL_ERRORS, code).inc()
+        labelled(GRAPHQL_ERRORS, code).inc()  # the gateway's own codes: see the module
 
 
 def observe_http(route: str, status: int, seconds: float) -> None:

@@ -24,9 +24,10 @@ to bound), the view says what it would send (``GraphQLView.kept_request``), the 
 counts it (``AuthenticationMiddleware.admit``: a 429 past it), and its ids, CORS headers,
 access line and metrics are the same as on the way in. What it leaves out: the trace's
 context (no span is recorded, ``spans_recorded``; the access line says the trace id the
-request would have had), the body limit's timer and the endpoint's layers. The operation is noted, and the answer
-asked for again, once the rate limit let it through: an answer no longer kept by then is the
-view's to give. Anything else goes the whole way, its body replayed. ``tests/gateway/test_pipeline_door.py`` holds the two ways to the same answer,
+request would have had), the body limit's timer and the endpoint's layers. The operation
+is noted, and the answer asked for again, once the rate limit let it through: an answer no
+longer kept by then is the view's to give. Anything else goes the whole way, its body
+replayed. ``tests/gateway/test_pipeline_door.py`` holds the two ways to the same answer,
 headers, line and metrics."""
 
 from __future__ import annotations
@@ -109,13 +110,12 @@ class RequestPipeline:
         kept = view.kept_request(scope, body)
         if kept is None:
             return receive
-        going_on = receive
 
         async def answer(answering: Send) -> None:
             if not await graphql.admit(ANONYMOUS, scope, answering):
                 return
             if not await view.send_kept(kept, answering):  # no longer kept: the view answers
-                await view(scope, going_on, answering)
+                await view(scope, receive, answering)
 
         await self._attended(scope, send, answer, traced=False)
         return None
