@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from opentelemetry import trace
 from prometheus_client import REGISTRY
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from structlog.testing import capture_logs
 
 from gateway.app import create_app, dev_issuer
@@ -61,20 +62,37 @@ def spans_not_recorded() -> Iterator[None]:
         sampler.exporting = exporting
 
 
-@pytest.fixture
-async def client(
+@asynccontextmanager
+async def _gateway(
     settings: Settings, upstream: CountingTransport
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> AsyncIterator[tuple[httpx.AsyncClient, ASGIApp]]:
+    """A started gateway: a client of it (from one address), and its ASGI app."""
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
         transport = httpx.ASGITransport(app=manager.app, client=("198.51.100.7", 4000))
         async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            for _ in range(2):  # graphql-core, then the plan, which keeps the answer
-                assert (
-                    await client.post("/graphql", content=BODY, headers=_json())
-                ).status_code == 200
-            yield client
+            yield client, manager.app
+
+
+@pytest.fixture
+async def started(
+    settings: Settings, upstream: CountingTransport
+) -> AsyncIterator[tuple[httpx.AsyncClient, ASGIApp]]:
+    """A started gateway whose answer of ``BODY`` is kept."""
+    async with _gateway(settings, upstream) as (client, app):
+        for _ in range(2):  # graphql-core, then the plan, which keeps the answer
+            assert (await client.post("/graphql", content=BODY, headers=_json())).status_code == 200
+        yield client, app
+
+
+@pytest.fixture
+def client(started: tuple[httpx.AsyncClient, ASGIApp]) -> httpx.AsyncClient:
+    return started[0]
+
+
+@pytest.fixture
+def app(started: tuple[httpx.AsyncClient, ASGIApp]) -> ASGIApp:
+    return started[1]
 
 
 class _Views:
@@ -283,22 +301,14 @@ async def test_without_answers_kept_every_request_goes_the_whole_way(
     settings: Settings, upstream: CountingTransport, views: _Views
 ) -> None:
     settings = settings.model_copy(update={"keep_public_answers": False})
-    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            for _ in range(3):
-                answer = await client.post("/graphql", content=BODY, headers=_json())
-                assert answer.status_code == 200
+    async with _gateway(settings, upstream) as (client, _):
+        for _ in range(3):
+            assert (await client.post("/graphql", content=BODY, headers=_json())).status_code == 200
 
     assert views.calls == 3
 
 
-async def test_a_body_that_is_not_all_there_goes_the_whole_way(
-    client: httpx.AsyncClient, views: _Views
-) -> None:
-    app = client._transport.app  # type: ignore[attr-defined]  # the ASGI app under the client
+async def test_a_body_that_is_not_all_there_goes_the_whole_way(app: ASGIApp, views: _Views) -> None:
     pieces = [BODY[:40], BODY[40:]]
     sent: list[dict[str, Any]] = []
 
@@ -315,10 +325,7 @@ async def test_a_body_that_is_not_all_there_goes_the_whole_way(
     assert orjson.loads(sent[1]["body"])["data"]["company"]["siret"] == SIRET
 
 
-async def test_a_body_shorter_than_declared_goes_the_whole_way(
-    client: httpx.AsyncClient, views: _Views
-) -> None:
-    app = client._transport.app  # type: ignore[attr-defined]
+async def test_a_body_shorter_than_declared_goes_the_whole_way(app: ASGIApp, views: _Views) -> None:
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -337,8 +344,6 @@ async def test_a_body_begun_then_stalled_is_answered_408_the_whole_way(
     settings: Settings, upstream: CountingTransport
 ) -> None:
     settings = settings.model_copy(update={"http_body_timeout_s": 0.2})
-    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
     pieces = [BODY[:40]]
     sent: list[dict[str, Any]] = []
 
@@ -351,8 +356,8 @@ async def test_a_body_begun_then_stalled_is_answered_408_the_whole_way(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    async with LifespanManager(app) as manager:
-        await manager.app(_scope(len(BODY)), receive, send)
+    async with _gateway(settings, upstream) as (_, app):
+        await app(_scope(len(BODY)), receive, send)
 
     assert sent[0]["status"] == 408
     assert orjson.loads(sent[1]["body"])["errors"][0]["extensions"]["code"] == "REQUEST_TIMEOUT"
