@@ -56,6 +56,10 @@ T = TypeVar("T")
 
 _log = structlog.get_logger(__name__)
 
+_CHECKPOINT_EVERY = 200
+"""Inline commits between two checkpoints of SQLite's log: an audit event's commit adds
+about five pages to it (its row and four indexes), so about SQLite's own 1,000 pages."""
+
 
 class CoreRunner:
     """``await runner.read(work)`` / ``await runner.write(work)``, ``work(connection)``
@@ -70,12 +74,15 @@ class CoreRunner:
         self._reader: ThreadPoolExecutor | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._scalars: sqlite3.Connection | None = None
+        self._inline_commits = 0
+        self._checkpoint: asyncio.Future[None] | None = None
         path = sqlite_file_path(engine.url)
         if direct and path is not None:
             self._scalars = sqlite3.connect(
                 path, timeout=0, isolation_level=None, check_same_thread=False
             )
             self._inline = self._sqlite_engine(waits_for_locks=False)
+            event.listen(self._inline, "connect", _no_autocheckpoint)
             self._reads = self._sqlite_engine()
             self._writes = self._sqlite_engine()
             self._reader = ThreadPoolExecutor(1, thread_name_prefix="hubdb-reader")
@@ -128,7 +135,7 @@ class CoreRunner:
             try:
                 row = self._scalars.execute(statement).fetchone()
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                if not _busy(error):
                     raise
             else:
                 return row[0] if row is not None else None
@@ -174,35 +181,77 @@ class CoreRunner:
     async def write_rows(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         """One statement (the driver's own SQL) run once per row of parameters, in one write
         transaction: the audit's events where one statement cannot carry them all. On a
-        SQLite file, on the writer thread, straight to the driver's connection (``BEGIN
-        IMMEDIATE``, ``executemany``, ``COMMIT``): through SQLAlchemy's connection and
-        transaction, the audit's write of one event cost 0.29 ms of CPU, now 0.21 (the
-        driver's own part: 0.06). Reported to the statement listeners all the same.
-        Elsewhere, as ``write``."""
-        if self._writes is None or self._writer is None:
+        SQLite file, straight to the driver's connection (``BEGIN IMMEDIATE``,
+        ``executemany``, ``COMMIT``), without SQLAlchemy's connection and transaction:
+        inline when SQLite's write lock is free at once (:meth:`_write_rows_inline`), else
+        on the writer thread, which waits for it. Reported to the statement listeners all
+        the same. Elsewhere, as ``write``."""
+        if self._writes is None or self._writer is None or self._inline is None:
             await self.write(
                 lambda connection: connection.exec_driver_sql(statement, [tuple(r) for r in rows])
             )
             return
-        engine = self._writes
         self._report(None, None, statement, rows, None, True)
+        if self._write_rows_inline(self._inline, statement, rows):
+            return
+        engine = self._writes
 
         def run() -> None:
             pooled = engine.raw_connection()  # the writer's one connection
             try:
-                driver: Any = pooled.driver_connection
-                driver.execute("BEGIN IMMEDIATE")
-                try:
-                    driver.executemany(statement, rows)
-                except BaseException:
-                    if driver.in_transaction:  # SQLite may have rolled it back already
-                        driver.execute("ROLLBACK")
-                    raise
-                driver.execute("COMMIT")
+                _rows_written(pooled.driver_connection, statement, rows, or_locked=False)
             finally:
                 pooled.close()
 
         await asyncio.get_running_loop().run_in_executor(self._writer, run)
+
+    def _write_rows_inline(self, engine: Engine, statement: str, rows: Sequence[Any]) -> bool:
+        """The rows written and committed on the event loop's thread, if SQLite's write lock
+        is free at once (the inline connection waits for no lock): False when it is not,
+        nothing written. An audited sheet's one event cost 0.45 ms of CPU through the writer
+        thread, 0.15 ms here (``docs/decisions.md``). This connection never checkpoints
+        the log on its own (``wal_autocheckpoint=0``: the copy to the database file and its
+        sync would hold the loop); every ``_CHECKPOINT_EVERY`` commits, the writer thread
+        does (:meth:`_checkpoint_soon`)."""
+        try:
+            pooled = engine.raw_connection()
+        except sa.exc.OperationalError as error:
+            if _locked(error):
+                return False
+            raise
+        try:
+            if not _rows_written(pooled.driver_connection, statement, rows, or_locked=True):
+                return False
+        finally:
+            pooled.close()
+        self._inline_commits += 1
+        if self._inline_commits % _CHECKPOINT_EVERY == 0:
+            self._checkpoint_soon()
+        return True
+
+    def _checkpoint_soon(self) -> None:
+        """A checkpoint of the log on the writer thread, unless one is under way. RESTART:
+        new writers wait while it runs (the loop's, which wait for no lock, go to the writer
+        thread, behind it), so that it copies the whole log and the next write starts the
+        log over. A PASSIVE one let the loop's commits go on appending behind it: under a
+        steady flow of audited requests the log was never whole in the database file, so
+        it was never started over, and grew with every request."""
+        if self._writer is None or self._writes is None:
+            return
+        if self._checkpoint is not None and not self._checkpoint.done():
+            return
+        engine = self._writes
+
+        def checkpoint() -> None:
+            pooled = engine.raw_connection()  # the writer's one connection, in autocommit
+            try:
+                driver: Any = pooled.driver_connection
+                driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            finally:
+                pooled.close()
+
+        self._checkpoint = asyncio.get_running_loop().run_in_executor(self._writer, checkpoint)
+        self._checkpoint.add_done_callback(_checkpoint_done)
 
     async def aclose(self) -> None:
         """Waits for the reads and the write in progress; later calls run on the async
@@ -258,8 +307,45 @@ class CoreRunner:
             listeners(*args)
 
 
+def _rows_written(driver: Any, statement: str, rows: Sequence[Any], *, or_locked: bool) -> bool:
+    """``statement`` once per row, in one write transaction of the driver's connection,
+    committed. ``or_locked``: False when SQLite answers "database is locked" (past the
+    connection's busy timeout), nothing written; else that error is raised."""
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if or_locked and _busy(error):
+            return False
+        raise
+    try:
+        driver.executemany(statement, rows)
+        driver.execute("COMMIT")
+    except BaseException as error:
+        if driver.in_transaction:  # SQLite may have rolled it back already
+            driver.execute("ROLLBACK")
+        if or_locked and _busy(error):
+            return False
+        raise
+    return True
+
+
+def _busy(error: BaseException | None) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY, whatever its extended code), from the
+    driver."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def _checkpoint_done(done: asyncio.Future[None]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        _log.warning("hubdb.checkpoint_failed", error=type(done.exception()).__name__)
+
+
 def _locked(error: sa.exc.OperationalError) -> bool:
     """SQLite's "database is locked" (SQLITE_BUSY, whatever its extended code), met when a
-    connection is opened or a statement run."""
-    code = getattr(error.orig, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
+    connection is opened or a statement run, through SQLAlchemy."""
+    return _busy(error.orig)

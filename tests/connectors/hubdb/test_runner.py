@@ -242,3 +242,72 @@ async def test_a_scalar_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path
         holder.close()
         await runner.aclose()
         await engine.dispose()
+
+
+async def _probe_runner(path: Path) -> tuple[AsyncEngine, CoreRunner]:
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
+    return engine, CoreRunner(engine)
+
+
+def _writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("hubdb-writer")]
+
+
+async def test_rows_are_written_on_the_loop_when_the_write_lock_is_free(tmp_path: Path) -> None:
+    """The audit's write on a SQLite file, when no one holds the write lock: committed
+    without the writer thread (it is started on first use only, and never was)."""
+    before = set(_writer_threads())
+    engine, runner = await _probe_runner(tmp_path / "free.sqlite3")
+    try:
+        await runner.write_rows(_one_insert(engine), [["a"], ["b"]])
+        assert set(_writer_threads()) == before
+        assert await runner.read(_names) == ["a", "b"]
+    finally:
+        await runner.aclose()
+        await engine.dispose()
+
+
+async def test_rows_wait_off_the_loop_while_another_holds_the_write_lock(tmp_path: Path) -> None:
+    """Another process in a write transaction: the rows are not written on the loop (which
+    keeps running) but on the writer thread, once the lock is released; nothing is lost."""
+    path = tmp_path / "locked.sqlite3"
+    engine, runner = await _probe_runner(path)
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        write = asyncio.ensure_future(runner.write_rows(_one_insert(engine), [["w"]]))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not write.done()  # the lock is held: the write waits, the loop runs on
+        holder.execute("INSERT INTO runner_probe VALUES ('held')")
+        holder.execute("COMMIT")
+        await write
+        assert await runner.read(_names) == ["held", "w"]
+    finally:
+        holder.close()
+        await runner.aclose()
+        await engine.dispose()
+
+
+async def test_rows_written_on_the_loop_have_the_log_checkpointed_off_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop's connection never copies the log into the database file itself (that copy
+    and its sync would hold the loop); the writer thread does, every so many commits, so the
+    log does not grow with every audited request, even when they come one after the other
+    with no pause for the copy to catch up."""
+    monkeypatch.setattr("connectors.hubdb.runner._CHECKPOINT_EVERY", 20)
+    path = tmp_path / "log.sqlite3"
+    engine, runner = await _probe_runner(path)
+    commits = 400
+    try:
+        for index in range(commits):
+            await runner.write_rows(_one_insert(engine), [[f"n{index}"]])
+        await runner.aclose()  # waits for the last checkpoint
+        log = path.with_name(path.name + "-wal").stat().st_size
+        assert log < commits * 4096 / 4  # each commit adds at least one page to the log
+    finally:
+        await runner.aclose()
+        await engine.dispose()
