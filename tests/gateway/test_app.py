@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from asgi_lifespan import LifespanManager
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.graphql import build_schema
 from gateway.settings import ConfigurationError, Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 LEROY_QUERY = (
     '{ company(siret: "84215637400014") { name turnover { year } } viewer { kind email } }'
@@ -39,11 +39,8 @@ async def client(
         transport=upstream,
         headers={"Authorization": "Bearer sandbox-token"},
     )
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield client
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        yield gateway.client
 
 
 def _token(settings: Settings, email: str, **kwargs: float) -> str:

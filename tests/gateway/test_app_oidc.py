@@ -14,14 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from auth.tokens import DevTokenIssuer
-from gateway.app import create_app
 from gateway.settings import Settings
 from resolvers.context import Services
 from sandbox.oidc.app import OIDCProvider, create_multi_app, providers_setting
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 from tests.servers import serving
 
 VIEWER = {"query": "{ viewer { kind email name } }"}
@@ -69,11 +68,9 @@ async def gateway(
     agents, hub = providers
     setting = providers_setting({"agents": agents, "hub": hub})
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(_settings(database_url, tmp_path, setting), entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            yield Gateway(client, agents, hub, app.state.services)
+    settings = _settings(database_url, tmp_path, setting)
+    async with served(settings, entreprise_client=sandbox, base_url="http://gw.test") as started:
+        yield Gateway(started.client, agents, hub, started.app.state.services)
 
 
 def _agent_token(provider: OIDCProvider, email: str = DURAND, **claims: Any) -> str:
@@ -195,14 +192,13 @@ async def test_an_unreachable_provider_is_a_503_with_retry_after_not_a_401(
     # the providers' server is stopped: nothing answers at their address any more
     setting = providers_setting({"agents": agents, "hub": hub})
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(_settings(database_url, tmp_path, setting), entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            token = agents.mint({"email": DURAND})
-            response = await client.post("/graphql", json=VIEWER,
-                                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-            anonymous = await client.post("/graphql", json=VIEWER)
+    settings = _settings(database_url, tmp_path, setting)
+    async with served(settings, entreprise_client=sandbox, base_url="http://gw.test") as started:
+        token = agents.mint({"email": DURAND})
+        response = await started.client.post(
+            "/graphql", json=VIEWER, headers={"Authorization": f"Bearer {token}"}
+        )
+        anonymous = await started.client.post("/graphql", json=VIEWER)
     assert response.status_code == 503
     assert 1 <= int(response.headers["retry-after"]) <= 5
     error = response.json()["errors"][0]

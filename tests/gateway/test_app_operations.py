@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from gateway import cli
-from gateway.app import create_app, metrics_app
+from gateway.app import metrics_app
 from gateway.settings import Settings
+from tests.gateway.serving import served
 
 PRODUCTION: dict[str, Any] = {
     "mode": "production",
@@ -45,15 +43,6 @@ def _settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
     )  # fmt: skip
 
 
-@asynccontextmanager
-async def _client(settings: Settings, **clients: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, **clients)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield client
-
-
 def _catalogues(statuses: dict[str, int]) -> dict[str, httpx.AsyncClient]:
     """Catalogue clients whose source answers its status (200 with an empty page otherwise)."""
 
@@ -77,8 +66,8 @@ async def test_readyz_fails_naming_a_catalogue_that_answers_404_at_start(
 ) -> None:
     settings = _settings(database_url, tmp_path)
     clients = _catalogues({"bpifrance": 401, "francenum": 404})
-    async with _client(settings, catalogue_clients=clients) as client:
-        response = await client.get("/readyz")
+    async with served(settings, catalogue_clients=clients) as gateway:
+        response = await gateway.client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable" and body["database"] == "ok"
@@ -91,8 +80,8 @@ async def test_readyz_names_a_financer_whose_key_is_refused_at_start(
 ) -> None:
     settings = _settings(database_url, tmp_path)
     clients = _catalogues({"franceinitiative": 401, "irdisoridec": 404})
-    async with _client(settings, catalogue_clients=clients) as client:
-        response = await client.get("/readyz")
+    async with served(settings, catalogue_clients=clients) as gateway:
+        response = await gateway.client.get("/readyz")
     assert response.status_code == 503
     catalogues = response.json()["catalogues"]
     assert sorted(catalogues) == ["franceinitiative", "irdisoridec"]
@@ -101,8 +90,10 @@ async def test_readyz_names_a_financer_whose_key_is_refused_at_start(
 
 
 async def test_readyz_is_ok_when_the_catalogues_answer(database_url: str, tmp_path: Path) -> None:
-    async with _client(_settings(database_url, tmp_path), catalogue_clients=_catalogues({})) as c:
-        response = await c.get("/readyz")
+    async with served(
+        _settings(database_url, tmp_path), catalogue_clients=_catalogues({})
+    ) as gateway:
+        response = await gateway.client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "catalogues": "ok"}
 
@@ -112,8 +103,8 @@ async def test_readyz_fails_when_the_configured_redis_does_not_answer(
 ) -> None:
     settings = _settings(database_url, tmp_path, cache_url=NOTHING_LISTENS,
                          readiness_timeout_s=1.0)  # fmt: skip
-    async with _client(settings, catalogue_clients=_catalogues({})) as client:
-        response = await client.get("/readyz")
+    async with served(settings, catalogue_clients=_catalogues({})) as gateway:
+        response = await gateway.client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["redis"] in ("down", "timeout")
 
@@ -123,14 +114,14 @@ async def test_readyz_checks_the_configured_redis(database_url: str, tmp_path: P
     if not url:
         pytest.skip("TEST_REDIS_URL is not set: no Redis to check readiness against")
     settings = _settings(database_url, tmp_path, cache_url=url, broker_url=url)
-    async with _client(settings, catalogue_clients=_catalogues({})) as client:
-        response = await client.get("/readyz")
+    async with served(settings, catalogue_clients=_catalogues({})) as gateway:
+        response = await gateway.client.get("/readyz")
     assert response.status_code == 200 and response.json()["redis"] == "ok"
 
 
 async def test_metrics_are_open_in_sandbox_mode(database_url: str, tmp_path: Path) -> None:
-    async with _client(_settings(database_url, tmp_path)) as client:
-        response = await client.get("/metrics")
+    async with served(_settings(database_url, tmp_path)) as gateway:
+        response = await gateway.client.get("/metrics")
     assert response.status_code == 200 and "hub_http_requests_total" in response.text
 
 
@@ -138,17 +129,17 @@ async def test_production_serves_no_metrics_graphiql_or_introspection_on_the_pub
     database_url: str, tmp_path: Path
 ) -> None:
     settings = _settings(database_url, tmp_path, **PRODUCTION)
-    async with _client(settings) as client:
-        metrics = await client.get("/metrics")
-        graphiql = await client.get("/graphql", headers={"Accept": "text/html"})
+    async with served(settings) as gateway:
+        metrics = await gateway.client.get("/metrics")
+        graphiql = await gateway.client.get("/graphql", headers={"Accept": "text/html"})
     assert metrics.status_code == 404
     assert graphiql.status_code != 200 and "graphiql" not in graphiql.text.lower()
 
 
 async def test_graphiql_can_be_turned_on_in_production(database_url: str, tmp_path: Path) -> None:
     settings = _settings(database_url, tmp_path, graphiql=True, **PRODUCTION)
-    async with _client(settings) as client:
-        response = await client.get("/graphql", headers={"Accept": "text/html"})
+    async with served(settings) as gateway:
+        response = await gateway.client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and "/static/graphiql/" in response.text
 
 
@@ -156,10 +147,12 @@ async def test_metrics_token_guards_metrics_on_the_public_port(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = _settings(database_url, tmp_path, metrics_token="m3trics-t0ken", **PRODUCTION)
-    async with _client(settings) as client:
-        refused = await client.get("/metrics")
-        wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
-        allowed = await client.get("/metrics", headers={"Authorization": "Bearer m3trics-t0ken"})
+    async with served(settings) as gateway:
+        refused = await gateway.client.get("/metrics")
+        wrong = await gateway.client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        allowed = await gateway.client.get(
+            "/metrics", headers={"Authorization": "Bearer m3trics-t0ken"}
+        )
     assert refused.status_code == wrong.status_code == 401
     assert refused.headers["www-authenticate"] == "Bearer"
     assert allowed.status_code == 200 and "hub_http_requests_total" in allowed.text

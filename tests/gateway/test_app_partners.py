@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from asgi_lifespan import LifespanManager
 from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
@@ -22,6 +21,7 @@ from gateway.app import create_app, dev_issuer
 from gateway.persisted import document_id
 from gateway.settings import ConfigurationError, Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 VIDAL = "helene.vidal@laregion.example"
 SHEET = '{ company(siret: "84215637400014") { name viewerAccess turnover { year } } }'
@@ -41,11 +41,8 @@ async def client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream,
                                 headers={"Authorization": "Bearer sandbox-token"})  # fmt: skip
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield client
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        yield gateway.client
 
 
 def _admin(settings: Settings) -> dict[str, str]:

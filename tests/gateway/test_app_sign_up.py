@@ -12,13 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app
 from gateway.settings import Settings
 from resolvers.context import Services
 from sandbox.oidc.app import OIDCProvider, create_multi_app, providers_setting
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 from tests.servers import serving
 
 SIGN_UP = "mutation($kind: AccountKind!) { signUp(kind: $kind, phone: \"04 00 00 00 00\") " \
@@ -74,11 +73,10 @@ async def gateway(
             identity_document_max_bytes=50_000,
         )  # fmt: skip
         sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-        app = create_app(settings, entreprise_client=sandbox)
-        async with LifespanManager(app) as manager:
-            transport = httpx.ASGITransport(app=manager.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-                yield Gateway(client, agents, hub, app.state.services)
+        async with served(
+            settings, entreprise_client=sandbox, base_url="http://gw.test"
+        ) as started:
+            yield Gateway(started.client, agents, hub, started.app.state.services)
 
 
 def _person(gateway: Gateway, email: str, **claims: str) -> str:

@@ -4,25 +4,14 @@ scheduled outbox to the sandbox SMTP sink."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
-
-
-async def _client(
-    settings: Settings, upstream: CountingTransport
-) -> AsyncIterator[httpx.AsyncClient]:
-    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-            yield c
+from tests.gateway.serving import served
 
 
 async def test_an_accepted_request_is_mailed_to_the_company_by_the_outbox(
@@ -41,14 +30,15 @@ async def test_an_accepted_request_is_mailed_to_the_company_by_the_outbox(
     def auth(email: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {issuer.issue(subject=email, email=email)}"}
 
-    async for client in _client(settings, upstream):
-        found = await client.post(
+    sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        found = await gateway.client.post(
             "/graphql",
             headers=auth("paul.girard@biocosmetiques.example"),
             json={"query": '{ company(siret: "44306184100047") { referent { id } } }'},
         )
         assignment = found.json()["data"]["company"]["referent"]["id"]
-        answered = await client.post(
+        answered = await gateway.client.post(
             "/graphql",
             headers=auth("pierre.durand@cci-gard.example"),
             json={

@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.settings import Settings
 from sandbox.entreprise.app import SandboxConfig
 from sandbox.entreprise.app import create_app as create_sandbox
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 VIDAL = "helene.vidal@laregion.example"
 ANTOINE = "antoine.fabre@menuiserie-fabre.example"
@@ -56,11 +56,8 @@ async def _gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport=upstream,
         headers={"Authorization": "Bearer sandbox-token"},
     )
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-            yield c
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        yield gateway.client
 
 
 async def _views(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:

@@ -12,12 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from structlog.testing import capture_logs
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 REDIS_ENV = "TEST_REDIS_URL"
 QUERY = {"query": "{ viewer { kind } }"}
@@ -39,11 +39,10 @@ def gateway(database_url: str, tmp_path: Path, upstream: CountingTransport) -> G
             **overrides,
         })  # fmt: skip
         sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-        app = create_app(settings, entreprise_client=sandbox)
-        async with LifespanManager(app) as manager:
-            transport = httpx.ASGITransport(app=manager.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-                yield client
+        async with served(
+            settings, entreprise_client=sandbox, base_url="http://gw.test"
+        ) as started:
+            yield started.client
 
     return start
 

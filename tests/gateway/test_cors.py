@@ -8,11 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app
 from gateway.cors import cors_policy
 from gateway.settings import Settings
+from tests.gateway.serving import served
 from tests.gateway.test_introspection import PRODUCTION
 
 APP = "https://app.example"
@@ -20,13 +19,6 @@ PREFLIGHT = {
     "Access-Control-Request-Method": "POST",
     "Access-Control-Request-Headers": "authorization, content-type",
 }
-
-
-async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(create_app(settings)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-            yield c
 
 
 @pytest.fixture
@@ -37,8 +29,8 @@ async def client(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.Async
         scheduler_enabled=False,
         cors_allowed_origins=[APP],
     )
-    async for client in _client(settings):
-        yield client
+    async with served(settings) as gateway:
+        yield gateway.client
 
 
 async def test_the_preflight_of_an_allowed_origin_is_granted_without_credentials(
@@ -92,8 +84,8 @@ async def test_the_sandbox_allows_pages_served_from_this_machine(
     settings = Settings(
         database_url=database_url, dev_secret_file=tmp_path / "secret", scheduler_enabled=False
     )
-    async for client in _client(settings):
-        response = await client.options("/graphql", headers={"Origin": origin, **PREFLIGHT})
+    async with served(settings) as gateway:
+        response = await gateway.client.options("/graphql", headers={"Origin": origin, **PREFLIGHT})
         assert (response.headers.get("access-control-allow-origin") == origin) is granted
 
 

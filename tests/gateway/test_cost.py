@@ -11,20 +11,19 @@ import httpx
 import pytest
 import respx
 import strawberry
-from asgi_lifespan import LifespanManager
 from graphql import parse
 
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS, Viewer, ViewerKind
 from auth.visibility import refused_everywhere
-from gateway.app import create_app
 from gateway.errors import HubSchema
 from gateway.graphql import build_schema
 from gateway.pricing import CostPlanner, Price
 from gateway.settings import Settings
 from resolvers.context import Context, Services
 from tests.conftest import TEST_KEY, CountingTransport
+from tests.gateway.serving import served
 
 SIRETS = [f"{n:09d}00011" for n in range(30)]
 ALIASES = " ".join(
@@ -60,11 +59,8 @@ async def test_thirty_aliased_companies_are_refused_to_anonymous_before_any_part
         base_url="http://entreprise.test",
         transport=httpx.MockTransport(entreprise.async_handler),
     )
-    app = create_app(settings, entreprise_client=client)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as gw:
-            response = await gw.post("/graphql", json={"query": THIRTY_COMPANIES})
+    async with served(settings, entreprise_client=client) as gateway:
+        response = await gateway.client.post("/graphql", json={"query": THIRTY_COMPANIES})
     body = response.json()
     assert body.get("data") is None
     [error] = body["errors"]

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from gateway.app import create_app, dev_issuer
 from gateway.settings import Settings
 from gateway.websocket import TRY_AGAIN_LATER
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 from tests.gateway.test_websocket import _closed, _connected
 from tests.private_postgres import PrivatePostgres
 from tests.servers import serving
@@ -44,11 +44,8 @@ async def client(
     settings: Settings, upstream: CountingTransport
 ) -> AsyncIterator[httpx.AsyncClient]:
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield client
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        yield gateway.client
 
 
 def _signed_in(settings: Settings) -> dict[str, str]:

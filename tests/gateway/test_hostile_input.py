@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 DURAND = "pierre.durand@cci-gard.example"
 MUTATION = 'mutation { createProject(siret: "84215637400014", title: "CSRF") { id } }'
@@ -42,17 +42,12 @@ async def client(
         transport=upstream,
         headers={"Authorization": "Bearer sandbox-token"},
     )
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://gateway.test", timeout=30
-        ) as client:
-            yield client
-            # the process is unharmed: a normal query still answers
-            after = await client.post("/graphql", json={"query": "{ viewer { kind } }"})
-            assert after.status_code == 200
-            assert after.json() == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+    async with served(settings, entreprise_client=sandbox, timeout_s=30) as gateway:
+        yield gateway.client
+        # the process is unharmed: a normal query still answers
+        after = await gateway.client.post("/graphql", json={"query": "{ viewer { kind } }"})
+        assert after.status_code == 200
+        assert after.json() == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
 
 
 def _auth(settings: Settings, email: str) -> dict[str, str]:

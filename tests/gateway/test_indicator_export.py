@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from connectors.hubdb import create_engine, create_session_factory
 from connectors.hubdb.enums import Satisfaction
 from connectors.hubdb.indicators import INDICATORS
 from connectors.hubdb.surveys import PERFORMANCE_INDICATORS, SurveyAnswers
 from connectors.hubdb.writes import HubWriter
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 PATH = "/structures/cci-gard/indicators.csv"
 DURAND = "pierre.durand@cci-gard.example"
@@ -44,41 +44,39 @@ async def test_the_export_answers_the_structures_agents_and_the_administrator_on
 
     durand = auth("pierre.durand@cci-gard.example")
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            recorded = await client.post("/graphql", headers=durand, json={"query": RECORD})
-            assert recorded.json()["data"]["recordInteraction"]["id"]
+    async with served(settings, entreprise_client=sandbox, base_url="http://gw.test") as gateway:
+        recorded = await gateway.client.post("/graphql", headers=durand, json={"query": RECORD})
+        assert recorded.json()["data"]["recordInteraction"]["id"]
 
-            for who in ("pierre.durand@cci-gard.example", "helene.vidal@laregion.example"):
-                answer = await client.get(PATH, params=YEAR, headers=auth(who))
-                assert answer.status_code == 200, answer.text
-                assert answer.headers["content-type"].startswith("text/csv")
-                assert answer.headers["cache-control"] == "no-store"
-                rows = list(csv.reader(io.StringIO(answer.text)))
-                assert rows[0] == ["code", "label", "value"]
-                annex = rows[1 : len(INDICATORS) + 1]  # a calendar year: the survey follows
-                assert [r[0] for r in annex] == [d.code for d in INDICATORS]
-                values = {r[0]: int(r[2]) for r in annex}
-                assert values["A02-IA4"] == 1 and values["A02-IA4-1"] == 1
+        for who in ("pierre.durand@cci-gard.example", "helene.vidal@laregion.example"):
+            answer = await gateway.client.get(PATH, params=YEAR, headers=auth(who))
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["content-type"].startswith("text/csv")
+            assert answer.headers["cache-control"] == "no-store"
+            rows = list(csv.reader(io.StringIO(answer.text)))
+            assert rows[0] == ["code", "label", "value"]
+            annex = rows[1 : len(INDICATORS) + 1]  # a calendar year: the survey follows
+            assert [r[0] for r in annex] == [d.code for d in INDICATORS]
+            values = {r[0]: int(r[2]) for r in annex}
+            assert values["A02-IA4"] == 1 and values["A02-IA4-1"] == 1
 
-            refused = {
-                "julien.garcia@bge-occitanie.example": 403,
-                "claire.leroy@leroy-sas.example": 403,
-            }
-            for who, status in refused.items():
-                answer = await client.get(PATH, params=YEAR, headers=auth(who))
-                assert answer.status_code == status
-                assert answer.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-            anonymous = await client.get(PATH, params=YEAR)
-            assert anonymous.status_code == 401
+        refused = {
+            "julien.garcia@bge-occitanie.example": 403,
+            "claire.leroy@leroy-sas.example": 403,
+        }
+        for who, status in refused.items():
+            answer = await gateway.client.get(PATH, params=YEAR, headers=auth(who))
+            assert answer.status_code == status
+            assert answer.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        anonymous = await gateway.client.get(PATH, params=YEAR)
+        assert anonymous.status_code == 401
 
-            for period in ({"from": "2025-12-31", "to": "2025-01-01"},
-                           {"from": "2019-01-01", "to": "2025-12-31"},
-                           {"from": "yesterday", "to": "2025-12-31"}, {}):  # fmt: skip
-                answer = await client.get(PATH, params=period, headers=durand)
-                assert answer.status_code == 400, period
-                assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        for period in ({"from": "2025-12-31", "to": "2025-01-01"},
+                       {"from": "2019-01-01", "to": "2025-12-31"},
+                       {"from": "yesterday", "to": "2025-12-31"}, {}):  # fmt: skip
+            answer = await gateway.client.get(PATH, params=period, headers=durand)
+            assert answer.status_code == 400, period
+            assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_a_calendar_years_report_ends_with_the_satisfaction_surveys_rates(
@@ -91,16 +89,14 @@ async def test_a_calendar_years_report_ends_with_the_satisfaction_surveys_rates(
     headers = {"Authorization": f"Bearer {token}"}
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
     await _answered_surveys(database_url)
-    async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            year = await client.get(PATH, params=SURVEYED_YEAR, headers=headers)
-            part = await client.get(
-                PATH, params={"from": "2023-01-01", "to": "2023-06-30"}, headers=headers
-            )
-            empty = await client.get(
-                PATH, params={"from": "2022-01-01", "to": "2022-12-31"}, headers=headers
-            )
+    async with served(settings, entreprise_client=sandbox, base_url="http://gw.test") as gateway:
+        year = await gateway.client.get(PATH, params=SURVEYED_YEAR, headers=headers)
+        part = await gateway.client.get(
+            PATH, params={"from": "2023-01-01", "to": "2023-06-30"}, headers=headers
+        )
+        empty = await gateway.client.get(
+            PATH, params={"from": "2022-01-01", "to": "2022-12-31"}, headers=headers
+        )
     rows = list(csv.reader(io.StringIO(year.text)))
     survey = rows[len(INDICATORS) + 1 :]
     assert [r[0] for r in survey] == [

@@ -10,15 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from starlette.datastructures import Headers
 
-from gateway.app import create_app
 from gateway.errors import SubscriptionsOnlyOverWebsockets
 from gateway.graphql import build_schema
 from gateway.over_http import GRAPHQL_RESPONSE, JSON, response_media_type
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 from tests.gateway.test_hostile_input import client
 
 SPEC = {"accept": f"{GRAPHQL_RESPONSE}, {JSON};q=0.9"}  # what Apollo Client and urql send
@@ -140,12 +139,9 @@ async def test_field_suggestions_follow_the_setting(
         scheduler_enabled=False,
         field_suggestions=suggestions,
     )
-    app = create_app(settings)
     query = '{ company(siret: "84215637400014") { turnove } }'
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-            (error,) = (await c.post("/graphql", json={"query": query})).json()["errors"]
+    async with served(settings) as gateway:
+        (error,) = (await gateway.client.post("/graphql", json={"query": query})).json()["errors"]
     assert error["message"].startswith("Cannot query field 'turnove' on type 'Company'.")
     assert ("Did you mean 'turnover'?" in error["message"]) is suggestions
     assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}

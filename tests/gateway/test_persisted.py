@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.persisted import document_id
 from gateway.services import open_hub_database
 from gateway.settings import Settings
+from tests.gateway.serving import served
 from tests.gateway.test_hostile_input import CLAIRE, MUTATION, _projects
 
 QUERY = "{ viewer { kind } }"
@@ -26,13 +26,6 @@ SPEC = {"accept": "application/graphql-response+json,application/json;q=0.9"}
 
 def _apq(query: str) -> dict[str, Any]:
     return {"persistedQuery": {"version": 1, "sha256Hash": document_id(query)}}
-
-
-async def _gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(create_app(settings)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-            yield c
 
 
 def _settings(database_url: str, tmp_path: Path, **options: Any) -> Settings:
@@ -46,8 +39,8 @@ def _settings(database_url: str, tmp_path: Path, **options: Any) -> Settings:
 
 @pytest.fixture
 async def client(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    async for client in _gateway(_settings(database_url, tmp_path)):
-        yield client
+    async with served(_settings(database_url, tmp_path)) as gateway:
+        yield gateway.client
 
 
 def _code(response: httpx.Response) -> str:
@@ -121,18 +114,20 @@ async def test_trusted_documents_only_runs_the_administrator_s_documents_alone(
         await database.partners.register_document(
             document_id(trusted), trusted, name="viewer", by=None, now=datetime.now(UTC)
         )
-    async for client in _gateway(settings):
-        free = await client.post("/graphql", json={"query": QUERY})
+    async with served(settings) as gateway:
+        free = await gateway.client.post("/graphql", json={"query": QUERY})
         assert (free.status_code, _code(free)) == (400, "PERSISTED_QUERY_REQUIRED")
-        apq = await client.post("/graphql", json={"query": QUERY, "extensions": _apq(QUERY)})
+        apq = await gateway.client.post(
+            "/graphql", json={"query": QUERY, "extensions": _apq(QUERY)}
+        )
         assert (apq.status_code, _code(apq)) == (400, "PERSISTED_QUERY_REQUIRED")
-        by_hash = await client.post("/graphql", json={"extensions": _apq(QUERY)})
+        by_hash = await gateway.client.post("/graphql", json={"extensions": _apq(QUERY)})
         assert _code(by_hash) == "PERSISTED_QUERY_NOT_FOUND"
         expected = {"data": {"viewer": {"kind": "ANONYMOUS", "email": None}}}
-        by_id = await client.post("/graphql", json={"documentId": document_id(trusted)})
+        by_id = await gateway.client.post("/graphql", json={"documentId": document_id(trusted)})
         assert by_id.json() == expected
-        same_text = await client.post("/graphql", json={"query": trusted})
+        same_text = await gateway.client.post("/graphql", json={"query": trusted})
         assert same_text.json() == expected
         params = {"documentId": f"sha256:{document_id(trusted)}"}
-        over_get = await client.get("/graphql", params=params, headers=SPEC)
+        over_get = await gateway.client.get("/graphql", params=params, headers=SPEC)
         assert over_get.json() == expected

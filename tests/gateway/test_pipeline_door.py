@@ -15,17 +15,17 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from asgi_lifespan import LifespanManager
 from opentelemetry import trace
 from prometheus_client import REGISTRY
 from starlette.types import ASGIApp, Receive, Scope, Send
 from structlog.testing import capture_logs
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.graphql import GraphQLView
 from gateway.pipeline import RequestPipeline
 from gateway.settings import Settings
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 SIRET = "84215637400014"
 PUBLIC = (
@@ -68,10 +68,10 @@ async def _gateway(
 ) -> AsyncIterator[tuple[httpx.AsyncClient, ASGIApp]]:
     """A started gateway: a client of it (from one address), and its ASGI app."""
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
-        transport = httpx.ASGITransport(app=manager.app, client=("198.51.100.7", 4000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
-            yield client, manager.app
+    async with served(
+        settings, entreprise_client=sandbox, base_url="http://gw.test", peer=("198.51.100.7", 4000)
+    ) as gateway:
+        yield gateway.client, gateway.asgi
 
 
 @pytest.fixture

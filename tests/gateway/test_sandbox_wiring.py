@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from gateway import sandbox_wiring
-from gateway.app import create_app
 from gateway.settings import Settings
 from sandbox.hubdb.personas import PERSONAS
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 _PRODUCTION_PACKAGES = ("gateway", "schema", "resolvers", "auth", "connectors")
 
@@ -145,11 +144,8 @@ async def _gateway(
     settings: Settings, upstream: CountingTransport
 ) -> AsyncIterator[httpx.AsyncClient]:
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-            yield client
+    async with served(settings, entreprise_client=sandbox, base_url="http://hub") as gateway:
+        yield gateway.client
 
 
 _SHEET = '{ company(siret: "84215637400014") { name turnover { year } } viewer { kind email } }'

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from opentelemetry import trace
 from opentelemetry.propagate import inject
 from opentelemetry.sdk.trace import ReadableSpan
@@ -23,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from structlog.testing import capture_logs
 
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.graphql import build_schema
 from gateway.settings import Settings
 from gateway.tracing import (
@@ -34,6 +33,7 @@ from gateway.tracing import (
     tracing_middleware,
 )
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 from tests.servers import serving
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -66,11 +66,8 @@ async def client(
     settings: Settings, upstream: CountingTransport, spans: InMemorySpanExporter
 ) -> AsyncIterator[httpx.AsyncClient]:
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield client
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        yield gateway.client
 
 
 def _trace_id(span: ReadableSpan) -> str:

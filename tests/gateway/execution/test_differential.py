@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from asgi_lifespan import LifespanManager
 from graphql import OperationType, parse
 from graphql.language import (
     DirectiveNode,
@@ -39,13 +38,14 @@ from auth.tokens import DevTokenIssuer
 from auth.viewer import Viewer
 from connectors.entreprise import EntrepriseConfig
 from connectors.hubdb.audit import AuditEventRecord, AuditFilter
-from gateway.app import create_app, dev_issuer
+from gateway.app import dev_issuer
 from gateway.errors import HubSchema
 from gateway.execution import CompiledOperations
 from gateway.settings import Settings
 from resolvers.context import Context, Services
 from sandbox.catalogues import create_app as create_catalogues
 from tests.conftest import TEST_KEY, CountingTransport, open_services
+from tests.gateway.serving import served
 from tests.graphql_documents import Document, documents
 from tests.partners import make_key
 from tests.schema.test_leak_property import pools
@@ -428,10 +428,8 @@ async def client(
         transport=upstream,
         headers={"Authorization": "Bearer sandbox-token"},
     )
-    async with LifespanManager(create_app(settings, entreprise_client=sandbox)) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-            yield http, dev_issuer(settings).issue(subject=DURAND, email=DURAND)
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        yield gateway.client, dev_issuer(settings).issue(subject=DURAND, email=DURAND)
 
 
 @pytest.fixture

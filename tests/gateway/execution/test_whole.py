@@ -11,13 +11,11 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from asgi_lifespan import LifespanManager
 
 from auth.identity import Authenticator
 from auth.tokens import DevTokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
 from connectors.freshness import ReadFreshness, dropped_early, note_fresh_for
-from gateway.app import create_app
 from gateway.errors import HubSchema
 from gateway.execution import WholeAnswers
 from gateway.execution.plan import Plan
@@ -25,6 +23,7 @@ from gateway.execution.whole import KEPT_WHOLE_MAX_S
 from gateway.settings import Settings
 from resolvers.context import Context, Services
 from tests.conftest import CountingTransport
+from tests.gateway.serving import served
 
 SIRET = "84215637400014"
 PUBLIC = (
@@ -220,14 +219,11 @@ async def test_over_http_keep_public_answers_decides_whether_answers_are_kept(
         keep_public_answers=keep,
     )
     sandbox = httpx.AsyncClient(base_url="http://sandbox.test", transport=upstream)
-    app = create_app(settings, entreprise_client=sandbox)
     counted = _runs(monkeypatch)
     request = {"query": PUBLIC, "variables": {"s": SIRET}}
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            first = await client.post("/graphql", json=request)  # graphql-core; the plan learnt
-            answers = [await client.post("/graphql", json=request) for _ in range(3)]
+    async with served(settings, entreprise_client=sandbox) as gateway:
+        first = await gateway.client.post("/graphql", json=request)  # graphql-core; the plan learnt
+        answers = [await gateway.client.post("/graphql", json=request) for _ in range(3)]
 
     assert {a.content for a in answers} == {first.content}
     assert all(a.status_code == 200 and a.headers["x-request-id"] for a in answers)
