@@ -60,6 +60,11 @@ _CHECKPOINT_EVERY = 200
 """Inline commits between two checkpoints of SQLite's log: an audit event's commit adds
 6.5 pages to it (its row and four indexes), so about 1,300 pages (SQLite's own default:
 1,000)."""
+_CHECKPOINT_WAIT_MS = 200
+"""How long a checkpoint waits for the readers of the log (another process's open read
+transaction): the audit's writes wait behind it meanwhile, so not the usual 5 s. A
+checkpoint that could not wait long enough copies what it can, and the next one tries
+again."""
 
 
 class CoreRunner:
@@ -76,7 +81,7 @@ class CoreRunner:
         self._writer: ThreadPoolExecutor | None = None
         self._scalars: sqlite3.Connection | None = None
         self._inline_commits = 0
-        self._checkpoint: asyncio.Future[None] | None = None
+        self._checkpoint: asyncio.Future[bool] | None = None
         path = sqlite_file_path(engine.url)
         if direct and path is not None:
             self._scalars = sqlite3.connect(
@@ -234,22 +239,31 @@ class CoreRunner:
         """A checkpoint of the log on the writer thread, unless one is under way. RESTART:
         new writers wait while it runs (the loop's, which wait for no lock, go to the writer
         thread, behind it), so that it copies the whole log and the next write starts the
-        log over. A PASSIVE one let the loop's commits go on appending behind it: under a
-        steady flow of audited requests the log was never whole in the database file, so
-        it was never started over, and grew with every request."""
+        log over; it waits ``_CHECKPOINT_WAIT_MS`` at most for the log's readers. A PASSIVE
+        one let the loop's commits go on appending behind it: under a steady flow of
+        audited requests the log was never whole in the database file, so it was never
+        started over, and grew with every request."""
         if self._writer is None or self._writes is None:
             return
         if self._checkpoint is not None and not self._checkpoint.done():
             return
         engine = self._writes
 
-        def checkpoint() -> None:
+        def checkpoint() -> bool:
             pooled = engine.raw_connection()  # the writer's one connection, in autocommit
             try:
                 driver: Any = pooled.driver_connection
-                driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                (waits,) = driver.execute("PRAGMA busy_timeout").fetchone()
+                driver.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS:d}")
+                try:
+                    (busy, _log_pages, _copied) = driver.execute(
+                        "PRAGMA wal_checkpoint(RESTART)"
+                    ).fetchone()
+                finally:
+                    driver.execute(f"PRAGMA busy_timeout={int(waits):d}")
             finally:
                 pooled.close()
+            return bool(busy)
 
         self._checkpoint = asyncio.get_running_loop().run_in_executor(self._writer, checkpoint)
         self._checkpoint.add_done_callback(_checkpoint_done)
@@ -341,9 +355,13 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
-def _checkpoint_done(done: asyncio.Future[None]) -> None:
-    if not done.cancelled() and done.exception() is not None:
+def _checkpoint_done(done: asyncio.Future[bool]) -> None:
+    if done.cancelled():
+        return
+    if done.exception() is not None:
         _log.warning("hubdb.checkpoint_failed", error=type(done.exception()).__name__)
+    elif done.result():
+        _log.info("hubdb.checkpoint_busy", reason="a reader kept the log from starting over")
 
 
 def _locked(error: sa.exc.OperationalError) -> bool:

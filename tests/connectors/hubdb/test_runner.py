@@ -311,3 +311,28 @@ async def test_rows_written_on_the_loop_have_the_log_checkpointed_off_it(
     finally:
         await runner.aclose()
         await engine.dispose()
+
+
+async def test_rows_are_written_while_another_process_keeps_reading_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds a read transaction open (an operator's shell): the checkpoints
+    cannot start the log over, and give up waiting for it soon; every row is still
+    written, and the reader's snapshot is left alone."""
+    monkeypatch.setattr("connectors.hubdb.runner._CHECKPOINT_EVERY", 5)
+    path = tmp_path / "read.sqlite3"
+    engine, runner = await _probe_runner(path)
+    await runner.write_rows(_one_insert(engine), [["before"]])
+    reader = sqlite3.connect(str(path), isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM runner_probe").fetchone() == (1,)
+    try:
+        for index in range(20):
+            await runner.write_rows(_one_insert(engine), [[f"n{index}"]])
+        assert reader.execute("SELECT count(*) FROM runner_probe").fetchone() == (1,)
+        reader.execute("COMMIT")
+        assert len(await runner.read(_names)) == 21
+    finally:
+        reader.close()
+        await runner.aclose()
+        await engine.dispose()
