@@ -31,6 +31,7 @@ __all__ = [
     "SqliteServer",
     "migrate_and_seed",
     "seeded_database",
+    "seeded_template",
 ]
 
 POSTGRES_ENV = "TEST_DATABASE_URL"
@@ -141,6 +142,18 @@ async def seeded_database(backend: str, folder: Path, *, seed: bool = True) -> A
         yield url
     finally:
         await server.close()
+
+
+async def seeded_template(backend: str) -> str:
+    """The migrated and seeded database of ``backend`` that copies are made of, made once per
+    test process (``_Templates``); nothing may connect to it. PostgreSQL's is on the server
+    of ``TEST_DATABASE_URL`` (the test is skipped without it)."""
+    if backend == "sqlite":
+        return await _TEMPLATES.sqlite(True)
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run is skipped")
+    return await _TEMPLATES.postgres(admin_url, True)
 
 
 class _Templates:
