@@ -128,32 +128,34 @@ async def seeded_database(backend: str, folder: Path, *, seed: bool = True) -> A
     "postgresql"), dropped afterwards; PostgreSQL needs ``TEST_DATABASE_URL`` (the test is
     skipped without it). A copy of a template made once per test process
     (``_Templates``)."""
+    template = await seeded_template(backend, seed=seed)
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{folder / 'hub.sqlite3'}"
-        _copy_file(await _TEMPLATES.sqlite(seed), url)
+        _copy_file(template, url)
         yield url
         return
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run is skipped")
-    server = PostgresServer(admin_url)
+    server = PostgresServer(_admin_url())
     try:
-        url = await server.copy_of(await _TEMPLATES.postgres(admin_url, seed))
-        yield url
+        yield await server.copy_of(template)
     finally:
         await server.close()
 
 
-async def seeded_template(backend: str) -> str:
-    """The migrated and seeded database of ``backend`` that copies are made of, made once per
-    test process (``_Templates``); nothing may connect to it. PostgreSQL's is on the server
-    of ``TEST_DATABASE_URL`` (the test is skipped without it)."""
+async def seeded_template(backend: str, *, seed: bool = True) -> str:
+    """The migrated (and, unless ``seed=False``, seeded) database of ``backend`` that copies
+    are made of, made once per test process (``_Templates``); nothing may connect to it.
+    PostgreSQL's is on the server of ``TEST_DATABASE_URL`` (the test is skipped without
+    it)."""
     if backend == "sqlite":
-        return await _TEMPLATES.sqlite(True)
+        return await _TEMPLATES.sqlite(seed)
+    return await _TEMPLATES.postgres(_admin_url(), seed)
+
+
+def _admin_url() -> str:
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
         pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL run is skipped")
-    return await _TEMPLATES.postgres(admin_url, True)
+    return admin_url
 
 
 class _Templates:

@@ -121,13 +121,18 @@ async def test_after_closing_it_still_answers_on_the_async_engine(runner: CoreRu
     assert await runner.read(_names) == ["late"]
 
 
-async def test_a_read_is_answered_while_writes_wait_for_the_lock(tmp_path: Path) -> None:
-    """SQLite's write lock is database-wide (PostgreSQL has none to wait for)."""
-    path = tmp_path / "locked.sqlite3"
+async def _probe_runner(path: Path) -> tuple[AsyncEngine, CoreRunner]:
+    """A SQLite file with the probe table, and a runner of it."""
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     async with engine.begin() as connection:
         await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
-    runner = CoreRunner(engine)
+    return engine, CoreRunner(engine)
+
+
+async def test_a_read_is_answered_while_writes_wait_for_the_lock(tmp_path: Path) -> None:
+    """SQLite's write lock is database-wide (PostgreSQL has none to wait for)."""
+    path = tmp_path / "locked.sqlite3"
+    engine, runner = await _probe_runner(path)
     holder = sqlite3.connect(str(path), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
     try:
@@ -242,13 +247,6 @@ async def test_a_scalar_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path
         holder.close()
         await runner.aclose()
         await engine.dispose()
-
-
-async def _probe_runner(path: Path) -> tuple[AsyncEngine, CoreRunner]:
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
-    async with engine.begin() as connection:
-        await connection.execute(sa.text("CREATE TABLE runner_probe (name VARCHAR(20))"))
-    return engine, CoreRunner(engine)
 
 
 def _writer_threads() -> list[threading.Thread]:
