@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
@@ -111,7 +110,7 @@ def write_access_line(
     scope: Scope,
     status: int,
     seconds: float,
-    upstream: Counter[str],
+    upstream: dict[str, int],
     *,
     traced: bool = True,
 ) -> None:

@@ -40,6 +40,32 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _log = structlog.get_logger("gateway.http")
 
 
+class _FreshIds:
+    """Request ids of 32 hex digits from the system's randomness (``os.urandom``), read 128
+    ids at a time: one system call for 128 requests instead of one each. A forked child
+    reads its own (``os.register_at_fork``), never its parent's."""
+
+    _IDS_PER_READ = 128
+
+    def __init__(self) -> None:
+        self._digits = ""
+        self._at = 0
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._digits, self._at = "", 0
+
+    def next(self) -> str:
+        at = self._at
+        if at >= len(self._digits):
+            self._digits, at = os.urandom(16 * self._IDS_PER_READ).hex(), 0
+        self._at = at + 32
+        return self._digits[at : at + 32]
+
+
+_fresh_ids = _FreshIds()
+
+
 @dataclass(slots=True)  # not frozen: one is made per request, and a frozen one's __init__ costs 3×
 class RequestIds:
     """The gateway's own id of a request (``X-Request-Id`` on the answer, on every log line,
@@ -56,8 +82,7 @@ class RequestIds:
         """A new id for the request, put on its state with the client's (``request_id``,
         ``client_request_id``), where the view and the access line read them."""
         given = _header(scope, b"x-request-id")
-        own = os.urandom(16).hex()  # 32 hex digits, as uuid4().hex in a quarter of the time
-        ids = cls(own, given if given and _VALID_ID.match(given) else None)
+        ids = cls(_fresh_ids.next(), given if given and _VALID_ID.match(given) else None)
         state = scope.setdefault("state", {})
         state["request_id"] = ids.request_id
         state["client_request_id"] = ids.client_request_id
@@ -158,7 +183,13 @@ class AuthenticationMiddleware:
         """Counts the request against its viewer's limit: within it, the viewer is put on the
         request and the limit's headers go out on its answer (True); past it, the 429 is
         sent (False)."""
-        verdict = await self._verdict(viewer, scope)
+        counted = self._counted(viewer, scope)
+        verdict = None
+        if counted is not None and self.limiter is not None:
+            key, per_minute, namespace = counted
+            verdict = self.limiter.hit_in_memory(key, per_minute, namespace=namespace)
+            if verdict is None:  # counted in Redis
+                verdict = await self.limiter.hit(key, per_minute, namespace=namespace)
         if verdict is not None:
             if not verdict.allowed:
                 if viewer.partner is not None:
@@ -188,18 +219,19 @@ class AuthenticationMiddleware:
             await _unauthorized(str(error), send)
         return None
 
-    async def _verdict(self, viewer: Viewer, scope: Scope) -> Verdict | None:
-        """This request counted against its caller's limit; None when it has none."""
+    def _counted(self, viewer: Viewer, scope: Scope) -> tuple[str, int | None, str] | None:
+        """What this request is counted against: its key, its limit per minute and the
+        limit's namespace (``RateLimiter.hit``); None when it has no limit."""
         if self.limiter is None:
             return None
         if viewer.partner is not None:
-            return await self.limiter.hit(viewer.partner.key_id, viewer.partner.rate_limit)
+            return viewer.partner.key_id, viewer.partner.rate_limit, "partner-key"
         if self.client_limits is None:
             return None
         namespace, key, per_minute = self.client_limits.counter(viewer, scope)
         if per_minute == 0:
             return None
-        return await self.limiter.hit(key, per_minute, namespace=namespace)
+        return key, per_minute, namespace
 
 
 def _limit_of(viewer: Viewer) -> str:

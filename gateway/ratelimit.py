@@ -95,6 +95,16 @@ class RateLimiter:
                 _log.warning("ratelimit.shared_unavailable", error=type(error).__name__)
         return self._memory.hit(namespace, key_id, per_minute or self.default_per_minute)
 
+    def hit_in_memory(
+        self, key_id: str, per_minute: int | None = None, *, namespace: str = "partner-key"
+    ) -> Verdict | None:
+        """``hit``, without a coroutine, when this instance counts in its own memory; None
+        when Redis counts (``hit`` then): the in-memory count is on every anonymous
+        request's path, a kept answer's most."""
+        if self._shared is not None:
+            return None
+        return self._memory.hit(namespace, key_id, per_minute or self.default_per_minute)
+
     @staticmethod
     async def _hit(
         limiter: SlidingWindowCounterRateLimiter,

@@ -6,31 +6,30 @@ variable copied with the context); background jobs have none, and count nowhere.
 
 from __future__ import annotations
 
-from collections import Counter
 from contextvars import ContextVar
 
 from connectors.freshness import note_unsettled
 
 __all__ = ["count_call", "tallying"]
 
-_tally: ContextVar[Counter[str] | None] = ContextVar("upstream_tally", default=None)
+_tally: ContextVar[dict[str, int] | None] = ContextVar("upstream_tally", default=None)
 
 
 def count_call(source: str) -> None:
     note_unsettled()  # what a call answers is not a cached copy's: not kept whole
     tally = _tally.get()
     if tally is not None:
-        tally[source] += 1
+        tally[source] = tally.get(source, 0) + 1
 
 
 class tallying:
     """The calls made inside the block, by source (a class, not a generator: it is entered
-    on every request)."""
+    on every request; a dict, not a ``Counter``, whose ``__init__`` alone cost 2 µs)."""
 
     __slots__ = ("_tally", "_token")
 
-    def __enter__(self) -> Counter[str]:
-        self._tally: Counter[str] = Counter()
+    def __enter__(self) -> dict[str, int]:
+        self._tally: dict[str, int] = {}
         self._token = _tally.set(self._tally)
         return self._tally
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import structlog
 from starlette.types import Receive, Scope, Send
 
 from gateway.limits import BodyLimit
+from gateway.middleware import RequestIds
 from gateway.pipeline import RequestPipeline
 
 
@@ -44,3 +46,29 @@ async def test_an_answer_the_pipeline_gives_itself_carries_the_request_id() -> N
     assert response.status_code == 413
     assert len(response.headers["x-request-id"]) == 32
     assert response.headers["x-client-request-id"] == "crm-req-0002"
+
+
+def test_request_ids_are_32_hex_digits_and_never_repeat_across_reads_of_randomness() -> None:
+    scopes: list[dict[str, Any]] = [{"type": "http", "headers": []} for _ in range(1000)]
+    ids = [RequestIds.assign(scope).request_id for scope in scopes]  # several reads of 128
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+
+
+def test_a_forked_child_gives_its_own_request_ids_not_its_parent_s_next_ones() -> None:
+    RequestIds.assign({"type": "http", "headers": []})  # the parent has ids read ahead
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's lines run in the child
+        try:
+            os.write(
+                writing, RequestIds.assign({"type": "http", "headers": []}).request_id.encode()
+            )
+        finally:
+            os._exit(0)
+    os.close(writing)
+    os.waitpid(child, 0)
+    child_id = os.read(reading, 64).decode()
+    os.close(reading)
+    parent_id = RequestIds.assign({"type": "http", "headers": []}).request_id
+    assert len(child_id) == 32 and child_id != parent_id

@@ -40,6 +40,23 @@ def test_an_allowed_answer_carries_no_retry_after() -> None:
                        b"ratelimit-reset": b"13"}  # fmt: skip
 
 
+async def test_counted_in_memory_without_a_coroutine_as_hit_counts() -> None:
+    limiter = RateLimiter(default_per_minute=2)
+    verdicts = [limiter.hit_in_memory("key-a") for _ in range(2)]
+    assert [v.allowed for v in verdicts if v is not None] == [True, True]
+    assert not (await limiter.hit("key-a")).allowed  # one count, whichever way
+    other = limiter.hit_in_memory("key-a", namespace="client-address")
+    assert other is not None and other.allowed  # each namespace its own
+
+
+async def test_with_redis_the_count_is_not_taken_in_memory() -> None:
+    limiter = RateLimiter("redis://127.0.0.1:1/0", default_per_minute=1)
+    try:
+        assert limiter.hit_in_memory("key-a") is None  # hit counts it, in Redis
+    finally:
+        await limiter.aclose()
+
+
 async def test_redis_down_counts_in_memory_rather_than_refusing() -> None:
     limiter = RateLimiter("redis://127.0.0.1:1/0", default_per_minute=1)
     try:
