@@ -8,13 +8,11 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
-from structlog.contextvars import bind_contextvars
 
 from auth.api_keys import ApiKeys, api_key_in
 from auth.identity import Authenticator
@@ -22,6 +20,7 @@ from auth.oidc import IdentityProviderUnavailable
 from auth.tokens import InvalidToken
 from auth.viewer import ANONYMOUS, Viewer
 from connectors.hubdb import DatabaseUnavailable
+from gateway.logging import bind_request_ids
 from gateway.metrics import RATE_LIMITED
 from gateway.over_http import send_error
 from gateway.ratelimit import RateLimiter, Verdict
@@ -94,14 +93,10 @@ class RequestIds:
             headers.append((b"x-client-request-id", self.client_request_id.encode()))
         return headers
 
-    def bind_to_logs(self) -> Mapping[str, contextvars.Token[Any]]:
-        """Binds the ids to every log line of the request; ``structlog.contextvars.
-        reset_contextvars(**tokens)`` unbinds them."""
-        if self.client_request_id is None:
-            return bind_contextvars(request_id=self.request_id)
-        return bind_contextvars(
-            request_id=self.request_id, client_request_id=self.client_request_id
-        )
+    def bind_to_logs(self) -> contextvars.Token[Any]:
+        """Binds the ids to every log line of the request; ``gateway.logging.
+        unbind_request_ids(token)`` unbinds them."""
+        return bind_request_ids(self.request_id, self.client_request_id)
 
 
 _ANSWER_HEADERS = "gateway.answer_headers"

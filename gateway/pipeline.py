@@ -36,7 +36,6 @@ import time
 from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from structlog.contextvars import reset_contextvars
 
 from auth.viewer import ANONYMOUS
 from connectors.http import tallying
@@ -46,6 +45,7 @@ from gateway.cors import CorsPolicy
 from gateway.graphql import GraphQLView
 from gateway.kept_answers import KEPT_REQUEST_MAX_BYTES
 from gateway.limits import BodyLimit
+from gateway.logging import unbind_request_ids
 from gateway.middleware import (
     AuthenticationMiddleware,
     RequestIds,
@@ -128,7 +128,7 @@ class RequestPipeline:
         try:
             await self.app(scope, receive, send)
         finally:
-            reset_contextvars(**logged)
+            unbind_request_ids(logged)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def answer(answering: Send) -> None:
@@ -161,7 +161,7 @@ class RequestPipeline:
                         raise
                     await answer_database_unavailable(error, scope, answering)
         finally:
-            reset_contextvars(**logged)
+            unbind_request_ids(logged)
             seconds = time.perf_counter() - started
             status = answering.status or 500
             write_access_line(record, scope, status, seconds, upstream, traced=traced)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import structlog
 
-from gateway.logging import configure_logging
+from gateway.logging import bind_request_ids, configure_logging, unbind_request_ids
 
 
 def test_an_http_call_writes_no_url_to_the_logs(caplog: pytest.LogCaptureFixture) -> None:
@@ -59,3 +59,23 @@ def test_a_traceback_in_the_logs_has_identifiers_masked(
     for line in lines:
         assert "etablissements/[redacted]" in line["exception"]
         assert "842156374" not in json.dumps(line)
+
+
+@pytest.mark.usefixtures("json_logging")
+def test_log_lines_carry_the_request_ids_bound_and_no_more_once_unbound(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO")
+    token = bind_request_ids("a" * 32, "crm-req-0001")
+    structlog.get_logger("gateway.test").warning("inside the request")
+    logging.getLogger("a.library").warning("a library's line, inside the request")
+    structlog.get_logger("gateway.test").warning("its own", request_id="given")
+    unbind_request_ids(token)
+    structlog.get_logger("gateway.test").warning("after the request")
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [(line.get("request_id"), line.get("client_request_id")) for line in lines] == [
+        ("a" * 32, "crm-req-0001"),
+        ("a" * 32, "crm-req-0001"),
+        ("given", "crm-req-0001"),  # a line's own id is kept
+        (None, None),
+    ]

@@ -6,32 +6,30 @@ import os
 from typing import Any
 
 import httpx
-import structlog
 from starlette.types import Receive, Scope, Send
 
 from gateway.limits import BodyLimit
+from gateway.logging import logged_request_ids
 from gateway.middleware import RequestIds
 from gateway.pipeline import RequestPipeline
 
 
-async def test_log_lines_carry_the_gateway_s_request_id_and_the_client_s() -> None:
+async def test_the_request_s_ids_are_on_its_state_and_bound_to_its_log_lines() -> None:
     seen: dict[str, Any] = {}
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        seen.update(structlog.contextvars.get_contextvars())
-        seen["state"] = dict(scope["state"])
+        seen.update(scope["state"])
+        seen["logged"] = logged_request_ids()
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
     transport = httpx.ASGITransport(app=RequestPipeline(app, body_limit=BodyLimit(1024)))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.get("/", headers={"X-Request-Id": "crm-req-0001"})
-    assert seen["request_id"] == response.headers["x-request-id"] != "crm-req-0001"
-    assert seen["client_request_id"] == "crm-req-0001"
-    assert seen["state"] == {
-        "request_id": seen["request_id"],
-        "client_request_id": "crm-req-0001",
-    }
+    request_id = response.headers["x-request-id"]
+    ids = {"request_id": request_id, "client_request_id": "crm-req-0001"}
+    assert seen == {**ids, "logged": ids}
+    assert request_id != "crm-req-0001" and logged_request_ids() == {}
 
 
 async def test_an_answer_the_pipeline_gives_itself_carries_the_request_id() -> None:
