@@ -12,12 +12,10 @@ from datetime import datetime, timedelta
 import httpx
 import structlog
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth.identity import Authenticator, TokenVerifier
 from auth.oidc import OIDCIssuer, OIDCVerifier
@@ -33,7 +31,7 @@ from gateway.indicator_export import IndicatorExport
 from gateway.limits import BodyLimit
 from gateway.metrics import REMINDERS_SENT, count_outbox, metrics_endpoint
 from gateway.middleware import AuthenticationMiddleware, ClientLimits
-from gateway.pipeline import RequestPipeline
+from gateway.pipeline import PipelinedApplication
 from gateway.ratelimit import RateLimiter
 from gateway.scheduler import Scheduler
 from gateway.services import api_key_pepper, build_services, dev_issuer
@@ -345,28 +343,18 @@ def create_app(
         *graphiql_routes(STATIC_DIR),
         *sandbox_routes,
     ]
-    proxies = (
-        [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)]
-        if settings.trusted_proxies.strip()
-        else []
-    )  # the client a trusted proxy names (X-Forwarded-For) is the one rate limits count
-    app = Starlette(
+    app = PipelinedApplication(
         routes=routes,
         lifespan=lifespan,
-        middleware=[
-            *proxies,
-            Middleware(
-                RequestPipeline,
-                body_limit=BodyLimit(
-                    max_bytes=settings.max_body_bytes,
-                    max_multipart_bytes=settings.max_upload_body_bytes,
-                    drain_bytes=settings.max_body_drain_bytes,
-                    timeout=settings.http_body_timeout_s,
-                ),
-                cors=cors_policy(settings),
-                endpoints={"/graphql": graphql},  # the hot path, without the router
-            ),
-        ],
+        body_limit=BodyLimit(
+            max_bytes=settings.max_body_bytes,
+            max_multipart_bytes=settings.max_upload_body_bytes,
+            drain_bytes=settings.max_body_drain_bytes,
+            timeout=settings.http_body_timeout_s,
+        ),
+        cors=cors_policy(settings),
+        endpoints={"/graphql": graphql},  # the hot path, without the router
+        trusted_proxies=settings.trusted_proxies,  # the client rate limits count
     )
     app.state.settings = settings
     return app

@@ -177,5 +177,6 @@ def gateway_server(app: ASGIApp, settings: Settings, *, serving: bool = False) -
         limit_concurrency=settings.http_limit_concurrency,
         timeout_keep_alive=settings.http_keep_alive_s,
         h11_max_incomplete_event_size=settings.http_max_header_bytes,
+        server_header=False,  # the answers do not name the server's software (uvicorn)
         server_class=_CollectorSettlingServer if serving else uvicorn.Server,
     )

@@ -6,12 +6,15 @@ import os
 from typing import Any
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from gateway.limits import BodyLimit
 from gateway.logging import logged_request_ids
 from gateway.middleware import RequestIds
-from gateway.pipeline import RequestPipeline
+from gateway.pipeline import PipelinedApplication, RequestPipeline
 
 
 async def test_the_request_s_ids_are_on_its_state_and_bound_to_its_log_lines() -> None:
@@ -70,3 +73,18 @@ def test_a_forked_child_gives_its_own_request_ids_not_its_parent_s_next_ones() -
     os.close(reading)
     parent_id = RequestIds.assign({"type": "http", "headers": []}).request_id
     assert len(child_id) == 32 and child_id != parent_id
+
+
+async def test_an_endpoint_s_exception_is_a_500_that_carries_the_request_id() -> None:
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("a bug")
+
+    app = PipelinedApplication(
+        routes=[Route("/broken", broken)], body_limit=BodyLimit(1024), cors=None, endpoints={}
+    )
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/broken")
+    assert response.status_code == 500
+    assert response.text == "Internal Server Error"
+    assert len(response.headers["x-request-id"]) == 32

@@ -56,6 +56,8 @@ async def gateway(
         async with httpx.AsyncClient(base_url=url) as client:
             response = await client.post("/graphql", json={"query": "{ viewer { kind } }"})
         assert response.json() == {"data": {"viewer": {"kind": "ANONYMOUS"}}}
+        assert "server" not in response.headers  # the server's software is not named
+        assert "date" in response.headers
 
 
 async def _closed(reader: asyncio.StreamReader) -> bytes:
