@@ -21,7 +21,13 @@ from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.http.auto import AutoHTTPProtocol
+from uvicorn.protocols.http.httptools_impl import (
+    HEADER_RE,
+    HEADER_VALUE_RE,
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
 
 from gateway.settings import Settings
 
@@ -42,11 +48,11 @@ _EARLY_S = 0.001
 
 
 def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protocol]:
-    """uvicorn's HTTP protocol (httptools, or h11 without it), closing a connection whose
-    request head is not complete ``timeout`` seconds after the connection opened or the
-    previous answer ended, or once ``max_bytes`` came without completing it (h11 has such
-    a bound, ``h11_max_incomplete_event_size``; httptools, uvicorn's default, has none)."""
-    base: Any = AutoHTTPProtocol
+    """uvicorn's HTTP protocol (httptools), closing a connection whose request head is not
+    complete ``timeout`` seconds after the connection opened or the previous answer ended,
+    or once ``max_bytes`` came without completing it (httptools has no such bound). Its
+    answers of a known length go out in one write (``_OneWriteCycle``)."""
+    base: Any = HttpToolsProtocol
 
     class HeadTimeout(base):  # type: ignore[misc]
         _head_timer: asyncio.TimerHandle | None = None
@@ -71,6 +77,12 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
             if self._head_bytes > max_bytes and not self.transport.is_closing():
                 self._waiting = False
                 self.transport.close()
+
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            cycle = self.cycle
+            if type(cycle) is RequestResponseCycle:
+                cycle.__class__ = _OneWriteCycle  # the same object, its send ours
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -108,6 +120,102 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
                 self.transport.close()
 
     return HeadTimeout
+
+
+_NO_BODY_STATUSES = frozenset({204, 304})
+_FRAMING = frozenset({b"transfer-encoding", b"connection"})
+
+
+class _OneWriteCycle(RequestResponseCycle):
+    """uvicorn's request–response cycle, whose usual answer goes out in one write: a
+    ``Content-Length``, no framing header of its own (``Transfer-Encoding``,
+    ``Connection``), a kept-alive connection, not a ``HEAD``, a status that has a body.
+    Its head is made as uvicorn makes it (uvicorn's default headers first, names in lower
+    case, the same checks of names and values, over all of them at once) and held until
+    the body's first part, then written with it. A bad name or value is refused before
+    anything is sent (uvicorn's 500; uvicorn's own ``send`` had begun the answer and could
+    only close the connection), a body past its length likewise. Anything else is
+    uvicorn's own ``send``.
+
+    uvicorn wrote the head and the body apart (two system calls, two TCP segments) and
+    searched each header's name and value apart: 11 % of a kept answer's CPU under load
+    (docs/decisions.md, "the door's last cuts"). The cycle is uvicorn's own object, its
+    class swapped once its head is parsed (``HeadTimeout.on_headers_complete``)."""
+
+    _held: bytes | None = None
+
+    async def send(self, message: Any) -> None:
+        if self._held is not None:
+            await self._send_held(message)
+        elif not self._hold(message):
+            await super().send(message)
+
+    def _hold(self, message: Any) -> bool:
+        """Makes and holds the head of ``message``, a start of the usual answer; False, with
+        nothing done, for anything else."""
+        if (
+            message["type"] != "http.response.start"
+            or self.response_started
+            or self.disconnected
+            or self.flow.write_paused
+            or self.access_log
+            or not self.keep_alive
+            or self.scope["method"] == "HEAD"
+            or message["status"] in _NO_BODY_STATUSES
+        ):
+            return False
+        content = [STATUS_LINE[message["status"]]]
+        for name, value in self.default_headers:
+            content += (name, b": ", value, b"\r\n")
+        names, values, length = [], [], None
+        for name, value in message.get("headers", ()):
+            name = name.lower()
+            if name in _FRAMING:
+                return False
+            if name == b"content-length" and length is None:
+                length = int(value.decode())
+            names.append(name)
+            values.append(value)
+            content += (name, b": ", value, b"\r\n")
+        if length is None:
+            return False
+        if HEADER_RE.search(b"".join(names)):
+            raise RuntimeError("Invalid HTTP header name.")
+        if HEADER_VALUE_RE.search(b"".join(values)):
+            raise RuntimeError("Invalid HTTP header value.")
+        content.append(b"\r\n")
+        self.response_started = True
+        self.waiting_for_100_continue = False
+        self.chunked_encoding = False
+        self.expected_content_length = length
+        self._held = b"".join(content)
+        return True
+
+    async def _send_held(self, message: Any) -> None:
+        """The body's first part, written with the held head."""
+        if message["type"] != "http.response.body":
+            raise RuntimeError(
+                f"Expected ASGI message 'http.response.body', but got '{message['type']}'."
+            )
+        if self.flow.write_paused and not self.disconnected:
+            await self.flow.drain()
+        head, self._held = self._held, None
+        if self.disconnected or head is None:
+            return
+        body = message.get("body", b"")
+        if len(body) > self.expected_content_length:
+            raise RuntimeError("Response content longer than Content-Length")
+        self.expected_content_length -= len(body)
+        self.transport.write(head + body)
+        if message.get("more_body", False):
+            return
+        if self.expected_content_length != 0:
+            raise RuntimeError("Response content shorter than Content-Length")
+        self.response_complete = True
+        self.message_event.set()
+        if not self.keep_alive:  # a shutdown began meanwhile
+            self.transport.close()
+        self.on_response()
 
 
 def plain_server(
