@@ -29,14 +29,15 @@ async def _served(
     Python's)."""
     written: list[bytes] = []
     port = 0
-    write = selector_events._SelectorSocketTransport.write
+    transport: Any = vars(selector_events)["_SelectorSocketTransport"]  # asyncio's own
+    write = transport.write
 
     def recording(self: Any, data: bytes) -> None:
         if self.get_extra_info("sockname")[1] == port:
             written.append(bytes(data))
         write(self, data)
 
-    monkeypatch.setattr(selector_events._SelectorSocketTransport, "write", recording)
+    monkeypatch.setattr(transport, "write", recording)
     server = plain_server(
         app, "127.0.0.1", 0, http=head_timeout_protocol(10, 16_384), loop="asyncio"
     )
@@ -73,17 +74,23 @@ def _answering(*messages: dict[str, Any]) -> App:
     return app
 
 
+def _of_length_2(
+    body: bytes, *headers: tuple[bytes, bytes], name: bytes = b"content-length"
+) -> App:
+    """An answer that says it is 2 bytes long (``body`` may say otherwise)."""
+    return _answering(
+        {"type": "http.response.start", "status": 200, "headers": [(name, b"2"), *headers]},
+        {"type": "http.response.body", "body": body},
+    )
+
+
 _POST = b"POST /graphql HTTP/1.1\r\nhost: t\r\ncontent-length: 2\r\n\r\n{}"
 
 
 async def test_an_answer_of_known_length_goes_out_in_one_write(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = _answering(
-        {"type": "http.response.start", "status": 200,
-         "headers": [(b"Content-Length", b"2"), (b"X-Request-Id", b"abc")]},
-        {"type": "http.response.body", "body": b"ok"},
-    )  # fmt: skip
+    app = _of_length_2(b"ok", (b"X-Request-Id", b"abc"), name=b"Content-Length")
     async with _served(app, monkeypatch) as (port, written):
         answers = await _exchange(port, _POST * 2, until=b"\r\n\r\nok", times=2)  # pipelined
     assert answers == b"".join(written) and len(written) == 2  # each answer, one write
@@ -118,11 +125,7 @@ async def test_an_answer_without_a_length_has_its_head_sent_before_its_body(
 async def test_a_bad_header_name_or_value_is_refused_with_a_500(
     monkeypatch: pytest.MonkeyPatch, name: bytes, value: bytes
 ) -> None:
-    app = _answering(
-        {"type": "http.response.start", "status": 200,
-         "headers": [(b"content-length", b"2"), (name, value)]},
-        {"type": "http.response.body", "body": b"ok"},
-    )  # fmt: skip
+    app = _of_length_2(b"ok", (name, value))
     async with _served(app, monkeypatch) as (port, _):
         answer = await _exchange(port, _POST, until=b"Internal Server Error")
     assert answer.startswith(b"HTTP/1.1 500") and b"set-cookie" not in answer
@@ -131,10 +134,7 @@ async def test_a_bad_header_name_or_value_is_refused_with_a_500(
 async def test_a_body_past_its_length_sends_no_answer_and_closes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = _answering(
-        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]},
-        {"type": "http.response.body", "body": b"too long"},
-    )
+    app = _of_length_2(b"too long")
     async with _served(app, monkeypatch) as (port, _):
         assert await _exchange(port, _POST) == b""
 
@@ -142,10 +142,7 @@ async def test_a_body_past_its_length_sends_no_answer_and_closes(
 async def test_head_and_closing_requests_are_answered_as_uvicorn_answers_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = _answering(
-        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]},
-        {"type": "http.response.body", "body": b"ok"},
-    )
+    app = _of_length_2(b"ok")
     async with _served(app, monkeypatch) as (port, written):
         head = await _exchange(port, b"HEAD / HTTP/1.1\r\nhost: t\r\n\r\n", until=b"\r\n\r\n")
         closing = await _exchange(port, b"GET / HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n")
