@@ -164,31 +164,23 @@ class _OneWriteCycle(RequestResponseCycle):
             or message["status"] in _NO_BODY_STATUSES
         ):
             return False
-        content = [STATUS_LINE[message["status"]]]
-        for name, value in self.default_headers:
-            content += (name, b": ", value, b"\r\n")
-        names, values, length = [], [], None
-        for name, value in message.get("headers", ()):
-            name = name.lower()
-            if name in _FRAMING:
-                return False
-            if name == b"content-length" and length is None:
-                length = int(value.decode())
-            names.append(name)
-            values.append(value)
-            content += (name, b": ", value, b"\r\n")
-        if length is None:
+        headers = message.get("headers", ())
+        names = [name.lower() for name, _ in headers]
+        if b"content-length" not in names or not _FRAMING.isdisjoint(names):
             return False
+        values = [value for _, value in headers]
         if HEADER_RE.search(b"".join(names)):
             raise RuntimeError("Invalid HTTP header name.")
         if HEADER_VALUE_RE.search(b"".join(values)):
             raise RuntimeError("Invalid HTTP header value.")
-        content.append(b"\r\n")
+        length = int(values[names.index(b"content-length")])
+        lines = [*map(b": ".join, self.default_headers), *map(b": ".join, zip(names, values))]
+        head = b"".join((STATUS_LINE[message["status"]], b"\r\n".join(lines), b"\r\n\r\n"))
         self.response_started = True
         self.waiting_for_100_continue = False
         self.chunked_encoding = False
         self.expected_content_length = length
-        self._held = b"".join(content)
+        self._held = head
         return True
 
     async def _send_held(self, message: Any) -> None:
