@@ -55,6 +55,7 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
     base: Any = HttpToolsProtocol
 
     class HeadTimeout(base):  # type: ignore[misc]
+        max_head_bytes = max_bytes
         _head_timer: asyncio.TimerHandle | None = None
         _waiting = False
         """Between an answer's end (or the connection's start) and the next head."""
@@ -74,7 +75,7 @@ def head_timeout_protocol(timeout: float, max_bytes: int) -> type[asyncio.Protoc
                 self._waiting = False  # a head came in (or the connection became a websocket)
                 return
             self._head_bytes += len(data)
-            if self._head_bytes > max_bytes and not self.transport.is_closing():
+            if self._head_bytes > self.max_head_bytes and not self.transport.is_closing():
                 self._waiting = False
                 self.transport.close()
 
@@ -276,7 +277,6 @@ def gateway_server(app: ASGIApp, settings: Settings, *, serving: bool = False) -
         http=head_timeout_protocol(settings.http_header_timeout_s, settings.http_max_header_bytes),
         limit_concurrency=settings.http_limit_concurrency,
         timeout_keep_alive=settings.http_keep_alive_s,
-        h11_max_incomplete_event_size=settings.http_max_header_bytes,
         server_header=False,  # the answers do not name the server's software (uvicorn)
         server_class=_CollectorSettlingServer if serving else uvicorn.Server,
     )

@@ -181,8 +181,8 @@ def test_serve_takes_uvicorn_s_limits_from_the_settings(tmp_path: Path) -> None:
     )
     config = gateway_server(create_app(settings), settings).config
     assert (config.limit_concurrency, config.timeout_keep_alive) == (7, 3)
-    assert config.h11_max_incomplete_event_size == 4096
     assert config.http.__name__ == "HeadTimeout"  # type: ignore[union-attr]
+    assert config.http.max_head_bytes == 4096  # type: ignore[union-attr]
 
 
 async def test_a_websocket_outlives_the_header_timeout(gateway: tuple[str, int]) -> None:

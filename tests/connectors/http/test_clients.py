@@ -41,8 +41,16 @@ async def test_a_cookie_a_partner_sets_is_never_sent_back() -> None:
         assert len(client.cookies.jar) == 0
 
 
+async def test_a_partner_client_is_given_no_cookie_to_send() -> None:
+    with pytest.raises(ValueError, match="sends no cookie"):
+        partner_client(cookies={"session": "x"})
+    async with partner_client() as client:
+        with pytest.raises(ValueError, match="sends no cookie"):
+            client.cookies = {"session": "x"}  # type: ignore[assignment]
+
+
 async def test_a_plain_httpx_client_would_send_it_back() -> None:
-    """What the policy prevents (so the test above can fail)."""
+    """What the partner client prevents (so the test above can fail)."""
     async with httpx.AsyncClient(
         base_url="http://partner.test", transport=httpx.MockTransport(_answer)
     ) as client:
