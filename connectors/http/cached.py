@@ -281,7 +281,7 @@ class CachedFetch:
             payload = await miss.fetch()
         except NotFound:
             if self._not_found_ttl is not None:
-                await self._write(key, {_NOT_FOUND_MARK: True}, self._not_found_ttl, 0)
+                self._write(key, {_NOT_FOUND_MARK: True}, self._not_found_ttl, 0)
             raise
         except (UpstreamUnavailable, RateLimited) as exc:
             if entry is None or known_missing:
@@ -294,11 +294,13 @@ class CachedFetch:
             cache_read(miss.label, "stale")
             outcome[0] = Outcome.STALE
             return entry.value
-        await self._write(key, payload, miss.ttl, self._stale_ttl)
+        self._write(key, payload, miss.ttl, self._stale_ttl)
         return payload
 
-    async def _write(self, key: str, payload: dict[str, Any], ttl: float, stale_ttl: float) -> None:
-        await self._cache.set(key, payload, ttl=ttl, stale_ttl=stale_ttl)
+    def _write(self, key: str, payload: dict[str, Any], ttl: float, stale_ttl: float) -> None:
+        """Cached without waiting for Redis (``RawCache.set_behind``): the answer goes on
+        while the write is on its way, and this process reads it back at once."""
+        self._cache.set_behind(key, payload, ttl=ttl, stale_ttl=stale_ttl)
         self._fills += 1
         self._filled[key] = self._fills
 
