@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -15,6 +15,7 @@ from graphql import (
     VariableNode,
 )
 
+from auth.costs import Cost, Read
 from auth.relations import projects_in_view
 from auth.tiers import Access, Tier, allows
 from auth.visibility import Visibility
@@ -34,6 +35,7 @@ __all__ = [
     "fiscal_compliance",
     "legal_representatives",
     "pending_collaborators",
+    "prefetch_listed",
     "projects",
     "referent",
     "representatives",
@@ -116,6 +118,42 @@ def _prefetch(info: Info, siret: str, access: Access) -> None:
                 info.context.start_read(pending)
 
 
+def prefetch_listed(info: Info, sirets: Sequence[str], path: Sequence[str]) -> None:
+    """A list of companies' établissements read at once, as soon as the list is known, when
+    the selection of its companies (``path`` below the field: a page's ``edges``, ``node``)
+    reads Sirene (a field declaring the read, ``Read.SIRENE_ETABLISSEMENT``). Their calls
+    then go out together before the plan's first pass over the companies' fields, instead
+    of after it: a cold list waits for that pass and the partner at once, not one after the
+    other. Each field still decides its own tier: the établissement is public-tier data,
+    which every field that reads it loads anyway."""
+    raw = info._raw_info
+    nodes: list[FieldNode] = list(raw.field_nodes)
+    for name in path:
+        found = _child_fields(nodes, raw.fragments, raw.variable_values)
+        nodes = [node for node in found if node.name.value == name]
+    reading = _reading_sirene(info.schema)
+    fields = _child_fields(nodes, raw.fragments, raw.variable_values)
+    if sirets and any(field.name.value in reading for field in fields):
+        info.context.start_read(info.context.loaders.etablissement.load_many(list(sirets)))
+
+
+def _reading_sirene(schema: Any) -> frozenset[str]:
+    """The Company fields, by GraphQL name, that declare the Sirene établissement's read."""
+    names = _SIRENE_READERS.get(schema)
+    if names is None:
+        definition = schema.get_type_by_name("Company")
+        names = _SIRENE_READERS[schema] = frozenset(
+            schema.config.name_converter.get_graphql_name(field)
+            for field in getattr(definition, "fields", ())
+            for directive in field.directives
+            if isinstance(directive, Cost) and Read.SIRENE_ETABLISSEMENT in directive.reads
+        )
+    return names
+
+
+_SIRENE_READERS: WeakKeyDictionary[Any, frozenset[str]] = WeakKeyDictionary()
+
+
 def _child_names(
     nodes: Iterable[FieldNode | InlineFragmentNode | FragmentDefinitionNode],
     fragments: Mapping[str, FragmentDefinitionNode],
@@ -123,18 +161,28 @@ def _child_names(
 ) -> Iterator[str]:
     """The names of the fields the nodes select, through fragments, as ``@include`` and
     ``@skip`` leave them (read from the document: no selection objects are built)."""
+    return (field.name.value for field in _child_fields(nodes, fragments, variables))
+
+
+def _child_fields(
+    nodes: Iterable[FieldNode | InlineFragmentNode | FragmentDefinitionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Any,
+) -> Iterator[FieldNode]:
+    """The fields the nodes select, through fragments, as ``@include`` and ``@skip`` leave
+    them."""
     for node in nodes:
         for selection in node.selection_set.selections if node.selection_set else ():
             if not _included(selection, variables):
                 continue
             if isinstance(selection, FieldNode):
-                yield selection.name.value
+                yield selection
             elif isinstance(selection, InlineFragmentNode):
-                yield from _child_names([selection], fragments, variables)
+                yield from _child_fields([selection], fragments, variables)
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = fragments.get(selection.name.value)
                 if fragment is not None:
-                    yield from _child_names([fragment], fragments, variables)
+                    yield from _child_fields([fragment], fragments, variables)
 
 
 def _included(node: Any, variables: Mapping[str, Any]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.hubdb import Page, ProjectRecord
+from resolvers.company import prefetch_listed
 from resolvers.context import Info
 from resolvers.directory_search import page_size, paged
 
@@ -34,11 +35,13 @@ async def my_projects(info: Info) -> list[ProjectRecord]:
 async def my_portfolio(info: Info, first: int | None, after: str | None) -> Page[str]:
     """An agent's portfolio: the companies it is the accepted referent of. The viewer's
     access to each is worked out here, for the page at once: their tiered fields then find
-    it known."""
+    it known. Their établissements are asked for here too when the page shows any of their
+    Sirene fields (``prefetch_listed``)."""
     agent_id = info.context.viewer.agent_id
     size = page_size(first)
     if agent_id is None:
         return _EMPTY
     page = await paged(info.context.services.hub.portfolio(agent_id, size, after))
     await info.context.learn_company_access(page.items)
+    prefetch_listed(info, page.items, ("edges", "node"))
     return page

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 import sqlalchemy as sa
 
+import resolvers.viewer
 from connectors.hubdb.models import Account
 from resolvers.context import Services
 from tests.conftest import Run, errors_by_path
@@ -95,3 +99,20 @@ async def test_portfolio_sql_statements_do_not_grow_with_the_companies(
 async def test_a_bad_page_size_is_bad_input(run: Run) -> None:
     result = await run(VIEWER, as_="pierre.durand@cci-gard.example", variables={"first": 0})
     assert errors_by_path(result) == {"viewer.portfolio": "BAD_USER_INPUT"}
+
+
+async def test_the_portfolio_asks_for_its_page_s_etablissements_once_the_page_is_known(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[list[str], tuple[str, ...]]] = []
+    prefetch = resolvers.viewer.prefetch_listed
+
+    def recorded(info: Any, sirets: list[str], path: tuple[str, ...]) -> None:
+        asked.append((list(sirets), tuple(path)))
+        prefetch(info, sirets, path)
+
+    monkeypatch.setattr(resolvers.viewer, "prefetch_listed", recorded)
+    result = await run(PORTFOLIO, as_="pierre.durand@cci-gard.example", variables={"first": 5})
+    assert result.errors is None
+    page = [edge["node"]["siret"] for edge in result.data["viewer"]["portfolio"]["edges"]]
+    assert asked == [(page, ("edges", "node"))]
