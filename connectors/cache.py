@@ -161,7 +161,7 @@ class RawCache:
             stored = await self._bounded("multi_get", list(keys))
         except Exception as exc:  # noqa: BLE001 - any backend fault is a miss
             _log.warning("cache.backend_error", operation="get_many", error=type(exc).__name__)
-            return [None] * len(keys)
+            stored = [None] * len(keys)
         if self._landing:
             landing, loads = self._landing, self._backend.serializer.loads
             stored = [

@@ -101,6 +101,24 @@ async def test_a_full_batch_goes_at_once() -> None:
     await cache.settled()
 
 
+async def test_a_write_behind_is_read_back_while_redis_fails_to_answer_reads() -> None:
+    class Unreadable(RecordingBackend):
+        async def get(self, key: str) -> Any:
+            raise ConnectionError("redis down")
+
+        async def multi_get(self, keys: list[str]) -> list[Any]:
+            raise ConnectionError("redis down")
+
+    backend = Unreadable()
+    backend.hold = asyncio.Event()
+    cache = RawCache(backend)
+    cache.set_behind("a", {"v": 1}, ttl=60, stale_ttl=0)
+    found = await cache.get_many(["a", "b"])
+    assert [None if entry is None else entry.value for entry in found] == [{"v": 1}, None]
+    backend.hold.set()
+    await cache.settled()
+
+
 async def test_a_write_behind_that_fails_is_logged_and_then_a_miss() -> None:
     backend = RecordingBackend()
     backend.failing = True
