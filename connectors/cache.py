@@ -150,6 +150,13 @@ class RawCache:
             return None
         return self._entry(stored)
 
+    def kept(self, key: str) -> CacheEntry | None:
+        """The entry this process holds in memory, without an await: None when there is none,
+        or when the entries are in a backend (Redis), which only ``get`` asks."""
+        if self._memory is None:
+            return None
+        return self._entry(self._memory.get(key))
+
     async def get_many(self, keys: Sequence[str]) -> list[CacheEntry | None]:
         """``get`` of each key, the backend asked once for all of them (Redis: one MGET)."""
         if not keys:

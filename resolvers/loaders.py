@@ -5,7 +5,7 @@ made from the shared ``Services``."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -76,6 +76,54 @@ def _each(call: Callable[[str], Awaitable[V]]) -> BatchLoad[V]:
     return load
 
 
+class KeptFirst(DataLoader[str, V]):
+    """A DataLoader that answers a key at once when its source holds it in this process's
+    memory (``kept``: the record, or the error it stands for; None when not held): a
+    future already done, so the field awaiting it goes on in the same step, instead of
+    after the batch's task and a callback per future, each a turn of the event loop. A warm
+    portfolio's fields then complete in one pass. The other keys are batched as before,
+    and ``kept`` has the batch's effects for its key (a cache hit counted, an API Entreprise
+    read reported to the audit)."""
+
+    def __init__(self, load_fn: BatchLoad[V], kept: Callable[[str], Any]) -> None:
+        super().__init__(load_fn=load_fn)
+        self._kept = kept
+
+    def load(self, key: str) -> Awaitable[V]:
+        future = self.cache_map.get(key)
+        if future is not None and not future.cancelled():
+            return future
+        value = self._kept(key)
+        if value is None:
+            return super().load(key)
+        future = self.loop.create_future()
+        if isinstance(value, BaseException):
+            future.set_exception(value)
+        else:
+            future.set_result(value)
+        self.cache_map.set(key, future)
+        return future
+
+    def load_many(self, keys: Iterable[str]) -> Awaitable[list[V]]:
+        """As ``DataLoader.load_many``; a future already done when every key's is, and
+        answered."""
+        loads = [self.load(key) for key in keys]
+        if all(_answered(load) for load in loads):
+            future: asyncio.Future[list[V]] = self.loop.create_future()
+            future.set_result([load.result() for load in loads])  # type: ignore[attr-defined]
+            return future
+        return asyncio.gather(*loads)
+
+
+def _answered(load: Awaitable[Any]) -> bool:
+    return (
+        isinstance(load, asyncio.Future)
+        and load.done()
+        and not load.cancelled()
+        and load.exception() is None
+    )
+
+
 class _Lister(Protocol):
     async def applications(
         self, siret: str, *, report: Report | None = None
@@ -136,7 +184,10 @@ def _read(read: str, object: str | None = None) -> Callable[[Loaders], DataLoade
             found = await api.read_many(read, keys, object=purpose, observe=observe)
             return [found[key] for key in keys]
 
-        return DataLoader(load_fn=load)
+        def kept(key: str) -> Any:
+            return api.kept(read, key, object=purpose, observe=observe)
+
+        return KeptFirst(load, kept)
 
     return make
 
@@ -153,11 +204,26 @@ def _company(
     return lambda loaders: DataLoader(load_fn=load(loaders._company_reads()))
 
 
+def _facts(loaders: Loaders) -> DataLoader[str, CompanyFacts]:
+    reads = loaders._company_reads()
+    return KeptFirst(_exact(reads.company_facts), reads.kept_facts)
+
+
+def _projects(loaders: Loaders) -> DataLoader[str, list[ProjectRecord]]:
+    reads = loaders._company_reads()
+    return KeptFirst(_exact(reads.projects), reads.kept_projects)
+
+
+def _agents(loaders: Loaders) -> DataLoader[str, AgentRecord | None]:
+    directory = loaders._services.directory
+    return KeptFirst(_optional(directory.agents), directory.kept_agent)
+
+
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
-    "facts": _company(lambda c: _exact(c.company_facts)),
-    "agents": _hub(lambda s: _optional(s.directory.agents)),
+    "facts": _facts,
+    "agents": _agents,
     "structures": _hub(lambda s: _optional(s.directory.structures)),
-    "projects": _company(lambda c: _exact(c.projects)),
+    "projects": _projects,
     "invitations": _company(lambda c: _exact(c.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
     "public_aids": _company(lambda c: _exact(c.public_aids)),

@@ -215,6 +215,27 @@ class EntrepriseConnector:
         answers.update(zip([given for given, _ in reads], found, strict=True))
         return answers
 
+    def kept(
+        self, read: str, identifier: str, *, object: str, observe: CallObserver | None = None
+    ) -> Any:
+        """What ``read_many`` would answer at once for ``identifier``, without an await: the
+        record, or the error it stands for, when this process holds a fresh copy in memory
+        (``CachedFetch.kept_parsed``: counted and reported as that read's hit). None when it
+        does not: nothing is read (the caller reads with ``read_many``)."""
+        _require_object(object)
+        reading = _READS[read]
+        endpoint = reading.endpoint
+        identifier = identifier.strip()
+        if not endpoint.is_valid(identifier):
+            return _malformed(endpoint)
+        return self._reads.kept_parsed(
+            cache_key(endpoint, identifier),
+            partial(self._parse, endpoint, parse=reading.parse),
+            label=endpoint.name,
+            source=endpoint.source,
+            report=self._report(endpoint, identifier, object, observe),
+        )
+
     def breaker_states(self) -> dict[str, BreakerState]:
         """Each source's circuit breaker, for metrics."""
         return self._caller.breaker_states()

@@ -166,6 +166,22 @@ class CachedFetch:
             return None
         return self._parsed_hit(key, entry, parse, label, source, report)
 
+    def kept_parsed(
+        self, key: str, parse: Parse[T], *, label: str, source: str, report: Report | None = None
+    ) -> T | Exception | None:
+        """What ``read_parsed`` would answer at once from an entry this process holds in
+        memory and still fresh (``RawCache.kept``), counted and reported as that read's hit:
+        the parse, or the error the entry stands for (a remembered 404). None when no such
+        entry is held: nothing is fetched, nothing counted (the caller reads with
+        ``read_parsed`` or ``read_many_parsed``)."""
+        entry = self._cache.kept(key)
+        if entry is None or not entry.fresh:
+            return None
+        try:
+            return self._parsed_hit(key, entry, parse, label, source, report)
+        except Exception as error:  # noqa: BLE001 - the entry's answer, as read_many keeps it
+            return error
+
     async def read_many_parsed(
         self,
         reads: Sequence[tuple[str, Fetch, Report | None]],

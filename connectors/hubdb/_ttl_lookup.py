@@ -53,6 +53,11 @@ class TTLLookup(Generic[V]):
             found.update(fetched)
         return found
 
+    def kept(self, key: str) -> V | None:
+        """What is kept for ``key`` and still in its time, without an await; None when
+        nothing is (``get`` fetches it)."""
+        return self._entries.get(key)
+
     def forget(self, keys: Sequence[str]) -> None:
         """Drops these keys now; a fetch under way is not kept."""
         if not keys:

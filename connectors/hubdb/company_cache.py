@@ -200,6 +200,17 @@ class CompanyReads:
     async def pending_invitations(self, sirets: Sequence[str]) -> dict[str, list[InvitationRecord]]:
         return await self._cache.pending_invitations(sirets, trusted=await self._trust())
 
+    def kept_facts(self, siret: str) -> CompanyFacts | None:
+        """The company's facts without an await, when this request already asked whether
+        what is kept may be served (at its first read), the answer was yes, and they are
+        kept; else None (``company_facts`` reads them)."""
+        return self._cache._facts.kept(siret) if self._trusted else None
+
+    def kept_projects(self, siret: str) -> list[ProjectRecord] | None:
+        """As ``kept_facts``, for ``projects`` (a list of the caller's own)."""
+        kept = self._cache._projects.kept(siret) if self._trusted else None
+        return None if kept is None else list(kept)
+
     async def _trust(self) -> bool:
         trusted = self._trusted
         if trusted is None:

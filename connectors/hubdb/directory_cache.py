@@ -29,6 +29,10 @@ class CachedDirectory:
     async def structures(self, ids: Sequence[str]) -> dict[str, StructureRecord]:
         return await self._structures.get(ids)
 
+    def kept_agent(self, agent_id: str) -> AgentRecord | None:
+        """The agent, when it is kept (without an await); else None (``agents`` reads it)."""
+        return self._agents.kept(agent_id)
+
     def forget(self, *, agents: Sequence[str] = (), structures: Sequence[str] = ()) -> None:
         """Drops entries this instance just changed, so its next read is fresh (a read under
         way is answered but not kept: it may have read them before the change)."""

@@ -68,8 +68,13 @@ async def test_raw_cache_hits_are_recorded_as_no_call(
     calls_before = sum(upstream.calls.values())
     await run(SHEET, as_=DURAND, variables={"siret": LEROY})
     assert sum(upstream.calls.values()) == calls_before
-    latest = (await _events(services))[0]
+    latest, first = await _events(services)
     assert {call.outcome for call in latest.upstream_calls} == {"CACHE"}
+    # the warm read's records are answered at once from memory (``KeptFirst``): every read
+    # is still recorded, with the identifier and purpose of the first
+    assert sorted((c.endpoint, c.identifier, c.object) for c in latest.upstream_calls) == sorted(
+        (c.endpoint, c.identifier, c.object) for c in first.upstream_calls
+    )
 
 
 async def test_a_partner_keys_read_names_the_key_and_the_partner_purpose(

@@ -6,6 +6,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import httpx
+import respx
+
+from connectors.cache import RawCache
+from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
+
 BASE_URL = "https://entreprise.api.test"
 TOKEN = "tok-3f9c2b7e-very-secret"
 RECIPIENT = "13002526500013"
@@ -197,3 +203,23 @@ class FakeSleep:
 
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
+
+
+class Clock:
+    """A clock the test moves (a cache's ``clock``)."""
+
+    def __init__(self) -> None:
+        self.now = 1_750_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def connector_on(
+    router: respx.MockRouter, config: EntrepriseConfig, cache: RawCache
+) -> EntrepriseConnector:
+    """A connector whose calls go to ``router``, on ``cache``."""
+    client = httpx.AsyncClient(
+        base_url=config.base_url, transport=httpx.MockTransport(router.async_handler)
+    )
+    return EntrepriseConnector(client, config, cache)

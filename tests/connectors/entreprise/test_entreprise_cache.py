@@ -15,6 +15,7 @@ from entreprise_wire import (
     ETABLISSEMENT_PATH,
     NOT_FOUND,
     SIRET,
+    Clock,
     FakeSleep,
     errors,
     wire,
@@ -26,14 +27,6 @@ from connectors.entreprise import EntrepriseConfig, EntrepriseConnector
 from connectors.entreprise.connector import cache_key
 from connectors.entreprise.endpoints import ETABLISSEMENT as ETABLISSEMENT_ENDPOINT
 from connectors.errors import NotFound, RateLimited, UpstreamUnavailable
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_750_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_fresh_hit_makes_no_call(

@@ -4,7 +4,6 @@ are read as each read is, concurrently; a failure stays with its identifier."""
 
 from __future__ import annotations
 
-import httpx
 import respx
 from entreprise_wire import (
     BAD_GATEWAY,
@@ -14,6 +13,7 @@ from entreprise_wire import (
     ETABLISSEMENT_PATH,
     NOT_FOUND,
     SIRET,
+    connector_on,
     wire,
 )
 
@@ -44,20 +44,11 @@ class CountingCache(RawCache):
         return await super().get_many(keys)
 
 
-def _connector(
-    router: respx.MockRouter, config: EntrepriseConfig, cache: RawCache
-) -> EntrepriseConnector:
-    client = httpx.AsyncClient(
-        base_url=config.base_url, transport=httpx.MockTransport(router.async_handler)
-    )
-    return EntrepriseConnector(client, config, cache)
-
-
 async def test_fresh_copies_answer_from_one_cache_read_without_a_call(
     router: respx.MockRouter, config: EntrepriseConfig
 ) -> None:
     cache = CountingCache()
-    connector = _connector(router, config, cache)
+    connector = connector_on(router, config, cache)
     route = router.get(ETABLISSEMENT_PATH).respond(200, json=wire(ETABLISSEMENT))
     await connector.etablissement(SIRET, object="A")
     expected = await connector.etablissement(SIRET, object="A")  # the cached copy's parse
@@ -101,7 +92,7 @@ async def test_an_expired_copy_is_served_when_the_call_fails(
     router: respx.MockRouter, config: EntrepriseConfig
 ) -> None:
     clock = [1_750_000_000.0]
-    connector = _connector(router, config, RawCache(clock=lambda: clock[0]))
+    connector = connector_on(router, config, RawCache(clock=lambda: clock[0]))
     route = router.get(ETABLISSEMENT_PATH)
     route.respond(200, json=wire(ETABLISSEMENT))
     served = await connector.etablissement(SIRET, object="A")

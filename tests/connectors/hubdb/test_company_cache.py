@@ -326,3 +326,38 @@ async def test_without_its_signal_nothing_is_kept_and_the_reads_still_answer(
         fresh_statements.clear()
         assert (await _read(company_cache)).facts.registered
         assert sum("company_memberships" in statement for statement in fresh_statements) == 1
+
+
+async def test_what_is_kept_is_handed_out_without_an_await_once_the_request_trusts_it(
+    company_cache: CompanyCache,
+) -> None:
+    """``kept_facts``/``kept_projects``: what a request's loaders answer at once. Only after
+    the request's first read asked whether what is kept may be served."""
+    warmed = await _read(company_cache)
+    reads = company_cache.for_request()
+    assert (reads.kept_facts(LEROY), reads.kept_projects(LEROY)) == (None, None)  # not asked yet
+
+    await reads.company_facts([UNREGISTERED])  # the request's first read asks
+
+    assert reads.kept_facts(LEROY) == warmed.facts
+    kept = reads.kept_projects(LEROY)
+    assert kept == warmed.projects
+    assert kept is not None
+    kept.clear()  # a list of the caller's own
+    assert reads.kept_projects(LEROY) == warmed.projects
+    company_cache.forget([LEROY])
+    assert (reads.kept_facts(LEROY), reads.kept_projects(LEROY)) == (None, None)
+
+
+async def test_without_its_signal_nothing_is_handed_out_without_an_await(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine
+) -> None:
+    await _read(company_cache)
+    if _backend(fresh_engine) == "sqlite":
+        await _sql(fresh_engine, "DROP TABLE company_change_counter")
+    else:
+        await company_cache._signals.aclose()
+        company_cache._signals._listening = False  # type: ignore[attr-defined]
+    reads = company_cache.for_request()
+    await reads.company_facts([LEROY])
+    assert (reads.kept_facts(LEROY), reads.kept_projects(LEROY)) == (None, None)

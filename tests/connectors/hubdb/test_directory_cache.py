@@ -82,3 +82,22 @@ async def test_a_read_under_way_when_forget_runs_is_answered_but_not_kept() -> N
     repository.held = None
     assert (await directory.structures(["cci-gard"]))["cci-gard"].name == "CCI Gard"
     assert repository.calls == [["cci-gard"], ["cci-gard"]]  # read again: not kept
+
+
+async def test_a_kept_agent_is_handed_out_without_an_await_until_forgotten() -> None:
+    agent = object()
+
+    class Agents(FakeRepository):
+        async def agents(self, ids: Sequence[str]) -> dict[str, object]:
+            self.calls.append(list(ids))
+            return {i: agent for i in ids if i == "agent-1"}
+
+    repository = Agents()
+    directory = CachedDirectory(repository)  # type: ignore[arg-type]
+    assert directory.kept_agent("agent-1") is None  # never read
+    await directory.agents(["agent-1", "unknown"])
+    assert directory.kept_agent("agent-1") is agent
+    assert directory.kept_agent("unknown") is None  # an unknown id is not kept
+    directory.forget(agents=["agent-1"])
+    assert directory.kept_agent("agent-1") is None
+    assert repository.calls == [["agent-1", "unknown"]]
