@@ -9,11 +9,12 @@ who reads (``purpose``)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
+
+from uuid_utils import uuid7
 
 from auth.tiers import Access
 from auth.viewer import Viewer, ViewerKind
@@ -88,7 +89,10 @@ class AuditBuffer:
 
     def events(self) -> list[AuditEventRecord]:
         """One event per company read at tier 2, with the calls made for it (by SIRET, or
-        by its SIREN for the endpoints keyed by SIREN)."""
+        by its SIREN for the endpoints keyed by SIREN). Each event's id is a UUIDv7: time
+        first, so that each write adds to the end of the table's key index instead of at
+        random places in it (a portfolio writes 56 at once; random UUIDv4 ids cost SQLite
+        some 40 % more CPU per commit, measured in ``docs/decisions.md``)."""
         now = self.clock()
         viewer = self.viewer
         made: dict[str, list[tuple[int, UpstreamCallRecord]]] = {}
@@ -100,7 +104,7 @@ class AuditBuffer:
             calls = tuple(call for _, call in sorted(found, key=itemgetter(0)))
             events.append(
                 AuditEventRecord(
-                    id=str(uuid.uuid4()),
+                    id=str(uuid7()),
                     occurred_at=now,
                     request_id=self.request_id,
                     client_request_id=self.client_request_id,

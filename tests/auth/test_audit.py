@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from auth.audit import AuditBuffer
@@ -37,3 +38,18 @@ def test_each_event_carries_its_companys_calls_by_siret_and_siren_in_the_order_m
     assert [(call.endpoint, call.identifier) for call in dupont.upstream_calls] == [
         ("etablissement", DUPONT)
     ]
+
+
+def test_event_ids_are_unique_and_in_the_order_they_were_made() -> None:
+    """UUIDv7 ids: time first, so each write adds to the end of the table's key index."""
+    viewer = Viewer(kind=ViewerKind.AGENT, agent_id="durand", structure_id="cci-gard")
+    ids = []
+    for request in range(3):
+        audit = AuditBuffer(viewer, f"req-{request}", clock=lambda: NOW)
+        for siret in (LEROY, LEROY_OTHER_SITE, DUPONT):
+            audit.read(siret, "turnover", Access.TIER2)
+        ids.extend(event.id for event in audit.events())
+
+    assert len(set(ids)) == len(ids) == 9
+    assert ids == sorted(ids)
+    assert {uuid.UUID(made).version for made in ids} == {7}
