@@ -60,8 +60,10 @@ class _Memory:
         )
 
     def get(self, key: str) -> Any:
-        kept = self._entries.get(key)
-        return None if kept is None else kept[0]
+        try:
+            return self._entries[key][0]  # one lookup (``get`` asks ``in``, then reads)
+        except KeyError:
+            return None
 
     def set(self, key: str, stored: Any, keep: float) -> None:
         self._entries[key] = (stored, keep)

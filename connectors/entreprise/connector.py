@@ -84,6 +84,10 @@ class _Reading(Generic[T]):
     """Makes frozen records (a tuple of them for a list), which every reader shares: parsed
     once per cache entry (``CachedFetch.read_parsed``, by the entry's write stamp)."""
 
+    def parse_payload(self, payload: dict[str, Any]) -> T:
+        """``parse``, an unreadable payload reported as the source's fault."""
+        return EntrepriseConnector._parse(self.endpoint, payload, self.parse)
+
 
 _READS: dict[str, _Reading[Any]] = {
     "etablissement": _Reading(ETABLISSEMENT, parse_etablissement),
@@ -230,7 +234,7 @@ class EntrepriseConnector:
             return _malformed(endpoint)
         return self._reads.kept_parsed(
             cache_key(endpoint, identifier),
-            partial(self._parse, endpoint, parse=reading.parse),
+            reading.parse_payload,
             label=endpoint.name,
             source=endpoint.source,
             report=self._report(endpoint, identifier, object, observe),

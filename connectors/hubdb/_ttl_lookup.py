@@ -56,7 +56,10 @@ class TTLLookup(Generic[V]):
     def kept(self, key: str) -> V | None:
         """What is kept for ``key`` and still in its time, without an await; None when
         nothing is (``get`` fetches it)."""
-        return self._entries.get(key)
+        try:
+            return self._entries[key]  # one lookup (``get`` asks ``in``, then reads)
+        except KeyError:
+            return None
 
     def forget(self, keys: Sequence[str]) -> None:
         """Drops these keys now; a fetch under way is not kept."""
