@@ -73,6 +73,10 @@ class _Signals(Protocol):
         """Whether what is kept may be served (and a fresh read kept) right now."""
         ...
 
+    def trusted_now(self) -> bool | None:
+        """``trusted`` without an await; None when it needs one."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -201,15 +205,26 @@ class CompanyReads:
         return await self._cache.pending_invitations(sirets, trusted=await self._trust())
 
     def kept_facts(self, siret: str) -> CompanyFacts | None:
-        """The company's facts without an await, when this request already asked whether
-        what is kept may be served (at its first read), the answer was yes, and they are
-        kept; else None (``company_facts`` reads them)."""
-        return self._cache._facts.kept(siret) if self._trusted else None
+        """The company's facts without an await, when what is kept may be served (asked
+        once per request, as its reads ask it: here without an await where the signal
+        answers so, ``trusted_now``) and they are kept; else None (``company_facts`` reads
+        them)."""
+        return self._cache._facts.kept(siret) if self._trust_now() else None
 
     def kept_projects(self, siret: str) -> list[ProjectRecord] | None:
         """As ``kept_facts``, for ``projects`` (a list of the caller's own)."""
-        kept = self._cache._projects.kept(siret) if self._trusted else None
+        kept = self._cache._projects.kept(siret) if self._trust_now() else None
         return None if kept is None else list(kept)
+
+    def _trust_now(self) -> bool:
+        """``_trust`` without an await; False when the signal needs one (reads ask it)."""
+        trusted = self._trusted
+        if trusted is None:
+            now = self._cache._signals.trusted_now()
+            if now is None:
+                return False
+            trusted = self._trusted = now
+        return trusted
 
     async def _trust(self) -> bool:
         trusted = self._trusted
@@ -246,9 +261,25 @@ class _Counter:
         try:
             writes = await self._runner.read_scalar(_COUNTER)
         except Exception as error:  # noqa: BLE001 - not trusted, and said so
-            if self._seen is not None:
-                _log.warning("company_cache_count_unreadable", error=type(error).__name__)
+            self._unreadable(error)
             writes = None
+        return self._judged(writes)
+
+    def trusted_now(self) -> bool | None:
+        """The count read straight from the driver (``CoreRunner.read_scalar_now``); None
+        when it cannot be (SQLite's lock held)."""
+        try:
+            read, writes = self._runner.read_scalar_now(_COUNTER)
+        except Exception as error:  # noqa: BLE001 - not trusted, and said so
+            self._unreadable(error)
+            read, writes = True, None
+        return self._judged(writes) if read else None
+
+    def _unreadable(self, error: Exception) -> None:
+        if self._seen is not None:
+            _log.warning("company_cache_count_unreadable", error=type(error).__name__)
+
+    def _judged(self, writes: int | None) -> bool:
         if writes is None or writes != self._seen:
             self._seen = writes
             self._drop(None)
@@ -289,6 +320,9 @@ class _Notifications:
             await asyncio.wait_for(self._ready.wait(), timeout=5.0)
 
     async def trusted(self) -> bool:
+        return self._listening
+
+    def trusted_now(self) -> bool:
         return self._listening
 
     async def aclose(self) -> None:

@@ -136,16 +136,25 @@ class CoreRunner:
         (busy timeout 0, autocommit: a lone SELECT is its own read transaction), without
         SQLAlchemy's round, which costs ten times the read; reported to the statement
         listeners all the same. Elsewhere, or when SQLite answers "locked", as :meth:`read`."""
-        if self._scalars is not None:
-            self._report(None, None, statement, (), None, False)
-            try:
-                row = self._scalars.execute(statement).fetchone()
-            except sqlite3.OperationalError as error:
-                if not _busy(error):
-                    raise
-            else:
-                return row[0] if row is not None else None
+        read, value = self.read_scalar_now(statement)
+        if read:
+            return value
         return await self.read(lambda connection: connection.exec_driver_sql(statement).scalar())
+
+    def read_scalar_now(self, statement: str) -> tuple[bool, Any]:
+        """``read_scalar`` without an await, where it is read straight from the driver (a
+        SQLite file): ``(True, value)``; ``(False, None)`` where it needs an await
+        (elsewhere, or when SQLite answers "locked")."""
+        if self._scalars is None:
+            return False, None
+        self._report(None, None, statement, (), None, False)
+        try:
+            row = self._scalars.execute(statement).fetchone()
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+            return False, None
+        return True, (row[0] if row is not None else None)
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         """``work`` in a write transaction, committed when it returns, rolled back when it

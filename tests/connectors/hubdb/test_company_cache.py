@@ -328,16 +328,15 @@ async def test_without_its_signal_nothing_is_kept_and_the_reads_still_answer(
         assert sum("company_memberships" in statement for statement in fresh_statements) == 1
 
 
-async def test_what_is_kept_is_handed_out_without_an_await_once_the_request_trusts_it(
-    company_cache: CompanyCache,
+async def test_what_is_kept_is_handed_out_without_an_await_the_signal_asked_once(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine, fresh_statements: list[str]
 ) -> None:
-    """``kept_facts``/``kept_projects``: what a request's loaders answer at once. Only after
-    the request's first read asked whether what is kept may be served."""
+    """``kept_facts``/``kept_projects``: what a request's loaders answer at once. Whether
+    what is kept may be served is asked as a request's reads ask it, once per request (on
+    SQLite, the count of writes read straight from the driver)."""
     warmed = await _read(company_cache)
+    fresh_statements.clear()
     reads = company_cache.for_request()
-    assert (reads.kept_facts(LEROY), reads.kept_projects(LEROY)) == (None, None)  # not asked yet
-
-    await reads.company_facts([UNREGISTERED])  # the request's first read asks
 
     assert reads.kept_facts(LEROY) == warmed.facts
     kept = reads.kept_projects(LEROY)
@@ -345,8 +344,23 @@ async def test_what_is_kept_is_handed_out_without_an_await_once_the_request_trus
     assert kept is not None
     kept.clear()  # a list of the caller's own
     assert reads.kept_projects(LEROY) == warmed.projects
+    await reads.company_facts([LEROY])  # the request's reads do not ask again
+    counts = ["company_change_counter" in statement for statement in fresh_statements]
+    assert counts == ([True] if _backend(fresh_engine) == "sqlite" else [])
     company_cache.forget([LEROY])
     assert (reads.kept_facts(LEROY), reads.kept_projects(LEROY)) == (None, None)
+
+
+async def test_a_write_behind_the_cache_is_not_handed_out_at_once(
+    company_cache: CompanyCache, fresh_engine: AsyncEngine
+) -> None:
+    await _read(company_cache)
+    await _rename_member(fresh_engine, None)
+    deadline = asyncio.get_running_loop().time() + _CHANGE_SEEN_WITHIN_S
+    while company_cache.for_request().kept_facts(LEROY) is not None:
+        assert asyncio.get_running_loop().time() < deadline, "the change was never seen"
+        await asyncio.sleep(0.02)
+    assert any(p.name == "Claire Leroy-Vidal" for p in (await _read(company_cache)).facts.people)
 
 
 async def test_without_its_signal_nothing_is_handed_out_without_an_await(

@@ -222,6 +222,14 @@ async def test_a_scalar_read_answers_and_is_seen_by_the_listeners(
     ]
 
 
+async def test_a_scalar_read_without_an_await_is_made_on_a_sqlite_file_only(
+    runner: CoreRunner, fresh_engine: AsyncEngine
+) -> None:
+    await runner.write(lambda c: c.execute(sa.insert(_TABLE), [{"name": "a"}]))
+    now = runner.read_scalar_now("SELECT count(*) FROM runner_probe")
+    assert now == ((True, 1) if fresh_engine.dialect.name == "sqlite" else (False, None))
+
+
 async def test_a_scalar_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path: Path) -> None:
     """As a read: the file held exclusively by another process, the scalar read is handed to
     the reader thread and answers once the lock is released."""
@@ -240,9 +248,11 @@ async def test_a_scalar_read_that_meets_a_lock_waits_off_the_event_loop(tmp_path
         for _ in range(20):
             await asyncio.sleep(0)
         assert not read.done()  # the lock is held: the read waits, the loop runs on
+        assert runner.read_scalar_now("SELECT count(*) FROM runner_probe") == (False, None)
         holder.execute("COMMIT")
         holder.close()
         assert await read == 1
+        assert runner.read_scalar_now("SELECT count(*) FROM runner_probe") == (True, 1)
     finally:
         holder.close()
         await runner.aclose()
