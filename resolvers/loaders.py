@@ -192,38 +192,42 @@ def _read(read: str, object: str | None = None) -> Callable[[Loaders], DataLoade
     return make
 
 
-def _hub(load: Callable[[Services], BatchLoad[V]]) -> Callable[[Loaders], DataLoader[str, V]]:
-    return lambda loaders: DataLoader(load_fn=load(loaders._services))
+S = TypeVar("S")
+
+
+def _loader(
+    load: Callable[[S], BatchLoad[V]], kept: Callable[[S], Callable[[str], Any]] | None
+) -> Callable[[S], DataLoader[str, V]]:
+    """A DataLoader of ``load``'s batches, made of ``S``; ``kept``: what of ``S`` answers a
+    key held in memory at once (``KeptFirst``)."""
+    if kept is None:
+        return lambda source: DataLoader(load_fn=load(source))
+    return lambda source: KeptFirst(load(source), kept(source))
+
+
+def _hub(
+    load: Callable[[Services], BatchLoad[V]],
+    kept: Callable[[Services], Callable[[str], Any]] | None = None,
+) -> Callable[[Loaders], DataLoader[str, V]]:
+    make = _loader(load, kept)
+    return lambda loaders: make(loaders._services)
 
 
 def _company(
     load: Callable[[CompanyReads], BatchLoad[V]],
+    kept: Callable[[CompanyReads], Callable[[str], Any]] | None = None,
 ) -> Callable[[Loaders], DataLoader[str, V]]:
     """A read of the company cache, through the request's own reads of it (asked once per
     request whether what it keeps may be served: ``CompanyCache.for_request``)."""
-    return lambda loaders: DataLoader(load_fn=load(loaders._company_reads()))
-
-
-def _facts(loaders: Loaders) -> DataLoader[str, CompanyFacts]:
-    reads = loaders._company_reads()
-    return KeptFirst(_exact(reads.company_facts), reads.kept_facts)
-
-
-def _projects(loaders: Loaders) -> DataLoader[str, list[ProjectRecord]]:
-    reads = loaders._company_reads()
-    return KeptFirst(_exact(reads.projects), reads.kept_projects)
-
-
-def _agents(loaders: Loaders) -> DataLoader[str, AgentRecord | None]:
-    directory = loaders._services.directory
-    return KeptFirst(_optional(directory.agents), directory.kept_agent)
+    make = _loader(load, kept)
+    return lambda loaders: make(loaders._company_reads())
 
 
 _LOADERS: dict[str, Callable[[Loaders], DataLoader[str, Any]]] = {
-    "facts": _facts,
-    "agents": _agents,
+    "facts": _company(lambda c: _exact(c.company_facts), lambda c: c.kept_facts),
+    "agents": _hub(lambda s: _optional(s.directory.agents), lambda s: s.directory.kept_agent),
     "structures": _hub(lambda s: _optional(s.directory.structures)),
-    "projects": _projects,
+    "projects": _company(lambda c: _exact(c.projects), lambda c: c.kept_projects),
     "invitations": _company(lambda c: _exact(c.pending_invitations)),
     "project_referents": _hub(lambda s: _optional(s.hub.project_referents)),
     "public_aids": _company(lambda c: _exact(c.public_aids)),

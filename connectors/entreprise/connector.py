@@ -211,7 +211,7 @@ class EntrepriseConnector:
             reads.append((given, (cache_key(endpoint, identifier), fetch, report)))
         found = await self._reads.read_many_parsed(
             [keyed for _, keyed in reads],
-            partial(self._parse, endpoint, parse=reading.parse),
+            reading.parse_payload,
             label=endpoint.name,
             source=endpoint.source,
             ttl=self._config.ttl_for(endpoint.name),
@@ -266,7 +266,7 @@ class EntrepriseConnector:
         ttl = self._config.ttl_for(endpoint.name)
         fetch = partial(self._fetch, endpoint, identifier, object, parse)
         return await self._reads.read_parsed(
-            key, fetch, partial(self._parse, endpoint, parse=parse),
+            key, fetch, reading.parse_payload,
             label=endpoint.name, source=endpoint.source, ttl=ttl, report=report,
         )  # fmt: skip
 
