@@ -119,26 +119,37 @@ class PlatformFloor:
     async def __aexit__(self, *exc: object) -> None:
         await self._clients.aclose()
 
+    @property
+    def sent_again(self) -> int:
+        """Reads sent once more after the platform dropped their connection."""
+        return self._clients.sent_again
+
     async def sample(self) -> tuple[float, str | None]:
         started = time.perf_counter()
-        (m_ok, m_s), (d_ok, d_s) = await asyncio.gather(
+        (m_failure, m_s), (d_failure, d_s) = await asyncio.gather(
             self._platform(self._clients.mesaides, started),
             self._platform(self._clients.del_, started),
         )
         self.per_platform["mesaides"].append(m_s)
         self.per_platform["del"].append(d_s)
-        failure = None if m_ok and d_ok else "a platform call failed"
-        return max(m_s, d_s), failure
+        failures = [
+            f"{name}: {f}" for name, f in (("mesaides", m_failure), ("del", d_failure)) if f
+        ]
+        return max(m_s, d_s), ("; ".join(failures) or None)
 
     async def _platform(
         self, read: Callable[[str], Awaitable[str | None]], started: float
-    ) -> tuple[bool, float]:
-        # A transport error (the sandbox dropping one of the many connections) fails the
-        # sample, as in ``eligible.ConcurrentFloor``, instead of ending the run.
-        failures = await asyncio.gather(
+    ) -> tuple[str | None, float]:
+        """The platform's first failure (an HTTP status, or a transport error's name, as in
+        ``eligible.ConcurrentFloor``: it fails the sample instead of ending the run), and
+        the time until its last answer."""
+        answers = await asyncio.gather(
             *(read(siret) for siret in self._sirets), return_exceptions=True
         )
-        return not any(failures), time.perf_counter() - started
+        failure = next((a for a in answers if a), None)
+        if isinstance(failure, BaseException):
+            failure = f"client: {type(failure).__name__}"
+        return failure, time.perf_counter() - started
 
 
 async def first_answer(gateway_url: str, token: str, redis_url: str) -> tuple[Any, str | None]:
@@ -184,9 +195,13 @@ async def cold_and_floor(
                 for name, values in upstream.per_platform.items()
                 if values
             }
+            evidence = {
+                "floor_p50_ms_per_platform": per_platform,
+                "floor_reads_sent_again": upstream.sent_again,
+            }
     finally:
         await cache.aclose()
-    return floor, cold, {"floor_p50_ms_per_platform": per_platform}
+    return floor, cold, evidence
 
 
 async def statement_probe(
@@ -304,6 +319,8 @@ def render(result: dict[str, Any]) -> str:
         ("  same, caches warm (repeat)", " / ".join(map(str, repeat_counts.values())), "", ""),
         ("floor p50 (slower platform, all lists at once)", ms(floor["latency_ms"]["p50"]), "1.00×", ""),
         ("  per platform p50: mesaides / del", f"{per.get('mesaides')} / {per.get('del')} ms", "", ""),
+        ("  floor reads sent again (connection dropped)",
+         str(cold["evidence"].get("floor_reads_sent_again", "")), "", ""),
         ("cold p50 (Redis flushed)", ms(cold["latency_ms"]["p50"]), times(cold["ratio_p50"]),
          f"≤ {APPLICATIONS_TARGETS['cold_p50_ratio_max']}× → {verdicts['cold_p50']}"),
         ("cold p99", ms(cold["latency_ms"]["p99"]), "", ""),
