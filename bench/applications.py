@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Self
 
 import aiohttp
+import httpx
 import redis.asyncio as redis
 import sqlalchemy as sa
 
@@ -106,23 +107,26 @@ def _warnings(body: bytes) -> str | None:
 class PlatformFloor:
     """Every company's list read straight from each platform (``PlatformClients``: the
     connectors' requests), all at once, both platforms together; per sample, the time until
-    the slower platform's last answer, and each platform's own."""
+    the slower platform's last answer, and each platform's own.
+
+    A read whose pooled connection the platform dropped before answering (a keep-alive
+    connection closed as it was reused: ``ReadError``, ``RemoteProtocolError``) is sent once
+    more at once, as the gateway's connectors send it again (``connectors/http/retries.py``),
+    and counted in ``sent_again``: the floor times what a client gets, it does not fail on
+    the transport's race. Any other failure fails the sample. (The eligible-schemes floor
+    does not: its verdict counts every call the platforms answer.)"""
 
     def __init__(self, mesaides_url: str, del_url: str, sirets: list[str]) -> None:
         self._clients = PlatformClients(mesaides_url, del_url)
         self._sirets = sirets
         self.per_platform: dict[str, list[float]] = {"mesaides": [], "del": []}
+        self.sent_again = 0
 
     async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await self._clients.aclose()
-
-    @property
-    def sent_again(self) -> int:
-        """Reads sent once more after the platform dropped their connection."""
-        return self._clients.sent_again
 
     async def sample(self) -> tuple[float, str | None]:
         started = time.perf_counter()
@@ -144,12 +148,19 @@ class PlatformFloor:
         ``eligible.ConcurrentFloor``: it fails the sample instead of ending the run), and
         the time until its last answer."""
         answers = await asyncio.gather(
-            *(read(siret) for siret in self._sirets), return_exceptions=True
+            *(self._read(read, siret) for siret in self._sirets), return_exceptions=True
         )
         failure = next((a for a in answers if a), None)
         if isinstance(failure, BaseException):
             failure = f"client: {type(failure).__name__}"
         return failure, time.perf_counter() - started
+
+    async def _read(self, read: Callable[[str], Awaitable[str | None]], siret: str) -> str | None:
+        try:
+            return await read(siret)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            self.sent_again += 1
+            return await read(siret)
 
 
 async def first_answer(gateway_url: str, token: str, redis_url: str) -> tuple[Any, str | None]:

@@ -5,7 +5,7 @@ GraphQL query, page size and token): the platform half of the "applications" flo
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Self
 
 import httpx
 
@@ -20,16 +20,9 @@ _GRAPHQL = "/api/v2/graphql"
 
 
 class PlatformClients:
-    """One client per platform; each read answers its failure, or None.
-
-    A read whose pooled connection the platform dropped before answering (a keep-alive
-    connection closed as it was reused: ``ReadError``, ``RemoteProtocolError``) is sent once
-    more at once, as the gateway's connectors send it again (``connectors/http/retries.py``),
-    and counted in ``sent_again``: the floor times what a client gets, it does not fail on
-    the transport's race. Any other failure is the read's answer."""
+    """One client per platform; each read answers its failure, or None."""
 
     def __init__(self, mesaides_url: str, del_url: str) -> None:
-        self.sent_again = 0
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
         self._mesaides = httpx.AsyncClient(
             base_url=mesaides_url, limits=limits,
@@ -50,26 +43,17 @@ class PlatformClients:
         await self._del.aclose()
 
     async def mesaides(self, siret: str) -> str | None:
-        response = await self._send(
-            self._mesaides, "GET", _DEMANDES, params={"siret": siret, "page": 1, "par_page": _PAGE}
+        response = await self._mesaides.get(
+            _DEMANDES, params={"siret": siret, "page": 1, "par_page": _PAGE}
         )
         return None if response.status_code == 200 else f"HTTP {response.status_code}"
 
     async def del_(self, siret: str) -> str | None:
-        response = await self._send(self._del, "POST", _GRAPHQL, json={
+        response = await self._del.post(_GRAPHQL, json={
             "query": DOSSIERS, "variables": {"siret": siret, "first": _PAGE, "after": None}})  # fmt: skip
         if response.status_code != 200:
             return f"HTTP {response.status_code}"
         return "GraphQL errors" if response.json().get("errors") else None
-
-    async def _send(
-        self, client: httpx.AsyncClient, method: str, url: str, **options: Any
-    ) -> httpx.Response:
-        try:
-            return await client.request(method, url, **options)
-        except (httpx.ReadError, httpx.RemoteProtocolError):
-            self.sent_again += 1
-            return await client.request(method, url, **options)
 
 
 async def platform_calls(control: httpx.AsyncClient) -> int:
